@@ -1,0 +1,68 @@
+/* The small base layer: allocation that never returns NULL, one arena per run, strbuf. */
+#ifndef NPCHECK_BASE_H
+#define NPCHECK_BASE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Broken internal invariant: print file:line and abort, never a silent wrong answer. */
+#define BUG(msg) bug_at(__FILE__, __LINE__, (msg))
+_Noreturn void bug_at(const char *file, int line, const char *msg);
+
+/* Heap allocation wrappers: on failure they print a message and exit 4. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+/* Grow *p (of *cap elements of size sz) so that it holds at least need elements. */
+void xgrow(void **p, size_t *cap, size_t need, size_t sz);
+#define XGROW(p, cap, need) xgrow((void **)&(p), &(cap), (need), sizeof(*(p)))
+
+/*
+ * Arena: everything sharing the run's lifetime (tree, model, findings) is allocated
+ * here and freed at once by arena_free. Memory is zeroed. Arena-owned pointers are
+ * valid until arena_free; nobody frees them one by one.
+ */
+struct arena;
+struct arena *arena_new(void);
+void arena_free(struct arena *a);
+void *arena_alloc(struct arena *a, size_t n);
+#define ARENA_NEW(a, type) ((type *)arena_alloc((a), sizeof(type)))
+#define ARENA_ARRAY(a, type, n) ((type *)arena_alloc((a), sizeof(type) * (n)))
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_printf(struct arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Bytes handed out so far (for benchmarks and budgets). */
+size_t arena_used(const struct arena *a);
+
+/* strbuf: a growable, always NUL-terminated heap string. The caller owns buf and
+ * releases it with strbuf_release (or takes it with strbuf_detach). */
+struct strbuf {
+	char *buf;
+	size_t len, cap;
+};
+#define STRBUF_INIT { NULL, 0, 0 }
+void strbuf_init(struct strbuf *sb);
+void strbuf_release(struct strbuf *sb);
+char *strbuf_detach(struct strbuf *sb);
+void strbuf_reset(struct strbuf *sb);
+void strbuf_add(struct strbuf *sb, const char *s, size_t n);
+void strbuf_addstr(struct strbuf *sb, const char *s);
+void strbuf_addch(struct strbuf *sb, char c);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+/* JSON string literal, quotes included. */
+void strbuf_add_json_str(struct strbuf *sb, const char *s);
+/* XML text with &<>"' escaped. */
+void strbuf_add_xml(struct strbuf *sb, const char *s);
+
+/* Read a whole file (or stdin for "-") into a heap buffer the caller frees.
+ * Returns 0, or -1 with errno set. */
+int read_whole_file(const char *path, char **out, size_t *len);
+
+#endif

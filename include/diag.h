@@ -1,0 +1,75 @@
+/* Diagnostics: the rule registry, source positions and the findings of a run. */
+#ifndef NPCHECK_DIAG_H
+#define NPCHECK_DIAG_H
+
+#include "base.h"
+
+enum severity { SEV_OFF = 0, SEV_INFO = 1, SEV_WARNING = 2, SEV_ERROR = 3 };
+
+enum rule_id {
+#define RULE(e, id, sev, shortd, help) RULE_##e,
+#include "rules.def"
+#undef RULE
+	RULE__COUNT
+};
+
+struct rule_info {
+	const char *id;
+	enum severity severity;
+	const char *short_desc;
+	const char *help;
+};
+/* The registry, indexed by enum rule_id. */
+extern const struct rule_info rule_table[RULE__COUNT];
+/* -1 when no rule has that id. */
+int rule_lookup(const char *id);
+const char *severity_name(enum severity s);
+/* "error", "warning", "info", "off" → severity; -1 when not one of them. */
+int severity_parse(const char *s);
+
+/* A source position: 1-based line and column; file is arena-owned (or static). */
+struct ypos {
+	const char *file;
+	int line, col;
+};
+
+struct finding {
+	enum rule_id rule;
+	enum severity severity; /* after configuration */
+	bool suppressed;        /* by an npcheck.io/ignore annotation */
+	const char *message;
+	struct ypos pos;
+	const char *obj_kind, *obj_ns, *obj_name; /* NULL when not about an object */
+};
+
+/* The object a finding is about, and the annotations that may suppress it. */
+struct diag_obj {
+	const char *kind, *ns, *name;
+	const char *ignore; /* value of npcheck.io/ignore, or NULL */
+};
+
+/*
+ * The findings of one run. Everything in it is allocated from the arena given to
+ * diag_init. severity[] starts from the registry and the configuration may change it.
+ */
+struct diag {
+	struct arena *arena;
+	struct finding *items;
+	size_t n, cap;
+	enum severity severity[RULE__COUNT];
+	bool input_error; /* some input could not be read or parsed: exit 2 */
+};
+
+void diag_init(struct diag *d, struct arena *a);
+void diag_release(struct diag *d);
+/* Record a finding. obj may be NULL. A rule configured off is dropped here. */
+void diag_report(struct diag *d, enum rule_id rule, const struct ypos *pos,
+		 const struct diag_obj *obj, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* Sort by file, line, column, rule; stable and deterministic. */
+void diag_sort(struct diag *d);
+/* Worst severity among unsuppressed findings (SEV_OFF when none). */
+enum severity diag_worst(const struct diag *d);
+size_t diag_count(const struct diag *d, enum severity s);
+
+#endif

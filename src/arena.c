@@ -1,0 +1,95 @@
+/* A bump allocator for everything that lives as long as the run. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base.h"
+
+struct block {
+	struct block *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+struct arena {
+	struct block *head;
+	size_t total;
+};
+
+#define BLOCK_SIZE (256 * 1024)
+
+struct arena *arena_new(void)
+{
+	return xcalloc(1, sizeof(struct arena));
+}
+
+void arena_free(struct arena *a)
+{
+	if (!a)
+		return;
+	for (struct block *b = a->head, *next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	free(a);
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	const size_t align = sizeof(max_align_t);
+	struct block *b = a->head;
+
+	n = (n + align - 1) / align * align;
+	if (n == 0)
+		n = align;
+	if (!b || b->size - b->used < n) {
+		size_t size = n > BLOCK_SIZE / 4 ? n : BLOCK_SIZE;
+		b = xmalloc(sizeof(*b) + size);
+		b->size = size;
+		b->used = 0;
+		if (size == n && a->head) {
+			/* A big allocation gets its own block behind the current one, so the
+			 * current block's free space is not wasted. */
+			b->next = a->head->next;
+			a->head->next = b;
+		} else {
+			b->next = a->head;
+			a->head = b;
+		}
+	}
+	void *p = (char *)b->data + b->used;
+	b->used += n;
+	a->total += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	struct strbuf sb = STRBUF_INIT;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	char *p = arena_strndup(a, sb.buf ? sb.buf : "", sb.len);
+	strbuf_release(&sb);
+	return p;
+}
+
+size_t arena_used(const struct arena *a)
+{
+	return a->total;
+}

@@ -1,0 +1,142 @@
+/* The rule registry and the list of findings every command reports from. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+
+const struct rule_info rule_table[RULE__COUNT] = {
+#define RULE(e, id, sev, shortd, help) [RULE_##e] = { id, sev, shortd, help },
+#include "rules.def"
+#undef RULE
+};
+
+int rule_lookup(const char *id)
+{
+	for (int i = 0; i < RULE__COUNT; i++)
+		if (!strcmp(rule_table[i].id, id))
+			return i;
+	return -1;
+}
+
+const char *severity_name(enum severity s)
+{
+	static const char *const names[] = { "off", "info", "warning", "error" };
+	return names[s];
+}
+
+int severity_parse(const char *s)
+{
+	for (int i = SEV_OFF; i <= SEV_ERROR; i++)
+		if (!strcmp(severity_name((enum severity)i), s))
+			return i;
+	return -1;
+}
+
+void diag_init(struct diag *d, struct arena *a)
+{
+	memset(d, 0, sizeof(*d));
+	d->arena = a;
+	for (int i = 0; i < RULE__COUNT; i++)
+		d->severity[i] = rule_table[i].severity;
+}
+
+void diag_release(struct diag *d)
+{
+	free(d->items);
+	d->items = NULL;
+	d->n = d->cap = 0;
+}
+
+/* Does the comma-separated list hold this rule id? */
+static bool ignore_list_has(const char *list, const char *id)
+{
+	size_t n = strlen(id);
+	for (const char *p = list; *p;) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		const char *e = p;
+		while (*e && *e != ',' && *e != ' ')
+			e++;
+		if ((size_t)(e - p) == n && !strncmp(p, id, n))
+			return true;
+		if ((size_t)(e - p) == 3 && !strncmp(p, "all", 3))
+			return true;
+		p = e;
+	}
+	return false;
+}
+
+void diag_report(struct diag *d, enum rule_id rule, const struct ypos *pos,
+		 const struct diag_obj *obj, const char *fmt, ...)
+{
+	va_list ap;
+	struct strbuf sb = STRBUF_INIT;
+	struct finding *f;
+
+	if (rule == RULE_YAML_SYNTAX)
+		d->input_error = true;
+	if (d->severity[rule] == SEV_OFF)
+		return;
+	XGROW(d->items, d->cap, d->n + 1);
+	f = &d->items[d->n++];
+	memset(f, 0, sizeof(*f));
+	f->rule = rule;
+	f->severity = d->severity[rule];
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	f->message = arena_strndup(d->arena, sb.buf ? sb.buf : "", sb.len);
+	strbuf_release(&sb);
+	if (pos)
+		f->pos = *pos;
+	if (obj) {
+		f->obj_kind = obj->kind;
+		f->obj_ns = obj->ns;
+		f->obj_name = obj->name;
+		if (obj->ignore && ignore_list_has(obj->ignore, rule_table[rule].id))
+			f->suppressed = true;
+	}
+}
+
+static int strcmp0(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+static int finding_cmp(const void *pa, const void *pb)
+{
+	const struct finding *a = pa, *b = pb;
+	int c = strcmp0(a->pos.file, b->pos.file);
+	if (c)
+		return c;
+	if (a->pos.line != b->pos.line)
+		return a->pos.line < b->pos.line ? -1 : 1;
+	if (a->pos.col != b->pos.col)
+		return a->pos.col < b->pos.col ? -1 : 1;
+	if (a->rule != b->rule)
+		return a->rule < b->rule ? -1 : 1;
+	return strcmp(a->message, b->message);
+}
+
+void diag_sort(struct diag *d)
+{
+	if (d->n > 1)
+		qsort(d->items, d->n, sizeof(*d->items), finding_cmp);
+}
+
+enum severity diag_worst(const struct diag *d)
+{
+	enum severity w = SEV_OFF;
+	for (size_t i = 0; i < d->n; i++)
+		if (!d->items[i].suppressed && d->items[i].severity > w)
+			w = d->items[i].severity;
+	return w;
+}
+
+size_t diag_count(const struct diag *d, enum severity s)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < d->n; i++)
+		n += !d->items[i].suppressed && d->items[i].severity == s;
+	return n;
+}

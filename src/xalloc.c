@@ -1,0 +1,93 @@
+/* Allocation wrappers that exit on failure, so no caller checks for NULL. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base.h"
+
+_Noreturn void bug_at(const char *file, int line, const char *msg)
+{
+	fprintf(stderr, "npcheck: internal error at %s:%d: %s\n", file, line, msg);
+	abort();
+}
+
+static _Noreturn void oom(size_t n)
+{
+	fprintf(stderr, "npcheck: out of memory allocating %zu bytes\n", n);
+	exit(4);
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom(n);
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		oom(n * size);
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		oom(n);
+	return q;
+}
+
+char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(xmalloc(n), s, n);
+}
+
+void xgrow(void **p, size_t *cap, size_t need, size_t sz)
+{
+	size_t c = *cap;
+	if (need <= c)
+		return;
+	if (c < 8)
+		c = 8;
+	while (c < need) {
+		if (c > SIZE_MAX / 2 / sz)
+			oom(SIZE_MAX);
+		c *= 2;
+	}
+	*p = xrealloc(*p, c * sz);
+	*cap = c;
+}
+
+int read_whole_file(const char *path, char **out, size_t *len)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	struct strbuf sb = STRBUF_INIT;
+	char chunk[65536];
+	size_t n;
+
+	if (!f)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		strbuf_add(&sb, chunk, n);
+	if (ferror(f)) {
+		int e = errno ? errno : EIO;
+		if (f != stdin)
+			fclose(f);
+		strbuf_release(&sb);
+		errno = e;
+		return -1;
+	}
+	if (f != stdin)
+		fclose(f);
+	if (!sb.buf)
+		strbuf_add(&sb, "", 0);
+	*len = sb.len;
+	*out = strbuf_detach(&sb);
+	return 0;
+}

@@ -1,0 +1,435 @@
+/* libyaml events → a tree of nodes with 1-based positions, bounded in depth and aliases. */
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "ynode.h"
+
+struct frame {
+	struct ynode *node;
+	struct ynode **kids;
+	size_t n, cap;
+	size_t weight; /* expanded size of everything inside */
+	bool block_seq;
+	char *anchor;
+};
+
+struct anchor {
+	char *name;
+	struct ynode *node;
+	size_t weight;
+};
+
+struct loader {
+	struct arena *a;
+	struct diag *d;
+	const char *file;
+	const char *buf;
+	size_t len;
+	size_t *lines; /* byte offset of each line start, built on first use */
+	size_t nlines, lines_cap;
+	struct frame *stack;
+	size_t depth, stack_cap;
+	struct anchor *anchors;
+	size_t nanchors, anchors_cap;
+	size_t doc_weight;
+};
+
+static void build_lines(struct loader *l)
+{
+	if (l->lines)
+		return;
+	XGROW(l->lines, l->lines_cap, 1);
+	l->lines[l->nlines++] = 0;
+	for (const char *p = l->buf, *end = l->buf + l->len;
+	     (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++) {
+		XGROW(l->lines, l->lines_cap, l->nlines + 1);
+		l->lines[l->nlines++] = (size_t)(p + 1 - l->buf);
+	}
+}
+
+/* libyaml columns count characters; the buffer is UTF-8 bytes. */
+static size_t byte_offset(struct loader *l, size_t line, size_t col)
+{
+	build_lines(l);
+	if (line >= l->nlines)
+		return l->len;
+	size_t off = l->lines[line];
+	while (col > 0 && off < l->len && l->buf[off] != '\n') {
+		off++;
+		while (off < l->len && ((unsigned char)l->buf[off] & 0xC0) == 0x80)
+			off++;
+		col--;
+	}
+	return off;
+}
+
+static struct ypos mark_pos(const struct loader *l, yaml_mark_t m)
+{
+	struct ypos p = { l->file, (int)m.line + 1, (int)m.column + 1 };
+	return p;
+}
+
+/* An item of a block sequence is positioned at its '-', where its first key stands too. */
+static void item_at_dash(struct loader *l, struct ynode *n)
+{
+	size_t line = (size_t)n->pos.line - 1;
+	size_t off = byte_offset(l, line, (size_t)n->pos.col - 1), start;
+	int back = 0;
+	start = line < l->nlines ? l->lines[line] : 0;
+	while (off > start && l->buf[off - 1] == ' ') {
+		off--;
+		back++;
+	}
+	if (off > start && l->buf[off - 1] == '-' && back > 0)
+		n->pos.col -= back + 1;
+}
+
+static void yerror(struct loader *l, struct ypos pos, const char *msg)
+{
+	diag_report(l->d, RULE_YAML_SYNTAX, &pos, NULL, "%s", msg);
+}
+
+static struct ynode *new_node(struct loader *l, enum ynode_kind k, yaml_mark_t m)
+{
+	struct ynode *n = ARENA_NEW(l->a, struct ynode);
+	n->kind = k;
+	n->pos = mark_pos(l, m);
+	return n;
+}
+
+static void register_anchor(struct loader *l, const char *name, struct ynode *n, size_t w)
+{
+	if (!name)
+		return;
+	for (size_t i = 0; i < l->nanchors; i++) {
+		if (!strcmp(l->anchors[i].name, name)) { /* redefinition: the later one wins */
+			l->anchors[i].node = n;
+			l->anchors[i].weight = w;
+			return;
+		}
+	}
+	XGROW(l->anchors, l->anchors_cap, l->nanchors + 1);
+	l->anchors[l->nanchors].name = xstrdup(name);
+	l->anchors[l->nanchors].node = n;
+	l->anchors[l->nanchors].weight = w;
+	l->nanchors++;
+}
+
+static void clear_anchors(struct loader *l)
+{
+	for (size_t i = 0; i < l->nanchors; i++)
+		free(l->anchors[i].name);
+	l->nanchors = 0;
+}
+
+/* Attach a finished node to the open collection (or make it the document root). */
+static int attach(struct loader *l, struct ynode *n, size_t weight, bool shared,
+		  struct ypos at, struct ynode **root)
+{
+	l->doc_weight += weight;
+	if (l->doc_weight > YNODE_ALIAS_BUDGET) {
+		yerror(l, at, "document expands to more than 1000000 nodes "
+		       "through aliases");
+		return -1;
+	}
+	if (l->depth == 0) {
+		*root = n;
+		return 0;
+	}
+	struct frame *f = &l->stack[l->depth - 1];
+	if (f->block_seq && !shared)
+		item_at_dash(l, n);
+	XGROW(f->kids, f->cap, f->n + 1);
+	f->kids[f->n++] = n;
+	f->weight += weight;
+	return 0;
+}
+
+static int open_collection(struct loader *l, enum ynode_kind k, yaml_event_t *e,
+			   const yaml_char_t *anchor, bool block_seq)
+{
+	if (l->depth >= YNODE_MAX_DEPTH) {
+		yerror(l, mark_pos(l, e->start_mark), "nesting deeper than 256 levels");
+		return -1;
+	}
+	XGROW(l->stack, l->stack_cap, l->depth + 1);
+	struct frame *f = &l->stack[l->depth++];
+	memset(f, 0, sizeof(*f));
+	f->node = new_node(l, k, e->start_mark);
+	f->block_seq = block_seq;
+	f->anchor = anchor ? xstrdup((const char *)anchor) : NULL;
+	return 0;
+}
+
+static int close_collection(struct loader *l, struct ynode **root)
+{
+	struct frame *f = &l->stack[--l->depth];
+	struct ynode *n = f->node;
+	size_t w = f->weight + 1;
+	int rc;
+
+	if (n->kind == YN_MAP) {
+		n->n = f->n / 2;
+	} else {
+		n->n = f->n;
+	}
+	n->kids = ARENA_ARRAY(l->a, struct ynode *, f->n ? f->n : 1);
+	if (f->n)
+		memcpy(n->kids, f->kids, f->n * sizeof(*f->kids));
+	free(f->kids);
+	register_anchor(l, f->anchor, n, w);
+	free(f->anchor);
+	rc = attach(l, n, w, false, n->pos, root);
+	return rc;
+}
+
+static int on_alias(struct loader *l, yaml_event_t *e, struct ynode **root)
+{
+	const char *name = (const char *)e->data.alias.anchor;
+	for (size_t i = l->nanchors; i-- > 0;)
+		if (!strcmp(l->anchors[i].name, name))
+			return attach(l, l->anchors[i].node, l->anchors[i].weight, true,
+				      mark_pos(l, e->start_mark), root);
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addf(&sb, "unknown alias '*%s'", name);
+	yerror(l, mark_pos(l, e->start_mark), sb.buf);
+	strbuf_release(&sb);
+	return -1;
+}
+
+static void unwind(struct loader *l)
+{
+	while (l->depth > 0) {
+		struct frame *f = &l->stack[--l->depth];
+		free(f->kids);
+		free(f->anchor);
+	}
+}
+
+/* libyaml's problem text, made to read like the rest of npcheck's messages. */
+static void parser_error(struct loader *l, yaml_parser_t *p)
+{
+	struct strbuf sb = STRBUF_INIT;
+	yaml_mark_t m = p->problem_mark;
+	if (p->error == YAML_MEMORY_ERROR) {
+		strbuf_addstr(&sb, "out of memory while parsing");
+	} else {
+		strbuf_addstr(&sb, p->problem ? p->problem : "cannot parse");
+		if (p->context) {
+			strbuf_addf(&sb, " %s", p->context);
+			if (p->context_mark.line != m.line || p->context_mark.column != m.column)
+				strbuf_addf(&sb, " at line %zu column %zu",
+					    p->context_mark.line + 1, p->context_mark.column + 1);
+		}
+		if (p->error == YAML_READER_ERROR) {
+			/* Reader errors carry a byte offset, not a line. */
+			build_lines(l);
+			size_t off = p->problem_offset, line = 0;
+			size_t lo = 0, hi = l->nlines;
+			while (hi - lo > 1) {
+				size_t mid = (lo + hi) / 2;
+				if (l->lines[mid] <= off)
+					lo = mid;
+				else
+					hi = mid;
+			}
+			line = lo;
+			m.line = line;
+			m.column = off - l->lines[line];
+		}
+	}
+	yerror(l, mark_pos(l, m), sb.buf);
+	strbuf_release(&sb);
+}
+
+int ynode_parse(struct arena *a, struct diag *d, const char *file, const char *buf,
+		size_t len, struct ynode ***docs, size_t *ndocs, size_t *cap)
+{
+	struct loader l = { .a = a, .d = d, .file = file, .buf = buf, .len = len };
+	yaml_parser_t p;
+	yaml_event_t e;
+	struct ynode *root = NULL;
+	int rc = 0;
+	bool done = false;
+
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
+	while (!done) {
+		if (!yaml_parser_parse(&p, &e)) {
+			parser_error(&l, &p);
+			rc = -1;
+			break;
+		}
+		int r = 0;
+		switch (e.type) {
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			root = NULL;
+			l.doc_weight = 0;
+			clear_anchors(&l);
+			break;
+		case YAML_DOCUMENT_END_EVENT:
+			if (root && !ynode_is_null(root)) {
+				XGROW(*docs, *cap, *ndocs + 1);
+				(*docs)[(*ndocs)++] = root;
+			}
+			root = NULL;
+			break;
+		case YAML_SCALAR_EVENT: {
+			struct ynode *n = new_node(&l, YN_SCALAR, e.start_mark);
+			n->str = arena_strndup(a, (const char *)e.data.scalar.value,
+					       e.data.scalar.length);
+			n->len = e.data.scalar.length;
+			n->plain = e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+				   !e.data.scalar.tag;
+			if (e.data.scalar.tag && !strcmp((const char *)e.data.scalar.tag,
+							 "tag:yaml.org,2002:null"))
+				n->plain = true;
+			r = attach(&l, n, 1, false, n->pos, &root);
+			if (!r && e.data.scalar.anchor)
+				register_anchor(&l, (const char *)e.data.scalar.anchor, n, 1);
+			break;
+		}
+		case YAML_SEQUENCE_START_EVENT:
+			r = open_collection(&l, YN_SEQ, &e, e.data.sequence_start.anchor,
+					    e.data.sequence_start.style == YAML_BLOCK_SEQUENCE_STYLE);
+			break;
+		case YAML_MAPPING_START_EVENT:
+			r = open_collection(&l, YN_MAP, &e, e.data.mapping_start.anchor, false);
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			if (l.depth == 0)
+				BUG("collection end without start");
+			r = close_collection(&l, &root);
+			break;
+		case YAML_ALIAS_EVENT:
+			r = on_alias(&l, &e, &root);
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&e);
+		if (r) {
+			rc = -1;
+			break;
+		}
+	}
+	unwind(&l);
+	clear_anchors(&l);
+	free(l.anchors);
+	free(l.stack);
+	free(l.lines);
+	yaml_parser_delete(&p);
+	return rc;
+}
+
+const struct ynode *ynode_key(const struct ynode *m, const char *key)
+{
+	if (!m || m->kind != YN_MAP)
+		return NULL;
+	for (size_t i = 0; i < m->n; i++) {
+		const struct ynode *k = m->kids[2 * i];
+		if (k->kind == YN_SCALAR && !strcmp(k->str, key))
+			return k;
+	}
+	return NULL;
+}
+
+const struct ynode *ynode_get(const struct ynode *m, const char *key)
+{
+	if (!m || m->kind != YN_MAP)
+		return NULL;
+	for (size_t i = 0; i < m->n; i++) {
+		const struct ynode *k = m->kids[2 * i];
+		if (k->kind == YN_SCALAR && !strcmp(k->str, key))
+			return m->kids[2 * i + 1];
+	}
+	return NULL;
+}
+
+const struct ynode *ynode_path(const struct ynode *m, const char *path)
+{
+	char part[128];
+	while (m && *path) {
+		const char *dot = strchr(path, '.');
+		size_t n = dot ? (size_t)(dot - path) : strlen(path);
+		if (n >= sizeof(part))
+			return NULL;
+		memcpy(part, path, n);
+		part[n] = '\0';
+		m = ynode_get(m, part);
+		path += n + (dot != NULL);
+	}
+	return m;
+}
+
+bool ynode_is_null(const struct ynode *n)
+{
+	if (!n)
+		return true;
+	if (n->kind != YN_SCALAR || !n->plain)
+		return false;
+	return !strcmp(n->str, "") || !strcmp(n->str, "~") || !strcmp(n->str, "null") ||
+	       !strcmp(n->str, "Null") || !strcmp(n->str, "NULL");
+}
+
+const char *ynode_str(const struct ynode *n)
+{
+	if (!n || n->kind != YN_SCALAR || ynode_is_null(n))
+		return NULL;
+	return n->str;
+}
+
+int ynode_int(const struct ynode *n, long long *out)
+{
+	if (!n || n->kind != YN_SCALAR || !n->plain || !n->str[0])
+		return -1;
+	const char *s = n->str;
+	char *end;
+	if (*s == '+')
+		s++;
+	if (!*s || (*s != '-' && (*s < '0' || *s > '9')))
+		return -1;
+	long long v = strtoll(s, &end, 10);
+	if (*end || (size_t)(end - n->str) != n->len)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int ynode_bool(const struct ynode *n, bool *out)
+{
+	if (!n || n->kind != YN_SCALAR || !n->plain)
+		return -1;
+	if (!strcmp(n->str, "true") || !strcmp(n->str, "True") || !strcmp(n->str, "TRUE")) {
+		*out = true;
+		return 0;
+	}
+	if (!strcmp(n->str, "false") || !strcmp(n->str, "False") || !strcmp(n->str, "FALSE")) {
+		*out = false;
+		return 0;
+	}
+	return -1;
+}
+
+const char *ynode_kind_name(const struct ynode *n)
+{
+	if (!n || ynode_is_null(n))
+		return "null";
+	switch (n->kind) {
+	case YN_MAP: return "object";
+	case YN_SEQ: return "array";
+	default: break;
+	}
+	long long v;
+	bool b;
+	if (!ynode_int(n, &v))
+		return "number";
+	if (!ynode_bool(n, &b))
+		return "boolean";
+	return "string";
+}
