@@ -1,0 +1,69 @@
+/* The command line: global options, the command table, and what every command shares. */
+#ifndef NPCHECK_CLI_H
+#define NPCHECK_CLI_H
+
+#include "base.h"
+#include "diag.h"
+#include "model.h"
+
+/* Exit status, SPEC §3. */
+enum {
+	EXIT_CLEAN = 0,    /* clean / allowed / no difference */
+	EXIT_FINDINGS = 1, /* findings at or above --fail-on, reach denied, diff differs */
+	EXIT_INPUT = 2,    /* some input could not be read or parsed */
+	EXIT_USAGE = 3,
+	EXIT_INTERNAL = 4,
+};
+
+enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+struct cli {
+	const char *command;
+	const char *ns;          /* -n */
+	const char *config_path; /* -c */
+	const char *output;      /* -o; NULL = the command's default */
+	enum color_mode color;
+	bool color_on;           /* resolved for stdout */
+	bool quiet, verbose;
+	const char *fail_on;     /* --fail-on */
+	const char *port;        /* -p/--port (reach: one; matrix: a list) */
+	const char *protocol;    /* --protocol (a list for matrix) */
+	const char *pod;         /* --pod (explain) */
+	const char *base;        /* --base REV (diff) */
+	const char **args;       /* positional arguments after the command */
+	size_t nargs;
+};
+
+struct command {
+	const char *name;
+	int (*exec)(struct cli *cli);
+	const char *usage;   /* synopsis line(s) */
+	const char *summary; /* one line */
+	const char *formats; /* accepted -o values, comma-separated; first is the default */
+};
+
+extern const struct command commands[];
+const struct command *command_lookup(const char *name);
+void command_usage(const struct command *c, bool full);
+
+/* Each command, in its own cmd_<name>.c. */
+int cmd_lint(struct cli *cli);
+int cmd_reach(struct cli *cli);
+int cmd_list(struct cli *cli);
+int cmd_matrix(struct cli *cli);
+int cmd_explain(struct cli *cli);
+int cmd_diff(struct cli *cli);
+
+/* Helpers every command uses (main.c). */
+/* Paths to read: the arguments, or "-" when none are given and stdin is not a terminal.
+ * Returns -1 (after printing usage) when there is nothing to read. */
+int cli_input_paths(struct cli *cli, const char *const **paths, size_t *n);
+/* The -o value, checked against the command's formats (prints an error, returns NULL). */
+const char *cli_format(struct cli *cli);
+/* Print findings as FILE:LINE:COL: SEVERITY: MESSAGE [RULE] on stderr (for commands other
+ * than lint, which prints them itself), and say whether any input error happened. */
+void cli_print_input_errors(struct cli *cli, const struct diag *d);
+/* Usage error: message on stderr, returns EXIT_USAGE. */
+int cli_usage_error(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

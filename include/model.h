@@ -1,0 +1,254 @@
+/*
+ * The in-memory model: objects read from the input, namespaces, endpoints (pods and
+ * workloads), Services and NetworkPolicies. Built once by model_load, then frozen.
+ * Everything here is owned by the model's arena and valid until model_free.
+ */
+#ifndef NPCHECK_MODEL_H
+#define NPCHECK_MODEL_H
+
+#include "base.h"
+#include "cidrset.h"
+#include "diag.h"
+#include "portset.h"
+#include "ynode.h"
+
+struct kv {
+	const char *key, *val;
+	const struct ynode *node; /* the key node (position of "key:") */
+};
+
+struct labels {
+	struct kv *kv;
+	size_t n;
+};
+/* The value for key, or NULL. */
+const char *labels_get(const struct labels *l, const char *key);
+
+enum sel_op { SEL_IN, SEL_NOT_IN, SEL_EXISTS, SEL_DOES_NOT_EXIST, SEL_BAD_OP };
+
+struct sel_expr {
+	const char *key;
+	const char *op_text; /* as written */
+	enum sel_op op;
+	const char **values;
+	size_t nvalues;
+	const struct ynode *node;        /* the list item */
+	const struct ynode *values_node; /* the values: key, or NULL */
+};
+
+/* A label selector. node == NULL: absent (or null). A present {} matches everything. */
+struct selector {
+	const struct ynode *node;     /* the mapping */
+	const struct ynode *key_node; /* its key ("podSelector:") */
+	struct kv *ml;
+	size_t nml;
+	struct sel_expr *exprs;
+	size_t nexprs;
+};
+
+struct ipblock {
+	const struct ynode *node;     /* the ipBlock mapping */
+	const struct ynode *key_node; /* "ipBlock:" */
+	const char *cidr;             /* NULL when missing */
+	const struct ynode *cidr_key; /* "cidr:" */
+	const char **except;
+	const struct ynode **except_nodes; /* each list item */
+	size_t nexcept;
+	/* Filled by validation when valid. */
+	struct cidr cidr_parsed;
+	struct cidr *except_parsed;
+};
+
+struct peer {
+	const struct ynode *node; /* the list item */
+	struct selector pod_sel, ns_sel;
+	struct ipblock *ipb; /* NULL when absent */
+};
+
+struct np_port {
+	const struct ynode *node;          /* the list item */
+	const char *proto_text;            /* NULL when absent */
+	const struct ynode *proto_key;     /* "protocol:" or NULL */
+	int proto;                         /* enum proto after defaulting; -1 unsupported */
+	bool has_port;
+	int port;                          /* numeric port (when port_name == NULL) */
+	const char *port_name;             /* named port, or NULL */
+	const struct ynode *port_key;      /* "port:" or NULL */
+	bool has_end_port;
+	int end_port;
+	const struct ynode *end_port_key;  /* "endPort:" or NULL */
+};
+
+enum direction { DIR_INGRESS, DIR_EGRESS, DIR__COUNT };
+
+struct np_rule {
+	const struct ynode *node; /* the list item */
+	bool peers_given;         /* from:/to: present and not null */
+	const struct ynode *peers_key;
+	struct peer *peers;
+	size_t npeers;
+	bool ports_given;
+	const struct ynode *ports_key;
+	struct np_port *ports;
+	size_t nports;
+	int index;                /* position in its list */
+};
+
+struct object;
+
+struct policy {
+	struct object *obj;
+	struct selector pod_sel;          /* absent spec.podSelector: node == NULL, matches all */
+	const struct ynode *spec_node;
+	bool types_given;                 /* policyTypes present */
+	const struct ynode *types_key;
+	const struct ynode **type_nodes;  /* each policyTypes item */
+	size_t ntypes;
+	bool types[DIR__COUNT];           /* after defaulting (normalize.c) */
+	bool rules_given[DIR__COUNT];     /* ingress:/egress: key present */
+	const struct ynode *rules_key[DIR__COUNT];
+	struct np_rule *rules[DIR__COUNT];
+	size_t nrules[DIR__COUNT];
+	bool invalid;                     /* rejected by validation: takes no part */
+};
+
+struct container_port {
+	const char *name; /* NULL when unnamed */
+	int proto;        /* enum proto, -1 unsupported */
+	int port;
+	const struct ynode *node;
+};
+
+struct ip_addr {
+	int family;
+	u128 addr;
+	const char *text;
+};
+
+/* A pod, or a workload standing for its pods (Deployment, ..., or an owner of Pods). */
+struct endpoint {
+	const char *ns, *name, *kind;
+	const char *display; /* "NS/NAME[KIND]" */
+	struct object *obj;  /* the object it was built from (the owner, or the first pod) */
+	struct labels labels;
+	struct container_port *ports;
+	size_t nports;
+	bool host_network;
+	struct ip_addr *ips;
+	size_t nips;
+	bool is_pod;    /* a single Pod with no controller */
+	size_t npods;   /* Pods folded into this endpoint */
+	int index;      /* position in model.endpoints */
+	int ns_index;   /* position of its namespace in model.namespaces */
+};
+
+struct namespace {
+	const char *name;
+	struct labels labels; /* includes kubernetes.io/metadata.name */
+	bool declared;
+	struct object *obj;   /* NULL when implied */
+	int index;
+};
+
+struct service_port {
+	const char *name;
+	int proto;
+	int port;
+	int target_port;         /* 0 when named or absent */
+	const char *target_name; /* named targetPort, or NULL */
+	const struct ynode *node;
+};
+
+struct service {
+	struct object *obj;
+	struct labels selector;  /* spec.selector (equality only) */
+	bool has_selector;
+	struct service_port *ports;
+	size_t nports;
+	struct ip_addr *cluster_ips;
+	size_t ncluster_ips;
+};
+
+/* Every object read, whatever its kind. */
+struct object {
+	const char *kind, *api_version;
+	const char *ns;   /* after defaulting; NULL for cluster-scoped kinds */
+	bool ns_given;    /* metadata.namespace present */
+	const char *name; /* NULL when missing */
+	const char *file;
+	const struct ynode *node;      /* the document (or List item) */
+	const struct ynode *meta_node; /* metadata mapping */
+	const struct ynode *name_node; /* value of metadata.name */
+	const struct ynode *ns_node;   /* value of metadata.namespace */
+	struct labels labels, annotations;
+	const char *ignore;            /* npcheck.io/ignore annotation */
+	const char *owner_kind, *owner_name; /* controller ownerReference */
+	bool invalid;                  /* some part could not be decoded */
+	struct diag_obj dobj;          /* for diag_report */
+};
+
+struct model_options {
+	const char *default_ns; /* -n; NULL means "default" */
+	bool verbose;           /* -v: name skipped kinds on stderr */
+};
+
+struct model {
+	struct arena *arena;
+	struct diag *diag;
+	struct object **objects;
+	size_t nobjects, objects_cap;
+	struct namespace **namespaces; /* sorted by name */
+	size_t nnamespaces, namespaces_cap;
+	struct endpoint **endpoints;   /* sorted by display name */
+	size_t nendpoints, endpoints_cap;
+	struct endpoint **host_net;    /* hostNetwork pods and workloads (not endpoints) */
+	size_t nhost_net, host_net_cap;
+	struct policy **policies;      /* in input order; invalid ones included, flagged */
+	size_t npolicies, policies_cap;
+	struct service **services;
+	size_t nservices, services_cap;
+	size_t nfiles;
+};
+
+/*
+ * Read every path (file, directory walked recursively and sorted, or "-"), decode every
+ * document, validate policies, and build the model. Problems are reported to d; the
+ * model holds whatever could be read. Returns 0, or -1 if some input could not be read
+ * or parsed (d->input_error is set too).
+ */
+int model_load(struct model *m, struct arena *a, struct diag *d, const char *const *paths,
+	       size_t npaths, const struct model_options *opt);
+void model_free(struct model *m);
+
+struct namespace *model_namespace(const struct model *m, const char *name);
+
+/* Selector matching (labelsel.c). A selector with node == NULL matches everything
+ * only where the caller decides so; selector_matches treats it as {}. */
+bool selector_matches(const struct selector *s, const struct labels *l);
+/* True for a present selector with no requirement ({}), or absent. */
+bool selector_is_empty(const struct selector *s);
+
+/* Internal steps of model_load, each in its own file. */
+struct source_file {
+	const char *path; /* arena-owned display path */
+	char *buf;        /* heap; freed by model_load */
+	size_t len;
+};
+/* source.c: expand paths into files (sorted within each directory), read them. */
+int source_collect(struct arena *a, struct diag *d, const char *const *paths, size_t npaths,
+		   struct source_file **files, size_t *nfiles);
+/* k8s_decode.c: one document → objects added to the model (Lists expanded). */
+void k8s_decode_document(struct model *m, const char *file, const struct ynode *doc,
+			 const struct model_options *opt);
+/* validate.c: API-server validation of one policy; sets p->invalid and reports. */
+void validate_policy(struct model *m, struct policy *p);
+/* validate.c: Kubernetes name and label syntax (pcre2). Return NULL when valid, else
+ * the API server's message (static or arena-owned). */
+const char *validate_dns1123_subdomain(const char *s);
+const char *validate_dns1123_label(const char *s);
+const char *validate_label_key(const char *s);
+const char *validate_label_value(const char *s);
+/* normalize.c: API defaults (protocol TCP, policyTypes). */
+void normalize_policy(struct policy *p);
+
+#endif

@@ -1,0 +1,718 @@
+/* The YAML tree → model objects: NetworkPolicy (strictly, against its schema), Namespace,
+ * Pod, Service, the workloads' pod templates, and List wrappers. */
+#include <stdio.h>
+#include <string.h>
+
+#include "model.h"
+
+/*
+ * The NetworkPolicy schema as data: which fields exist and what type each has. One
+ * walk over it reports unknown fields and wrong types; the extraction below can then
+ * trust the shapes it reads.
+ */
+enum ftype { F_ANY, F_STR, F_INT, F_INT_OR_STR, F_BOOL, F_MAP, F_SEQ, F_STRMAP, F_STRSEQ };
+
+struct field {
+	const char *name;
+	enum ftype type;
+	const struct field *sub; /* F_MAP: its fields; F_SEQ: the item's fields */
+};
+
+static const struct field f_expr[] = {
+	{ "key", F_STR, NULL }, { "operator", F_STR, NULL }, { "values", F_STRSEQ, NULL },
+	{ NULL, F_ANY, NULL }
+};
+static const struct field f_selector[] = {
+	{ "matchLabels", F_STRMAP, NULL }, { "matchExpressions", F_SEQ, f_expr },
+	{ NULL, F_ANY, NULL }
+};
+static const struct field f_ipblock[] = {
+	{ "cidr", F_STR, NULL }, { "except", F_STRSEQ, NULL }, { NULL, F_ANY, NULL }
+};
+static const struct field f_peer[] = {
+	{ "podSelector", F_MAP, f_selector }, { "namespaceSelector", F_MAP, f_selector },
+	{ "ipBlock", F_MAP, f_ipblock }, { NULL, F_ANY, NULL }
+};
+static const struct field f_port[] = {
+	{ "protocol", F_STR, NULL }, { "port", F_INT_OR_STR, NULL }, { "endPort", F_INT, NULL },
+	{ NULL, F_ANY, NULL }
+};
+static const struct field f_ingress[] = {
+	{ "from", F_SEQ, f_peer }, { "ports", F_SEQ, f_port }, { NULL, F_ANY, NULL }
+};
+static const struct field f_egress[] = {
+	{ "to", F_SEQ, f_peer }, { "ports", F_SEQ, f_port }, { NULL, F_ANY, NULL }
+};
+static const struct field f_spec[] = {
+	{ "podSelector", F_MAP, f_selector }, { "ingress", F_SEQ, f_ingress },
+	{ "egress", F_SEQ, f_egress }, { "policyTypes", F_STRSEQ, NULL }, { NULL, F_ANY, NULL }
+};
+static const struct field f_owner[] = {
+	{ "apiVersion", F_STR, NULL }, { "kind", F_STR, NULL }, { "name", F_STR, NULL },
+	{ "uid", F_STR, NULL }, { "controller", F_BOOL, NULL },
+	{ "blockOwnerDeletion", F_BOOL, NULL }, { NULL, F_ANY, NULL }
+};
+static const struct field f_meta[] = {
+	{ "name", F_STR, NULL }, { "generateName", F_STR, NULL }, { "namespace", F_STR, NULL },
+	{ "selfLink", F_STR, NULL }, { "uid", F_STR, NULL }, { "resourceVersion", F_STR, NULL },
+	{ "generation", F_INT, NULL }, { "creationTimestamp", F_ANY, NULL },
+	{ "deletionTimestamp", F_ANY, NULL }, { "deletionGracePeriodSeconds", F_INT, NULL },
+	{ "labels", F_STRMAP, NULL }, { "annotations", F_STRMAP, NULL },
+	{ "ownerReferences", F_SEQ, f_owner }, { "finalizers", F_STRSEQ, NULL },
+	{ "managedFields", F_ANY, NULL }, { "clusterName", F_STR, NULL }, { NULL, F_ANY, NULL }
+};
+static const struct field f_netpol[] = {
+	{ "apiVersion", F_STR, NULL }, { "kind", F_STR, NULL }, { "metadata", F_MAP, f_meta },
+	{ "spec", F_MAP, f_spec }, { "status", F_ANY, NULL }, { NULL, F_ANY, NULL }
+};
+
+static const char *const type_names[] = {
+	[F_ANY] = "any", [F_STR] = "string", [F_INT] = "integer",
+	[F_INT_OR_STR] = "integer or string", [F_BOOL] = "boolean", [F_MAP] = "object",
+	[F_SEQ] = "array", [F_STRMAP] = "object", [F_STRSEQ] = "array",
+};
+
+struct walk {
+	struct model *m;
+	struct object *obj;
+	struct strbuf path;
+};
+
+static void type_error(struct walk *w, const struct ynode *n, enum ftype want)
+{
+	struct ypos pos = n->pos;
+	diag_report(w->m->diag, RULE_INVALID_SPEC, &pos, &w->obj->dobj,
+		    "%s: Invalid type: got %s, expected %s", w->path.buf, ynode_kind_name(n),
+		    type_names[want]);
+	w->obj->invalid = true;
+	w->m->diag->input_error = true;
+}
+
+static bool scalar_ok(const struct ynode *n, enum ftype t)
+{
+	long long v;
+	bool b;
+	if (n->kind != YN_SCALAR)
+		return false;
+	switch (t) {
+	case F_STR:
+		/* Kubernetes decodes YAML through JSON: a plain 5 is a number, not a string;
+		 * but true/false and numbers quoted are strings. Accept plain words. */
+		return !n->plain || (ynode_int(n, &v) && ynode_bool(n, &b));
+	case F_INT:
+		return !ynode_int(n, &v);
+	case F_INT_OR_STR:
+		return !n->plain || ynode_bool(n, &b);
+	case F_BOOL:
+		return !ynode_bool(n, &b);
+	default:
+		return true;
+	}
+}
+
+static void check_fields(struct walk *w, const struct ynode *n, const struct field *fields);
+
+static void check_value(struct walk *w, const struct ynode *v, const struct field *f)
+{
+	size_t base = w->path.len;
+	if (ynode_is_null(v))
+		return; /* null is "absent" for every optional field */
+	switch (f->type) {
+	case F_ANY:
+		break;
+	case F_STR:
+	case F_INT:
+	case F_INT_OR_STR:
+	case F_BOOL:
+		if (!scalar_ok(v, f->type))
+			type_error(w, v, f->type);
+		break;
+	case F_MAP:
+		if (v->kind != YN_MAP)
+			type_error(w, v, f->type);
+		else
+			check_fields(w, v, f->sub);
+		break;
+	case F_STRMAP:
+		if (v->kind != YN_MAP) {
+			type_error(w, v, f->type);
+			break;
+		}
+		for (size_t i = 0; i < v->n; i++) {
+			const struct ynode *k = v->kids[2 * i], *val = v->kids[2 * i + 1];
+			if (k->kind != YN_SCALAR) {
+				type_error(w, k, F_STR);
+				continue;
+			}
+			strbuf_addf(&w->path, "[%s]", k->str);
+			if (!ynode_is_null(val) && !scalar_ok(val, F_STR))
+				type_error(w, val, F_STR);
+			w->path.len = base;
+			w->path.buf[base] = '\0';
+		}
+		break;
+	case F_SEQ:
+	case F_STRSEQ:
+		if (v->kind != YN_SEQ) {
+			type_error(w, v, f->type);
+			break;
+		}
+		for (size_t i = 0; i < v->n; i++) {
+			const struct ynode *item = v->kids[i];
+			strbuf_addf(&w->path, "[%zu]", i);
+			if (f->type == F_STRSEQ) {
+				if (item->kind != YN_SCALAR || ynode_is_null(item))
+					type_error(w, item, F_STR);
+			} else if (ynode_is_null(item)) {
+				/* a null item decodes as an empty object */
+			} else if (item->kind != YN_MAP) {
+				type_error(w, item, F_MAP);
+			} else {
+				check_fields(w, item, f->sub);
+			}
+			w->path.len = base;
+			w->path.buf[base] = '\0';
+		}
+		break;
+	}
+}
+
+static void check_fields(struct walk *w, const struct ynode *n, const struct field *fields)
+{
+	size_t base = w->path.len;
+	for (size_t i = 0; i < n->n; i++) {
+		const struct ynode *k = n->kids[2 * i], *v = n->kids[2 * i + 1];
+		const struct field *f = NULL;
+		if (k->kind == YN_SCALAR)
+			for (const struct field *p = fields; p->name; p++)
+				if (!strcmp(p->name, k->str))
+					f = p;
+		if (base)
+			strbuf_addch(&w->path, '.');
+		strbuf_addstr(&w->path, k->kind == YN_SCALAR ? k->str : "?");
+		if (!f) {
+			diag_report(w->m->diag, RULE_UNKNOWN_FIELD, &k->pos, &w->obj->dobj,
+				    "unknown field \"%s\"", w->path.buf);
+		} else {
+			check_value(w, v, f);
+		}
+		w->path.len = base;
+		w->path.buf[base] = '\0';
+	}
+}
+
+/* ---- extraction ---- */
+
+static const char *str_of(const struct ynode *n)
+{
+	return n && n->kind == YN_SCALAR ? ynode_str(n) : NULL;
+}
+
+static void decode_labels(struct model *m, const struct ynode *n, struct labels *out)
+{
+	size_t k = 0;
+	out->n = 0;
+	out->kv = NULL;
+	if (!n || n->kind != YN_MAP || n->n == 0)
+		return;
+	out->kv = ARENA_ARRAY(m->arena, struct kv, n->n);
+	for (size_t i = 0; i < n->n; i++) {
+		const struct ynode *key = n->kids[2 * i], *val = n->kids[2 * i + 1];
+		if (key->kind != YN_SCALAR || val->kind != YN_SCALAR)
+			continue;
+		out->kv[k].key = key->str;
+		out->kv[k].val = ynode_is_null(val) ? "" : val->str;
+		out->kv[k].node = key;
+		k++;
+	}
+	out->n = k;
+}
+
+static void decode_selector(struct model *m, const struct ynode *parent, const char *key,
+			    struct selector *s)
+{
+	const struct ynode *n = ynode_get(parent, key);
+	memset(s, 0, sizeof(*s));
+	if (!n || n->kind != YN_MAP)
+		return;
+	s->node = n;
+	s->key_node = ynode_key(parent, key);
+	struct labels l;
+	decode_labels(m, ynode_get(n, "matchLabels"), &l);
+	s->ml = l.kv;
+	s->nml = l.n;
+	const struct ynode *ex = ynode_get(n, "matchExpressions");
+	if (!ex || ex->kind != YN_SEQ || ex->n == 0)
+		return;
+	s->exprs = ARENA_ARRAY(m->arena, struct sel_expr, ex->n);
+	for (size_t i = 0; i < ex->n; i++) {
+		const struct ynode *it = ex->kids[i];
+		struct sel_expr *e = &s->exprs[s->nexprs++];
+		static const char *const ops[] = { "In", "NotIn", "Exists", "DoesNotExist" };
+		e->node = it;
+		e->key = str_of(ynode_get(it, "key"));
+		e->op_text = str_of(ynode_get(it, "operator"));
+		e->op = SEL_BAD_OP;
+		for (int o = 0; o < 4; o++)
+			if (e->op_text && !strcmp(e->op_text, ops[o]))
+				e->op = (enum sel_op)o;
+		const struct ynode *vals = ynode_get(it, "values");
+		if (vals && vals->kind == YN_SEQ) {
+			e->values_node = ynode_key(it, "values");
+			e->values = ARENA_ARRAY(m->arena, const char *, vals->n ? vals->n : 1);
+			for (size_t j = 0; j < vals->n; j++)
+				if (vals->kids[j]->kind == YN_SCALAR)
+					e->values[e->nvalues++] = vals->kids[j]->str;
+		}
+	}
+}
+
+static void decode_peer(struct model *m, const struct ynode *it, struct peer *p)
+{
+	p->node = it;
+	decode_selector(m, it, "podSelector", &p->pod_sel);
+	decode_selector(m, it, "namespaceSelector", &p->ns_sel);
+	const struct ynode *ib = ynode_get(it, "ipBlock");
+	if (!ib || ib->kind != YN_MAP)
+		return;
+	p->ipb = ARENA_NEW(m->arena, struct ipblock);
+	p->ipb->node = ib;
+	p->ipb->key_node = ynode_key(it, "ipBlock");
+	p->ipb->cidr = str_of(ynode_get(ib, "cidr"));
+	p->ipb->cidr_key = ynode_key(ib, "cidr");
+	const struct ynode *ex = ynode_get(ib, "except");
+	if (ex && ex->kind == YN_SEQ && ex->n) {
+		p->ipb->except = ARENA_ARRAY(m->arena, const char *, ex->n);
+		p->ipb->except_nodes = ARENA_ARRAY(m->arena, const struct ynode *, ex->n);
+		for (size_t i = 0; i < ex->n; i++) {
+			if (ex->kids[i]->kind != YN_SCALAR)
+				continue;
+			p->ipb->except[p->ipb->nexcept] = ex->kids[i]->str;
+			p->ipb->except_nodes[p->ipb->nexcept++] = ex->kids[i];
+		}
+	}
+}
+
+static void decode_port(const struct ynode *it, struct np_port *p)
+{
+	long long v;
+	p->node = it;
+	p->proto_key = ynode_key(it, "protocol");
+	p->proto_text = str_of(ynode_get(it, "protocol"));
+	p->proto = -1;
+	const struct ynode *port = ynode_get(it, "port");
+	p->port_key = ynode_key(it, "port");
+	if (port && !ynode_is_null(port) && port->kind == YN_SCALAR) {
+		p->has_port = true;
+		if (port->plain && !ynode_int(port, &v))
+			p->port = v < -1 ? -1 : v > 1000000 ? 1000000 : (int)v;
+		else
+			p->port_name = port->str;
+	}
+	const struct ynode *end = ynode_get(it, "endPort");
+	p->end_port_key = ynode_key(it, "endPort");
+	if (end && !ynode_int(end, &v)) {
+		p->has_end_port = true;
+		p->end_port = v < -1 ? -1 : v > 1000000 ? 1000000 : (int)v;
+	}
+}
+
+static void decode_rules(struct model *m, struct policy *p, const struct ynode *spec,
+			 enum direction dir)
+{
+	const char *key = dir == DIR_INGRESS ? "ingress" : "egress";
+	const char *peers_key = dir == DIR_INGRESS ? "from" : "to";
+	const struct ynode *list = ynode_get(spec, key);
+	p->rules_key[dir] = ynode_key(spec, key);
+	p->rules_given[dir] = p->rules_key[dir] != NULL && !ynode_is_null(list);
+	if (!list || list->kind != YN_SEQ || list->n == 0)
+		return;
+	p->rules[dir] = ARENA_ARRAY(m->arena, struct np_rule, list->n);
+	for (size_t i = 0; i < list->n; i++) {
+		const struct ynode *it = list->kids[i];
+		struct np_rule *r = &p->rules[dir][p->nrules[dir]++];
+		r->node = it;
+		r->index = (int)i;
+		const struct ynode *peers = ynode_get(it, peers_key);
+		r->peers_key = ynode_key(it, peers_key);
+		r->peers_given = peers && !ynode_is_null(peers);
+		if (peers && peers->kind == YN_SEQ && peers->n) {
+			r->peers = ARENA_ARRAY(m->arena, struct peer, peers->n);
+			for (size_t j = 0; j < peers->n; j++)
+				decode_peer(m, peers->kids[j], &r->peers[r->npeers++]);
+		}
+		const struct ynode *ports = ynode_get(it, "ports");
+		r->ports_key = ynode_key(it, "ports");
+		r->ports_given = ports && !ynode_is_null(ports);
+		if (ports && ports->kind == YN_SEQ && ports->n) {
+			r->ports = ARENA_ARRAY(m->arena, struct np_port, ports->n);
+			for (size_t j = 0; j < ports->n; j++)
+				decode_port(ports->kids[j], &r->ports[r->nports++]);
+		}
+	}
+}
+
+static void decode_policy(struct model *m, struct object *o)
+{
+	struct walk w = { m, o, STRBUF_INIT };
+	strbuf_addstr(&w.path, "");
+	check_fields(&w, o->node, f_netpol);
+	strbuf_release(&w.path);
+
+	struct policy *p = ARENA_NEW(m->arena, struct policy);
+	p->obj = o;
+	const struct ynode *spec = ynode_get(o->node, "spec");
+	p->spec_node = spec;
+	if (spec && spec->kind == YN_MAP) {
+		decode_selector(m, spec, "podSelector", &p->pod_sel);
+		p->types_key = ynode_key(spec, "policyTypes");
+		const struct ynode *types = ynode_get(spec, "policyTypes");
+		p->types_given = types && !ynode_is_null(types);
+		if (types && types->kind == YN_SEQ && types->n) {
+			p->type_nodes = ARENA_ARRAY(m->arena, const struct ynode *, types->n);
+			for (size_t i = 0; i < types->n; i++)
+				p->type_nodes[p->ntypes++] = types->kids[i];
+		}
+		decode_rules(m, p, spec, DIR_INGRESS);
+		decode_rules(m, p, spec, DIR_EGRESS);
+	}
+	p->invalid = o->invalid;
+	XGROW(m->policies, m->policies_cap, m->npolicies + 1);
+	m->policies[m->npolicies++] = p;
+}
+
+/* ---- other kinds: read leniently, only what the analysis needs ---- */
+
+static void expect_kind(struct model *m, struct object *o, const struct ynode *n,
+			enum ynode_kind k, const char *path)
+{
+	if (!n || ynode_is_null(n) || n->kind == k)
+		return;
+	diag_report(m->diag, RULE_INVALID_SPEC, &n->pos, &o->dobj,
+		    "%s: Invalid type: got %s, expected %s", path, ynode_kind_name(n),
+		    k == YN_MAP ? "object" : k == YN_SEQ ? "array" : "string");
+	o->invalid = true;
+	m->diag->input_error = true;
+}
+
+static void decode_ips(struct model *m, const struct ynode *status, struct ip_addr **out,
+		       size_t *n)
+{
+	const struct ynode *list = ynode_get(status, "podIPs");
+	const char *one = str_of(ynode_get(status, "podIP"));
+	size_t cap = (list && list->kind == YN_SEQ ? list->n : 0) + 1;
+	*out = ARENA_ARRAY(m->arena, struct ip_addr, cap);
+	*n = 0;
+	for (size_t i = 0; list && list->kind == YN_SEQ && i < list->n; i++) {
+		const char *s = str_of(ynode_get(list->kids[i], "ip"));
+		struct ip_addr a;
+		if (s && !ip_parse(s, false, &a.family, &a.addr)) {
+			a.text = s;
+			bool dup = false;
+			for (size_t j = 0; j < *n; j++)
+				dup |= (*out)[j].family == a.family && (*out)[j].addr == a.addr;
+			if (!dup)
+				(*out)[(*n)++] = a;
+		}
+	}
+	if (one && *n == 0) {
+		struct ip_addr a;
+		if (!ip_parse(one, false, &a.family, &a.addr)) {
+			a.text = one;
+			(*out)[(*n)++] = a;
+		}
+	}
+}
+
+/* A pod spec (of a Pod or a template): container ports and hostNetwork. */
+static void decode_pod_spec(struct model *m, struct object *o, const struct ynode *spec,
+			    struct endpoint *e)
+{
+	bool hn = false;
+	expect_kind(m, o, spec, YN_MAP, "spec");
+	if (!spec || spec->kind != YN_MAP)
+		return;
+	if (!ynode_bool(ynode_get(spec, "hostNetwork"), &hn))
+		e->host_network = hn;
+	size_t total = 0;
+	static const char *const lists[] = { "containers", "initContainers" };
+	for (int l = 0; l < 2; l++) {
+		const struct ynode *cs = ynode_get(spec, lists[l]);
+		expect_kind(m, o, cs, YN_SEQ, lists[l]);
+		for (size_t i = 0; cs && cs->kind == YN_SEQ && i < cs->n; i++) {
+			const struct ynode *ps = ynode_get(cs->kids[i], "ports");
+			if (ps && ps->kind == YN_SEQ)
+				total += ps->n;
+		}
+	}
+	if (!total)
+		return;
+	e->ports = ARENA_ARRAY(m->arena, struct container_port, total);
+	for (int l = 0; l < 2; l++) {
+		const struct ynode *cs = ynode_get(spec, lists[l]);
+		for (size_t i = 0; cs && cs->kind == YN_SEQ && i < cs->n; i++) {
+			const struct ynode *ps = ynode_get(cs->kids[i], "ports");
+			for (size_t j = 0; ps && ps->kind == YN_SEQ && j < ps->n; j++) {
+				const struct ynode *it = ps->kids[j];
+				long long v;
+				if (ynode_int(ynode_get(it, "containerPort"), &v) || v < 1 || v > 65535)
+					continue;
+				struct container_port *cp = &e->ports[e->nports++];
+				cp->port = (int)v;
+				cp->name = str_of(ynode_get(it, "name"));
+				const char *pr = str_of(ynode_get(it, "protocol"));
+				cp->proto = pr ? proto_parse(pr) : PROTO_TCP;
+				cp->node = it;
+			}
+		}
+	}
+}
+
+static const struct {
+	const char *kind;
+	const char *template_path; /* where the pod template sits */
+} workload_kinds[] = {
+	{ "Deployment", "spec.template" },
+	{ "ReplicaSet", "spec.template" },
+	{ "StatefulSet", "spec.template" },
+	{ "DaemonSet", "spec.template" },
+	{ "Job", "spec.template" },
+	{ "CronJob", "spec.jobTemplate.spec.template" },
+	{ "ReplicationController", "spec.template" },
+};
+
+/* A workload or Pod becomes a provisional endpoint; model.c folds them by owner. */
+static struct endpoint *new_endpoint(struct model *m, struct object *o)
+{
+	struct endpoint *e = ARENA_NEW(m->arena, struct endpoint);
+	e->ns = o->ns;
+	e->name = o->name;
+	e->kind = o->kind;
+	e->obj = o;
+	return e;
+}
+
+static void add_endpoint(struct model *m, struct endpoint *e)
+{
+	XGROW(m->endpoints, m->endpoints_cap, m->nendpoints + 1);
+	m->endpoints[m->nendpoints++] = e;
+}
+
+static void decode_workload(struct model *m, struct object *o, const char *tpath)
+{
+	const struct ynode *tpl = ynode_path(o->node, tpath);
+	struct endpoint *e = new_endpoint(m, o);
+	expect_kind(m, o, tpl, YN_MAP, tpath);
+	const struct ynode *md = ynode_get(tpl, "metadata");
+	expect_kind(m, o, md, YN_MAP, "metadata");
+	const struct ynode *lab = ynode_get(md, "labels");
+	expect_kind(m, o, lab, YN_MAP, "labels");
+	decode_labels(m, lab, &e->labels);
+	decode_pod_spec(m, o, ynode_get(tpl, "spec"), e);
+	add_endpoint(m, e);
+}
+
+static void decode_pod(struct model *m, struct object *o)
+{
+	struct endpoint *e = new_endpoint(m, o);
+	e->labels = o->labels;
+	e->is_pod = true;
+	e->npods = 1;
+	decode_pod_spec(m, o, ynode_get(o->node, "spec"), e);
+	const struct ynode *st = ynode_get(o->node, "status");
+	if (st && st->kind == YN_MAP)
+		decode_ips(m, st, &e->ips, &e->nips);
+	add_endpoint(m, e);
+}
+
+static void decode_service(struct model *m, struct object *o)
+{
+	struct service *s = ARENA_NEW(m->arena, struct service);
+	const struct ynode *spec = ynode_get(o->node, "spec");
+	s->obj = o;
+	expect_kind(m, o, spec, YN_MAP, "spec");
+	const struct ynode *sel = ynode_get(spec, "selector");
+	expect_kind(m, o, sel, YN_MAP, "spec.selector");
+	if (sel && sel->kind == YN_MAP) {
+		s->has_selector = true;
+		decode_labels(m, sel, &s->selector);
+	}
+	const struct ynode *ps = ynode_get(spec, "ports");
+	expect_kind(m, o, ps, YN_SEQ, "spec.ports");
+	if (ps && ps->kind == YN_SEQ && ps->n) {
+		s->ports = ARENA_ARRAY(m->arena, struct service_port, ps->n);
+		for (size_t i = 0; i < ps->n; i++) {
+			const struct ynode *it = ps->kids[i];
+			long long v;
+			if (ynode_int(ynode_get(it, "port"), &v) || v < 1 || v > 65535)
+				continue;
+			struct service_port *sp = &s->ports[s->nports++];
+			sp->node = it;
+			sp->port = (int)v;
+			sp->name = str_of(ynode_get(it, "name"));
+			const char *pr = str_of(ynode_get(it, "protocol"));
+			sp->proto = pr ? proto_parse(pr) : PROTO_TCP;
+			const struct ynode *tp = ynode_get(it, "targetPort");
+			if (!tp || ynode_is_null(tp))
+				sp->target_port = sp->port;
+			else if (!ynode_int(tp, &v))
+				sp->target_port = (int)v;
+			else
+				sp->target_name = str_of(tp);
+		}
+	}
+	const struct ynode *ips = ynode_get(spec, "clusterIPs");
+	const char *one = str_of(ynode_get(spec, "clusterIP"));
+	size_t cap = (ips && ips->kind == YN_SEQ ? ips->n : 0) + 1;
+	s->cluster_ips = ARENA_ARRAY(m->arena, struct ip_addr, cap);
+	for (size_t i = 0; ips && ips->kind == YN_SEQ && i < ips->n; i++) {
+		struct ip_addr a;
+		const char *t = str_of(ips->kids[i]);
+		if (t && !ip_parse(t, false, &a.family, &a.addr)) {
+			a.text = t;
+			s->cluster_ips[s->ncluster_ips++] = a;
+		}
+	}
+	if (one && !s->ncluster_ips) {
+		struct ip_addr a;
+		if (!ip_parse(one, false, &a.family, &a.addr)) {
+			a.text = one;
+			s->cluster_ips[s->ncluster_ips++] = a;
+		}
+	}
+	XGROW(m->services, m->services_cap, m->nservices + 1);
+	m->services[m->nservices++] = s;
+}
+
+static bool is_namespaced(const char *kind)
+{
+	return strcmp(kind, "Namespace") != 0;
+}
+
+/* The kinds npcheck reads. */
+static bool is_read_kind(const char *kind)
+{
+	static const char *const kinds[] = { "NetworkPolicy", "Namespace", "Pod", "Service" };
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (!strcmp(kinds[i], kind))
+			return true;
+	for (size_t i = 0; i < ARRAY_SIZE(workload_kinds); i++)
+		if (!strcmp(workload_kinds[i].kind, kind))
+			return true;
+	return false;
+}
+
+static void decode_object(struct model *m, const char *file, const struct ynode *doc,
+			  const char *kind, const struct model_options *opt)
+{
+	struct object *o = ARENA_NEW(m->arena, struct object);
+	o->kind = kind;
+	o->api_version = str_of(ynode_get(doc, "apiVersion"));
+	o->file = file;
+	o->node = doc;
+	o->meta_node = ynode_get(doc, "metadata");
+	expect_kind(m, o, o->meta_node, YN_MAP, "metadata");
+	o->name_node = ynode_get(o->meta_node, "name");
+	o->name = str_of(o->name_node);
+	o->ns_node = ynode_get(o->meta_node, "namespace");
+	const char *ns = str_of(o->ns_node);
+	o->ns_given = ns != NULL;
+	if (is_namespaced(kind))
+		o->ns = ns ? ns : opt && opt->default_ns ? opt->default_ns : "default";
+	const struct ynode *lab = ynode_get(o->meta_node, "labels");
+	const struct ynode *ann = ynode_get(o->meta_node, "annotations");
+	if (strcmp(kind, "NetworkPolicy")) {
+		expect_kind(m, o, lab, YN_MAP, "metadata.labels");
+		expect_kind(m, o, ann, YN_MAP, "metadata.annotations");
+	}
+	decode_labels(m, lab, &o->labels);
+	decode_labels(m, ann, &o->annotations);
+	o->ignore = labels_get(&o->annotations, "npcheck.io/ignore");
+	const struct ynode *owners = ynode_get(o->meta_node, "ownerReferences");
+	for (size_t i = 0; owners && owners->kind == YN_SEQ && i < owners->n; i++) {
+		bool ctl = false;
+		const struct ynode *it = owners->kids[i];
+		if (!ynode_bool(ynode_get(it, "controller"), &ctl) && ctl) {
+			o->owner_kind = str_of(ynode_get(it, "kind"));
+			o->owner_name = str_of(ynode_get(it, "name"));
+			if (!o->owner_kind || !o->owner_name)
+				o->owner_kind = o->owner_name = NULL;
+			break;
+		}
+	}
+	o->dobj.kind = kind;
+	o->dobj.ns = o->ns;
+	o->dobj.name = o->name;
+	o->dobj.ignore = o->ignore;
+	XGROW(m->objects, m->objects_cap, m->nobjects + 1);
+	m->objects[m->nobjects++] = o;
+
+	if (!strcmp(kind, "NetworkPolicy")) {
+		decode_policy(m, o);
+		return;
+	}
+	if (!strcmp(kind, "Pod")) {
+		decode_pod(m, o);
+	} else if (!strcmp(kind, "Service")) {
+		decode_service(m, o);
+	} else if (!strcmp(kind, "Namespace")) {
+		/* model.c builds namespaces from the objects */
+	} else {
+		for (size_t i = 0; i < ARRAY_SIZE(workload_kinds); i++)
+			if (!strcmp(workload_kinds[i].kind, kind))
+				decode_workload(m, o, workload_kinds[i].template_path);
+	}
+}
+
+static void decode_doc(struct model *m, const char *file, const struct ynode *doc,
+		       const char *default_kind, const struct model_options *opt, int depth)
+{
+	if (doc->kind != YN_MAP) {
+		diag_report(m->diag, RULE_INVALID_SPEC, &doc->pos, NULL,
+			    "document is %s %s, not a Kubernetes object",
+			    doc->kind == YN_SEQ ? "an" : "a", ynode_kind_name(doc));
+		m->diag->input_error = true;
+		return;
+	}
+	const struct ynode *kn = ynode_get(doc, "kind");
+	const char *kind = str_of(kn);
+	if (!kind)
+		kind = default_kind;
+	if (!kind) {
+		if (opt && opt->verbose)
+			fprintf(stderr, "%s:%d:%d: skipping a document without kind\n",
+				file, doc->pos.line, doc->pos.col);
+		return;
+	}
+	size_t kl = strlen(kind);
+	const struct ynode *items = ynode_get(doc, "items");
+	if (kl >= 4 && !strcmp(kind + kl - 4, "List") && items && depth < 4) {
+		if (items->kind != YN_SEQ) {
+			if (!ynode_is_null(items)) {
+				diag_report(m->diag, RULE_INVALID_SPEC, &items->pos, NULL,
+					    "items: Invalid type: got %s, expected array",
+					    ynode_kind_name(items));
+				m->diag->input_error = true;
+			}
+			return;
+		}
+		/* A typed list (PodList) names its items' kind; kind: List does not. */
+		const char *item_kind = kl > 4 ? arena_strndup(m->arena, kind, kl - 4) : NULL;
+		for (size_t i = 0; i < items->n; i++)
+			decode_doc(m, file, items->kids[i], item_kind, opt, depth + 1);
+		return;
+	}
+	if (!is_read_kind(kind)) {
+		if (opt && opt->verbose)
+			fprintf(stderr, "%s:%d:%d: skipping kind %s\n", file, doc->pos.line,
+				doc->pos.col, kind);
+		return;
+	}
+	decode_object(m, file, doc, kind, opt);
+}
+
+void k8s_decode_document(struct model *m, const char *file, const struct ynode *doc,
+			 const struct model_options *opt)
+{
+	decode_doc(m, file, doc, NULL, opt, 0);
+}

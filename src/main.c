@@ -1,0 +1,236 @@
+/* npcheck's entry point: global options, the command table, and the exit status. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+const struct command commands[] = {
+	{ "lint", cmd_lint, "npcheck lint [options] [PATH...]",
+	  "validate manifests and report lint findings", "text,json,sarif,junit,github" },
+	{ "reach", cmd_reach, "npcheck reach [options] SRC DST [-p PORT] [--protocol P] [PATH...]",
+	  "verdict for one connection, with the deciding policies", "text,json" },
+	{ "list", cmd_list, "npcheck list [options] [PATH...]",
+	  "every allowed connection between endpoints", "text,json,csv,md,dot" },
+	{ "matrix", cmd_matrix,
+	  "npcheck matrix [options] [--port LIST] [--protocol LIST] [PATH...]",
+	  "the truth table over all endpoint pairs", "text,csv,json,md" },
+	{ "explain", cmd_explain, "npcheck explain [options] [--pod ENDPOINT] [PATH...]",
+	  "what each endpoint's policies allow, in words", "text,json" },
+	{ "diff", cmd_diff, "npcheck diff [options] OLD NEW\n       npcheck diff [options] --base REV [PATH...]",
+	  "connections added, removed and changed between two manifest sets", "text,json,csv,md" },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+static const char global_options[] =
+	"Options:\n"
+	"  -n, --namespace NS     namespace for objects without metadata.namespace\n"
+	"  -c, --config FILE      configuration (default: .npcheck.yaml or .npcheck.yml)\n"
+	"  -o, --output FORMAT    output format\n"
+	"      --color WHEN       auto, always or never (NO_COLOR is honoured)\n"
+	"      --fail-on SEV      lint: exit 1 at or above error, warning or info\n"
+	"  -p, --port PORT        reach: a port number or name; matrix: a list\n"
+	"      --protocol P       TCP, UDP or SCTP (matrix: a list)\n"
+	"      --pod ENDPOINT     explain: only this endpoint\n"
+	"      --base REV         diff: compare PATH at git revision REV with the work tree\n"
+	"  -q, --quiet            print less\n"
+	"  -v, --verbose          print more (skipped kinds, timings)\n"
+	"  -h, --help             this help\n"
+	"      --version          print the version\n";
+
+const struct command *command_lookup(const char *name)
+{
+	for (const struct command *c = commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+void command_usage(const struct command *c, bool full)
+{
+	printf("usage: %s\n\n%s.\nFormats (-o): %s\n", c->usage, c->summary, c->formats);
+	if (full)
+		printf("\n%s", global_options);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: npcheck COMMAND [options] [ARGS...]\n\n"
+		   "Offline analyzer and linter for Kubernetes NetworkPolicy.\n\nCommands:\n");
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(f, "  %-8s %s\n", c->name, c->summary);
+	fprintf(f, "  %-8s %s\n", "help", "usage of a command");
+	fprintf(f, "\n%s\nRun 'npcheck help COMMAND' for a command's usage; 'man npcheck' for "
+		   "the rules and semantics.\n", global_options);
+}
+
+int cli_usage_error(struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "npcheck%s%s: ", cli->command ? " " : "", cli->command ? cli->command : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	return EXIT_USAGE;
+}
+
+int cli_input_paths(struct cli *cli, const char *const **paths, size_t *n)
+{
+	static const char *const stdin_path[] = { "-" };
+	if (cli->nargs) {
+		*paths = cli->args;
+		*n = cli->nargs;
+		return 0;
+	}
+	if (isatty(STDIN_FILENO)) {
+		command_usage(command_lookup(cli->command), false);
+		return -1;
+	}
+	*paths = stdin_path;
+	*n = 1;
+	return 0;
+}
+
+const char *cli_format(struct cli *cli)
+{
+	const struct command *c = command_lookup(cli->command);
+	const char *f = c->formats;
+	size_t first = strcspn(f, ",");
+	static char def[16];
+	if (!cli->output) {
+		if (first >= sizeof(def))
+			BUG("format name too long");
+		memcpy(def, f, first);
+		def[first] = '\0';
+		return def;
+	}
+	for (const char *p = f; *p;) {
+		size_t n = strcspn(p, ",");
+		if (strlen(cli->output) == n && !strncmp(p, cli->output, n))
+			return cli->output;
+		p += n + (p[n] == ',');
+	}
+	cli_usage_error(cli, "unknown output format '%s' (expected one of: %s)", cli->output, f);
+	return NULL;
+}
+
+void cli_print_input_errors(struct cli *cli, const struct diag *d)
+{
+	(void)cli;
+	for (size_t i = 0; i < d->n; i++) {
+		const struct finding *f = &d->items[i];
+		if (f->suppressed || f->severity < SEV_ERROR)
+			continue;
+		if (f->rule != RULE_YAML_SYNTAX && f->rule != RULE_INVALID_SPEC &&
+		    f->rule != RULE_UNSUPPORTED_PROTOCOL && f->rule != RULE_UNKNOWN_FIELD &&
+		    f->rule != RULE_DUPLICATE_OBJECT)
+			continue;
+		fprintf(stderr, "%s:%d:%d: %s: %s [%s]\n", f->pos.file ? f->pos.file : "<input>",
+			f->pos.line, f->pos.col, severity_name(f->severity), f->message,
+			rule_table[f->rule].id);
+	}
+}
+
+enum {
+	OPT_COLOR = 256, OPT_FAIL_ON, OPT_PROTOCOL, OPT_POD, OPT_BASE, OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+	{ "namespace", required_argument, NULL, 'n' },
+	{ "config", required_argument, NULL, 'c' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "colour", required_argument, NULL, OPT_COLOR },
+	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+	{ "port", required_argument, NULL, 'p' },
+	{ "protocol", required_argument, NULL, OPT_PROTOCOL },
+	{ "pod", required_argument, NULL, OPT_POD },
+	{ "base", required_argument, NULL, OPT_BASE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { 0 };
+	bool help = false;
+	int c;
+
+	/* Options may stand anywhere: GNU getopt moves the operands to the end, and the
+	 * first operand is the command. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":n:c:o:p:qvh", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'n': cli.ns = optarg; break;
+		case 'c': cli.config_path = optarg; break;
+		case 'o': cli.output = optarg; break;
+		case 'p': cli.port = optarg; break;
+		case 'q': cli.quiet = true; break;
+		case 'v': cli.verbose = true; break;
+		case 'h': help = true; break;
+		case OPT_FAIL_ON: cli.fail_on = optarg; break;
+		case OPT_PROTOCOL: cli.protocol = optarg; break;
+		case OPT_POD: cli.pod = optarg; break;
+		case OPT_BASE: cli.base = optarg; break;
+		case OPT_VERSION:
+			printf("npcheck %s\n", NPCHECK_VERSION);
+			return EXIT_CLEAN;
+		case OPT_COLOR:
+			if (!strcmp(optarg, "auto"))
+				cli.color = COLOR_AUTO;
+			else if (!strcmp(optarg, "always"))
+				cli.color = COLOR_ALWAYS;
+			else if (!strcmp(optarg, "never"))
+				cli.color = COLOR_NEVER;
+			else
+				return cli_usage_error(&cli, "--color takes auto, always or never, not '%s'", optarg);
+			break;
+		case ':':
+			return cli_usage_error(&cli, "option '%s' needs an argument", argv[optind - 1]);
+		default:
+			if (optopt && optopt < 256)
+				return cli_usage_error(&cli, "unknown option '-%c'", optopt);
+			return cli_usage_error(&cli, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		cli.command = argv[optind++];
+	cli.args = (const char **)argv + optind;
+	cli.nargs = (size_t)(argc - optind);
+
+	if (!cli.command) {
+		usage(help ? stdout : stderr);
+		return help ? EXIT_CLEAN : EXIT_USAGE;
+	}
+	if (!strcmp(cli.command, "help")) {
+		if (!cli.nargs) {
+			usage(stdout);
+			return EXIT_CLEAN;
+		}
+		const struct command *hc = command_lookup(cli.args[0]);
+		if (!hc)
+			return cli_usage_error(&cli, "no such command '%s'", cli.args[0]);
+		command_usage(hc, true);
+		return EXIT_CLEAN;
+	}
+	const struct command *cmd = command_lookup(cli.command);
+	if (!cmd) {
+		fprintf(stderr, "npcheck: no such command '%s'\n\n", cli.command);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (help) {
+		command_usage(cmd, true);
+		return EXIT_CLEAN;
+	}
+	const char *nc = getenv("NO_COLOR");
+	cli.color_on = cli.color == COLOR_ALWAYS ||
+		       (cli.color == COLOR_AUTO && isatty(STDOUT_FILENO) && !(nc && *nc));
+	return cmd->exec(&cli);
+}

@@ -1,0 +1,126 @@
+/* Input paths → the files to read: directories walked recursively in sorted order. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "model.h"
+
+struct collect {
+	struct arena *a;
+	struct diag *d;
+	struct source_file *files;
+	size_t n, cap;
+	int rc;
+};
+
+static void read_error(struct collect *c, const char *path, const char *what)
+{
+	struct ypos pos = { arena_strdup(c->a, path), 1, 1 };
+	/* An unreadable input is a yaml-syntax error at its first position: it has no
+	 * better one, and the run must still end with status 2. */
+	diag_report(c->d, RULE_YAML_SYNTAX, &pos, NULL, "cannot read: %s", what);
+	c->rc = -1;
+}
+
+static void add_file(struct collect *c, const char *path)
+{
+	char *buf;
+	size_t len;
+	if (read_whole_file(path, &buf, &len)) {
+		read_error(c, path, strerror(errno));
+		return;
+	}
+	XGROW(c->files, c->cap, c->n + 1);
+	c->files[c->n].path = arena_strdup(c->a, strcmp(path, "-") ? path : "<stdin>");
+	c->files[c->n].buf = buf;
+	c->files[c->n].len = len;
+	c->n++;
+}
+
+static bool has_manifest_ext(const char *name)
+{
+	static const char *const exts[] = { ".yaml", ".yml", ".json" };
+	size_t n = strlen(name);
+	for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
+		size_t e = strlen(exts[i]);
+		if (n > e && !strcmp(name + n - e, exts[i]))
+			return true;
+	}
+	return false;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void walk(struct collect *c, const char *dir, int depth)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!dp) {
+		read_error(c, dir, strerror(errno));
+		return;
+	}
+	if (depth > 64) {
+		closedir(dp);
+		read_error(c, dir, "directories nested too deep");
+		return;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue; /* ., .., and hidden entries such as .git */
+		XGROW(names, cap, n + 1);
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(dp);
+	if (n)
+		qsort(names, n, sizeof(*names), name_cmp);
+	for (size_t i = 0; i < n; i++) {
+		struct strbuf p = STRBUF_INIT;
+		struct stat st;
+		size_t dl = strlen(dir);
+		strbuf_addstr(&p, dir);
+		if (dl && dir[dl - 1] != '/')
+			strbuf_addch(&p, '/');
+		strbuf_addstr(&p, names[i]);
+		if (stat(p.buf, &st) != 0) {
+			if (lstat(p.buf, &st) != 0 || !S_ISLNK(st.st_mode))
+				read_error(c, p.buf, strerror(errno));
+		} else if (S_ISDIR(st.st_mode)) {
+			walk(c, p.buf, depth + 1);
+		} else if (S_ISREG(st.st_mode) && has_manifest_ext(names[i])) {
+			add_file(c, p.buf);
+		}
+		strbuf_release(&p);
+		free(names[i]);
+	}
+	free(names);
+}
+
+int source_collect(struct arena *a, struct diag *d, const char *const *paths, size_t npaths,
+		   struct source_file **files, size_t *nfiles)
+{
+	struct collect c = { .a = a, .d = d };
+	for (size_t i = 0; i < npaths; i++) {
+		struct stat st;
+		if (!strcmp(paths[i], "-")) {
+			add_file(&c, "-");
+		} else if (stat(paths[i], &st) != 0) {
+			read_error(&c, paths[i], strerror(errno));
+		} else if (S_ISDIR(st.st_mode)) {
+			walk(&c, paths[i], 0);
+		} else {
+			add_file(&c, paths[i]);
+		}
+	}
+	*files = c.files;
+	*nfiles = c.n;
+	return c.rc;
+}
