@@ -55,7 +55,8 @@ $(BUILD)/npcheck: $(OBJS)
 
 $(BUILD)/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libnpcheck.a: $(LIB_OBJS)
 	rm -f $@

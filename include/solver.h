@@ -1,0 +1,90 @@
+/*
+ * The solver: which connections SPEC §2 allows between two endpoints, and why.
+ * A solver is built once over a frozen model; it owns its tables (heap) and is
+ * released with solver_free. It never changes the model.
+ */
+#ifndef NPCHECK_SOLVER_H
+#define NPCHECK_SOLVER_H
+
+#include "cidrset.h"
+#include "model.h"
+#include "portset.h"
+
+/* One side of a connection: an endpoint, or an external address range of one family. */
+struct sref {
+	const struct endpoint *ep; /* NULL for an external range */
+	int family;
+	u128 lo, hi;
+};
+
+/* A rule as the solver sees it: its peers as an endpoint bitset plus address sets,
+ * its ports as a fixed connection set plus named ports resolved per destination. */
+struct srule {
+	const struct policy *policy;
+	enum direction dir;
+	const struct np_rule *rule;
+	bool all_peers;          /* from/to absent or empty */
+	uint64_t *eps;           /* endpoints matched by some peer */
+	struct ipset ip[2];      /* [0] IPv4, [1] IPv6: ipBlock peers' addresses */
+	struct connset fixed;    /* ports that do not depend on the destination */
+	const struct np_port **named;
+	size_t nnamed;
+};
+
+struct sendpoint {
+	bool isolated[DIR__COUNT];
+	const struct policy **policies[DIR__COUNT]; /* valid policies selecting it, per type */
+	size_t npolicies[DIR__COUNT];
+	size_t *rules[DIR__COUNT];                  /* indexes into solver.rules */
+	size_t nrules[DIR__COUNT];
+};
+
+struct solver {
+	const struct model *m;
+	size_t nep, words;
+	struct srule *rules;
+	size_t nrules;
+	struct sendpoint *eps;
+	uint64_t **selected;  /* per policy (model order): endpoints it selects; NULL if invalid */
+	/* External ranges: [dir][family] — sources are cut by ingress blocks, destinations by
+	 * egress blocks. */
+	struct iprange *ext[DIR__COUNT][2];
+	size_t next[DIR__COUNT][2];
+	bool has_v6;
+};
+
+void solver_init(struct solver *s, const struct model *m);
+void solver_free(struct solver *s);
+
+/* Does rule r's peer list match this side of the connection? */
+bool solver_rule_matches(const struct solver *s, const struct srule *r, const struct sref *peer);
+/* The ports rule r allows towards destination dst (named ports resolved on dst). */
+void solver_rule_ports(const struct solver *s, const struct srule *r, const struct sref *dst,
+		       struct connset *out);
+/* What one direction allows: the egress of src towards dst (dir == DIR_EGRESS), or the
+ * ingress of dst from src (DIR_INGRESS). ALL when that side is not an isolated pod. */
+void solver_direction(const struct solver *s, enum direction dir, const struct sref *src,
+		      const struct sref *dst, struct connset *out);
+/* The verdict of SPEC §2.7: egress ∩ ingress; a pod to itself is always allowed. */
+void solver_allowed(const struct solver *s, const struct sref *src, const struct sref *dst,
+		    struct connset *out);
+
+/* Does the endpoint match this peer of a policy (in the policy's namespace)? */
+bool solver_peer_matches_endpoint(const struct model *m, const struct policy *p,
+				  const struct peer *peer, const struct endpoint *e);
+/* Does the policy select this endpoint? */
+bool solver_policy_selects(const struct policy *p, const struct endpoint *e);
+
+/* "NS/NAME[KIND]", "FIRST-LAST[External]" or a single address. */
+void sref_format(const struct sref *r, struct strbuf *out);
+
+static inline bool bit_test(const uint64_t *b, size_t i)
+{
+	return (b[i / 64] >> (i % 64)) & 1;
+}
+static inline void bit_set(uint64_t *b, size_t i)
+{
+	b[i / 64] |= (uint64_t)1 << (i % 64);
+}
+
+#endif

@@ -1,0 +1,371 @@
+/* The solver of SPEC §2: isolation per direction, rules as endpoint bitsets and address
+ * sets, verdict = egress of the source ∩ ingress of the destination. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "solver.h"
+
+bool solver_policy_selects(const struct policy *p, const struct endpoint *e)
+{
+	/* "Selects the pods to which this NetworkPolicy object applies ... in the
+	 * policy's namespace"; an absent podSelector is {}; hostNetwork pods are never
+	 * endpoints, so they are never selected. */
+	return !strcmp(p->obj->ns, e->ns) && selector_matches(&p->pod_sel, &e->labels);
+}
+
+static bool ipblock_holds(const struct ipblock *b, int family, u128 lo, u128 hi)
+{
+	if (b->cidr_parsed.family != family || lo < b->cidr_parsed.lo || hi > b->cidr_parsed.hi)
+		return false;
+	for (size_t i = 0; i < b->nexcept; i++) {
+		const struct cidr *x = &b->except_parsed[i];
+		if (x->family == family && !(hi < x->lo || lo > x->hi))
+			return false;
+	}
+	return true;
+}
+
+bool solver_peer_matches_endpoint(const struct model *m, const struct policy *p,
+				  const struct peer *peer, const struct endpoint *e)
+{
+	if (peer->ipb) {
+		/* An ipBlock matches a pod whose IP is known and inside it, as the conformance
+		 * suite expects (netpol-analyzer differs here). */
+		if (!peer->ipb->except_parsed && peer->ipb->nexcept)
+			return false;
+		for (size_t i = 0; i < e->nips; i++)
+			if (ipblock_holds(peer->ipb, e->ips[i].family, e->ips[i].addr, e->ips[i].addr))
+				return true;
+		return false;
+	}
+	if (!peer->ns_sel.node) {
+		/* podSelector alone: pods of the policy's own namespace. */
+		return !strcmp(e->ns, p->obj->ns) && selector_matches(&peer->pod_sel, &e->labels);
+	}
+	/* namespaceSelector, with the podSelector ANDed when both stand in one peer. */
+	const struct namespace *ns = m->namespaces[e->ns_index];
+	if (!selector_matches(&peer->ns_sel, &ns->labels))
+		return false;
+	return !peer->pod_sel.node || selector_matches(&peer->pod_sel, &e->labels);
+}
+
+static uint64_t *bits_new(const struct solver *s)
+{
+	return xcalloc(s->words ? s->words : 1, sizeof(uint64_t));
+}
+
+static void build_rule(struct solver *s, struct srule *r)
+{
+	const struct np_rule *nr = r->rule;
+	const struct model *m = s->m;
+
+	r->all_peers = nr->npeers == 0;
+	r->eps = bits_new(s);
+	ipset_init(&r->ip[0], AF_V4);
+	ipset_init(&r->ip[1], AF_V6);
+	if (r->all_peers) {
+		ipset_add_all(&r->ip[0]);
+		ipset_add_all(&r->ip[1]);
+		for (size_t i = 0; i < s->nep; i++)
+			bit_set(r->eps, i);
+	}
+	for (size_t j = 0; j < nr->npeers; j++) {
+		const struct peer *peer = &nr->peers[j];
+		for (size_t i = 0; i < s->nep; i++)
+			if (!bit_test(r->eps, i) &&
+			    solver_peer_matches_endpoint(m, r->policy, peer, m->endpoints[i]))
+				bit_set(r->eps, i);
+		if (peer->ipb) {
+			const struct cidr *c = &peer->ipb->cidr_parsed;
+			struct ipset blk, ex;
+			ipset_init(&blk, c->family);
+			ipset_init(&ex, c->family);
+			ipset_add_range(&blk, c->lo, c->hi);
+			for (size_t k = 0; k < peer->ipb->nexcept; k++)
+				if (peer->ipb->except_parsed[k].family == c->family)
+					ipset_add_range(&ex, peer->ipb->except_parsed[k].lo,
+							peer->ipb->except_parsed[k].hi);
+			ipset_subtract(&blk, &ex);
+			ipset_union(&r->ip[c->family == AF_V6], &blk);
+			ipset_release(&blk);
+			ipset_release(&ex);
+		}
+	}
+	connset_init(&r->fixed);
+	if (nr->nports == 0) {
+		connset_add_all(&r->fixed);
+		return;
+	}
+	r->named = xcalloc(nr->nports, sizeof(*r->named));
+	for (size_t j = 0; j < nr->nports; j++) {
+		const struct np_port *pt = &nr->ports[j];
+		if (pt->proto < 0)
+			continue;
+		if (pt->port_name)
+			r->named[r->nnamed++] = pt;
+		else if (!pt->has_port)
+			connset_add(&r->fixed, pt->proto, PORT_MIN, PORT_MAX);
+		else
+			connset_add(&r->fixed, pt->proto, pt->port,
+				    pt->has_end_port ? pt->end_port : pt->port);
+	}
+}
+
+/* Sorted, unique boundaries → the disjoint ranges covering the address space. */
+static int u128_cmp(const void *pa, const void *pb)
+{
+	u128 a = *(const u128 *)pa, b = *(const u128 *)pb;
+	return a < b ? -1 : a > b;
+}
+
+static void cut_ranges(u128 *cuts, size_t n, u128 max, struct iprange **out, size_t *nout)
+{
+	qsort(cuts, n, sizeof(*cuts), u128_cmp);
+	*out = xmalloc(sizeof(**out) * (n + 1));
+	*nout = 0;
+	u128 lo = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (cuts[i] == 0 || cuts[i] <= lo)
+			continue;
+		(*out)[*nout].lo = lo;
+		(*out)[*nout].hi = cuts[i] - 1;
+		(*nout)++;
+		lo = cuts[i];
+	}
+	(*out)[*nout].lo = lo;
+	(*out)[*nout].hi = max;
+	(*nout)++;
+}
+
+static void add_cut(u128 **cuts, size_t *n, size_t *cap, const struct cidr *c, u128 max)
+{
+	XGROW(*cuts, *cap, *n + 2);
+	(*cuts)[(*n)++] = c->lo;
+	if (c->hi != max)
+		(*cuts)[(*n)++] = c->hi + 1;
+}
+
+static void build_external(struct solver *s)
+{
+	const struct model *m = s->m;
+	u128 *cuts[DIR__COUNT][2] = { { NULL, NULL }, { NULL, NULL } };
+	size_t n[DIR__COUNT][2] = { { 0, 0 }, { 0, 0 } }, cap[DIR__COUNT][2] = { { 0, 0 }, { 0, 0 } };
+
+	for (size_t i = 0; i < m->nendpoints; i++)
+		for (size_t j = 0; j < m->endpoints[i]->nips; j++)
+			if (m->endpoints[i]->ips[j].family == AF_V6)
+				s->has_v6 = true;
+	for (size_t i = 0; i < m->npolicies; i++) {
+		const struct policy *p = m->policies[i];
+		if (p->invalid)
+			continue;
+		for (int d = 0; d < DIR__COUNT; d++) {
+			if (!p->types[d])
+				continue;
+			for (size_t r = 0; r < p->nrules[d]; r++)
+				for (size_t k = 0; k < p->rules[d][r].npeers; k++) {
+					const struct ipblock *b = p->rules[d][r].peers[k].ipb;
+					if (!b)
+						continue;
+					int f = b->cidr_parsed.family == AF_V6;
+					u128 max = f ? IPV6_MAX : IPV4_MAX;
+					s->has_v6 |= f;
+					add_cut(&cuts[d][f], &n[d][f], &cap[d][f], &b->cidr_parsed, max);
+					for (size_t x = 0; x < b->nexcept; x++)
+						add_cut(&cuts[d][f], &n[d][f], &cap[d][f],
+							&b->except_parsed[x], max);
+				}
+		}
+	}
+	for (int d = 0; d < DIR__COUNT; d++)
+		for (int f = 0; f < 2; f++) {
+			cut_ranges(cuts[d][f], n[d][f], f ? IPV6_MAX : IPV4_MAX, &s->ext[d][f],
+				   &s->next[d][f]);
+			free(cuts[d][f]);
+		}
+}
+
+void solver_init(struct solver *s, const struct model *m)
+{
+	memset(s, 0, sizeof(*s));
+	s->m = m;
+	s->nep = m->nendpoints;
+	s->words = (s->nep + 63) / 64;
+	s->eps = xcalloc(s->nep ? s->nep : 1, sizeof(*s->eps));
+	s->selected = xcalloc(m->npolicies ? m->npolicies : 1, sizeof(*s->selected));
+
+	size_t nrules = 0;
+	for (size_t i = 0; i < m->npolicies; i++) {
+		const struct policy *p = m->policies[i];
+		if (p->invalid)
+			continue;
+		for (int d = 0; d < DIR__COUNT; d++)
+			if (p->types[d])
+				nrules += p->nrules[d];
+	}
+	s->rules = xcalloc(nrules ? nrules : 1, sizeof(*s->rules));
+	for (size_t i = 0; i < m->npolicies; i++) {
+		const struct policy *p = m->policies[i];
+		if (p->invalid)
+			continue;
+		uint64_t *sel = s->selected[i] = bits_new(s);
+		size_t first = s->nrules;
+		for (int d = 0; d < DIR__COUNT; d++) {
+			/* "Rules for a direction not in policyTypes are ignored." */
+			if (!p->types[d])
+				continue;
+			for (size_t r = 0; r < p->nrules[d]; r++) {
+				struct srule *sr = &s->rules[s->nrules++];
+				sr->policy = p;
+				sr->dir = (enum direction)d;
+				sr->rule = &p->rules[d][r];
+				build_rule(s, sr);
+			}
+		}
+		for (size_t e = 0; e < s->nep; e++) {
+			if (!solver_policy_selects(p, m->endpoints[e]))
+				continue;
+			bit_set(sel, e);
+			struct sendpoint *se = &s->eps[e];
+			for (int d = 0; d < DIR__COUNT; d++) {
+				if (!p->types[d])
+					continue;
+				se->isolated[d] = true;
+				se->policies[d] = xrealloc(se->policies[d],
+							   sizeof(*se->policies[d]) * (se->npolicies[d] + 1));
+				se->policies[d][se->npolicies[d]++] = p;
+			}
+			for (size_t r = first; r < s->nrules; r++) {
+				int d = s->rules[r].dir;
+				se->rules[d] = xrealloc(se->rules[d], sizeof(size_t) * (se->nrules[d] + 1));
+				se->rules[d][se->nrules[d]++] = r;
+			}
+		}
+	}
+	build_external(s);
+}
+
+void solver_free(struct solver *s)
+{
+	for (size_t i = 0; i < s->nrules; i++) {
+		free(s->rules[i].eps);
+		ipset_release(&s->rules[i].ip[0]);
+		ipset_release(&s->rules[i].ip[1]);
+		connset_release(&s->rules[i].fixed);
+		free(s->rules[i].named);
+	}
+	free(s->rules);
+	for (size_t i = 0; i < s->nep; i++)
+		for (int d = 0; d < DIR__COUNT; d++) {
+			free(s->eps[i].policies[d]);
+			free(s->eps[i].rules[d]);
+		}
+	free(s->eps);
+	for (size_t i = 0; i < s->m->npolicies; i++)
+		free(s->selected[i]);
+	free(s->selected);
+	for (int d = 0; d < DIR__COUNT; d++)
+		for (int f = 0; f < 2; f++)
+			free(s->ext[d][f]);
+	memset(s, 0, sizeof(*s));
+}
+
+bool solver_rule_matches(const struct solver *s, const struct srule *r, const struct sref *peer)
+{
+	(void)s;
+	if (r->all_peers)
+		return true;
+	if (peer->ep)
+		return bit_test(r->eps, (size_t)peer->ep->index);
+	const struct ipset *set = &r->ip[peer->family == AF_V6];
+	/* The range must lie inside one range of the set. */
+	size_t lo = 0, hi = set->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (set->r[mid].hi < peer->lo)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < set->n && set->r[lo].lo <= peer->lo && peer->hi <= set->r[lo].hi;
+}
+
+void solver_rule_ports(const struct solver *s, const struct srule *r, const struct sref *dst,
+		       struct connset *out)
+{
+	(void)s;
+	connset_copy(out, &r->fixed);
+	/* A named port matches a destination pod's container port with that name and
+	 * protocol; an external address has no named ports. */
+	if (!dst->ep)
+		return;
+	for (size_t i = 0; i < r->nnamed; i++)
+		for (size_t j = 0; j < dst->ep->nports; j++) {
+			const struct container_port *cp = &dst->ep->ports[j];
+			if (cp->name && cp->proto == r->named[i]->proto &&
+			    !strcmp(cp->name, r->named[i]->port_name))
+				connset_add(out, cp->proto, cp->port, cp->port);
+		}
+}
+
+void solver_direction(const struct solver *s, enum direction dir, const struct sref *src,
+		      const struct sref *dst, struct connset *out)
+{
+	const struct sref *self = dir == DIR_EGRESS ? src : dst;
+	const struct sref *other = dir == DIR_EGRESS ? dst : src;
+	struct connset tmp;
+
+	connset_clear(out);
+	if (!self->ep || !s->eps[self->ep->index].isolated[dir]) {
+		connset_add_all(out);
+		return;
+	}
+	const struct sendpoint *se = &s->eps[self->ep->index];
+	connset_init(&tmp);
+	for (size_t i = 0; i < se->nrules[dir]; i++) {
+		const struct srule *r = &s->rules[se->rules[dir][i]];
+		if (!solver_rule_matches(s, r, other))
+			continue;
+		solver_rule_ports(s, r, dst, &tmp);
+		connset_union(out, &tmp);
+		if (connset_is_all(out))
+			break;
+	}
+	connset_release(&tmp);
+}
+
+void solver_allowed(const struct solver *s, const struct sref *src, const struct sref *dst,
+		    struct connset *out)
+{
+	struct connset in;
+
+	/* Loopback is never subject to policy; between two pods of one workload it is. */
+	if (src->ep && src->ep == dst->ep && src->ep->is_pod) {
+		connset_clear(out);
+		connset_add_all(out);
+		return;
+	}
+	solver_direction(s, DIR_EGRESS, src, dst, out);
+	if (connset_is_empty(out))
+		return;
+	connset_init(&in);
+	solver_direction(s, DIR_INGRESS, src, dst, &in);
+	connset_intersect(out, &in);
+	connset_release(&in);
+}
+
+void sref_format(const struct sref *r, struct strbuf *out)
+{
+	char a[IP_BUFLEN], b[IP_BUFLEN];
+	if (r->ep) {
+		strbuf_addstr(out, r->ep->display);
+		return;
+	}
+	ip_format(r->family, r->lo, a);
+	if (r->lo == r->hi) {
+		strbuf_addf(out, "%s[External]", a);
+		return;
+	}
+	ip_format(r->family, r->hi, b);
+	strbuf_addf(out, "%s-%s[External]", a, b);
+}

@@ -1,0 +1,42 @@
+#!/bin/sh
+# Compare `npcheck list` with netpol-analyzer's expected output on every peer case.
+# A case passes when the normalized difference (tests/peer/compare.py) is empty, or is
+# exactly the one recorded, with its reason, in tests/peer/known/CASE.diff.
+set -u
+peer=${PEER_DIR:-../shared/peer/netpol-analyzer}
+if [ ! -d "$peer/cases" ]; then
+	echo "not ok peer: $peer not found"
+	exit 0
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+agree=0
+total=0
+for dir in "$peer"/cases/*/; do
+	name=$(basename "$dir")
+	exp="$peer/expected/list/$name.txt"
+	[ -f "$exp" ] || continue
+	total=$((total + 1))
+	"$NPCHECK" list "$dir" >"$tmp/out" 2>"$tmp/err"
+	st=$?
+	if [ "$st" -ne 0 ]; then
+		echo "not ok peer/$name: exit $st: $(head -n 3 "$tmp/err")"
+		continue
+	fi
+	python3 tests/peer/compare.py "$exp" "$tmp/out" >"$tmp/diff"
+	known=tests/peer/known/$name.diff
+	if [ ! -s "$tmp/diff" ]; then
+		agree=$((agree + 1))
+		if [ -f "$known" ]; then
+			echo "not ok peer/$name: agrees now; remove $known"
+		else
+			echo "ok peer/$name"
+		fi
+	elif [ -f "$known" ] && grep -v '^#' "$known" | cmp -s - "$tmp/diff"; then
+		echo "ok peer/$name (known difference: $(sed -n 's/^# //p' "$known" | head -n 1))"
+	else
+		echo "not ok peer/$name: $(wc -l <"$tmp/diff") differing lines"
+		head -n 20 "$tmp/diff"
+	fi
+done
+echo "# peer agreement: $agree of $total cases identical"
