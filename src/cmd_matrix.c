@@ -1,11 +1,198 @@
-/* npcheck matrix (not yet written). */
+/* npcheck matrix: the truth table over all endpoint pairs for some ports and protocols. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
+#include "query.h"
+
+/* "Every port named in the input": numeric policy ports and container ports. */
+static void input_ports(const struct model *m, const bool protos[PROTO__COUNT],
+			struct portset ps[PROTO__COUNT])
+{
+	for (size_t i = 0; i < m->npolicies; i++) {
+		const struct policy *p = m->policies[i];
+		if (p->invalid)
+			continue;
+		for (int d = 0; d < DIR__COUNT; d++)
+			for (size_t r = 0; r < p->nrules[d]; r++)
+				for (size_t k = 0; k < p->rules[d][r].nports; k++) {
+					const struct np_port *pt = &p->rules[d][r].ports[k];
+					if (pt->proto >= 0 && protos[pt->proto] && pt->has_port &&
+					    !pt->port_name)
+						portset_add_range(&ps[pt->proto], pt->port, pt->port);
+				}
+	}
+	for (size_t i = 0; i < m->nendpoints; i++)
+		for (size_t k = 0; k < m->endpoints[i]->nports; k++) {
+			const struct container_port *cp = &m->endpoints[i]->ports[k];
+			if (cp->proto >= 0 && protos[cp->proto])
+				portset_add_range(&ps[cp->proto], cp->port, cp->port);
+		}
+}
+
+struct column {
+	int proto, port;
+};
 
 int cmd_matrix(struct cli *cli)
 {
-	(void)cli;
-	fprintf(stderr, "npcheck matrix: not implemented yet\n");
-	return EXIT_INTERNAL;
+	const char *fmt = cli_format(cli);
+	const char *const *paths;
+	size_t npaths;
+	struct model_options mo = { cli->ns, cli->verbose };
+	bool protos[PROTO__COUNT] = { false, true, false };
+	struct portset ps[PROTO__COUNT];
+	struct portset asked;
+	struct model m;
+	struct diag d;
+	struct solver s;
+
+	if (!fmt)
+		return EXIT_USAGE;
+	if (cli->protocol) {
+		const char *bad;
+		int r = query_parse_protocols(cli->protocol, protos, &bad);
+		if (r == -2)
+			return cli_usage_error(cli, "NetworkPolicy does not define %s: its behaviour "
+					       "under a policy is up to the CNI plugin", bad);
+		if (r)
+			return cli_usage_error(cli, "unknown protocol '%s' (TCP, UDP or SCTP)", bad);
+	}
+	portset_init(&asked);
+	if (cli->port && query_parse_ports(cli->port, &asked)) {
+		portset_release(&asked);
+		return cli_usage_error(cli, "cannot read port list '%s' (e.g. 80,443,8000-8080)",
+				       cli->port);
+	}
+	if (cli_input_paths(cli, &paths, &npaths)) {
+		portset_release(&asked);
+		return EXIT_USAGE;
+	}
+	struct arena *a = arena_new();
+	diag_init(&d, a);
+	model_load(&m, a, &d, paths, npaths, &mo);
+	diag_sort(&d);
+	cli_print_input_errors(cli, &d);
+	solver_init(&s, &m);
+
+	for (int p = 0; p < PROTO__COUNT; p++) {
+		portset_init(&ps[p]);
+		if (protos[p] && cli->port)
+			portset_copy(&ps[p], &asked);
+	}
+	if (!cli->port) {
+		if (!cli->protocol)
+			protos[PROTO_UDP] = protos[PROTO_SCTP] = true;
+		input_ports(&m, protos, ps);
+	}
+	struct column *cols = NULL;
+	size_t ncols = 0, cap = 0;
+	for (int p = 0; p < PROTO__COUNT; p++)
+		for (size_t r = 0; r < ps[p].n; r++)
+			for (int port = ps[p].r[r].lo; port <= ps[p].r[r].hi; port++) {
+				if (ncols >= 4096)
+					break;
+				XGROW(cols, cap, ncols + 1);
+				cols[ncols].proto = p;
+				cols[ncols++].port = port;
+			}
+
+	size_t n = m.nendpoints;
+	struct connset c;
+	connset_init(&c);
+	/* verdict[(i * n + j) * ncols + k] */
+	unsigned char *verdict = xcalloc(n * n * (ncols ? ncols : 1) + 1, 1);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++) {
+			struct sref src = { .ep = m.endpoints[i] }, dst = { .ep = m.endpoints[j] };
+			solver_allowed(&s, &src, &dst, &c);
+			for (size_t k = 0; k < ncols; k++)
+				verdict[(i * n + j) * ncols + k] =
+					connset_contains(&c, cols[k].proto, cols[k].port);
+		}
+	connset_release(&c);
+
+	bool csv = !strcmp(fmt, "csv"), json = !strcmp(fmt, "json");
+	if (csv || json) {
+		printf(csv ? "source,destination,protocol,port,verdict\n" : "[");
+		size_t row = 0;
+		for (size_t i = 0; i < n; i++)
+			for (size_t j = 0; j < n; j++)
+				for (size_t k = 0; k < ncols; k++) {
+					const char *v = verdict[(i * n + j) * ncols + k] ? "allow" : "deny";
+					if (csv) {
+						printf("%s,%s,%s,%d,%s\n", m.endpoints[i]->display,
+						       m.endpoints[j]->display, proto_name(cols[k].proto),
+						       cols[k].port, v);
+						continue;
+					}
+					struct strbuf sb = STRBUF_INIT;
+					strbuf_addstr(&sb, row++ ? ",\n  {\"source\": " : "\n  {\"source\": ");
+					strbuf_add_json_str(&sb, m.endpoints[i]->display);
+					strbuf_addstr(&sb, ", \"destination\": ");
+					strbuf_add_json_str(&sb, m.endpoints[j]->display);
+					strbuf_addf(&sb, ", \"protocol\": \"%s\", \"port\": %d, \"verdict\": \"%s\"}",
+						    proto_name(cols[k].proto), cols[k].port, v);
+					fputs(sb.buf, stdout);
+					strbuf_release(&sb);
+				}
+		if (json)
+			printf(row ? "\n]\n" : "]\n");
+	} else {
+		bool md = !strcmp(fmt, "md");
+		size_t width = 0;
+		for (size_t i = 0; i < n; i++)
+			if (strlen(m.endpoints[i]->display) > width)
+				width = strlen(m.endpoints[i]->display);
+		if (!md) {
+			printf("Endpoints:\n");
+			for (size_t i = 0; i < n; i++)
+				printf("  %3zu  %s\n", i + 1, m.endpoints[i]->display);
+			printf("Rows are sources, columns destinations: '.' allowed, 'X' denied.\n");
+		}
+		for (size_t k = 0; k < ncols; k++) {
+			if (md) {
+				printf("\n### %s %d\n\n| source \\ destination |", proto_name(cols[k].proto),
+				       cols[k].port);
+				for (size_t j = 0; j < n; j++)
+					printf(" %s |", m.endpoints[j]->display);
+				printf("\n|---|");
+				for (size_t j = 0; j < n; j++)
+					printf("---|");
+				printf("\n");
+				for (size_t i = 0; i < n; i++) {
+					printf("| %s |", m.endpoints[i]->display);
+					for (size_t j = 0; j < n; j++)
+						printf(" %s |", verdict[(i * n + j) * ncols + k] ? "allow" : "deny");
+					printf("\n");
+				}
+				continue;
+			}
+			printf("\n%s %d\n     ", proto_name(cols[k].proto), cols[k].port);
+			for (size_t j = 0; j < n; j++)
+				printf("%c", j + 1 >= 10 ? (char)('0' + (j + 1) / 10 % 10) : ' ');
+			printf("\n     ");
+			for (size_t j = 0; j < n; j++)
+				printf("%c", (char)('0' + (j + 1) % 10));
+			printf("\n");
+			for (size_t i = 0; i < n; i++) {
+				printf("  %3zu", i + 1);
+				for (size_t j = 0; j < n; j++)
+					putchar(verdict[(i * n + j) * ncols + k] ? '.' : 'X');
+				printf("\n");
+			}
+		}
+	}
+	free(verdict);
+	free(cols);
+	for (int p = 0; p < PROTO__COUNT; p++)
+		portset_release(&ps[p]);
+	portset_release(&asked);
+	solver_free(&s);
+	int rc = d.input_error ? EXIT_INPUT : EXIT_CLEAN;
+	model_free(&m);
+	diag_release(&d);
+	arena_free(a);
+	return rc;
 }

@@ -1,11 +1,350 @@
-/* npcheck reach (not yet written). */
+/* npcheck reach: the verdict for one connection, with the policies and rules deciding it. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
+#include "query.h"
+
+struct ask {
+	bool has_port;
+	int proto;       /* when has_port, or -1 for "every protocol" */
+	int port;
+	bool undefined;  /* a protocol NetworkPolicy does not define */
+	const char *undefined_name;
+};
+
+static void pos_of(const struct ynode *n, struct strbuf *sb)
+{
+	strbuf_addf(sb, "%s:%d:%d", n->pos.file, n->pos.line, n->pos.col);
+}
+
+static const struct ynode *policy_node(const struct policy *p)
+{
+	return p->obj->name_node ? p->obj->name_node : p->obj->node;
+}
+
+/* Restrict a connection set to the question asked. */
+static void narrow(struct connset *c, const struct ask *q)
+{
+	if (!q->has_port)
+		return;
+	bool in = connset_contains(c, q->proto, q->port);
+	connset_clear(c);
+	if (in)
+		connset_add(c, q->proto, q->port, q->port);
+}
+
+static const char *const dir_names[] = { "ingress", "egress" };
+
+/* One direction, explained: text into sb, JSON into js. Returns whether it allows. */
+static bool explain_direction(const struct solver *s, enum direction dir, const struct sref *src,
+			      const struct sref *dst, const struct ask *q, struct strbuf *sb,
+			      struct strbuf *js)
+{
+	const struct sref *self = dir == DIR_EGRESS ? src : dst;
+	struct strbuf name = STRBUF_INIT;
+	struct connset total, c;
+	bool allows;
+
+	sref_format(self, &name);
+	connset_init(&total);
+	connset_init(&c);
+	strbuf_addf(js, "\"%s\": {\"endpoint\": ", dir_names[dir]);
+	strbuf_add_json_str(js, name.buf);
+	if (!self->ep || !s->eps[self->ep->index].isolated[dir]) {
+		strbuf_addf(sb, "  %s %s %s: not isolated, everything allowed\n",
+			    dir_names[dir], dir == DIR_EGRESS ? "from" : "to", name.buf);
+		if (!self->ep)
+			strbuf_addstr(js, ", \"isolated\": false, \"external\": true");
+		else
+			strbuf_addstr(js, ", \"isolated\": false");
+		strbuf_addstr(js, ", \"policies\": [], \"rules\": []}");
+		strbuf_release(&name);
+		connset_release(&total);
+		connset_release(&c);
+		return true;
+	}
+	const struct sendpoint *se = &s->eps[self->ep->index];
+	strbuf_addf(sb, "  %s %s %s: isolated by", dir_names[dir],
+		    dir == DIR_EGRESS ? "from" : "to", name.buf);
+	strbuf_addstr(js, ", \"isolated\": true, \"policies\": [");
+	for (size_t i = 0; i < se->npolicies[dir]; i++) {
+		const struct policy *p = se->policies[dir][i];
+		strbuf_addf(sb, "%s %s/%s (", i ? "," : "", p->obj->ns, p->obj->name);
+		pos_of(policy_node(p), sb);
+		strbuf_addch(sb, ')');
+		strbuf_addf(js, "%s{\"namespace\": ", i ? ", " : "");
+		strbuf_add_json_str(js, p->obj->ns);
+		strbuf_addstr(js, ", \"name\": ");
+		strbuf_add_json_str(js, p->obj->name);
+		strbuf_addstr(js, ", \"file\": ");
+		strbuf_add_json_str(js, p->obj->file);
+		strbuf_addf(js, ", \"line\": %d}", policy_node(p)->pos.line);
+	}
+	strbuf_addstr(sb, "\n");
+	strbuf_addstr(js, "], \"rules\": [");
+	const struct sref *other = dir == DIR_EGRESS ? dst : src;
+	size_t shown = 0;
+	for (size_t i = 0; i < se->nrules[dir]; i++) {
+		const struct srule *r = &s->rules[se->rules[dir][i]];
+		if (!solver_rule_matches(s, r, other))
+			continue;
+		solver_rule_ports(s, r, dst, &c);
+		narrow(&c, q);
+		if (connset_is_empty(&c))
+			continue;
+		connset_union(&total, &c);
+		strbuf_addf(sb, "    allowed by %s/%s %s rule %d (", r->policy->obj->ns,
+			    r->policy->obj->name, dir_names[dir], r->rule->index + 1);
+		pos_of(r->rule->node, sb);
+		strbuf_addstr(sb, "): ");
+		connset_format(&c, sb);
+		strbuf_addch(sb, '\n');
+		strbuf_addf(js, "%s{\"policy\": ", shown++ ? ", " : "");
+		struct strbuf pn = STRBUF_INIT;
+		strbuf_addf(&pn, "%s/%s", r->policy->obj->ns, r->policy->obj->name);
+		strbuf_add_json_str(js, pn.buf);
+		strbuf_release(&pn);
+		strbuf_addf(js, ", \"rule\": %d, \"file\": ", r->rule->index);
+		strbuf_add_json_str(js, r->rule->node->pos.file);
+		strbuf_addf(js, ", \"line\": %d, \"column\": %d, \"connections\": ",
+			    r->rule->node->pos.line, r->rule->node->pos.col);
+		struct strbuf cs = STRBUF_INIT;
+		connset_format(&c, &cs);
+		strbuf_add_json_str(js, cs.buf);
+		strbuf_release(&cs);
+		strbuf_addch(js, '}');
+	}
+	allows = !connset_is_empty(&total);
+	if (!allows)
+		strbuf_addf(sb, "    no %s rule of these policies allows it\n", dir_names[dir]);
+	strbuf_addstr(js, "]}");
+	strbuf_release(&name);
+	connset_release(&total);
+	connset_release(&c);
+	return allows;
+}
+
+/* Resolve -p for one destination: a number, a container port name on the destination,
+ * or (for svc/NAME) a Service port translated to its targetPort. */
+static int resolve_port(const struct cli *cli, const struct query_target *dt, const struct sref *dst,
+			struct ask *q, int proto_given)
+{
+	char *end;
+	long v;
+	const char *p = cli->port;
+	q->has_port = p != NULL;
+	q->proto = proto_given >= 0 ? proto_given : PROTO_TCP;
+	if (!p)
+		return 0;
+	v = strtol(p, &end, 10);
+	bool numeric = *p && !*end;
+	if (dt->svc) {
+		for (size_t i = 0; i < dt->svc->nports; i++) {
+			const struct service_port *sp = &dt->svc->ports[i];
+			if ((numeric && sp->port == v) || (!numeric && sp->name && !strcmp(sp->name, p))) {
+				if (proto_given >= 0 && sp->proto != proto_given)
+					continue;
+				q->proto = sp->proto;
+				if (!sp->target_name) {
+					q->port = sp->target_port;
+					return 0;
+				}
+				for (size_t j = 0; dst->ep && j < dst->ep->nports; j++)
+					if (dst->ep->ports[j].name &&
+					    !strcmp(dst->ep->ports[j].name, sp->target_name) &&
+					    dst->ep->ports[j].proto == sp->proto) {
+						q->port = dst->ep->ports[j].port;
+						return 0;
+					}
+				fprintf(stderr, "npcheck reach: %s has no container port named '%s'\n",
+					dst->ep ? dst->ep->display : "destination", sp->target_name);
+				return -1;
+			}
+		}
+		fprintf(stderr, "npcheck reach: Service %s/%s has no port '%s'\n",
+			dt->svc->obj->ns, dt->svc->obj->name, p);
+		return -1;
+	}
+	if (numeric) {
+		if (v < PORT_MIN || v > PORT_MAX) {
+			fprintf(stderr, "npcheck reach: port %s is not between 1 and 65535\n", p);
+			return -1;
+		}
+		q->port = (int)v;
+		return 0;
+	}
+	for (size_t j = 0; dst->ep && j < dst->ep->nports; j++)
+		if (dst->ep->ports[j].name && !strcmp(dst->ep->ports[j].name, p) &&
+		    (proto_given < 0 || dst->ep->ports[j].proto == proto_given)) {
+			q->port = dst->ep->ports[j].port;
+			q->proto = dst->ep->ports[j].proto;
+			return 0;
+		}
+	fprintf(stderr, "npcheck reach: %s has no container port named '%s'\n",
+		dst->ep ? dst->ep->display : "an external address", p);
+	return -1;
+}
 
 int cmd_reach(struct cli *cli)
 {
-	(void)cli;
-	fprintf(stderr, "npcheck reach: not implemented yet\n");
-	return EXIT_INTERNAL;
+	const char *fmt = cli_format(cli);
+	struct model_options mo = { cli->ns, cli->verbose };
+	struct query_target st = { 0 }, dt = { 0 };
+	struct solver s;
+	struct model m;
+	struct diag d;
+	int proto = -1, rc = EXIT_CLEAN;
+	const char *undefined = NULL;
+
+	if (!fmt)
+		return EXIT_USAGE;
+	if (cli->nargs < 2)
+		return cli_usage_error(cli, "needs a source and a destination (see 'npcheck help reach')");
+	if (cli->protocol) {
+		bool set[PROTO__COUNT];
+		const char *bad;
+		int r = query_parse_protocols(cli->protocol, set, &bad);
+		if (r == -1)
+			return cli_usage_error(cli, "unknown protocol '%s' (TCP, UDP or SCTP)", bad);
+		if (r == -2) {
+			undefined = cli->protocol;
+		} else {
+			int count = 0;
+			for (int i = 0; i < PROTO__COUNT; i++)
+				if (set[i]) {
+					proto = i;
+					count++;
+				}
+			if (count != 1)
+				return cli_usage_error(cli, "--protocol takes one protocol here");
+		}
+	}
+	const char *const *paths = cli->args + 2;
+	size_t npaths = cli->nargs - 2;
+	static const char *const stdin_path[] = { "-" };
+	if (!npaths) {
+		paths = stdin_path;
+		npaths = 1;
+	}
+	struct arena *a = arena_new();
+	diag_init(&d, a);
+	model_load(&m, a, &d, paths, npaths, &mo);
+	diag_sort(&d);
+	cli_print_input_errors(cli, &d);
+	solver_init(&s, &m);
+
+	if (query_resolve(&m, cli->args[0], cli->ns, false, &st) ||
+	    query_resolve(&m, cli->args[1], cli->ns, true, &dt)) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	bool json = !strcmp(fmt, "json");
+	struct strbuf out = STRBUF_INIT;
+	if (json)
+		strbuf_addstr(&out, "[");
+	for (size_t i = 0; i < dt.n; i++) {
+		const struct sref *src = &st.refs[0], *dst = &dt.refs[i];
+		struct strbuf sb = STRBUF_INIT, js = STRBUF_INIT, sn = STRBUF_INIT, dn = STRBUF_INIT;
+		struct ask q = { 0 };
+		struct connset c;
+
+		sref_format(src, &sn);
+		sref_format(dst, &dn);
+		if (undefined) {
+			if (json) {
+				strbuf_addf(&out, "%s\n  {\"source\": ", i ? "," : "");
+				strbuf_add_json_str(&out, sn.buf);
+				strbuf_addstr(&out, ", \"destination\": ");
+				strbuf_add_json_str(&out, dn.buf);
+				strbuf_addstr(&out, ", \"protocol\": ");
+				strbuf_add_json_str(&out, undefined);
+				strbuf_addstr(&out, ", \"verdict\": \"undefined\"}");
+			} else {
+				strbuf_addf(&out, "%s => %s %s: undefined\n  NetworkPolicy only "
+					    "defines TCP, UDP and SCTP; what happens to %s under a "
+					    "policy is up to the CNI plugin\n", sn.buf, dn.buf,
+					    undefined, undefined);
+			}
+			rc = EXIT_FINDINGS;
+			strbuf_release(&sn);
+			strbuf_release(&dn);
+			continue;
+		}
+		if (resolve_port(cli, &dt, dst, &q, proto)) {
+			rc = EXIT_USAGE;
+			strbuf_release(&sn);
+			strbuf_release(&dn);
+			break;
+		}
+		if (!q.has_port && proto >= 0) {
+			/* --protocol without -p: every port of that protocol. */
+		}
+		connset_init(&c);
+		solver_allowed(&s, src, dst, &c);
+		if (!q.has_port && proto >= 0) {
+			struct connset only;
+			connset_init(&only);
+			connset_add(&only, proto, PORT_MIN, PORT_MAX);
+			connset_intersect(&c, &only);
+			connset_release(&only);
+		}
+		narrow(&c, &q);
+		bool loop = src->ep && src->ep == dst->ep && src->ep->is_pod;
+		bool allowed = !connset_is_empty(&c);
+		struct strbuf cs = STRBUF_INIT;
+		connset_format(&c, &cs);
+		if (!allowed)
+			rc = rc == EXIT_CLEAN ? EXIT_FINDINGS : rc;
+		if (q.has_port)
+			strbuf_addf(&sb, "%s => %s %s %d: %s\n", sn.buf, dn.buf, proto_name(q.proto),
+				    q.port, allowed ? "allowed" : "denied");
+		else
+			strbuf_addf(&sb, "%s => %s : %s\n", sn.buf, dn.buf, cs.buf);
+		if (loop) {
+			strbuf_addstr(&sb, "  a pod's traffic to itself is loopback, never subject to policy\n");
+			strbuf_addstr(&js, "\"loopback\": true");
+		} else {
+			strbuf_addstr(&js, "\"loopback\": false, ");
+			explain_direction(&s, DIR_EGRESS, src, dst, &q, &sb, &js);
+			strbuf_addstr(&js, ", ");
+			explain_direction(&s, DIR_INGRESS, src, dst, &q, &sb, &js);
+		}
+		if (json) {
+			strbuf_addf(&out, "%s\n  {\"source\": ", i ? "," : "");
+			strbuf_add_json_str(&out, sn.buf);
+			strbuf_addstr(&out, ", \"destination\": ");
+			strbuf_add_json_str(&out, dn.buf);
+			if (q.has_port)
+				strbuf_addf(&out, ", \"protocol\": \"%s\", \"port\": %d", proto_name(q.proto), q.port);
+			strbuf_addf(&out, ", \"verdict\": \"%s\", \"connections\": ",
+				    allowed ? "allow" : "deny");
+			strbuf_add_json_str(&out, cs.buf);
+			strbuf_addf(&out, ", %s}", js.buf);
+		} else {
+			strbuf_addstr(&out, sb.buf);
+		}
+		connset_release(&c);
+		strbuf_release(&cs);
+		strbuf_release(&sb);
+		strbuf_release(&js);
+		strbuf_release(&sn);
+		strbuf_release(&dn);
+	}
+	if (json)
+		strbuf_addstr(&out, "\n]\n");
+	if (rc != EXIT_USAGE)
+		fputs(out.buf ? out.buf : "", stdout);
+	strbuf_release(&out);
+out:
+	query_target_release(&st);
+	query_target_release(&dt);
+	solver_free(&s);
+	if (d.input_error && rc == EXIT_CLEAN)
+		rc = EXIT_INPUT;
+	model_free(&m);
+	diag_release(&d);
+	arena_free(a);
+	return rc;
 }

@@ -668,10 +668,11 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 		       const char *default_kind, const struct model_options *opt, int depth)
 {
 	if (doc->kind != YN_MAP) {
-		diag_report(m->diag, RULE_INVALID_SPEC, &doc->pos, NULL,
-			    "document is %s %s, not a Kubernetes object",
-			    doc->kind == YN_SEQ ? "an" : "a", ynode_kind_name(doc));
-		m->diag->input_error = true;
+		/* Not a Kubernetes object (a JSON report, a values list): skipped, as a
+		 * document of a kind npcheck does not read is. */
+		if (opt && opt->verbose)
+			fprintf(stderr, "%s:%d:%d: skipping a document that is not an object\n",
+				file, doc->pos.line, doc->pos.col);
 		return;
 	}
 	const struct ynode *kn = ynode_get(doc, "kind");

@@ -75,7 +75,7 @@ static void build_rule(struct solver *s, struct srule *r)
 			if (!bit_test(r->eps, i) &&
 			    solver_peer_matches_endpoint(m, r->policy, peer, m->endpoints[i]))
 				bit_set(r->eps, i);
-		if (peer->ipb) {
+		if (peer->ipb && peer->ipb->cidr_parsed.family) {
 			const struct cidr *c = &peer->ipb->cidr_parsed;
 			struct ipset blk, ex;
 			ipset_init(&blk, c->family);
@@ -165,7 +165,7 @@ static void build_external(struct solver *s)
 			for (size_t r = 0; r < p->nrules[d]; r++)
 				for (size_t k = 0; k < p->rules[d][r].npeers; k++) {
 					const struct ipblock *b = p->rules[d][r].peers[k].ipb;
-					if (!b)
+					if (!b || !b->cidr_parsed.family)
 						continue;
 					int f = b->cidr_parsed.family == AF_V6;
 					u128 max = f ? IPV6_MAX : IPV4_MAX;

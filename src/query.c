@@ -1,0 +1,308 @@
+/* Resolve endpoint arguments (names, kinds, Services, IPs) and port/protocol lists. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "query.h"
+
+/* kubectl's names and short names for the kinds that become endpoints. */
+static const struct {
+	const char *alias, *kind;
+} kind_aliases[] = {
+	{ "pod", "Pod" }, { "pods", "Pod" }, { "po", "Pod" },
+	{ "deployment", "Deployment" }, { "deployments", "Deployment" }, { "deploy", "Deployment" },
+	{ "replicaset", "ReplicaSet" }, { "replicasets", "ReplicaSet" }, { "rs", "ReplicaSet" },
+	{ "statefulset", "StatefulSet" }, { "statefulsets", "StatefulSet" }, { "sts", "StatefulSet" },
+	{ "daemonset", "DaemonSet" }, { "daemonsets", "DaemonSet" }, { "ds", "DaemonSet" },
+	{ "job", "Job" }, { "jobs", "Job" },
+	{ "cronjob", "CronJob" }, { "cronjobs", "CronJob" }, { "cj", "CronJob" },
+	{ "replicationcontroller", "ReplicationController" },
+	{ "replicationcontrollers", "ReplicationController" }, { "rc", "ReplicationController" },
+};
+
+static const char *kind_of(const char *s)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(kind_aliases); i++)
+		if (!strcasecmp(kind_aliases[i].alias, s))
+			return kind_aliases[i].kind;
+	return NULL;
+}
+
+static bool is_service_word(const char *s)
+{
+	return !strcasecmp(s, "svc") || !strcasecmp(s, "service") || !strcasecmp(s, "services");
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t *row = xcalloc(lb + 1, sizeof(*row));
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t prev = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cur = row[j];
+			size_t sub = prev + (a[i - 1] != b[j - 1]);
+			size_t best = row[j] + 1 < row[j - 1] + 1 ? row[j] + 1 : row[j - 1] + 1;
+			row[j] = sub < best ? sub : best;
+			prev = cur;
+		}
+	}
+	size_t d = row[lb];
+	free(row);
+	return d;
+}
+
+static void push(struct query_target *t, const struct sref *r)
+{
+	t->refs = xrealloc(t->refs, sizeof(*t->refs) * (t->n + 1));
+	t->refs[t->n++] = *r;
+}
+
+static void suggest(const struct model *m, const char *text, const char *name)
+{
+	size_t best = (size_t)-1;
+	for (size_t i = 0; i < m->nendpoints; i++) {
+		size_t d = edit_distance(name, m->endpoints[i]->name);
+		if (d < best)
+			best = d;
+	}
+	fprintf(stderr, "npcheck: no endpoint named '%s'", text);
+	if (best == (size_t)-1 || best > 3 + strlen(name) / 3) {
+		fprintf(stderr, "\n");
+		return;
+	}
+	fprintf(stderr, "; did you mean:\n");
+	for (size_t i = 0, shown = 0; i < m->nendpoints && shown < 8; i++)
+		if (edit_distance(name, m->endpoints[i]->name) == best) {
+			fprintf(stderr, "  %s\n", m->endpoints[i]->display);
+			shown++;
+		}
+}
+
+static int resolve_service(const struct model *m, const char *ns, const char *name,
+			   const char *text, struct query_target *out)
+{
+	const struct service *svc = NULL;
+	for (size_t i = 0; i < m->nservices; i++) {
+		const struct service *s = m->services[i];
+		if (s->obj->invalid || !s->obj->name || strcmp(s->obj->name, name))
+			continue;
+		if (ns && strcmp(s->obj->ns, ns))
+			continue;
+		if (svc) {
+			fprintf(stderr, "npcheck: '%s' names several Services; add a namespace:\n"
+					"  %s/svc/%s\n  %s/svc/%s\n", text, svc->obj->ns, name,
+				s->obj->ns, name);
+			return -1;
+		}
+		svc = s;
+	}
+	if (!svc) {
+		fprintf(stderr, "npcheck: no Service named '%s'\n", text);
+		return -1;
+	}
+	out->svc = svc;
+	if (svc->has_selector && svc->selector.n) {
+		struct selector sel = { 0 };
+		sel.ml = svc->selector.kv;
+		sel.nml = svc->selector.n;
+		for (size_t i = 0; i < m->nendpoints; i++) {
+			const struct endpoint *e = m->endpoints[i];
+			if (!strcmp(e->ns, svc->obj->ns) && selector_matches(&sel, &e->labels)) {
+				struct sref r = { .ep = e };
+				push(out, &r);
+			}
+		}
+	}
+	if (!out->n) {
+		fprintf(stderr, "npcheck: Service '%s/%s' selects no endpoint in the input\n",
+			svc->obj->ns, name);
+		return -1;
+	}
+	return 0;
+}
+
+int query_resolve(const struct model *m, const char *text, const char *default_ns,
+		  bool allow_service, struct query_target *out)
+{
+	char *copy = xstrdup(text), *parts[3] = { NULL, NULL, NULL };
+	const char *ns = NULL, *kind = NULL, *name = NULL;
+	size_t nparts = 0;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	/* An IP address is an external endpoint, or the pod that has it. */
+	struct sref ip = { 0 };
+	if (!ip_parse(text, false, &ip.family, &ip.lo)) {
+		ip.hi = ip.lo;
+		for (size_t i = 0; i < m->nendpoints; i++)
+			for (size_t j = 0; j < m->endpoints[i]->nips; j++)
+				if (m->endpoints[i]->ips[j].family == ip.family &&
+				    m->endpoints[i]->ips[j].addr == ip.lo)
+					ip.ep = m->endpoints[i];
+		push(out, &ip);
+		free(copy);
+		return 0;
+	}
+	/* NS/NAME[KIND] */
+	size_t len = strlen(copy);
+	if (len > 2 && copy[len - 1] == ']') {
+		char *lb = strrchr(copy, '[');
+		if (lb) {
+			copy[len - 1] = '\0';
+			*lb = '\0';
+			kind = lb + 1;
+		}
+	}
+	for (char *p = copy, *slash; nparts < 3; p = slash + 1) {
+		parts[nparts++] = p;
+		slash = strchr(p, '/');
+		if (!slash)
+			break;
+		*slash = '\0';
+		if (nparts == 3) {
+			fprintf(stderr, "npcheck: cannot read endpoint '%s'\n", text);
+			goto out;
+		}
+	}
+	if (nparts == 1) {
+		name = parts[0];
+	} else if (nparts == 2) {
+		const char *k = kind_of(parts[0]);
+		if (is_service_word(parts[0])) {
+			if (!allow_service) {
+				fprintf(stderr, "npcheck: a Service can only be a destination: '%s'\n", text);
+				goto out;
+			}
+			rc = resolve_service(m, NULL, parts[1], text, out);
+			goto out;
+		}
+		if (k && !kind && !model_namespace(m, parts[0])) {
+			kind = k;
+		} else {
+			ns = parts[0];
+		}
+		name = parts[1];
+	} else {
+		ns = parts[0];
+		if (is_service_word(parts[1])) {
+			if (!allow_service) {
+				fprintf(stderr, "npcheck: a Service can only be a destination: '%s'\n", text);
+				goto out;
+			}
+			rc = resolve_service(m, ns, parts[2], text, out);
+			goto out;
+		}
+		kind = kind_of(parts[1]);
+		if (!kind) {
+			fprintf(stderr, "npcheck: unknown kind '%s' in '%s'\n", parts[1], text);
+			goto out;
+		}
+		name = parts[2];
+	}
+	if (kind && kind_of(kind))
+		kind = kind_of(kind);
+
+	const struct endpoint **cands = NULL;
+	size_t nc = 0;
+	for (size_t i = 0; i < m->nendpoints; i++) {
+		const struct endpoint *e = m->endpoints[i];
+		if (strcmp(e->name, name) || (ns && strcmp(e->ns, ns)) || (kind && strcmp(e->kind, kind)))
+			continue;
+		cands = xrealloc(cands, sizeof(*cands) * (nc + 1));
+		cands[nc++] = e;
+	}
+	if (nc > 1 && !ns && default_ns) {
+		size_t k = 0;
+		for (size_t i = 0; i < nc; i++)
+			if (!strcmp(cands[i]->ns, default_ns))
+				cands[k++] = cands[i];
+		if (k)
+			nc = k;
+	}
+	if (nc == 1) {
+		struct sref r = { .ep = cands[0] };
+		push(out, &r);
+		rc = 0;
+	} else if (nc > 1) {
+		fprintf(stderr, "npcheck: '%s' matches %zu endpoints; name one of:\n", text, nc);
+		for (size_t i = 0; i < nc; i++)
+			fprintf(stderr, "  %s\n", cands[i]->display);
+	} else {
+		bool host = false;
+		for (size_t i = 0; i < m->nhost_net; i++)
+			if (!strcmp(m->host_net[i]->name, name) && (!ns || !strcmp(m->host_net[i]->ns, ns)))
+				host = true;
+		if (host)
+			fprintf(stderr, "npcheck: '%s' uses hostNetwork: its traffic is node traffic, "
+					"which NetworkPolicy does not govern\n", text);
+		else
+			suggest(m, text, name);
+	}
+	free(cands);
+out:
+	free(copy);
+	if (rc)
+		query_target_release(out);
+	return rc;
+}
+
+void query_target_release(struct query_target *t)
+{
+	free(t->refs);
+	memset(t, 0, sizeof(*t));
+}
+
+int query_parse_ports(const char *text, struct portset *out)
+{
+	const char *p = text;
+	while (*p) {
+		char *end;
+		long lo = strtol(p, &end, 10), hi;
+		if (end == p || lo < PORT_MIN || lo > PORT_MAX)
+			return -1;
+		hi = lo;
+		p = end;
+		if (*p == '-') {
+			hi = strtol(p + 1, &end, 10);
+			if (end == p + 1 || hi < lo || hi > PORT_MAX)
+				return -1;
+			p = end;
+		}
+		portset_add_range(out, (int)lo, (int)hi);
+		if (*p == ',')
+			p++;
+		else if (*p)
+			return -1;
+	}
+	return portset_is_empty(out) ? -1 : 0;
+}
+
+int query_parse_protocols(const char *text, bool out[PROTO__COUNT], const char **bad)
+{
+	static char word[32];
+	memset(out, 0, sizeof(bool) * PROTO__COUNT);
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, ",");
+		if (n == 0 || n >= sizeof(word)) {
+			*bad = text;
+			return -1;
+		}
+		memcpy(word, p, n);
+		word[n] = '\0';
+		int pr = proto_parse(word);
+		if (pr < 0) {
+			*bad = word;
+			return !strcasecmp(word, "ICMP") || !strcasecmp(word, "ICMPv6") ||
+			       !strcasecmp(word, "ARP") || !strcasecmp(word, "GRE") ||
+			       !strcasecmp(word, "ESP") || !strcasecmp(word, "IGMP") ? -2 : -1;
+		}
+		out[pr] = true;
+		p += n + (p[n] == ',');
+	}
+	return 0;
+}
