@@ -3,11 +3,13 @@
 #define NPCHECK_LINT_H
 
 #include "cli.h"
+#include "config.h"
 #include "diag.h"
 #include "model.h"
 
-/* Run every lint rule over a loaded model, reporting to d. */
-void lint_run(struct model *m, struct diag *d);
+/* Run every lint rule over a loaded model, reporting to d. The solver-backed rules
+ * (missing-dns-egress, redundant-rule, ...) build their own solver over m. */
+void lint_run(struct model *m, const struct config *cfg, struct diag *d);
 /* Write the (sorted) findings in the given format to stdout. */
 void lint_write(struct cli *cli, const char *format, const struct diag *d);
 

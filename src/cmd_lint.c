@@ -26,10 +26,19 @@ int cmd_lint(struct cli *cli)
 	}
 	if (cli_input_paths(cli, &paths, &npaths))
 		return EXIT_USAGE;
+	struct config cfg;
+	config_defaults(&cfg);
+	if (config_load(&cfg, cli->config_path)) {
+		config_release(&cfg);
+		return EXIT_USAGE;
+	}
+	if (!cli->fail_on && cfg.fail_on > SEV_OFF)
+		fail_on = cfg.fail_on;
 	a = arena_new();
 	diag_init(&d, a);
+	config_apply(&cfg, &d);
 	model_load(&m, a, &d, paths, npaths, &mo);
-	lint_run(&m, &d);
+	lint_run(&m, &cfg, &d);
 	diag_sort(&d);
 	lint_write(cli, fmt, &d);
 
@@ -42,5 +51,6 @@ int cmd_lint(struct cli *cli)
 	model_free(&m);
 	diag_release(&d);
 	arena_free(a);
+	config_release(&cfg);
 	return rc;
 }
