@@ -42,7 +42,7 @@ LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check unit cli deps demo install uninstall clean bench fuzz valgrind lint-man
+.PHONY: all check unit cli deps demo install uninstall clean
 
 all: npcheck
 
@@ -100,3 +100,6 @@ clean:
 	rm -rf build npcheck
 
 -include $(OBJS:.o=.d)
+
+# Extra targets (bench, fuzz, valgrind) live in their own fragments.
+-include $(sort $(wildcard mk/*.mk))
