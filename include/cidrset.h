@@ -16,8 +16,8 @@ enum { AF_V4 = 4, AF_V6 = 6 };
  * Returns 0 and sets *family and *addr, or -1. An IPv4 part with leading zeros
  * ("010.1.1.1") is rejected unless allow_leading_zeros. */
 int ip_parse(const char *s, bool allow_leading_zeros, int *family, u128 *addr);
-/* Canonical text: dotted IPv4, RFC 5952 IPv6 (lower case, longest zero run as ::).
- * buf must hold at least IP_BUFLEN bytes. Returns buf. */
+/* Canonical text: dotted IPv4, RFC 5952 IPv6 (lower case, longest zero run as ::,
+ * IPv4-mapped as ::ffff:a.b.c.d). buf must hold at least IP_BUFLEN bytes. Returns buf. */
 #define IP_BUFLEN 48
 char *ip_format(int family, u128 addr, char *buf);
 
@@ -31,8 +31,10 @@ struct cidr {
 /* Flags describing what is non-canonical about a CIDR that otherwise parses. */
 enum {
 	CIDR_HOST_BITS = 1,     /* address has bits set beyond the prefix */
-	CIDR_LEADING_ZEROS = 2, /* an IPv4 octet written with leading zeros */
-	CIDR_V4_MAPPED = 4,     /* IPv6 text holding an IPv4-mapped address (::ffff:a.b.c.d) */
+	CIDR_LEADING_ZEROS = 2, /* an IPv4 octet written with leading zeros (also a prefix
+				 * length like "/08", or an IPv6 group of 5+ digits) */
+	CIDR_V4_MAPPED = 4,     /* IPv6 text holding an IPv4-mapped address (::ffff:a.b.c.d);
+				 * family stays AF_V6, though Go treats it as IPv4 */
 };
 /* Parse "ADDR/PREFIX". Returns 0 and fills *out and *flags (may be NULL), or -1 when the
  * text is not a CIDR at all (what Go's net.ParseCIDR rejects, leading zeros accepted). */
@@ -41,7 +43,10 @@ int cidr_parse(const char *s, struct cidr *out, int *flags);
 bool cidr_contains(const struct cidr *a, const struct cidr *b);
 
 /* A set of addresses of one family: sorted, disjoint, non-adjacent inclusive ranges.
- * The caller owns r and frees it with ipset_release. */
+ * The caller owns r and frees it with ipset_release. dst of copy and of the set
+ * operations must be initialized (copy replaces it, family included); it may be the
+ * same set as src. Mixing families in an operation, or adding a range with lo > hi or
+ * beyond the family, is a bug (abort); equal and overlaps just say false. */
 struct iprange {
 	u128 lo, hi;
 };

@@ -14,7 +14,8 @@ int proto_parse(const char *s);
 const char *proto_name(int proto); /* "SCTP", "TCP", "UDP" */
 
 /* A set of ports 1..65535: sorted, disjoint, non-adjacent inclusive ranges.
- * The caller owns r and frees it with portset_release. */
+ * The caller owns r and frees it with portset_release. dst of copy and of the set
+ * operations must be initialized (copy replaces it); it may be the same set as src. */
 struct portrange {
 	int lo, hi;
 };
@@ -35,7 +36,7 @@ bool portset_contains(const struct portset *s, int port);
 bool portset_equal(const struct portset *a, const struct portset *b);
 bool portset_is_empty(const struct portset *s);
 bool portset_is_all(const struct portset *s);
-/* "80,443,8000-8080" */
+/* Appends "80,443,8000-8080" (nothing for the empty set). */
 void portset_format(const struct portset *s, struct strbuf *out);
 
 /* A connection set: ports per protocol. */
@@ -58,8 +59,9 @@ bool connset_contains(const struct connset *c, int proto, int port);
 /* The output contract of SPEC §3: "All Connections", "No Connections", or groups sorted
  * by protocol "SCTP 1-65535,TCP 80,443,UDP 53" (a protocol with no port is left out). */
 void connset_format(const struct connset *c, struct strbuf *out);
-/* Parse that text form back (for round-trip tests and the peer comparison).
- * Returns 0, or -1 on malformed text. */
+/* Parse that text form back (for round-trip tests and the peer comparison); groups may
+ * come in any order and any case. out must be initialized; its contents are replaced.
+ * Returns 0, or -1 on malformed text (out then empty). connset_format appends. */
 int connset_parse(const char *s, struct connset *out);
 
 #endif
