@@ -46,9 +46,10 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 all: npcheck
 
-# The top-level ./npcheck always points at the last flavour built.
+# The top-level ./npcheck is always the flavour of this invocation (plain or sanitized).
+.PHONY: npcheck
 npcheck: $(BUILD)/npcheck
-	cp $< $@
+	@cmp -s $< $@ || cp $< $@
 
 $(BUILD)/npcheck: $(OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS) -lm
