@@ -85,7 +85,7 @@ deps:
 
 demo: npcheck
 	./npcheck lint examples/ ; test $$? -le 1
-	./npcheck list examples/default-deny
+	./npcheck list examples/shop
 
 install: npcheck
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

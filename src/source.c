@@ -13,6 +13,11 @@ struct collect {
 	struct diag *d;
 	struct source_file *files;
 	size_t n, cap;
+	struct {
+		dev_t dev;
+		ino_t ino;
+	} *ids;
+	size_t nids, ids_cap;
 	int rc;
 };
 
@@ -29,6 +34,16 @@ static void add_file(struct collect *c, const char *path)
 {
 	char *buf;
 	size_t len;
+	struct stat st;
+	/* The same file named twice (a directory and a file inside it) is read once. */
+	if (strcmp(path, "-") && !stat(path, &st)) {
+		for (size_t i = 0; i < c->nids; i++)
+			if (c->ids[i].dev == st.st_dev && c->ids[i].ino == st.st_ino)
+				return;
+		XGROW(c->ids, c->ids_cap, c->nids + 1);
+		c->ids[c->nids].dev = st.st_dev;
+		c->ids[c->nids++].ino = st.st_ino;
+	}
 	if (read_whole_file(path, &buf, &len)) {
 		read_error(c, path, strerror(errno));
 		return;
@@ -120,6 +135,7 @@ int source_collect(struct arena *a, struct diag *d, const char *const *paths, si
 			add_file(&c, paths[i]);
 		}
 	}
+	free(c.ids);
 	*files = c.files;
 	*nfiles = c.n;
 	return c.rc;
