@@ -37,6 +37,14 @@ char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* A mark, and a reset that frees everything allocated after it (nothing allocated
+ * before it is touched). Used to drop a document's tree once it has been decoded. */
+struct arena_mark {
+	void *block;
+	size_t used, total;
+};
+struct arena_mark arena_mark(const struct arena *a);
+void arena_reset(struct arena *a, struct arena_mark m);
 /* Bytes handed out so far (for benchmarks and budgets). */
 size_t arena_used(const struct arena *a);
 

@@ -176,8 +176,10 @@ struct object {
 	bool ns_given;    /* metadata.namespace present */
 	const char *name; /* NULL when missing */
 	const char *file;
-	const struct ynode *node;      /* the document (or List item) */
-	const struct ynode *meta_node; /* metadata mapping */
+	/* The document (or List item) and its metadata. For kinds other than NetworkPolicy
+	 * these (and every node below) are childless copies kept for their positions. */
+	const struct ynode *node;
+	const struct ynode *meta_node;
 	const struct ynode *name_node; /* value of metadata.name */
 	const struct ynode *ns_node;   /* value of metadata.namespace */
 	struct labels labels, annotations;
@@ -194,6 +196,7 @@ struct model_options {
 
 struct model {
 	struct arena *arena;
+	struct arena *trees; /* YAML trees still referenced (NetworkPolicies' positions) */
 	struct diag *diag;
 	struct object **objects;
 	size_t nobjects, objects_cap;
@@ -208,6 +211,8 @@ struct model {
 	struct service **services;
 	size_t nservices, services_cap;
 	size_t nfiles;
+	/* Private to the decoder. */
+	bool decoding_kept, kept_unit;
 };
 
 /*
@@ -237,8 +242,10 @@ struct source_file {
 /* source.c: expand paths into files (sorted within each directory), read them. */
 int source_collect(struct arena *a, struct diag *d, const char *const *paths, size_t npaths,
 		   struct source_file **files, size_t *nfiles);
-/* k8s_decode.c: one document → objects added to the model (Lists expanded). */
-void k8s_decode_document(struct model *m, const char *file, const struct ynode *doc,
+/* k8s_decode.c: one document (or List item) → objects added to the model (Lists
+ * expanded). Returns true when the model points into the tree (a NetworkPolicy): the
+ * tree must then be kept; otherwise everything needed was copied. */
+bool k8s_decode_document(struct model *m, const char *file, const struct ynode *doc,
 			 const struct model_options *opt);
 /* validate.c: API-server validation of one policy; sets p->invalid and reports. */
 void validate_policy(struct model *m, struct policy *p);

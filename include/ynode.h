@@ -26,13 +26,26 @@ struct ynode {
 #define YNODE_ALIAS_BUDGET 1000000 /* nodes a document may expand to through aliases */
 
 /*
- * Parse every document of buf (len bytes, named file in positions) and append their
- * roots to *docs (heap array the caller frees, grown with *cap). Empty documents are
- * skipped. On a YAML error, or when a limit is exceeded, report yaml-syntax with the
- * position, keep the documents completed before it, and return -1; else 0.
+ * Where parsed units go. A unit is a document's root, or an item of a document's
+ * top-level "items" sequence that has its own "kind" (a kubectl List dump), delivered as
+ * soon as it is complete so that a whole-cluster dump never sits in memory as one tree.
+ * unit() returns true to keep the unit's nodes; otherwise they are freed when it returns
+ * (so it must copy whatever it keeps). Items delivered this way are not in their
+ * document's tree; items without a kind stay there.
+ */
+struct ynode_sink {
+	bool (*unit)(void *ctx, const struct ynode *n);
+	void *ctx;
+};
+
+/*
+ * Parse every document of buf (len bytes, named file in positions), allocating nodes
+ * in a and handing units to sink. Empty documents are skipped. On a YAML error, or when
+ * a limit is exceeded, report yaml-syntax with the position (units completed before
+ * it have been delivered) and return -1; else 0.
  */
 int ynode_parse(struct arena *a, struct diag *d, const char *file, const char *buf,
-		size_t len, struct ynode ***docs, size_t *ndocs, size_t *cap);
+		size_t len, const struct ynode_sink *sink);
 
 /* Mapping lookup: the value (or key) node for key, or NULL (also when m is not a map). */
 const struct ynode *ynode_get(const struct ynode *m, const char *key);

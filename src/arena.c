@@ -47,15 +47,8 @@ void *arena_alloc(struct arena *a, size_t n)
 		b = xmalloc(sizeof(*b) + size);
 		b->size = size;
 		b->used = 0;
-		if (size == n && a->head) {
-			/* A big allocation gets its own block behind the current one, so the
-			 * current block's free space is not wasted. */
-			b->next = a->head->next;
-			a->head->next = b;
-		} else {
-			b->next = a->head;
-			a->head = b;
-		}
+		b->next = a->head;
+		a->head = b;
 	}
 	void *p = (char *)b->data + b->used;
 	b->used += n;
@@ -87,6 +80,24 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	char *p = arena_strndup(a, sb.buf ? sb.buf : "", sb.len);
 	strbuf_release(&sb);
 	return p;
+}
+
+struct arena_mark arena_mark(const struct arena *a)
+{
+	struct arena_mark m = { a->head, a->head ? a->head->used : 0, a->total };
+	return m;
+}
+
+void arena_reset(struct arena *a, struct arena_mark m)
+{
+	while (a->head && a->head != m.block) {
+		struct block *next = a->head->next;
+		free(a->head);
+		a->head = next;
+	}
+	if (a->head)
+		a->head->used = m.used;
+	a->total = m.total;
 }
 
 size_t arena_used(const struct arena *a)

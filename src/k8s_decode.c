@@ -203,9 +203,35 @@ static void check_fields(struct walk *w, const struct ynode *n, const struct fie
 
 /* ---- extraction ---- */
 
+/*
+ * Only NetworkPolicy trees are kept after decoding (lint points into every field of
+ * them); other objects' trees are freed as soon as they are decoded, so what the model
+ * keeps of them is copied: strings into the model's arena, and the few nodes it points
+ * at for positions as childless clones.
+ */
 static const char *str_of(const struct ynode *n)
 {
 	return n && n->kind == YN_SCALAR ? ynode_str(n) : NULL;
+}
+
+static const char *keep_str(struct model *m, const char *s)
+{
+	return s && !m->decoding_kept ? arena_strdup(m->arena, s) : s;
+}
+
+static const struct ynode *keep_node(struct model *m, const struct ynode *n)
+{
+	if (!n || m->decoding_kept)
+		return n;
+	struct ynode *c = ARENA_NEW(m->arena, struct ynode);
+	c->kind = n->kind;
+	c->plain = n->plain;
+	c->pos = n->pos;
+	if (n->kind == YN_SCALAR) {
+		c->str = arena_strndup(m->arena, n->str, n->len);
+		c->len = n->len;
+	}
+	return c;
 }
 
 static void decode_labels(struct model *m, const struct ynode *n, struct labels *out)
@@ -220,9 +246,9 @@ static void decode_labels(struct model *m, const struct ynode *n, struct labels 
 		const struct ynode *key = n->kids[2 * i], *val = n->kids[2 * i + 1];
 		if (key->kind != YN_SCALAR || val->kind != YN_SCALAR)
 			continue;
-		out->kv[k].key = key->str;
-		out->kv[k].val = ynode_is_null(val) ? "" : val->str;
-		out->kv[k].node = key;
+		out->kv[k].key = keep_str(m, key->str);
+		out->kv[k].val = ynode_is_null(val) ? "" : keep_str(m, val->str);
+		out->kv[k].node = keep_node(m, key);
 		k++;
 	}
 	out->n = k;
@@ -352,16 +378,16 @@ static void decode_rules(struct model *m, struct policy *p, const struct ynode *
 	}
 }
 
-static void decode_policy(struct model *m, struct object *o)
+static void decode_policy(struct model *m, struct object *o, const struct ynode *doc)
 {
 	struct walk w = { m, o, STRBUF_INIT };
 	strbuf_addstr(&w.path, "");
-	check_fields(&w, o->node, f_netpol);
+	check_fields(&w, doc, f_netpol);
 	strbuf_release(&w.path);
 
 	struct policy *p = ARENA_NEW(m->arena, struct policy);
 	p->obj = o;
-	const struct ynode *spec = ynode_get(o->node, "spec");
+	const struct ynode *spec = ynode_get(doc, "spec");
 	p->spec_node = spec;
 	if (spec && spec->kind == YN_MAP) {
 		decode_selector(m, spec, "podSelector", &p->pod_sel);
@@ -407,7 +433,7 @@ static void decode_ips(struct model *m, const struct ynode *status, struct ip_ad
 		const char *s = str_of(ynode_get(list->kids[i], "ip"));
 		struct ip_addr a;
 		if (s && !ip_parse(s, false, &a.family, &a.addr)) {
-			a.text = s;
+			a.text = keep_str(m, s);
 			bool dup = false;
 			for (size_t j = 0; j < *n; j++)
 				dup |= (*out)[j].family == a.family && (*out)[j].addr == a.addr;
@@ -418,7 +444,7 @@ static void decode_ips(struct model *m, const struct ynode *status, struct ip_ad
 	if (one && *n == 0) {
 		struct ip_addr a;
 		if (!ip_parse(one, false, &a.family, &a.addr)) {
-			a.text = one;
+			a.text = keep_str(m, one);
 			(*out)[(*n)++] = a;
 		}
 	}
@@ -459,10 +485,10 @@ static void decode_pod_spec(struct model *m, struct object *o, const struct ynod
 					continue;
 				struct container_port *cp = &e->ports[e->nports++];
 				cp->port = (int)v;
-				cp->name = str_of(ynode_get(it, "name"));
+				cp->name = keep_str(m, str_of(ynode_get(it, "name")));
 				const char *pr = str_of(ynode_get(it, "protocol"));
 				cp->proto = pr ? proto_parse(pr) : PROTO_TCP;
-				cp->node = it;
+				cp->node = keep_node(m, it);
 			}
 		}
 	}
@@ -498,9 +524,10 @@ static void add_endpoint(struct model *m, struct endpoint *e)
 	m->endpoints[m->nendpoints++] = e;
 }
 
-static void decode_workload(struct model *m, struct object *o, const char *tpath)
+static void decode_workload(struct model *m, struct object *o, const struct ynode *doc,
+			    const char *tpath)
 {
-	const struct ynode *tpl = ynode_path(o->node, tpath);
+	const struct ynode *tpl = ynode_path(doc, tpath);
 	struct endpoint *e = new_endpoint(m, o);
 	expect_kind(m, o, tpl, YN_MAP, tpath);
 	const struct ynode *md = ynode_get(tpl, "metadata");
@@ -512,23 +539,23 @@ static void decode_workload(struct model *m, struct object *o, const char *tpath
 	add_endpoint(m, e);
 }
 
-static void decode_pod(struct model *m, struct object *o)
+static void decode_pod(struct model *m, struct object *o, const struct ynode *doc)
 {
 	struct endpoint *e = new_endpoint(m, o);
 	e->labels = o->labels;
 	e->is_pod = true;
 	e->npods = 1;
-	decode_pod_spec(m, o, ynode_get(o->node, "spec"), e);
-	const struct ynode *st = ynode_get(o->node, "status");
+	decode_pod_spec(m, o, ynode_get(doc, "spec"), e);
+	const struct ynode *st = ynode_get(doc, "status");
 	if (st && st->kind == YN_MAP)
 		decode_ips(m, st, &e->ips, &e->nips);
 	add_endpoint(m, e);
 }
 
-static void decode_service(struct model *m, struct object *o)
+static void decode_service(struct model *m, struct object *o, const struct ynode *doc)
 {
 	struct service *s = ARENA_NEW(m->arena, struct service);
-	const struct ynode *spec = ynode_get(o->node, "spec");
+	const struct ynode *spec = ynode_get(doc, "spec");
 	s->obj = o;
 	expect_kind(m, o, spec, YN_MAP, "spec");
 	const struct ynode *sel = ynode_get(spec, "selector");
@@ -547,9 +574,9 @@ static void decode_service(struct model *m, struct object *o)
 			if (ynode_int(ynode_get(it, "port"), &v) || v < 1 || v > 65535)
 				continue;
 			struct service_port *sp = &s->ports[s->nports++];
-			sp->node = it;
+			sp->node = keep_node(m, it);
 			sp->port = (int)v;
-			sp->name = str_of(ynode_get(it, "name"));
+			sp->name = keep_str(m, str_of(ynode_get(it, "name")));
 			const char *pr = str_of(ynode_get(it, "protocol"));
 			sp->proto = pr ? proto_parse(pr) : PROTO_TCP;
 			const struct ynode *tp = ynode_get(it, "targetPort");
@@ -558,7 +585,7 @@ static void decode_service(struct model *m, struct object *o)
 			else if (!ynode_int(tp, &v))
 				sp->target_port = (int)v;
 			else
-				sp->target_name = str_of(tp);
+				sp->target_name = keep_str(m, str_of(tp));
 		}
 	}
 	const struct ynode *ips = ynode_get(spec, "clusterIPs");
@@ -569,14 +596,14 @@ static void decode_service(struct model *m, struct object *o)
 		struct ip_addr a;
 		const char *t = str_of(ips->kids[i]);
 		if (t && !ip_parse(t, false, &a.family, &a.addr)) {
-			a.text = t;
+			a.text = keep_str(m, t);
 			s->cluster_ips[s->ncluster_ips++] = a;
 		}
 	}
 	if (one && !s->ncluster_ips) {
 		struct ip_addr a;
 		if (!ip_parse(one, false, &a.family, &a.addr)) {
-			a.text = one;
+			a.text = keep_str(m, one);
 			s->cluster_ips[s->ncluster_ips++] = a;
 		}
 	}
@@ -606,21 +633,23 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 			  const char *kind, const struct model_options *opt)
 {
 	struct object *o = ARENA_NEW(m->arena, struct object);
-	o->kind = kind;
-	o->api_version = str_of(ynode_get(doc, "apiVersion"));
+	m->decoding_kept = !strcmp(kind, "NetworkPolicy");
+	o->kind = keep_str(m, kind);
+	o->api_version = keep_str(m, str_of(ynode_get(doc, "apiVersion")));
 	o->file = file;
-	o->node = doc;
-	o->meta_node = ynode_get(doc, "metadata");
-	expect_kind(m, o, o->meta_node, YN_MAP, "metadata");
-	o->name_node = ynode_get(o->meta_node, "name");
+	const struct ynode *meta = ynode_get(doc, "metadata");
+	o->node = keep_node(m, doc);
+	o->meta_node = keep_node(m, meta);
+	expect_kind(m, o, meta, YN_MAP, "metadata");
+	o->name_node = keep_node(m, ynode_get(meta, "name"));
 	o->name = str_of(o->name_node);
-	o->ns_node = ynode_get(o->meta_node, "namespace");
+	o->ns_node = keep_node(m, ynode_get(meta, "namespace"));
 	const char *ns = str_of(o->ns_node);
 	o->ns_given = ns != NULL;
 	if (is_namespaced(kind))
 		o->ns = ns ? ns : opt && opt->default_ns ? opt->default_ns : "default";
-	const struct ynode *lab = ynode_get(o->meta_node, "labels");
-	const struct ynode *ann = ynode_get(o->meta_node, "annotations");
+	const struct ynode *lab = ynode_get(meta, "labels");
+	const struct ynode *ann = ynode_get(meta, "annotations");
 	if (strcmp(kind, "NetworkPolicy")) {
 		expect_kind(m, o, lab, YN_MAP, "metadata.labels");
 		expect_kind(m, o, ann, YN_MAP, "metadata.annotations");
@@ -628,13 +657,13 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 	decode_labels(m, lab, &o->labels);
 	decode_labels(m, ann, &o->annotations);
 	o->ignore = labels_get(&o->annotations, "npcheck.io/ignore");
-	const struct ynode *owners = ynode_get(o->meta_node, "ownerReferences");
+	const struct ynode *owners = ynode_get(meta, "ownerReferences");
 	for (size_t i = 0; owners && owners->kind == YN_SEQ && i < owners->n; i++) {
 		bool ctl = false;
 		const struct ynode *it = owners->kids[i];
 		if (!ynode_bool(ynode_get(it, "controller"), &ctl) && ctl) {
-			o->owner_kind = str_of(ynode_get(it, "kind"));
-			o->owner_name = str_of(ynode_get(it, "name"));
+			o->owner_kind = keep_str(m, str_of(ynode_get(it, "kind")));
+			o->owner_name = keep_str(m, str_of(ynode_get(it, "name")));
 			if (!o->owner_kind || !o->owner_name)
 				o->owner_kind = o->owner_name = NULL;
 			break;
@@ -648,19 +677,20 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 	m->objects[m->nobjects++] = o;
 
 	if (!strcmp(kind, "NetworkPolicy")) {
-		decode_policy(m, o);
+		m->kept_unit = true;
+		decode_policy(m, o, doc);
 		return;
 	}
 	if (!strcmp(kind, "Pod")) {
-		decode_pod(m, o);
+		decode_pod(m, o, doc);
 	} else if (!strcmp(kind, "Service")) {
-		decode_service(m, o);
+		decode_service(m, o, doc);
 	} else if (!strcmp(kind, "Namespace")) {
 		/* model.c builds namespaces from the objects */
 	} else {
 		for (size_t i = 0; i < ARRAY_SIZE(workload_kinds); i++)
 			if (!strcmp(workload_kinds[i].kind, kind))
-				decode_workload(m, o, workload_kinds[i].template_path);
+				decode_workload(m, o, doc, workload_kinds[i].template_path);
 	}
 }
 
@@ -712,8 +742,10 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 	decode_object(m, file, doc, kind, opt);
 }
 
-void k8s_decode_document(struct model *m, const char *file, const struct ynode *doc,
+bool k8s_decode_document(struct model *m, const char *file, const struct ynode *doc,
 			 const struct model_options *opt)
 {
+	m->kept_unit = false;
 	decode_doc(m, file, doc, NULL, opt, 0);
+	return m->kept_unit;
 }

@@ -228,13 +228,23 @@ static void fold_endpoints(struct model *m, struct object **sorted)
 	m->nendpoints = k;
 }
 
+struct unit_ctx {
+	struct model *m;
+	const char *file;
+	const struct model_options *opt;
+};
+
+static bool decode_unit(void *ctx, const struct ynode *n)
+{
+	struct unit_ctx *uc = ctx;
+	return k8s_decode_document(uc->m, uc->file, n, uc->opt);
+}
+
 int model_load(struct model *m, struct arena *a, struct diag *d, const char *const *paths,
 	       size_t npaths, const struct model_options *opt)
 {
 	struct source_file *files = NULL;
 	size_t nfiles = 0;
-	struct ynode **docs = NULL;
-	size_t ndocs = 0, cap = 0;
 	int rc;
 
 	memset(m, 0, sizeof(*m));
@@ -242,16 +252,17 @@ int model_load(struct model *m, struct arena *a, struct diag *d, const char *con
 	m->diag = d;
 	rc = source_collect(a, d, paths, npaths, &files, &nfiles);
 	m->nfiles = nfiles;
+	/* Trees live in their own arena so that a decoded document's tree can be dropped
+	 * without touching the model; trees that are kept move to the model's arena. */
+	m->trees = arena_new();
 	for (size_t i = 0; i < nfiles; i++) {
-		size_t first = ndocs;
-		if (ynode_parse(a, d, files[i].path, files[i].buf, files[i].len, &docs, &ndocs, &cap))
+		struct unit_ctx uc = { m, files[i].path, opt };
+		struct ynode_sink sink = { decode_unit, &uc };
+		if (ynode_parse(m->trees, d, files[i].path, files[i].buf, files[i].len, &sink))
 			rc = -1;
-		for (size_t j = first; j < ndocs; j++)
-			k8s_decode_document(m, files[i].path, docs[j], opt);
 		free(files[i].buf);
 	}
 	free(files);
-	free(docs);
 
 	struct object **sorted = xmalloc(sizeof(*sorted) * (m->nobjects + 1));
 	if (m->nobjects)
@@ -276,6 +287,7 @@ int model_load(struct model *m, struct arena *a, struct diag *d, const char *con
 
 void model_free(struct model *m)
 {
+	arena_free(m->trees);
 	free(m->objects);
 	free(m->namespaces);
 	free(m->endpoints);

@@ -120,7 +120,8 @@ static int u128_cmp(const void *pa, const void *pb)
 
 static void cut_ranges(u128 *cuts, size_t n, u128 max, struct iprange **out, size_t *nout)
 {
-	qsort(cuts, n, sizeof(*cuts), u128_cmp);
+	if (n > 1)
+		qsort(cuts, n, sizeof(*cuts), u128_cmp);
 	*out = xmalloc(sizeof(**out) * (n + 1));
 	*nout = 0;
 	u128 lo = 0;

@@ -12,6 +12,8 @@ struct frame {
 	size_t weight; /* expanded size of everything inside */
 	bool block_seq;
 	char *anchor;
+	struct arena_mark mark; /* before this collection's nodes */
+	size_t anchors_touched;  /* register_anchor calls before it opened */
 };
 
 struct anchor {
@@ -33,6 +35,9 @@ struct loader {
 	struct anchor *anchors;
 	size_t nanchors, anchors_cap;
 	size_t doc_weight;
+	size_t anchors_touched;
+	const struct ynode_sink *sink;
+	struct arena_mark doc_mark;
 };
 
 static void build_lines(struct loader *l)
@@ -102,6 +107,7 @@ static void register_anchor(struct loader *l, const char *name, struct ynode *n,
 {
 	if (!name)
 		return;
+	l->anchors_touched++;
 	for (size_t i = 0; i < l->nanchors; i++) {
 		if (!strcmp(l->anchors[i].name, name)) { /* redefinition: the later one wins */
 			l->anchors[i].node = n;
@@ -159,7 +165,23 @@ static int open_collection(struct loader *l, enum ynode_kind k, yaml_event_t *e,
 	f->node = new_node(l, k, e->start_mark);
 	f->block_seq = block_seq;
 	f->anchor = anchor ? xstrdup((const char *)anchor) : NULL;
+	f->mark = arena_mark(l->a);
+	f->anchors_touched = l->anchors_touched;
 	return 0;
+}
+
+/* Is the collection being closed an item of the root mapping's "items" sequence? */
+static bool is_list_item(const struct loader *l, const struct ynode *n)
+{
+	if (l->depth != 2 || n->kind != YN_MAP || !l->sink)
+		return false;
+	const struct frame *root = &l->stack[0], *seq = &l->stack[1];
+	if (root->node->kind != YN_MAP || seq->node->kind != YN_SEQ || root->n % 2 != 1)
+		return false;
+	const struct ynode *key = root->kids[root->n - 1];
+	if (key->kind != YN_SCALAR || strcmp(key->str, "items"))
+		return false;
+	return ynode_get(n, "kind") != NULL;
 }
 
 static int close_collection(struct loader *l, struct ynode **root)
@@ -180,6 +202,22 @@ static int close_collection(struct loader *l, struct ynode **root)
 	free(f->kids);
 	register_anchor(l, f->anchor, n, w);
 	free(f->anchor);
+	if (is_list_item(l, n)) {
+		/* Hand the item over now; its nodes are freed unless kept, or unless an
+		 * anchor inside it may still be referenced by a later alias. */
+		struct ypos at = n->pos;
+		if (l->stack[1].block_seq)
+			item_at_dash(l, n);
+		bool keep = l->sink->unit(l->sink->ctx, n);
+		if (!keep && l->anchors_touched == f->anchors_touched)
+			arena_reset(l->a, f->mark);
+		l->doc_weight += w;
+		if (l->doc_weight > YNODE_ALIAS_BUDGET) {
+			yerror(l, at, "document expands to more than 1000000 nodes through aliases");
+			return -1;
+		}
+		return 0;
+	}
 	rc = attach(l, n, w, false, n->pos, root);
 	return rc;
 }
@@ -244,9 +282,9 @@ static void parser_error(struct loader *l, yaml_parser_t *p)
 }
 
 int ynode_parse(struct arena *a, struct diag *d, const char *file, const char *buf,
-		size_t len, struct ynode ***docs, size_t *ndocs, size_t *cap)
+		size_t len, const struct ynode_sink *sink)
 {
-	struct loader l = { .a = a, .d = d, .file = file, .buf = buf, .len = len };
+	struct loader l = { .a = a, .d = d, .file = file, .buf = buf, .len = len, .sink = sink };
 	yaml_parser_t p;
 	yaml_event_t e;
 	struct ynode *root = NULL;
@@ -270,11 +308,12 @@ int ynode_parse(struct arena *a, struct diag *d, const char *file, const char *b
 			root = NULL;
 			l.doc_weight = 0;
 			clear_anchors(&l);
+			l.doc_mark = arena_mark(a);
 			break;
 		case YAML_DOCUMENT_END_EVENT:
 			if (root && !ynode_is_null(root)) {
-				XGROW(*docs, *cap, *ndocs + 1);
-				(*docs)[(*ndocs)++] = root;
+				if (!sink->unit(sink->ctx, root))
+					arena_reset(a, l.doc_mark);
 			}
 			root = NULL;
 			break;
