@@ -1,8 +1,836 @@
 /* What the API server rejects in a NetworkPolicy, reported in its own words. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "model.h"
+
+/*
+ * The rules and the wording follow the API server's create-time validation in
+ * kubernetes/kubernetes master of the v1.38 development cycle (the snapshot read):
+ *   pkg/apis/networking/validation/validation.go       ValidateNetworkPolicy{,Spec,Port,Peer},
+ *                                                      ValidateIPBlock
+ *   staging/.../apimachinery/pkg/api/validation         ValidateObjectMeta, NameIsDNSSubdomain
+ *   staging/.../apimachinery/pkg/apis/meta/v1/validation ValidateLabelSelector{,Requirement}
+ *   staging/.../apimachinery/pkg/util/validation        IsDNS1123{Subdomain,Label},
+ *                                                      IsValidPortNum, IsValidPortName
+ *   staging/.../apimachinery/pkg/api/validate/content   IsLabelKey, IsLabelValue (whose length
+ *                                                      messages say "bytes", where the older
+ *                                                      util/validation ones say "characters")
+ *   staging/.../apimachinery/pkg/util/validation/field  how an error is printed
+ * The NetworkPolicy rules themselves have not changed since endPort went GA in v1.25.
+ * CIDRs are checked as with the StrictIPCIDRValidation feature gate off, its default
+ * (alpha since v1.33): leading zeros, host bits and IPv4-mapped IPv6 are accepted here
+ * and left to the non-canonical-cidr lint rule.
+ *
+ * An object that could not be decoded (a wrong type) never reaches validation on the API
+ * server, and a duplicate is dropped by model.c, so neither is validated here.
+ */
+
+/* ---- Kubernetes' regular expressions and messages ---- */
+
+#define DNS1123_LABEL_FMT "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+#define DNS1123_SUBDOMAIN_FMT DNS1123_LABEL_FMT "(\\." DNS1123_LABEL_FMT ")*"
+#define LABEL_KEY_FMT "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
+#define LABEL_VALUE_FMT "(" LABEL_KEY_FMT ")?"
+
+/* RegexError(msg, fmt, examples...): note the two spaces before each " or ". */
+#define MSG_SUBDOMAIN_RE \
+	"a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, " \
+	"'-' or '.', and must start and end with an alphanumeric character (e.g. " \
+	"'example.com', regex used for validation is '" DNS1123_SUBDOMAIN_FMT "')"
+#define MSG_LABEL_RE \
+	"a lowercase RFC 1123 label must consist of lower case alphanumeric characters or " \
+	"'-', and must start and end with an alphanumeric character (e.g. 'my-name',  or " \
+	"'123-abc', regex used for validation is '" DNS1123_LABEL_FMT "')"
+#define MSG_KEY_RE \
+	"must consist of alphanumeric characters, '-', '_' or '.', and must start and end " \
+	"with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex " \
+	"used for validation is '" LABEL_KEY_FMT "')"
+#define MSG_VALUE_RE \
+	"a valid label must be an empty string or consist of alphanumeric characters, '-', " \
+	"'_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  " \
+	"or 'my_value',  or '12345', regex used for validation is '" LABEL_VALUE_FMT "')"
+
+enum re_id {
+	RE_DNS_LABEL,
+	RE_DNS_SUBDOMAIN,
+	RE_LABEL_KEY,
+	RE_LABEL_VALUE,
+	RE_PORT_CHARSET,
+	RE_PORT_LETTER,
+	RE__COUNT
+};
+
+static const char *const re_src[RE__COUNT] = {
+	[RE_DNS_LABEL] = "^" DNS1123_LABEL_FMT "$",
+	[RE_DNS_SUBDOMAIN] = "^" DNS1123_SUBDOMAIN_FMT "$",
+	[RE_LABEL_KEY] = "^" LABEL_KEY_FMT "$",
+	[RE_LABEL_VALUE] = "^" LABEL_VALUE_FMT "$",
+	[RE_PORT_CHARSET] = "^[-a-z0-9]+$",
+	[RE_PORT_LETTER] = "[a-z]",
+};
+
+/* Compiled once, on first use, and kept for the life of the process. */
+static pcre2_code *re_code[RE__COUNT];
+static pcre2_match_data *re_data;
+static pcre2_match_context *re_ctx;
+
+/*
+ * Go's regexp is linear; these patterns backtrack at most a few times per byte in
+ * PCRE, so a limit proportional to the length never cuts a real match short. A text
+ * that still hits it (only a pathological megabyte scalar could) counts as no match:
+ * such a text is rejected for its length anyway.
+ */
+static bool re_match(enum re_id id, const char *s, size_t len)
+{
+	if (!re_code[id]) {
+		int err;
+		PCRE2_SIZE off;
+		/* Go's "$" matches only at the end of the text, never before a final "\n". */
+		re_code[id] = pcre2_compile((PCRE2_SPTR)re_src[id], PCRE2_ZERO_TERMINATED,
+					    PCRE2_DOLLAR_ENDONLY, &err, &off, NULL);
+		if (!re_code[id])
+			BUG("a built-in regular expression does not compile");
+	}
+	if (!re_data)
+		re_data = pcre2_match_data_create(1, NULL);
+	if (!re_ctx)
+		re_ctx = pcre2_match_context_create(NULL);
+	if (!re_data || !re_ctx)
+		BUG("pcre2 is out of memory");
+	uint32_t limit = len > 100000000 ? UINT32_MAX : (uint32_t)(10000 + 32 * len);
+	pcre2_set_match_limit(re_ctx, limit);
+	return pcre2_match(re_code[id], (PCRE2_SPTR)s, len, 0, 0, re_data, re_ctx) >= 0;
+}
+
+/* The messages one check produced: each is one field error on the API server. */
+#define MSGS_MAX 6
+struct msgs {
+	const char *m[MSGS_MAX];
+	int n;
+};
+
+static void msg_add(struct msgs *ms, const char *m)
+{
+	if (ms->n == MSGS_MAX)
+		BUG("too many validation messages");
+	ms->m[ms->n++] = m;
+}
+
+/* IsDNS1123Subdomain (util/validation). */
+static void check_subdomain(const char *s, size_t len, struct msgs *ms)
+{
+	if (len > 253)
+		msg_add(ms, "must be no more than 253 characters");
+	if (!re_match(RE_DNS_SUBDOMAIN, s, len))
+		msg_add(ms, MSG_SUBDOMAIN_RE);
+}
+
+/* IsDNS1123Label (util/validation). */
+static void check_dns_label(const char *s, size_t len, struct msgs *ms)
+{
+	if (len > 63)
+		msg_add(ms, "must be no more than 63 characters");
+	if (!re_match(RE_DNS_LABEL, s, len)) {
+		/* "It was a valid subdomain and not a valid label. Since we already checked
+		 * length, it must be dots." */
+		if (re_match(RE_DNS_SUBDOMAIN, s, len))
+			msg_add(ms, "must not contain dots");
+		else
+			msg_add(ms, MSG_LABEL_RE);
+	}
+}
+
+/* IsLabelKey (content), alias IsQualifiedName: [prefix/]name, the prefix a DNS
+ * subdomain of at most 253 bytes, the name at most 63 bytes. */
+static void check_label_key(const char *s, size_t len, struct msgs *ms)
+{
+	const char *slash = memchr(s, '/', len), *name = s;
+	size_t nlen = len;
+
+	if (slash) {
+		size_t plen = (size_t)(slash - s);
+		if (memchr(slash + 1, '/', len - plen - 1)) {
+			msg_add(ms, "a valid label key " MSG_KEY_RE " with an optional DNS "
+				"subdomain prefix and '/' (e.g. 'example.com/MyName')");
+			return;
+		}
+		if (plen == 0) {
+			msg_add(ms, "prefix part must be non-empty");
+		} else {
+			if (plen > 253)
+				msg_add(ms, "prefix part must be no more than 253 bytes");
+			if (!re_match(RE_DNS_SUBDOMAIN, s, plen))
+				msg_add(ms, "prefix part " MSG_SUBDOMAIN_RE);
+		}
+		name = slash + 1;
+		nlen = len - plen - 1;
+	}
+	if (nlen == 0)
+		msg_add(ms, "name part must be non-empty");
+	else if (nlen > 63)
+		msg_add(ms, "name part must be no more than 63 bytes");
+	if (!re_match(RE_LABEL_KEY, name, nlen))
+		msg_add(ms, "name part " MSG_KEY_RE);
+}
+
+/* IsLabelValue (content). */
+static void check_label_value(const char *s, size_t len, struct msgs *ms)
+{
+	if (len > 63)
+		msg_add(ms, "must be no more than 63 bytes");
+	if (!re_match(RE_LABEL_VALUE, s, len))
+		msg_add(ms, MSG_VALUE_RE);
+}
+
+/* IsValidPortName (util/validation): an IANA service name, lower case only. */
+static void check_port_name(const char *s, size_t len, struct msgs *ms)
+{
+	if (len > 15)
+		msg_add(ms, "must be no more than 15 characters");
+	if (!re_match(RE_PORT_CHARSET, s, len))
+		msg_add(ms, "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
+	if (!re_match(RE_PORT_LETTER, s, len))
+		msg_add(ms, "must contain at least one letter (a-z)");
+	for (size_t i = 0; i + 1 < len; i++)
+		if (s[i] == '-' && s[i + 1] == '-') {
+			msg_add(ms, "must not contain consecutive hyphens");
+			break;
+		}
+	if (len > 0 && (s[0] == '-' || s[len - 1] == '-'))
+		msg_add(ms, "must not begin or end with a hyphen");
+}
+
+/*
+ * The public validators return one string. When the API server reports several errors
+ * for one value (too long and malformed), they are joined with "; ". Joined strings are
+ * built once per combination and kept: there are only a few dozen combinations.
+ */
+struct joined {
+	struct joined *next;
+	const char *parts[MSGS_MAX];
+	int n;
+	char text[];
+};
+static struct joined *joined_cache;
+
+static const char *msgs_result(const struct msgs *ms)
+{
+	if (ms->n == 0)
+		return NULL;
+	if (ms->n == 1)
+		return ms->m[0];
+	for (struct joined *j = joined_cache; j; j = j->next)
+		if (j->n == ms->n && !memcmp(j->parts, ms->m, sizeof(ms->m[0]) * (size_t)ms->n))
+			return j->text;
+	size_t len = 0;
+	for (int i = 0; i < ms->n; i++)
+		len += strlen(ms->m[i]) + 2;
+	struct joined *j = xcalloc(1, sizeof(*j) + len + 1);
+	j->n = ms->n;
+	for (int i = 0; i < ms->n; i++) {
+		j->parts[i] = ms->m[i];
+		if (i)
+			strcat(j->text, "; ");
+		strcat(j->text, ms->m[i]);
+	}
+	j->next = joined_cache;
+	joined_cache = j;
+	return j->text;
+}
+
+const char *validate_dns1123_subdomain(const char *s)
+{
+	struct msgs ms = { { NULL }, 0 };
+	check_subdomain(s, strlen(s), &ms);
+	return msgs_result(&ms);
+}
+
+const char *validate_dns1123_label(const char *s)
+{
+	struct msgs ms = { { NULL }, 0 };
+	check_dns_label(s, strlen(s), &ms);
+	return msgs_result(&ms);
+}
+
+const char *validate_label_key(const char *s)
+{
+	struct msgs ms = { { NULL }, 0 };
+	check_label_key(s, strlen(s), &ms);
+	return msgs_result(&ms);
+}
+
+const char *validate_label_value(const char *s)
+{
+	struct msgs ms = { { NULL }, 0 };
+	check_label_value(s, strlen(s), &ms);
+	return msgs_result(&ms);
+}
+
+/* ---- field errors, printed as field.Error does ---- */
+
+/* Go's strconv.Quote, which %q and %#v use for strings: printable UTF-8 is kept. */
+static void go_quote(struct strbuf *sb, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	strbuf_addch(sb, '"');
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			strbuf_addch(sb, '\\');
+			strbuf_addch(sb, (char)c);
+			i++;
+			continue;
+		}
+		if (c >= 0x20 && c < 0x7f) {
+			strbuf_addch(sb, (char)c);
+			i++;
+			continue;
+		}
+		const char *esc = NULL;
+		switch (c) {
+		case '\a': esc = "\\a"; break;
+		case '\b': esc = "\\b"; break;
+		case '\f': esc = "\\f"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		case '\v': esc = "\\v"; break;
+		default: break;
+		}
+		if (esc) {
+			strbuf_addstr(sb, esc);
+			i++;
+			continue;
+		}
+		/* A well-formed multi-byte sequence: keep it, except the C1 controls and the
+		 * few common invisible code points Go's IsPrint rejects. */
+		size_t n = c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+		uint32_t r = n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
+		bool ok = n > 0 && i + n <= len;
+		for (size_t k = 1; ok && k < n; k++) {
+			unsigned char cc = (unsigned char)s[i + k];
+			ok = (cc & 0xC0) == 0x80;
+			r = r << 6 | (cc & 0x3F);
+		}
+		if (ok && ((n == 3 && r < 0x800) || (n == 4 && (r < 0x10000 || r > 0x10FFFF)) ||
+			   (r >= 0xD800 && r <= 0xDFFF)))
+			ok = false;
+		if (!ok) {
+			strbuf_addstr(sb, "\\x");
+			strbuf_addch(sb, hex[c >> 4]);
+			strbuf_addch(sb, hex[c & 15]);
+			i++;
+			continue;
+		}
+		if ((r >= 0x80 && r <= 0xA0) || r == 0xAD || (r >= 0x200B && r <= 0x200F) ||
+		    (r >= 0x2028 && r <= 0x202E) || (r >= 0x2060 && r <= 0x2064) || r == 0xFEFF)
+			strbuf_addf(sb, "\\u%04x", (unsigned)r);
+		else
+			strbuf_add(sb, s + i, n);
+		i += n;
+	}
+	strbuf_addch(sb, '"');
+}
+
+struct vctx {
+	struct model *m;
+	struct policy *p;
+	struct strbuf path; /* the field path of the node being checked */
+	struct strbuf msg;
+	bool invalid;
+};
+
+static size_t path_push(struct vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static size_t path_push(struct vctx *v, const char *fmt, ...)
+{
+	size_t base = v->path.len;
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vaddf(&v->path, fmt, ap);
+	va_end(ap);
+	return base;
+}
+
+static void path_pop(struct vctx *v, size_t base)
+{
+	v->path.len = base;
+	v->path.buf[base] = '\0';
+}
+
+/* Start "PATH[SUFFIX]: " in v->msg. */
+static void msg_start(struct vctx *v, const char *suffix)
+{
+	strbuf_reset(&v->msg);
+	strbuf_addstr(&v->msg, v->path.buf);
+	strbuf_addstr(&v->msg, suffix);
+	strbuf_addstr(&v->msg, ": ");
+}
+
+static void msg_report(struct vctx *v, enum rule_id rule, const struct ynode *at)
+{
+	if (!at)
+		at = v->p->obj->node;
+	diag_report(v->m->diag, rule, &at->pos, &v->p->obj->dobj, "%s", v->msg.buf);
+	v->invalid = true;
+}
+
+/* field.Invalid with a string value: `PATH: Invalid value: "VALUE": DETAIL`. */
+static void err_invalid_str(struct vctx *v, const struct ynode *at, const char *suffix,
+			    const char *val, size_t len, const char *detail)
+{
+	msg_start(v, suffix);
+	strbuf_addstr(&v->msg, "Invalid value: ");
+	go_quote(&v->msg, val, len);
+	strbuf_addf(&v->msg, ": %s", detail);
+	msg_report(v, RULE_INVALID_SPEC, at);
+}
+
+/* field.Invalid with an int32 value: `PATH: Invalid value: 0: DETAIL`. */
+static void err_invalid_int(struct vctx *v, const struct ynode *at, const char *suffix,
+			    long long val, const char *detail)
+{
+	msg_start(v, suffix);
+	strbuf_addf(&v->msg, "Invalid value: %lld: %s", val, detail);
+	msg_report(v, RULE_INVALID_SPEC, at);
+}
+
+/* field.Required: `PATH: Required value[: DETAIL]`. */
+static void err_required(struct vctx *v, const struct ynode *at, const char *suffix,
+			 const char *detail)
+{
+	msg_start(v, suffix);
+	strbuf_addstr(&v->msg, "Required value");
+	if (*detail)
+		strbuf_addf(&v->msg, ": %s", detail);
+	msg_report(v, RULE_INVALID_SPEC, at);
+}
+
+/* field.Forbidden: `PATH: Forbidden: DETAIL`. */
+static void err_forbidden(struct vctx *v, const struct ynode *at, const char *suffix,
+			  const char *detail)
+{
+	msg_start(v, suffix);
+	strbuf_addf(&v->msg, "Forbidden: %s", detail);
+	msg_report(v, RULE_INVALID_SPEC, at);
+}
+
+/* field.NotSupported: `PATH: Unsupported value: "X": supported values: "A", "B"`. The
+ * supported values are listed in the order the source passes them, unsorted. */
+static void err_unsupported(struct vctx *v, enum rule_id rule, const struct ynode *at,
+			    const char *suffix, const char *val, size_t len,
+			    const char *const *supported, size_t nsupported)
+{
+	msg_start(v, suffix);
+	strbuf_addstr(&v->msg, "Unsupported value: ");
+	go_quote(&v->msg, val, len);
+	strbuf_addstr(&v->msg, ": supported values: ");
+	for (size_t i = 0; i < nsupported; i++) {
+		if (i)
+			strbuf_addstr(&v->msg, ", ");
+		go_quote(&v->msg, supported[i], strlen(supported[i]));
+	}
+	msg_report(v, rule, at);
+}
+
+/* One Invalid error per message, as the API server lists them. */
+static void err_invalid_msgs(struct vctx *v, const struct ynode *at, const char *suffix,
+			     const char *val, size_t len, const struct msgs *ms)
+{
+	for (int i = 0; i < ms->n; i++)
+		err_invalid_str(v, at, suffix, val, len, ms->m[i]);
+}
+
+/* The text of a scalar node, with its length (which may count NULs). */
+static const char *node_text(const struct ynode *n, size_t *len)
+{
+	const char *s = ynode_str(n);
+	if (!s || n->kind != YN_SCALAR) {
+		*len = 0;
+		return "";
+	}
+	*len = n->len;
+	return s;
+}
+
+/* ---- metadata ---- */
+
+/* ValidateLabels: every key a qualified name, every value a label value; both errors
+ * name the map itself (PATH), not the key. Pointed at the label's key. */
+static void validate_labels(struct vctx *v, const struct kv *kv, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct msgs ms = { { NULL }, 0 };
+		size_t klen = kv[i].node ? kv[i].node->len : strlen(kv[i].key);
+		check_label_key(kv[i].key, klen, &ms);
+		err_invalid_msgs(v, kv[i].node, "", kv[i].key, klen, &ms);
+		ms.n = 0;
+		size_t vlen = strlen(kv[i].val);
+		check_label_value(kv[i].val, vlen, &ms);
+		err_invalid_msgs(v, kv[i].node, "", kv[i].val, vlen, &ms);
+	}
+}
+
+/* apimachinery's ValidateObjectMeta with NameIsDNSSubdomain, as ValidateNetworkPolicy
+ * calls it: name (or generateName), namespace, labels and annotations. */
+static void validate_meta(struct vctx *v)
+{
+	const struct object *o = v->p->obj;
+	const struct ynode *meta = o->meta_node;
+	size_t base, len;
+
+	const struct ynode *gen_key = ynode_key(meta, "generateName");
+	const char *gen = node_text(ynode_get(meta, "generateName"), &len);
+	size_t gen_len = len;
+	if (gen_len) {
+		/* "Prefix indicates this name will be used as part of generation, in which
+		 * case trailing dashes are allowed": maskTrailingDash replaces the last two
+		 * characters by "a" (sic) when the last is a dash. */
+		struct strbuf masked = STRBUF_INIT;
+		struct msgs ms = { { NULL }, 0 };
+		strbuf_add(&masked, gen, gen_len);
+		if (gen[gen_len - 1] == '-') {
+			masked.len = gen_len >= 2 ? gen_len - 2 : 0;
+			masked.buf[masked.len] = '\0';
+			strbuf_addch(&masked, 'a');
+		}
+		check_subdomain(masked.buf, masked.len, &ms);
+		base = path_push(v, "metadata.generateName");
+		err_invalid_msgs(v, gen_key, "", gen, gen_len, &ms);
+		path_pop(v, base);
+		strbuf_release(&masked);
+	}
+
+	const struct ynode *name_key = ynode_key(meta, "name");
+	const char *name = node_text(o->name_node, &len);
+	base = path_push(v, "metadata.name");
+	if (!len) {
+		/* With only generateName, the API server generates the name first. */
+		if (!gen_len)
+			err_required(v, name_key ? name_key : o->node, "",
+				     "name or generateName is required");
+	} else {
+		struct msgs ms = { { NULL }, 0 };
+		check_subdomain(name, len, &ms);
+		err_invalid_msgs(v, name_key, "", name, len, &ms);
+	}
+	path_pop(v, base);
+
+	/* An empty namespace is no namespace: kubectl fills in its own. */
+	const char *ns = node_text(o->ns_node, &len);
+	if (o->ns_given && len) {
+		struct msgs ms = { { NULL }, 0 };
+		check_dns_label(ns, len, &ms);
+		base = path_push(v, "metadata.namespace");
+		err_invalid_msgs(v, ynode_key(meta, "namespace"), "", ns, len, &ms);
+		path_pop(v, base);
+	}
+
+	base = path_push(v, "metadata.labels");
+	validate_labels(v, o->labels.kv, o->labels.n);
+	path_pop(v, base);
+
+	/* "The rule is QualifiedName except that case doesn't matter"; the total size of
+	 * keys and values is at most 256 KiB. */
+	base = path_push(v, "metadata.annotations");
+	size_t total = 0;
+	for (size_t i = 0; i < o->annotations.n; i++) {
+		const struct kv *kv = &o->annotations.kv[i];
+		size_t klen = kv->node ? kv->node->len : strlen(kv->key);
+		struct strbuf lower = STRBUF_INIT;
+		struct msgs ms = { { NULL }, 0 };
+		strbuf_add(&lower, kv->key, klen);
+		for (size_t k = 0; k < lower.len; k++)
+			if (lower.buf[k] >= 'A' && lower.buf[k] <= 'Z')
+				lower.buf[k] = (char)(lower.buf[k] - 'A' + 'a');
+		check_label_key(lower.buf, lower.len, &ms);
+		err_invalid_msgs(v, kv->node, "", kv->key, klen, &ms);
+		strbuf_release(&lower);
+		total += klen + strlen(kv->val);
+	}
+	if (total > 256 * 1024) {
+		msg_start(v, "");
+		strbuf_addf(&v->msg, "Too long: must have at most %d bytes", 256 * 1024);
+		msg_report(v, RULE_INVALID_SPEC, ynode_key(meta, "annotations"));
+	}
+	path_pop(v, base);
+}
+
+/* ---- spec ---- */
+
+/* ValidateLabelSelector, with invalid label values in selectors not allowed (the
+ * create-time option). v->path names the selector. */
+static void validate_selector(struct vctx *v, const struct selector *s)
+{
+	if (!s->node)
+		return;
+	size_t base = path_push(v, ".matchLabels");
+	validate_labels(v, s->ml, s->nml);
+	path_pop(v, base);
+
+	for (size_t i = 0; i < s->nexprs; i++) {
+		const struct sel_expr *e = &s->exprs[i];
+		const struct ynode *vals = ynode_get(e->node, "values");
+		size_t nvals = vals && vals->kind == YN_SEQ ? vals->n : 0, len;
+		struct msgs ms = { { NULL }, 0 };
+
+		base = path_push(v, ".matchExpressions[%zu]", i);
+		switch (e->op) {
+		case SEL_IN:
+		case SEL_NOT_IN:
+			if (nvals == 0)
+				err_required(v, e->values_node ? e->values_node : e->node, ".values",
+					     "must be specified when `operator` is 'In' or 'NotIn'");
+			break;
+		case SEL_EXISTS:
+		case SEL_DOES_NOT_EXIST:
+			if (nvals > 0)
+				err_forbidden(v, e->values_node, ".values",
+					      "may not be specified when `operator` is 'Exists' or "
+					      "'DoesNotExist'");
+			break;
+		case SEL_BAD_OP: {
+			const struct ynode *op_key = ynode_key(e->node, "operator");
+			const char *op = node_text(ynode_get(e->node, "operator"), &len);
+			err_invalid_str(v, op_key ? op_key : e->node, ".operator", op, len,
+					"not a valid selector operator");
+			break;
+		}
+		}
+		const struct ynode *key_key = ynode_key(e->node, "key");
+		const char *key = node_text(ynode_get(e->node, "key"), &len);
+		check_label_key(key, len, &ms);
+		err_invalid_msgs(v, key_key ? key_key : e->node, ".key", key, len, &ms);
+		for (size_t j = 0; j < nvals; j++) {
+			const char *val = node_text(vals->kids[j], &len);
+			size_t vb = path_push(v, ".values[%zu]", j);
+			ms.n = 0;
+			check_label_value(val, len, &ms);
+			err_invalid_msgs(v, vals->kids[j], "", val, len, &ms);
+			path_pop(v, vb);
+		}
+		path_pop(v, base);
+	}
+}
+
+/* ValidateNetworkPolicyPort. v->path names the port item. */
+static void validate_port(struct vctx *v, const struct np_port *pt)
+{
+	static const char *const protos[] = { "TCP", "UDP", "SCTP" };
+	long long port = 0, end = 0;
+	size_t len;
+
+	if (pt->proto_text) {
+		bool known = false;
+		for (size_t i = 0; i < ARRAY_SIZE(protos); i++)
+			known |= !strcmp(pt->proto_text, protos[i]);
+		if (!known) {
+			const char *text = node_text(ynode_get(pt->node, "protocol"), &len);
+			err_unsupported(v, RULE_UNSUPPORTED_PROTOCOL, pt->proto_key, ".protocol",
+					text, len, protos, ARRAY_SIZE(protos));
+		}
+	}
+	/* The decoder clamps numbers; the message shows the number as written. */
+	if (pt->has_end_port && ynode_int(ynode_get(pt->node, "endPort"), &end))
+		end = pt->end_port;
+	if (!pt->has_port) {
+		if (pt->has_end_port)
+			err_invalid_int(v, pt->end_port_key, ".endPort", end,
+					"may not be specified when `port` is not specified");
+		return;
+	}
+	if (!pt->port_name) {
+		if (ynode_int(ynode_get(pt->node, "port"), &port))
+			port = pt->port;
+		if (port < PORT_MIN || port > PORT_MAX)
+			err_invalid_int(v, pt->port_key, ".port", port,
+					"must be between 1 and 65535, inclusive");
+		if (pt->has_end_port) {
+			if (end < port)
+				err_invalid_int(v, pt->end_port_key, ".endPort", end,
+						"must be greater than or equal to `port`");
+			if (end < PORT_MIN || end > PORT_MAX)
+				err_invalid_int(v, pt->end_port_key, ".endPort", end,
+						"must be between 1 and 65535, inclusive");
+		}
+		return;
+	}
+	if (pt->has_end_port)
+		err_invalid_int(v, pt->end_port_key, ".endPort", end,
+				"may not be specified when `port` is non-numeric");
+	const char *name = node_text(ynode_get(pt->node, "port"), &len);
+	struct msgs ms = { { NULL }, 0 };
+	check_port_name(name, len, &ms);
+	err_invalid_msgs(v, pt->port_key, ".port", name, len, &ms);
+}
+
+/*
+ * Go's IPNet.Contains(ip) for the network of c, on the address ip of family fam, as
+ * ValidateIPBlock uses it: both sides are first reduced to 4 bytes when they hold an
+ * IPv4 (or IPv4-mapped IPv6) address, and differing lengths never contain each other.
+ */
+static bool go_net_contains(const struct cidr *c, int fam, u128 ip)
+{
+	int nlen = 16, mbits = c->prefix;
+	u128 net = c->lo;
+	if (c->family == AF_V4) {
+		nlen = 4;
+	} else if (c->lo >> 32 == 0xFFFF) {
+		nlen = 4; /* To4() of the network; its mask keeps the last 32 bits */
+		net = c->lo & IPV4_MAX;
+		mbits = c->prefix - 96;
+	}
+	int ilen = 16;
+	if (fam == AF_V4) {
+		ilen = 4;
+	} else if (ip >> 32 == 0xFFFF) {
+		ilen = 4;
+		ip &= IPV4_MAX;
+	}
+	if (ilen != nlen)
+		return false;
+	int bits = nlen * 8;
+	if (mbits <= 0)
+		return true;
+	return (net ^ ip) >> (bits - mbits) == 0;
+}
+
+static const char msg_cidr[] =
+	"must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)";
+
+/* ValidateIPBlock. v->path names the ipBlock. Fills cidr_parsed and except_parsed. */
+static void validate_ipblock(struct vctx *v, struct ipblock *ipb)
+{
+	size_t len;
+	const char *cidr = node_text(ynode_get(ipb->node, "cidr"), &len);
+	if (!len) {
+		err_required(v, ipb->cidr_key ? ipb->cidr_key : ipb->key_node, ".cidr", "");
+		return;
+	}
+	if (strlen(cidr) != len || cidr_parse(cidr, &ipb->cidr_parsed, NULL)) {
+		err_invalid_str(v, ipb->cidr_key, ".cidr", cidr, len, msg_cidr);
+		return;
+	}
+	if (ipb->nexcept)
+		ipb->except_parsed = ARENA_ARRAY(v->m->arena, struct cidr, ipb->nexcept);
+	for (size_t i = 0; i < ipb->nexcept; i++) {
+		const struct ynode *at = ipb->except_nodes[i];
+		const char *ex = node_text(at, &len);
+		struct cidr *e = &ipb->except_parsed[i];
+		size_t base = path_push(v, ".except[%zu]", i);
+		if (strlen(ex) != len || cidr_parse(ex, e, NULL)) {
+			err_invalid_str(v, at, "", ex, len, msg_cidr);
+		} else if (!go_net_contains(&ipb->cidr_parsed, e->family, e->lo) ||
+			   ipb->cidr_parsed.prefix >= e->prefix) {
+			/* Contained and strictly longer prefix; a family mismatch fails too. */
+			err_invalid_str(v, at, "", ex, len, "must be a strict subset of `cidr`");
+		}
+		path_pop(v, base);
+	}
+}
+
+/* ValidateNetworkPolicyPeer. v->path names the peer item. */
+static void validate_peer(struct vctx *v, struct peer *pe)
+{
+	int n = 0;
+	size_t base;
+	if (pe->pod_sel.node) {
+		n++;
+		base = path_push(v, ".podSelector");
+		validate_selector(v, &pe->pod_sel);
+		path_pop(v, base);
+	}
+	if (pe->ns_sel.node) {
+		n++;
+		base = path_push(v, ".namespaceSelector");
+		validate_selector(v, &pe->ns_sel);
+		path_pop(v, base);
+	}
+	if (pe->ipb) {
+		n++;
+		base = path_push(v, ".ipBlock");
+		validate_ipblock(v, pe->ipb);
+		path_pop(v, base);
+	}
+	if (n == 0)
+		err_required(v, pe->node, "", "must specify a peer");
+	else if (n > 1 && pe->ipb)
+		err_forbidden(v, pe->node, "", "may not specify both ipBlock and another peer");
+}
+
+/* ValidateNetworkPolicySpec's policyTypes: "Ingress" and/or "Egress", at most two. */
+static void validate_types(struct vctx *v)
+{
+	static const char *const types[] = { "Ingress", "Egress" };
+	struct policy *p = v->p;
+	size_t len;
+
+	if (!p->types_given)
+		return;
+	if (p->ntypes > ARRAY_SIZE(types)) {
+		/* The value printed is the slice, with %#v. */
+		msg_start(v, "spec.policyTypes");
+		strbuf_addstr(&v->msg, "Invalid value: []networking.PolicyType{");
+		for (size_t i = 0; i < p->ntypes; i++) {
+			const char *t = node_text(p->type_nodes[i], &len);
+			if (i)
+				strbuf_addstr(&v->msg, ", ");
+			go_quote(&v->msg, t, len);
+		}
+		strbuf_addstr(&v->msg, "}: may not specify more than two policyTypes");
+		msg_report(v, RULE_INVALID_SPEC, p->types_key);
+		return;
+	}
+	for (size_t i = 0; i < p->ntypes; i++) {
+		const char *t = node_text(p->type_nodes[i], &len);
+		if (strlen(t) == len && (!strcmp(t, "Ingress") || !strcmp(t, "Egress")))
+			continue;
+		size_t base = path_push(v, "spec.policyTypes[%zu]", i);
+		err_unsupported(v, RULE_INVALID_SPEC, p->type_nodes[i], "", t, len, types,
+				ARRAY_SIZE(types));
+		path_pop(v, base);
+	}
+}
 
 void validate_policy(struct model *m, struct policy *p)
 {
-	(void)m;
-	(void)p;
+	if (p->obj->invalid)
+		return;
+	struct vctx v = { m, p, STRBUF_INIT, STRBUF_INIT, false };
+	strbuf_addstr(&v.path, "");
+
+	validate_meta(&v);
+
+	size_t base = path_push(&v, "spec.podSelector");
+	validate_selector(&v, &p->pod_sel);
+	path_pop(&v, base);
+
+	static const char *const dir_name[DIR__COUNT] = { "ingress", "egress" };
+	static const char *const peers_name[DIR__COUNT] = { "from", "to" };
+	for (int d = 0; d < DIR__COUNT; d++) {
+		for (size_t i = 0; i < p->nrules[d]; i++) {
+			struct np_rule *r = &p->rules[d][i];
+			size_t rb = path_push(&v, "spec.%s[%d]", dir_name[d], r->index);
+			for (size_t j = 0; j < r->nports; j++) {
+				size_t pb = path_push(&v, ".ports[%zu]", j);
+				validate_port(&v, &r->ports[j]);
+				path_pop(&v, pb);
+			}
+			for (size_t j = 0; j < r->npeers; j++) {
+				size_t pb = path_push(&v, ".%s[%zu]", peers_name[d], j);
+				validate_peer(&v, &r->peers[j]);
+				path_pop(&v, pb);
+			}
+			path_pop(&v, rb);
+		}
+	}
+	validate_types(&v);
+
+	if (v.invalid)
+		p->invalid = true;
+	strbuf_release(&v.path);
+	strbuf_release(&v.msg);
 }
