@@ -17,6 +17,18 @@ struct sref {
 	u128 lo, hi;
 };
 
+/* A set of endpoints (by index): a bitset when dense, sorted indexes when sparse. */
+struct epset {
+	uint64_t *bits; /* NULL when sparse */
+	uint32_t *idx;  /* sorted; NULL when dense */
+	size_t n;       /* members */
+};
+bool epset_has(const struct epset *s, size_t i);
+/* Call fn for each member in increasing order. */
+#define EPSET_FOREACH(s, nep, i) \
+	for (size_t i = 0, _k = 0; epset_next((s), (nep), &i, &_k); i++)
+bool epset_next(const struct epset *s, size_t nep, size_t *i, size_t *k);
+
 /* A rule as the solver sees it: its peers as an endpoint bitset plus address sets,
  * its ports as a fixed connection set plus named ports resolved per destination. */
 struct srule {
@@ -24,7 +36,7 @@ struct srule {
 	enum direction dir;
 	const struct np_rule *rule;
 	bool all_peers;          /* from/to absent or empty */
-	uint64_t *eps;           /* endpoints matched by some peer */
+	struct epset eps;        /* endpoints matched by some peer */
 	struct ipset ip[2];      /* [0] IPv4, [1] IPv6: ipBlock peers' addresses */
 	struct connset fixed;    /* ports that do not depend on the destination */
 	const struct np_port **named;
@@ -45,7 +57,9 @@ struct solver {
 	struct srule *rules;
 	size_t nrules;
 	struct sendpoint *eps;
-	uint64_t **selected;  /* per policy (model order): endpoints it selects; NULL if invalid */
+	struct epset *selected; /* per policy (model order): endpoints it selects; empty if invalid */
+	size_t (*ns_range)[2];  /* per namespace: [first, last) in model.endpoints */
+	struct labelidx *lidx;  /* (key, value) → endpoints, for selector candidates */
 	/* External ranges: [dir][family] — sources are cut by ingress blocks, destinations by
 	 * egress blocks. */
 	struct iprange *ext[DIR__COUNT][2];
@@ -78,13 +92,5 @@ bool solver_policy_selects(const struct policy *p, const struct endpoint *e);
 /* "NS/NAME[KIND]", "FIRST-LAST[External]" or a single address. */
 void sref_format(const struct sref *r, struct strbuf *out);
 
-static inline bool bit_test(const uint64_t *b, size_t i)
-{
-	return (b[i / 64] >> (i % 64)) & 1;
-}
-static inline void bit_set(uint64_t *b, size_t i)
-{
-	b[i / 64] |= (uint64_t)1 << (i % 64);
-}
 
 #endif

@@ -143,7 +143,7 @@ static void explain_endpoint(const struct solver *s, const struct endpoint *e, b
 			size_t nmatch = 0;
 			struct strbuf matches = STRBUF_INIT;
 			for (size_t j = 0; j < m->nendpoints && !r->all_peers; j++) {
-				if (!bit_test(r->eps, j))
+				if (!epset_has(&r->eps, j))
 					continue;
 				if (nmatch < 5) {
 					if (json) {

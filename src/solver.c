@@ -49,32 +49,243 @@ bool solver_peer_matches_endpoint(const struct model *m, const struct policy *p,
 	return !peer->pod_sel.node || selector_matches(&peer->pod_sel, &e->labels);
 }
 
-static uint64_t *bits_new(const struct solver *s)
+/* ---- endpoint sets ---- */
+
+bool epset_has(const struct epset *s, size_t i)
 {
-	return xcalloc(s->words ? s->words : 1, sizeof(uint64_t));
+	if (s->bits)
+		return (s->bits[i / 64] >> (i % 64)) & 1;
+	size_t lo = 0, hi = s->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (s->idx[mid] < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->n && s->idx[lo] == i;
+}
+
+bool epset_next(const struct epset *s, size_t nep, size_t *i, size_t *k)
+{
+	if (s->bits) {
+		while (*i < nep && !((s->bits[*i / 64] >> (*i % 64)) & 1))
+			(*i)++;
+		return *i < nep;
+	}
+	while (*k < s->n && s->idx[*k] < *i)
+		(*k)++;
+	if (*k >= s->n)
+		return false;
+	*i = s->idx[*k];
+	return true;
+}
+
+static void epset_release(struct epset *s)
+{
+	free(s->bits);
+	free(s->idx);
+	memset(s, 0, sizeof(*s));
+}
+
+/* A growing list of endpoint indexes, turned into an epset once complete. */
+struct eplist {
+	uint32_t *v;
+	size_t n, cap;
+	bool sorted; /* appended in increasing order so far */
+};
+
+static void eplist_add(struct eplist *l, size_t i)
+{
+	if (l->n && l->v[l->n - 1] == i)
+		return;
+	if (l->n && l->v[l->n - 1] > i)
+		l->sorted = false;
+	XGROW(l->v, l->cap, l->n + 1);
+	l->v[l->n++] = (uint32_t)i;
+}
+
+static int u32_cmp(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	return a < b ? -1 : a > b;
+}
+
+/* Dense sets (one member in 32 or more) become bitsets; the list is consumed. */
+static void eplist_finish(const struct solver *s, struct eplist *l, struct epset *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!l->sorted && l->n > 1) {
+		qsort(l->v, l->n, sizeof(*l->v), u32_cmp);
+		size_t k = 1;
+		for (size_t i = 1; i < l->n; i++)
+			if (l->v[i] != l->v[k - 1])
+				l->v[k++] = l->v[i];
+		l->n = k;
+	}
+	out->n = l->n;
+	if (l->n * 32 >= s->nep && s->nep) {
+		out->bits = xcalloc(s->words, sizeof(uint64_t));
+		for (size_t i = 0; i < l->n; i++)
+			out->bits[l->v[i] / 64] |= (uint64_t)1 << (l->v[i] % 64);
+		free(l->v);
+	} else {
+		out->idx = l->v;
+	}
+	memset(l, 0, sizeof(*l));
+	l->sorted = true;
+}
+
+/* ---- label index: (key, value) → endpoints carrying that label ---- */
+
+struct lentry {
+	const char *key, *val;
+	struct eplist eps;
+};
+
+struct labelidx {
+	struct lentry *t;
+	size_t cap, n;
+};
+
+static uint64_t label_hash(const char *k, const char *v)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const unsigned char *p = (const unsigned char *)k; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	h = (h ^ 0xff) * 1099511628211ull;
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return h;
+}
+
+static struct lentry *lidx_slot(const struct labelidx *x, const char *k, const char *v)
+{
+	size_t i = (size_t)label_hash(k, v) & (x->cap - 1);
+	while (x->t[i].key && (strcmp(x->t[i].key, k) || strcmp(x->t[i].val, v)))
+		i = (i + 1) & (x->cap - 1);
+	return &x->t[i];
+}
+
+static struct labelidx *lidx_build(const struct model *m)
+{
+	struct labelidx *x = xcalloc(1, sizeof(*x));
+	size_t total = 0;
+	for (size_t i = 0; i < m->nendpoints; i++)
+		total += m->endpoints[i]->labels.n;
+	x->cap = 16;
+	while (x->cap < total * 2)
+		x->cap *= 2;
+	x->t = xcalloc(x->cap, sizeof(*x->t));
+	for (size_t i = 0; i < m->nendpoints; i++) {
+		const struct labels *l = &m->endpoints[i]->labels;
+		for (size_t j = 0; j < l->n; j++) {
+			struct lentry *e = lidx_slot(x, l->kv[j].key, l->kv[j].val);
+			if (!e->key) {
+				e->key = l->kv[j].key;
+				e->val = l->kv[j].val;
+				e->eps.sorted = true;
+				x->n++;
+			}
+			eplist_add(&e->eps, i);
+		}
+	}
+	return x;
+}
+
+static void lidx_free(struct labelidx *x)
+{
+	if (!x)
+		return;
+	for (size_t i = 0; i < x->cap; i++)
+		free(x->t[i].eps.v);
+	free(x->t);
+	free(x);
+}
+
+/* Add to out the endpoints in [lo, hi) that sel matches, through the label index when
+ * the selector has an equality requirement to narrow the candidates. */
+static void match_pods(const struct solver *s, const struct selector *sel, size_t lo, size_t hi,
+		       struct eplist *out)
+{
+	const struct model *m = s->m;
+	const struct eplist *best = NULL;
+	for (size_t i = 0; i < sel->nml; i++) {
+		const struct lentry *e = lidx_slot(s->lidx, sel->ml[i].key, sel->ml[i].val);
+		static const struct eplist none = { NULL, 0, 0, true };
+		const struct eplist *c = e->key ? &e->eps : &none;
+		if (!best || c->n < best->n)
+			best = c;
+	}
+	if (best) {
+		size_t a = 0, b = best->n;
+		while (a < b) {
+			size_t mid = (a + b) / 2;
+			if (best->v[mid] < lo)
+				a = mid + 1;
+			else
+				b = mid;
+		}
+		for (size_t k = a; k < best->n && best->v[k] < hi; k++)
+			if (selector_matches(sel, &m->endpoints[best->v[k]]->labels))
+				eplist_add(out, best->v[k]);
+		return;
+	}
+	for (size_t i = lo; i < hi; i++)
+		if (selector_matches(sel, &m->endpoints[i]->labels))
+			eplist_add(out, i);
+}
+
+static size_t ns_of_policy(const struct solver *s, const struct policy *p)
+{
+	const struct namespace *ns = model_namespace(s->m, p->obj->ns);
+	if (!ns)
+		BUG("policy in an unknown namespace");
+	return (size_t)ns->index;
+}
+
+/* The endpoints a peer matches, SPEC §2.4. */
+static void match_peer(const struct solver *s, const struct policy *p, const struct peer *peer,
+		       struct eplist *out)
+{
+	const struct model *m = s->m;
+	static const struct selector all = { 0 };
+	if (peer->ipb) {
+		for (size_t i = 0; i < m->nendpoints; i++)
+			if (m->endpoints[i]->nips &&
+			    solver_peer_matches_endpoint(m, p, peer, m->endpoints[i]))
+				eplist_add(out, i);
+		return;
+	}
+	const struct selector *ps = peer->pod_sel.node ? &peer->pod_sel : &all;
+	if (!peer->ns_sel.node) {
+		size_t ns = ns_of_policy(s, p);
+		match_pods(s, ps, s->ns_range[ns][0], s->ns_range[ns][1], out);
+		return;
+	}
+	for (size_t i = 0; i < m->nnamespaces; i++)
+		if (s->ns_range[i][0] < s->ns_range[i][1] &&
+		    selector_matches(&peer->ns_sel, &m->namespaces[i]->labels))
+			match_pods(s, ps, s->ns_range[i][0], s->ns_range[i][1], out);
 }
 
 static void build_rule(struct solver *s, struct srule *r)
 {
 	const struct np_rule *nr = r->rule;
-	const struct model *m = s->m;
+	struct eplist l = { NULL, 0, 0, true };
 
 	r->all_peers = nr->npeers == 0;
-	r->eps = bits_new(s);
 	ipset_init(&r->ip[0], AF_V4);
 	ipset_init(&r->ip[1], AF_V6);
 	if (r->all_peers) {
 		ipset_add_all(&r->ip[0]);
 		ipset_add_all(&r->ip[1]);
 		for (size_t i = 0; i < s->nep; i++)
-			bit_set(r->eps, i);
+			eplist_add(&l, i);
 	}
 	for (size_t j = 0; j < nr->npeers; j++) {
 		const struct peer *peer = &nr->peers[j];
-		for (size_t i = 0; i < s->nep; i++)
-			if (!bit_test(r->eps, i) &&
-			    solver_peer_matches_endpoint(m, r->policy, peer, m->endpoints[i]))
-				bit_set(r->eps, i);
+		match_peer(s, r->policy, peer, &l);
 		if (peer->ipb && peer->ipb->cidr_parsed.family) {
 			const struct cidr *c = &peer->ipb->cidr_parsed;
 			struct ipset blk, ex;
@@ -91,6 +302,7 @@ static void build_rule(struct solver *s, struct srule *r)
 			ipset_release(&ex);
 		}
 	}
+	eplist_finish(s, &l, &r->eps);
 	connset_init(&r->fixed);
 	if (nr->nports == 0) {
 		connset_add_all(&r->fixed);
@@ -194,6 +406,15 @@ void solver_init(struct solver *s, const struct model *m)
 	s->words = (s->nep + 63) / 64;
 	s->eps = xcalloc(s->nep ? s->nep : 1, sizeof(*s->eps));
 	s->selected = xcalloc(m->npolicies ? m->npolicies : 1, sizeof(*s->selected));
+	/* Endpoints are sorted by "NS/NAME[KIND]", so each namespace's are contiguous. */
+	s->ns_range = xcalloc(m->nnamespaces ? m->nnamespaces : 1, sizeof(*s->ns_range));
+	for (size_t i = s->nep; i-- > 0;) {
+		size_t ns = (size_t)m->endpoints[i]->ns_index;
+		if (s->ns_range[ns][1] == 0)
+			s->ns_range[ns][1] = i + 1;
+		s->ns_range[ns][0] = i;
+	}
+	s->lidx = lidx_build(m);
 
 	size_t nrules = 0;
 	for (size_t i = 0; i < m->npolicies; i++) {
@@ -209,7 +430,6 @@ void solver_init(struct solver *s, const struct model *m)
 		const struct policy *p = m->policies[i];
 		if (p->invalid)
 			continue;
-		uint64_t *sel = s->selected[i] = bits_new(s);
 		size_t first = s->nrules;
 		for (int d = 0; d < DIR__COUNT; d++) {
 			/* "Rules for a direction not in policyTypes are ignored." */
@@ -223,10 +443,11 @@ void solver_init(struct solver *s, const struct model *m)
 				build_rule(s, sr);
 			}
 		}
-		for (size_t e = 0; e < s->nep; e++) {
-			if (!solver_policy_selects(p, m->endpoints[e]))
-				continue;
-			bit_set(sel, e);
+		struct eplist sel = { NULL, 0, 0, true };
+		size_t ns = ns_of_policy(s, p);
+		match_pods(s, &p->pod_sel, s->ns_range[ns][0], s->ns_range[ns][1], &sel);
+		for (size_t k = 0; k < sel.n; k++) {
+			size_t e = sel.v[k];
 			struct sendpoint *se = &s->eps[e];
 			for (int d = 0; d < DIR__COUNT; d++) {
 				if (!p->types[d])
@@ -242,6 +463,7 @@ void solver_init(struct solver *s, const struct model *m)
 				se->rules[d][se->nrules[d]++] = r;
 			}
 		}
+		eplist_finish(s, &sel, &s->selected[i]);
 	}
 	build_external(s);
 }
@@ -249,7 +471,7 @@ void solver_init(struct solver *s, const struct model *m)
 void solver_free(struct solver *s)
 {
 	for (size_t i = 0; i < s->nrules; i++) {
-		free(s->rules[i].eps);
+		epset_release(&s->rules[i].eps);
 		ipset_release(&s->rules[i].ip[0]);
 		ipset_release(&s->rules[i].ip[1]);
 		connset_release(&s->rules[i].fixed);
@@ -263,8 +485,10 @@ void solver_free(struct solver *s)
 		}
 	free(s->eps);
 	for (size_t i = 0; i < s->m->npolicies; i++)
-		free(s->selected[i]);
+		epset_release(&s->selected[i]);
 	free(s->selected);
+	free(s->ns_range);
+	lidx_free(s->lidx);
 	for (int d = 0; d < DIR__COUNT; d++)
 		for (int f = 0; f < 2; f++)
 			free(s->ext[d][f]);
@@ -277,7 +501,7 @@ bool solver_rule_matches(const struct solver *s, const struct srule *r, const st
 	if (r->all_peers)
 		return true;
 	if (peer->ep)
-		return bit_test(r->eps, (size_t)peer->ep->index);
+		return epset_has(&r->eps, (size_t)peer->ep->index);
 	const struct ipset *set = &r->ip[peer->family == AF_V6];
 	/* The range must lie inside one range of the set. */
 	size_t lo = 0, hi = set->n;
