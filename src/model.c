@@ -158,7 +158,9 @@ static void fold_endpoints(struct model *m, struct object **sorted)
 		if (cur->invalid || !cur->name)
 			continue;
 		const char *kind = cur->kind, *name = cur->name;
-		for (int hops = 0; hops < 16 && cur->owner_kind; hops++) {
+		/* A mirror (static) pod is owned by its Node: it is no workload's replica. */
+		for (int hops = 0; hops < 16 && cur->owner_kind && strcmp(cur->owner_kind, "Node");
+		     hops++) {
 			struct object *own = find_object(sorted, m->nobjects, cur->owner_kind,
 							 cur->ns, cur->owner_name);
 			kind = cur->owner_kind;
