@@ -1,7 +1,583 @@
-/* .npcheck.yaml through libcyaml (placeholder defaults until the loader lands). */
+/* .npcheck.yaml through libcyaml: the schema, error positions, and ignorePaths globs. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cyaml/cyaml.h>
 
 #include "config.h"
+#include "model.h"
+#include "ynode.h"
+
+#define CONFIG_MAX_BYTES (256u << 10) /* a configuration is a few hundred bytes */
+#define CONFIG_MAX_MEM (16u << 20)    /* libcyaml's allocations while loading it */
+#define CONFIG_MAX_LABELS 64          /* cluster.dns.podSelector */
+
+/* Defaults that need no allocation, so config_defaults cannot leak: config_release
+ * frees only what is not one of these. */
+static char default_dns_ns[] = "kube-system";
+static char default_dns_key[] = "k8s-app", default_dns_value[] = "kube-dns";
+static char *default_dns_keys[] = { default_dns_key };
+static char *default_dns_values[] = { default_dns_value };
+
+/* ---- the libcyaml schema ---- */
+
+/* What libcyaml loads. cni's booleans are typed here but read from the tree: libcyaml
+ * takes any word other than a few false ones as true, and absence must mean true. */
+struct raw_dns {
+	char *ns;
+	char **ips;
+	unsigned ips_count;
+};
+struct raw_cluster {
+	char **pod, **svc, **node;
+	unsigned pod_count, svc_count, node_count;
+	struct raw_dns *dns;
+};
+struct raw_cni {
+	bool end_port, sctp;
+};
+struct raw_rules {
+	char *sev[RULE__COUNT];
+};
+struct raw {
+	char *fail_on;
+	struct raw_rules *rules;
+	char **ignore;
+	unsigned ignore_count;
+	struct raw_cluster *cluster;
+	struct raw_cni *cni;
+};
+
+static const cyaml_schema_value_t string_entry = {
+	CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 0, CYAML_UNLIMITED),
+};
+
+/* Optional lists and mappings; empty or null reads as absent. */
+#define OPT_PTR (CYAML_FLAG_OPTIONAL | CYAML_FLAG_POINTER_NULL_STR)
+#define STRING_LIST(key, type, member) \
+	CYAML_FIELD_SEQUENCE(key, OPT_PTR, type, member, &string_entry, 0, CYAML_UNLIMITED)
+
+/* One field per rule of the registry: an id that is not a rule is an unknown key. */
+static const cyaml_schema_field_t rules_fields[] = {
+#define RULE(e, id, sev, shortd, help)                                                      \
+	{ .key = id, .data_offset = RULE_##e * sizeof(char *),                              \
+	  .value = { CYAML_VALUE_STRING(CYAML_FLAG_OPTIONAL | CYAML_FLAG_POINTER, char, 0,  \
+					CYAML_UNLIMITED) } },
+#include "rules.def"
+#undef RULE
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t dns_fields[] = {
+	CYAML_FIELD_STRING_PTR("namespace", CYAML_FLAG_OPTIONAL, struct raw_dns, ns, 0,
+			       CYAML_UNLIMITED),
+	/* A map of any labels, which a libcyaml schema cannot describe: read from the tree. */
+	CYAML_FIELD_IGNORE("podSelector", CYAML_FLAG_OPTIONAL),
+	STRING_LIST("ips", struct raw_dns, ips),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t cluster_fields[] = {
+	STRING_LIST("podCIDRs", struct raw_cluster, pod),
+	STRING_LIST("serviceCIDRs", struct raw_cluster, svc),
+	STRING_LIST("nodeCIDRs", struct raw_cluster, node),
+	CYAML_FIELD_MAPPING_PTR("dns", OPT_PTR, struct raw_cluster, dns, dns_fields),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t cni_fields[] = {
+	CYAML_FIELD_BOOL("endPort", CYAML_FLAG_OPTIONAL, struct raw_cni, end_port),
+	CYAML_FIELD_BOOL("sctp", CYAML_FLAG_OPTIONAL, struct raw_cni, sctp),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t top_fields[] = {
+	CYAML_FIELD_STRING_PTR("failOn", CYAML_FLAG_OPTIONAL, struct raw, fail_on, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_MAPPING_PTR("rules", OPT_PTR, struct raw, rules, rules_fields),
+	STRING_LIST("ignorePaths", struct raw, ignore),
+	CYAML_FIELD_MAPPING_PTR("cluster", OPT_PTR, struct raw, cluster, cluster_fields),
+	CYAML_FIELD_MAPPING_PTR("cni", OPT_PTR, struct raw, cni, cni_fields),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t top_schema = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct raw, top_fields),
+};
+
+/* ---- libcyaml's memory and log ---- */
+
+/* Every allocation carries its size in front, so the total can be capped. */
+struct memcap {
+	size_t used, limit;
+};
+#define MEM_HDR sizeof(max_align_t)
+
+static void *capped_mem(void *ctx, void *ptr, size_t size)
+{
+	struct memcap *mc = ctx;
+	unsigned char *base = ptr ? (unsigned char *)ptr - MEM_HDR : NULL;
+	size_t old = 0;
+
+	if (base)
+		memcpy(&old, base, sizeof(old));
+	if (size == 0) {
+		free(base);
+		mc->used -= old;
+		return NULL;
+	}
+	if (size > mc->limit - (mc->used - old))
+		return NULL;
+	unsigned char *nb = realloc(base, MEM_HDR + size);
+	if (!nb)
+		return NULL;
+	memcpy(nb, &size, sizeof(size));
+	mc->used = mc->used - old + size;
+	return nb + MEM_HDR;
+}
+
+/* libcyaml says where an error is only in its log: keep the log to read it. */
+static void capture_log(cyaml_log_t level, void *ctx, const char *fmt, va_list ap)
+{
+	(void)level;
+	strbuf_vaddf(ctx, fmt, ap);
+}
+
+/*
+ * libcyaml's error, read back from its log: "Load: MESSAGE", then "Load: Backtrace:" and
+ * frames from the innermost out, "  in mapping field 'KEY' (line: L, column: C)",
+ * "  in mapping (line: L, column: C)" or "  in sequence entry 'N' (line: L, column: C)".
+ * Its positions are 1-based.
+ */
+#define CY_MAX_FIELDS 8
+struct cy_error {
+	char msg[512];
+	char fields[CY_MAX_FIELDS][64]; /* mapping keys, innermost first */
+	int nfields;
+	bool in_entry; /* the innermost frame is a sequence entry */
+	int line, col; /* of the innermost frame; 0 when there is none */
+};
+
+static void parse_cyaml_log(const char *log, struct cy_error *ce)
+{
+	memset(ce, 0, sizeof(*ce));
+	for (const char *p = log; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char line[512], key[64];
+		int l, c, consumed = 0;
+
+		if (n >= sizeof(line))
+			n = sizeof(line) - 1;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p = nl ? nl + 1 : NULL;
+		if (!strncmp(line, "Load: ", 6)) {
+			if (!ce->msg[0] && strcmp(line + 6, "Backtrace:"))
+				snprintf(ce->msg, sizeof(ce->msg), "%s", line + 6);
+			continue;
+		}
+		bool frame = false, entry = false;
+		if (sscanf(line, "  in mapping field '%63[^']' (line: %d, column: %d)%n", key, &l, &c,
+			   &consumed) == 3 && consumed) {
+			if (ce->nfields < CY_MAX_FIELDS)
+				snprintf(ce->fields[ce->nfields++], sizeof(ce->fields[0]), "%s", key);
+			frame = true;
+		} else if (sscanf(line, "  in mapping (line: %d, column: %d)%n", &l, &c, &consumed) ==
+				   2 && consumed) {
+			frame = true;
+		} else if (sscanf(line, "  in sequence entry '%*u' (line: %d, column: %d)%n", &l, &c,
+				  &consumed) == 2 && consumed) {
+			frame = entry = true;
+		}
+		if (frame && !ce->line) {
+			ce->line = l;
+			ce->col = c;
+			ce->in_entry = entry;
+		}
+	}
+}
+
+/* ---- errors ---- */
+
+/* Errors are collected and printed in file order once loading is over. */
+struct cfg_error {
+	int line, col, seq;
+	char *msg;
+};
+
+struct loadctx {
+	const char *file;
+	const struct ynode *root; /* the document; NULL when empty */
+	struct cfg_error *errs;
+	size_t nerrs, cap;
+};
+
+static void error_at(struct loadctx *x, int line, int col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void error_at(struct loadctx *x, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+	struct strbuf sb = STRBUF_INIT;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	XGROW(x->errs, x->cap, x->nerrs + 1);
+	x->errs[x->nerrs].line = line > 0 ? line : 1;
+	x->errs[x->nerrs].col = col > 0 ? col : 1;
+	x->errs[x->nerrs].seq = (int)x->nerrs;
+	x->errs[x->nerrs].msg = strbuf_detach(&sb);
+	x->nerrs++;
+}
+
+static int error_cmp(const void *pa, const void *pb)
+{
+	const struct cfg_error *a = pa, *b = pb;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->col != b->col)
+		return a->col < b->col ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Print FILE:LINE:COL: error: MESSAGE for each, in file order; free them. */
+static void print_errors(struct loadctx *x)
+{
+	if (x->nerrs > 1)
+		qsort(x->errs, x->nerrs, sizeof(*x->errs), error_cmp);
+	for (size_t i = 0; i < x->nerrs; i++) {
+		fprintf(stderr, "%s:%d:%d: error: %s\n", x->file, x->errs[i].line, x->errs[i].col,
+			x->errs[i].msg);
+		free(x->errs[i].msg);
+	}
+	free(x->errs);
+}
+
+#define error_node(x, n, ...) \
+	error_at((x), (n) ? (n)->pos.line : 1, (n) ? (n)->pos.col : 1, __VA_ARGS__)
+
+/* The dotted path of the error's mapping fields, outermost first. */
+static void cy_path(const struct cy_error *ce, int skip_inner, struct strbuf *sb)
+{
+	for (int i = ce->nfields - 1; i >= skip_inner; i--) {
+		if (sb->len)
+			strbuf_addch(sb, '.');
+		strbuf_addstr(sb, ce->fields[i]);
+	}
+}
+
+/* The tree's mapping at the error's path (minus skip_inner innermost fields). */
+static const struct ynode *cy_mapping(const struct loadctx *x, const struct cy_error *ce,
+				      int skip_inner)
+{
+	const struct ynode *m = x->root;
+	for (int i = ce->nfields - 1; i >= skip_inner && m; i--)
+		m = ynode_get(m, ce->fields[i]);
+	return m && m->kind == YN_MAP ? m : NULL;
+}
+
+static const char *cy_type_name(const char *t)
+{
+	static const char *const names[][2] = {
+		{ "STRING", "a string" }, { "MAPPING", "a mapping" }, { "SEQUENCE", "a list" },
+		{ "BOOL", "a boolean" }, { "SCALAR", "a scalar" }, { "SEQUENCE_START", "a list" },
+		{ "MAPPING_START", "a mapping" }, { "ALIAS", "an alias" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(names[i][0], t))
+			return names[i][1];
+	return t;
+}
+
+/* Report libcyaml's error in npcheck's words, at the best position known. */
+static void report_cyaml_error(struct loadctx *x, cyaml_err_t err, const char *log)
+{
+	struct cy_error ce;
+	struct strbuf path = STRBUF_INIT;
+	char want[32], got[32];
+	int line, col;
+
+	parse_cyaml_log(log, &ce);
+	line = ce.line;
+	col = ce.col;
+	if (!line && x->root) {
+		line = x->root->pos.line;
+		col = x->root->pos.col;
+	}
+	if (err == CYAML_ERR_ALIAS) {
+		error_at(x, line, col, "aliases are not allowed in the configuration");
+	} else if (err == CYAML_ERR_OOM) {
+		error_at(x, line, col, "the configuration needs too much memory");
+	} else if (!strncmp(ce.msg, "Unexpected key: ", 16)) {
+		/* libcyaml places this at its mapping (and not always there): the tree
+		 * knows where the key itself is. */
+		const char *key = ce.msg + 16;
+		const struct ynode *k = ynode_key(cy_mapping(x, &ce, 0), key);
+		if (k) {
+			line = k->pos.line;
+			col = k->pos.col;
+		}
+		cy_path(&ce, 0, &path);
+		if (!strcmp(path.buf ? path.buf : "", "rules"))
+			error_at(x, line, col, "unknown rule '%s'", key);
+		else
+			error_at(x, line, col, "unknown key '%s%s%s'", path.len ? path.buf : "",
+				 path.len ? "." : "", key);
+	} else if (!strncmp(ce.msg, "Mapping field already seen: ", 28)) {
+		/* libcyaml points at the first one; the second is the mistake. */
+		const char *key = ce.msg + 28;
+		int inner = ce.nfields && !strcmp(ce.fields[0], key) ? 1 : 0;
+		const struct ynode *m = cy_mapping(x, &ce, inner);
+		bool seen = false;
+		for (size_t i = 0; m && i < m->n; i++) {
+			const struct ynode *k = m->kids[2 * i];
+			if (k->kind != YN_SCALAR || strcmp(k->str, key))
+				continue;
+			if (seen) {
+				line = k->pos.line;
+				col = k->pos.col;
+				break;
+			}
+			seen = true;
+		}
+		cy_path(&ce, inner, &path);
+		error_at(x, line, col, "duplicate key '%s%s%s'", path.len ? path.buf : "",
+			 path.len ? "." : "", key);
+	} else if (sscanf(ce.msg, "Expecting %31[A-Z_], got event: %31[A-Z_]", want, got) == 2) {
+		cy_path(&ce, 0, &path);
+		if (!path.len)
+			error_at(x, line, col, "the configuration must be %s, not %s",
+				 cy_type_name(want), cy_type_name(got));
+		else
+			error_at(x, line, col, "%s'%s' must be %s, not %s",
+				 ce.in_entry ? "an item of " : "", path.buf, cy_type_name(want),
+				 cy_type_name(got));
+	} else if (!strncmp(ce.msg, "libyaml: ", 9)) {
+		error_at(x, line, col, "%s", ce.msg + 9);
+	} else {
+		char buf[sizeof(ce.msg)];
+		snprintf(buf, sizeof(buf), "%s", ce.msg[0] ? ce.msg : cyaml_strerror(err));
+		if (buf[0] >= 'A' && buf[0] <= 'Z')
+			buf[0] = (char)(buf[0] - 'A' + 'a');
+		error_at(x, line, col, "%s", buf);
+	}
+	strbuf_release(&path);
+}
+
+/* ---- the tree pass: parse errors with libyaml's positions, one document ---- */
+
+struct doc_sink {
+	const struct ynode *root;
+	int ndocs;
+	struct ypos second; /* where a second document starts */
+};
+
+static bool keep_doc(void *ctx, const struct ynode *n)
+{
+	struct doc_sink *s = ctx;
+	if (s->ndocs++ == 0)
+		s->root = n;
+	else if (s->ndocs == 2)
+		s->second = n->pos;
+	return true;
+}
+
+/* Parse buf into a tree in a (positions for every later message). Returns 0, or -1
+ * after reporting. */
+static int parse_tree(struct loadctx *x, struct arena *a, const char *buf, size_t len)
+{
+	struct diag d;
+	struct doc_sink sink = { NULL, 0, { NULL, 0, 0 } };
+	const struct ynode_sink ys = { keep_doc, &sink };
+	int rc;
+
+	diag_init(&d, a);
+	rc = ynode_parse(a, &d, x->file, buf, len, &ys);
+	for (size_t i = 0; i < d.n; i++)
+		error_at(x, d.items[i].pos.line, d.items[i].pos.col, "%s", d.items[i].message);
+	if (rc && !d.n)
+		error_at(x, 1, 1, "cannot parse the configuration");
+	diag_release(&d);
+	if (rc)
+		return -1;
+	if (sink.ndocs > 1) {
+		error_at(x, sink.second.line, sink.second.col,
+			 "the configuration must be one YAML document");
+		return -1;
+	}
+	x->root = sink.root;
+	return 0;
+}
+
+/* ---- values libcyaml accepts but npcheck does not ---- */
+
+static const struct ynode *seq_item(const struct ynode *seq, unsigned i)
+{
+	return seq && seq->kind == YN_SEQ && i < seq->n ? seq->kids[i] : NULL;
+}
+
+static void check_cidrs(struct loadctx *x, const char *name, char **v, unsigned n,
+			struct cidr **out, size_t *nout)
+{
+	const struct ynode *seq = ynode_path(x->root, name);
+	*out = n ? xcalloc(n, sizeof(**out)) : NULL;
+	*nout = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (cidr_parse(v[i], &(*out)[*nout], NULL))
+			error_node(x, seq_item(seq, i), "invalid CIDR '%s' in %s", v[i], name);
+		else
+			(*nout)++;
+	}
+}
+
+static void set_dns_ips(struct loadctx *x, struct config *c, char **v, unsigned n)
+{
+	const struct ynode *seq = ynode_path(x->root, "cluster.dns.ips");
+	c->dns_ips = n ? xcalloc(n, sizeof(*c->dns_ips)) : NULL;
+	c->ndns_ips = 0;
+	for (unsigned i = 0; i < n; i++) {
+		struct cidr *ip = &c->dns_ips[c->ndns_ips];
+		if (ip_parse(v[i], false, &ip->family, &ip->addr)) {
+			error_node(x, seq_item(seq, i), "invalid IP address '%s' in cluster.dns.ips",
+				   v[i]);
+			continue;
+		}
+		ip->prefix = ip->family == AF_V4 ? 32 : 128;
+		ip->lo = ip->hi = ip->addr;
+		c->ndns_ips++;
+	}
+}
+
+static void set_dns_labels(struct loadctx *x, struct config *c)
+{
+	const struct ynode *sel = ynode_path(x->root, "cluster.dns.podSelector");
+	const char *msg;
+
+	if (!sel)
+		return;
+	if (ynode_is_null(sel) || sel->kind != YN_MAP) {
+		error_node(x, sel, "'cluster.dns.podSelector' must be a mapping of labels");
+		return;
+	}
+	if (sel->n > CONFIG_MAX_LABELS) {
+		error_node(x, sel, "'cluster.dns.podSelector' has more than %d labels",
+			   CONFIG_MAX_LABELS);
+		return;
+	}
+	char **keys = xcalloc(sel->n + 1, sizeof(*keys));
+	char **values = xcalloc(sel->n + 1, sizeof(*values));
+	size_t n = 0;
+	for (size_t i = 0; i < sel->n; i++) {
+		const struct ynode *k = sel->kids[2 * i], *v = sel->kids[2 * i + 1];
+		const char *ks = ynode_str(k), *vs = ynode_is_null(v) ? "" : ynode_str(v);
+		bool dup = false;
+		if (!ks) {
+			error_node(x, k, "label keys in cluster.dns.podSelector must be strings");
+			continue;
+		}
+		for (size_t j = 0; j < i && !dup; j++)
+			dup = sel->kids[2 * j]->kind == YN_SCALAR && !strcmp(sel->kids[2 * j]->str, ks);
+		if (dup) {
+			error_node(x, k, "duplicate key 'cluster.dns.podSelector.%s'", ks);
+			continue;
+		}
+		if (!vs || v->kind != YN_SCALAR) {
+			error_node(x, v, "the value of label '%s' in cluster.dns.podSelector must be a "
+				   "string", ks);
+			continue;
+		}
+		if ((msg = validate_label_key(ks)) != NULL) {
+			error_node(x, k, "invalid label key '%s' in cluster.dns.podSelector: %s", ks, msg);
+			continue;
+		}
+		if ((msg = validate_label_value(vs)) != NULL) {
+			error_node(x, v, "invalid label value '%s' in cluster.dns.podSelector: %s", vs,
+				   msg);
+			continue;
+		}
+		keys[n] = xstrdup(ks);
+		values[n] = xstrdup(vs);
+		n++;
+	}
+	c->dns_label_keys = keys;
+	c->dns_label_values = values;
+	c->ndns_labels = n;
+}
+
+static void set_cni(struct loadctx *x, const char *name, bool *out)
+{
+	const struct ynode *n = ynode_path(x->root, name);
+	if (n && ynode_bool(n, out))
+		error_node(x, n, "invalid %s '%s' (expected true or false)", name,
+			   n->kind == YN_SCALAR ? n->str : "");
+}
+
+/* Move what libcyaml loaded into c, checking each value. */
+static void set_config(struct loadctx *x, struct config *c, const struct raw *r)
+{
+	const struct ynode *n;
+	const char *msg;
+
+	if (r->fail_on) {
+		int s = severity_parse(r->fail_on);
+		if (s <= SEV_OFF)
+			error_node(x, ynode_get(x->root, "failOn"),
+				   "unknown failOn value '%s' (expected error, warning or info)",
+				   r->fail_on);
+		else
+			c->fail_on = s;
+	}
+	for (int i = 0; r->rules && i < RULE__COUNT; i++) {
+		const char *v = r->rules->sev[i];
+		if (!v)
+			continue;
+		int s = severity_parse(v);
+		if (s < 0)
+			error_node(x, ynode_get(ynode_get(x->root, "rules"), rule_table[i].id),
+				   "unknown severity '%s' for rule '%s' (expected off, info, warning "
+				   "or error)", v, rule_table[i].id);
+		else
+			c->rule_severity[i] = s;
+	}
+	if (r->ignore_count) {
+		n = ynode_get(x->root, "ignorePaths");
+		c->ignore_paths = xcalloc(r->ignore_count, sizeof(*c->ignore_paths));
+		for (unsigned i = 0; i < r->ignore_count; i++) {
+			if (!r->ignore[i][0])
+				error_node(x, seq_item(n, i), "empty pattern in ignorePaths");
+			else
+				c->ignore_paths[c->nignore_paths++] = xstrdup(r->ignore[i]);
+		}
+	}
+	if (r->cluster) {
+		const struct raw_cluster *cl = r->cluster;
+		check_cidrs(x, "cluster.podCIDRs", cl->pod, cl->pod_count, &c->pod_cidrs,
+			    &c->npod_cidrs);
+		check_cidrs(x, "cluster.serviceCIDRs", cl->svc, cl->svc_count, &c->service_cidrs,
+			    &c->nservice_cidrs);
+		check_cidrs(x, "cluster.nodeCIDRs", cl->node, cl->node_count, &c->node_cidrs,
+			    &c->nnode_cidrs);
+		if (cl->dns && cl->dns->ns) {
+			n = ynode_path(x->root, "cluster.dns.namespace");
+			if ((msg = validate_dns1123_label(cl->dns->ns)) != NULL)
+				error_node(x, n, "invalid cluster.dns.namespace '%s': %s", cl->dns->ns,
+					   msg);
+			else
+				c->dns_namespace = xstrdup(cl->dns->ns);
+		}
+		if (cl->dns)
+			set_dns_ips(x, c, cl->dns->ips, cl->dns->ips_count);
+		set_dns_labels(x, c);
+	}
+	set_cni(x, "cni.endPort", &c->cni_endport);
+	set_cni(x, "cni.sctp", &c->cni_sctp);
+}
+
+/* ---- the interface ---- */
 
 void config_defaults(struct config *c)
 {
@@ -9,19 +585,104 @@ void config_defaults(struct config *c)
 	c->fail_on = -1;
 	for (int i = 0; i < RULE__COUNT; i++)
 		c->rule_severity[i] = -1;
+	c->dns_namespace = default_dns_ns;
+	c->dns_label_keys = default_dns_keys;
+	c->dns_label_values = default_dns_values;
+	c->ndns_labels = ARRAY_SIZE(default_dns_keys);
 	c->cni_endport = c->cni_sctp = true;
-}
-
-int config_load(struct config *c, const char *path)
-{
-	(void)c;
-	(void)path;
-	return 0;
 }
 
 void config_release(struct config *c)
 {
-	(void)c;
+	for (size_t i = 0; i < c->nignore_paths; i++)
+		free(c->ignore_paths[i]);
+	free(c->ignore_paths);
+	free(c->pod_cidrs);
+	free(c->service_cidrs);
+	free(c->node_cidrs);
+	if (c->dns_namespace != default_dns_ns)
+		free(c->dns_namespace);
+	if (c->dns_label_keys != default_dns_keys) {
+		for (size_t i = 0; i < c->ndns_labels; i++) {
+			free(c->dns_label_keys[i]);
+			free(c->dns_label_values[i]);
+		}
+		free(c->dns_label_keys);
+		free(c->dns_label_values);
+	}
+	free(c->dns_ips);
+	config_defaults(c);
+}
+
+/* .npcheck.yaml, else .npcheck.yml, in the current directory; NULL when neither is. */
+static const char *default_path(void)
+{
+	static const char *const names[] = { ".npcheck.yaml", ".npcheck.yml" };
+	struct stat st;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (stat(names[i], &st) == 0)
+			return names[i];
+	return NULL;
+}
+
+int config_load(struct config *c, const char *path)
+{
+	struct loadctx x = { NULL, NULL, NULL, 0, 0 };
+	struct memcap mc = { 0, CONFIG_MAX_MEM };
+	struct strbuf log = STRBUF_INIT;
+	cyaml_config_t cy = {
+		.log_fn = capture_log, .log_ctx = &log, .mem_fn = capped_mem, .mem_ctx = &mc,
+		.log_level = CYAML_LOG_ERROR, .flags = CYAML_CFG_NO_ALIAS,
+	};
+	struct raw *raw = NULL;
+	struct arena *a;
+	char *buf;
+	size_t len;
+	cyaml_err_t err;
+
+	if (!path && !(path = default_path()))
+		return 0;
+	x.file = path;
+	if (read_whole_file(path, &buf, &len)) {
+		fprintf(stderr, "%s: error: cannot read the configuration: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	if (len > CONFIG_MAX_BYTES) {
+		free(buf);
+		fprintf(stderr, "%s: error: the configuration is larger than %u bytes\n", path,
+			CONFIG_MAX_BYTES);
+		return -1;
+	}
+	a = arena_new();
+	if (parse_tree(&x, a, buf, len))
+		goto out;
+	err = cyaml_load_data((const uint8_t *)buf, len, &cy, &top_schema, (cyaml_data_t **)&raw,
+			      NULL);
+	if (err != CYAML_OK) {
+		report_cyaml_error(&x, err, log.buf ? log.buf : "");
+		goto out;
+	}
+	if (raw) {
+		struct config nc;
+		config_defaults(&nc);
+		set_config(&x, &nc, raw);
+		if (x.nerrs) {
+			config_release(&nc);
+		} else {
+			config_release(c);
+			*c = nc;
+		}
+		cyaml_free(&cy, &top_schema, raw, 0);
+	}
+out:
+	if (!x.nerrs)
+		c->path = path;
+	print_errors(&x);
+	strbuf_release(&log);
+	arena_free(a);
+	free(buf);
+	return x.nerrs ? -1 : 0;
 }
 
 void config_apply(const struct config *c, struct diag *d)
@@ -31,9 +692,182 @@ void config_apply(const struct config *c, struct diag *d)
 			d->severity[i] = (enum severity)c->rule_severity[i];
 }
 
+/* ---- ignorePaths ---- */
+
+/* A bracket expression at p ("[a-z]", "[!0-9]"): does it match ch? *end is set past it;
+ * NULL when p does not start a complete one (then '[' is literal). */
+static bool class_match(const char *p, char ch, const char **end)
+{
+	bool neg = false, hit = false;
+	const char *q = p + 1;
+	if (*q == '!' || *q == '^') {
+		neg = true;
+		q++;
+	}
+	for (bool first = true; *q && (first || *q != ']'); first = false) {
+		char lo = *q, hi = lo;
+		if (q[1] == '-' && q[2] && q[2] != ']') {
+			hi = q[2];
+			q += 3;
+		} else {
+			q++;
+		}
+		if (ch >= lo && ch <= hi)
+			hit = true;
+	}
+	if (*q != ']') {
+		*end = NULL;
+		return false;
+	}
+	*end = q + 1;
+	return hit != neg;
+}
+
+/* Glob match of a whole path: '*' and '?' stay within a directory, "**" spans any
+ * number of them: "a/" + "**" is everything below a, "**" + "/b" is b at any depth. */
+static bool glob_match(const char *p, const char *s)
+{
+	for (;;) {
+		switch (*p) {
+		case '\0':
+			return *s == '\0';
+		case '*':
+			if (p[1] == '*') {
+				while (*p == '*')
+					p++;
+				if (*p == '/') {
+					/* zero or more whole directories */
+					if (glob_match(p + 1, s))
+						return true;
+					for (const char *t = s; *t; t++)
+						if (*t == '/' && glob_match(p + 1, t + 1))
+							return true;
+					return false;
+				}
+				for (const char *t = s;; t++) {
+					if (glob_match(p, t))
+						return true;
+					if (!*t)
+						return false;
+				}
+			}
+			p++;
+			for (const char *t = s;; t++) {
+				if (glob_match(p, t))
+					return true;
+				if (!*t || *t == '/')
+					return false;
+			}
+		case '?':
+			if (!*s || *s == '/')
+				return false;
+			p++;
+			s++;
+			break;
+		case '[': {
+			const char *end;
+			if (*s && *s != '/') {
+				bool hit = class_match(p, *s, &end);
+				if (end) {
+					if (!hit)
+						return false;
+					p = end;
+					s++;
+					break;
+				}
+			}
+			if (*s != '[')
+				return false;
+			p++;
+			s++;
+			break;
+		}
+		case '\\':
+			if (p[1])
+				p++;
+			/* fall through */
+		default:
+			if (*p != *s)
+				return false;
+			p++;
+			s++;
+		}
+	}
+}
+
+/* The pattern matches the path or one of its leading directories ("vendor" ignores
+ * everything below vendor/). */
+static bool pattern_matches(const char *pat, const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool hit = glob_match(pat, path);
+	for (const char *t = path; !hit && (t = strchr(t, '/')) != NULL; t++) {
+		strbuf_reset(&sb);
+		strbuf_add(&sb, path, (size_t)(t - path));
+		if (sb.len)
+			hit = glob_match(pat, sb.buf);
+	}
+	strbuf_release(&sb);
+	return hit;
+}
+
+/* "./a//b/./c" → "a/b/c": the form a pattern is written in. */
+static void clean_path(const char *p, struct strbuf *out)
+{
+	bool abs = *p == '/';
+	strbuf_reset(out);
+	if (abs)
+		strbuf_addch(out, '/');
+	while (*p) {
+		while (*p == '/')
+			p++;
+		size_t n = strcspn(p, "/");
+		if (n == 1 && p[0] == '.') {
+			p += n;
+			continue;
+		}
+		if (n) {
+			if (out->len && out->buf[out->len - 1] != '/')
+				strbuf_addch(out, '/');
+			strbuf_add(out, p, n);
+		}
+		p += n;
+	}
+}
+
 bool config_ignores(const struct config *c, const char *path)
 {
-	(void)c;
-	(void)path;
-	return false;
+	struct strbuf forms[3] = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT }, pat = STRBUF_INIT;
+	char cwd[4096];
+	size_t nforms = 0;
+	bool hit = false;
+
+	if (!c->nignore_paths || !path)
+		return false;
+	/* The path as given and cleaned, plus: relative to the current directory when it
+	 * is absolute and inside it, absolute when it is relative. */
+	clean_path(path, &forms[nforms++]);
+	if (getcwd(cwd, sizeof(cwd)) && cwd[0] == '/') {
+		size_t cl = strlen(cwd);
+		const char *f = forms[0].buf;
+		if (f[0] == '/') {
+			if (cl == 1)
+				strbuf_addstr(&forms[nforms++], f + 1);
+			else if (!strncmp(f, cwd, cl) && f[cl] == '/')
+				strbuf_addstr(&forms[nforms++], f + cl + 1);
+		} else {
+			strbuf_addf(&forms[nforms], "%s/%s", cl == 1 ? "" : cwd, f);
+			nforms++;
+		}
+	}
+	for (size_t i = 0; i < c->nignore_paths && !hit; i++) {
+		clean_path(c->ignore_paths[i], &pat); /* "./dir/" is "dir" */
+		hit = glob_match(c->ignore_paths[i], path);
+		for (size_t f = 0; f < nforms && !hit; f++)
+			hit = pattern_matches(pat.buf, forms[f].buf);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(forms); i++)
+		strbuf_release(&forms[i]);
+	strbuf_release(&pat);
+	return hit;
 }
