@@ -72,6 +72,10 @@ void solver_free(struct solver *s);
 
 /* Does rule r's peer list match this side of the connection? */
 bool solver_rule_matches(const struct solver *s, const struct srule *r, const struct sref *peer);
+/* The first peer of rule r that matches this side of the connection (for explanations),
+ * or NULL when the rule has no peers (it matches everything) or none matches. */
+const struct peer *solver_matching_peer(const struct solver *s, const struct srule *r,
+					const struct sref *ref);
 /* The ports rule r allows towards destination dst (named ports resolved on dst). */
 void solver_rule_ports(const struct solver *s, const struct srule *r, const struct sref *dst,
 		       struct connset *out);

@@ -148,7 +148,8 @@ int cmd_matrix(struct cli *cli)
 		if (!md) {
 			printf("Endpoints:\n");
 			for (size_t i = 0; i < n; i++)
-				printf("  %3zu  %s\n", i + 1, m.endpoints[i]->display);
+				printf("  %*zu  %s\n", snprintf(NULL, 0, "%zu", n), i + 1,
+				       m.endpoints[i]->display);
 			printf("Rows are sources, columns destinations: '.' allowed, 'X' denied.\n");
 		}
 		for (size_t k = 0; k < ncols; k++) {
@@ -169,17 +170,16 @@ int cmd_matrix(struct cli *cli)
 				}
 				continue;
 			}
-			printf("\n%s %d\n     ", proto_name(cols[k].proto), cols[k].port);
+			/* Cells as wide as the largest endpoint number, so columns line up. */
+			int w = snprintf(NULL, 0, "%zu", n);
+			printf("\n%s %d\n%*s", proto_name(cols[k].proto), cols[k].port, w + 3, "");
 			for (size_t j = 0; j < n; j++)
-				printf("%c", j + 1 >= 10 ? (char)('0' + (j + 1) / 10 % 10) : ' ');
-			printf("\n     ");
-			for (size_t j = 0; j < n; j++)
-				printf("%c", (char)('0' + (j + 1) % 10));
+				printf(" %*zu", w, j + 1);
 			printf("\n");
 			for (size_t i = 0; i < n; i++) {
-				printf("  %3zu", i + 1);
+				printf("  %*zu ", w, i + 1);
 				for (size_t j = 0; j < n; j++)
-					putchar(verdict[(i * n + j) * ncols + k] ? '.' : 'X');
+					printf(" %*s", w, verdict[(i * n + j) * ncols + k] ? "." : "X");
 				printf("\n");
 			}
 		}

@@ -98,6 +98,16 @@ static bool explain_direction(const struct solver *s, enum direction dir, const 
 		strbuf_addf(sb, "    allowed by %s/%s %s rule %d (", r->policy->obj->ns,
 			    r->policy->obj->name, dir_names[dir], r->rule->index + 1);
 		pos_of(r->rule->node, sb);
+		const struct peer *peer = solver_matching_peer(s, r, other);
+		if (peer) {
+			strbuf_addf(sb, "), %s peer %d (", dir == DIR_INGRESS ? "from" : "to",
+				    (int)(peer - r->rule->peers) + 1);
+			pos_of(peer->node, sb);
+		} else {
+			strbuf_addf(sb, "), any %s", dir == DIR_INGRESS ? "source" : "destination");
+			strbuf_addstr(sb, " (");
+			pos_of(r->rule->peers_key ? r->rule->peers_key : r->rule->node, sb);
+		}
 		strbuf_addstr(sb, "): ");
 		connset_format(&c, sb);
 		strbuf_addch(sb, '\n');
@@ -108,8 +118,12 @@ static bool explain_direction(const struct solver *s, enum direction dir, const 
 		strbuf_release(&pn);
 		strbuf_addf(js, ", \"rule\": %d, \"file\": ", r->rule->index);
 		strbuf_add_json_str(js, r->rule->node->pos.file);
-		strbuf_addf(js, ", \"line\": %d, \"column\": %d, \"connections\": ",
+		strbuf_addf(js, ", \"line\": %d, \"column\": %d, ",
 			    r->rule->node->pos.line, r->rule->node->pos.col);
+		if (peer)
+			strbuf_addf(js, "\"peer\": {\"index\": %d, \"line\": %d, \"column\": %d}, ",
+				    (int)(peer - r->rule->peers), peer->node->pos.line, peer->node->pos.col);
+		strbuf_addstr(js, "\"connections\": ");
 		struct strbuf cs = STRBUF_INIT;
 		connset_format(&c, &cs);
 		strbuf_add_json_str(js, cs.buf);
@@ -302,6 +316,9 @@ int cmd_reach(struct cli *cli)
 				    q.port, allowed ? "allowed" : "denied");
 		else
 			strbuf_addf(&sb, "%s => %s : %s\n", sn.buf, dn.buf, cs.buf);
+		if (dt.svc && q.has_port)
+			strbuf_addf(&sb, "  through Service %s/%s port %s, which sends it to port %d of the pods\n",
+				    dt.svc->obj->ns, dt.svc->obj->name, cli->port, q.port);
 		if (loop) {
 			strbuf_addstr(&sb, "  a pod's traffic to itself is loopback, never subject to policy\n");
 			strbuf_addstr(&js, "\"loopback\": true");

@@ -515,6 +515,22 @@ bool solver_rule_matches(const struct solver *s, const struct srule *r, const st
 	return lo < set->n && set->r[lo].lo <= peer->lo && peer->hi <= set->r[lo].hi;
 }
 
+const struct peer *solver_matching_peer(const struct solver *s, const struct srule *r,
+					const struct sref *ref)
+{
+	for (size_t i = 0; i < r->rule->npeers; i++) {
+		const struct peer *p = &r->rule->peers[i];
+		if (ref->ep) {
+			if (solver_peer_matches_endpoint(s->m, r->policy, p, ref->ep))
+				return p;
+		} else if (p->ipb && p->ipb->cidr_parsed.family &&
+			   ipblock_holds(p->ipb, ref->family, ref->lo, ref->hi)) {
+			return p;
+		}
+	}
+	return NULL;
+}
+
 void solver_rule_ports(const struct solver *s, const struct srule *r, const struct sref *dst,
 		       struct connset *out)
 {
