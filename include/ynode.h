@@ -56,8 +56,11 @@ const struct ynode *ynode_path(const struct ynode *m, const char *path);
 bool ynode_is_null(const struct ynode *n);
 /* A scalar that reads as a string (any scalar except null): its text, else NULL. */
 const char *ynode_str(const struct ynode *n);
-/* A plain scalar that reads as an integer: 0 and *out; else -1. */
+/* A plain scalar that reads as an integer (YAML 1.1: decimal, 0x, 0b, leading-0 octal,
+ * '_' separators): 0 and *out; else -1 (also when it does not fit a long long). */
 int ynode_int(const struct ynode *n, long long *out);
+/* A plain scalar that reads as a floating-point number (1.5, 1e3, .inf). */
+bool ynode_is_float(const struct ynode *n);
 /* A plain scalar true/false: 0 and *out; else -1. */
 int ynode_bool(const struct ynode *n, bool *out);
 const char *ynode_kind_name(const struct ynode *n);

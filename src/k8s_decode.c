@@ -1,5 +1,6 @@
 /* The YAML tree → model objects: NetworkPolicy (strictly, against its schema), Namespace,
  * Pod, Service, the workloads' pod templates, and List wrappers. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -78,9 +79,11 @@ struct walk {
 	struct strbuf path;
 };
 
-static void type_error(struct walk *w, const struct ynode *n, enum ftype want)
+/* A wrong value is reported at its key (SPEC §4), a wrong list item at the item. */
+static void type_error(struct walk *w, const struct ynode *at, const struct ynode *n,
+		       enum ftype want)
 {
-	struct ypos pos = n->pos;
+	struct ypos pos = at->pos;
 	diag_report(w->m->diag, RULE_INVALID_SPEC, &pos, &w->obj->dobj,
 		    "%s: Invalid type: got %s, expected %s", w->path.buf, ynode_kind_name(n),
 		    type_names[want]);
@@ -94,15 +97,18 @@ static bool scalar_ok(const struct ynode *n, enum ftype t)
 	bool b;
 	if (n->kind != YN_SCALAR)
 		return false;
+	bool is_int = !ynode_int(n, &v);
 	switch (t) {
 	case F_STR:
 		/* Kubernetes decodes YAML through JSON: a plain 5 is a number, not a string;
 		 * but true/false and numbers quoted are strings. Accept plain words. */
-		return !n->plain || (ynode_int(n, &v) && ynode_bool(n, &b));
+		return !n->plain || (!is_int && ynode_bool(n, &b) && !ynode_is_float(n));
 	case F_INT:
-		return !ynode_int(n, &v);
+		return is_int && v >= INT32_MIN && v <= INT32_MAX;
 	case F_INT_OR_STR:
-		return !n->plain || ynode_bool(n, &b);
+		if (is_int)
+			return v >= INT32_MIN && v <= INT32_MAX;
+		return !n->plain || (ynode_bool(n, &b) && !ynode_is_float(n));
 	case F_BOOL:
 		return !ynode_bool(n, &b);
 	default:
@@ -112,7 +118,8 @@ static bool scalar_ok(const struct ynode *n, enum ftype t)
 
 static void check_fields(struct walk *w, const struct ynode *n, const struct field *fields);
 
-static void check_value(struct walk *w, const struct ynode *v, const struct field *f)
+static void check_value(struct walk *w, const struct ynode *at, const struct ynode *v,
+			const struct field *f)
 {
 	size_t base = w->path.len;
 	if (ynode_is_null(v))
@@ -125,28 +132,28 @@ static void check_value(struct walk *w, const struct ynode *v, const struct fiel
 	case F_INT_OR_STR:
 	case F_BOOL:
 		if (!scalar_ok(v, f->type))
-			type_error(w, v, f->type);
+			type_error(w, at, v, f->type);
 		break;
 	case F_MAP:
 		if (v->kind != YN_MAP)
-			type_error(w, v, f->type);
+			type_error(w, at, v, f->type);
 		else
 			check_fields(w, v, f->sub);
 		break;
 	case F_STRMAP:
 		if (v->kind != YN_MAP) {
-			type_error(w, v, f->type);
+			type_error(w, at, v, f->type);
 			break;
 		}
 		for (size_t i = 0; i < v->n; i++) {
 			const struct ynode *k = v->kids[2 * i], *val = v->kids[2 * i + 1];
 			if (k->kind != YN_SCALAR) {
-				type_error(w, k, F_STR);
+				type_error(w, k, k, F_STR);
 				continue;
 			}
 			strbuf_addf(&w->path, "[%s]", k->str);
 			if (!ynode_is_null(val) && !scalar_ok(val, F_STR))
-				type_error(w, val, F_STR);
+				type_error(w, k, val, F_STR);
 			w->path.len = base;
 			w->path.buf[base] = '\0';
 		}
@@ -154,19 +161,19 @@ static void check_value(struct walk *w, const struct ynode *v, const struct fiel
 	case F_SEQ:
 	case F_STRSEQ:
 		if (v->kind != YN_SEQ) {
-			type_error(w, v, f->type);
+			type_error(w, at, v, f->type);
 			break;
 		}
 		for (size_t i = 0; i < v->n; i++) {
 			const struct ynode *item = v->kids[i];
 			strbuf_addf(&w->path, "[%zu]", i);
 			if (f->type == F_STRSEQ) {
-				if (item->kind != YN_SCALAR || ynode_is_null(item))
-					type_error(w, item, F_STR);
+				if (ynode_is_null(item) || !scalar_ok(item, F_STR))
+					type_error(w, item, item, F_STR);
 			} else if (ynode_is_null(item)) {
 				/* a null item decodes as an empty object */
 			} else if (item->kind != YN_MAP) {
-				type_error(w, item, F_MAP);
+				type_error(w, item, item, F_MAP);
 			} else {
 				check_fields(w, item, f->sub);
 			}
@@ -190,11 +197,21 @@ static void check_fields(struct walk *w, const struct ynode *n, const struct fie
 		if (base)
 			strbuf_addch(&w->path, '.');
 		strbuf_addstr(&w->path, k->kind == YN_SCALAR ? k->str : "?");
-		if (!f) {
+		const struct ynode *dup = NULL;
+		for (size_t j = 0; j < i && k->kind == YN_SCALAR; j++)
+			if (n->kids[2 * j]->kind == YN_SCALAR && !strcmp(n->kids[2 * j]->str, k->str))
+				dup = n->kids[2 * j];
+		if (dup) {
+			/* sigs.k8s.io/yaml refuses a mapping with a repeated key. */
+			diag_report(w->m->diag, RULE_YAML_SYNTAX, &k->pos, &w->obj->dobj,
+				    "mapping key \"%s\" already defined at line %d", k->str,
+				    dup->pos.line);
+			w->obj->invalid = true;
+		} else if (!f) {
 			diag_report(w->m->diag, RULE_UNKNOWN_FIELD, &k->pos, &w->obj->dobj,
 				    "unknown field \"%s\"", w->path.buf);
 		} else {
-			check_value(w, v, f);
+			check_value(w, k, v, f);
 		}
 		w->path.len = base;
 		w->path.buf[base] = '\0';
@@ -645,6 +662,8 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 	o->name = str_of(o->name_node);
 	o->ns_node = keep_node(m, ynode_get(meta, "namespace"));
 	const char *ns = str_of(o->ns_node);
+	if (ns && !*ns)
+		ns = NULL; /* namespace: "" is no namespace, as kubectl reads it */
 	o->ns_given = ns != NULL;
 	if (is_namespaced(kind))
 		o->ns = ns ? ns : opt && opt->default_ns ? opt->default_ns : "default";

@@ -104,7 +104,8 @@ static void build_namespaces(struct model *m, struct object **sorted)
 		else if (o->ns)
 			names[n++] = o->ns;
 	}
-	qsort(names, n, sizeof(*names), name_cmp_str);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), name_cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		if (i && !strcmp(names[i], names[i - 1]))
 			continue;
@@ -176,7 +177,8 @@ static void fold_endpoints(struct model *m, struct object **sorted)
 		e->display = arena_printf(m->arena, "%s/%s[%s]", e->ns, name, kind);
 		eps[k++] = e;
 	}
-	qsort(eps, k, sizeof(*eps), ep_cmp);
+	if (k > 1)
+		qsort(eps, k, sizeof(*eps), ep_cmp);
 
 	/* Merge each run of one display name into its first member, preferring the
 	 * workload object itself (its template) over pods. */
@@ -269,7 +271,8 @@ int model_load(struct model *m, struct arena *a, struct diag *d, const char *con
 	struct object **sorted = xmalloc(sizeof(*sorted) * (m->nobjects + 1));
 	if (m->nobjects)
 		memcpy(sorted, m->objects, sizeof(*sorted) * m->nobjects);
-	qsort(sorted, m->nobjects, sizeof(*sorted), obj_ptr_cmp);
+	if (m->nobjects > 1)
+		qsort(sorted, m->nobjects, sizeof(*sorted), obj_ptr_cmp);
 	find_duplicates(m, sorted);
 	build_namespaces(m, sorted);
 	fold_endpoints(m, sorted);

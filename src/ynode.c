@@ -1,6 +1,8 @@
 /* libyaml events → a tree of nodes with 1-based positions, bounded in depth and aliases. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <yaml.h>
 
 #include "ynode.h"
@@ -423,21 +425,90 @@ const char *ynode_str(const struct ynode *n)
 	return n->str;
 }
 
+/*
+ * Kubernetes reads YAML through sigs.k8s.io/yaml (YAML 1.1 scalars): besides decimal,
+ * 0x hexadecimal, 0b binary and a leading 0 for octal, with '_' allowed between digits.
+ */
 int ynode_int(const struct ynode *n, long long *out)
 {
-	if (!n || n->kind != YN_SCALAR || !n->plain || !n->str[0])
+	if (!n || n->kind != YN_SCALAR || !n->plain || !n->str[0] || strlen(n->str) != n->len)
 		return -1;
-	const char *s = n->str;
-	char *end;
-	if (*s == '+')
-		s++;
-	if (!*s || (*s != '-' && (*s < '0' || *s > '9')))
+	const char *p = n->str;
+	bool neg = false;
+	int base = 10;
+	if (*p == '+' || *p == '-')
+		neg = *p++ == '-';
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	} else if (p[0] == '0' && p[1] == 'b') {
+		base = 2;
+		p += 2;
+	} else if (p[0] == '0' && p[1]) {
+		base = 8;
+		p++;
+	}
+	if (!*p || *p == '_')
 		return -1;
-	long long v = strtoll(s, &end, 10);
-	if (*end || (size_t)(end - n->str) != n->len)
-		return -1;
-	*out = v;
+	unsigned long long v = 0;
+	for (; *p; p++) {
+		int d;
+		if (*p == '_')
+			continue;
+		if (*p >= '0' && *p <= '9')
+			d = *p - '0';
+		else if (*p >= 'a' && *p <= 'f')
+			d = *p - 'a' + 10;
+		else if (*p >= 'A' && *p <= 'F')
+			d = *p - 'A' + 10;
+		else
+			return -1;
+		if (d >= base)
+			return -1;
+		if (v > (unsigned long long)LLONG_MAX / (unsigned)base)
+			return -1; /* out of range: not an integer we can hold */
+		v = v * (unsigned)base + (unsigned)d;
+		if (v > (unsigned long long)LLONG_MAX)
+			return -1;
+	}
+	*out = neg ? -(long long)v : (long long)v;
 	return 0;
+}
+
+/* A YAML 1.1 float: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?, .inf, .nan */
+bool ynode_is_float(const struct ynode *n)
+{
+	if (!n || n->kind != YN_SCALAR || !n->plain)
+		return false;
+	const char *p = n->str;
+	if (*p == '+' || *p == '-')
+		p++;
+	if (!strcasecmp(p, ".inf") || (p == n->str && !strcasecmp(p, ".nan")))
+		return true;
+	bool digits = false;
+	while (*p >= '0' && *p <= '9') {
+		p++;
+		digits = true;
+	}
+	if (*p == '.') {
+		p++;
+		while (*p >= '0' && *p <= '9') {
+			p++;
+			digits = true;
+		}
+	}
+	if (!digits)
+		return false;
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!(*p >= '0' && *p <= '9'))
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return *p == '\0';
 }
 
 int ynode_bool(const struct ynode *n, bool *out)
@@ -466,7 +537,7 @@ const char *ynode_kind_name(const struct ynode *n)
 	}
 	long long v;
 	bool b;
-	if (!ynode_int(n, &v))
+	if (!ynode_int(n, &v) || ynode_is_float(n))
 		return "number";
 	if (!ynode_bool(n, &b))
 		return "boolean";
