@@ -1,0 +1,215 @@
+#!/bin/sh
+# npcheck diff: golden cases (tests/diff/NAME/), --base on a throw-away git repository,
+# and agreement with netpol-analyzer's expected diffs (../shared/peer).
+#
+# A golden case is tests/diff/NAME/{old,new}/ with what `npcheck diff -o FMT old new`
+# must print: stdout (text), stdout.json, stdout.csv, stdout.md (those present), stderr
+# (empty when absent) and status.
+# A peer case passes when tests/diff/compare.py finds nothing between netpol-analyzer's
+# expected output and npcheck's, or exactly what tests/peer/known-diff/NAME.diff records
+# under its "# " lines giving the reason.
+set -u
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+npcheck=$NPCHECK
+case $npcheck in /*) ;; *) npcheck=$PWD/$npcheck ;; esac
+
+# ---- golden cases ----
+for dir in tests/diff/*/; do
+	name=$(basename "$dir")
+	[ -d "$dir/old" ] && [ -d "$dir/new" ] || continue
+	for out in "$dir"/stdout "$dir"/stdout.*; do
+		[ -f "$out" ] || continue
+		fmt=${out##*/stdout}
+		fmt=${fmt#.}
+		"$npcheck" diff ${fmt:+-o "$fmt"} "${dir}old" "${dir}new" >"$tmp/out" 2>"$tmp/err" </dev/null
+		st=$?
+		want=$(cat "$dir/status" 2>/dev/null || echo 0)
+		why=""
+		[ "$st" -eq "$want" ] || why="exit $st, want $want"
+		cmp -s "$tmp/out" "$out" || why="${why:+$why; }stdout differs"
+		if [ -f "$dir/stderr" ]; then
+			cmp -s "$tmp/err" "$dir/stderr" || why="${why:+$why; }stderr differs"
+		elif [ -s "$tmp/err" ]; then
+			why="${why:+$why; }unexpected stderr: $(head -n 1 "$tmp/err")"
+		fi
+		if [ -z "$why" ]; then
+			echo "ok diff/$name${fmt:+ -o $fmt}"
+		else
+			echo "not ok diff/$name${fmt:+ -o $fmt}: $why"
+			diff -u "$out" "$tmp/out" | head -n 20
+		fi
+	done
+done
+
+# Usage errors: exit 3, nothing on stdout.
+usage_case() {
+	label=$1
+	shift
+	"$npcheck" diff "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	st=$?
+	if [ "$st" -eq 3 ] && [ ! -s "$tmp/out" ] && [ -s "$tmp/err" ]; then
+		echo "ok diff/usage-$label"
+	else
+		echo "not ok diff/usage-$label: exit $st, want 3 with a message"
+	fi
+}
+usage_case one-path tests/diff/changed/old
+usage_case three-paths tests/diff/changed/old tests/diff/changed/new tests/diff/added/new
+usage_case two-stdin - -
+usage_case base-stdin --base HEAD -
+usage_case base-option-like --base=-x .
+usage_case format -o dot tests/diff/changed/old tests/diff/changed/new
+
+# ---- --base on a git repository made here ----
+base_check() {
+	# base_check LABEL WANT_STATUS EXPECTED_STDOUT [EXPECTED_STDERR_GREP]
+	label=$1 want=$2 exp=$3 errpat=${4:-}
+	why=""
+	[ "$st" -eq "$want" ] || why="exit $st, want $want"
+	cmp -s "$tmp/out" "$exp" || why="${why:+$why; }stdout differs"
+	if [ -n "$errpat" ]; then
+		grep -q -e "$errpat" "$tmp/err" || why="${why:+$why; }stderr lacks '$errpat'"
+	elif [ -s "$tmp/err" ]; then
+		why="${why:+$why; }unexpected stderr: $(head -n 1 "$tmp/err")"
+	fi
+	if [ -z "$why" ]; then
+		echo "ok diff/base-$label"
+	else
+		echo "not ok diff/base-$label: $why"
+		diff -u "$exp" "$tmp/out" | head -n 20
+		head -n 5 "$tmp/err"
+	fi
+}
+
+if ! command -v git >/dev/null 2>&1; then
+	echo "ok diff/base (skipped: git not found)"
+else
+	src=$PWD/tests/diff/base
+	repo=$tmp/repo
+	mkdir -p "$repo" "$tmp/home" "$tmp/tmpdir" "$tmp/elsewhere"
+	# A fresh machine: no user configuration, an identity for the commits.
+	HOME=$tmp/home GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=npcheck GIT_AUTHOR_EMAIL=npcheck@example.invalid \
+		GIT_COMMITTER_NAME=npcheck GIT_COMMITTER_EMAIL=npcheck@example.invalid TMPDIR=$tmp/tmpdir
+	export HOME GIT_CONFIG_NOSYSTEM GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME \
+		GIT_COMMITTER_EMAIL TMPDIR
+	empty=$tmp/empty
+	: >"$empty"
+	(
+		cd "$repo" && git init -q . && cp -R "$src/old/." . && git add . &&
+			git -c commit.gpgsign=false commit -q -m old &&
+			rm -rf k8s && cp -R "$src/new/." . && mkdir tools
+	) || echo "not ok diff/base: cannot set up a git repository"
+	before=$(cd "$repo" && git status --porcelain)
+
+	(cd "$repo" && "$npcheck" diff --base HEAD . >"$tmp/out" 2>"$tmp/err" </dev/null); st=$?
+	base_check root 1 "$src/stdout"
+	(cd "$repo/k8s" && "$npcheck" diff --base HEAD >"$tmp/out" 2>"$tmp/err" </dev/null); st=$?
+	base_check subdirectory 1 "$src/stdout"
+	(cd "$repo/tools" && "$npcheck" diff --base HEAD ../k8s >"$tmp/out" 2>"$tmp/err" </dev/null); st=$?
+	base_check dotdot 1 "$src/stdout"
+	(cd "$repo/tools" && "$npcheck" diff --base HEAD "$repo/k8s" >"$tmp/out" 2>"$tmp/err" </dev/null); st=$?
+	base_check absolute 1 "$src/stdout"
+	(cd "$repo" && "$npcheck" diff --base HEAD k8s/pods.yaml >"$tmp/out" 2>"$tmp/err" </dev/null); st=$?
+	base_check unchanged-file 0 "$empty"
+	(cd "$repo" && "$npcheck" diff --base HEAD -o json k8s/pods.yaml k8s/notes.txt >"$tmp/out" 2>"$tmp/err" </dev/null); st=$?
+	printf '{"diff": []}\n' >"$tmp/want"
+	base_check named-files 0 "$tmp/want"
+	# A path the revision does not have: nothing before, so everything in it is added.
+	mkdir "$repo/extra" && cp "$src/new/k8s/cache.yaml" "$repo/extra/"
+	(cd "$repo" && "$npcheck" diff --base HEAD extra >"$tmp/out" 2>"$tmp/err" </dev/null); st=$?
+	{
+		echo "Connectivity diff:"
+		echo "diff-type: added, source: 0.0.0.0-255.255.255.255[External], destination: shop/cache[Deployment], ref1: No Connections, ref2: All Connections, workloads-diff-info: workload shop/cache[Deployment] added"
+		echo "diff-type: added, source: shop/cache[Deployment], destination: 0.0.0.0-255.255.255.255[External], ref1: No Connections, ref2: All Connections, workloads-diff-info: workload shop/cache[Deployment] added"
+	} >"$tmp/want"
+	base_check new-path 1 "$tmp/want"
+	rm -rf "$repo/extra"
+	(cd "$repo" && "$npcheck" diff --base no-such-revision . >"$tmp/out" 2>"$tmp/err" </dev/null); st=$?
+	base_check unknown-revision 2 "$empty" "^npcheck diff: unknown revision 'no-such-revision'$"
+	(cd "$repo" && "$npcheck" diff --base HEAD /etc >"$tmp/out" 2>"$tmp/err" </dev/null); st=$?
+	base_check outside 2 "$empty" "^npcheck diff: '/etc' is outside the repository"
+	(cd "$tmp/elsewhere" && "$npcheck" diff --base HEAD . >"$tmp/out" 2>"$tmp/err" </dev/null); st=$?
+	base_check not-a-repository 2 "$empty" "^npcheck diff: --base needs a git work tree: "
+
+	# A revision holding a file that does not parse: its diagnostics carry the work
+	# tree's path, after a line naming the revision, and the exit status is 2.
+	(
+		cd "$repo" && cp "$src/broken.yaml" k8s/broken.yaml && git add k8s/broken.yaml &&
+			git -c commit.gpgsign=false commit -q -m broken && rm k8s/broken.yaml
+	) || echo "not ok diff/base: cannot commit"
+	(cd "$repo" && "$npcheck" diff --base HEAD k8s >"$tmp/out" 2>"$tmp/err" </dev/null); st=$?
+	base_check old-error 2 "$src/stdout" "^k8s/broken.yaml:4:1: error: .*\[yaml-syntax\]$"
+	if [ "$(head -n 1 "$tmp/err")" = "npcheck diff: at revision HEAD:" ]; then
+		echo "ok diff/base-old-error-names-revision"
+	else
+		echo "not ok diff/base-old-error-names-revision: $(head -n 1 "$tmp/err")"
+	fi
+
+	after=$(cd "$repo" && git status --porcelain)
+	if [ "$before" = "$(printf '%s\n' "$after" | grep -v 'k8s/broken.yaml')" ]; then
+		echo "ok diff/base-work-tree-untouched"
+	else
+		echo "not ok diff/base-work-tree-untouched"
+	fi
+	if [ -z "$(ls -A "$tmp/tmpdir")" ]; then
+		echo "ok diff/base-temporary-removed"
+	else
+		echo "not ok diff/base-temporary-removed: $(ls -A "$tmp/tmpdir" | head -n 3)"
+	fi
+fi
+
+# ---- netpol-analyzer's expected diffs ----
+peer=${PEER_DIR:-../shared/peer/netpol-analyzer}
+if [ ! -d "$peer/expected/diff" ]; then
+	echo "not ok diff/peer: $peer not found"
+	exit 0
+fi
+same=0
+agree=0
+total=0
+for exp in "$peer"/expected/diff/*__vs__*.txt; do
+	name=$(basename "$exp" .txt)
+	new=${name%%__vs__*}
+	old=${name##*__vs__}
+	total=$((total + 1))
+	"$npcheck" diff "$peer/cases/$old" "$peer/cases/$new" >"$tmp/out" 2>"$tmp/err" </dev/null
+	st=$?
+	want=1
+	[ -s "$exp" ] || want=0
+	if [ "$st" -ne 0 ] && [ "$st" -ne 1 ]; then
+		echo "not ok diff/peer/$name: exit $st: $(head -n 3 "$tmp/err")"
+		continue
+	fi
+	# npcheck's own consistency: the diff is what the two lists imply.
+	"$npcheck" list "$peer/cases/$old" >"$tmp/l1" 2>/dev/null
+	"$npcheck" list "$peer/cases/$new" >"$tmp/l2" 2>/dev/null
+	python3 tests/diff/compare.py --lists "$tmp/l1" "$tmp/l2" "$tmp/out" >"$tmp/self"
+	if [ -s "$tmp/self" ]; then
+		echo "not ok diff/self/$name: diff disagrees with list on $(wc -l <"$tmp/self") lines"
+		head -n 10 "$tmp/self"
+	else
+		echo "ok diff/self/$name"
+	fi
+	python3 tests/diff/compare.py "$exp" "$tmp/out" >"$tmp/diff"
+	known=tests/peer/known-diff/$name.diff
+	if cmp -s "$exp" "$tmp/out"; then
+		same=$((same + 1))
+	fi
+	if [ ! -s "$tmp/diff" ]; then
+		agree=$((agree + 1))
+		if [ -f "$known" ]; then
+			echo "not ok diff/peer/$name: agrees now; remove $known"
+		elif [ "$st" -ne "$want" ]; then
+			echo "not ok diff/peer/$name: exit $st, want $want"
+		else
+			echo "ok diff/peer/$name"
+		fi
+	elif [ -f "$known" ] && grep -v '^#' "$known" | cmp -s - "$tmp/diff"; then
+		echo "ok diff/peer/$name (known difference: $(sed -n 's/^# //p' "$known" | head -n 1))"
+	else
+		echo "not ok diff/peer/$name: $(wc -l <"$tmp/diff") differing lines"
+		head -n 20 "$tmp/diff"
+	fi
+done
+echo "# peer diff agreement: $same of $total identical byte for byte, $agree of $total equal modulo range cutting"
