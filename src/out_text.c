@@ -1,8 +1,71 @@
-/* Lint findings as text: FILE:LINE:COL: SEVERITY: MESSAGE [RULE], with a summary. */
+/* Lint findings as text (FILE:LINE:COL: SEVERITY: MESSAGE [RULE]), the table of lint
+ * writers, and the path helper the writers share. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lint.h"
+#include "out.h"
+
+static const struct lint_writer {
+	const char *format;
+	void (*write)(struct cli *cli, const struct lint_report *r);
+} lint_writers[] = {
+	{ "text", out_lint_text },
+	{ "json", out_lint_json },
+	{ "sarif", out_lint_sarif },
+	{ "junit", out_lint_junit },
+	{ "github", out_lint_github },
+};
+
+void lint_write_report(struct cli *cli, const char *format, const struct lint_report *r)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(lint_writers); i++) {
+		if (!strcmp(lint_writers[i].format, format)) {
+			lint_writers[i].write(cli, r);
+			return;
+		}
+	}
+	BUG("lint format without a writer");
+}
+
+void lint_write(struct cli *cli, const char *format, const struct diag *d)
+{
+	struct lint_report r = { d, NULL, 0 };
+	lint_write_report(cli, format, &r);
+}
+
+char *out_repo_path(const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char cwd[4096];
+	const char *p = path;
+	bool abs = *p == '/';
+
+	if (abs)
+		strbuf_addch(&sb, '/');
+	while (*p) {
+		size_t n;
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (n && !(n == 1 && *p == '.')) {
+			if (sb.len && sb.buf[sb.len - 1] != '/')
+				strbuf_addch(&sb, '/');
+			strbuf_add(&sb, p, n);
+		}
+		p += n;
+	}
+	if (abs && getcwd(cwd, sizeof(cwd)) && cwd[0] == '/') {
+		size_t cl = strlen(cwd);
+		if (cl == 1 || (!strncmp(sb.buf, cwd, cl) && sb.buf[cl] == '/')) {
+			char *rel = xstrdup(sb.buf + (cl == 1 ? 1 : cl + 1));
+			strbuf_release(&sb);
+			return rel;
+		}
+	}
+	return strbuf_detach(&sb);
+}
 
 static const char *sev_color(enum severity s)
 {
@@ -13,8 +76,10 @@ static const char *sev_color(enum severity s)
 	}
 }
 
-static void write_text(struct cli *cli, const struct diag *d)
+/* Suppressed findings are not shown; the summary on stderr counts the others. */
+void out_lint_text(struct cli *cli, const struct lint_report *r)
 {
+	const struct diag *d = r->d;
 	for (size_t i = 0; i < d->n; i++) {
 		const struct finding *f = &d->items[i];
 		if (f->suppressed)
@@ -32,12 +97,4 @@ static void write_text(struct cli *cli, const struct diag *d)
 	if (!cli->quiet && d->n)
 		fprintf(stderr, "%zu error(s), %zu warning(s), %zu info\n",
 			diag_count(d, SEV_ERROR), diag_count(d, SEV_WARNING), diag_count(d, SEV_INFO));
-}
-
-void lint_write(struct cli *cli, const char *format, const struct diag *d)
-{
-	if (!strcmp(format, "text"))
-		write_text(cli, d);
-	else
-		write_text(cli, d);
 }

@@ -1,0 +1,192 @@
+/* Lint findings as a SARIF 2.1.0 log, in the shape GitHub code scanning accepts. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "out.h"
+
+#define SARIF_SCHEMA \
+	"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+/* Where npcheck is documented; the README's placeholder until the project has a home. */
+#define NPCHECK_URI "https://example.com/npcheck"
+#define SRCROOT "%SRCROOT%"
+
+static const char *sarif_level(enum severity s)
+{
+	switch (s) {
+	case SEV_ERROR: return "error";
+	case SEV_WARNING: return "warning";
+	default: return "note";
+	}
+}
+
+/* RFC 3986: everything but unreserved characters and '/' percent-encoded, so that no
+ * path reads as a scheme, query or fragment. */
+static void add_uri_path(struct strbuf *sb, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (isalnum(*p) || strchr("-._~/", *p))
+			strbuf_addch(sb, (char)*p);
+		else
+			strbuf_addf(sb, "%%%02X", *p);
+	}
+}
+
+/* "or-trap" → "OrTrap": the rule's name, as SARIF viewers show it. */
+static void add_rule_name(struct strbuf *sb, const char *id)
+{
+	bool up = true;
+	for (const char *p = id; *p; p++) {
+		if (*p == '-') {
+			up = true;
+			continue;
+		}
+		strbuf_addch(sb, up ? (char)toupper((unsigned char)*p) : *p);
+		up = false;
+	}
+}
+
+static void write_rules(struct jw *w)
+{
+	struct strbuf sb = STRBUF_INIT;
+	jw_array(w, "rules", false);
+	for (int i = 0; i < RULE__COUNT; i++) {
+		const struct rule_info *ri = &rule_table[i];
+		jw_object(w, NULL, false);
+		jw_str(w, "id", ri->id);
+		strbuf_reset(&sb);
+		add_rule_name(&sb, ri->id);
+		jw_str(w, "name", sb.buf);
+		jw_object(w, "shortDescription", true);
+		jw_str(w, "text", ri->short_desc);
+		jw_end(w);
+		jw_object(w, "fullDescription", true);
+		jw_str(w, "text", ri->help);
+		jw_end(w);
+		jw_object(w, "help", true);
+		jw_str(w, "text", ri->help);
+		jw_end(w);
+		jw_object(w, "defaultConfiguration", true);
+		jw_str(w, "level", sarif_level(ri->severity));
+		jw_end(w);
+		jw_end(w);
+	}
+	jw_end(w);
+	strbuf_release(&sb);
+}
+
+/* The artifact location: relative to %SRCROOT% (the current directory) when the file is
+ * inside it, else an absolute file: URI. */
+static void write_artifact(struct jw *w, const char *file)
+{
+	struct strbuf uri = STRBUF_INIT;
+	char *rel = out_repo_path(file ? file : "<input>");
+	bool abs = rel[0] == '/';
+
+	if (abs)
+		strbuf_addstr(&uri, "file://");
+	add_uri_path(&uri, rel);
+	jw_object(w, "artifactLocation", true);
+	jw_str(w, "uri", uri.buf);
+	if (!abs)
+		jw_str(w, "uriBaseId", SRCROOT);
+	jw_end(w);
+	strbuf_release(&uri);
+	free(rel);
+}
+
+static void write_result(struct jw *w, const struct finding *f)
+{
+	jw_object(w, NULL, false);
+	jw_str(w, "ruleId", rule_table[f->rule].id);
+	jw_int(w, "ruleIndex", (long long)f->rule);
+	jw_str(w, "level", sarif_level(f->severity));
+	jw_object(w, "message", true);
+	jw_str(w, "text", f->message);
+	jw_end(w);
+	jw_array(w, "locations", false);
+	jw_object(w, NULL, false);
+	jw_object(w, "physicalLocation", false);
+	write_artifact(w, f->pos.file);
+	jw_object(w, "region", true);
+	jw_int(w, "startLine", f->pos.line > 0 ? f->pos.line : 1);
+	jw_int(w, "startColumn", f->pos.col > 0 ? f->pos.col : 1);
+	jw_end(w);
+	jw_end(w);
+	jw_end(w);
+	jw_end(w);
+	if (f->suppressed) {
+		struct strbuf sb = STRBUF_INIT;
+		strbuf_addstr(&sb, "npcheck.io/ignore annotation");
+		if (f->obj_kind)
+			strbuf_addf(&sb, " on %s %s%s%s", f->obj_kind, f->obj_ns ? f->obj_ns : "",
+				    f->obj_ns ? "/" : "", f->obj_name ? f->obj_name : "");
+		jw_array(w, "suppressions", false);
+		jw_object(w, NULL, true);
+		jw_str(w, "kind", "inSource");
+		jw_str(w, "justification", sb.buf);
+		jw_end(w);
+		jw_end(w);
+		strbuf_release(&sb);
+	}
+	jw_end(w);
+}
+
+/*
+ * One run: the driver lists every rule of the registry (ruleIndex is its place there),
+ * each finding is a result, and suppressed findings are results with an inSource
+ * suppression. URIs are relative to %SRCROOT%, which originalUriBaseIds resolves to
+ * the current directory.
+ */
+void out_lint_sarif(struct cli *cli, const struct lint_report *r)
+{
+	const struct diag *d = r->d;
+	struct strbuf root = STRBUF_INIT;
+	char cwd[4096];
+	struct jw w;
+
+	(void)cli;
+	jw_init(&w);
+	jw_object(&w, NULL, false);
+	jw_str(&w, "$schema", SARIF_SCHEMA);
+	jw_str(&w, "version", "2.1.0");
+	jw_array(&w, "runs", false);
+	jw_object(&w, NULL, false);
+
+	jw_object(&w, "tool", false);
+	jw_object(&w, "driver", false);
+	jw_str(&w, "name", "npcheck");
+	jw_str(&w, "version", NPCHECK_VERSION);
+	jw_str(&w, "semanticVersion", NPCHECK_VERSION);
+	jw_str(&w, "informationUri", NPCHECK_URI);
+	write_rules(&w);
+	jw_end(&w);
+	jw_end(&w);
+
+	if (getcwd(cwd, sizeof(cwd)) && cwd[0] == '/') {
+		strbuf_addstr(&root, "file://");
+		add_uri_path(&root, cwd);
+		if (root.buf[root.len - 1] != '/')
+			strbuf_addch(&root, '/');
+		jw_object(&w, "originalUriBaseIds", false);
+		jw_object(&w, SRCROOT, true);
+		jw_str(&w, "uri", root.buf);
+		jw_end(&w);
+		jw_end(&w);
+	}
+	/* libyaml counts columns in characters */
+	jw_str(&w, "columnKind", "unicodeCodePoints");
+
+	jw_array(&w, "results", false);
+	for (size_t i = 0; i < d->n; i++)
+		write_result(&w, &d->items[i]);
+	jw_end(&w);
+
+	jw_end(&w);
+	jw_end(&w);
+	jw_end(&w);
+	jw_finish(&w, stdout);
+	strbuf_release(&root);
+}
