@@ -1,9 +1,44 @@
 /* npcheck lint: load, validate and run the lint rules; print the findings. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "lint.h"
+#include "out.h"
+
+/* ignorePaths: findings in matching files are dropped entirely, as if never reported. */
+static void drop_ignored(const struct config *cfg, struct diag *d)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < d->n; i++)
+		if (!config_ignores(cfg, d->items[i].pos.file))
+			d->items[k++] = d->items[i];
+	d->n = k;
+}
+
+static int strp_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The files read, as the model knows them (each object's file), without the ignored
+ * ones; sorted and unique. The array is the caller's; the strings are the arena's. */
+static const char **files_read(const struct model *m, const struct config *cfg, size_t *n)
+{
+	const char **files = xcalloc(m->nobjects + 1, sizeof(*files));
+	size_t k = 0, u = 0;
+	for (size_t i = 0; i < m->nobjects; i++)
+		if (m->objects[i]->file && !config_ignores(cfg, m->objects[i]->file))
+			files[k++] = m->objects[i]->file;
+	if (k > 1)
+		qsort(files, k, sizeof(*files), strp_cmp);
+	for (size_t i = 0; i < k; i++)
+		if (!u || strcmp(files[u - 1], files[i]))
+			files[u++] = files[i];
+	*n = u;
+	return files;
+}
 
 int cmd_lint(struct cli *cli)
 {
@@ -14,6 +49,8 @@ int cmd_lint(struct cli *cli)
 	struct diag d;
 	struct model m;
 	struct model_options mo = { cli->ns, cli->verbose };
+	struct lint_report report;
+	const char **files;
 	int fail_on = SEV_ERROR, rc;
 
 	if (!fmt)
@@ -32,6 +69,7 @@ int cmd_lint(struct cli *cli)
 		config_release(&cfg);
 		return EXIT_USAGE;
 	}
+	/* --fail-on wins over the configuration's failOn */
 	if (!cli->fail_on && cfg.fail_on > SEV_OFF)
 		fail_on = cfg.fail_on;
 	a = arena_new();
@@ -39,15 +77,21 @@ int cmd_lint(struct cli *cli)
 	config_apply(&cfg, &d);
 	model_load(&m, a, &d, paths, npaths, &mo);
 	lint_run(&m, &cfg, &d);
+	drop_ignored(&cfg, &d);
 	diag_sort(&d);
-	lint_write(cli, fmt, &d);
+	files = files_read(&m, &cfg, &report.nfiles);
+	report.d = &d;
+	report.files = files;
+	lint_write_report(cli, fmt, &report);
 
+	/* SPEC §3: an unreadable input wins; then unsuppressed findings at --fail-on. */
 	if (d.input_error)
 		rc = EXIT_INPUT;
 	else if ((int)diag_worst(&d) >= fail_on)
 		rc = EXIT_FINDINGS;
 	else
 		rc = EXIT_CLEAN;
+	free(files);
 	model_free(&m);
 	diag_release(&d);
 	arena_free(a);
