@@ -1,0 +1,75 @@
+#!/bin/sh
+# Lint output formats: golden outputs of every format (text, json, sarif, junit, github)
+# on tests/formats/input (findings of every severity, one suppressed by annotation, one
+# unparsable file, one clean file), then structural checks: SARIF against the 2.1.0
+# schema in ../shared/schemas and what GitHub code scanning needs, JUnit well-formed,
+# JSON in the SPEC's shape (tests/formats/check.py).
+# Prints one line per case, "ok NAME" or "not ok NAME: why".
+# UPDATE=1 rewrites the goldens from the current output (read them before committing).
+cd "$(dirname "$0")/.." || exit 4
+: "${NPCHECK:=./npcheck}"
+dir=tests/formats
+exp=$dir/expected
+schema=../shared/schemas/sarif-schema-2.1.0.json
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# The SARIF %SRCROOT% is the absolute current directory: a placeholder in the golden.
+normalize() {
+	if [ "$1" = sarif ]; then
+		sed 's|\("%SRCROOT%": {"uri": "\)file://[^"]*"|\1file:///SRCROOT/"|'
+	else
+		cat
+	fi
+}
+
+# golden GOLD FORMAT WANT_STATUS ARGS...: stdout against $exp/GOLD, stderr against
+# $exp/GOLD.err (empty when that file does not exist). The raw output stays in $tmp/GOLD.
+golden() {
+	gold=$exp/$1 fmt=$2 want=$3
+	raw=$tmp/$1
+	shift 3
+	"$NPCHECK" lint -c $dir/npcheck.yaml -o "$fmt" "$@" >"$raw" 2>"$tmp/err"
+	st=$?
+	normalize "$fmt" <"$raw" >"$tmp/out"
+	if [ -n "${UPDATE:-}" ]; then
+		cp "$tmp/out" "$gold"
+		if [ -s "$tmp/err" ]; then cp "$tmp/err" "$gold.err"; else rm -f "$gold.err"; fi
+	fi
+	id="formats/$(basename "$gold")"
+	if [ "$st" -ne "$want" ]; then
+		echo "not ok $id: exit status $st, want $want"
+	elif ! cmp -s "$tmp/out" "$gold"; then
+		echo "not ok $id: stdout differs from $gold:"
+		diff "$gold" "$tmp/out" | head -n 20
+	elif [ -f "$gold.err" ] && ! cmp -s "$tmp/err" "$gold.err"; then
+		echo "not ok $id: stderr differs from $gold.err:"
+		diff "$gold.err" "$tmp/err" | head -n 20
+	elif [ ! -f "$gold.err" ] && [ -s "$tmp/err" ]; then
+		echo "not ok $id: unexpected stderr: $(head -n 3 "$tmp/err")"
+	else
+		echo "ok $id"
+	fi
+}
+
+# Everything: yaml-syntax in broken.yaml makes the status 2.
+for fmt in text json sarif junit github; do
+	golden "lint.$fmt" "$fmt" 2 $dir/input
+done
+golden lint.text.color text 2 --color always $dir/input
+golden lint.text.quiet text 2 -q $dir/input
+# No findings at all.
+for fmt in text json junit github; do
+	golden "clean.$fmt" "$fmt" 0 $dir/input/clean.yaml
+done
+"$NPCHECK" lint -c $dir/npcheck.yaml -o sarif $dir/input/clean.yaml >"$tmp/clean.sarif"
+
+if command -v python3 >/dev/null 2>&1; then
+	python3 $dir/check.py json "$tmp/lint.json"
+	python3 $dir/check.py sarif "$tmp/lint.sarif" "$schema"
+	python3 $dir/check.py junit "$tmp/lint.junit"
+	python3 $dir/check.py sarif "$tmp/clean.sarif" "$schema" | sed 's/^\(not \)*ok formats\//&clean-/'
+	python3 $dir/check.py junit "$tmp/clean.junit" | sed 's/^\(not \)*ok formats\//&clean-/'
+else
+	echo "not ok formats/python3: python3 is needed to check the JSON, SARIF and JUnit output"
+fi
