@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cyaml/cyaml.h>
+#include <yaml.h>
 
 #include "config.h"
 #include "model.h"
@@ -293,8 +294,32 @@ static const char *cy_type_name(const char *t)
 	return t;
 }
 
+/* Where the first alias is: libcyaml reports an alias at the mapping around it. The
+ * tree pass has already parsed buf, so this event loop ends. */
+static bool first_alias(const char *buf, size_t len, int *line, int *col)
+{
+	yaml_parser_t p;
+	yaml_event_t e;
+	bool found = false, done = false;
+
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
+	while (!done && yaml_parser_parse(&p, &e)) {
+		if (e.type == YAML_ALIAS_EVENT) {
+			*line = (int)e.start_mark.line + 1;
+			*col = (int)e.start_mark.column + 1;
+			found = true;
+		}
+		done = found || e.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&e);
+	}
+	yaml_parser_delete(&p);
+	return found;
+}
+
 /* Report libcyaml's error in npcheck's words, at the best position known. */
-static void report_cyaml_error(struct loadctx *x, cyaml_err_t err, const char *log)
+static void report_cyaml_error(struct loadctx *x, cyaml_err_t err, const char *log,
+			       const char *buf, size_t len)
 {
 	struct cy_error ce;
 	struct strbuf path = STRBUF_INIT;
@@ -309,6 +334,7 @@ static void report_cyaml_error(struct loadctx *x, cyaml_err_t err, const char *l
 		col = x->root->pos.col;
 	}
 	if (err == CYAML_ERR_ALIAS) {
+		first_alias(buf, len, &line, &col);
 		error_at(x, line, col, "aliases are not allowed in the configuration");
 	} else if (err == CYAML_ERR_OOM) {
 		error_at(x, line, col, "the configuration needs too much memory");
@@ -359,11 +385,11 @@ static void report_cyaml_error(struct loadctx *x, cyaml_err_t err, const char *l
 	} else if (!strncmp(ce.msg, "libyaml: ", 9)) {
 		error_at(x, line, col, "%s", ce.msg + 9);
 	} else {
-		char buf[sizeof(ce.msg)];
-		snprintf(buf, sizeof(buf), "%s", ce.msg[0] ? ce.msg : cyaml_strerror(err));
-		if (buf[0] >= 'A' && buf[0] <= 'Z')
-			buf[0] = (char)(buf[0] - 'A' + 'a');
-		error_at(x, line, col, "%s", buf);
+		char text[sizeof(ce.msg)];
+		snprintf(text, sizeof(text), "%s", ce.msg[0] ? ce.msg : cyaml_strerror(err));
+		if (text[0] >= 'A' && text[0] <= 'Z')
+			text[0] = (char)(text[0] - 'A' + 'a');
+		error_at(x, line, col, "%s", text);
 	}
 	strbuf_release(&path);
 }
@@ -660,7 +686,7 @@ int config_load(struct config *c, const char *path)
 	err = cyaml_load_data((const uint8_t *)buf, len, &cy, &top_schema, (cyaml_data_t **)&raw,
 			      NULL);
 	if (err != CYAML_OK) {
-		report_cyaml_error(&x, err, log.buf ? log.buf : "");
+		report_cyaml_error(&x, err, log.buf ? log.buf : "", buf, len);
 		goto out;
 	}
 	if (raw) {

@@ -298,7 +298,7 @@ static void test_errors(void **state)
 		{ "failOn: error\nfailOn: info\n", "2:1: error: duplicate key 'failOn'\n" },
 		{ "cluster:\n  dns: {}\n  dns: {}\n", "3:3: error: duplicate key 'cluster.dns'\n" },
 		{ "failOn: &a error\nignorePaths: [*a]\n",
-		  "2:14: error: aliases are not allowed in the configuration\n" },
+		  "2:15: error: aliases are not allowed in the configuration\n" },
 		/* what libyaml rejects */
 		{ "failOn: @\n", "1:9: error: found character that cannot start any token while "
 				 "scanning for the next token\n" },
