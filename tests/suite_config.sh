@@ -1,0 +1,139 @@
+#!/bin/sh
+# The configuration through the command line: every rejected file in tests/config/bad
+# exits 3 with exactly its .err on stderr; rules turn findings off or change their
+# severity; failOn and --fail-on set the exit status; ignorePaths drops findings; the
+# default .npcheck.yaml / .npcheck.yml is read from the current directory.
+# Prints one line per case, "ok NAME" or "not ok NAME: why".
+cd "$(dirname "$0")/.." || exit 4
+: "${NPCHECK:=./npcheck}"
+case $NPCHECK in /*) ;; *) NPCHECK=$(pwd)/$NPCHECK ;; esac
+dir=tests/config
+in=$dir/input
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# run ARGS...: npcheck lint, stdout in $tmp/out, stderr in $tmp/err, status in $st.
+run() {
+	"$NPCHECK" lint "$@" >"$tmp/out" 2>"$tmp/err"
+	st=$?
+}
+
+# expect NAME STATUS [PATTERN...]: the status, and each grep pattern found in stdout
+# (a pattern starting with ! must not be found).
+expect() {
+	name=$1 want=$2
+	shift 2
+	if [ "$st" -ne "$want" ]; then
+		echo "not ok config/$name: exit status $st, want $want: $(head -n 2 "$tmp/err")"
+		return
+	fi
+	for p in "$@"; do
+		case $p in
+		!*)
+			if grep -q -- "${p#!}" "$tmp/out"; then
+				echo "not ok config/$name: '${p#!}' in the output"
+				return
+			fi ;;
+		*)
+			if ! grep -q -- "$p" "$tmp/out"; then
+				echo "not ok config/$name: '$p' not in the output"
+				return
+			fi ;;
+		esac
+	done
+	echo "ok config/$name"
+}
+
+# Rejected configurations: status 3, the exact message, nothing read or printed.
+for cfg in $dir/bad/*.yaml; do
+	name=bad/$(basename "$cfg" .yaml)
+	run -c "$cfg" $in
+	if [ "$st" -ne 3 ]; then
+		echo "not ok config/$name: exit status $st, want 3"
+	elif ! cmp -s "$tmp/err" "${cfg%.yaml}.err"; then
+		echo "not ok config/$name: stderr differs from ${cfg%.yaml}.err:"
+		diff "${cfg%.yaml}.err" "$tmp/err" | head -n 10
+	elif [ -s "$tmp/out" ]; then
+		echo "not ok config/$name: output on stdout"
+	else
+		echo "ok config/$name"
+	fi
+done
+run -c $dir/none.yaml $in
+if [ "$st" -eq 3 ] && [ "$(cat "$tmp/err")" = \
+	"$dir/none.yaml: error: cannot read the configuration: No such file or directory" ]; then
+	echo "ok config/missing-file"
+else
+	echo "not ok config/missing-file: status $st: $(cat "$tmp/err")"
+fi
+
+# The example of SPEC §5 is accepted.
+run -c $dir/full.yaml $in
+expect full 1 "invalid-spec"
+
+# With the SPEC's example, which changes neither rule, both findings are errors.
+run -c $dir/full.yaml $in/policy.yaml
+expect defaults 1 "error: .*\[invalid-spec\]" "error: .*\[unknown-field\]"
+
+# rules: a rule off, severities changed.
+run -c $dir/off.yaml $in/policy.yaml
+expect rule-off 1 "\[invalid-spec\]" "!unknown-field"
+run -c $dir/warnings.yaml $in/policy.yaml
+expect rule-severity 0 "warning: .*\[invalid-spec\]" "warning: .*\[unknown-field\]" "!error:"
+run -c $dir/warnings.yaml -o json $in/policy.yaml
+expect rule-severity-json 0 '"summary": {"error": 0, "warning": 2, "info": 0}'
+
+# failOn, and --fail-on over it.
+run -c $dir/failon-warning.yaml $in/policy.yaml
+expect failon-warning 1 "warning: .*\[invalid-spec\]"
+run -c $dir/failon-warning.yaml --fail-on error $in/policy.yaml
+expect fail-on-flag-wins 0 "warning: .*\[invalid-spec\]"
+run -c $dir/warnings.yaml --fail-on warning $in/policy.yaml
+expect fail-on-flag 1
+run -c $dir/failon-info.yaml $in/policy.yaml
+expect failon-info 1 "info: .*\[invalid-spec\]" "!unknown-field"
+run -c $dir/failon-info.yaml --fail-on warning $in/policy.yaml
+expect fail-on-info-flag 0 "info: .*\[invalid-spec\]"
+run -c $dir/failon-info.yaml --fail-on bogus $in/policy.yaml
+expect fail-on-bad 3
+
+# ignorePaths: the findings of matching files are gone, in every format.
+run -c $dir/warnings.yaml $in
+expect not-ignored 0 "ignored/policy.yaml"
+run -c $dir/ignore.yaml $in
+expect ignore-paths 1 "input/policy.yaml" "!ignored/"
+run -c $dir/ignore.yaml "$(pwd)/$in"
+expect ignore-paths-absolute 1 "input/policy.yaml" "!ignored/"
+run -c $dir/ignore.yaml -o sarif $in
+expect ignore-paths-sarif 1 "input/policy.yaml" "!input/ignored"
+run -c $dir/ignore.yaml -o junit $in
+expect ignore-paths-junit 1 "input/policy.yaml" "!input/ignored"
+run -c $dir/ignore.yaml $in/ignored
+expect ignore-paths-all 0 "!."
+
+# The default configuration file in the current directory.
+mkdir "$tmp/cwd"
+cp -r $in "$tmp/cwd/input"
+(cd "$tmp/cwd" && "$NPCHECK" lint input/policy.yaml >"$tmp/out" 2>"$tmp/err")
+st=$?
+expect no-default-file 1 "error: .*\[unknown-field\]"
+cp $dir/off.yaml "$tmp/cwd/.npcheck.yml"
+(cd "$tmp/cwd" && "$NPCHECK" lint input/policy.yaml >"$tmp/out" 2>"$tmp/err")
+st=$?
+expect default-yml 1 "\[invalid-spec\]" "!unknown-field"
+cp $dir/warnings.yaml "$tmp/cwd/.npcheck.yaml"
+(cd "$tmp/cwd" && "$NPCHECK" lint input/policy.yaml >"$tmp/out" 2>"$tmp/err")
+st=$?
+expect default-yaml-first 0 "warning: .*\[unknown-field\]"
+(cd "$tmp/cwd" && "$NPCHECK" lint -c .npcheck.yml input/policy.yaml >"$tmp/out" 2>"$tmp/err")
+st=$?
+expect c-over-default 1 "!unknown-field"
+cp $dir/bad/bad-failon.yaml "$tmp/cwd/.npcheck.yaml"
+(cd "$tmp/cwd" && "$NPCHECK" lint input/policy.yaml >"$tmp/out" 2>"$tmp/err")
+st=$?
+if [ "$st" -eq 3 ] && [ "$(cat "$tmp/err")" = ".npcheck.yaml:2:9: error: unknown failOn value \
+'warnings' (expected error, warning or info)" ]; then
+	echo "ok config/default-bad"
+else
+	echo "not ok config/default-bad: status $st: $(cat "$tmp/err")"
+fi
