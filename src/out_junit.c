@@ -15,6 +15,32 @@ static int strp_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Findings by file name as shown (a finding without a file is "<input>"), each file's
+ * in their order: the diag's sort puts a missing file first, not where "<input>" sorts. */
+struct by_file {
+	const char *file;
+	size_t i;
+};
+
+static int by_file_cmp(const void *pa, const void *pb)
+{
+	const struct by_file *a = pa, *b = pb;
+	int c = strcmp(a->file, b->file);
+	return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+static struct by_file *findings_by_file(const struct diag *d)
+{
+	struct by_file *v = xcalloc(d->n + 1, sizeof(*v));
+	for (size_t i = 0; i < d->n; i++) {
+		v[i].file = file_of(&d->items[i]);
+		v[i].i = i;
+	}
+	if (d->n > 1)
+		qsort(v, d->n, sizeof(*v), by_file_cmp);
+	return v;
+}
+
 /* The suites: every file read, and every file a finding names (sorted, unique). */
 static const char **suite_names(const struct lint_report *r, size_t *n)
 {
@@ -88,14 +114,14 @@ void out_lint_junit(struct cli *cli, const struct lint_report *r)
 	struct strbuf sb = STRBUF_INIT, body = STRBUF_INIT;
 	size_t nsuites, j = 0, tests = 0, failures = 0, skipped = 0;
 	const char **suites = suite_names(r, &nsuites);
+	struct by_file *order = findings_by_file(d);
 
 	(void)cli;
 	for (size_t s = 0; s < nsuites; s++) {
 		size_t t = 0, fl = 0, sk = 0;
 		struct strbuf cases = STRBUF_INIT;
-		/* findings are sorted by file, like the suites */
-		for (; j < d->n && !strcmp(file_of(&d->items[j]), suites[s]); j++) {
-			const struct finding *f = &d->items[j];
+		for (; j < d->n && !strcmp(order[j].file, suites[s]); j++) {
+			const struct finding *f = &d->items[order[j].i];
 			add_finding(&cases, f);
 			t++;
 			sk += f->suppressed;
@@ -117,7 +143,7 @@ void out_lint_junit(struct cli *cli, const struct lint_report *r)
 		skipped += sk;
 	}
 	if (j != d->n)
-		BUG("findings not sorted by file");
+		BUG("a finding's file is not a suite");
 	strbuf_addstr(&sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	strbuf_addf(&sb, "<testsuites name=\"npcheck lint\" tests=\"%zu\" failures=\"%zu\" "
 			 "errors=\"0\" skipped=\"%zu\">\n", tests, failures, skipped);
@@ -128,4 +154,5 @@ void out_lint_junit(struct cli *cli, const struct lint_report *r)
 	strbuf_release(&sb);
 	strbuf_release(&body);
 	free(suites);
+	free(order);
 }
