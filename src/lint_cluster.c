@@ -1,0 +1,82 @@
+/* Lint family "cluster": namespaces and workloads as a whole (no-default-deny,
+ * pod-not-isolated), from the solver's isolation of every endpoint. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lint_int.h"
+
+static int pos_cmp(const struct ypos *a, const struct ypos *b)
+{
+	int c = strcmp(a->file ? a->file : "", b->file ? b->file : "");
+	if (c)
+		return c;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	return (a->col > b->col) - (a->col < b->col);
+}
+
+/*
+ * "A pod is isolated for a direction iff at least one policy that selects it lists that
+ * direction": a default deny is a policy whose empty podSelector selects every pod of
+ * its namespace, present and future, for that direction.
+ */
+static void check_default_deny(struct lint_ctx *c)
+{
+	const struct model *m = c->m;
+	size_t nns = m->nnamespaces;
+	bool(*deny)[DIR__COUNT] = xcalloc(nns ? nns : 1, sizeof(*deny));
+	const struct endpoint **first = xcalloc(nns ? nns : 1, sizeof(*first));
+
+	for (size_t i = 0; i < m->npolicies; i++) {
+		const struct policy *p = m->policies[i];
+		const struct namespace *ns = model_namespace(m, p->obj->ns);
+		if (p->invalid || !ns || !selector_is_empty(&p->pod_sel))
+			continue;
+		for (int d = 0; d < DIR__COUNT; d++)
+			deny[ns->index][d] |= p->types[d];
+	}
+	/* Where an undeclared namespace's finding points: its first workload. */
+	for (size_t i = 0; i < m->nendpoints; i++) {
+		const struct endpoint *e = m->endpoints[i];
+		const struct endpoint **f = &first[e->ns_index];
+		if (!*f || pos_cmp(&lint_object_node(e->obj)->pos, &lint_object_node((*f)->obj)->pos) < 0)
+			*f = e;
+	}
+	for (size_t i = 0; i < nns; i++) {
+		const struct namespace *ns = m->namespaces[i];
+		if (!first[i])
+			continue;
+		struct diag_obj implied = { "Namespace", NULL, ns->name, NULL };
+		const struct diag_obj *obj = ns->obj ? &ns->obj->dobj : &implied;
+		const struct ynode *at = lint_object_node(ns->obj ? ns->obj : first[i]->obj);
+		for (int d = 0; d < DIR__COUNT; d++)
+			if (!deny[i][d])
+				lint_report_obj(c, RULE_NO_DEFAULT_DENY, at, obj,
+						"no default-deny for %s in namespace '%s': no policy with "
+						"an empty podSelector lists %s", lint_dirs[d].field,
+						ns->name, lint_dirs[d].type);
+	}
+	free(deny);
+	free(first);
+}
+
+static void check_isolation(struct lint_ctx *c)
+{
+	const struct model *m = c->m;
+	for (size_t i = 0; i < m->nendpoints; i++) {
+		const struct endpoint *e = m->endpoints[i];
+		const struct sendpoint *se = &c->s.eps[i];
+		bool in = se->isolated[DIR_INGRESS], out = se->isolated[DIR_EGRESS];
+		if (in && out)
+			continue;
+		lint_report(c, RULE_POD_NOT_ISOLATED, NULL, e->obj, "no policy isolates '%s' %s",
+			    e->display, !in && !out ? "in either direction"
+				      : !in ? "for ingress" : "for egress");
+	}
+}
+
+void lint_cluster_run(struct lint_ctx *c)
+{
+	check_default_deny(c);
+	check_isolation(c);
+}
