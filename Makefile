@@ -49,7 +49,7 @@ all: npcheck
 # The top-level ./npcheck is always the flavour of this invocation (plain or sanitized).
 .PHONY: npcheck
 npcheck: $(BUILD)/npcheck
-	@cmp -s $< $@ || cp $< $@
+	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
 
 $(BUILD)/npcheck: $(OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS) -lm

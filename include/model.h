@@ -14,7 +14,7 @@
 
 struct kv {
 	const char *key, *val;
-	const struct ynode *node; /* the key node (position of "key:") */
+	const struct ynode *node; /* the key node ("key:"); NULL outside NetworkPolicies */
 };
 
 struct labels {
@@ -182,7 +182,8 @@ struct object {
 	const struct ynode *meta_node;
 	const struct ynode *name_node; /* value of metadata.name */
 	const struct ynode *ns_node;   /* value of metadata.namespace */
-	struct labels labels, annotations;
+	struct labels labels;
+	struct labels annotations;     /* NetworkPolicy only; other kinds keep just ignore */
 	const char *ignore;            /* npcheck.io/ignore annotation */
 	const char *owner_kind, *owner_name; /* controller ownerReference */
 	bool invalid;                  /* some part could not be decoded */
@@ -235,13 +236,17 @@ bool selector_is_empty(const struct selector *s);
 
 /* Internal steps of model_load, each in its own file. */
 struct source_file {
-	const char *path; /* arena-owned display path */
-	char *buf;        /* heap; freed by model_load */
+	const char *path;      /* arena-owned display path ("<stdin>" for "-") */
+	const char *open_path; /* what to open ("-" for stdin) */
+	char *buf;             /* heap, after source_read; the caller frees it */
 	size_t len;
 };
-/* source.c: expand paths into files (sorted within each directory), read them. */
+/* source.c: expand paths into files (sorted within each directory); the heap array is
+ * the caller's. Unreadable paths are reported. Returns 0, or -1 if some were. */
 int source_collect(struct arena *a, struct diag *d, const char *const *paths, size_t npaths,
 		   struct source_file **files, size_t *nfiles);
+/* Read one file (one at a time keeps only one buffer alive). 0, or -1 after reporting. */
+int source_read(struct diag *d, struct source_file *f);
 /* k8s_decode.c: one document (or List item) → objects added to the model (Lists
  * expanded). Returns true when the model points into the tree (a NetworkPolicy): the
  * tree must then be kept; otherwise everything needed was copied. */

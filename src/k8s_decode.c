@@ -265,7 +265,7 @@ static void decode_labels(struct model *m, const struct ynode *n, struct labels 
 			continue;
 		out->kv[k].key = keep_str(m, key->str);
 		out->kv[k].val = ynode_is_null(val) ? "" : keep_str(m, val->str);
-		out->kv[k].node = keep_node(m, key);
+		out->kv[k].node = m->decoding_kept ? key : NULL;
 		k++;
 	}
 	out->n = k;
@@ -674,8 +674,13 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 		expect_kind(m, o, ann, YN_MAP, "metadata.annotations");
 	}
 	decode_labels(m, lab, &o->labels);
-	decode_labels(m, ann, &o->annotations);
-	o->ignore = labels_get(&o->annotations, "npcheck.io/ignore");
+	if (m->decoding_kept) {
+		decode_labels(m, ann, &o->annotations);
+		o->ignore = labels_get(&o->annotations, "npcheck.io/ignore");
+	} else {
+		/* Annotations can be large (last-applied-configuration); only one is used. */
+		o->ignore = keep_str(m, str_of(ynode_get(ann, "npcheck.io/ignore")));
+	}
 	const struct ynode *owners = ynode_get(meta, "ownerReferences");
 	for (size_t i = 0; owners && owners->kind == YN_SEQ && i < owners->n; i++) {
 		bool ctl = false;

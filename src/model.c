@@ -262,6 +262,10 @@ int model_load(struct model *m, struct arena *a, struct diag *d, const char *con
 	for (size_t i = 0; i < nfiles; i++) {
 		struct unit_ctx uc = { m, files[i].path, opt };
 		struct ynode_sink sink = { decode_unit, &uc };
+		if (source_read(d, &files[i])) {
+			rc = -1;
+			continue;
+		}
 		if (ynode_parse(m->trees, d, files[i].path, files[i].buf, files[i].len, &sink))
 			rc = -1;
 		free(files[i].buf);

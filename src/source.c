@@ -16,8 +16,8 @@ struct collect {
 	struct {
 		dev_t dev;
 		ino_t ino;
-	} *ids;
-	size_t nids, ids_cap;
+	} *ids, *dirs;
+	size_t nids, ids_cap, ndirs, dirs_cap;
 	int rc;
 };
 
@@ -32,8 +32,6 @@ static void read_error(struct collect *c, const char *path, const char *what)
 
 static void add_file(struct collect *c, const char *path)
 {
-	char *buf;
-	size_t len;
 	struct stat st;
 	/* The same file named twice (a directory and a file inside it) is read once. */
 	if (strcmp(path, "-") && !stat(path, &st)) {
@@ -44,15 +42,23 @@ static void add_file(struct collect *c, const char *path)
 		c->ids[c->nids].dev = st.st_dev;
 		c->ids[c->nids++].ino = st.st_ino;
 	}
-	if (read_whole_file(path, &buf, &len)) {
-		read_error(c, path, strerror(errno));
-		return;
-	}
 	XGROW(c->files, c->cap, c->n + 1);
 	c->files[c->n].path = arena_strdup(c->a, strcmp(path, "-") ? path : "<stdin>");
-	c->files[c->n].buf = buf;
-	c->files[c->n].len = len;
+	c->files[c->n].open_path = strcmp(path, "-") ? c->files[c->n].path : "-";
+	c->files[c->n].buf = NULL;
+	c->files[c->n].len = 0;
 	c->n++;
+}
+
+int source_read(struct diag *d, struct source_file *f)
+{
+	if (read_whole_file(f->open_path, &f->buf, &f->len)) {
+		struct ypos pos = { f->path, 1, 1 };
+		diag_report(d, RULE_YAML_SYNTAX, &pos, NULL, "cannot read: %s", strerror(errno));
+		f->buf = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 static bool has_manifest_ext(const char *name)
@@ -72,12 +78,31 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Each directory is walked once, however many symlinks lead to it (loops included). */
+static bool seen_dir(struct collect *c, const char *dir)
+{
+	struct stat st;
+	if (stat(dir, &st))
+		return false;
+	for (size_t i = 0; i < c->ndirs; i++)
+		if (c->dirs[i].dev == st.st_dev && c->dirs[i].ino == st.st_ino)
+			return true;
+	XGROW(c->dirs, c->dirs_cap, c->ndirs + 1);
+	c->dirs[c->ndirs].dev = st.st_dev;
+	c->dirs[c->ndirs++].ino = st.st_ino;
+	return false;
+}
+
 static void walk(struct collect *c, const char *dir, int depth)
 {
-	DIR *dp = opendir(dir);
+	DIR *dp;
 	struct dirent *de;
 	char **names = NULL;
 	size_t n = 0, cap = 0;
+
+	if (seen_dir(c, dir))
+		return;
+	dp = opendir(dir);
 
 	if (!dp) {
 		read_error(c, dir, strerror(errno));
@@ -136,6 +161,7 @@ int source_collect(struct arena *a, struct diag *d, const char *const *paths, si
 		}
 	}
 	free(c.ids);
+	free(c.dirs);
 	*files = c.files;
 	*nfiles = c.n;
 	return c.rc;

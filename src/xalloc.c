@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base.h"
 
@@ -68,13 +69,24 @@ int read_whole_file(const char *path, char **out, size_t *len)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	struct strbuf sb = STRBUF_INIT;
-	char chunk[65536];
+	struct stat st;
 	size_t n;
 
 	if (!f)
 		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		strbuf_add(&sb, chunk, n);
+	/* A regular file is read into a buffer of its exact size; a pipe grows one. */
+	if (!fstat(fileno(f), &st) && S_ISREG(st.st_mode) && st.st_size > 0) {
+		sb.cap = (size_t)st.st_size + 2;
+		sb.buf = xmalloc(sb.cap);
+	}
+	for (;;) {
+		XGROW(sb.buf, sb.cap, sb.len + 2);
+		n = fread(sb.buf + sb.len, 1, sb.cap - sb.len - 1, f);
+		if (n == 0)
+			break;
+		sb.len += n;
+		sb.buf[sb.len] = '\0';
+	}
 	if (ferror(f)) {
 		int e = errno ? errno : EIO;
 		if (f != stdin)

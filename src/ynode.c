@@ -1,4 +1,5 @@
 /* libyaml events → a tree of nodes with 1-based positions, bounded in depth and aliases. */
+#define _GNU_SOURCE /* memrchr */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +31,7 @@ struct loader {
 	const char *file;
 	const char *buf;
 	size_t len;
-	size_t *lines; /* byte offset of each line start, built on first use */
-	size_t nlines, lines_cap;
+	size_t cur_line, cur_off; /* a line and the byte offset where it starts */
 	struct frame *stack;
 	size_t depth, stack_cap;
 	struct anchor *anchors;
@@ -40,28 +40,34 @@ struct loader {
 	size_t anchors_touched;
 	const struct ynode_sink *sink;
 	struct arena_mark doc_mark;
+	bool doc_kept; /* some List item of this document was kept */
 };
 
-static void build_lines(struct loader *l)
+/* The byte offset where a line starts. Lookups mostly move forward through the file, so
+ * a cursor that walks from the last answer costs nothing in memory and little in time. */
+static size_t line_start(struct loader *l, size_t line)
 {
-	if (l->lines)
-		return;
-	XGROW(l->lines, l->lines_cap, 1);
-	l->lines[l->nlines++] = 0;
-	for (const char *p = l->buf, *end = l->buf + l->len;
-	     (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++) {
-		XGROW(l->lines, l->lines_cap, l->nlines + 1);
-		l->lines[l->nlines++] = (size_t)(p + 1 - l->buf);
+	/* A collection is positioned when it closes, after its children moved the cursor
+	 * past it: step back line by line, which costs no more than its children did. */
+	while (line < l->cur_line) {
+		const char *nl = l->cur_off >= 2 ? memrchr(l->buf, '\n', l->cur_off - 1) : NULL;
+		l->cur_off = nl ? (size_t)(nl + 1 - l->buf) : 0;
+		l->cur_line--;
 	}
+	while (l->cur_line < line) {
+		const char *nl = memchr(l->buf + l->cur_off, '\n', l->len - l->cur_off);
+		if (!nl)
+			return l->len;
+		l->cur_off = (size_t)(nl + 1 - l->buf);
+		l->cur_line++;
+	}
+	return l->cur_off;
 }
 
 /* libyaml columns count characters; the buffer is UTF-8 bytes. */
 static size_t byte_offset(struct loader *l, size_t line, size_t col)
 {
-	build_lines(l);
-	if (line >= l->nlines)
-		return l->len;
-	size_t off = l->lines[line];
+	size_t off = line_start(l, line);
 	while (col > 0 && off < l->len && l->buf[off] != '\n') {
 		off++;
 		while (off < l->len && ((unsigned char)l->buf[off] & 0xC0) == 0x80)
@@ -83,7 +89,7 @@ static void item_at_dash(struct loader *l, struct ynode *n)
 	size_t line = (size_t)n->pos.line - 1;
 	size_t off = byte_offset(l, line, (size_t)n->pos.col - 1), start;
 	int back = 0;
-	start = line < l->nlines ? l->lines[line] : 0;
+	start = line_start(l, line);
 	while (off > start && l->buf[off - 1] == ' ') {
 		off--;
 		back++;
@@ -135,7 +141,9 @@ static void clear_anchors(struct loader *l)
 static int attach(struct loader *l, struct ynode *n, size_t weight, bool shared,
 		  struct ypos at, struct ynode **root)
 {
-	l->doc_weight += weight;
+	/* Only what aliases add counts against the budget: real nodes cost input bytes. */
+	if (shared)
+		l->doc_weight += weight;
 	if (l->doc_weight > YNODE_ALIAS_BUDGET) {
 		yerror(l, at, "document expands to more than 1000000 nodes "
 		       "through aliases");
@@ -211,13 +219,11 @@ static int close_collection(struct loader *l, struct ynode **root)
 		if (l->stack[1].block_seq)
 			item_at_dash(l, n);
 		bool keep = l->sink->unit(l->sink->ctx, n);
-		if (!keep && l->anchors_touched == f->anchors_touched)
+		if (keep)
+			l->doc_kept = true;
+		else if (l->anchors_touched == f->anchors_touched)
 			arena_reset(l->a, f->mark);
-		l->doc_weight += w;
-		if (l->doc_weight > YNODE_ALIAS_BUDGET) {
-			yerror(l, at, "document expands to more than 1000000 nodes through aliases");
-			return -1;
-		}
+		(void)at;
 		return 0;
 	}
 	rc = attach(l, n, w, false, n->pos, root);
@@ -264,19 +270,12 @@ static void parser_error(struct loader *l, yaml_parser_t *p)
 		}
 		if (p->error == YAML_READER_ERROR) {
 			/* Reader errors carry a byte offset, not a line. */
-			build_lines(l);
-			size_t off = p->problem_offset, line = 0;
-			size_t lo = 0, hi = l->nlines;
-			while (hi - lo > 1) {
-				size_t mid = (lo + hi) / 2;
-				if (l->lines[mid] <= off)
-					lo = mid;
-				else
-					hi = mid;
-			}
-			line = lo;
+			size_t off = p->problem_offset < l->len ? p->problem_offset : l->len, line = 0;
+			for (const char *q = l->buf; (q = memchr(q, '\n', (size_t)(l->buf + off - q)));
+			     q++)
+				line++;
 			m.line = line;
-			m.column = off - l->lines[line];
+			m.column = off - line_start(l, line);
 		}
 	}
 	yerror(l, mark_pos(l, m), sb.buf);
@@ -311,10 +310,12 @@ int ynode_parse(struct arena *a, struct diag *d, const char *file, const char *b
 			l.doc_weight = 0;
 			clear_anchors(&l);
 			l.doc_mark = arena_mark(a);
+			l.doc_kept = false;
 			break;
 		case YAML_DOCUMENT_END_EVENT:
 			if (root && !ynode_is_null(root)) {
-				if (!sink->unit(sink->ctx, root))
+				/* Kept List items live inside the document's memory too. */
+				if (!sink->unit(sink->ctx, root) && !l.doc_kept)
 					arena_reset(a, l.doc_mark);
 			}
 			root = NULL;
@@ -363,7 +364,6 @@ int ynode_parse(struct arena *a, struct diag *d, const char *file, const char *b
 	clear_anchors(&l);
 	free(l.anchors);
 	free(l.stack);
-	free(l.lines);
 	yaml_parser_delete(&p);
 	return rc;
 }
