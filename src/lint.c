@@ -82,7 +82,7 @@ void lint_report_obj(struct lint_ctx *c, enum rule_id rule, const struct ynode *
 
 static void add_list(struct strbuf *sb, const char *const *items, size_t n, const char *quote)
 {
-	size_t shown = n > 3 ? 3 : n;
+	size_t shown = n > LINT_LIST_SHOWN ? LINT_LIST_SHOWN : n;
 	for (size_t i = 0; i < shown; i++) {
 		if (i)
 			strbuf_addstr(sb, i + 1 == n ? " and " : ", ");
@@ -90,6 +90,25 @@ static void add_list(struct strbuf *sb, const char *const *items, size_t n, cons
 	}
 	if (n > shown)
 		strbuf_addf(sb, " and %zu more", n - shown);
+}
+
+void lint_list_add(struct lint_ctx *c, struct lint_list *l, const char *fmt, ...)
+{
+	if (l->n < LINT_LIST_SHOWN) {
+		va_list ap;
+		struct strbuf sb = STRBUF_INIT;
+		va_start(ap, fmt);
+		strbuf_vaddf(&sb, fmt, ap);
+		va_end(ap);
+		l->item[l->n] = arena_strdup(c->m->arena, sb.buf ? sb.buf : "");
+		strbuf_release(&sb);
+	}
+	l->n++;
+}
+
+void lint_list_format(const struct lint_list *l, struct strbuf *sb)
+{
+	add_list(sb, l->item, l->n, "");
 }
 
 void lint_add_names(struct strbuf *sb, const char *const *names, size_t n)
@@ -213,6 +232,38 @@ static void walk(struct lint_ctx *c, const struct lint_visitor *v)
 	}
 }
 
+static int ip_cmp(const void *pa, const void *pb)
+{
+	const struct lint_ip *a = pa, *b = pb;
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	return (a->addr > b->addr) - (a->addr < b->addr);
+}
+
+/* Every known pod IP, pods first and then hostNetwork workloads (node addresses). */
+static void index_ips(struct lint_ctx *c)
+{
+	const struct model *m = c->m;
+	size_t n = 0;
+	for (int host = 0; host < 2; host++) {
+		struct endpoint *const *eps = host ? m->host_net : m->endpoints;
+		size_t neps = host ? m->nhost_net : m->nendpoints;
+		for (size_t i = 0; i < neps; i++)
+			n += eps[i]->nips;
+	}
+	c->ips = xcalloc(n + 1, sizeof(*c->ips));
+	for (int host = 0; host < 2; host++) {
+		struct endpoint *const *eps = host ? m->host_net : m->endpoints;
+		size_t neps = host ? m->nhost_net : m->nendpoints;
+		for (size_t i = 0; i < neps; i++)
+			for (size_t j = 0; j < eps[i]->nips; j++)
+				c->ips[c->nips++] = (struct lint_ip){ eps[i]->ips[j].family,
+								      eps[i]->ips[j].addr, eps[i] };
+	}
+	if (c->nips > 1)
+		qsort(c->ips, c->nips, sizeof(*c->ips), ip_cmp);
+}
+
 /* What namespaces the input really holds, beyond those only policies name. */
 static void index_namespaces(struct lint_ctx *c)
 {
@@ -251,6 +302,7 @@ void lint_run(struct model *m, const struct config *cfg, struct diag *d)
 	struct lint_ctx c = { .m = m, .cfg = cfg, .d = d };
 
 	index_namespaces(&c);
+	index_ips(&c);
 	solver_init(&c.s, m);
 	c.pol_by_addr = xcalloc(m->npolicies + 1, sizeof(*c.pol_by_addr));
 	for (size_t pi = 0; pi < m->npolicies; pi++)
@@ -275,6 +327,7 @@ void lint_run(struct model *m, const struct config *cfg, struct diag *d)
 	free(c.ns_workloads);
 	free(c.first_rule);
 	free(c.pol_by_addr);
+	free(c.ips);
 	for (size_t i = 0; i < m->nnamespaces; i++)
 		free(c.ns_services[i].v);
 	free(c.ns_services);

@@ -1,6 +1,5 @@
 /* Lint family "cidr": ipBlocks held against their canonical form and the cluster's own
  * addresses (pod, Service and node CIDRs, pod IPs, Service cluster IPs). */
-#include <stdlib.h>
 #include <string.h>
 
 #include "lint_int.h"
@@ -58,11 +57,25 @@ static bool range_overlaps(const struct ipset *set, u128 lo, u128 hi)
 	return hit;
 }
 
+/* The first known pod IP at or above (family, lo). */
+static size_t first_ip(const struct lint_ctx *c, int family, u128 lo)
+{
+	size_t a = 0, b = c->nips;
+	while (a < b) {
+		size_t mid = (a + b) / 2;
+		const struct lint_ip *x = &c->ips[mid];
+		if (x->family < family || (x->family == family && x->addr < lo))
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	return a;
+}
+
 /* Pod, Service and node addresses the block covers, as "pod CIDR 10.244.0.0/16". */
 static void check_in_cluster(struct lint_ctx *c, const struct lint_at *at, const struct ipset *set)
 {
 	const struct config *cfg = c->cfg;
-	const struct model *m = c->m;
 	const struct {
 		const char *what;
 		const struct cidr *list;
@@ -72,45 +85,37 @@ static void check_in_cluster(struct lint_ctx *c, const struct lint_at *at, const
 		{ "service CIDR", cfg->service_cidrs, cfg->nservice_cidrs },
 		{ "node CIDR", cfg->node_cidrs, cfg->nnode_cidrs },
 	};
-	const char **items = NULL;
-	size_t n = 0, cap = 0;
+	struct lint_list l = { .n = 0 };
 	char buf[IP_BUFLEN];
 
 	for (size_t k = 0; k < ARRAY_SIZE(cidrs); k++)
 		for (size_t i = 0; i < cidrs[k].n; i++) {
 			const struct cidr *x = &cidrs[k].list[i];
-			if (x->family != set->family || !range_overlaps(set, x->lo, x->hi))
-				continue;
-			XGROW(items, cap, n + 1);
-			items[n++] = arena_printf(m->arena, "%s %s", cidrs[k].what,
-						  cidr_text(c, x->family, x->lo, x->prefix));
+			if (x->family == set->family && range_overlaps(set, x->lo, x->hi))
+				lint_list_add(c, &l, "%s %s", cidrs[k].what,
+					      cidr_text(c, x->family, x->lo, x->prefix));
 		}
-	/* Known pod IPs, and the node IPs hostNetwork workloads report. */
-	for (int host = 0; host < 2; host++) {
-		struct endpoint *const *eps = host ? m->host_net : m->endpoints;
-		size_t neps = host ? m->nhost_net : m->nendpoints;
-		for (size_t i = 0; i < neps; i++)
-			for (size_t j = 0; j < eps[i]->nips; j++) {
-				const struct ip_addr *ip = &eps[i]->ips[j];
-				if (ip->family != set->family || !ipset_contains(set, ip->addr))
-					continue;
-				XGROW(items, cap, n + 1);
-				items[n++] = arena_printf(m->arena, "%s IP %s of '%s'",
-							  host ? "node" : "pod",
-							  ip_format(ip->family, ip->addr, buf),
-							  eps[i]->display);
-			}
+	/* Known pod IPs, and the node IPs hostNetwork workloads report; past the ones
+	 * shown, only counted. */
+	for (size_t r = 0; r < set->n; r++) {
+		size_t i = first_ip(c, set->family, set->r[r].lo);
+		/* One past the range: past the whole family when it ends at its top. */
+		size_t end = set->r[r].hi == (set->family == AF_V6 ? IPV6_MAX : IPV4_MAX)
+			? first_ip(c, set->family + 1, 0) : first_ip(c, set->family, set->r[r].hi + 1);
+		for (; i < end && l.n < LINT_LIST_SHOWN; i++)
+			lint_list_add(c, &l, "%s IP %s of '%s'", c->ips[i].ep->host_network ? "node" : "pod",
+				      ip_format(set->family, c->ips[i].addr, buf), c->ips[i].ep->display);
+		l.n += end - i;
 	}
-	if (n) {
+	if (l.n) {
 		struct strbuf sb = STRBUF_INIT;
-		lint_add_list(&sb, items, n);
+		lint_list_format(&l, &sb);
 		lint_report(c, RULE_IPBLOCK_IN_CLUSTER, at->peer->ipb->cidr_key, at->p->obj,
 			    "ipBlock %s overlaps in-cluster addresses (%s): whether pod traffic "
 			    "matches it depends on the CNI; select pods and namespaces instead",
 			    at->peer->ipb->cidr, sb.buf);
 		strbuf_release(&sb);
 	}
-	free(items);
 }
 
 /*
@@ -122,8 +127,7 @@ static void check_service_ip(struct lint_ctx *c, const struct lint_at *at, const
 			     const struct cidr *cidr)
 {
 	const struct model *m = c->m;
-	const char **items = NULL;
-	size_t n = 0, cap = 0;
+	struct lint_list l = { .n = 0 };
 	bool apiserver = false, names = cidr->lo == cidr->hi;
 	char buf[IP_BUFLEN];
 	int fam;
@@ -142,22 +146,20 @@ static void check_service_ip(struct lint_ctx *c, const struct lint_at *at, const
 			if (ip->family != set->family || !ipset_contains(set, ip->addr))
 				continue;
 			apiserver |= ip->family == fam && ip->addr == api;
-			XGROW(items, cap, n + 1);
-			items[n++] = arena_printf(m->arena, "cluster IP %s of Service '%s/%s'",
-						  ip_format(ip->family, ip->addr, buf), s->obj->ns,
-						  s->obj->name ? s->obj->name : "");
+			lint_list_add(c, &l, "cluster IP %s of Service '%s/%s'",
+				      ip_format(ip->family, ip->addr, buf), s->obj->ns,
+				      s->obj->name ? s->obj->name : "");
 		}
 	}
 	/* Not guessed: only a block that is exactly that one address names it. */
 	if (!apiserver && cidr->family == fam && cidr->lo == api && cidr->hi == api) {
-		XGROW(items, cap, n + 1);
-		items[n++] = APISERVER_IP ", by convention the cluster IP of the API server's "
-			     "Service 'default/kubernetes'";
+		lint_list_add(c, &l, "%s, by convention the cluster IP of the API server's Service "
+			      "'default/kubernetes'", APISERVER_IP);
 		apiserver = true;
 	}
-	if (n) {
+	if (l.n) {
 		struct strbuf sb = STRBUF_INIT;
-		lint_add_list(&sb, items, n);
+		lint_list_format(&l, &sb);
 		lint_report(c, RULE_IPBLOCK_SERVICE_IP, at->peer->ipb->cidr_key, at->p->obj,
 			    "ipBlock %s names %s: most CNIs translate a Service IP to a backend pod "
 			    "address before policy applies; select the backend pods%s",
@@ -165,7 +167,6 @@ static void check_service_ip(struct lint_ctx *c, const struct lint_at *at, const
 			    apiserver ? " (for the API server, its endpoint addresses)" : "");
 		strbuf_release(&sb);
 	}
-	free(items);
 }
 
 static void on_peer(struct lint_ctx *c, const struct lint_at *at)

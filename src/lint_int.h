@@ -26,7 +26,24 @@ struct lint_ctx {
 		uintptr_t p;
 		size_t index;
 	} *pol_by_addr;       /* the policies sorted by address, for lint_policy_index */
+	struct lint_ip {
+		int family;
+		u128 addr;
+		const struct endpoint *ep; /* from m->endpoints or m->host_net */
+	} *ips;               /* every known pod IP, sorted by family and address */
+	size_t nips;
 };
+
+/* A list for a message: the first LINT_LIST_SHOWN items formatted, the rest counted. */
+#define LINT_LIST_SHOWN 3
+struct lint_list {
+	const char *item[LINT_LIST_SHOWN];
+	size_t n;
+};
+void lint_list_add(struct lint_ctx *c, struct lint_list *l, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Append "a", "a and b", "a, b, c and 2 more". */
+void lint_list_format(const struct lint_list *l, struct strbuf *sb);
 
 /* What each direction's fields are called, for messages. */
 struct lint_dir {
