@@ -162,7 +162,13 @@ fi
 # ---- netpol-analyzer's expected diffs ----
 peer=${PEER_DIR:-../shared/peer/netpol-analyzer}
 if [ ! -d "$peer/expected/diff" ]; then
-	echo "not ok diff/peer: $peer not found"
+	# ../shared sits beside the checkout in CI, where its absence is a failure; a
+	# plain clone elsewhere has no peer data to compare with.
+	if [ "${CI:-}" = true ]; then
+		echo "not ok diff/peer: $peer not found"
+	else
+		echo "ok diff/peer # SKIP $peer not found"
+	fi
 	exit 0
 fi
 same=0

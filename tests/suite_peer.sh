@@ -7,7 +7,13 @@
 set -u
 peer=${PEER_DIR:-../shared/peer/netpol-analyzer}
 if [ ! -d "$peer/cases" ]; then
-	echo "not ok peer: $peer not found"
+	# ../shared sits beside the checkout in CI, where its absence is a failure; a
+	# plain clone elsewhere has no peer data to compare with.
+	if [ "${CI:-}" = true ]; then
+		echo "not ok peer: $peer not found"
+	else
+		echo "ok peer # SKIP $peer not found"
+	fi
 	exit 0
 fi
 tmp=$(mktemp -d)
