@@ -18,10 +18,10 @@ static bool is_name_like(const char *key)
 	return false;
 }
 
-/* The namespaces every cluster has, whatever the input holds. */
-static const char *const builtin_namespaces[] = {
-	"default", "kube-system", "kube-public", "kube-node-lease",
-};
+/* Namespaces the input always uses: "default" receives every object written without a
+ * namespace. (kube-system is not among them: when the input lacks it, saying so tells
+ * that its DNS pods could not be checked.) */
+static const char *const builtin_namespaces[] = { "default" };
 
 static bool ns_known(const struct lint_ctx *c, const char *name)
 {
@@ -215,8 +215,8 @@ static void on_peer(struct lint_ctx *c, const struct lint_at *at)
 		if (c->ns_workloads[i])
 			names[busy++] = ns->name;
 	}
-	/* The cluster's own namespaces exist even when the input does not mention them,
-	 * with no label but their name (as a fresh cluster creates them). */
+	/* Those namespaces exist even when the input does not mention them, with no
+	 * label but their name (as a fresh cluster creates them). */
 	for (size_t i = 0; i < ARRAY_SIZE(builtin_namespaces); i++) {
 		struct kv kv = { NS_NAME_LABEL, builtin_namespaces[i], NULL };
 		struct labels l = { &kv, 1 };
