@@ -1,0 +1,398 @@
+#!/bin/sh
+# Hostile inputs (SPEC §6 robustness): no crash, hang, leak or sanitizer report on any
+# input; aliases, deep nesting and huge scalars bounded; every input error positioned,
+# exit 2. Small inputs are committed in tests/hostile/ (types/ holds one wrong type per
+# NetworkPolicy field, its line marked "# <-"); big ones are generated here into a temp
+# dir. Each case runs `npcheck lint` (and `npcheck list` on some) under a time limit and a
+# memory cap and checks the exit status, a FILE:LINE:COL: diagnostic for errors (on the
+# marked line when there is one), and that no sanitizer spoke.
+# Prints "ok hostile/NAME", "ok hostile/NAME # skip why" or "not ok hostile/NAME: why".
+# Environment:
+#   NPCHECK              binary (or wrapper) under test, default ./npcheck
+#   HOSTILE_TIMEOUT      seconds per run (default 20; tripled under ASan or valgrind)
+#   HOSTILE_MEMCAP_KB    `ulimit -v` for each run (default 2 GiB; 0 = none; off under
+#                        ASan, whose shadow memory needs terabytes of address space, and
+#                        under valgrind)
+#   HOSTILE_SKIP_HUGE=1  skip the 64 MB inputs (for valgrind)
+set -u
+: "${NPCHECK:=./npcheck}"
+: "${HOSTILE_SKIP_HUGE:=}"
+
+here=$(cd "$(dirname "$0")" && pwd)
+fixtures="$here/hostile"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/npcheck-hostile.XXXXXX")
+cleanup() {
+	chmod -R u+rwx "$tmp" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Sanitized or instrumented binary? Then memory caps do not apply and time runs slower.
+slow=
+if [ -n "${SANITIZE:-}" ] || grep -q -e __asan_init -e __ubsan_handle "$NPCHECK" 2>/dev/null; then
+	slow=asan
+elif grep -q valgrind "$NPCHECK" 2>/dev/null; then
+	slow=valgrind
+fi
+if [ -n "$slow" ]; then
+	: "${HOSTILE_MEMCAP_KB:=0}"
+	: "${HOSTILE_TIMEOUT:=60}"
+else
+	: "${HOSTILE_MEMCAP_KB:=2097152}"
+	: "${HOSTILE_TIMEOUT:=20}"
+fi
+
+out="$tmp/stdout"
+err="$tmp/stderr"
+all="$tmp/output"
+gen="$tmp/gen"
+mkdir -p "$gen"
+
+# run CMD ARGS...: $NPCHECK CMD ARGS under the limits; sets $st, output in $out, $err.
+run() {
+	(
+		if [ "$HOSTILE_MEMCAP_KB" -gt 0 ]; then
+			ulimit -v "$HOSTILE_MEMCAP_KB" || exit 125
+		fi
+		exec timeout -k 5 "$HOSTILE_TIMEOUT" "$NPCHECK" "$@"
+	) >"$out" 2>"$err" </dev/null
+	st=$?
+	cat "$out" "$err" >"$all"
+}
+
+# check NAME EXPECTED FILE [MARKED]: judge the last run. EXPECTED is the allowed exit
+# statuses, "|"-separated ("2", "0|1"). FILE is the input whose path the diagnostics must
+# name (a directory: any file inside it). MARKED=marked: each line of FILE holding
+# "# <-" must have a diagnostic. Sets $why, empty when all is well.
+check() {
+	name=$1 expected=$2 file=$3 marked=${4:-}
+	why=
+	if [ "$st" -eq 124 ] || [ "$st" -eq 137 ]; then
+		why="no result within ${HOSTILE_TIMEOUT}s (exit $st)"
+	elif grep -q -E 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer|ERROR: [A-Za-z]*Sanitizer|==[0-9]+== ' "$all"; then
+		why="sanitizer or valgrind report (exit $st): $(grep -m 1 -E 'Sanitizer|runtime error|==[0-9]+== ' "$all")"
+	elif [ "$st" -ge 128 ]; then
+		why="killed by signal $((st - 128))"
+	elif ! printf '|%s|' "$expected" | grep -q "|$st|"; then
+		why="exit $st, expected $expected: $(head -c 300 "$err" | head -n 2 | tr '\n' ' ')"
+	elif grep -q -E '^[^ ]*:(0:[0-9]+|[0-9]+:0|-[0-9]+:[0-9-]+|[0-9]+:-[0-9]+): ' "$all"; then
+		why="a diagnostic at line or column 0: $(grep -m 1 -E '^[^ ]*:(0|[0-9]+:0|-)' "$all")"
+	elif [ "$st" -eq 2 ] && ! positioned "$file"; then
+		why="exit 2 without a FILE:LINE:COL: diagnostic naming $file"
+	elif [ "$marked" = marked ]; then
+		for l in $(grep -n '# <-' "$file" | cut -d: -f1); do
+			if ! grep -q -F "$file:$l:" "$all"; then
+				why="no diagnostic at $file:$l: $(head -n 1 "$all")"
+				break
+			fi
+		done
+	fi
+}
+
+# positioned FILE: some output line is FILE...:LINE:COL: SEVERITY: with LINE, COL >= 1.
+positioned() {
+	awk -v f="$1" '
+		index($0, f) == 1 && match(substr($0, length(f) + 1), /^[^ :]*:[1-9][0-9]*:[1-9][0-9]*: (error|warning|info): /) { found = 1 }
+		END { exit !found }' "$all"
+}
+
+report() {
+	if [ -n "$why" ]; then
+		echo "not ok hostile/$1: $why"
+	else
+		echo "ok hostile/$1"
+	fi
+}
+
+# case NAME EXPECTED FILE [marked]: lint FILE.
+lint_case() {
+	run lint "$3"
+	check "$@"
+	report "$1"
+}
+
+# list_case NAME EXPECTED FILE: list FILE (input errors on stderr, positioned).
+list_case() {
+	run list "$3"
+	check "$@"
+	report "$1"
+}
+
+skip() {
+	echo "ok hostile/$1 # skip $2"
+}
+
+if ! command -v timeout >/dev/null 2>&1; then
+	echo "not ok hostile: timeout(1) is missing"
+	exit 0
+fi
+
+# ---- committed inputs ----
+
+lint_case alias-bomb 2 "$fixtures/alias-bomb.yaml"
+list_case list/alias-bomb 2 "$fixtures/alias-bomb.yaml"
+lint_case alias-bomb-policy 2 "$fixtures/alias-bomb-policy.yaml"
+lint_case alias-list-items "0|1" "$fixtures/alias-list-items.yaml"
+list_case list/alias-list-items 0 "$fixtures/alias-list-items.yaml"
+lint_case list-policy "0|1" "$fixtures/list-policy.yaml"
+lint_case unknown-alias 2 "$fixtures/unknown-alias.yaml"
+lint_case truncated-quote 2 "$fixtures/truncated-quote.yaml"
+lint_case truncated-flow 2 "$fixtures/truncated-flow.yaml"
+lint_case truncated-json 2 "$fixtures/truncated.json"
+lint_case duplicate-keys 2 "$fixtures/duplicate-keys.yaml" marked
+
+for f in "$fixtures"/types/*.yaml; do
+	n=${f##*/}
+	lint_case "types/${n%.yaml}" 2 "$f" marked
+done
+# Every error of a file is reported, not only the first: all the wrong types as the
+# documents of one stream.
+multi="$gen/types-all.yaml"
+for f in "$fixtures"/types/*.yaml; do
+	echo "---"
+	cat "$f"
+done >"$multi"
+lint_case types/all-in-one-file 2 "$multi" marked
+list_case list/types-all-in-one-file 2 "$multi"
+
+# ---- generated: YAML and bytes ----
+
+# A NetworkPolicy that is valid and clean; variants below change one thing.
+policy() {
+	cat <<-EOF
+	apiVersion: networking.k8s.io/v1
+	kind: NetworkPolicy
+	metadata:
+	  name: web
+	  namespace: hostile
+	spec:
+	  podSelector:
+	    matchLabels: {app: web}
+	  ingress:
+	  - from:
+	    - podSelector: {matchLabels: {app: client}}
+	    ports:
+	    - port: 80
+	EOF
+}
+
+# repeat N TEXT: TEXT N times, without a newline.
+repeat() {
+	awk -v n="$1" -v s="$2" 'BEGIN { for (i = 0; i < n; i++) printf "%s", s }'
+}
+
+: >"$gen/empty.yaml"
+lint_case empty 0 "$gen/empty.yaml"
+list_case list/empty 0 "$gen/empty.yaml"
+
+printf '# only comments\n---\n---\n...\n---\nnull\n--- ~\n' >"$gen/empty-docs.yaml"
+lint_case empty-documents 0 "$gen/empty-docs.yaml"
+
+repeat 100000 "---
+" >"$gen/many-docs.yaml"
+policy >>"$gen/many-docs.yaml"
+lint_case many-empty-documents "0|1" "$gen/many-docs.yaml"
+
+repeat 100000 "[" >"$gen/deep-flow-seq.yaml"
+repeat 100000 "]" >>"$gen/deep-flow-seq.yaml"
+lint_case deep-flow-seq 2 "$gen/deep-flow-seq.yaml"
+list_case list/deep-flow-seq 2 "$gen/deep-flow-seq.yaml"
+
+repeat 100000 "{a: " >"$gen/deep-flow-map.yaml"
+repeat 100000 "}" >>"$gen/deep-flow-map.yaml"
+lint_case deep-flow-map 2 "$gen/deep-flow-map.yaml"
+
+{ repeat 100000 "- "; echo x; } >"$gen/deep-block-seq.yaml"
+lint_case deep-block-seq 2 "$gen/deep-block-seq.yaml"
+
+# 1,000 nested block mappings: one more space of indentation per level.
+awk 'BEGIN { for (i = 0; i < 1000; i++) { for (j = 0; j < i; j++) printf " "; printf "k%d:\n", i } }' \
+	>"$gen/deep-block-map.yaml"
+lint_case deep-block-map 2 "$gen/deep-block-map.yaml"
+
+# Deep nesting inside a NetworkPolicy, under a field whose value is read.
+{ policy; printf '  egress:\n  - to: '; repeat 300 "[{podSelector: {matchLabels: {a: "; echo; } >"$gen/deep-in-policy.yaml"
+lint_case deep-in-policy 2 "$gen/deep-in-policy.yaml"
+
+# bytes N CHAR: N times CHAR.
+bytes() {
+	head -c "$1" /dev/zero | tr '\000' "$2"
+}
+
+if [ -n "$HOSTILE_SKIP_HUGE" ]; then
+	skip huge-scalar "HOSTILE_SKIP_HUGE"
+	skip huge-name "HOSTILE_SKIP_HUGE"
+else
+	# A 64 MB plain scalar as an annotation value: valid, read in bounded time and memory.
+	{ policy | head -n 5; printf '  annotations:\n    note: '; bytes 67108864 a; echo
+	  policy | tail -n +6; } >"$gen/huge-scalar.yaml"
+	lint_case huge-scalar "0|1" "$gen/huge-scalar.yaml"
+	# A 64 MB name: rejected (at most 253 characters), positioned, without quadratic work.
+	{ policy | head -n 3; printf '  name: '; bytes 67108864 a; echo '  # <- too long'
+	  policy | tail -n +5; } >"$gen/huge-name.yaml"
+	lint_case huge-name "1|2" "$gen/huge-name.yaml" marked
+fi
+
+# A 1 MB label value and a 1 MB label key in a selector: rejected, positioned. (The key
+# is explicit, "? KEY": YAML limits implicit keys to 1024 characters.)
+{ policy | head -n 7; printf '    matchLabels:\n      app: '; bytes 1048576 v; echo '  # <- too long'
+  printf '      ? '; bytes 1048576 k; echo '  # <- too long'; echo '      : x'
+  policy | tail -n +9; } >"$gen/long-labels.yaml"
+lint_case long-labels "1|2" "$gen/long-labels.yaml" marked
+
+# Invalid UTF-8, a NUL byte, and NUL written as an escape (valid YAML, invalid name).
+{ policy | sed 's/^  name: web$/  name: w\xff\xfeb/'; } >"$gen/invalid-utf8.yaml"
+lint_case invalid-utf8 2 "$gen/invalid-utf8.yaml"
+{ policy | head -n 5; printf '  labels: {a: b\000c}\n'; policy | tail -n +6; } >"$gen/nul-byte.yaml"
+lint_case nul-byte 2 "$gen/nul-byte.yaml"
+policy | sed 's/^  name: web$/  name: "web\\0x"  # <- NUL in a name/' >"$gen/nul-escape.yaml"
+lint_case nul-escape "1|2" "$gen/nul-escape.yaml" marked
+
+# UTF-16 with a byte order mark (libyaml reads it): the same valid policy.
+if command -v iconv >/dev/null 2>&1; then
+	{ printf '\377\376'; policy | iconv -f UTF-8 -t UTF-16LE; } >"$gen/utf16.yaml"
+	lint_case utf16 "0|1" "$gen/utf16.yaml"
+else
+	skip utf16 "no iconv"
+fi
+
+# CRLF line ends: valid.
+policy | sed 's/$/\r/' >"$gen/crlf.yaml"
+lint_case crlf "0|1" "$gen/crlf.yaml"
+
+# 4 KiB of binary junk from a fixed-seed generator (an LCG, so every awk agrees).
+LC_ALL=C awk 'BEGIN { x = 42; for (i = 0; i < 4096; i++) { x = (x * 1103515245 + 12345) % 2147483648; b = int(x / 65536) % 256; printf "%c", (b == 0 ? 1 : b) } }' \
+	>"$gen/junk.yaml"
+lint_case binary-junk 2 "$gen/junk.yaml"
+list_case list/binary-junk 2 "$gen/junk.yaml"
+# the same on standard input
+( if [ "$HOSTILE_MEMCAP_KB" -gt 0 ]; then ulimit -v "$HOSTILE_MEMCAP_KB"; fi
+  exec timeout -k 5 "$HOSTILE_TIMEOUT" "$NPCHECK" lint - ) <"$gen/junk.yaml" >"$out" 2>"$err"
+st=$?
+cat "$out" "$err" >"$all"
+check stdin-junk 2 "<stdin>"
+report stdin-junk
+
+# Numbers beyond every integer type.
+policy | sed 's/^    - port: 80$/    - port: 99999999999999999999999  # <- out of range\n      endPort: -99999999999999999999999/' \
+	>"$gen/huge-port.yaml"
+lint_case huge-port "1|2" "$gen/huge-port.yaml" marked
+
+# ---- generated: sizes ----
+
+# 100,000 ports in one rule, in scrambled order (valid).
+{
+	policy | head -n 12
+	awk 'BEGIN { for (i = 0; i < 100000; i++) { p = (i * 7919) % 65535 + 1; printf "    - port: %d\n", p; if (i % 3 == 0) printf "      protocol: UDP\n" } }'
+} >"$gen/many-ports.yaml"
+lint_case many-ports "0|1" "$gen/many-ports.yaml"
+list_case list/many-ports "0|1" "$gen/many-ports.yaml"
+
+# 100,000 named ports in one rule, and pods to resolve them on.
+{
+	policy | head -n 12
+	awk 'BEGIN { for (i = 0; i < 100000; i++) printf "    - port: p%d\n", i }'
+	for p in a b c; do
+		printf -- '---\napiVersion: v1\nkind: Pod\nmetadata: {name: %s, namespace: hostile, labels: {app: web}}\n' "$p"
+		printf 'spec:\n  containers:\n  - name: c\n    ports: [{name: p7, containerPort: 7}, {name: p99999, containerPort: 9}]\n'
+	done
+} >"$gen/many-named-ports.yaml"
+lint_case many-named-ports "0|1" "$gen/many-named-ports.yaml"
+list_case list/many-named-ports "0|1" "$gen/many-named-ports.yaml"
+
+# 20,000 labels on a pod, and a selector requiring all of them.
+{
+	printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: hostile\n  labels:\n'
+	awk 'BEGIN { for (i = 0; i < 20000; i++) printf "    k%d: v%d\n", i, i }'
+	printf 'spec: {containers: [{name: c}]}\n---\n'
+	policy | head -n 7
+	echo '    matchLabels:'
+	awk 'BEGIN { for (i = 0; i < 20000; i++) printf "      k%d: v%d\n", i, i }'
+	policy | tail -n +9
+} >"$gen/many-labels.yaml"
+lint_case many-labels "0|1" "$gen/many-labels.yaml"
+list_case list/many-labels "0|1" "$gen/many-labels.yaml"
+
+# 200,000 anchors, each aliased once (5 MB): no quadratic anchor lookup.
+{
+	printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: anchors, namespace: hostile}\ndata:\n  a:\n'
+	awk 'BEGIN { for (i = 0; i < 200000; i++) printf "  - &a%d x\n", i; printf "  b:\n"; for (i = 0; i < 200000; i++) printf "  - *a%d\n", i }'
+} >"$gen/many-anchors.yaml"
+lint_case many-anchors "0|1" "$gen/many-anchors.yaml"
+
+# A kubectl List dump of 20,000 Pods (5 MB, no aliases): what `kubectl get pods -A -o yaml`
+# prints for a big cluster. Valid, and read item by item.
+awk 'BEGIN {
+	print "apiVersion: v1\nkind: List\nitems:"
+	for (i = 0; i < 20000; i++)
+		printf "- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: p%d\n    namespace: ns%d\n    labels: {app: a%d, tier: t}\n  spec:\n    containers:\n    - name: c\n      image: nginx\n      ports: [{containerPort: 80, name: http}, {containerPort: 443, name: https}]\n", i, i % 50, i % 100
+}' >"$gen/big-list-dump.yaml"
+lint_case big-list-dump "0|1" "$gen/big-list-dump.yaml"
+
+# 5,000 pods and 1,000 policies with ipBlocks: list stays bounded.
+{
+	awk 'BEGIN {
+		for (i = 0; i < 5000; i++)
+			printf "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p%d, namespace: ns%d, labels: {app: a%d}}\nspec: {containers: [{name: c}]}\nstatus: {podIP: 10.%d.%d.%d}\n", i, i % 50, i % 100, int(i / 65536) % 256, int(i / 256) % 256, i % 256
+		for (i = 0; i < 1000; i++)
+			printf "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: n%d, namespace: ns%d}\nspec:\n  podSelector: {matchLabels: {app: a%d}}\n  egress:\n  - to: [{ipBlock: {cidr: 10.%d.0.0/16, except: [10.%d.%d.0/24]}}]\n", i, i % 50, i % 100, i % 256, i % 256, i % 256
+	}'
+} >"$gen/big-cluster.yaml"
+lint_case big-cluster "0|1" "$gen/big-cluster.yaml"
+
+# ---- file system ----
+
+mkdir -p "$gen/perm"
+policy >"$gen/perm/locked.yaml"
+chmod 000 "$gen/perm/locked.yaml"
+if cat "$gen/perm/locked.yaml" >/dev/null 2>&1; then
+	skip unreadable-file root
+else
+	lint_case unreadable-file 2 "$gen/perm/locked.yaml"
+	lint_case unreadable-file-in-dir 2 "$gen/perm"
+fi
+chmod 644 "$gen/perm/locked.yaml"
+
+mkdir -p "$gen/lockeddir/inner"
+policy >"$gen/lockeddir/ok.yaml"
+policy | sed 's/name: web/name: inner/' >"$gen/lockeddir/inner/p.yaml"
+chmod 000 "$gen/lockeddir/inner"
+if ls "$gen/lockeddir/inner" >/dev/null 2>&1; then
+	skip unreadable-dir root
+else
+	lint_case unreadable-dir 2 "$gen/lockeddir"
+fi
+chmod 755 "$gen/lockeddir/inner"
+
+# A directory holding a symlink to itself: walked once, no file read twice.
+mkdir -p "$gen/loop"
+policy >"$gen/loop/p.yaml"
+ln -s . "$gen/loop/self"
+run lint "$gen/loop"
+check symlink-loop "0|2" "$gen/loop"
+if [ -z "$why" ] && grep -q duplicate-object "$all"; then
+	why="the same file read again through the loop: $(grep -m 1 duplicate-object "$all")"
+fi
+report symlink-loop
+
+# Two such links: a walk that follows them is exponential.
+mkdir -p "$gen/loop2/d"
+policy >"$gen/loop2/d/p.yaml"
+ln -s . "$gen/loop2/d/a"
+ln -s .. "$gen/loop2/d/b"
+run lint "$gen/loop2/d"
+check symlink-loop-twice "0|2" "$gen/loop2/d"
+if [ -z "$why" ] && grep -q duplicate-object "$all"; then
+	why="the same file read again through the loop: $(grep -m 1 duplicate-object "$all")"
+fi
+report symlink-loop-twice
+
+# A manifest name that is a symlink to itself (ELOOP).
+mkdir -p "$gen/selflink"
+ln -s self.yaml "$gen/selflink/self.yaml"
+policy >"$gen/selflink/p.yaml"
+lint_case symlink-self "0|1|2" "$gen/selflink"
+lint_case symlink-self-named 2 "$gen/selflink/self.yaml"
+
+exit 0
