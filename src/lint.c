@@ -24,8 +24,8 @@ static const struct lint_family {
 };
 
 const struct lint_dir lint_dirs[DIR__COUNT] = {
-	[DIR_INGRESS] = { "ingress", "from", "Ingress", "source" },
-	[DIR_EGRESS] = { "egress", "to", "Egress", "destination" },
+	[DIR_INGRESS] = { "ingress", "Ingress", "source" },
+	[DIR_EGRESS] = { "egress", "Egress", "destination" },
 };
 
 const char *const lint_sel_role_name[] = {

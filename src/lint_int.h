@@ -48,7 +48,6 @@ void lint_list_format(const struct lint_list *l, struct strbuf *sb);
 /* What each direction's fields are called, for messages. */
 struct lint_dir {
 	const char *field;  /* "ingress" */
-	const char *peers;  /* "from" */
 	const char *type;   /* "Ingress" */
 	const char *peer;   /* "source": what a peer of this direction is */
 };
