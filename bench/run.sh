@@ -1,0 +1,143 @@
+#!/bin/sh
+# Scale benchmark driver: time npcheck's commands against the libyaml parse-only floor on
+# generated clusters and print one table (see bench/README.md). Called by `make bench`.
+#
+# Environment (defaults in mk/bench.mk):
+#   NPCHECK            the npcheck binary to measure
+#   BENCH_DIR          where the tools were built and the clusters are written
+#   BENCH_SIZES        workload counts, e.g. "1000 10000 50000"
+#   BENCH_RUNS         runs per command for sizes <= BENCH_SMALL_MAX (best wall time kept)
+#   BENCH_SMALL_MAX    larger sizes are run once
+#   BENCH_REPEAT_MAX_S a run slower than this is not repeated
+#   BENCH_LIST_MAX     largest size `list` is run at (it evaluates every endpoint pair)
+#   BENCH_MATRIX_MAX   largest size `matrix` is run at (n² rows of output)
+#   BENCH_TIMEOUT      seconds before a command is killed and reported as a timeout
+#   BENCH_SUFFIX       "" for cluster-N.yaml, ".list" for the `kind: List` form
+set -eu
+
+: "${NPCHECK:?NPCHECK not set}" "${BENCH_DIR:?BENCH_DIR not set}"
+SIZES=${BENCH_SIZES:-"1000 10000 50000"}
+RUNS=${BENCH_RUNS:-3}
+SMALL_MAX=${BENCH_SMALL_MAX:-10000}
+REPEAT_MAX=${BENCH_REPEAT_MAX_S:-30}
+LIST_MAX=${BENCH_LIST_MAX:-10000}
+MATRIX_MAX=${BENCH_MATRIX_MAX:-10000}
+TIMEOUT=${BENCH_TIMEOUT:-1800}
+RESULTS=$BENCH_DIR/results.txt
+RUNSTAT=$BENCH_DIR/runstat
+
+# Last measured (size, wall) per quadratic command, to estimate a skipped run.
+list_n=0 list_wall=0 matrix_n=0 matrix_wall=0
+
+tmp=$BENCH_DIR/.run.$$
+trap 'rm -f "$tmp" "$tmp.err"' EXIT INT TERM
+: >"$RESULTS"
+
+out() {
+	printf '%s\n' "$*" | tee -a "$RESULTS"
+}
+
+cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+out "# npcheck scale benchmark: $NPCHECK ($("$NPCHECK" --version 2>/dev/null | head -n 1));" \
+	"source tree $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src include 2>/dev/null || echo ' with changes in src/ or include/')"
+out "# ${cpu:-unknown CPU}, $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?') CPUs; $(date -u '+%Y-%m-%d %H:%M UTC')"
+out "# input: $BENCH_DIR/cluster-N${BENCH_SUFFIX:-}.yaml"
+out "# load average before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+out "# wall: best of the runs (cpu: user+sys of that run); RSS: peak over the runs;"
+out "# x parse: wall / parse-only wall of the same file; RSS/in: peak RSS / input size"
+out "$(printf '%-6s %-24s %9s %8s %4s %8s %9s %8s %7s  %s' \
+	size command wall_s cpu_s runs rss_MiB input_MiB 'x parse' 'RSS/in' 'exit / note')"
+
+# row SIZE LABEL WALL CPU RUNS RSS_KIB NOTE
+row() {
+	out "$(awk -v n="$1" -v label="$2" -v wall="$3" -v cpu="$4" -v runs="$5" -v rss="$6" \
+		-v bytes="$bytes" -v base="$base" -v note="$7" 'BEGIN {
+		if (wall == "-") {
+			printf "%-6s %-24s %9s %8s %4s %8s %9.1f %8s %7s  %s", n, label, "-", "-", "-",
+				"-", bytes / 1048576, "-", "-", note
+			exit
+		}
+		printf "%-6s %-24s %9.3f %8.3f %4d %8.1f %9.1f %8.2f %7.2f  %s", n, label, wall, cpu,
+			runs, rss / 1024, bytes / 1048576, wall / (base > 0 ? base : wall),
+			rss * 1024 / bytes, note
+	}')"
+}
+
+# measure SIZE LABEL OKSTATUSES COMMAND...: run it, keep the best wall time and peak RSS,
+# and print a row. Sets $wall to the best wall time ("-" when it failed).
+measure() {
+	m_n=$1 m_label=$2 m_ok=$3
+	shift 3
+	runs=1
+	[ "$m_n" -le "$SMALL_MAX" ] && runs=$RUNS
+	best="" best_cpu="" peak=0 status="" done=0
+	while [ "$done" -lt "$runs" ]; do
+		"$RUNSTAT" -t "$TIMEOUT" -e "$tmp.err" "$@" >"$tmp"
+		read -r w c r s <"$tmp"
+		done=$((done + 1))
+		status=$s
+		[ "$r" -gt "$peak" ] && peak=$r
+		if [ -z "$best" ] || awk -v a="$best" -v b="$w" 'BEGIN { exit !(b + 0 < a + 0) }'; then
+			best=$w best_cpu=$c
+		fi
+		case " $m_ok " in *" $s "*) ;; *) break ;; esac
+		# A slow run is not repeated: its noise is small next to its length.
+		if awk -v w="$w" -v m="$REPEAT_MAX" 'BEGIN { exit !(w > m) }'; then break; fi
+	done
+	note="exit $status"
+	case " $m_ok " in
+	*" $status "*) ;;
+	*)
+		note="FAILED: exit $status: $(head -c 200 "$tmp.err" | tr '\n' ' ')"
+		;;
+	esac
+	if [ "$status" = timeout ]; then
+		note="TIMEOUT after ${TIMEOUT}s (killed)"
+	fi
+	wall=$best
+	row "$m_n" "$m_label" "$best" "$best_cpu" "$done" "$peak" "$note"
+}
+
+# skipped SIZE LABEL PREV_N PREV_WALL WHY: a row for a command not run, with the estimate
+# a quadratic cost gives from the last size measured.
+skipped() {
+	est=$(awk -v n="$1" -v pn="$3" -v pw="$4" 'BEGIN {
+		if (pn > 0) printf "; n² from %d workloads (%.1f s) predicts >= %.0f s", pn, pw, pw * (n / pn) ^ 2
+	}')
+	row "$1" "$2" - - - - "skipped: $5$est"
+}
+
+for n in $SIZES; do
+	file=$BENCH_DIR/cluster-$n${BENCH_SUFFIX:-}.yaml
+	if [ ! -f "$file" ]; then
+		echo "bench: $file missing (make bench generates it)" >&2
+		exit 2
+	fi
+	bytes=$(wc -c <"$file" | tr -d ' ')
+	base=0
+	measure "$n" parse-only 0 "$BENCH_DIR/parse_only" "$file"
+	base=$wall
+	measure "$n" lint "0 1" "$NPCHECK" lint "$file"
+
+	if [ "$n" -le "$LIST_MAX" ]; then
+		measure "$n" list 0 "$NPCHECK" list "$file"
+		[ "$wall" != - ] && list_n=$n list_wall=$wall
+	else
+		skipped "$n" list "$list_n" "$list_wall" \
+			"every endpoint pair goes through the solver (n² = $(awk -v n="$n" 'BEGIN { printf "%.1e", n * n }') pairs) after a superlinear solver_init (see reach); BENCH_LIST_MAX=$n runs it"
+	fi
+
+	if [ "$n" -le "$MATRIX_MAX" ]; then
+		measure "$n" "matrix -p 80,443 -o csv" 0 "$NPCHECK" matrix --port 80,443 -o csv "$file"
+		[ "$wall" != - ] && matrix_n=$n matrix_wall=$wall
+	else
+		skipped "$n" "matrix -p 80,443 -o csv" "$matrix_n" "$matrix_wall" \
+			"the output is n²×2 rows ($(awk -v n="$n" 'BEGIN { printf "%.1e", 2 * n * n }')) and the verdict array n²×2 bytes ($(awk -v n="$n" 'BEGIN { printf "%.1f GB", 2 * n * n / 1e9 }')); BENCH_MATRIX_MAX=$n runs it"
+	fi
+
+	# shellcheck disable=SC2046 # gen_cluster -r prints "SRC DST PORT"
+	set -- $("$BENCH_DIR/gen_cluster" -r "$n")
+	measure "$n" "reach ${1#*/} ${2#*/} -p $3" "0" "$NPCHECK" reach "$1" "$2" -p "$3" "$file"
+done
+out "# load average after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+echo "bench: results in $RESULTS" >&2

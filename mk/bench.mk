@@ -1,0 +1,65 @@
+# `make bench`: the scale benchmark (bench/README.md). Generates clusters of
+# BENCH_SIZES workloads into $(BENCH_DIR) (kept between runs: regenerated only when the
+# generator changes), times npcheck's commands against the libyaml parse-only floor and
+# prints a table, also written to $(BENCH_DIR)/results.txt. Not part of `make check`.
+# Release build only: with SANITIZE set the numbers would measure the sanitizers.
+
+BENCH_DIR ?= build/bench
+BENCH_SIZES ?= 1000 10000 50000
+BENCH_RUNS ?= 3
+BENCH_SMALL_MAX ?= 10000
+BENCH_REPEAT_MAX_S ?= 30
+BENCH_LIST_MAX ?= 10000
+BENCH_MATRIX_MAX ?= 10000
+BENCH_TIMEOUT ?= 1800
+BENCH_NPCHECK ?= $(BUILD)/npcheck
+# docs: `---` documents; list: one `kind: List` document, as `kubectl get -o yaml` prints.
+BENCH_FORMAT ?= docs
+
+BENCH_TOOLS := $(BENCH_DIR)/gen_cluster $(BENCH_DIR)/parse_only $(BENCH_DIR)/runstat
+BENCH_SUFFIX = $(if $(filter list,$(BENCH_FORMAT)),.list)
+BENCH_CLUSTERS = $(BENCH_SIZES:%=$(BENCH_DIR)/cluster-%$(BENCH_SUFFIX).yaml)
+BENCH_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -O2 -g
+YAML_CFLAGS = $(shell $(PKG_CONFIG) --cflags yaml-0.1 2>/dev/null)
+YAML_LIBS = $(shell $(PKG_CONFIG) --libs yaml-0.1 2>/dev/null || echo -lyaml)
+
+.PHONY: bench bench-tools bench-clusters bench-clean
+
+ifneq ($(SANITIZE),)
+ifneq ($(filter bench,$(MAKECMDGOALS)),)
+$(error make bench measures the release build: run it without SANITIZE)
+endif
+endif
+
+bench: $(BENCH_NPCHECK) $(BENCH_TOOLS) $(BENCH_CLUSTERS)
+	@NPCHECK=$(BENCH_NPCHECK) BENCH_DIR=$(BENCH_DIR) BENCH_SIZES="$(BENCH_SIZES)" \
+		BENCH_RUNS=$(BENCH_RUNS) BENCH_SMALL_MAX=$(BENCH_SMALL_MAX) \
+		BENCH_REPEAT_MAX_S=$(BENCH_REPEAT_MAX_S) BENCH_LIST_MAX=$(BENCH_LIST_MAX) \
+		BENCH_MATRIX_MAX=$(BENCH_MATRIX_MAX) BENCH_TIMEOUT=$(BENCH_TIMEOUT) \
+		BENCH_SUFFIX=$(BENCH_SUFFIX) \
+		sh bench/run.sh
+
+bench-tools: $(BENCH_TOOLS)
+bench-clusters: $(BENCH_CLUSTERS)
+
+$(BENCH_DIR)/gen_cluster $(BENCH_DIR)/runstat: $(BENCH_DIR)/%: bench/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(BENCH_CFLAGS) -o $@ $<
+
+$(BENCH_DIR)/parse_only: bench/parse_only.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(BENCH_CFLAGS) $(YAML_CFLAGS) -o $@ $< $(YAML_LIBS)
+
+# Written under a temporary name so an interrupted run leaves no truncated cluster.
+$(BENCH_DIR)/cluster-%.yaml: $(BENCH_DIR)/gen_cluster
+	@echo "  GEN     $@"
+	@$(BENCH_DIR)/gen_cluster -o $@.tmp $* && mv $@.tmp $@
+
+$(BENCH_DIR)/cluster-%.list.yaml: $(BENCH_DIR)/gen_cluster
+	@echo "  GEN     $@"
+	@$(BENCH_DIR)/gen_cluster -l -o $@.tmp $* && mv $@.tmp $@
+
+bench-clean:
+	rm -rf $(BENCH_DIR)
