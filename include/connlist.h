@@ -1,20 +1,24 @@
-/* Every allowed connection of a model, as the lines `list` and `diff` print. */
+/* Every allowed connection of a model, as the lines `list` prints, in sorted order. */
 #ifndef NPCHECK_CONNLIST_H
 #define NPCHECK_CONNLIST_H
 
 #include "solver.h"
 
 struct conn_line {
-	char *src, *dst;       /* heap: endpoint names as in the output contract */
+	const char *src, *dst; /* endpoint names as in the output contract */
 	struct sref src_ref, dst_ref;
 	struct connset conns;  /* never empty */
 };
 
-/* All pairs with some allowed connection, sorted by source then destination; a pair of
- * an endpoint with itself is left out, as are external-to-external pairs. The caller
- * frees the array with connlist_free. */
-void connlist_build(const struct solver *s, struct conn_line **out, size_t *n);
-void connlist_free(struct conn_line *lines, size_t n);
+/*
+ * Call fn for every pair with some allowed connection, sorted by source then
+ * destination name; a pair of an endpoint with itself is left out, as are
+ * external-to-external pairs. The line and its strings are valid during the call only.
+ * The work grows with the output, not with the number of pairs: candidates come from
+ * the rules' peer sets, not from a walk over every destination.
+ */
+void connlist_each(const struct solver *s, void (*fn)(void *ctx, const struct conn_line *l),
+		   void *ctx);
 /* "SRC => DST : CONNS" */
 void conn_line_format(const struct conn_line *l, struct strbuf *out);
 

@@ -33,6 +33,7 @@ bool epset_next(const struct epset *s, size_t nep, size_t *i, size_t *k);
  * its ports as a fixed connection set plus named ports resolved per destination. */
 struct srule {
 	const struct policy *policy;
+	size_t policy_index;     /* in model.policies (and solver.selected) */
 	enum direction dir;
 	const struct np_rule *rule;
 	bool all_peers;          /* from/to absent or empty */
@@ -65,6 +66,15 @@ struct solver {
 	struct iprange *ext[DIR__COUNT][2];
 	size_t next[DIR__COUNT][2];
 	bool has_v6;
+	/* For enumerating connections without visiting every pair: per endpoint, the
+	 * ingress rules (of other endpoints' policies) whose peers match it; and the
+	 * endpoints not isolated for ingress; and ingress rules that match every peer. */
+	uint32_t **in_rules_of;
+	size_t *nin_rules_of;
+	uint32_t *open_ingress;
+	size_t nopen_ingress;
+	uint32_t *all_peer_in_rules;
+	size_t nall_peer_in_rules;
 };
 
 void solver_init(struct solver *s, const struct model *m);

@@ -5,7 +5,13 @@
 #include "cli.h"
 #include "connlist.h"
 
-static void write_dot(const struct model *m, const struct conn_line *l, size_t n)
+struct writer {
+	const char *fmt;
+	size_t n;
+	struct strbuf sb, conns;
+};
+
+static void dot_header(const struct model *m)
 {
 	printf("digraph npcheck {\n\trankdir=LR;\n\tnode [shape=box, fontname=\"Helvetica\"];\n"
 	       "\tedge [fontname=\"Helvetica\", fontsize=10];\n");
@@ -16,14 +22,13 @@ static void write_dot(const struct model *m, const struct conn_line *l, size_t n
 			const struct endpoint *e = m->endpoints[j];
 			if (strcmp(e->ns, ns->name))
 				continue;
+			struct strbuf id = STRBUF_INIT, label = STRBUF_INIT;
 			if (!any) {
-				struct strbuf sb = STRBUF_INIT;
-				strbuf_add_json_str(&sb, ns->name);
-				printf("\tsubgraph \"cluster_%s\" {\n\t\tlabel=%s;\n", ns->name, sb.buf);
-				strbuf_release(&sb);
+				strbuf_add_json_str(&id, ns->name);
+				printf("\tsubgraph \"cluster_%s\" {\n\t\tlabel=%s;\n", ns->name, id.buf);
+				strbuf_reset(&id);
 				any = true;
 			}
-			struct strbuf id = STRBUF_INIT, label = STRBUF_INIT;
 			strbuf_add_json_str(&id, e->display);
 			strbuf_addf(&label, "%s[%s]", e->name, e->kind);
 			printf("\t\t%s [label=", id.buf);
@@ -36,77 +41,76 @@ static void write_dot(const struct model *m, const struct conn_line *l, size_t n
 		if (any)
 			printf("\t}\n");
 	}
-	for (size_t i = 0; i < n; i++) {
-		struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, c = STRBUF_INIT, conns = STRBUF_INIT;
-		strbuf_add_json_str(&a, l[i].src);
-		strbuf_add_json_str(&b, l[i].dst);
-		connset_format(&l[i].conns, &conns);
-		strbuf_add_json_str(&c, conns.buf);
-		for (int side = 0; side < 2; side++) {
-			const struct sref *r = side ? &l[i].dst_ref : &l[i].src_ref;
-			if (!r->ep)
-				printf("\t%s [shape=ellipse, style=dashed];\n", side ? b.buf : a.buf);
-		}
-		printf("\t%s -> %s [label=%s];\n", a.buf, b.buf, c.buf);
+}
+
+/* One line of the list, in the chosen format. */
+static void write_line(void *ctx, const struct conn_line *l)
+{
+	struct writer *w = ctx;
+	struct strbuf *sb = &w->sb;
+
+	strbuf_reset(sb);
+	strbuf_reset(&w->conns);
+	connset_format(&l->conns, &w->conns);
+	if (!strcmp(w->fmt, "text")) {
+		strbuf_addf(sb, "%s => %s : %s\n", l->src, l->dst, w->conns.buf);
+	} else if (!strcmp(w->fmt, "json")) {
+		strbuf_addstr(sb, w->n ? ",\n  {\"src\": " : "\n  {\"src\": ");
+		strbuf_add_json_str(sb, l->src);
+		strbuf_addstr(sb, ", \"dst\": ");
+		strbuf_add_json_str(sb, l->dst);
+		strbuf_addstr(sb, ", \"conn\": ");
+		strbuf_add_json_str(sb, w->conns.buf);
+		strbuf_addstr(sb, "}");
+	} else if (!strcmp(w->fmt, "csv")) {
+		/* Connection sets hold commas: quote the field. */
+		strbuf_addf(sb, "%s,%s,\"%s\"\n", l->src, l->dst, w->conns.buf);
+	} else if (!strcmp(w->fmt, "md")) {
+		strbuf_addf(sb, "| %s | %s | %s |\n", l->src, l->dst, w->conns.buf);
+	} else {
+		struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, c = STRBUF_INIT;
+		strbuf_add_json_str(&a, l->src);
+		strbuf_add_json_str(&b, l->dst);
+		strbuf_add_json_str(&c, w->conns.buf);
+		if (!l->src_ref.ep)
+			strbuf_addf(sb, "\t%s [shape=ellipse, style=dashed];\n", a.buf);
+		if (!l->dst_ref.ep)
+			strbuf_addf(sb, "\t%s [shape=ellipse, style=dashed];\n", b.buf);
+		strbuf_addf(sb, "\t%s -> %s [label=%s];\n", a.buf, b.buf, c.buf);
 		strbuf_release(&a);
 		strbuf_release(&b);
 		strbuf_release(&c);
-		strbuf_release(&conns);
 	}
-	printf("}\n");
+	fwrite(sb->buf, 1, sb->len, stdout);
+	w->n++;
 }
 
-static void write_lines(const char *fmt, const struct model *m, const struct conn_line *l, size_t n)
+static void write_list(const char *fmt, const struct solver *s)
 {
-	struct strbuf sb = STRBUF_INIT;
-	if (!strcmp(fmt, "dot")) {
-		write_dot(m, l, n);
-		return;
-	}
-	if (!strcmp(fmt, "json"))
+	struct writer w = { fmt, 0, STRBUF_INIT, STRBUF_INIT };
+	if (!strcmp(fmt, "dot"))
+		dot_header(s->m);
+	else if (!strcmp(fmt, "json"))
 		printf("[");
 	else if (!strcmp(fmt, "csv"))
 		printf("src,dst,conn\n");
 	else if (!strcmp(fmt, "md"))
 		printf("| src | dst | conn |\n|-----|-----|------|\n");
-	for (size_t i = 0; i < n; i++) {
-		strbuf_reset(&sb);
-		if (!strcmp(fmt, "text")) {
-			conn_line_format(&l[i], &sb);
-			printf("%s\n", sb.buf);
-			continue;
-		}
-		struct strbuf conns = STRBUF_INIT;
-		connset_format(&l[i].conns, &conns);
-		if (!strcmp(fmt, "json")) {
-			strbuf_addstr(&sb, i ? ",\n  {\"src\": " : "\n  {\"src\": ");
-			strbuf_add_json_str(&sb, l[i].src);
-			strbuf_addstr(&sb, ", \"dst\": ");
-			strbuf_add_json_str(&sb, l[i].dst);
-			strbuf_addstr(&sb, ", \"conn\": ");
-			strbuf_add_json_str(&sb, conns.buf);
-			strbuf_addstr(&sb, "}");
-			fputs(sb.buf, stdout);
-		} else if (!strcmp(fmt, "csv")) {
-			/* Connection sets hold commas: quote the field. */
-			printf("%s,%s,\"%s\"\n", l[i].src, l[i].dst, conns.buf);
-		} else {
-			printf("| %s | %s | %s |\n", l[i].src, l[i].dst, conns.buf);
-		}
-		strbuf_release(&conns);
-	}
+	connlist_each(s, write_line, &w);
 	if (!strcmp(fmt, "json"))
-		printf(n ? "\n]\n" : "]\n");
-	strbuf_release(&sb);
+		printf(w.n ? "\n]\n" : "]\n");
+	else if (!strcmp(fmt, "dot"))
+		printf("}\n");
+	strbuf_release(&w.sb);
+	strbuf_release(&w.conns);
 }
 
 int cmd_list(struct cli *cli)
 {
 	const char *const *paths;
-	size_t npaths, n;
+	size_t npaths;
 	const char *fmt = cli_format(cli);
 	struct model_options mo = { cli->ns, cli->verbose };
-	struct conn_line *lines;
 	struct solver s;
 	struct model m;
 	struct diag d;
@@ -121,9 +125,7 @@ int cmd_list(struct cli *cli)
 	diag_sort(&d);
 	cli_print_input_errors(cli, &d);
 	solver_init(&s, &m);
-	connlist_build(&s, &lines, &n);
-	write_lines(fmt, &m, lines, n);
-	connlist_free(lines, n);
+	write_list(fmt, &s);
 	solver_free(&s);
 	int rc = d.input_error ? EXIT_INPUT : EXIT_CLEAN;
 	model_free(&m);

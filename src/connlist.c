@@ -1,90 +1,189 @@
-/* Enumerate every allowed connection: endpoint pairs and external ranges. */
+/* Enumerate every allowed connection in output order, visiting only candidate pairs. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "connlist.h"
 
-struct builder {
-	struct conn_line *lines;
+/* A source or destination: an endpoint, or an external range, with its name. */
+struct side {
+	struct sref ref;
+	char *name;
+};
+
+static int side_cmp(const void *pa, const void *pb)
+{
+	return strcmp(((const struct side *)pa)->name, ((const struct side *)pb)->name);
+}
+
+static char *name_of(const struct sref *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sref_format(r, &sb);
+	return strbuf_detach(&sb);
+}
+
+/* External ranges of one direction (both families), named and sorted. */
+static struct side *externals(const struct solver *s, enum direction d, size_t *n)
+{
+	int families = s->has_v6 ? 2 : 1;
+	size_t total = 0, k = 0;
+	for (int f = 0; f < families; f++)
+		total += s->next[d][f];
+	struct side *v = xcalloc(total ? total : 1, sizeof(*v));
+	for (int f = 0; f < families; f++)
+		for (size_t i = 0; i < s->next[d][f]; i++) {
+			v[k].ref = (struct sref){ NULL, f ? AF_V6 : AF_V4, s->ext[d][f][i].lo,
+						  s->ext[d][f][i].hi };
+			v[k].name = name_of(&v[k].ref);
+			k++;
+		}
+	if (k > 1)
+		qsort(v, k, sizeof(*v), side_cmp);
+	*n = k;
+	return v;
+}
+
+struct cand {
+	uint32_t *v;
+	size_t n, cap;
+	uint32_t *stamp; /* stamp[j] == tag: j is already a candidate */
+	uint32_t tag;
+};
+
+static void cand_add(struct cand *c, size_t j)
+{
+	if (c->stamp[j] == c->tag)
+		return;
+	c->stamp[j] = c->tag;
+	XGROW(c->v, c->cap, c->n + 1);
+	c->v[c->n++] = (uint32_t)j;
+}
+
+static void cand_add_set(struct cand *c, const struct epset *set, size_t nep)
+{
+	EPSET_FOREACH(set, nep, j)
+		cand_add(c, j);
+}
+
+/*
+ * The destinations src may reach: with its egress isolated, those its egress rules'
+ * peers match; otherwise those not isolated for ingress plus those selected by a
+ * policy with an ingress rule matching src. Any other destination denies everything.
+ */
+static void candidates(const struct solver *s, size_t src, struct cand *c)
+{
+	const struct sendpoint *se = &s->eps[src];
+	c->n = 0;
+	c->tag++;
+	if (se->isolated[DIR_EGRESS]) {
+		for (size_t i = 0; i < se->nrules[DIR_EGRESS]; i++) {
+			const struct srule *r = &s->rules[se->rules[DIR_EGRESS][i]];
+			cand_add_set(c, &r->eps, s->nep);
+		}
+	} else {
+		for (size_t i = 0; i < s->nopen_ingress; i++)
+			cand_add(c, s->open_ingress[i]);
+		for (size_t i = 0; i < s->nin_rules_of[src]; i++)
+			cand_add_set(c, &s->selected[s->rules[s->in_rules_of[src][i]].policy_index],
+				     s->nep);
+		for (size_t i = 0; i < s->nall_peer_in_rules; i++)
+			cand_add_set(c, &s->selected[s->rules[s->all_peer_in_rules[i]].policy_index],
+				     s->nep);
+	}
+}
+
+struct pending {
+	struct conn_line *l;
 	size_t n, cap;
 };
 
-static void add_line(struct builder *b, const struct sref *src, const struct sref *dst,
-		     struct connset *conns)
+static void pend(struct pending *p, const struct side *src, const struct side *dst,
+		 struct connset *c)
 {
-	struct strbuf sb = STRBUF_INIT;
-	XGROW(b->lines, b->cap, b->n + 1);
-	struct conn_line *l = &b->lines[b->n++];
-	l->src_ref = *src;
-	l->dst_ref = *dst;
-	sref_format(src, &sb);
-	l->src = strbuf_detach(&sb);
-	sref_format(dst, &sb);
-	l->dst = strbuf_detach(&sb);
-	l->conns = *conns; /* takes ownership */
-	connset_init(conns);
+	XGROW(p->l, p->cap, p->n + 1);
+	struct conn_line *l = &p->l[p->n++];
+	l->src = src->name;
+	l->dst = dst->name;
+	l->src_ref = src->ref;
+	l->dst_ref = dst->ref;
+	l->conns = *c; /* taken over */
+	connset_init(c);
 }
 
-static int line_cmp(const void *pa, const void *pb)
+static int line_dst_cmp(const void *pa, const void *pb)
 {
-	const struct conn_line *a = pa, *b = pb;
-	int c = strcmp(a->src, b->src);
-	return c ? c : strcmp(a->dst, b->dst);
+	return strcmp(((const struct conn_line *)pa)->dst, ((const struct conn_line *)pb)->dst);
 }
 
-void connlist_build(const struct solver *s, struct conn_line **out, size_t *n)
+static void flush(struct pending *p, void (*fn)(void *, const struct conn_line *), void *ctx)
+{
+	if (p->n > 1)
+		qsort(p->l, p->n, sizeof(*p->l), line_dst_cmp);
+	for (size_t i = 0; i < p->n; i++) {
+		fn(ctx, &p->l[i]);
+		connset_release(&p->l[i].conns);
+	}
+	p->n = 0;
+}
+
+void connlist_each(const struct solver *s, void (*fn)(void *ctx, const struct conn_line *l),
+		   void *ctx)
 {
 	const struct model *m = s->m;
-	struct builder b = { NULL, 0, 0 };
-	struct connset c;
-	int families = s->has_v6 ? 2 : 1;
+	size_t nsrc_ext, ndst_ext;
+	struct side *src_ext = externals(s, DIR_INGRESS, &nsrc_ext);
+	struct side *dst_ext = externals(s, DIR_EGRESS, &ndst_ext);
+	struct side *eps = xcalloc(s->nep ? s->nep : 1, sizeof(*eps));
+	struct cand c = { NULL, 0, 0, xcalloc(s->nep ? s->nep : 1, sizeof(uint32_t)), 0 };
+	struct pending p = { NULL, 0, 0 };
+	struct connset conns;
 
-	connset_init(&c);
-	for (size_t i = 0; i < m->nendpoints; i++) {
-		struct sref src = { .ep = m->endpoints[i] };
-		for (size_t j = 0; j < m->nendpoints; j++) {
-			if (i == j)
-				continue;
-			struct sref dst = { .ep = m->endpoints[j] };
-			solver_allowed(s, &src, &dst, &c);
-			if (!connset_is_empty(&c))
-				add_line(&b, &src, &dst, &c);
-		}
-		for (int f = 0; f < families; f++)
-			for (size_t k = 0; k < s->next[DIR_EGRESS][f]; k++) {
-				struct sref dst = { NULL, f ? AF_V6 : AF_V4, s->ext[DIR_EGRESS][f][k].lo,
-						    s->ext[DIR_EGRESS][f][k].hi };
-				solver_allowed(s, &src, &dst, &c);
-				if (!connset_is_empty(&c))
-					add_line(&b, &src, &dst, &c);
-			}
+	/* Endpoints are already sorted by name. */
+	for (size_t i = 0; i < s->nep; i++) {
+		eps[i].ref = (struct sref){ .ep = m->endpoints[i] };
+		eps[i].name = (char *)m->endpoints[i]->display;
 	}
-	for (int f = 0; f < families; f++)
-		for (size_t k = 0; k < s->next[DIR_INGRESS][f]; k++) {
-			struct sref src = { NULL, f ? AF_V6 : AF_V4, s->ext[DIR_INGRESS][f][k].lo,
-					    s->ext[DIR_INGRESS][f][k].hi };
-			for (size_t j = 0; j < m->nendpoints; j++) {
-				struct sref dst = { .ep = m->endpoints[j] };
-				solver_allowed(s, &src, &dst, &c);
-				if (!connset_is_empty(&c))
-					add_line(&b, &src, &dst, &c);
+	connset_init(&conns);
+	/* Sources in name order: external ranges and endpoints merged. */
+	for (size_t a = 0, b = 0; a < nsrc_ext || b < s->nep;) {
+		bool ext = b >= s->nep || (a < nsrc_ext && strcmp(src_ext[a].name, eps[b].name) < 0);
+		if (ext) {
+			const struct side *src = &src_ext[a++];
+			for (size_t j = 0; j < s->nep; j++) {
+				solver_allowed(s, &src->ref, &eps[j].ref, &conns);
+				if (!connset_is_empty(&conns))
+					pend(&p, src, &eps[j], &conns);
+			}
+		} else {
+			size_t i = b++;
+			const struct side *src = &eps[i];
+			candidates(s, i, &c);
+			for (size_t k = 0; k < c.n; k++) {
+				if (c.v[k] == i)
+					continue;
+				solver_allowed(s, &src->ref, &eps[c.v[k]].ref, &conns);
+				if (!connset_is_empty(&conns))
+					pend(&p, src, &eps[c.v[k]], &conns);
+			}
+			for (size_t k = 0; k < ndst_ext; k++) {
+				solver_allowed(s, &src->ref, &dst_ext[k].ref, &conns);
+				if (!connset_is_empty(&conns))
+					pend(&p, src, &dst_ext[k], &conns);
 			}
 		}
-	connset_release(&c);
-	if (b.n > 1)
-		qsort(b.lines, b.n, sizeof(*b.lines), line_cmp);
-	*out = b.lines;
-	*n = b.n;
-}
-
-void connlist_free(struct conn_line *lines, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(lines[i].src);
-		free(lines[i].dst);
-		connset_release(&lines[i].conns);
+		flush(&p, fn, ctx);
 	}
-	free(lines);
+	connset_release(&conns);
+	free(p.l);
+	free(c.v);
+	free(c.stamp);
+	free(eps);
+	for (size_t i = 0; i < nsrc_ext; i++)
+		free(src_ext[i].name);
+	for (size_t i = 0; i < ndst_ext; i++)
+		free(dst_ext[i].name);
+	free(src_ext);
+	free(dst_ext);
 }
 
 void conn_line_format(const struct conn_line *l, struct strbuf *out)

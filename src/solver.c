@@ -438,6 +438,7 @@ void solver_init(struct solver *s, const struct model *m)
 			for (size_t r = 0; r < p->nrules[d]; r++) {
 				struct srule *sr = &s->rules[s->nrules++];
 				sr->policy = p;
+				sr->policy_index = i;
 				sr->dir = (enum direction)d;
 				sr->rule = &p->rules[d][r];
 				build_rule(s, sr);
@@ -466,6 +467,31 @@ void solver_init(struct solver *s, const struct model *m)
 		eplist_finish(s, &sel, &s->selected[i]);
 	}
 	build_external(s);
+
+	/* The inverse of the ingress rules' peer sets, for connlist. */
+	s->in_rules_of = xcalloc(s->nep ? s->nep : 1, sizeof(*s->in_rules_of));
+	s->nin_rules_of = xcalloc(s->nep ? s->nep : 1, sizeof(*s->nin_rules_of));
+	size_t *caps = xcalloc(s->nep ? s->nep : 1, sizeof(*caps));
+	for (size_t r = 0; r < s->nrules; r++) {
+		const struct srule *sr = &s->rules[r];
+		if (sr->dir != DIR_INGRESS)
+			continue;
+		if (sr->all_peers) {
+			s->all_peer_in_rules = xrealloc(s->all_peer_in_rules,
+				sizeof(uint32_t) * (s->nall_peer_in_rules + 1));
+			s->all_peer_in_rules[s->nall_peer_in_rules++] = (uint32_t)r;
+			continue;
+		}
+		EPSET_FOREACH(&sr->eps, s->nep, e) {
+			XGROW(s->in_rules_of[e], caps[e], s->nin_rules_of[e] + 1);
+			s->in_rules_of[e][s->nin_rules_of[e]++] = (uint32_t)r;
+		}
+	}
+	free(caps);
+	s->open_ingress = xmalloc(sizeof(uint32_t) * (s->nep ? s->nep : 1));
+	for (size_t e = 0; e < s->nep; e++)
+		if (!s->eps[e].isolated[DIR_INGRESS])
+			s->open_ingress[s->nopen_ingress++] = (uint32_t)e;
 }
 
 void solver_free(struct solver *s)
@@ -489,6 +515,12 @@ void solver_free(struct solver *s)
 	free(s->selected);
 	free(s->ns_range);
 	lidx_free(s->lidx);
+	for (size_t i = 0; i < s->nep; i++)
+		free(s->in_rules_of[i]);
+	free(s->in_rules_of);
+	free(s->nin_rules_of);
+	free(s->open_ingress);
+	free(s->all_peer_in_rules);
 	for (int d = 0; d < DIR__COUNT; d++)
 		for (int f = 0; f < 2; f++)
 			free(s->ext[d][f]);
