@@ -693,7 +693,7 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 			break;
 		}
 	}
-	o->dobj.kind = kind;
+	o->dobj.kind = o->kind;
 	o->dobj.ns = o->ns;
 	o->dobj.name = o->name;
 	o->dobj.ignore = o->ignore;

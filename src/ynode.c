@@ -36,6 +36,8 @@ struct loader {
 	size_t depth, stack_cap;
 	struct anchor *anchors;
 	size_t nanchors, anchors_cap;
+	size_t *slots; /* hash of anchor names: index + 1, 0 = empty */
+	size_t nslots;
 	size_t doc_weight;
 	size_t anchors_touched;
 	const struct ynode_sink *sink;
@@ -111,23 +113,49 @@ static struct ynode *new_node(struct loader *l, enum ynode_kind k, yaml_mark_t m
 	return n;
 }
 
+static size_t name_hash(const char *s)
+{
+	size_t h = 5381;
+	while (*s)
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
+
+/* The slot holding name, or the empty slot where it would go. */
+static size_t *anchor_slot(const struct loader *l, const char *name)
+{
+	size_t i = name_hash(name) & (l->nslots - 1);
+	while (l->slots[i] && strcmp(l->anchors[l->slots[i] - 1].name, name))
+		i = (i + 1) & (l->nslots - 1);
+	return &l->slots[i];
+}
+
 static void register_anchor(struct loader *l, const char *name, struct ynode *n, size_t w)
 {
 	if (!name)
 		return;
 	l->anchors_touched++;
-	for (size_t i = 0; i < l->nanchors; i++) {
-		if (!strcmp(l->anchors[i].name, name)) { /* redefinition: the later one wins */
-			l->anchors[i].node = n;
-			l->anchors[i].weight = w;
-			return;
-		}
+	if (2 * (l->nanchors + 1) > l->nslots) {
+		/* Grow the hash and re-insert: anchors are many only in hostile inputs. */
+		size_t ns = l->nslots ? 2 * l->nslots : 64;
+		free(l->slots);
+		l->slots = xcalloc(ns, sizeof(*l->slots));
+		l->nslots = ns;
+		for (size_t i = 0; i < l->nanchors; i++)
+			*anchor_slot(l, l->anchors[i].name) = i + 1;
+	}
+	size_t *slot = anchor_slot(l, name);
+	if (*slot) { /* redefinition: the later one wins */
+		l->anchors[*slot - 1].node = n;
+		l->anchors[*slot - 1].weight = w;
+		return;
 	}
 	XGROW(l->anchors, l->anchors_cap, l->nanchors + 1);
 	l->anchors[l->nanchors].name = xstrdup(name);
 	l->anchors[l->nanchors].node = n;
 	l->anchors[l->nanchors].weight = w;
 	l->nanchors++;
+	*slot = l->nanchors;
 }
 
 static void clear_anchors(struct loader *l)
@@ -135,6 +163,8 @@ static void clear_anchors(struct loader *l)
 	for (size_t i = 0; i < l->nanchors; i++)
 		free(l->anchors[i].name);
 	l->nanchors = 0;
+	if (l->slots)
+		memset(l->slots, 0, l->nslots * sizeof(*l->slots));
 }
 
 /* Attach a finished node to the open collection (or make it the document root). */
@@ -233,10 +263,11 @@ static int close_collection(struct loader *l, struct ynode **root)
 static int on_alias(struct loader *l, yaml_event_t *e, struct ynode **root)
 {
 	const char *name = (const char *)e->data.alias.anchor;
-	for (size_t i = l->nanchors; i-- > 0;)
-		if (!strcmp(l->anchors[i].name, name))
-			return attach(l, l->anchors[i].node, l->anchors[i].weight, true,
-				      mark_pos(l, e->start_mark), root);
+	size_t *slot = l->nslots ? anchor_slot(l, name) : NULL;
+	if (slot && *slot) {
+		const struct anchor *an = &l->anchors[*slot - 1];
+		return attach(l, an->node, an->weight, true, mark_pos(l, e->start_mark), root);
+	}
 	struct strbuf sb = STRBUF_INIT;
 	strbuf_addf(&sb, "unknown alias '*%s'", name);
 	yerror(l, mark_pos(l, e->start_mark), sb.buf);
@@ -363,6 +394,7 @@ int ynode_parse(struct arena *a, struct diag *d, const char *file, const char *b
 	unwind(&l);
 	clear_anchors(&l);
 	free(l.anchors);
+	free(l.slots);
 	free(l.stack);
 	yaml_parser_delete(&p);
 	return rc;
