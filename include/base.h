@@ -31,6 +31,8 @@ struct arena;
 struct arena *arena_new(void);
 void arena_free(struct arena *a);
 void *arena_alloc(struct arena *a, size_t n);
+/* The same, not zeroed: for memory the caller fills at once. */
+void *arena_alloc_raw(struct arena *a, size_t n);
 #define ARENA_NEW(a, type) ((type *)arena_alloc((a), sizeof(type)))
 #define ARENA_ARRAY(a, type, n) ((type *)arena_alloc((a), sizeof(type) * (n)))
 char *arena_strdup(struct arena *a, const char *s);

@@ -13,8 +13,12 @@ struct block {
 
 struct arena {
 	struct block *head;
+	struct block *spare; /* standard blocks freed by arena_reset, kept for reuse */
+	size_t nspare;
 	size_t total;
 };
+
+#define MAX_SPARE 8
 
 #define BLOCK_SIZE (256 * 1024)
 
@@ -31,10 +35,28 @@ void arena_free(struct arena *a)
 		next = b->next;
 		free(b);
 	}
+	for (struct block *b = a->spare, *next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
 	free(a);
 }
 
+static void *alloc(struct arena *a, size_t n);
+
 void *arena_alloc(struct arena *a, size_t n)
+{
+	void *p = alloc(a, n);
+	memset(p, 0, n);
+	return p;
+}
+
+void *arena_alloc_raw(struct arena *a, size_t n)
+{
+	return alloc(a, n);
+}
+
+static void *alloc(struct arena *a, size_t n)
 {
 	const size_t align = sizeof(max_align_t);
 	struct block *b = a->head;
@@ -44,7 +66,14 @@ void *arena_alloc(struct arena *a, size_t n)
 		n = align;
 	if (!b || b->size - b->used < n) {
 		size_t size = n > BLOCK_SIZE / 4 ? n : BLOCK_SIZE;
-		b = xmalloc(sizeof(*b) + size);
+		if (size == BLOCK_SIZE && a->spare) {
+			/* Reuse a block a reset gave back: its pages are already mapped. */
+			b = a->spare;
+			a->spare = b->next;
+			a->nspare--;
+		} else {
+			b = xmalloc(sizeof(*b) + size);
+		}
 		b->size = size;
 		b->used = 0;
 		b->next = a->head;
@@ -53,13 +82,12 @@ void *arena_alloc(struct arena *a, size_t n)
 	void *p = (char *)b->data + b->used;
 	b->used += n;
 	a->total += n;
-	memset(p, 0, n);
 	return p;
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = arena_alloc_raw(a, n + 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
@@ -92,7 +120,13 @@ void arena_reset(struct arena *a, struct arena_mark m)
 {
 	while (a->head && a->head != m.block) {
 		struct block *next = a->head->next;
-		free(a->head);
+		if (a->head->size == BLOCK_SIZE && a->nspare < MAX_SPARE) {
+			a->head->next = a->spare;
+			a->spare = a->head;
+			a->nspare++;
+		} else {
+			free(a->head);
+		}
 		a->head = next;
 	}
 	if (a->head)

@@ -10,8 +10,7 @@
 
 struct frame {
 	struct ynode *node;
-	struct ynode **kids;
-	size_t n, cap;
+	size_t base, n; /* its children: kids[base .. base + n) of the loader's stack */
 	size_t weight; /* expanded size of everything inside */
 	bool block_seq;
 	char *anchor;
@@ -34,6 +33,8 @@ struct loader {
 	size_t cur_line, cur_off; /* a line and the byte offset where it starts */
 	struct frame *stack;
 	size_t depth, stack_cap;
+	struct ynode **kids; /* children of every open collection, innermost last */
+	size_t nkids, kids_cap;
 	struct anchor *anchors;
 	size_t nanchors, anchors_cap;
 	size_t *slots; /* hash of anchor names: index + 1, 0 = empty */
@@ -186,8 +187,9 @@ static int attach(struct loader *l, struct ynode *n, size_t weight, bool shared,
 	struct frame *f = &l->stack[l->depth - 1];
 	if (f->block_seq && !shared)
 		item_at_dash(l, n);
-	XGROW(f->kids, f->cap, f->n + 1);
-	f->kids[f->n++] = n;
+	XGROW(l->kids, l->kids_cap, l->nkids + 1);
+	l->kids[l->nkids++] = n;
+	f->n++;
 	f->weight += weight;
 	return 0;
 }
@@ -202,6 +204,7 @@ static int open_collection(struct loader *l, enum ynode_kind k, yaml_event_t *e,
 	XGROW(l->stack, l->stack_cap, l->depth + 1);
 	struct frame *f = &l->stack[l->depth++];
 	memset(f, 0, sizeof(*f));
+	f->base = l->nkids;
 	f->node = new_node(l, k, e->start_mark);
 	f->block_seq = block_seq;
 	f->anchor = anchor ? xstrdup((const char *)anchor) : NULL;
@@ -218,7 +221,7 @@ static bool is_list_item(const struct loader *l, const struct ynode *n)
 	const struct frame *root = &l->stack[0], *seq = &l->stack[1];
 	if (root->node->kind != YN_MAP || seq->node->kind != YN_SEQ || root->n % 2 != 1)
 		return false;
-	const struct ynode *key = root->kids[root->n - 1];
+	const struct ynode *key = l->kids[root->base + root->n - 1];
 	if (key->kind != YN_SCALAR || strcmp(key->str, "items"))
 		return false;
 	return ynode_get(n, "kind") != NULL;
@@ -236,10 +239,10 @@ static int close_collection(struct loader *l, struct ynode **root)
 	} else {
 		n->n = f->n;
 	}
-	n->kids = ARENA_ARRAY(l->a, struct ynode *, f->n ? f->n : 1);
+	n->kids = arena_alloc_raw(l->a, sizeof(*n->kids) * (f->n ? f->n : 1));
 	if (f->n)
-		memcpy(n->kids, f->kids, f->n * sizeof(*f->kids));
-	free(f->kids);
+		memcpy(n->kids, l->kids + f->base, f->n * sizeof(*n->kids));
+	l->nkids = f->base;
 	register_anchor(l, f->anchor, n, w);
 	free(f->anchor);
 	if (is_list_item(l, n)) {
@@ -279,7 +282,6 @@ static void unwind(struct loader *l)
 {
 	while (l->depth > 0) {
 		struct frame *f = &l->stack[--l->depth];
-		free(f->kids);
 		free(f->anchor);
 	}
 }
@@ -395,6 +397,7 @@ int ynode_parse(struct arena *a, struct diag *d, const char *file, const char *b
 	clear_anchors(&l);
 	free(l.anchors);
 	free(l.slots);
+	free(l.kids);
 	free(l.stack);
 	yaml_parser_delete(&p);
 	return rc;
