@@ -252,6 +252,8 @@ int source_read(struct diag *d, struct source_file *f);
  * tree must then be kept; otherwise everything needed was copied. */
 bool k8s_decode_document(struct model *m, const char *file, const struct ynode *doc,
 			 const struct model_options *opt);
+/* k8s_decode.c: keys whose (collection) values no kind npcheck reads ever needs. */
+extern const char *const k8s_skip_keys[];
 /* validate.c: API-server validation of one policy; sets p->invalid and reports. */
 void validate_policy(struct model *m, struct policy *p);
 /* validate.c: Kubernetes name and label syntax (pcre2). Return NULL when valid, else

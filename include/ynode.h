@@ -36,6 +36,9 @@ struct ynode {
 struct ynode_sink {
 	bool (*unit)(void *ctx, const struct ynode *n);
 	void *ctx;
+	/* Keys whose collection values are never read (NULL-terminated, or NULL): such a
+	 * value is parsed but not built, and stands in the tree as a null at its position. */
+	const char *const *skip_keys;
 };
 
 /*

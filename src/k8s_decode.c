@@ -218,6 +218,22 @@ static void check_fields(struct walk *w, const struct ynode *n, const struct fie
 	}
 }
 
+/*
+ * Fields of pods, workloads and their status that npcheck never reads. Their values are
+ * parsed (to find errors) but not built into the tree, which is most of a cluster
+ * dump's bulk. None of them is a NetworkPolicy field, so a policy that carries one still
+ * gets its unknown-field finding (the key is kept; its value reads as null).
+ */
+const char *const k8s_skip_keys[] = {
+	"managedFields", "resources", "strategy", "updateStrategy", "conditions",
+	"securityContext", "env", "envFrom", "volumes", "volumeMounts", "volumeClaimTemplates",
+	"livenessProbe", "readinessProbe", "startupProbe", "affinity", "tolerations",
+	"lifecycle", "args", "command", "containerStatuses", "initContainerStatuses",
+	"ephemeralContainerStatuses", "topologySpreadConstraints", "imagePullSecrets",
+	"dnsConfig", "hostAliases", "readinessGates", "rollingUpdate", "persistentVolumeClaimRetentionPolicy",
+	NULL
+};
+
 /* ---- extraction ---- */
 
 /*

@@ -44,7 +44,26 @@ struct loader {
 	const struct ynode_sink *sink;
 	struct arena_mark doc_mark;
 	bool doc_kept; /* some List item of this document was kept */
+	size_t skip_depth;     /* > 0: inside a collection the sink does not want */
+	struct ynode *skipped; /* the null node standing for it */
 };
+
+/* Is the collection about to open the value of a key the sink never reads? */
+static bool skip_value(const struct loader *l)
+{
+	if (!l->sink || !l->sink->skip_keys || l->depth == 0)
+		return false;
+	const struct frame *f = &l->stack[l->depth - 1];
+	if (f->node->kind != YN_MAP || f->n % 2 != 1)
+		return false;
+	const struct ynode *key = l->kids[f->base + f->n - 1];
+	if (key->kind != YN_SCALAR)
+		return false;
+	for (const char *const *k = l->sink->skip_keys; *k; k++)
+		if (!strcmp(*k, key->str))
+			return true;
+	return false;
+}
 
 /* The byte offset where a line starts. Lookups mostly move forward through the file, so
  * a cursor that walks from the last answer costs nothing in memory and little in time. */
@@ -334,6 +353,42 @@ int ynode_parse(struct arena *a, struct diag *d, const char *file, const char *b
 			break;
 		}
 		int r = 0;
+		if (l.skip_depth) {
+			/* Inside a skipped value: count depth, and let anchors defined there stand
+			 * for the null that replaces it, so that later aliases still resolve. */
+			const yaml_char_t *anchor = NULL;
+			if (e.type == YAML_SEQUENCE_START_EVENT || e.type == YAML_MAPPING_START_EVENT) {
+				l.skip_depth++;
+				anchor = e.type == YAML_SEQUENCE_START_EVENT ? e.data.sequence_start.anchor
+									     : e.data.mapping_start.anchor;
+			} else if (e.type == YAML_SEQUENCE_END_EVENT || e.type == YAML_MAPPING_END_EVENT) {
+				if (--l.skip_depth == 0)
+					r = attach(&l, l.skipped, 1, false, l.skipped->pos, &root);
+			} else if (e.type == YAML_SCALAR_EVENT) {
+				anchor = e.data.scalar.anchor;
+			}
+			if (anchor)
+				register_anchor(&l, (const char *)anchor, l.skipped, 1);
+			yaml_event_delete(&e);
+			if (r) {
+				rc = -1;
+				break;
+			}
+			continue;
+		}
+		if ((e.type == YAML_SEQUENCE_START_EVENT || e.type == YAML_MAPPING_START_EVENT) &&
+		    skip_value(&l)) {
+			l.skip_depth = 1;
+			l.skipped = new_node(&l, YN_SCALAR, e.start_mark);
+			l.skipped->plain = true;
+			l.skipped->str = "";
+			const yaml_char_t *anchor = e.type == YAML_SEQUENCE_START_EVENT
+				? e.data.sequence_start.anchor : e.data.mapping_start.anchor;
+			if (anchor)
+				register_anchor(&l, (const char *)anchor, l.skipped, 1);
+			yaml_event_delete(&e);
+			continue;
+		}
 		switch (e.type) {
 		case YAML_STREAM_END_EVENT:
 			done = true;
