@@ -36,3 +36,44 @@ while read -r id sev; do
 		echo "ok man/rule/$id"
 	fi
 done
+
+# Every rule's entry shows an example: a literal display before the next item.
+printf '%s\n' "$rules" | awk '
+	/^\.It / { if (id != "" && !ex) print id; id = $0; ex = 0; next }
+	/^\.Bd -literal/ { ex = 1 }
+	/^\.El/ { if (id != "" && !ex) print id; id = "" }
+' | sed -n 's/^\.It\( [A-Z][a-z]\)* \([a-z-]*\).*/\2/p' | while read -r id; do
+	echo "not ok man/example/$id: no example"
+done
+[ -n "$rules" ] && echo "ok man/rule-examples"
+
+# The commands, options and output formats of the binary are all documented.
+: "${NPCHECK:=./npcheck}"
+if [ -x "$NPCHECK" ]; then
+	cmds=$(sed -n '/^\.Sh COMMANDS/,/^\.Sh /p' "$man")
+	"$NPCHECK" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z]*\) .*/\1/p' | while read -r c; do
+		item=$(printf '%s\n' "$cmds" | awk -v c="$c" '
+			/^\.It Cm / { on = ($3 == c) } on { print }')
+		if [ -z "$item" ]; then
+			echo "not ok man/command/$c: not an item of COMMANDS"
+			continue
+		fi
+		[ "$c" = help ] && { echo "ok man/command/$c"; continue; }
+		missing=""
+		for f in $("$NPCHECK" help "$c" | sed -n 's/^Formats (-o): //p' | tr ',' ' '); do
+			printf '%s\n' "$item" | grep -Eq "^\.Cm $f( |\$)" || missing="$missing $f"
+		done
+		if [ -n "$missing" ]; then
+			echo "not ok man/command/$c: formats not listed:$missing"
+		else
+			echo "ok man/command/$c"
+		fi
+	done
+	"$NPCHECK" --help | sed -n 's/^  *\(-[a-z], \)*--\([a-z-]*\).*/\2/p' | while read -r o; do
+		if grep -Eq "^\.(It|Op)? ?.*Fl -$o( |\$)" "$man"; then
+			echo "ok man/option/--$o"
+		else
+			echo "not ok man/option/--$o: not documented"
+		fi
+	done
+fi
