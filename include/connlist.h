@@ -19,6 +19,18 @@ struct conn_line {
  */
 void connlist_each(const struct solver *s, void (*fn)(void *ctx, const struct conn_line *l),
 		   void *ctx);
+/* The endpoints (indexes, unsorted) an endpoint may reach: every other destination
+ * denies it everything. cand_init sizes the set for a solver; cand_release frees it. */
+struct cand {
+	uint32_t *v;
+	size_t n, cap;
+	uint32_t *stamp; /* stamp[j] == tag: j is already a candidate */
+	uint32_t tag;
+};
+void cand_init(struct cand *c, const struct solver *s);
+void cand_release(struct cand *c);
+void connlist_candidates(const struct solver *s, size_t src, struct cand *c);
+
 /* "SRC => DST : CONNS" */
 void conn_line_format(const struct conn_line *l, struct strbuf *out);
 

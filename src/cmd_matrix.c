@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "connlist.h"
 #include "query.h"
 
 /* "Every port named in the input": numeric policy ports and container ports. */
@@ -100,51 +101,84 @@ int cmd_matrix(struct cli *cli)
 
 	size_t n = m.nendpoints;
 	struct connset c;
+	struct cand cand;
+	unsigned char *row = xcalloc(n * (ncols ? ncols : 1) + 1, 1);
+	bool csv = !strcmp(fmt, "csv"), json = !strcmp(fmt, "json");
+	/* The grids need the whole table: one bit per cell. */
+	uint8_t *grid = csv || json ? NULL : xcalloc((n * n * ncols + 7) / 8 + 1, 1);
+	size_t rows = 0;
+
+	/* ",PROTO,PORT" per column, formatted once. */
+	char (*colname)[24] = xcalloc(ncols ? ncols : 1, sizeof(*colname));
+	for (size_t k = 0; k < ncols; k++)
+		snprintf(colname[k], sizeof(colname[k]), ",%s,%d", proto_name(cols[k].proto),
+			 cols[k].port);
 	connset_init(&c);
-	/* verdict[(i * n + j) * ncols + k] */
-	unsigned char *verdict = xcalloc(n * n * (ncols ? ncols : 1) + 1, 1);
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; j < n; j++) {
+	cand_init(&cand, &s);
+	if (csv)
+		fputs("source,destination,protocol,port,verdict\n", stdout);
+	else if (json)
+		fputs("[", stdout);
+	for (size_t i = 0; i < n; i++) {
+		/* Row i: everything denied but what the candidates allow (and loopback). */
+		memset(row, 0, n * ncols);
+		connlist_candidates(&s, i, &cand);
+		if (m.endpoints[i]->is_pod) {
+			cand.v = xrealloc(cand.v, sizeof(*cand.v) * (cand.n + 1));
+			cand.cap = cand.n + 1;
+			cand.v[cand.n++] = (uint32_t)i;
+		}
+		for (size_t t = 0; t < cand.n; t++) {
+			size_t j = cand.v[t];
 			struct sref src = { .ep = m.endpoints[i] }, dst = { .ep = m.endpoints[j] };
 			solver_allowed(&s, &src, &dst, &c);
 			for (size_t k = 0; k < ncols; k++)
-				verdict[(i * n + j) * ncols + k] =
-					connset_contains(&c, cols[k].proto, cols[k].port);
+				row[j * ncols + k] = connset_contains(&c, cols[k].proto, cols[k].port);
 		}
-	connset_release(&c);
-
-	bool csv = !strcmp(fmt, "csv"), json = !strcmp(fmt, "json");
-	if (csv || json) {
-		printf(csv ? "source,destination,protocol,port,verdict\n" : "[");
-		size_t row = 0;
-		for (size_t i = 0; i < n; i++)
+		if (grid) {
 			for (size_t j = 0; j < n; j++)
-				for (size_t k = 0; k < ncols; k++) {
-					const char *v = verdict[(i * n + j) * ncols + k] ? "allow" : "deny";
-					if (csv) {
-						printf("%s,%s,%s,%d,%s\n", m.endpoints[i]->display,
-						       m.endpoints[j]->display, proto_name(cols[k].proto),
-						       cols[k].port, v);
-						continue;
+				for (size_t k = 0; k < ncols; k++)
+					if (row[j * ncols + k]) {
+						size_t bit = (i * n + j) * ncols + k;
+						grid[bit / 8] |= (uint8_t)(1u << (bit % 8));
 					}
-					struct strbuf sb = STRBUF_INIT;
-					strbuf_addstr(&sb, row++ ? ",\n  {\"source\": " : "\n  {\"source\": ");
-					strbuf_add_json_str(&sb, m.endpoints[i]->display);
-					strbuf_addstr(&sb, ", \"destination\": ");
-					strbuf_add_json_str(&sb, m.endpoints[j]->display);
-					strbuf_addf(&sb, ", \"protocol\": \"%s\", \"port\": %d, \"verdict\": \"%s\"}",
-						    proto_name(cols[k].proto), cols[k].port, v);
-					fputs(sb.buf, stdout);
-					strbuf_release(&sb);
+			continue;
+		}
+		struct strbuf sb = STRBUF_INIT;
+		const char *si = m.endpoints[i]->display;
+		size_t sil = strlen(si);
+		for (size_t j = 0; j < n; j++)
+			for (size_t k = 0; k < ncols; k++) {
+				const char *v = row[j * ncols + k] ? "allow" : "deny";
+				if (csv) {
+					/* The bulk of a large run: plain appends, no format parsing. */
+					strbuf_add(&sb, si, sil);
+					strbuf_addch(&sb, ',');
+					strbuf_addstr(&sb, m.endpoints[j]->display);
+					strbuf_addstr(&sb, colname[k]);
+					strbuf_addstr(&sb, row[j * ncols + k] ? ",allow\n" : ",deny\n");
+					continue;
 				}
-		if (json)
-			printf(row ? "\n]\n" : "]\n");
-	} else {
+				strbuf_addstr(&sb, rows++ ? ",\n  {\"source\": " : "\n  {\"source\": ");
+				strbuf_add_json_str(&sb, m.endpoints[i]->display);
+				strbuf_addstr(&sb, ", \"destination\": ");
+				strbuf_add_json_str(&sb, m.endpoints[j]->display);
+				strbuf_addf(&sb, ", \"protocol\": \"%s\", \"port\": %d, \"verdict\": \"%s\"}",
+					    proto_name(cols[k].proto), cols[k].port, v);
+			}
+		if (sb.len)
+			fwrite(sb.buf, 1, sb.len, stdout);
+		strbuf_release(&sb);
+	}
+	connset_release(&c);
+	cand_release(&cand);
+	free(row);
+	free(colname);
+#define CELL(i, j, k) ((grid[(((i) * n + (j)) * ncols + (k)) / 8] >> ((((i) * n + (j)) * ncols + (k)) % 8)) & 1)
+	if (json) {
+		printf(rows ? "\n]\n" : "]\n");
+	} else if (grid) {
 		bool md = !strcmp(fmt, "md");
-		size_t width = 0;
-		for (size_t i = 0; i < n; i++)
-			if (strlen(m.endpoints[i]->display) > width)
-				width = strlen(m.endpoints[i]->display);
 		if (!md) {
 			printf("Endpoints:\n");
 			for (size_t i = 0; i < n; i++)
@@ -165,7 +199,7 @@ int cmd_matrix(struct cli *cli)
 				for (size_t i = 0; i < n; i++) {
 					printf("| %s |", m.endpoints[i]->display);
 					for (size_t j = 0; j < n; j++)
-						printf(" %s |", verdict[(i * n + j) * ncols + k] ? "allow" : "deny");
+						printf(" %s |", CELL(i, j, k) ? "allow" : "deny");
 					printf("\n");
 				}
 				continue;
@@ -179,12 +213,13 @@ int cmd_matrix(struct cli *cli)
 			for (size_t i = 0; i < n; i++) {
 				printf("  %*zu ", w, i + 1);
 				for (size_t j = 0; j < n; j++)
-					printf(" %*s", w, verdict[(i * n + j) * ncols + k] ? "." : "X");
+					printf(" %*s", w, CELL(i, j, k) ? "." : "X");
 				printf("\n");
 			}
 		}
 	}
-	free(verdict);
+#undef CELL
+	free(grid);
 	free(cols);
 	for (int p = 0; p < PROTO__COUNT; p++)
 		portset_release(&ps[p]);

@@ -43,12 +43,19 @@ static struct side *externals(const struct solver *s, enum direction d, size_t *
 	return v;
 }
 
-struct cand {
-	uint32_t *v;
-	size_t n, cap;
-	uint32_t *stamp; /* stamp[j] == tag: j is already a candidate */
-	uint32_t tag;
-};
+
+void cand_init(struct cand *c, const struct solver *s)
+{
+	memset(c, 0, sizeof(*c));
+	c->stamp = xcalloc(s->nep ? s->nep : 1, sizeof(uint32_t));
+}
+
+void cand_release(struct cand *c)
+{
+	free(c->v);
+	free(c->stamp);
+	memset(c, 0, sizeof(*c));
+}
 
 static void cand_add(struct cand *c, size_t j)
 {
@@ -70,7 +77,7 @@ static void cand_add_set(struct cand *c, const struct epset *set, size_t nep)
  * peers match; otherwise those not isolated for ingress plus those selected by a
  * policy with an ingress rule matching src. Any other destination denies everything.
  */
-static void candidates(const struct solver *s, size_t src, struct cand *c)
+void connlist_candidates(const struct solver *s, size_t src, struct cand *c)
 {
 	const struct sendpoint *se = &s->eps[src];
 	c->n = 0;
@@ -134,7 +141,7 @@ void connlist_each(const struct solver *s, void (*fn)(void *ctx, const struct co
 	struct side *src_ext = externals(s, DIR_INGRESS, &nsrc_ext);
 	struct side *dst_ext = externals(s, DIR_EGRESS, &ndst_ext);
 	struct side *eps = xcalloc(s->nep ? s->nep : 1, sizeof(*eps));
-	struct cand c = { NULL, 0, 0, xcalloc(s->nep ? s->nep : 1, sizeof(uint32_t)), 0 };
+	struct cand c;
 	struct pending p = { NULL, 0, 0 };
 	struct connset conns;
 
@@ -143,6 +150,7 @@ void connlist_each(const struct solver *s, void (*fn)(void *ctx, const struct co
 		eps[i].ref = (struct sref){ .ep = m->endpoints[i] };
 		eps[i].name = (char *)m->endpoints[i]->display;
 	}
+	cand_init(&c, s);
 	connset_init(&conns);
 	/* Sources in name order: external ranges and endpoints merged. */
 	for (size_t a = 0, b = 0; a < nsrc_ext || b < s->nep;) {
@@ -157,7 +165,7 @@ void connlist_each(const struct solver *s, void (*fn)(void *ctx, const struct co
 		} else {
 			size_t i = b++;
 			const struct side *src = &eps[i];
-			candidates(s, i, &c);
+			connlist_candidates(s, i, &c);
 			for (size_t k = 0; k < c.n; k++) {
 				if (c.v[k] == i)
 					continue;
@@ -175,8 +183,7 @@ void connlist_each(const struct solver *s, void (*fn)(void *ctx, const struct co
 	}
 	connset_release(&conns);
 	free(p.l);
-	free(c.v);
-	free(c.stamp);
+	cand_release(&c);
 	free(eps);
 	for (size_t i = 0; i < nsrc_ext; i++)
 		free(src_ext[i].name);
