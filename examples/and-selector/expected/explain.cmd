@@ -1,0 +1,1 @@
+explain --pod postgres examples/and-selector

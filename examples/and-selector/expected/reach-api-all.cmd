@@ -1,0 +1,1 @@
+reach orders/api orders-db/postgres examples/and-selector

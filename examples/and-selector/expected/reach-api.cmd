@@ -1,0 +1,1 @@
+reach orders/api orders-db/postgres -p 5432 examples/and-selector

@@ -1,0 +1,1 @@
+reach orders/reporting orders-db/postgres -p 5432 examples/and-selector

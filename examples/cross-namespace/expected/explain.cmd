@@ -1,0 +1,1 @@
+explain --pod ledger-api examples/cross-namespace

@@ -1,0 +1,1 @@
+reach portal-web ledger-api -p http examples/cross-namespace

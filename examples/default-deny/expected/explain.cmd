@@ -1,0 +1,1 @@
+explain --pod checkout examples/default-deny

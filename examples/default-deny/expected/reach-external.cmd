@@ -1,0 +1,1 @@
+reach payments/checkout 203.0.113.7 -p 443 examples/default-deny

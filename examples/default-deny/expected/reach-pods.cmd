@@ -1,0 +1,1 @@
+reach checkout ledger -p 9000 examples/default-deny

@@ -1,0 +1,1 @@
+explain --pod report-builder examples/dns-egress

@@ -1,0 +1,1 @@
+lint --color never examples/endport-range examples/dns-egress/kube-system.yaml

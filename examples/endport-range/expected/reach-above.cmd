@@ -1,0 +1,1 @@
+reach encoder relay -p 32769 examples/endport-range

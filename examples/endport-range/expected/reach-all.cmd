@@ -1,0 +1,1 @@
+reach encoder relay examples/endport-range

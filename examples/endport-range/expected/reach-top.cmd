@@ -1,0 +1,1 @@
+reach encoder relay -p 32768 examples/endport-range

@@ -1,0 +1,1 @@
+lint --color never examples/ipblock-except examples/dns-egress/kube-system.yaml

@@ -1,0 +1,1 @@
+diff examples/or-trap examples/or-trap/.fixed

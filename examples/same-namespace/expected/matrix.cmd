@@ -1,0 +1,1 @@
+matrix --port 8080 examples/same-namespace

@@ -1,0 +1,1 @@
+reach web api -p 8080 examples/same-namespace

@@ -1,0 +1,1 @@
+explain --pod shop-api/api examples/shop

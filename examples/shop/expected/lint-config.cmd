@@ -1,0 +1,1 @@
+-c examples/shop/.npcheck.yaml lint --color never examples/shop examples/dns-egress/kube-system.yaml

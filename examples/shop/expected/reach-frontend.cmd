@@ -1,0 +1,1 @@
+reach frontend shop-api/svc/api -p 80 examples/shop

@@ -1,0 +1,1 @@
+reach grafana shop-api/api -p 9090 examples/shop

@@ -1,0 +1,1 @@
+reach api redis -p 6379 examples/shop

@@ -1,0 +1,108 @@
+#!/bin/sh
+# The examples are tests: every examples/DIR/expected/NAME.cmd (one line, the arguments
+# of npcheck) is run from the repository root with NO_COLOR=1; its standard output must
+# equal expected/NAME.out and its exit status expected/NAME.status.
+# Each example has at least expected/lint.cmd and expected/list.cmd. In its README, every
+# command line "    npcheck ARGS" or "$ npcheck ARGS" must be one of its .cmd files
+# (compared without "--color never"), and a fenced block that starts with "$ npcheck ARGS"
+# must hold exactly that command's expected output.
+# Prints one line per case, "ok NAME" or "not ok NAME: why" and a short diff.
+# UPDATE=1 rewrites the .out and .status files from the current output (read them
+# before committing).
+cd "$(dirname "$0")/.." || exit 4
+: "${NPCHECK:=./npcheck}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+NO_COLOR=1
+export NO_COLOR
+
+# The arguments of a command as README shows them: without "--color never".
+norm() {
+	sed 's/ --color never / /; s/ --color never$//; s/^--color never //'
+}
+
+for dir in examples/*/; do
+	dir=${dir%/}
+	ex=$(basename "$dir")
+	exp=$dir/expected
+	for need in lint list; do
+		[ -f "$exp/$need.cmd" ] || echo "not ok examples/$ex/$need: $exp/$need.cmd is missing"
+	done
+	: >"$tmp/cmds"
+	for cmd in "$exp"/*.cmd; do
+		[ -f "$cmd" ] || continue
+		name=$(basename "$cmd" .cmd)
+		id="examples/$ex/$name"
+		args=$(cat "$cmd")
+		printf '%s\t%s\n' "$(printf '%s\n' "$args" | norm)" "$name" >>"$tmp/cmds"
+		# Word splitting of the arguments is intended: they hold no spaces.
+		# shellcheck disable=SC2086
+		"$NPCHECK" $args >"$tmp/out" 2>"$tmp/err" </dev/null
+		st=$?
+		if [ -n "${UPDATE:-}" ]; then
+			cp "$tmp/out" "$exp/$name.out"
+			echo "$st" >"$exp/$name.status"
+		fi
+		want=$(cat "$exp/$name.status" 2>/dev/null)
+		if [ ! -f "$exp/$name.out" ] || [ -z "$want" ]; then
+			echo "not ok $id: $name.out or $name.status is missing"
+		elif [ "$st" != "$want" ]; then
+			echo "not ok $id: exit status $st, want $want"
+			head -n 5 "$tmp/err"
+		elif ! cmp -s "$tmp/out" "$exp/$name.out"; then
+			echo "not ok $id: stdout differs from $exp/$name.out:"
+			diff "$exp/$name.out" "$tmp/out" | head -n 20
+		else
+			echo "ok $id"
+		fi
+	done
+
+	# The README: its commands are the expected ones, its quoted outputs exact.
+	readme=$dir/README.md
+	if [ ! -f "$readme" ]; then
+		echo "not ok examples/$ex/readme: README.md is missing"
+		continue
+	fi
+	sed -n 's/^    \$\{0,1\} \{0,1\}npcheck \(.*\)/\1/p; s/^\$ npcheck \(.*\)/\1/p' "$readme" |
+		norm | sort -u >"$tmp/used"
+	bad=""
+	while IFS= read -r line; do
+		awk -F '\t' -v a="$line" '$1 == a { found = 1 } END { exit !found }' "$tmp/cmds" ||
+			bad="$bad
+  npcheck $line"
+	done <"$tmp/used"
+	if [ -n "$bad" ]; then
+		echo "not ok examples/$ex/readme-commands: README runs commands without expected output:$bad"
+	else
+		echo "ok examples/$ex/readme-commands"
+	fi
+	# Each fenced block that starts with "$ npcheck ARGS", as a file of its own.
+	rm -f "$tmp"/block.*
+	awk -v out="$tmp/block" '
+		/^```/ { if (f) { close(f); f = "" } else fence = 1; next }
+		fence && /^\$ npcheck / { n++; f = out "." n; print > f; fence = 0; next }
+		{ fence = 0 }
+		f { print > f }
+	' "$readme"
+	nblocks=0
+	bad=""
+	for b in "$tmp"/block.*; do
+		[ -f "$b" ] || continue
+		nblocks=$((nblocks + 1))
+		args=$(head -n 1 "$b" | sed 's/^\$ npcheck //' | norm)
+		name=$(awk -F '\t' -v a="$args" '$1 == a { print $2; exit }' "$tmp/cmds")
+		if [ -z "$name" ]; then
+			bad="$bad
+  \$ npcheck $args: no expected output"
+		elif ! tail -n +2 "$b" | cmp -s - "$exp/$name.out"; then
+			bad="$bad
+  \$ npcheck $args: differs from $exp/$name.out
+$(tail -n +2 "$b" | diff "$exp/$name.out" - | head -n 10)"
+		fi
+	done
+	if [ -n "$bad" ]; then
+		echo "not ok examples/$ex/readme-outputs:$bad"
+	else
+		echo "ok examples/$ex/readme-outputs ($nblocks quoted)"
+	fi
+done
