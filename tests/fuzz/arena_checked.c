@@ -42,7 +42,7 @@ void arena_free(struct arena *a)
 	free(a);
 }
 
-void *arena_alloc(struct arena *a, size_t n)
+void *arena_alloc_raw(struct arena *a, size_t n)
 {
 	const size_t align = sizeof(max_align_t);
 	n = (n + align - 1) / align * align;
@@ -52,13 +52,21 @@ void *arena_alloc(struct arena *a, size_t n)
 	b->prev = a->top;
 	a->top = b;
 	a->total += n;
-	memset(b->data, 0, n);
+	/* not zeroed: a pattern, so that relying on zeroes shows */
+	memset(b->data, 0xA5, n);
 	return b->data;
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	void *p = arena_alloc_raw(a, n);
+	memset(p, 0, n);
+	return p;
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = arena_alloc_raw(a, n + 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
