@@ -254,6 +254,8 @@ bool k8s_decode_document(struct model *m, const char *file, const struct ynode *
 			 const struct model_options *opt);
 /* k8s_decode.c: keys whose (collection) values no kind npcheck reads ever needs. */
 extern const char *const k8s_skip_keys[];
+/* k8s_decode.c: what to build of a unit of this kind (a ynode_sink filter). */
+const struct ypath *k8s_build_paths(void *ctx, const char *kind);
 /* validate.c: API-server validation of one policy; sets p->invalid and reports. */
 void validate_policy(struct model *m, struct policy *p);
 /* validate.c: Kubernetes name and label syntax (pcre2). Return NULL when valid, else

@@ -33,12 +33,26 @@ struct ynode {
  * (so it must copy whatever it keeps). Items delivered this way are not in their
  * document's tree; items without a kind stay there.
  */
+/*
+ * What of a unit to build, once its kind is known: a NULL-terminated array of keys, each
+ * keeping everything below it (all) or only what its own array names (sub); the key "[]"
+ * stands for a sequence's items. Keys, and the scalars of the unit's root mapping, are
+ * always built; anything else not named is parsed but stands in the tree as a null.
+ */
+struct ypath {
+	const char *key;
+	bool all;
+	const struct ypath *sub;
+};
+
 struct ynode_sink {
 	bool (*unit)(void *ctx, const struct ynode *n);
 	void *ctx;
 	/* Keys whose collection values are never read (NULL-terminated, or NULL): such a
 	 * value is parsed but not built, and stands in the tree as a null at its position. */
 	const char *const *skip_keys;
+	/* The paths to build for a unit of this kind, or NULL to build all of it. */
+	const struct ypath *(*filter)(void *ctx, const char *kind);
 };
 
 /*

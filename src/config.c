@@ -418,7 +418,7 @@ static int parse_tree(struct loadctx *x, struct arena *a, const char *buf, size_
 {
 	struct diag d;
 	struct doc_sink sink = { NULL, 0, { NULL, 0, 0 } };
-	const struct ynode_sink ys = { keep_doc, &sink, NULL };
+	const struct ynode_sink ys = { keep_doc, &sink, NULL, NULL };
 	int rc;
 
 	diag_init(&d, a);

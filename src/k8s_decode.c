@@ -234,6 +234,77 @@ const char *const k8s_skip_keys[] = {
 	NULL
 };
 
+static const struct {
+	const char *kind;
+	const char *template_path; /* where the pod template sits */
+} workload_kinds[] = {
+	{ "Deployment", "spec.template" },
+	{ "ReplicaSet", "spec.template" },
+	{ "StatefulSet", "spec.template" },
+	{ "DaemonSet", "spec.template" },
+	{ "Job", "spec.template" },
+	{ "CronJob", "spec.jobTemplate.spec.template" },
+	{ "ReplicationController", "spec.template" },
+};
+
+/*
+ * What each kind needs built, once its kind is read (kubectl writes kind before
+ * metadata, spec and status). NetworkPolicy and List kinds are built whole; a kind
+ * npcheck does not read keeps only its root scalars.
+ */
+static const struct ypath p_ports[] = { { "ports", true, NULL }, { NULL, false, NULL } };
+static const struct ypath p_containers[] = { { "[]", false, p_ports }, { NULL, false, NULL } };
+static const struct ypath p_pod_spec[] = {
+	{ "hostNetwork", true, NULL }, { "containers", false, p_containers },
+	{ "initContainers", false, p_containers }, { NULL, false, NULL }
+};
+static const struct ypath p_template[] = {
+	{ "metadata", true, NULL }, { "spec", false, p_pod_spec }, { NULL, false, NULL }
+};
+static const struct ypath p_job_spec[] = { { "template", false, p_template }, { NULL, false, NULL } };
+static const struct ypath p_job_template[] = { { "spec", false, p_job_spec }, { NULL, false, NULL } };
+static const struct ypath p_workload_spec[] = {
+	{ "template", false, p_template }, { "jobTemplate", false, p_job_template },
+	{ NULL, false, NULL }
+};
+static const struct ypath p_workload[] = {
+	{ "metadata", true, NULL }, { "spec", false, p_workload_spec }, { NULL, false, NULL }
+};
+static const struct ypath p_pod_status[] = {
+	{ "podIP", true, NULL }, { "podIPs", true, NULL }, { NULL, false, NULL }
+};
+static const struct ypath p_pod[] = {
+	{ "metadata", true, NULL }, { "spec", false, p_pod_spec },
+	{ "status", false, p_pod_status }, { NULL, false, NULL }
+};
+static const struct ypath p_service_spec[] = {
+	{ "selector", true, NULL }, { "ports", true, NULL }, { "clusterIP", true, NULL },
+	{ "clusterIPs", true, NULL }, { NULL, false, NULL }
+};
+static const struct ypath p_service[] = {
+	{ "metadata", true, NULL }, { "spec", false, p_service_spec }, { NULL, false, NULL }
+};
+static const struct ypath p_namespace[] = { { "metadata", true, NULL }, { NULL, false, NULL } };
+static const struct ypath p_nothing[] = { { NULL, false, NULL } };
+
+const struct ypath *k8s_build_paths(void *ctx, const char *kind)
+{
+	(void)ctx;
+	size_t kl = strlen(kind);
+	if (!strcmp(kind, "NetworkPolicy") || (kl >= 4 && !strcmp(kind + kl - 4, "List")))
+		return NULL;
+	if (!strcmp(kind, "Pod"))
+		return p_pod;
+	if (!strcmp(kind, "Service"))
+		return p_service;
+	if (!strcmp(kind, "Namespace"))
+		return p_namespace;
+	for (size_t i = 0; i < ARRAY_SIZE(workload_kinds); i++)
+		if (!strcmp(workload_kinds[i].kind, kind))
+			return p_workload;
+	return p_nothing;
+}
+
 /* ---- extraction ---- */
 
 /*
@@ -527,18 +598,6 @@ static void decode_pod_spec(struct model *m, struct object *o, const struct ynod
 	}
 }
 
-static const struct {
-	const char *kind;
-	const char *template_path; /* where the pod template sits */
-} workload_kinds[] = {
-	{ "Deployment", "spec.template" },
-	{ "ReplicaSet", "spec.template" },
-	{ "StatefulSet", "spec.template" },
-	{ "DaemonSet", "spec.template" },
-	{ "Job", "spec.template" },
-	{ "CronJob", "spec.jobTemplate.spec.template" },
-	{ "ReplicationController", "spec.template" },
-};
 
 /* A workload or Pod becomes a provisional endpoint; model.c folds them by owner. */
 static struct endpoint *new_endpoint(struct model *m, struct object *o)

@@ -261,7 +261,7 @@ int model_load(struct model *m, struct arena *a, struct diag *d, const char *con
 	m->trees = arena_new();
 	for (size_t i = 0; i < nfiles; i++) {
 		struct unit_ctx uc = { m, files[i].path, opt };
-		struct ynode_sink sink = { decode_unit, &uc, k8s_skip_keys };
+		struct ynode_sink sink = { decode_unit, &uc, k8s_skip_keys, k8s_build_paths };
 		if (source_read(d, &files[i])) {
 			rc = -1;
 			continue;

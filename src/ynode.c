@@ -10,6 +10,9 @@
 
 struct frame {
 	struct ynode *node;
+	const struct ypath *path; /* what to build below, when filtered */
+	bool filtered;            /* false: build everything below */
+	bool unit_root;           /* a document's root or a List item: kind decides */
 	size_t base, n; /* its children: kids[base .. base + n) of the loader's stack */
 	size_t weight; /* expanded size of everything inside */
 	bool block_seq;
@@ -46,7 +49,59 @@ struct loader {
 	bool doc_kept; /* some List item of this document was kept */
 	size_t skip_depth;     /* > 0: inside a collection the sink does not want */
 	struct ynode *skipped; /* the null node standing for it */
+	struct skip_level {
+		size_t weight; /* what it expands to, for the alias budget */
+		char *anchor;
+	} *skips;
+	size_t skips_cap;
 };
+
+/* A scalar standing for a value that was not built (never written to). */
+static struct ynode unbuilt = { .kind = YN_SCALAR, .plain = true, .str = "" };
+
+/*
+ * What to do with a node about to attach to the open collection: build all of it
+ * (returns NULL, *all), build part of it (returns the path, !*all), or not at all (*drop).
+ */
+static const struct ypath *child_path(const struct loader *l, bool *all, bool *drop)
+{
+	*all = true;
+	*drop = false;
+	if (l->depth == 0)
+		return NULL;
+	const struct frame *f = &l->stack[l->depth - 1];
+	if (!f->filtered)
+		return NULL;
+	const char *key = "[]";
+	if (f->node->kind == YN_MAP) {
+		if (f->n % 2 == 0)
+			return NULL; /* a key */
+		const struct ynode *k = l->kids[f->base + f->n - 1];
+		if (k->kind != YN_SCALAR)
+			return NULL;
+		key = k->str;
+	}
+	for (const struct ypath *p = f->path; p->key; p++)
+		if (!strcmp(p->key, key)) {
+			*all = p->all;
+			return p->all ? NULL : p->sub;
+		}
+	*drop = true;
+	return NULL;
+}
+
+/* A unit's kind, once read, decides what of the rest of it is built. */
+static void on_root_scalar(struct loader *l, const struct ynode *n)
+{
+	struct frame *f = &l->stack[l->depth - 1];
+	if (!f->unit_root || f->node->kind != YN_MAP || f->n % 2 != 0 || !l->sink->filter)
+		return;
+	const struct ynode *key = l->kids[f->base + f->n - 2];
+	if (key->kind != YN_SCALAR || strcmp(key->str, "kind") || n->kind != YN_SCALAR)
+		return;
+	f->path = l->sink->filter(l->sink->ctx, n->str);
+	f->filtered = f->path != NULL;
+}
 
 /* Is the collection about to open the value of a key the sink never reads? */
 static bool skip_value(const struct loader *l)
@@ -54,13 +109,14 @@ static bool skip_value(const struct loader *l)
 	if (!l->sink || !l->sink->skip_keys || l->depth == 0)
 		return false;
 	const struct frame *f = &l->stack[l->depth - 1];
-	if (f->node->kind != YN_MAP || f->n % 2 != 1)
+	/* Below a filtered frame the paths already decided. */
+	if (f->filtered || f->node->kind != YN_MAP || f->n % 2 != 1)
 		return false;
 	const struct ynode *key = l->kids[f->base + f->n - 1];
 	if (key->kind != YN_SCALAR)
 		return false;
 	for (const char *const *k = l->sink->skip_keys; *k; k++)
-		if (!strcmp(*k, key->str))
+		if (**k == *key->str && !strcmp(*k, key->str))
 			return true;
 	return false;
 }
@@ -192,7 +248,7 @@ static int attach(struct loader *l, struct ynode *n, size_t weight, bool shared,
 		  struct ypos at, struct ynode **root)
 {
 	/* Only what aliases add counts against the budget: real nodes cost input bytes. */
-	if (shared)
+	if (shared && n != &unbuilt)
 		l->doc_weight += weight;
 	if (l->doc_weight > YNODE_ALIAS_BUDGET) {
 		yerror(l, at, "document expands to more than 1000000 nodes "
@@ -220,9 +276,24 @@ static int open_collection(struct loader *l, enum ynode_kind k, yaml_event_t *e,
 		yerror(l, mark_pos(l, e->start_mark), "nesting deeper than 256 levels");
 		return -1;
 	}
+	bool all, drop;
+	const struct ypath *path = child_path(l, &all, &drop);
+	bool unit_root = l->depth == 0;
+	if (l->depth == 2 && k == YN_MAP && l->sink && l->stack[1].node->kind == YN_SEQ &&
+	    l->stack[0].node->kind == YN_MAP && l->stack[0].n % 2 == 1) {
+		const struct ynode *key = l->kids[l->stack[0].base + l->stack[0].n - 1];
+		unit_root = key->kind == YN_SCALAR && !strcmp(key->str, "items");
+	}
+	if (unit_root) {
+		all = true; /* until its kind is known */
+		path = NULL;
+	}
 	XGROW(l->stack, l->stack_cap, l->depth + 1);
 	struct frame *f = &l->stack[l->depth++];
 	memset(f, 0, sizeof(*f));
+	f->path = path;
+	f->filtered = !all;
+	f->unit_root = unit_root;
 	f->base = l->nkids;
 	f->node = new_node(l, k, e->start_mark);
 	f->block_seq = block_seq;
@@ -334,6 +405,69 @@ static void parser_error(struct loader *l, yaml_parser_t *p)
 	strbuf_release(&sb);
 }
 
+/*
+ * One event inside a value that is not built. Its depth and its expanded size are still
+ * tracked, so that anchors defined inside resolve (to the null standing for the value)
+ * and an alias bomb is caught there too. When the value ends, the null is attached.
+ */
+static int skip_event(struct loader *l, const yaml_event_t *e, struct ynode **root)
+{
+	const yaml_char_t *anchor = NULL;
+	switch (e->type) {
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		anchor = e->type == YAML_SEQUENCE_START_EVENT ? e->data.sequence_start.anchor
+							    : e->data.mapping_start.anchor;
+		if (l->skip_depth >= YNODE_MAX_DEPTH || l->depth + l->skip_depth >= YNODE_MAX_DEPTH) {
+			yerror(l, mark_pos(l, e->start_mark), "nesting deeper than 256 levels");
+			return -1;
+		}
+		XGROW(l->skips, l->skips_cap, l->skip_depth + 1);
+		l->skips[l->skip_depth].weight = 0;
+		l->skips[l->skip_depth].anchor = anchor ? xstrdup((const char *)anchor) : NULL;
+		l->skip_depth++;
+		return 0;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT: {
+		struct skip_level *lv = &l->skips[--l->skip_depth];
+		size_t w = lv->weight + 1;
+		register_anchor(l, lv->anchor, l->skipped, w);
+		free(lv->anchor);
+		lv->anchor = NULL;
+		if (l->skip_depth == 0)
+			return attach(l, l->skipped, 1, false, l->skipped->pos, root);
+		l->skips[l->skip_depth - 1].weight += w;
+		return 0;
+	}
+	case YAML_SCALAR_EVENT:
+		register_anchor(l, (const char *)e->data.scalar.anchor, l->skipped, 1);
+		l->skips[l->skip_depth - 1].weight++;
+		return 0;
+	case YAML_ALIAS_EVENT: {
+		const char *name = (const char *)e->data.alias.anchor;
+		size_t *slot = l->nslots ? anchor_slot(l, name) : NULL;
+		if (!slot || !*slot) {
+			struct strbuf sb = STRBUF_INIT;
+			strbuf_addf(&sb, "unknown alias '*%s'", name);
+			yerror(l, mark_pos(l, e->start_mark), sb.buf);
+			strbuf_release(&sb);
+			return -1;
+		}
+		size_t w = l->anchors[*slot - 1].weight;
+		l->skips[l->skip_depth - 1].weight += w;
+		l->doc_weight += w;
+		if (l->doc_weight > YNODE_ALIAS_BUDGET) {
+			yerror(l, mark_pos(l, e->start_mark),
+			       "document expands to more than 1000000 nodes through aliases");
+			return -1;
+		}
+		return 0;
+	}
+	default:
+		return 0;
+	}
+}
+
 int ynode_parse(struct arena *a, struct diag *d, const char *file, const char *buf,
 		size_t len, const struct ynode_sink *sink)
 {
@@ -354,21 +488,7 @@ int ynode_parse(struct arena *a, struct diag *d, const char *file, const char *b
 		}
 		int r = 0;
 		if (l.skip_depth) {
-			/* Inside a skipped value: count depth, and let anchors defined there stand
-			 * for the null that replaces it, so that later aliases still resolve. */
-			const yaml_char_t *anchor = NULL;
-			if (e.type == YAML_SEQUENCE_START_EVENT || e.type == YAML_MAPPING_START_EVENT) {
-				l.skip_depth++;
-				anchor = e.type == YAML_SEQUENCE_START_EVENT ? e.data.sequence_start.anchor
-									     : e.data.mapping_start.anchor;
-			} else if (e.type == YAML_SEQUENCE_END_EVENT || e.type == YAML_MAPPING_END_EVENT) {
-				if (--l.skip_depth == 0)
-					r = attach(&l, l.skipped, 1, false, l.skipped->pos, &root);
-			} else if (e.type == YAML_SCALAR_EVENT) {
-				anchor = e.data.scalar.anchor;
-			}
-			if (anchor)
-				register_anchor(&l, (const char *)anchor, l.skipped, 1);
+			r = skip_event(&l, &e, &root);
 			yaml_event_delete(&e);
 			if (r) {
 				rc = -1;
@@ -376,17 +496,20 @@ int ynode_parse(struct arena *a, struct diag *d, const char *file, const char *b
 			}
 			continue;
 		}
+		bool all_below, drop = false;
+		if (e.type == YAML_SEQUENCE_START_EVENT || e.type == YAML_MAPPING_START_EVENT)
+			(void)child_path(&l, &all_below, &drop);
 		if ((e.type == YAML_SEQUENCE_START_EVENT || e.type == YAML_MAPPING_START_EVENT) &&
-		    skip_value(&l)) {
-			l.skip_depth = 1;
+		    (drop || skip_value(&l))) {
 			l.skipped = new_node(&l, YN_SCALAR, e.start_mark);
 			l.skipped->plain = true;
 			l.skipped->str = "";
-			const yaml_char_t *anchor = e.type == YAML_SEQUENCE_START_EVENT
-				? e.data.sequence_start.anchor : e.data.mapping_start.anchor;
-			if (anchor)
-				register_anchor(&l, (const char *)anchor, l.skipped, 1);
+			r = skip_event(&l, &e, &root);
 			yaml_event_delete(&e);
+			if (r) {
+				rc = -1;
+				break;
+			}
 			continue;
 		}
 		switch (e.type) {
@@ -409,6 +532,14 @@ int ynode_parse(struct arena *a, struct diag *d, const char *file, const char *b
 			root = NULL;
 			break;
 		case YAML_SCALAR_EVENT: {
+			bool scalar_all, drop_scalar;
+			(void)child_path(&l, &scalar_all, &drop_scalar);
+			if (drop_scalar && !l.stack[l.depth - 1].unit_root) {
+				r = attach(&l, &unbuilt, 1, true, unbuilt.pos, &root);
+				if (!r && e.data.scalar.anchor)
+					register_anchor(&l, (const char *)e.data.scalar.anchor, &unbuilt, 1);
+				break;
+			}
 			struct ynode *n = new_node(&l, YN_SCALAR, e.start_mark);
 			n->str = arena_strndup(a, (const char *)e.data.scalar.value,
 					       e.data.scalar.length);
@@ -421,6 +552,8 @@ int ynode_parse(struct arena *a, struct diag *d, const char *file, const char *b
 			r = attach(&l, n, 1, false, n->pos, &root);
 			if (!r && e.data.scalar.anchor)
 				register_anchor(&l, (const char *)e.data.scalar.anchor, n, 1);
+			if (!r && l.depth > 0)
+				on_root_scalar(&l, n);
 			break;
 		}
 		case YAML_SEQUENCE_START_EVENT:
@@ -453,6 +586,9 @@ int ynode_parse(struct arena *a, struct diag *d, const char *file, const char *b
 	free(l.anchors);
 	free(l.slots);
 	free(l.kids);
+	for (size_t i = 0; i < l.skip_depth; i++)
+		free(l.skips[i].anchor);
+	free(l.skips);
 	free(l.stack);
 	yaml_parser_delete(&p);
 	return rc;
