@@ -42,29 +42,13 @@ void arena_free(struct arena *a)
 	free(a);
 }
 
-static void *alloc(struct arena *a, size_t n);
-
-void *arena_alloc(struct arena *a, size_t n)
+/* Aligned allocations round their start up; strings (align 1) pack tightly. */
+static void *alloc(struct arena *a, size_t n, size_t align)
 {
-	void *p = alloc(a, n);
-	memset(p, 0, n);
-	return p;
-}
-
-void *arena_alloc_raw(struct arena *a, size_t n)
-{
-	return alloc(a, n);
-}
-
-static void *alloc(struct arena *a, size_t n)
-{
-	const size_t align = sizeof(max_align_t);
 	struct block *b = a->head;
+	size_t start = b ? (b->used + align - 1) / align * align : 0;
 
-	n = (n + align - 1) / align * align;
-	if (n == 0)
-		n = align;
-	if (!b || b->size - b->used < n) {
+	if (!b || start > b->size || b->size - start < n) {
 		size_t size = n > BLOCK_SIZE / 4 ? n : BLOCK_SIZE;
 		if (size == BLOCK_SIZE && a->spare) {
 			/* Reuse a block a reset gave back: its pages are already mapped. */
@@ -78,16 +62,29 @@ static void *alloc(struct arena *a, size_t n)
 		b->used = 0;
 		b->next = a->head;
 		a->head = b;
+		start = 0;
 	}
-	void *p = (char *)b->data + b->used;
-	b->used += n;
-	a->total += n;
+	void *p = (char *)b->data + start;
+	a->total += start - b->used + n;
+	b->used = start + n;
 	return p;
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	void *p = alloc(a, n ? n : 1, sizeof(max_align_t));
+	memset(p, 0, n);
+	return p;
+}
+
+void *arena_alloc_raw(struct arena *a, size_t n)
+{
+	return alloc(a, n ? n : 1, sizeof(max_align_t));
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc_raw(a, n + 1);
+	char *p = alloc(a, n + 1, 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
