@@ -87,15 +87,27 @@ demo: npcheck
 	./npcheck lint examples/ ; test $$? -le 1
 	./npcheck list examples/shop
 
+# kubectl-npcheck makes npcheck a kubectl plugin (`kubectl npcheck reach a b`); the
+# completions go where bash-completion and zsh look for them by default.
 install: npcheck
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions
 	install -m 755 npcheck $(DESTDIR)$(BINDIR)/npcheck
 	ln -sf npcheck $(DESTDIR)$(BINDIR)/kubectl-npcheck
 	install -m 644 man/npcheck.1 $(DESTDIR)$(MANDIR)/man1/npcheck.1
+	ln -sf npcheck.1 $(DESTDIR)$(MANDIR)/man1/kubectl-npcheck.1
+	install -m 644 completions/npcheck.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/npcheck
+	ln -sf npcheck $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kubectl-npcheck
+	install -m 644 completions/_npcheck $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_npcheck
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/npcheck $(DESTDIR)$(BINDIR)/kubectl-npcheck \
-		$(DESTDIR)$(MANDIR)/man1/npcheck.1
+		$(DESTDIR)$(MANDIR)/man1/npcheck.1 $(DESTDIR)$(MANDIR)/man1/kubectl-npcheck.1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/npcheck \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/kubectl-npcheck \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_npcheck
 
 clean:
 	rm -rf build npcheck
