@@ -38,28 +38,29 @@ out() {
 }
 
 cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
-out "# npcheck scale benchmark: $NPCHECK ($("$NPCHECK" --version 2>/dev/null | head -n 1));" \
-	"source tree $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src include 2>/dev/null || echo ' with changes in src/ or include/')"
+out "# npcheck scale benchmark of $NPCHECK ($("$NPCHECK" --version 2>/dev/null | head -n 1))"
+out "# working tree: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src include 2>/dev/null || echo ', src/ or include/ changed since')"
 out "# ${cpu:-unknown CPU}, $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?') CPUs; $(date -u '+%Y-%m-%d %H:%M UTC')"
 out "# input: $BENCH_DIR/cluster-N${BENCH_SUFFIX:-}.yaml"
 out "# load average before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
-out "# wall: best of the runs (cpu: user+sys of that run); RSS: peak over the runs;"
-out "# x parse: wall / parse-only wall of the same file; RSS/in: peak RSS / input size"
-out "$(printf '%-6s %-24s %9s %8s %4s %8s %9s %8s %7s  %s' \
-	size command wall_s cpu_s runs rss_MiB input_MiB 'x parse' 'RSS/in' 'exit / note')"
+out "# wall_s: best of the runs; cpu_s: user+sys of that run; rss: peak over the runs;"
+out "# wall/pa, cpu/pa: over parse-only's of the same file; rss/in: peak RSS / input size"
+out "$(printf '%-6s %-24s %8s %8s %4s %8s %8s %7s %7s %6s  %s' \
+	size command wall_s cpu_s runs rss_MiB in_MiB wall/pa cpu/pa rss/in 'exit / note')"
 
-# row SIZE LABEL WALL CPU RUNS RSS_KIB NOTE
+# row SIZE LABEL WALL CPU RUNS RSS_KIB NOTE (uses $bytes, $base and $base_cpu)
 row() {
 	out "$(awk -v n="$1" -v label="$2" -v wall="$3" -v cpu="$4" -v runs="$5" -v rss="$6" \
-		-v bytes="$bytes" -v base="$base" -v note="$7" 'BEGIN {
+		-v bytes="$bytes" -v base="$base" -v base_cpu="$base_cpu" -v note="$7" 'BEGIN {
 		if (wall == "-") {
-			printf "%-6s %-24s %9s %8s %4s %8s %9.1f %8s %7s  %s", n, label, "-", "-", "-",
-				"-", bytes / 1048576, "-", "-", note
+			printf "%-6s %-24s %8s %8s %4s %8s %8s %7s %7s %6s  %s", n, label, "-", "-",
+				"-", "-", sprintf("%.1f", bytes / 1048576), "-", "-", "-", note
 			exit
 		}
-		printf "%-6s %-24s %9.3f %8.3f %4d %8.1f %9.1f %8.2f %7.2f  %s", n, label, wall, cpu,
-			runs, rss / 1024, bytes / 1048576, wall / (base > 0 ? base : wall),
-			rss * 1024 / bytes, note
+		if (base <= 0) { base = wall; base_cpu = cpu }
+		printf "%-6s %-24s %8.3f %8.3f %4d %8.1f %8.1f %7.2f %7.2f %6.2f  %s", n, label,
+			wall, cpu, runs, rss / 1024, bytes / 1048576, wall / base,
+			(base_cpu > 0 ? cpu / base_cpu : 0), rss * 1024 / bytes, note
 	}')"
 }
 
@@ -114,9 +115,9 @@ for n in $SIZES; do
 		exit 2
 	fi
 	bytes=$(wc -c <"$file" | tr -d ' ')
-	base=0
+	base=0 base_cpu=0
 	measure "$n" parse-only 0 "$BENCH_DIR/parse_only" "$file"
-	base=$wall
+	base=$wall base_cpu=$best_cpu
 	measure "$n" lint "0 1" "$NPCHECK" lint "$file"
 
 	if [ "$n" -le "$LIST_MAX" ]; then
@@ -124,7 +125,7 @@ for n in $SIZES; do
 		[ "$wall" != - ] && list_n=$n list_wall=$wall
 	else
 		skipped "$n" list "$list_n" "$list_wall" \
-			"every endpoint pair goes through the solver (n² = $(awk -v n="$n" 'BEGIN { printf "%.1e", n * n }') pairs) after a superlinear solver_init (see reach); BENCH_LIST_MAX=$n runs it"
+			"every endpoint pair goes through the solver (n² = $(awk -v n="$n" 'BEGIN { printf "%.1e", n * n }') pairs); BENCH_LIST_MAX=$n runs it"
 	fi
 
 	if [ "$n" -le "$MATRIX_MAX" ]; then
