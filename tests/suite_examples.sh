@@ -5,7 +5,8 @@
 # Each example has at least expected/lint.cmd and expected/list.cmd. In its README, every
 # command line "    npcheck ARGS" or "$ npcheck ARGS" must be one of its .cmd files
 # (compared without "--color never"), and a fenced block that starts with "$ npcheck ARGS"
-# must hold exactly that command's expected output.
+# must hold exactly that command's expected output. The top-level README.md may quote
+# the output of any example's command, exactly too.
 # Prints one line per case, "ok NAME" or "not ok NAME: why" and a short diff.
 # UPDATE=1 rewrites the .out and .status files from the current output (read them
 # before committing).
@@ -15,6 +16,18 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 NO_COLOR=1
 export NO_COLOR
+
+# Each fenced block of a Markdown file that starts with "$ npcheck ARGS", as
+# $tmp/block.N: that line, then the output quoted.
+blocks() {
+	rm -f "$tmp"/block.*
+	awk -v out="$tmp/block" '
+		/^```/ { if (f) { close(f); f = "" } else fence = 1; next }
+		fence && /^\$ npcheck / { n++; f = out "." n; print > f; fence = 0; next }
+		{ fence = 0 }
+		f { print > f }
+	' "$1"
+}
 
 # The arguments of a command as README shows them: without "--color never".
 norm() {
@@ -35,6 +48,7 @@ for dir in examples/*/; do
 		id="examples/$ex/$name"
 		args=$(cat "$cmd")
 		printf '%s\t%s\n' "$(printf '%s\n' "$args" | norm)" "$name" >>"$tmp/cmds"
+		printf '%s\t%s\n' "$(printf '%s\n' "$args" | norm)" "$exp/$name" >>"$tmp/allcmds"
 		# Word splitting of the arguments is intended: they hold no spaces.
 		# shellcheck disable=SC2086
 		"$NPCHECK" $args >"$tmp/out" 2>"$tmp/err" </dev/null
@@ -77,13 +91,7 @@ for dir in examples/*/; do
 		echo "ok examples/$ex/readme-commands"
 	fi
 	# Each fenced block that starts with "$ npcheck ARGS", as a file of its own.
-	rm -f "$tmp"/block.*
-	awk -v out="$tmp/block" '
-		/^```/ { if (f) { close(f); f = "" } else fence = 1; next }
-		fence && /^\$ npcheck / { n++; f = out "." n; print > f; fence = 0; next }
-		{ fence = 0 }
-		f { print > f }
-	' "$readme"
+	blocks "$readme"
 	nblocks=0
 	bad=""
 	for b in "$tmp"/block.*; do
@@ -106,3 +114,27 @@ $(tail -n +2 "$b" | diff "$exp/$name.out" - | head -n 10)"
 		echo "ok examples/$ex/readme-outputs ($nblocks quoted)"
 	fi
 done
+
+# The top-level README quotes outputs of the examples' commands.
+blocks README.md
+nblocks=0
+bad=""
+for b in "$tmp"/block.*; do
+	[ -f "$b" ] || continue
+	nblocks=$((nblocks + 1))
+	args=$(head -n 1 "$b" | sed 's/^\$ npcheck //' | norm)
+	out=$(awk -F '\t' -v a="$args" '$1 == a { print $2; exit }' "$tmp/allcmds")
+	if [ -z "$out" ]; then
+		bad="$bad
+  \$ npcheck $args: no example has this command in expected/"
+	elif ! tail -n +2 "$b" | cmp -s - "$out.out"; then
+		bad="$bad
+  \$ npcheck $args: differs from $out.out
+$(tail -n +2 "$b" | diff "$out.out" - | head -n 10)"
+	fi
+done
+if [ -n "$bad" ]; then
+	echo "not ok README.md/outputs:$bad"
+else
+	echo "ok README.md/outputs ($nblocks quoted)"
+fi
