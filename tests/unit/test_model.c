@@ -458,6 +458,60 @@ static void test_lists(void **state)
 	tu_free(&t);
 }
 
+/* A NetworkPolicy read from a List keeps its tree (and positions) past its document. */
+static void test_list_item_policy_kept(void **state)
+{
+	(void)state;
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb,
+		"kind: List\n"                                   /* 1 */
+		"items:\n"                                       /* 2 */
+		"- kind: Pod\n"                                  /* 3 */
+		"  metadata: {name: a, namespace: shop, labels: {app: a}}\n" /* 4 */
+		"- apiVersion: networking.k8s.io/v1\n"           /* 5 */
+		"  kind: NetworkPolicy\n"                        /* 6 */
+		"  metadata: {name: np, namespace: shop}\n"      /* 7 */
+		"  spec:\n"                                      /* 8 */
+		"    podSelector: {matchLabels: {app: a}}\n"     /* 9 */
+		"    ingress:\n"                                 /* 10 */
+		"    - from: [{podSelector: {}}]\n"              /* 11 */
+		"      ports: [{port: 80}]\n"                    /* 12 */
+		"- kind: Pod\n"                                  /* 13 */
+		"  metadata: {name: b, namespace: shop}\n");     /* 14 */
+	for (int i = 0; i < 2000; i++)
+		strbuf_addf(&sb, "---\nkind: Pod\nmetadata: {name: filler-%d, namespace: shop, "
+			    "labels: {app: filler, i: 'x%d'}}\n", i, i);
+	struct tu t;
+	tu_load(&t, sb.buf);
+	strbuf_release(&sb);
+	no_findings(&t);
+	assert_int_equal(t.m.nendpoints, 2002);
+	const struct policy *p = must_policy(&t.m, "shop", "np");
+	assert_false(p->invalid);
+	assert_string_equal(p->obj->kind, "NetworkPolicy");
+	assert_int_equal(p->obj->node->pos.line, 5);
+	assert_int_equal(p->obj->node->pos.col, 1);
+	assert_int_equal(p->obj->name_node->pos.line, 7);
+	assert_int_equal(p->obj->name_node->pos.col, 20);
+	assert_int_equal(p->pod_sel.key_node->pos.line, 9);
+	assert_int_equal(p->pod_sel.key_node->pos.col, 5);
+	assert_int_equal(p->pod_sel.nml, 1);
+	assert_string_equal(p->pod_sel.ml[0].key, "app");
+	assert_string_equal(p->pod_sel.ml[0].val, "a");
+	assert_int_equal(p->nrules[DIR_INGRESS], 1);
+	const struct np_rule *r = &p->rules[DIR_INGRESS][0];
+	assert_int_equal(r->node->pos.line, 11);
+	assert_int_equal(r->node->pos.col, 5);
+	assert_int_equal(r->npeers, 1);
+	assert_int_equal(r->peers[0].node->pos.line, 11);
+	assert_int_equal(r->peers[0].node->pos.col, 14);
+	assert_int_equal(r->nports, 1);
+	assert_int_equal(r->ports[0].port, 80);
+	assert_int_equal(r->ports[0].port_key->pos.line, 12);
+	assert_int_equal(r->ports[0].port_key->pos.col, 16);
+	tu_free(&t);
+}
+
 /* ---- duplicates ---- */
 
 static void test_duplicate_object(void **state)
@@ -572,6 +626,31 @@ static void test_policy_types_defaulting(void **state)
 	/* An absent podSelector is absent (it selects everything). */
 	assert_null(must_policy(&t.m, "shop", "no-spec")->pod_sel.node);
 	assert_non_null(must_policy(&t.m, "shop", "none")->pod_sel.node);
+	tu_free(&t);
+}
+
+/* The API server defaults policyTypes when the list is empty, not only when absent. */
+static void test_policy_types_empty_list_defaulted(void **state)
+{
+	(void)state;
+	/* BUG: src/normalize.c treats "policyTypes: []" as given, so the policy gets no type
+	 * at all and isolates nothing; SetDefaults_NetworkPolicy tests
+	 * len(spec.PolicyTypes) == 0, so the API server stores [Ingress] (plus Egress when
+	 * there are egress rules): "spec: {podSelector: {}, policyTypes: []}" is a default
+	 * deny of ingress, which npcheck reports as allowing everything. */
+	skip();
+	struct tu t;
+	tu_load(&t,
+		NP("empty") "spec: {podSelector: {}, policyTypes: []}\n"
+		NP("empty-egress") "spec: {podSelector: {}, policyTypes: [], egress: [{}]}\n");
+	no_findings(&t);
+	const struct policy *p = must_policy(&t.m, "shop", "empty");
+	assert_false(p->invalid);
+	assert_true(p->types[DIR_INGRESS]);
+	assert_false(p->types[DIR_EGRESS]);
+	p = must_policy(&t.m, "shop", "empty-egress");
+	assert_true(p->types[DIR_INGRESS]);
+	assert_true(p->types[DIR_EGRESS]);
 	tu_free(&t);
 }
 
@@ -730,11 +809,12 @@ static void test_invalid_policy_flagged(void **state)
 		NP("bad-op") "spec:\n  podSelector:\n    matchExpressions: [{key: a, operator: Has}]\n"
 		NP("no-peer") "spec: {podSelector: {}, ingress: [{from: [{}]}]}\n"
 		NP("quoted-number") "spec: {podSelector: {}, ingress: [{ports: [{port: '443'}]}]}\n"
+		NP("lower-case") "spec: {podSelector: {}, ingress: [{ports: [{port: 80, protocol: tcp}]}]}\n"
 		NP("good") "spec:\n  podSelector: {matchLabels: {app: db}}\n"
 		"  ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}}],"
 		" ports: [{port: 5432}]}]\n");
 	static const char *const bad[] = { "bad-port", "bad-proto", "bad-cidr", "bad-op", "no-peer",
-		"quoted-number" };
+		"quoted-number", "lower-case" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (!must_policy(&t.m, "shop", bad[i])->invalid)
 			fail_msg("policy %s should be invalid", bad[i]);
@@ -751,13 +831,37 @@ static void test_invalid_policy_flagged(void **state)
 	/* A quoted number is a port name, as the API server reads an int-or-string. */
 	const struct np_port *q = &must_policy(&t.m, "shop", "quoted-number")->rules[DIR_INGRESS][0].ports[0];
 	assert_string_equal(q->port_name, "443");
-	assert_int_equal(tu_count(&t.d, RULE_UNSUPPORTED_PROTOCOL), 1);
+	assert_int_equal(tu_count(&t.d, RULE_UNSUPPORTED_PROTOCOL), 2);
 	const struct finding *f = tu_finding(&t.d, RULE_INVALID_SPEC, 0);
 	assert_string_equal(f->message,
 		"spec.ingress[0].ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive");
 	/* Invalid policies are findings, not input errors. */
 	assert_false(t.d.input_error);
 	assert_int_equal(t.rc, 0);
+	tu_free(&t);
+}
+
+static void test_repeated_key(void **state)
+{
+	(void)state;
+	struct tu t;
+	tu_load(&t,
+		"apiVersion: networking.k8s.io/v1\n"          /* 1 */
+		"kind: NetworkPolicy\n"                       /* 2 */
+		"metadata: {name: twice, namespace: shop}\n"  /* 3 */
+		"spec:\n"                                     /* 4 */
+		"  podSelector: {matchLabels: {app: a}}\n"    /* 5 */
+		"  podSelector: {}\n"                         /* 6 */
+		NP("once") "spec: {podSelector: {}}\n");
+	/* sigs.k8s.io/yaml refuses it: a syntax error at the second key, the policy out. */
+	assert_int_equal(tu_count(&t.d, RULE_YAML_SYNTAX), 1);
+	const struct finding *f = tu_finding(&t.d, RULE_YAML_SYNTAX, 0);
+	assert_string_equal(f->message, "mapping key \"podSelector\" already defined at line 5");
+	assert_int_equal(f->pos.line, 6);
+	assert_int_equal(f->pos.col, 3);
+	assert_true(must_policy(&t.m, "shop", "twice")->invalid);
+	assert_false(must_policy(&t.m, "shop", "once")->invalid);
+	assert_true(t.d.input_error);
 	tu_free(&t);
 }
 
@@ -775,11 +879,14 @@ int main(void)
 		cmocka_unit_test(test_pod_ips),
 		cmocka_unit_test(test_services),
 		cmocka_unit_test(test_lists),
+		cmocka_unit_test(test_list_item_policy_kept),
 		cmocka_unit_test(test_duplicate_object),
 		cmocka_unit_test(test_policy_types_defaulting),
+		cmocka_unit_test(test_policy_types_empty_list_defaulted),
 		cmocka_unit_test(test_ports_decoded_and_defaulted),
 		cmocka_unit_test(test_unknown_fields),
 		cmocka_unit_test(test_type_errors),
+		cmocka_unit_test(test_repeated_key),
 		cmocka_unit_test(test_invalid_policy_flagged),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

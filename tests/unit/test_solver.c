@@ -232,6 +232,54 @@ static void test_peer_selector_absent_or_empty(void **state)
 	st_free(&x);
 }
 
+static void test_namespace_name_label(void **state)
+{
+	(void)state;
+	struct st x;
+	/* Implied or declared, every namespace carries kubernetes.io/metadata.name. */
+	st_load(&x, NS("a", "{team: a}") NS("b", "{team: b, kubernetes.io/metadata.name: spoofed}")
+		POD("a", "target", "{app: target}") POD("a", "x", "{app: x}")
+		POD("b", "x", "{app: x}") POD("b", "y", "{app: y}") POD("c", "x", "{app: x}")
+		NP("a", "by-name") "spec:\n  podSelector: {matchLabels: {app: target}}\n"
+		"  ingress: [{from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: c}}},"
+		" {namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: b}},"
+		" podSelector: {matchLabels: {app: y}}},"
+		" {namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: spoofed}}}]}]\n");
+	struct sref t = ep(&x, "a/target[Pod]");
+	assert_conns(&x, ep(&x, "c/x[Pod]"), t, ALL);
+	assert_conns(&x, ep(&x, "b/y[Pod]"), t, ALL);
+	assert_conns(&x, ep(&x, "b/x[Pod]"), t, NONE);
+	assert_conns(&x, ep(&x, "a/x[Pod]"), t, NONE);
+	st_free(&x);
+}
+
+static void test_selector_expressions_and_misses(void **state)
+{
+	(void)state;
+	struct st x;
+	st_load(&x, PEER_MODEL
+		/* Selects the pods of a without app=x: only target. */
+		NP("a", "not-x") "spec:\n  podSelector:\n"
+		"    matchExpressions: [{key: app, operator: NotIn, values: [x]}]\n"
+		"  ingress: [{from: [{namespaceSelector: {}, podSelector: {matchExpressions:"
+		" [{key: app, operator: In, values: [y, x]}, {key: team, operator: DoesNotExist}]}}]}]\n"
+		/* Selects nothing: isolates nobody. */
+		NP("b", "ghost") "spec: {podSelector: {matchLabels: {app: ghost}}, policyTypes: [Ingress, Egress]}\n");
+	struct sref t = ep(&x, "a/target[Pod]");
+	assert_true(x.s.eps[t.ep->index].isolated[DIR_INGRESS]);
+	assert_false(x.s.eps[ep(&x, "a/x[Pod]").ep->index].isolated[DIR_INGRESS]);
+	assert_int_equal(x.s.selected[0].n, 1);
+	assert_int_equal(x.s.selected[1].n, 0);
+	/* namespaceSelector {} with a podSelector: those pods in every namespace. */
+	assert_conns(&x, ep(&x, "b/x[Pod]"), t, ALL);
+	assert_conns(&x, ep(&x, "b/y[Pod]"), t, ALL);
+	assert_conns(&x, ep(&x, "c/x[Pod]"), t, ALL);
+	assert_conns(&x, ip("10.0.0.1"), t, NONE);
+	assert_conns(&x, ep(&x, "a/target[Pod]"), ep(&x, "b/x[Pod]"), ALL);
+	assert_conns(&x, ep(&x, "b/x[Pod]"), ep(&x, "b/y[Pod]"), ALL);
+	st_free(&x);
+}
+
 /* ---- ipBlock ---- */
 
 static void test_ipblock_except(void **state)
@@ -756,6 +804,8 @@ int main(void)
 		cmocka_unit_test(test_or_peers),
 		cmocka_unit_test(test_namespace_selector_all),
 		cmocka_unit_test(test_peer_selector_absent_or_empty),
+		cmocka_unit_test(test_namespace_name_label),
+		cmocka_unit_test(test_selector_expressions_and_misses),
 		cmocka_unit_test(test_ipblock_except),
 		cmocka_unit_test(test_ipblock_ipv6),
 		cmocka_unit_test(test_ports_protocol_and_ranges),
