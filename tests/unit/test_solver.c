@@ -700,6 +700,28 @@ static void test_sref_format(void **state)
 	st_free(&x);
 }
 
+static void test_no_endpoints(void **state)
+{
+	(void)state;
+	struct st x;
+	/* Policies alone: nothing to select, but their blocks still cut the address space. */
+	st_load(&x, NP("shop", "p") "spec:\n  podSelector: {}\n"
+		"  ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/8}}]}]\n");
+	assert_int_equal(x.s.nep, 0);
+	assert_int_equal(x.s.selected[0].n, 0);
+	assert_int_equal(x.s.next[DIR_INGRESS][0], 3);
+	assert_conns(&x, ip("10.0.0.1"), ip("8.8.8.8"), ALL);
+	st_free(&x);
+
+	/* Nothing at all. */
+	st_load(&x, "# empty\n");
+	assert_int_equal(x.s.nep, 0);
+	assert_int_equal(x.s.nrules, 0);
+	assert_int_equal(x.s.next[DIR_EGRESS][0], 1);
+	assert_false(x.s.has_v6);
+	st_free(&x);
+}
+
 /* ---- endpoint sets ---- */
 
 static void collect_members(const struct epset *s, size_t nep, size_t *out, size_t *n)
@@ -819,6 +841,7 @@ int main(void)
 		cmocka_unit_test(test_external_ranges),
 		cmocka_unit_test(test_ipv6_ranges),
 		cmocka_unit_test(test_sref_format),
+		cmocka_unit_test(test_no_endpoints),
 		cmocka_unit_test(test_epset_dense_and_sparse),
 		cmocka_unit_test(test_epset_from_solver),
 	};
