@@ -22,8 +22,8 @@ int query_resolve(const struct model *m, const char *text, const char *default_n
 		  bool allow_service, struct query_target *out);
 void query_target_release(struct query_target *t);
 
-/* Parse a comma-separated port list ("80,443,8000-8080"); names are left in *names
- * (heap array of pointers into a heap copy; free both). Returns -1 on bad syntax. */
+/* Parse a comma-separated list of port numbers and ranges ("80,443,8000-8080") into
+ * out. Returns -1 on bad syntax or a port outside 1..65535. */
 int query_parse_ports(const char *text, struct portset *out);
 /* Parse a comma-separated protocol list into flags per enum proto; -1 on a bad name,
  * -2 on a name NetworkPolicy does not define (ICMP and friends). */

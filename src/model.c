@@ -37,7 +37,7 @@ static int obj_ptr_cmp(const void *pa, const void *pb)
 	int c = obj_key_cmp(a, b);
 	if (c)
 		return c;
-	return a < b ? -1 : a > b; /* input order: objects were allocated in order */
+	return a->seq < b->seq ? -1 : a->seq > b->seq; /* input order */
 }
 
 /* A second object with the same kind/namespace/name: report it and drop it. */

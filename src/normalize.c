@@ -9,7 +9,8 @@ void normalize_policy(struct policy *p)
 	 * ingress or egress rules; policies that contain an egress section are assumed
 	 * to affect egress, and all policies (whether or not they contain an ingress
 	 * section) are assumed to affect ingress." An empty egress list adds nothing. */
-	if (p->types_given) {
+	/* SetDefaults_NetworkPolicy tests len(policyTypes) == 0: [] is defaulted too. */
+	if (p->types_given && p->ntypes > 0) {
 		p->types[DIR_INGRESS] = p->types[DIR_EGRESS] = false;
 		for (size_t i = 0; i < p->ntypes; i++) {
 			const char *t = ynode_str(p->type_nodes[i]);

@@ -34,6 +34,7 @@ struct loader {
 	const char *buf;
 	size_t len;
 	size_t cur_line, cur_off; /* a line and the byte offset where it starts */
+	size_t bom;               /* bytes of a UTF-8 byte order mark, which has no column */
 	struct frame *stack;
 	size_t depth, stack_cap;
 	struct ynode **kids; /* children of every open collection, innermost last */
@@ -129,7 +130,7 @@ static size_t line_start(struct loader *l, size_t line)
 	 * past it: step back line by line, which costs no more than its children did. */
 	while (line < l->cur_line) {
 		const char *nl = l->cur_off >= 2 ? memrchr(l->buf, '\n', l->cur_off - 1) : NULL;
-		l->cur_off = nl ? (size_t)(nl + 1 - l->buf) : 0;
+		l->cur_off = nl ? (size_t)(nl + 1 - l->buf) : l->bom;
 		l->cur_line--;
 	}
 	while (l->cur_line < line) {
@@ -172,7 +173,8 @@ static void item_at_dash(struct loader *l, struct ynode *n)
 		off--;
 		back++;
 	}
-	if (off > start && l->buf[off - 1] == '-' && back > 0)
+	/* An empty item is marked just after its '-', with no space between. */
+	if (off > start && l->buf[off - 1] == '-')
 		n->pos.col -= back + 1;
 }
 
@@ -398,7 +400,9 @@ static void parser_error(struct loader *l, yaml_parser_t *p)
 			     q++)
 				line++;
 			m.line = line;
-			m.column = off - line_start(l, line);
+			m.column = 0;
+			for (size_t b = line_start(l, line); b < off; b++)
+				m.column += ((unsigned char)l->buf[b] & 0xC0) != 0x80;
 		}
 	}
 	yerror(l, mark_pos(l, m), sb.buf);
@@ -472,6 +476,8 @@ int ynode_parse(struct arena *a, struct diag *d, const char *file, const char *b
 		size_t len, const struct ynode_sink *sink)
 {
 	struct loader l = { .a = a, .d = d, .file = file, .buf = buf, .len = len, .sink = sink };
+	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
+		l.bom = l.cur_off = 3;
 	yaml_parser_t p;
 	yaml_event_t e;
 	struct ynode *root = NULL;
@@ -691,13 +697,12 @@ int ynode_int(const struct ynode *n, long long *out)
 			return -1;
 		if (d >= base)
 			return -1;
-		if (v > (unsigned long long)LLONG_MAX / (unsigned)base)
+		const unsigned long long lim = (unsigned long long)LLONG_MAX + neg;
+		if (v > lim / (unsigned)base || v * (unsigned)base > lim - (unsigned)d)
 			return -1; /* out of range: not an integer we can hold */
 		v = v * (unsigned)base + (unsigned)d;
-		if (v > (unsigned long long)LLONG_MAX)
-			return -1;
 	}
-	*out = neg ? -(long long)v : (long long)v;
+	*out = neg ? (long long)(0 - v) : (long long)v;
 	return 0;
 }
 
