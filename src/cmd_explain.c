@@ -128,8 +128,8 @@ static void explain_endpoint(const struct solver *s, const struct endpoint *e, b
 			for (size_t i = 0; i < se->npolicies[d]; i++) {
 				const struct policy *p = se->policies[d][i];
 				const struct ynode *n = p->obj->name_node ? p->obj->name_node : p->obj->node;
-				strbuf_addf(out, "%s %s/%s (%s:%d)", i ? "," : "", p->obj->ns,
-					    p->obj->name, n->pos.file, n->pos.line);
+				strbuf_addf(out, "%s %s/%s (%s:%d:%d)", i ? "," : "", p->obj->ns,
+					    p->obj->name, n->pos.file, n->pos.line, n->pos.col);
 			}
 			strbuf_addch(out, '\n');
 			if (!se->nrules[d])
@@ -169,10 +169,10 @@ static void explain_endpoint(const struct solver *s, const struct endpoint *e, b
 				strbuf_addf(out, ", \"matching_endpoints\": %zu, \"examples\": [%s]}", nmatch,
 					    matches.buf ? matches.buf : "");
 			} else {
-				strbuf_addf(out, "    %s/%s %s rule %d (%s:%d) allows %s\n",
+				strbuf_addf(out, "    %s/%s %s rule %d (%s:%d:%d) allows %s\n",
 					    r->policy->obj->ns, r->policy->obj->name, dir_names[d],
 					    r->rule->index + 1, r->rule->node->pos.file,
-					    r->rule->node->pos.line, words.buf);
+					    r->rule->node->pos.line, r->rule->node->pos.col, words.buf);
 				if (!r->all_peers) {
 					if (nmatch)
 						strbuf_addf(out, "      matching %zu endpoint%s of the input: %s%s\n",

@@ -358,7 +358,7 @@ out:
 	query_target_release(&st);
 	query_target_release(&dt);
 	solver_free(&s);
-	if (d.input_error && rc == EXIT_CLEAN)
+	if (d.input_error && rc != EXIT_USAGE)
 		rc = EXIT_INPUT;
 	model_free(&m);
 	diag_release(&d);

@@ -144,6 +144,46 @@ static bool is_workload(const struct object *o)
 }
 
 /*
+ * A dump without the ReplicaSets (kubectl get pods,deploy) still names them as the
+ * Pods' owners. The controller names them "<deployment>-<pod-template-hash>", and a
+ * CronJob names its Jobs "<cronjob>-<schedule time>": when that owner is absent but
+ * the one above it is present, and its pod template's labels are the Pod's, the Pod is
+ * folded into it instead of standing for an owner of its own.
+ */
+static struct object *implied_owner(struct model *m, struct object **sorted,
+				    const struct object *o)
+{
+	static const struct {
+		const char *owner, *above;
+	} pairs[] = { { "ReplicaSet", "Deployment" }, { "Job", "CronJob" } };
+	for (size_t i = 0; i < ARRAY_SIZE(pairs); i++) {
+		if (strcmp(o->owner_kind, pairs[i].owner))
+			continue;
+		const char *dash = strrchr(o->owner_name, '-');
+		if (!dash || !dash[1])
+			return NULL;
+		char *base = arena_strndup(m->arena, o->owner_name, (size_t)(dash - o->owner_name));
+		struct object *up = find_object(sorted, m->nobjects, pairs[i].above, o->ns, base);
+		if (!up || up->invalid)
+			return NULL;
+		/* The template's labels must all be on the Pod. */
+		for (size_t j = 0; j < m->nendpoints; j++) {
+			const struct endpoint *e = m->endpoints[j];
+			if (e->obj != up)
+				continue;
+			for (size_t k = 0; k < e->labels.n; k++) {
+				const char *v = labels_get(&o->labels, e->labels.kv[k].key);
+				if (!v || strcmp(v, e->labels.kv[k].val))
+					return NULL;
+			}
+			return up;
+		}
+		return NULL;
+	}
+	return NULL;
+}
+
+/*
  * "Pods of one owner are one endpoint": a Pod (or a workload) with a controller owner is
  * reported as that owner, walking up while the owner is in the input with an owner of
  * its own (Pod → ReplicaSet → Deployment).
@@ -166,6 +206,8 @@ static void fold_endpoints(struct model *m, struct object **sorted)
 							 cur->ns, cur->owner_name);
 			kind = cur->owner_kind;
 			name = cur->owner_name;
+			if (!own)
+				own = implied_owner(m, sorted, cur);
 			if (!own || !is_workload(own) || own->invalid)
 				break;
 			cur = own;
@@ -194,6 +236,8 @@ static void fold_endpoints(struct model *m, struct object **sorted)
 			j++;
 		}
 		struct endpoint *e = best;
+		for (size_t t = i; t < j; t++)
+			eps[t]->obj->endpoint = e;
 		if (j - i > 1 || !e->is_pod || strcmp(e->kind, "Pod")) {
 			struct ip_addr *ips = ARENA_ARRAY(m->arena, struct ip_addr, nips ? nips : 1);
 			size_t ni = 0, npods = 0;
