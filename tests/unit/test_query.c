@@ -106,7 +106,7 @@ static void test_name(void **state)
 	/* The default namespace only narrows: a name elsewhere is still found. */
 	resolves(m, "tool", "prod", "shop/tool[Pod]");
 	fails(m, "nosuch", NULL, false);
-	fails(m, "db-0", NULL, false); /* folded into its StatefulSet */
+	resolves(m, "db-0", NULL, "shop/db[StatefulSet]"); /* a Pod folded into its StatefulSet */
 	fails(m, "", NULL, false);
 	/* hostNetwork pods are no endpoints. */
 	fails(m, "hn", NULL, false);
