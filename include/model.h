@@ -195,6 +195,9 @@ struct object {
 struct model_options {
 	const char *default_ns; /* -n; NULL means "default" */
 	bool verbose;           /* -v: name skipped kinds on stderr */
+	/* Files not to read at all (ignorePaths), or NULL. */
+	bool (*skip_file)(void *ctx, const char *path);
+	void *skip_ctx;
 };
 
 struct model {

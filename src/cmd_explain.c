@@ -197,7 +197,7 @@ int cmd_explain(struct cli *cli)
 	const char *fmt = cli_format(cli);
 	const char *const *paths;
 	size_t npaths;
-	struct model_options mo = { cli->ns, cli->verbose };
+	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose };
 	struct model m;
 	struct diag d;
 	struct solver s;

@@ -40,6 +40,11 @@ static const char **files_read(const struct model *m, const struct config *cfg, 
 	return files;
 }
 
+static bool skip_ignored(void *ctx, const char *path)
+{
+	return config_ignores(ctx, path);
+}
+
 int cmd_lint(struct cli *cli)
 {
 	const char *const *paths;
@@ -48,7 +53,7 @@ int cmd_lint(struct cli *cli)
 	struct arena *a;
 	struct diag d;
 	struct model m;
-	struct model_options mo = { cli->ns, cli->verbose };
+	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose };
 	struct lint_report report;
 	const char **files;
 	int fail_on = SEV_ERROR, rc;
@@ -75,6 +80,8 @@ int cmd_lint(struct cli *cli)
 	a = arena_new();
 	diag_init(&d, a);
 	config_apply(&cfg, &d);
+	mo.skip_file = skip_ignored;
+	mo.skip_ctx = &cfg;
 	model_load(&m, a, &d, paths, npaths, &mo);
 	lint_run(&m, &cfg, &d);
 	drop_ignored(&cfg, &d);

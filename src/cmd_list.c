@@ -110,7 +110,7 @@ int cmd_list(struct cli *cli)
 	const char *const *paths;
 	size_t npaths;
 	const char *fmt = cli_format(cli);
-	struct model_options mo = { cli->ns, cli->verbose };
+	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose };
 	struct solver s;
 	struct model m;
 	struct diag d;

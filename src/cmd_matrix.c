@@ -41,7 +41,7 @@ int cmd_matrix(struct cli *cli)
 	const char *fmt = cli_format(cli);
 	const char *const *paths;
 	size_t npaths;
-	struct model_options mo = { cli->ns, cli->verbose };
+	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose };
 	bool protos[PROTO__COUNT] = { false, true, false };
 	struct portset ps[PROTO__COUNT];
 	struct portset asked;

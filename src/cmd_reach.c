@@ -204,7 +204,7 @@ static int resolve_port(const struct cli *cli, const struct query_target *dt, co
 int cmd_reach(struct cli *cli)
 {
 	const char *fmt = cli_format(cli);
-	struct model_options mo = { cli->ns, cli->verbose };
+	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose };
 	struct query_target st = { 0 }, dt = { 0 };
 	struct solver s;
 	struct model m;

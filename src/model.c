@@ -306,6 +306,8 @@ int model_load(struct model *m, struct arena *a, struct diag *d, const char *con
 	for (size_t i = 0; i < nfiles; i++) {
 		struct unit_ctx uc = { m, files[i].path, opt };
 		struct ynode_sink sink = { decode_unit, &uc, k8s_skip_keys, k8s_build_paths };
+		if (opt && opt->skip_file && opt->skip_file(opt->skip_ctx, files[i].path))
+			continue;
 		if (source_read(d, &files[i])) {
 			rc = -1;
 			continue;

@@ -126,9 +126,12 @@ static void walk(struct collect *c, const char *dir, int depth)
 		struct strbuf p = STRBUF_INIT;
 		struct stat st;
 		size_t dl = strlen(dir);
-		strbuf_addstr(&p, dir);
-		if (dl && dir[dl - 1] != '/')
-			strbuf_addch(&p, '/');
+		/* "npcheck lint ." names files as "a.yaml", not "./a.yaml". */
+		if (strcmp(dir, ".")) {
+			strbuf_addstr(&p, dir);
+			if (dl && dir[dl - 1] != '/')
+				strbuf_addch(&p, '/');
+		}
 		strbuf_addstr(&p, names[i]);
 		if (stat(p.buf, &st) != 0) {
 			if (lstat(p.buf, &st) != 0 || !S_ISLNK(st.st_mode))

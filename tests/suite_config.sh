@@ -110,6 +110,12 @@ run -c $dir/ignore.yaml -o junit $in
 expect ignore-paths-junit 1 "input/policy.yaml" "!input/ignored"
 run -c $dir/ignore.yaml $in/ignored
 expect ignore-paths-all 0 "!."
+# A file under an ignored path is not even read: its syntax error cannot exit 2.
+mkdir -p "$tmp/ign/ignored"
+cp $in/policy.yaml "$tmp/ign/"
+printf 'a: [\n' >"$tmp/ign/ignored/broken.yaml"
+run -c $dir/ignore.yaml "$tmp/ign"
+expect ignore-paths-unparsable 1 "policy.yaml" "!broken"
 
 # The default configuration file in the current directory.
 mkdir "$tmp/cwd"

@@ -98,7 +98,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	static const char *const formats[] = { "text", "json", "sarif", "junit", "github" };
 	const char *paths[1] = { path };
-	struct model_options mo = { NULL, false };
+	struct model_options mo = { .default_ns = NULL };
 	struct config cfg;
 	struct model m;
 	struct diag d;
