@@ -36,7 +36,7 @@ static const char global_options[] =
 	"      --pod ENDPOINT     explain: only this endpoint\n"
 	"      --base REV         diff: compare PATH at git revision REV with the work tree\n"
 	"  -q, --quiet            print less\n"
-	"  -v, --verbose          print more (skipped kinds, timings)\n"
+	"  -v, --verbose          print more (the documents and kinds skipped)\n"
 	"  -h, --help             this help\n"
 	"      --version          print the version\n";
 
