@@ -20,63 +20,67 @@ struct namespace *model_namespace(const struct model *m, const char *name)
 	return NULL;
 }
 
-static int obj_key_cmp(const struct object *a, const struct object *b)
+/* Objects by kind, namespace and name: an open-addressing hash of the named objects. */
+struct objidx {
+	struct object **t;
+	size_t cap;
+};
+
+static uint64_t str_hash(uint64_t h, const char *s)
 {
-	int c = strcmp(a->kind, b->kind);
-	if (c)
-		return c;
-	c = strcmp(a->ns ? a->ns : "", b->ns ? b->ns : "");
-	if (c)
-		return c;
-	return strcmp(a->name ? a->name : "", b->name ? b->name : "");
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return (h ^ 0xff) * 1099511628211ull;
 }
 
-static int obj_ptr_cmp(const void *pa, const void *pb)
+static bool same_key(const struct object *o, const char *kind, const char *ns, const char *name)
 {
-	const struct object *a = *(struct object *const *)pa, *b = *(struct object *const *)pb;
-	int c = obj_key_cmp(a, b);
-	if (c)
-		return c;
-	return a->seq < b->seq ? -1 : a->seq > b->seq; /* input order */
+	return !strcmp(o->kind, kind) && !strcmp(o->ns ? o->ns : "", ns ? ns : "") &&
+	       !strcmp(o->name, name);
 }
 
-/* A second object with the same kind/namespace/name: report it and drop it. */
-static void find_duplicates(struct model *m, struct object **sorted)
+static struct object **objidx_slot(const struct objidx *x, const char *kind, const char *ns,
+				   const char *name)
 {
-	for (size_t i = 1; i < m->nobjects; i++) {
-		struct object *a = sorted[i - 1], *b = sorted[i];
-		if (!a->name || !b->name || obj_key_cmp(a, b))
+	uint64_t h = str_hash(str_hash(str_hash(1469598103934665603ull, kind), ns), name);
+	size_t i = (size_t)h & (x->cap - 1);
+	while (x->t[i] && !same_key(x->t[i], kind, ns, name))
+		i = (i + 1) & (x->cap - 1);
+	return &x->t[i];
+}
+
+/* Index the objects in input order; a second object with the same kind, namespace and
+ * name is reported (pointing at the first) and takes no part. */
+static void objidx_build(struct model *m, struct objidx *x)
+{
+	x->cap = 16;
+	while (x->cap < 2 * m->nobjects)
+		x->cap *= 2;
+	x->t = xcalloc(x->cap, sizeof(*x->t));
+	for (size_t i = 0; i < m->nobjects; i++) {
+		struct object *b = m->objects[i];
+		if (!b->name)
 			continue;
+		struct object **slot = objidx_slot(x, b->kind, b->ns, b->name);
+		if (!*slot) {
+			*slot = b;
+			continue;
+		}
+		const struct object *a = *slot;
 		const struct ynode *at = b->name_node ? b->name_node : b->node;
+		const struct ynode *first = a->name_node ? a->name_node : a->node;
 		diag_report(m->diag, RULE_DUPLICATE_OBJECT, &at->pos, &b->dobj,
 			    "%s '%s%s%s' is already defined at %s:%d:%d", b->kind,
 			    b->ns ? b->ns : "", b->ns ? "/" : "", b->name, a->file,
-			    (a->name_node ? a->name_node : a->node)->pos.line,
-			    (a->name_node ? a->name_node : a->node)->pos.col);
+			    first->pos.line, first->pos.col);
 		b->invalid = true;
-		sorted[i] = a; /* a third copy is a duplicate of the first as well */
 	}
 }
 
-static struct object *find_object(struct object **sorted, size_t n, const char *kind,
-				  const char *ns, const char *name)
+static struct object *find_object(const struct objidx *x, const char *kind, const char *ns,
+				  const char *name)
 {
-	struct object key = { .kind = kind, .ns = ns, .name = name };
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = obj_key_cmp(sorted[mid], &key);
-		if (!c) {
-			while (mid > 0 && !obj_key_cmp(sorted[mid - 1], &key))
-				mid--;
-			return sorted[mid];
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return name ? *objidx_slot(x, kind, ns, name) : NULL;
 }
 
 static int name_cmp_str(const void *pa, const void *pb)
@@ -91,28 +95,41 @@ static int ep_cmp(const void *pa, const void *pb)
 }
 
 /* Every namespace carries kubernetes.io/metadata.name, as the control plane sets it. */
-static void build_namespaces(struct model *m, struct object **sorted)
+static void build_namespaces(struct model *m, const struct objidx *idx)
 {
+	/* The distinct names (a hash set), then sorted: namespaces are few, objects many. */
+	size_t cap = 16, n = 0;
+	while (cap < 2 * m->nobjects)
+		cap *= 2;
+	const char **set = xcalloc(cap, sizeof(*set));
 	const char **names = xmalloc(sizeof(*names) * (m->nobjects + 1));
-	size_t n = 0;
 	for (size_t i = 0; i < m->nobjects; i++) {
 		struct object *o = m->objects[i];
+		const char *nm = NULL;
 		if (o->invalid && !strcmp(o->kind, "Namespace"))
 			continue;
-		if (!strcmp(o->kind, "Namespace") && o->name)
-			names[n++] = o->name;
-		else if (o->ns)
-			names[n++] = o->ns;
+		if (!strcmp(o->kind, "Namespace"))
+			nm = o->name;
+		else
+			nm = o->ns;
+		if (!nm)
+			continue;
+		size_t h = (size_t)str_hash(1469598103934665603ull, nm) & (cap - 1);
+		while (set[h] && strcmp(set[h], nm))
+			h = (h + 1) & (cap - 1);
+		if (!set[h]) {
+			set[h] = nm;
+			names[n++] = nm;
+		}
 	}
+	free(set);
 	if (n > 1)
 		qsort(names, n, sizeof(*names), name_cmp_str);
 	for (size_t i = 0; i < n; i++) {
-		if (i && !strcmp(names[i], names[i - 1]))
-			continue;
 		struct namespace *ns = ARENA_NEW(m->arena, struct namespace);
 		ns->name = names[i];
 		ns->index = (int)m->nnamespaces;
-		struct object *o = find_object(sorted, m->nobjects, "Namespace", NULL, names[i]);
+		struct object *o = find_object(idx, "Namespace", NULL, names[i]);
 		size_t nl = 1;
 		if (o && !o->invalid) {
 			ns->declared = true;
@@ -150,7 +167,7 @@ static bool is_workload(const struct object *o)
  * the one above it is present, and its pod template's labels are the Pod's, the Pod is
  * folded into it instead of standing for an owner of its own.
  */
-static struct object *implied_owner(struct model *m, struct object **sorted,
+static struct object *implied_owner(struct model *m, const struct objidx *idx,
 				    const struct object *o)
 {
 	static const struct {
@@ -163,7 +180,7 @@ static struct object *implied_owner(struct model *m, struct object **sorted,
 		if (!dash || !dash[1])
 			return NULL;
 		char *base = arena_strndup(m->arena, o->owner_name, (size_t)(dash - o->owner_name));
-		struct object *up = find_object(sorted, m->nobjects, pairs[i].above, o->ns, base);
+		struct object *up = find_object(idx, pairs[i].above, o->ns, base);
 		if (!up || up->invalid)
 			return NULL;
 		/* The template's labels must all be on the Pod. */
@@ -188,7 +205,7 @@ static struct object *implied_owner(struct model *m, struct object **sorted,
  * reported as that owner, walking up while the owner is in the input with an owner of
  * its own (Pod → ReplicaSet → Deployment).
  */
-static void fold_endpoints(struct model *m, struct object **sorted)
+static void fold_endpoints(struct model *m, const struct objidx *idx)
 {
 	size_t n = m->nendpoints, k = 0;
 	struct endpoint **eps = m->endpoints;
@@ -202,12 +219,12 @@ static void fold_endpoints(struct model *m, struct object **sorted)
 		/* A mirror (static) pod is owned by its Node: it is no workload's replica. */
 		for (int hops = 0; hops < 16 && cur->owner_kind && strcmp(cur->owner_kind, "Node");
 		     hops++) {
-			struct object *own = find_object(sorted, m->nobjects, cur->owner_kind,
-							 cur->ns, cur->owner_name);
+			struct object *own = find_object(idx, cur->owner_kind, cur->ns,
+							 cur->owner_name);
 			kind = cur->owner_kind;
 			name = cur->owner_name;
 			if (!own)
-				own = implied_owner(m, sorted, cur);
+				own = implied_owner(m, idx, cur);
 			if (!own || !is_workload(own) || own->invalid)
 				break;
 			cur = own;
@@ -318,15 +335,11 @@ int model_load(struct model *m, struct arena *a, struct diag *d, const char *con
 	}
 	free(files);
 
-	struct object **sorted = xmalloc(sizeof(*sorted) * (m->nobjects + 1));
-	if (m->nobjects)
-		memcpy(sorted, m->objects, sizeof(*sorted) * m->nobjects);
-	if (m->nobjects > 1)
-		qsort(sorted, m->nobjects, sizeof(*sorted), obj_ptr_cmp);
-	find_duplicates(m, sorted);
-	build_namespaces(m, sorted);
-	fold_endpoints(m, sorted);
-	free(sorted);
+	struct objidx idx;
+	objidx_build(m, &idx);
+	build_namespaces(m, &idx);
+	fold_endpoints(m, &idx);
+	free(idx.t);
 
 	for (size_t i = 0; i < m->npolicies; i++) {
 		struct policy *p = m->policies[i];
