@@ -78,6 +78,10 @@ struct solver {
 };
 
 void solver_init(struct solver *s, const struct model *m);
+/* The same, for questions about these endpoints only (reach): policies selecting none of
+ * them are left out, so isolation and rules are right for these endpoints alone. */
+void solver_init_for(struct solver *s, const struct model *m, const struct endpoint *const *only,
+		     size_t nonly);
 void solver_free(struct solver *s);
 
 /* Does rule r's peer list match this side of the connection? */

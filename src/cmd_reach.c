@@ -247,13 +247,19 @@ int cmd_reach(struct cli *cli)
 	model_load(&m, a, &d, paths, npaths, &mo);
 	diag_sort(&d);
 	cli_print_input_errors(cli, &d);
-	solver_init(&s, &m);
-
 	if (query_resolve(&m, cli->args[0], cli->ns, false, &st) ||
 	    query_resolve(&m, cli->args[1], cli->ns, true, &dt)) {
+		solver_init_for(&s, &m, NULL, 0);
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	/* Only the policies selecting the source or a destination matter here. */
+	const struct endpoint **ends = xcalloc(dt.n + 1, sizeof(*ends));
+	ends[0] = st.refs[0].ep;
+	for (size_t i = 0; i < dt.n; i++)
+		ends[i + 1] = dt.refs[i].ep;
+	solver_init_for(&s, &m, ends, dt.n + 1);
+	free(ends);
 	bool json = !strcmp(fmt, "json");
 	struct strbuf out = STRBUF_INIT;
 	if (json)

@@ -398,7 +398,31 @@ static void build_external(struct solver *s)
 		}
 }
 
+static void init(struct solver *s, const struct model *m, const struct endpoint *const *only,
+		 size_t nonly);
+
 void solver_init(struct solver *s, const struct model *m)
+{
+	init(s, m, NULL, 0);
+}
+
+void solver_init_for(struct solver *s, const struct model *m, const struct endpoint *const *only,
+		     size_t nonly)
+{
+	init(s, m, only, nonly);
+}
+
+/* Does the policy select one of these endpoints? */
+static bool selects_any(const struct policy *p, const struct endpoint *const *only, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (only[i] && solver_policy_selects(p, only[i]))
+			return true;
+	return false;
+}
+
+static void init(struct solver *s, const struct model *m, const struct endpoint *const *only,
+		 size_t nonly)
 {
 	memset(s, 0, sizeof(*s));
 	s->m = m;
@@ -428,7 +452,7 @@ void solver_init(struct solver *s, const struct model *m)
 	s->rules = xcalloc(nrules ? nrules : 1, sizeof(*s->rules));
 	for (size_t i = 0; i < m->npolicies; i++) {
 		const struct policy *p = m->policies[i];
-		if (p->invalid)
+		if (p->invalid || (only && !selects_any(p, only, nonly)))
 			continue;
 		size_t first = s->nrules;
 		for (int d = 0; d < DIR__COUNT; d++) {
