@@ -63,6 +63,16 @@ const char *cli_format(struct cli *cli);
 /* Print findings as FILE:LINE:COL: SEVERITY: MESSAGE [RULE] on stderr (for commands other
  * than lint, which prints them itself), and say whether any input error happened. */
 void cli_print_input_errors(struct cli *cli, const struct diag *d);
+/* What the query commands share: the run's arena, its findings and the model. */
+struct loaded {
+	struct arena *arena;
+	struct diag diag;
+	struct model model;
+};
+/* Load the paths (-n applies) and print input errors on stderr. Returns EXIT_INPUT when
+ * some input could not be read or parsed, else EXIT_CLEAN; release with cli_unload. */
+int cli_load(struct cli *cli, const char *const *paths, size_t npaths, struct loaded *l);
+void cli_unload(struct loaded *l);
 /* Usage error: message on stderr, returns EXIT_USAGE. */
 int cli_usage_error(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -197,9 +197,7 @@ int cmd_explain(struct cli *cli)
 	const char *fmt = cli_format(cli);
 	const char *const *paths;
 	size_t npaths;
-	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose };
-	struct model m;
-	struct diag d;
+	struct loaded l;
 	struct solver s;
 	int rc;
 
@@ -207,19 +205,15 @@ int cmd_explain(struct cli *cli)
 		return EXIT_USAGE;
 	if (cli_input_paths(cli, &paths, &npaths))
 		return EXIT_USAGE;
-	struct arena *a = arena_new();
-	diag_init(&d, a);
-	model_load(&m, a, &d, paths, npaths, &mo);
-	diag_sort(&d);
-	cli_print_input_errors(cli, &d);
-	solver_init(&s, &m);
-	rc = d.input_error ? EXIT_INPUT : EXIT_CLEAN;
+	rc = cli_load(cli, paths, npaths, &l);
+	const struct model *mp = &l.model;
+	solver_init(&s, mp);
 
 	bool json = !strcmp(fmt, "json");
 	struct strbuf out = STRBUF_INIT;
 	struct query_target t = { 0 };
 	if (cli->pod) {
-		if (query_resolve(&m, cli->pod, cli->ns, false, &t) || !t.refs[0].ep) {
+		if (query_resolve(mp, cli->pod, cli->ns, false, &t) || !t.refs[0].ep) {
 			if (t.n && !t.refs[0].ep)
 				fprintf(stderr, "npcheck explain: '%s' is not a pod or workload of the input\n",
 					cli->pod);
@@ -230,15 +224,15 @@ int cmd_explain(struct cli *cli)
 	if (json)
 		strbuf_addstr(&out, "[");
 	size_t shown = 0;
-	for (size_t i = 0; i < m.nendpoints; i++) {
-		if (t.n && t.refs[0].ep != m.endpoints[i])
+	for (size_t i = 0; i < mp->nendpoints; i++) {
+		if (t.n && t.refs[0].ep != mp->endpoints[i])
 			continue;
-		explain_endpoint(&s, m.endpoints[i], json, shown++ == 0, &out);
+		explain_endpoint(&s, mp->endpoints[i], json, shown++ == 0, &out);
 	}
 	if (!json)
-		for (size_t i = 0; i < m.nhost_net && !t.n; i++)
+		for (size_t i = 0; i < mp->nhost_net && !t.n; i++)
 			strbuf_addf(&out, "%s%s\n  hostNetwork: node traffic, no policy applies\n",
-				    shown++ ? "\n" : "", m.host_net[i]->display);
+				    shown++ ? "\n" : "", mp->host_net[i]->display);
 	if (json)
 		strbuf_addstr(&out, shown ? "\n]\n" : "]\n");
 	fputs(out.buf ? out.buf : "", stdout);
@@ -246,8 +240,6 @@ out:
 	strbuf_release(&out);
 	query_target_release(&t);
 	solver_free(&s);
-	model_free(&m);
-	diag_release(&d);
-	arena_free(a);
+	cli_unload(&l);
 	return rc;
 }

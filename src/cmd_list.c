@@ -110,26 +110,17 @@ int cmd_list(struct cli *cli)
 	const char *const *paths;
 	size_t npaths;
 	const char *fmt = cli_format(cli);
-	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose };
 	struct solver s;
-	struct model m;
-	struct diag d;
+	struct loaded l;
 
 	if (!fmt)
 		return EXIT_USAGE;
 	if (cli_input_paths(cli, &paths, &npaths))
 		return EXIT_USAGE;
-	struct arena *a = arena_new();
-	diag_init(&d, a);
-	model_load(&m, a, &d, paths, npaths, &mo);
-	diag_sort(&d);
-	cli_print_input_errors(cli, &d);
-	solver_init(&s, &m);
+	int rc = cli_load(cli, paths, npaths, &l);
+	solver_init(&s, &l.model);
 	write_list(fmt, &s);
 	solver_free(&s);
-	int rc = d.input_error ? EXIT_INPUT : EXIT_CLEAN;
-	model_free(&m);
-	diag_release(&d);
-	arena_free(a);
+	cli_unload(&l);
 	return rc;
 }

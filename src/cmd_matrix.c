@@ -41,12 +41,10 @@ int cmd_matrix(struct cli *cli)
 	const char *fmt = cli_format(cli);
 	const char *const *paths;
 	size_t npaths;
-	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose };
 	bool protos[PROTO__COUNT] = { false, true, false };
 	struct portset ps[PROTO__COUNT];
 	struct portset asked;
-	struct model m;
-	struct diag d;
+	struct loaded l;
 	struct solver s;
 
 	if (!fmt)
@@ -70,12 +68,9 @@ int cmd_matrix(struct cli *cli)
 		portset_release(&asked);
 		return EXIT_USAGE;
 	}
-	struct arena *a = arena_new();
-	diag_init(&d, a);
-	model_load(&m, a, &d, paths, npaths, &mo);
-	diag_sort(&d);
-	cli_print_input_errors(cli, &d);
-	solver_init(&s, &m);
+	int rc = cli_load(cli, paths, npaths, &l);
+	const struct model *mm = &l.model;
+	solver_init(&s, mm);
 
 	for (int p = 0; p < PROTO__COUNT; p++) {
 		portset_init(&ps[p]);
@@ -85,7 +80,7 @@ int cmd_matrix(struct cli *cli)
 	if (!cli->port) {
 		if (!cli->protocol)
 			protos[PROTO_UDP] = protos[PROTO_SCTP] = true;
-		input_ports(&m, protos, ps);
+		input_ports(mm, protos, ps);
 	}
 	struct column *cols = NULL;
 	size_t ncols = 0, cap = 0;
@@ -99,7 +94,7 @@ int cmd_matrix(struct cli *cli)
 				cols[ncols++].port = port;
 			}
 
-	size_t n = m.nendpoints;
+	size_t n = mm->nendpoints;
 	struct connset c;
 	struct cand cand;
 	unsigned char *row = xcalloc(n * (ncols ? ncols : 1) + 1, 1);
@@ -123,14 +118,14 @@ int cmd_matrix(struct cli *cli)
 		/* Row i: everything denied but what the candidates allow (and loopback). */
 		memset(row, 0, n * ncols);
 		connlist_candidates(&s, i, &cand);
-		if (m.endpoints[i]->is_pod) {
+		if (mm->endpoints[i]->is_pod) {
 			cand.v = xrealloc(cand.v, sizeof(*cand.v) * (cand.n + 1));
 			cand.cap = cand.n + 1;
 			cand.v[cand.n++] = (uint32_t)i;
 		}
 		for (size_t t = 0; t < cand.n; t++) {
 			size_t j = cand.v[t];
-			struct sref src = { .ep = m.endpoints[i] }, dst = { .ep = m.endpoints[j] };
+			struct sref src = { .ep = mm->endpoints[i] }, dst = { .ep = mm->endpoints[j] };
 			solver_allowed(&s, &src, &dst, &c);
 			for (size_t k = 0; k < ncols; k++)
 				row[j * ncols + k] = connset_contains(&c, cols[k].proto, cols[k].port);
@@ -145,7 +140,7 @@ int cmd_matrix(struct cli *cli)
 			continue;
 		}
 		struct strbuf sb = STRBUF_INIT;
-		const char *si = m.endpoints[i]->display;
+		const char *si = mm->endpoints[i]->display;
 		size_t sil = strlen(si);
 		for (size_t j = 0; j < n; j++)
 			for (size_t k = 0; k < ncols; k++) {
@@ -154,15 +149,15 @@ int cmd_matrix(struct cli *cli)
 					/* The bulk of a large run: plain appends, no format parsing. */
 					strbuf_add(&sb, si, sil);
 					strbuf_addch(&sb, ',');
-					strbuf_addstr(&sb, m.endpoints[j]->display);
+					strbuf_addstr(&sb, mm->endpoints[j]->display);
 					strbuf_addstr(&sb, colname[k]);
 					strbuf_addstr(&sb, row[j * ncols + k] ? ",allow\n" : ",deny\n");
 					continue;
 				}
 				strbuf_addstr(&sb, rows++ ? ",\n  {\"source\": " : "\n  {\"source\": ");
-				strbuf_add_json_str(&sb, m.endpoints[i]->display);
+				strbuf_add_json_str(&sb, mm->endpoints[i]->display);
 				strbuf_addstr(&sb, ", \"destination\": ");
-				strbuf_add_json_str(&sb, m.endpoints[j]->display);
+				strbuf_add_json_str(&sb, mm->endpoints[j]->display);
 				strbuf_addf(&sb, ", \"protocol\": \"%s\", \"port\": %d, \"verdict\": \"%s\"}",
 					    proto_name(cols[k].proto), cols[k].port, v);
 			}
@@ -183,7 +178,7 @@ int cmd_matrix(struct cli *cli)
 			printf("Endpoints:\n");
 			for (size_t i = 0; i < n; i++)
 				printf("  %*zu  %s\n", snprintf(NULL, 0, "%zu", n), i + 1,
-				       m.endpoints[i]->display);
+				       mm->endpoints[i]->display);
 			printf("Rows are sources, columns destinations: '.' allowed, 'X' denied.\n");
 		}
 		for (size_t k = 0; k < ncols; k++) {
@@ -191,13 +186,13 @@ int cmd_matrix(struct cli *cli)
 				printf("\n### %s %d\n\n| source \\ destination |", proto_name(cols[k].proto),
 				       cols[k].port);
 				for (size_t j = 0; j < n; j++)
-					printf(" %s |", m.endpoints[j]->display);
+					printf(" %s |", mm->endpoints[j]->display);
 				printf("\n|---|");
 				for (size_t j = 0; j < n; j++)
 					printf("---|");
 				printf("\n");
 				for (size_t i = 0; i < n; i++) {
-					printf("| %s |", m.endpoints[i]->display);
+					printf("| %s |", mm->endpoints[i]->display);
 					for (size_t j = 0; j < n; j++)
 						printf(" %s |", CELL(i, j, k) ? "allow" : "deny");
 					printf("\n");
@@ -225,9 +220,6 @@ int cmd_matrix(struct cli *cli)
 		portset_release(&ps[p]);
 	portset_release(&asked);
 	solver_free(&s);
-	int rc = d.input_error ? EXIT_INPUT : EXIT_CLEAN;
-	model_free(&m);
-	diag_release(&d);
-	arena_free(a);
+	cli_unload(&l);
 	return rc;
 }

@@ -204,11 +204,9 @@ static int resolve_port(const struct cli *cli, const struct query_target *dt, co
 int cmd_reach(struct cli *cli)
 {
 	const char *fmt = cli_format(cli);
-	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose };
 	struct query_target st = { 0 }, dt = { 0 };
 	struct solver s;
-	struct model m;
-	struct diag d;
+	struct loaded l;
 	int proto = -1, rc = EXIT_CLEAN;
 	const char *undefined = NULL;
 
@@ -242,14 +240,11 @@ int cmd_reach(struct cli *cli)
 		paths = stdin_path;
 		npaths = 1;
 	}
-	struct arena *a = arena_new();
-	diag_init(&d, a);
-	model_load(&m, a, &d, paths, npaths, &mo);
-	diag_sort(&d);
-	cli_print_input_errors(cli, &d);
-	if (query_resolve(&m, cli->args[0], cli->ns, false, &st) ||
-	    query_resolve(&m, cli->args[1], cli->ns, true, &dt)) {
-		solver_init_for(&s, &m, NULL, 0);
+	bool input_error = cli_load(cli, paths, npaths, &l) == EXIT_INPUT;
+	const struct model *mm = &l.model;
+	if (query_resolve(mm, cli->args[0], cli->ns, false, &st) ||
+	    query_resolve(mm, cli->args[1], cli->ns, true, &dt)) {
+		solver_init_for(&s, mm, NULL, 0);
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -258,7 +253,7 @@ int cmd_reach(struct cli *cli)
 	ends[0] = st.refs[0].ep;
 	for (size_t i = 0; i < dt.n; i++)
 		ends[i + 1] = dt.refs[i].ep;
-	solver_init_for(&s, &m, ends, dt.n + 1);
+	solver_init_for(&s, mm, ends, dt.n + 1);
 	free(ends);
 	bool json = !strcmp(fmt, "json");
 	struct strbuf out = STRBUF_INIT;
@@ -364,10 +359,8 @@ out:
 	query_target_release(&st);
 	query_target_release(&dt);
 	solver_free(&s);
-	if (d.input_error && rc != EXIT_USAGE)
+	if (input_error && rc != EXIT_USAGE)
 		rc = EXIT_INPUT;
-	model_free(&m);
-	diag_release(&d);
-	arena_free(a);
+	cli_unload(&l);
 	return rc;
 }

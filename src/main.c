@@ -134,6 +134,24 @@ void cli_print_input_errors(struct cli *cli, const struct diag *d)
 	}
 }
 
+int cli_load(struct cli *cli, const char *const *paths, size_t npaths, struct loaded *l)
+{
+	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose };
+	l->arena = arena_new();
+	diag_init(&l->diag, l->arena);
+	model_load(&l->model, l->arena, &l->diag, paths, npaths, &mo);
+	diag_sort(&l->diag);
+	cli_print_input_errors(cli, &l->diag);
+	return l->diag.input_error ? EXIT_INPUT : EXIT_CLEAN;
+}
+
+void cli_unload(struct loaded *l)
+{
+	model_free(&l->model);
+	diag_release(&l->diag);
+	arena_free(l->arena);
+}
+
 enum {
 	OPT_COLOR = 256, OPT_FAIL_ON, OPT_PROTOCOL, OPT_POD, OPT_BASE, OPT_VERSION,
 };
