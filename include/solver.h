@@ -61,6 +61,12 @@ struct solver {
 	struct epset *selected; /* per policy (model order): endpoints it selects; empty if invalid */
 	size_t (*ns_range)[2];  /* per namespace: [first, last) in model.endpoints */
 	struct labelidx *lidx;  /* (key, value) → endpoints, for selector candidates */
+	struct ep_ip {
+		int family;
+		u128 addr;
+		size_t ep;
+	} *ips;                 /* every known pod IP, sorted, for ipBlock peers */
+	size_t nips;
 	/* External ranges: [dir][family] — sources are cut by ingress blocks, destinations by
 	 * egress blocks. */
 	struct iprange *ext[DIR__COUNT][2];

@@ -69,9 +69,16 @@ bool epset_has(const struct epset *s, size_t i)
 bool epset_next(const struct epset *s, size_t nep, size_t *i, size_t *k)
 {
 	if (s->bits) {
-		while (*i < nep && !((s->bits[*i / 64] >> (*i % 64)) & 1))
-			(*i)++;
-		return *i < nep;
+		/* Word by word: a dense set over many endpoints has long runs of zeros too. */
+		while (*i < nep) {
+			uint64_t w = s->bits[*i / 64] >> (*i % 64);
+			if (w) {
+				*i += (size_t)__builtin_ctzll(w);
+				return *i < nep;
+			}
+			*i = (*i / 64 + 1) * 64;
+		}
+		return false;
 	}
 	while (*k < s->n && s->idx[*k] < *i)
 		(*k)++;
@@ -251,10 +258,24 @@ static void match_peer(const struct solver *s, const struct policy *p, const str
 	const struct model *m = s->m;
 	static const struct selector all = { 0 };
 	if (peer->ipb) {
-		for (size_t i = 0; i < m->nendpoints; i++)
-			if (m->endpoints[i]->nips &&
-			    solver_peer_matches_endpoint(m, p, peer, m->endpoints[i]))
-				eplist_add(out, i);
+		/* Pods with a known IP inside the block: a range of the sorted addresses. */
+		const struct cidr *c = &peer->ipb->cidr_parsed;
+		size_t lo = 0, hi = s->nips;
+		if (!c->family)
+			return;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			const struct ep_ip *x = &s->ips[mid];
+			if (x->family < c->family || (x->family == c->family && x->addr < c->lo))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t k = lo; k < s->nips && s->ips[k].family == c->family &&
+				    s->ips[k].addr <= c->hi; k++)
+			if (solver_peer_matches_endpoint(m, p, peer, m->endpoints[s->ips[k].ep]))
+				eplist_add(out, s->ips[k].ep);
+		(void)m;
 		return;
 	}
 	const struct selector *ps = peer->pod_sel.node ? &peer->pod_sel : &all;
@@ -421,6 +442,33 @@ static bool selects_any(const struct policy *p, const struct endpoint *const *on
 	return false;
 }
 
+static int ep_ip_cmp(const void *pa, const void *pb)
+{
+	const struct ep_ip *a = pa, *b = pb;
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	if (a->addr != b->addr)
+		return a->addr < b->addr ? -1 : 1;
+	return a->ep < b->ep ? -1 : a->ep > b->ep;
+}
+
+static void index_ips(struct solver *s, const struct model *m)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->nendpoints; i++)
+		n += m->endpoints[i]->nips;
+	s->ips = xcalloc(n ? n : 1, sizeof(*s->ips));
+	for (size_t i = 0; i < m->nendpoints; i++)
+		for (size_t j = 0; j < m->endpoints[i]->nips; j++) {
+			struct ep_ip *x = &s->ips[s->nips++];
+			x->family = m->endpoints[i]->ips[j].family;
+			x->addr = m->endpoints[i]->ips[j].addr;
+			x->ep = i;
+		}
+	if (s->nips > 1)
+		qsort(s->ips, s->nips, sizeof(*s->ips), ep_ip_cmp);
+}
+
 static void init(struct solver *s, const struct model *m, const struct endpoint *const *only,
 		 size_t nonly)
 {
@@ -439,6 +487,7 @@ static void init(struct solver *s, const struct model *m, const struct endpoint 
 		s->ns_range[ns][0] = i;
 	}
 	s->lidx = lidx_build(m);
+	index_ips(s, m);
 
 	size_t nrules = 0;
 	for (size_t i = 0; i < m->npolicies; i++) {
@@ -538,6 +587,7 @@ void solver_free(struct solver *s)
 		epset_release(&s->selected[i]);
 	free(s->selected);
 	free(s->ns_range);
+	free(s->ips);
 	lidx_free(s->lidx);
 	for (size_t i = 0; i < s->nep; i++)
 		free(s->in_rules_of[i]);
