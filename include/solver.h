@@ -61,6 +61,7 @@ struct solver {
 	struct epset *selected; /* per policy (model order): endpoints it selects; empty if invalid */
 	size_t (*ns_range)[2];  /* per namespace: [first, last) in model.endpoints */
 	struct labelidx *lidx;  /* (key, value) → endpoints, for selector candidates */
+	struct labelidx *nslidx; /* (key, value) → namespaces */
 	struct ep_ip {
 		int family;
 		u128 addr;

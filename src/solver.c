@@ -174,18 +174,30 @@ static struct lentry *lidx_slot(const struct labelidx *x, const char *k, const c
 	return &x->t[i];
 }
 
-static struct labelidx *lidx_build(const struct model *m)
+static const struct labels *ep_labels(const struct model *m, size_t i)
+{
+	return &m->endpoints[i]->labels;
+}
+
+static const struct labels *ns_labels(const struct model *m, size_t i)
+{
+	return &m->namespaces[i]->labels;
+}
+
+/* An index of n label sets (endpoints' or namespaces'), read through get. */
+static struct labelidx *lidx_build(const struct model *m, size_t n,
+				   const struct labels *(*get)(const struct model *, size_t))
 {
 	struct labelidx *x = xcalloc(1, sizeof(*x));
 	size_t total = 0;
-	for (size_t i = 0; i < m->nendpoints; i++)
-		total += m->endpoints[i]->labels.n;
+	for (size_t i = 0; i < n; i++)
+		total += get(m, i)->n;
 	x->cap = 16;
 	while (x->cap < total * 2)
 		x->cap *= 2;
 	x->t = xcalloc(x->cap, sizeof(*x->t));
-	for (size_t i = 0; i < m->nendpoints; i++) {
-		const struct labels *l = &m->endpoints[i]->labels;
+	for (size_t i = 0; i < n; i++) {
+		const struct labels *l = get(m, i);
 		for (size_t j = 0; j < l->n; j++) {
 			struct lentry *e = lidx_slot(x, l->kv[j].key, l->kv[j].val);
 			if (!e->key) {
@@ -210,20 +222,27 @@ static void lidx_free(struct labelidx *x)
 	free(x);
 }
 
+/* The shortest index list among the selector's matchLabels pairs (NULL: none to use). */
+static const struct eplist *lidx_best(const struct labelidx *x, const struct selector *sel)
+{
+	static const struct eplist none = { NULL, 0, 0, true };
+	const struct eplist *best = NULL;
+	for (size_t i = 0; i < sel->nml; i++) {
+		const struct lentry *e = lidx_slot(x, sel->ml[i].key, sel->ml[i].val);
+		const struct eplist *c = e->key ? &e->eps : &none;
+		if (!best || c->n < best->n)
+			best = c;
+	}
+	return best;
+}
+
 /* Add to out the endpoints in [lo, hi) that sel matches, through the label index when
  * the selector has an equality requirement to narrow the candidates. */
 static void match_pods(const struct solver *s, const struct selector *sel, size_t lo, size_t hi,
 		       struct eplist *out)
 {
 	const struct model *m = s->m;
-	const struct eplist *best = NULL;
-	for (size_t i = 0; i < sel->nml; i++) {
-		const struct lentry *e = lidx_slot(s->lidx, sel->ml[i].key, sel->ml[i].val);
-		static const struct eplist none = { NULL, 0, 0, true };
-		const struct eplist *c = e->key ? &e->eps : &none;
-		if (!best || c->n < best->n)
-			best = c;
-	}
+	const struct eplist *best = lidx_best(s->lidx, sel);
 	if (best) {
 		size_t a = 0, b = best->n;
 		while (a < b) {
@@ -284,10 +303,14 @@ static void match_peer(const struct solver *s, const struct policy *p, const str
 		match_pods(s, ps, s->ns_range[ns][0], s->ns_range[ns][1], out);
 		return;
 	}
-	for (size_t i = 0; i < m->nnamespaces; i++)
+	const struct eplist *cand = lidx_best(s->nslidx, &peer->ns_sel);
+	size_t n = cand ? cand->n : m->nnamespaces;
+	for (size_t k = 0; k < n; k++) {
+		size_t i = cand ? cand->v[k] : k;
 		if (s->ns_range[i][0] < s->ns_range[i][1] &&
 		    selector_matches(&peer->ns_sel, &m->namespaces[i]->labels))
 			match_pods(s, ps, s->ns_range[i][0], s->ns_range[i][1], out);
+	}
 }
 
 static void build_rule(struct solver *s, struct srule *r)
@@ -486,7 +509,8 @@ static void init(struct solver *s, const struct model *m, const struct endpoint 
 			s->ns_range[ns][1] = i + 1;
 		s->ns_range[ns][0] = i;
 	}
-	s->lidx = lidx_build(m);
+	s->lidx = lidx_build(m, m->nendpoints, ep_labels);
+	s->nslidx = lidx_build(m, m->nnamespaces, ns_labels);
 	index_ips(s, m);
 
 	size_t nrules = 0;
@@ -589,6 +613,7 @@ void solver_free(struct solver *s)
 	free(s->ns_range);
 	free(s->ips);
 	lidx_free(s->lidx);
+	lidx_free(s->nslidx);
 	for (size_t i = 0; i < s->nep; i++)
 		free(s->in_rules_of[i]);
 	free(s->in_rules_of);
