@@ -187,7 +187,6 @@ struct object {
 	const char *ignore;            /* npcheck.io/ignore annotation */
 	const char *owner_kind, *owner_name; /* controller ownerReference */
 	bool invalid;                  /* some part could not be decoded */
-	size_t seq;                    /* input order */
 	struct endpoint *endpoint;     /* a Pod's or workload's endpoint, after folding */
 	struct diag_obj dobj;          /* for diag_report */
 };

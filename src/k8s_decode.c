@@ -773,7 +773,6 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 	o->dobj.name = o->name;
 	o->dobj.ignore = o->ignore;
 	XGROW(m->objects, m->objects_cap, m->nobjects + 1);
-	o->seq = m->nobjects;
 	m->objects[m->nobjects++] = o;
 
 	if (!strcmp(kind, "NetworkPolicy")) {
