@@ -116,7 +116,7 @@ struct container_port {
 	const char *name; /* NULL when unnamed */
 	int proto;        /* enum proto, -1 unsupported */
 	int port;
-	const struct ynode *node;
+	const struct ynode *node;  /* NULL: the tree is not kept for these kinds */
 };
 
 struct ip_addr {
@@ -177,7 +177,8 @@ struct object {
 	const char *name; /* NULL when missing */
 	const char *file;
 	/* The document (or List item) and its metadata. For kinds other than NetworkPolicy
-	 * these (and every node below) are childless copies kept for their positions. */
+	 * the document, name and namespace nodes are childless copies kept for their
+	 * positions, and meta_node (like container and Service port nodes) is NULL. */
 	const struct ynode *node;
 	const struct ynode *meta_node;
 	const struct ynode *name_node; /* value of metadata.name */

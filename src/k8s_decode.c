@@ -592,7 +592,7 @@ static void decode_pod_spec(struct model *m, struct object *o, const struct ynod
 				cp->name = keep_str(m, str_of(ynode_get(it, "name")));
 				const char *pr = str_of(ynode_get(it, "protocol"));
 				cp->proto = pr ? proto_parse(pr) : PROTO_TCP;
-				cp->node = keep_node(m, it);
+				cp->node = m->decoding_kept ? it : NULL;
 			}
 		}
 	}
@@ -666,7 +666,7 @@ static void decode_service(struct model *m, struct object *o, const struct ynode
 			if (ynode_int(ynode_get(it, "port"), &v) || v < 1 || v > 65535)
 				continue;
 			struct service_port *sp = &s->ports[s->nports++];
-			sp->node = keep_node(m, it);
+			sp->node = m->decoding_kept ? it : NULL;
 			sp->port = (int)v;
 			sp->name = keep_str(m, str_of(ynode_get(it, "name")));
 			const char *pr = str_of(ynode_get(it, "protocol"));
@@ -731,7 +731,7 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 	o->file = file;
 	const struct ynode *meta = ynode_get(doc, "metadata");
 	o->node = keep_node(m, doc);
-	o->meta_node = keep_node(m, meta);
+	o->meta_node = m->decoding_kept ? meta : NULL;
 	expect_kind(m, o, meta, YN_MAP, "metadata");
 	o->name_node = keep_node(m, ynode_get(meta, "name"));
 	o->name = str_of(o->name_node);
