@@ -271,8 +271,10 @@ static int attach(struct loader *l, struct ynode *n, size_t weight, bool shared,
 	return 0;
 }
 
+static int skip_event(struct loader *l, const yaml_event_t *e, struct ynode **root);
+
 static int open_collection(struct loader *l, enum ynode_kind k, yaml_event_t *e,
-			   const yaml_char_t *anchor, bool block_seq)
+			   const yaml_char_t *anchor, bool block_seq, struct ynode **root)
 {
 	if (l->depth >= YNODE_MAX_DEPTH) {
 		yerror(l, mark_pos(l, e->start_mark), "nesting deeper than 256 levels");
@@ -280,6 +282,13 @@ static int open_collection(struct loader *l, enum ynode_kind k, yaml_event_t *e,
 	}
 	bool all, drop;
 	const struct ypath *path = child_path(l, &all, &drop);
+	if (drop || skip_value(l)) {
+		/* Not built: parsed through skip_event, a null stands for it. */
+		l->skipped = new_node(l, YN_SCALAR, e->start_mark);
+		l->skipped->plain = true;
+		l->skipped->str = "";
+		return skip_event(l, e, root);
+	}
 	bool unit_root = l->depth == 0;
 	if (l->depth == 2 && k == YN_MAP && l->sink && l->stack[1].node->kind == YN_SEQ &&
 	    l->stack[0].node->kind == YN_MAP && l->stack[0].n % 2 == 1) {
@@ -502,22 +511,6 @@ int ynode_parse(struct arena *a, struct diag *d, const char *file, const char *b
 			}
 			continue;
 		}
-		bool all_below, drop = false;
-		if (e.type == YAML_SEQUENCE_START_EVENT || e.type == YAML_MAPPING_START_EVENT)
-			(void)child_path(&l, &all_below, &drop);
-		if ((e.type == YAML_SEQUENCE_START_EVENT || e.type == YAML_MAPPING_START_EVENT) &&
-		    (drop || skip_value(&l))) {
-			l.skipped = new_node(&l, YN_SCALAR, e.start_mark);
-			l.skipped->plain = true;
-			l.skipped->str = "";
-			r = skip_event(&l, &e, &root);
-			yaml_event_delete(&e);
-			if (r) {
-				rc = -1;
-				break;
-			}
-			continue;
-		}
 		switch (e.type) {
 		case YAML_STREAM_END_EVENT:
 			done = true;
@@ -564,10 +557,11 @@ int ynode_parse(struct arena *a, struct diag *d, const char *file, const char *b
 		}
 		case YAML_SEQUENCE_START_EVENT:
 			r = open_collection(&l, YN_SEQ, &e, e.data.sequence_start.anchor,
-					    e.data.sequence_start.style == YAML_BLOCK_SEQUENCE_STYLE);
+					    e.data.sequence_start.style == YAML_BLOCK_SEQUENCE_STYLE,
+					    &root);
 			break;
 		case YAML_MAPPING_START_EVENT:
-			r = open_collection(&l, YN_MAP, &e, e.data.mapping_start.anchor, false);
+			r = open_collection(&l, YN_MAP, &e, e.data.mapping_start.anchor, false, &root);
 			break;
 		case YAML_SEQUENCE_END_EVENT:
 		case YAML_MAPPING_END_EVENT:
