@@ -51,19 +51,26 @@ bool solver_peer_matches_endpoint(const struct model *m, const struct policy *p,
 
 /* ---- endpoint sets ---- */
 
-bool epset_has(const struct epset *s, size_t i)
+/* The first position in sorted v[0..n) whose value is not below x. */
+static size_t lower_bound_u32(const uint32_t *v, size_t n, size_t x)
 {
-	if (s->bits)
-		return (s->bits[i / 64] >> (i % 64)) & 1;
-	size_t lo = 0, hi = s->n;
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (s->idx[mid] < i)
+		if (v[mid] < x)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < s->n && s->idx[lo] == i;
+	return lo;
+}
+
+bool epset_has(const struct epset *s, size_t i)
+{
+	if (s->bits)
+		return (s->bits[i / 64] >> (i % 64)) & 1;
+	size_t k = lower_bound_u32(s->idx, s->n, i);
+	return k < s->n && s->idx[k] == i;
 }
 
 bool epset_next(const struct epset *s, size_t nep, size_t *i, size_t *k)
@@ -244,15 +251,8 @@ static void match_pods(const struct solver *s, const struct selector *sel, size_
 	const struct model *m = s->m;
 	const struct eplist *best = lidx_best(s->lidx, sel);
 	if (best) {
-		size_t a = 0, b = best->n;
-		while (a < b) {
-			size_t mid = (a + b) / 2;
-			if (best->v[mid] < lo)
-				a = mid + 1;
-			else
-				b = mid;
-		}
-		for (size_t k = a; k < best->n && best->v[k] < hi; k++)
+		for (size_t k = lower_bound_u32(best->v, best->n, lo); k < best->n && best->v[k] < hi;
+		     k++)
 			if (selector_matches(sel, &m->endpoints[best->v[k]]->labels))
 				eplist_add(out, best->v[k]);
 		return;
