@@ -169,18 +169,19 @@ int query_resolve(const struct model *m, const char *text, const char *default_n
 			goto out;
 		}
 	}
+	/* svc/NAME or NS/svc/NAME: the endpoints behind a Service. */
+	if (nparts >= 2 && is_service_word(parts[nparts - 2])) {
+		if (!allow_service)
+			fprintf(stderr, "npcheck: a Service can only be a destination: '%s'\n", text);
+		else
+			rc = resolve_service(m, nparts == 3 ? parts[0] : NULL, parts[nparts - 1], text,
+					     out);
+		goto out;
+	}
 	if (nparts == 1) {
 		name = parts[0];
 	} else if (nparts == 2) {
 		const char *k = kind_of(parts[0]);
-		if (is_service_word(parts[0])) {
-			if (!allow_service) {
-				fprintf(stderr, "npcheck: a Service can only be a destination: '%s'\n", text);
-				goto out;
-			}
-			rc = resolve_service(m, NULL, parts[1], text, out);
-			goto out;
-		}
 		if (k && !kind && !model_namespace(m, parts[0])) {
 			kind = k;
 		} else {
@@ -189,14 +190,6 @@ int query_resolve(const struct model *m, const char *text, const char *default_n
 		name = parts[1];
 	} else {
 		ns = parts[0];
-		if (is_service_word(parts[1])) {
-			if (!allow_service) {
-				fprintf(stderr, "npcheck: a Service can only be a destination: '%s'\n", text);
-				goto out;
-			}
-			rc = resolve_service(m, ns, parts[2], text, out);
-			goto out;
-		}
 		kind = kind_of(parts[1]);
 		if (!kind) {
 			fprintf(stderr, "npcheck: unknown kind '%s' in '%s'\n", parts[1], text);
