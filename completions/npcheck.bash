@@ -22,7 +22,7 @@ _npcheck_formats()
 # Options of a command (global ones for every command).
 _npcheck_options()
 {
-	local global="-n --namespace -o --output -q --quiet -v --verbose -h --help"
+	local global="-n --namespace -o --output -j --jobs -q --quiet -v --verbose -h --help"
 	case $1 in
 	lint) echo "$global -c --config --color --fail-on" ;;
 	reach) echo "$global -p --port --protocol" ;;
@@ -56,7 +56,7 @@ _npcheck()
 		w=${COMP_WORDS[i]}
 		case $w in
 		-n | --namespace | -c | --config | -o | --output | --color | --colour | \
-			--fail-on | -p | --port | --protocol | --pod | --base)
+			--fail-on | -p | --port | --protocol | --pod | --base | -j | --jobs)
 			((i++)) ;;
 		-*) ;;
 		*)
@@ -93,8 +93,8 @@ _npcheck()
 		COMPREPLY=($(compgen -W "HEAD $refs" -- "$cur"))
 		return 0
 		;;
-	-n | --namespace | -p | --port | --pod)
-		return 0 # a namespace, a port or an endpoint: nothing to offer
+	-n | --namespace | -p | --port | --pod | -j | --jobs)
+		return 0 # a namespace, a port, an endpoint or a number: nothing to offer
 		;;
 	esac
 

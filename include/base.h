@@ -47,6 +47,9 @@ struct arena_mark {
 };
 struct arena_mark arena_mark(const struct arena *a);
 void arena_reset(struct arena *a, struct arena_mark m);
+/* Make child's memory live as long as a's: arena_free(a) frees child too. child must
+ * not be used for allocation afterwards (its pointers stay valid). */
+void arena_adopt(struct arena *a, struct arena *child);
 /* Bytes handed out so far (for benchmarks and budgets). */
 size_t arena_used(const struct arena *a);
 

@@ -25,6 +25,7 @@ struct cli {
 	enum color_mode color;
 	bool color_on;           /* resolved for stdout */
 	bool quiet, verbose;
+	unsigned jobs;           /* -j; 0 = one per CPU */
 	const char *fail_on;     /* --fail-on */
 	const char *port;        /* -p/--port (reach: one; matrix: a list) */
 	const char *protocol;    /* --protocol (a list for matrix) */

@@ -62,6 +62,8 @@ struct diag {
 
 void diag_init(struct diag *d, struct arena *a);
 void diag_release(struct diag *d);
+/* Append from's findings (in order) to d; their strings stay in from's arena. */
+void diag_append(struct diag *d, const struct diag *from);
 /* Record a finding. obj may be NULL. A rule configured off is dropped here. */
 void diag_report(struct diag *d, enum rule_id rule, const struct ypos *pos,
 		 const struct diag_obj *obj, const char *fmt, ...)

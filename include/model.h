@@ -198,6 +198,7 @@ struct model_options {
 	/* Files not to read at all (ignorePaths), or NULL. */
 	bool (*skip_file)(void *ctx, const char *path);
 	void *skip_ctx;
+	unsigned jobs;          /* -j: threads for parsing a large file; 0: one per CPU */
 };
 
 struct model {
@@ -217,6 +218,7 @@ struct model {
 	struct service **services;
 	size_t nservices, services_cap;
 	size_t nfiles;
+	size_t parts; /* file parts parsed on threads of their own (load.c) */
 	/* Private to the decoder. */
 	bool decoding_kept, kept_unit;
 };
@@ -252,6 +254,15 @@ int source_collect(struct arena *a, struct diag *d, const char *const *paths, si
 		   struct source_file **files, size_t *nfiles);
 /* Read one file (one at a time keeps only one buffer alive). 0, or -1 after reporting. */
 int source_read(struct diag *d, struct source_file *f);
+/* load.c: parse one file (buf, len bytes) and decode its documents into m; a large file
+ * is parsed in parts on up to opt->jobs threads, with the same result. 0, or -1 after a
+ * YAML error (reported). */
+int model_parse_file(struct model *m, const char *file, const char *buf, size_t len,
+		     const struct model_options *opt);
+/* load.c: the threads to use when asked for n (0: one per CPU available), at most 8. */
+unsigned model_jobs(unsigned n);
+/* load.c: the offset of the first "---" document marker line at or after from, or len. */
+size_t model_next_doc_start(const char *buf, size_t len, size_t from);
 /* k8s_decode.c: one document (or List item) → objects added to the model (Lists
  * expanded). Returns true when the model points into the tree (a NetworkPolicy): the
  * tree must then be kept; otherwise everything needed was copied. */

@@ -63,6 +63,10 @@ struct ynode_sink {
  */
 int ynode_parse(struct arena *a, struct diag *d, const char *file, const char *buf,
 		size_t len, const struct ynode_sink *sink);
+/* The same for a part of a file that starts at a line boundary after line0 lines (a
+ * run of whole documents): positions are the file's. */
+int ynode_parse_part(struct arena *a, struct diag *d, const char *file, const char *buf,
+		     size_t len, size_t line0, const struct ynode_sink *sink);
 
 /* Mapping lookup: the value (or key) node for key, or NULL (also when m is not a map). */
 const struct ynode *ynode_get(const struct ynode *m, const char *key);

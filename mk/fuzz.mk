@@ -57,7 +57,7 @@ $(FUZZ_DIR)/libnpcheck.a: $(FUZZ_LIB_OBJS) $(FUZZ_DIR)/arena.$(FUZZ_ARENA)
 	@ar rcs $@ $(FUZZ_LIB_OBJS)
 
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/fuzz_%.o $(FUZZ_DIR)/libnpcheck.a
-	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< $(FUZZ_DIR)/libnpcheck.a $(PKG_LIBS) -lm
+	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< $(FUZZ_DIR)/libnpcheck.a $(PKG_LIBS) -lm -pthread
 
 fuzz: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 	@FUZZ_DIR=$(FUZZ_DIR) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_MAX_LEN=$(FUZZ_MAX_LEN) \

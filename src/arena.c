@@ -16,6 +16,8 @@ struct arena {
 	struct block *spare; /* standard blocks freed by arena_reset, kept for reuse */
 	size_t nspare;
 	size_t total;
+	struct arena *adopted; /* arenas handed over by arena_adopt, freed with this one */
+	struct arena *next_adopted;
 };
 
 #define MAX_SPARE 8
@@ -31,6 +33,10 @@ void arena_free(struct arena *a)
 {
 	if (!a)
 		return;
+	for (struct arena *c = a->adopted, *next; c; c = next) {
+		next = c->next_adopted;
+		arena_free(c);
+	}
 	for (struct block *b = a->head, *next; b; b = next) {
 		next = b->next;
 		free(b);
@@ -129,6 +135,14 @@ void arena_reset(struct arena *a, struct arena_mark m)
 	if (a->head)
 		a->head->used = m.used;
 	a->total = m.total;
+}
+
+void arena_adopt(struct arena *a, struct arena *child)
+{
+	/* Kept apart rather than spliced into a's blocks, so that no mark of a sees them. */
+	child->next_adopted = a->adopted;
+	a->adopted = child;
+	a->total += child->total;
 }
 
 size_t arena_used(const struct arena *a)

@@ -53,7 +53,8 @@ int cmd_lint(struct cli *cli)
 	struct arena *a;
 	struct diag d;
 	struct model m;
-	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose };
+	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose,
+				    .jobs = cli->jobs };
 	struct lint_report report;
 	const char **files;
 	int fail_on = SEV_ERROR, rc;

@@ -40,6 +40,16 @@ void diag_init(struct diag *d, struct arena *a)
 		d->severity[i] = rule_table[i].severity;
 }
 
+void diag_append(struct diag *d, const struct diag *from)
+{
+	if (from->n) {
+		XGROW(d->items, d->cap, d->n + from->n);
+		memcpy(d->items + d->n, from->items, from->n * sizeof(*from->items));
+		d->n += from->n;
+	}
+	d->input_error |= from->input_error;
+}
+
 void diag_release(struct diag *d)
 {
 	free(d->items);

@@ -1,4 +1,5 @@
 /* npcheck's entry point: global options, the command table, and the exit status. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,7 @@ static const char global_options[] =
 	"      --protocol P       TCP, UDP or SCTP (matrix: a list)\n"
 	"      --pod ENDPOINT     explain: only this endpoint\n"
 	"      --base REV         diff: compare PATH at git revision REV with the work tree\n"
+	"  -j, --jobs N           threads for parsing a large file (default: one per CPU)\n"
 	"  -q, --quiet            print less\n"
 	"  -v, --verbose          print more (the documents and kinds skipped)\n"
 	"  -h, --help             this help\n"
@@ -136,7 +138,8 @@ void cli_print_input_errors(struct cli *cli, const struct diag *d)
 
 int cli_load(struct cli *cli, const char *const *paths, size_t npaths, struct loaded *l)
 {
-	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose };
+	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose,
+				    .jobs = cli->jobs };
 	l->arena = arena_new();
 	diag_init(&l->diag, l->arena);
 	model_load(&l->model, l->arena, &l->diag, paths, npaths, &mo);
@@ -167,6 +170,7 @@ static const struct option long_options[] = {
 	{ "protocol", required_argument, NULL, OPT_PROTOCOL },
 	{ "pod", required_argument, NULL, OPT_POD },
 	{ "base", required_argument, NULL, OPT_BASE },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -183,12 +187,21 @@ int main(int argc, char **argv)
 	/* Options may stand anywhere: GNU getopt moves the operands to the end, and the
 	 * first operand is the command. */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":n:c:o:p:qvh", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":n:c:o:p:j:qvh", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'n': cli.ns = optarg; break;
 		case 'c': cli.config_path = optarg; break;
 		case 'o': cli.output = optarg; break;
 		case 'p': cli.port = optarg; break;
+		case 'j': {
+			char *end;
+			errno = 0;
+			unsigned long n = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || *optarg == '-' || n < 1 || n > 1024)
+				return cli_usage_error(&cli, "--jobs takes a number from 1 to 1024, not '%s'", optarg);
+			cli.jobs = (unsigned)n;
+			break;
+		}
 		case 'q': cli.quiet = true; break;
 		case 'v': cli.verbose = true; break;
 		case 'h': help = true; break;

@@ -293,18 +293,6 @@ static void fold_endpoints(struct model *m, const struct objidx *idx)
 	m->nendpoints = k;
 }
 
-struct unit_ctx {
-	struct model *m;
-	const char *file;
-	const struct model_options *opt;
-};
-
-static bool decode_unit(void *ctx, const struct ynode *n)
-{
-	struct unit_ctx *uc = ctx;
-	return k8s_decode_document(uc->m, uc->file, n, uc->opt);
-}
-
 int model_load(struct model *m, struct arena *a, struct diag *d, const char *const *paths,
 	       size_t npaths, const struct model_options *opt)
 {
@@ -321,15 +309,13 @@ int model_load(struct model *m, struct arena *a, struct diag *d, const char *con
 	 * without touching the model; trees that are kept move to the model's arena. */
 	m->trees = arena_new();
 	for (size_t i = 0; i < nfiles; i++) {
-		struct unit_ctx uc = { m, files[i].path, opt };
-		struct ynode_sink sink = { decode_unit, &uc, k8s_skip_keys, k8s_build_paths };
 		if (opt && opt->skip_file && opt->skip_file(opt->skip_ctx, files[i].path))
 			continue;
 		if (source_read(d, &files[i])) {
 			rc = -1;
 			continue;
 		}
-		if (ynode_parse(m->trees, d, files[i].path, files[i].buf, files[i].len, &sink))
+		if (model_parse_file(m, files[i].path, files[i].buf, files[i].len, opt))
 			rc = -1;
 		free(files[i].buf);
 	}

@@ -33,6 +33,7 @@ struct loader {
 	const char *file;
 	const char *buf;
 	size_t len;
+	size_t line0;             /* lines of the file before buf (buf is a part of it) */
 	size_t cur_line, cur_off; /* a line and the byte offset where it starts */
 	size_t bom;               /* bytes of a UTF-8 byte order mark, which has no column */
 	struct frame *stack;
@@ -158,14 +159,14 @@ static size_t byte_offset(struct loader *l, size_t line, size_t col)
 
 static struct ypos mark_pos(const struct loader *l, yaml_mark_t m)
 {
-	struct ypos p = { l->file, (int)m.line + 1, (int)m.column + 1 };
+	struct ypos p = { l->file, (int)(m.line + l->line0) + 1, (int)m.column + 1 };
 	return p;
 }
 
 /* An item of a block sequence is positioned at its '-', where its first key stands too. */
 static void item_at_dash(struct loader *l, struct ynode *n)
 {
-	size_t line = (size_t)n->pos.line - 1;
+	size_t line = (size_t)n->pos.line - 1 - l->line0;
 	size_t off = byte_offset(l, line, (size_t)n->pos.col - 1), start;
 	int back = 0;
 	start = line_start(l, line);
@@ -400,7 +401,8 @@ static void parser_error(struct loader *l, yaml_parser_t *p)
 			strbuf_addf(&sb, " %s", p->context);
 			if (p->context_mark.line != m.line || p->context_mark.column != m.column)
 				strbuf_addf(&sb, " at line %zu column %zu",
-					    p->context_mark.line + 1, p->context_mark.column + 1);
+					    p->context_mark.line + l->line0 + 1,
+					    p->context_mark.column + 1);
 		}
 		if (p->error == YAML_READER_ERROR) {
 			/* Reader errors carry a byte offset, not a line. */
@@ -484,7 +486,14 @@ static int skip_event(struct loader *l, const yaml_event_t *e, struct ynode **ro
 int ynode_parse(struct arena *a, struct diag *d, const char *file, const char *buf,
 		size_t len, const struct ynode_sink *sink)
 {
-	struct loader l = { .a = a, .d = d, .file = file, .buf = buf, .len = len, .sink = sink };
+	return ynode_parse_part(a, d, file, buf, len, 0, sink);
+}
+
+int ynode_parse_part(struct arena *a, struct diag *d, const char *file, const char *buf,
+		     size_t len, size_t line0, const struct ynode_sink *sink)
+{
+	struct loader l = { .a = a, .d = d, .file = file, .buf = buf, .len = len, .line0 = line0,
+			    .sink = sink };
 	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
 		l.bom = l.cur_off = 3;
 	yaml_parser_t p;

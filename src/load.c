@@ -1,0 +1,254 @@
+/*
+ * Parsing the input files into the model: one file after another, and a large file in
+ * parts, one per thread. A part is a run of whole documents; each is decoded into a model
+ * of its own, and the parts are appended in file order, so the result (objects, findings,
+ * their order) is the one a single parser gives. A file whose parts do not all parse
+ * cleanly is parsed again as a whole, so a broken file reports exactly what it would have.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model.h"
+
+#define MAX_JOBS 8
+/* A part smaller than this costs more in thread start and merging than it saves. */
+#define PART_MIN ((size_t)512 * 1024)
+
+struct unit_ctx {
+	struct model *m;
+	const char *file;
+	const struct model_options *opt;
+};
+
+static bool decode_unit(void *ctx, const struct ynode *n)
+{
+	struct unit_ctx *uc = ctx;
+	return k8s_decode_document(uc->m, uc->file, n, uc->opt);
+}
+
+static int parse_into(struct model *m, const char *file, const char *buf, size_t len,
+		      size_t line0, const struct model_options *opt)
+{
+	struct unit_ctx uc = { m, file, opt };
+	struct ynode_sink sink = { decode_unit, &uc, k8s_skip_keys, k8s_build_paths };
+	return ynode_parse_part(m->trees, m->diag, file, buf, len, line0, &sink);
+}
+
+unsigned model_jobs(unsigned asked)
+{
+	long n = 0;
+	if (asked)
+		return asked > MAX_JOBS ? MAX_JOBS : asked;
+#ifdef CPU_COUNT
+	cpu_set_t set;
+	if (!sched_getaffinity(0, sizeof(set), &set))
+		n = CPU_COUNT(&set);
+#endif
+	if (n <= 0)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n <= 0)
+		return 1;
+	return n > MAX_JOBS ? MAX_JOBS : (unsigned)n;
+}
+
+static bool marker_at(const char *buf, size_t len, size_t off)
+{
+	return len - off >= 3 && !memcmp(buf + off, "---", 3) &&
+	       (off + 3 == len || buf[off + 3] == ' ' || buf[off + 3] == '\t' ||
+		buf[off + 3] == '\r' || buf[off + 3] == '\n');
+}
+
+/*
+ * The offset of the first line at or after from that is a document start marker ("---"
+ * then a blank or the end), or len. libyaml takes such a line for the start of a document
+ * wherever it stands: it ends a block or plain scalar, and inside a quoted scalar or a
+ * flow collection, or after a directive, it is an error (and an error sends the file back
+ * to a single parser).
+ */
+size_t model_next_doc_start(const char *buf, size_t len, size_t from)
+{
+	if (!from && marker_at(buf, len, 0))
+		return 0;
+	for (size_t i = from ? from - 1 : 0; i < len;) {
+		const char *nl = memmem(buf + i, len - i, "\n---", 4);
+		if (!nl)
+			break;
+		size_t off = (size_t)(nl - buf) + 1;
+		if (marker_at(buf, len, off))
+			return off;
+		i = off;
+	}
+	return len;
+}
+
+/*
+ * The line a part starting at off starts on, as libyaml counts lines: -1 when the text
+ * before it has a line break other than LF and CRLF (a lone CR, or U+0085, U+2028,
+ * U+2029), which such a count would not see. The text is UTF-8: libyaml reads UTF-16
+ * only after a byte order mark, and a part never starts at the file's start.
+ */
+static long long line_of(const char *buf, size_t off)
+{
+	const char *end = buf + off;
+	long long n = 0;
+	if (off >= 2 && ((unsigned char)buf[0] == 0xFE || (unsigned char)buf[0] == 0xFF))
+		return -1;
+	for (const char *q = buf; (q = memchr(q, '\r', (size_t)(end - q))); q++)
+		if (q + 1 == end || q[1] != '\n')
+			return -1;
+	for (const char *q = buf; (q = memchr(q, 0xC2, (size_t)(end - q))); q++)
+		if (q + 1 < end && (unsigned char)q[1] == 0x85)
+			return -1;
+	for (const char *q = buf; (q = memchr(q, 0xE2, (size_t)(end - q))); q++)
+		if (q + 2 < end && (unsigned char)q[1] == 0x80 &&
+		    ((unsigned char)q[2] == 0xA8 || (unsigned char)q[2] == 0xA9))
+			return -1;
+	for (const char *q = buf; (q = memchr(q, '\n', (size_t)(end - q))); q++)
+		n++;
+	return n;
+}
+
+struct part {
+	struct model m; /* this part's objects and memory */
+	struct diag d;  /* its findings */
+	const char *file, *buf;
+	size_t off, len; /* the part: buf + off, len bytes */
+	const struct model_options *opt;
+	int rc;
+	pthread_t thread;
+	bool threaded;
+};
+
+static void *parse_part(void *arg)
+{
+	struct part *p = arg;
+	long long line0 = line_of(p->buf, p->off);
+	p->rc = line0 < 0 ? -1
+			  : parse_into(&p->m, p->file, p->buf + p->off, p->len, (size_t)line0,
+				       p->opt);
+	return NULL;
+}
+
+static void part_init(struct part *p, const struct model *m)
+{
+	memset(p, 0, sizeof(*p));
+	p->m.arena = arena_new();
+	p->m.trees = arena_new();
+	p->m.diag = &p->d;
+	diag_init(&p->d, p->m.arena);
+	memcpy(p->d.severity, m->diag->severity, sizeof(p->d.severity));
+}
+
+static void part_release(struct part *p)
+{
+	diag_release(&p->d);
+	free(p->m.objects);
+	free(p->m.endpoints);
+	free(p->m.policies);
+	free(p->m.services);
+}
+
+#define APPEND(dst, src, field, nfield, capfield)                                           \
+	do {                                                                                \
+		if ((src)->nfield) {                                                        \
+			XGROW((dst)->field, (dst)->capfield, (dst)->nfield + (src)->nfield); \
+			memcpy((dst)->field + (dst)->nfield, (src)->field,                  \
+			       (src)->nfield * sizeof(*(src)->field));                      \
+			(dst)->nfield += (src)->nfield;                                     \
+		}                                                                           \
+	} while (0)
+
+/* Move a part's objects, findings and memory into m, after what m already holds. */
+static void part_merge(struct model *m, struct part *p)
+{
+	APPEND(m, &p->m, objects, nobjects, objects_cap);
+	APPEND(m, &p->m, endpoints, nendpoints, endpoints_cap);
+	APPEND(m, &p->m, policies, npolicies, policies_cap);
+	APPEND(m, &p->m, services, nservices, services_cap);
+	diag_append(m->diag, &p->d);
+	part_release(p);
+	arena_adopt(m->arena, p->m.arena);
+	arena_adopt(m->trees, p->m.trees);
+}
+
+/* Parse buf in nparts parts cut at cuts[]; 0 when every part parsed and all is merged,
+ * -1 when some part did not (nothing is merged then). */
+static int parse_parts(struct model *m, const char *file, const char *buf, size_t len,
+		       const size_t *cuts, size_t nparts, const struct model_options *opt)
+{
+	struct part parts[MAX_JOBS];
+	int rc = 0;
+
+	for (size_t i = 0; i < nparts; i++) {
+		struct part *p = &parts[i];
+		part_init(p, m);
+		p->file = file;
+		p->buf = buf;
+		p->off = i ? cuts[i - 1] : 0;
+		p->len = (i + 1 < nparts ? cuts[i] : len) - p->off;
+		p->opt = opt;
+		/* The first part is parsed on this thread, the others on their own. */
+		if (i)
+			p->threaded = !pthread_create(&p->thread, NULL, parse_part, p);
+	}
+	for (size_t i = 0; i < nparts; i++)
+		if (!parts[i].threaded)
+			parse_part(&parts[i]);
+	for (size_t i = 0; i < nparts; i++) {
+		if (parts[i].threaded)
+			pthread_join(parts[i].thread, NULL);
+		if (parts[i].rc)
+			rc = -1;
+	}
+	for (size_t i = 0; i < nparts; i++) {
+		if (rc) {
+			part_release(&parts[i]);
+			arena_free(parts[i].m.trees);
+			arena_free(parts[i].m.arena);
+		} else {
+			part_merge(m, &parts[i]);
+			m->parts++;
+		}
+	}
+	return rc;
+}
+
+static size_t part_min(void)
+{
+	/* Tests make every document boundary a cut, to compare with a single parser. */
+	const char *s = getenv("NPCHECK_TEST_PART_BYTES");
+	char *end;
+	unsigned long v = s ? strtoul(s, &end, 10) : 0;
+	return s && *s && !*end && v ? (size_t)v : PART_MIN;
+}
+
+int model_parse_file(struct model *m, const char *file, const char *buf, size_t len,
+		     const struct model_options *opt)
+{
+	unsigned jobs = model_jobs(opt ? opt->jobs : 0);
+	size_t min = part_min(), cuts[MAX_JOBS], ncuts = 0;
+
+	/* -v names skipped documents on stderr as it meets them: one parser keeps the
+	 * order. Findings must live as long as the model's memory, which parts join. */
+	if (jobs > 1 && len / min >= 2 && !(opt && opt->verbose) &&
+	    m->diag->arena == m->arena) {
+		size_t nparts = len / min < jobs ? len / min : jobs;
+		for (size_t i = 1; i < nparts; i++) {
+			size_t from = len / nparts * i, prev = ncuts ? cuts[ncuts - 1] : 0;
+			size_t c = model_next_doc_start(buf, len, from > prev ? from : prev + 1);
+			if (c >= len)
+				break;
+			if (c > 0)
+				cuts[ncuts++] = c;
+		}
+	}
+	if (ncuts && !parse_parts(m, file, buf, len, cuts, ncuts + 1, opt))
+		return 0;
+	return parse_into(m, file, buf, len, 0, opt);
+}
