@@ -119,6 +119,8 @@ for n in $SIZES; do
 	measure "$n" parse-only 0 "$BENCH_DIR/parse_only" "$file"
 	base=$wall base_cpu=$best_cpu
 	measure "$n" lint "0 1" "$NPCHECK" lint "$file"
+	# One thread: what parsing in parts (-j, one part per CPU) gains, and the CPU it costs.
+	measure "$n" "lint -j 1" "0 1" "$NPCHECK" -j 1 lint "$file"
 
 	if [ "$n" -le "$LIST_MAX" ]; then
 		measure "$n" list 0 "$NPCHECK" list "$file"
@@ -139,6 +141,7 @@ for n in $SIZES; do
 	# shellcheck disable=SC2046 # gen_cluster -r prints "SRC DST PORT"
 	set -- $("$BENCH_DIR/gen_cluster" -r "$n")
 	measure "$n" "reach ${1#*/} ${2#*/} -p $3" "0" "$NPCHECK" reach "$1" "$2" -p "$3" "$file"
+	measure "$n" "reach -j 1" "0" "$NPCHECK" -j 1 reach "$1" "$2" -p "$3" "$file"
 done
 out "# load average after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 echo "bench: results in $RESULTS" >&2

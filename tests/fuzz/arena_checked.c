@@ -18,6 +18,7 @@ struct alloc {
 struct arena {
 	struct alloc *top;
 	size_t total;
+	struct arena *adopted, *next_adopted; /* arena_adopt */
 };
 
 struct arena *arena_new(void)
@@ -38,6 +39,10 @@ void arena_free(struct arena *a)
 {
 	if (!a)
 		return;
+	for (struct arena *c = a->adopted, *next; c; c = next) {
+		next = c->next_adopted;
+		arena_free(c);
+	}
 	release_to(a, NULL);
 	free(a);
 }
@@ -99,6 +104,13 @@ void arena_reset(struct arena *a, struct arena_mark m)
 {
 	release_to(a, m.block);
 	a->total = m.total;
+}
+
+void arena_adopt(struct arena *a, struct arena *child)
+{
+	child->next_adopted = a->adopted;
+	a->adopted = child;
+	a->total += child->total;
 }
 
 size_t arena_used(const struct arena *a)
