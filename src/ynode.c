@@ -603,28 +603,33 @@ int ynode_parse_part(struct arena *a, struct diag *d, const char *file, const ch
 	return rc;
 }
 
+/* The index of the pair whose key is the scalar key (all of it: a quoted key may hold a
+ * NUL), or m->n. */
+static size_t pair_index(const struct ynode *m, const char *key)
+{
+	size_t len = strlen(key);
+	for (size_t i = 0; i < m->n; i++) {
+		const struct ynode *k = m->kids[2 * i];
+		if (k->len == len && k->kind == YN_SCALAR && !memcmp(k->str, key, len))
+			return i;
+	}
+	return m->n;
+}
+
 const struct ynode *ynode_key(const struct ynode *m, const char *key)
 {
 	if (!m || m->kind != YN_MAP)
 		return NULL;
-	for (size_t i = 0; i < m->n; i++) {
-		const struct ynode *k = m->kids[2 * i];
-		if (k->kind == YN_SCALAR && !strcmp(k->str, key))
-			return k;
-	}
-	return NULL;
+	size_t i = pair_index(m, key);
+	return i < m->n ? m->kids[2 * i] : NULL;
 }
 
 const struct ynode *ynode_get(const struct ynode *m, const char *key)
 {
 	if (!m || m->kind != YN_MAP)
 		return NULL;
-	for (size_t i = 0; i < m->n; i++) {
-		const struct ynode *k = m->kids[2 * i];
-		if (k->kind == YN_SCALAR && !strcmp(k->str, key))
-			return m->kids[2 * i + 1];
-	}
-	return NULL;
+	size_t i = pair_index(m, key);
+	return i < m->n ? m->kids[2 * i + 1] : NULL;
 }
 
 const struct ynode *ynode_path(const struct ynode *m, const char *path)
@@ -649,8 +654,17 @@ bool ynode_is_null(const struct ynode *n)
 		return true;
 	if (n->kind != YN_SCALAR || !n->plain)
 		return false;
-	return !strcmp(n->str, "") || !strcmp(n->str, "~") || !strcmp(n->str, "null") ||
-	       !strcmp(n->str, "Null") || !strcmp(n->str, "NULL");
+	switch (n->len) {
+	case 0:
+		return true;
+	case 1:
+		return n->str[0] == '~';
+	case 4:
+		return !memcmp(n->str, "null", 4) || !memcmp(n->str, "Null", 4) ||
+		       !memcmp(n->str, "NULL", 4);
+	default:
+		return false;
+	}
 }
 
 const char *ynode_str(const struct ynode *n)

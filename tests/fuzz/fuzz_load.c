@@ -51,9 +51,9 @@ static void check_node(struct walk *w, const struct ynode *n)
 		for (size_t i = 0; i < n->n; i++) {
 			const struct ynode *k = n->kids[2 * i];
 			FUZZ_CHECK(k != NULL && n->kids[2 * i + 1] != NULL, "mapping pair %zu", i);
-			if (k->kind == YN_SCALAR) {
-				/* Lookup finds the first key with that text (strcmp stops at a NUL
-				 * in the key, so compare like it does). */
+			if (k->kind == YN_SCALAR && strlen(k->str) == k->len) {
+				/* Lookup finds the first key with that text (a key holding a NUL
+				 * cannot be asked for by a C string, and matches none). */
 				const struct ynode *kk = ynode_key(n, k->str);
 				const struct ynode *vv = ynode_get(n, k->str);
 				FUZZ_CHECK(kk != NULL && vv != NULL, "key '%s' not found", k->str);

@@ -898,6 +898,18 @@ static void test_ynode_int(void **state)
 	assert_int_equal(ynode_int(&nul, &v), -1);
 }
 
+/* Lookup compares whole keys: a quoted key holding a NUL is not the key before it. */
+static void test_key_with_nul(void **state)
+{
+	(void)state;
+	struct yt t;
+	const struct ynode *r = parse_one(&t, "\"a\\0b\": 1\nab: 2\na: 3\n");
+	assert_string_equal(ynode_str(ynode_get(r, "a")), "3");
+	assert_pos(ynode_key(r, "a"), 3, 1);
+	assert_string_equal(ynode_str(ynode_get(r, "ab")), "2");
+	yt_free(&t);
+}
+
 static void test_ynode_int_from_parse(void **state)
 {
 	(void)state;
@@ -1108,6 +1120,7 @@ int main(void)
 		cmocka_unit_test(test_reader_error_column_counts_characters),
 		cmocka_unit_test(test_ynode_int),
 		cmocka_unit_test(test_ynode_int_from_parse),
+		cmocka_unit_test(test_key_with_nul),
 		cmocka_unit_test(test_ynode_int_min),
 		cmocka_unit_test(test_ynode_is_float),
 		cmocka_unit_test(test_ynode_bool),
