@@ -6,13 +6,13 @@
  */
 #define _GNU_SOURCE
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
 #include "connlist.h"
 #include "fuzz_check.h"
+#include "fuzz_memfd.h"
 #include "lint.h"
 
 static int mfd = -1;
@@ -22,30 +22,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	mfd = memfd_create("npcheck-fuzz", 0);
-	if (mfd < 0) {
-		perror("memfd_create");
-		exit(1);
-	}
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", mfd);
+	mfd = fuzz_memfd("npcheck-fuzz", path, sizeof(path));
 	/* the writers print findings; libFuzzer reports on stderr */
 	if (!freopen("/dev/null", "w", stdout)) {
 		perror("/dev/null");
 		exit(1);
 	}
 	return 0;
-}
-
-static void put_input(const unsigned char *data, size_t size)
-{
-	if (ftruncate(mfd, 0) != 0)
-		abort();
-	for (size_t off = 0; off < size;) {
-		ssize_t w = pwrite(mfd, data + off, size - off, (off_t)off);
-		if (w <= 0)
-			abort();
-		off += (size_t)w;
-	}
 }
 
 static void check_connset_text(const struct connset *c)
@@ -104,7 +87,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	struct diag d;
 	struct solver s;
 
-	put_input(data, size);
+	fuzz_memfd_put(mfd, data, size);
 	config_defaults(&cfg);
 	struct arena *a = arena_new();
 	diag_init(&d, a);

@@ -117,10 +117,10 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	struct arena *a = arena_new();
 	struct diag d;
 	struct model m;
-	struct model_options opt = { NULL, false };
+	struct model_options opt = { .default_ns = NULL };
 	struct walk w = { size, 0, 0 };
 	struct unit_ctx uc = { &m, &w, &opt, 0 };
-	struct ynode_sink sink = { on_unit, &uc };
+	struct ynode_sink sink = { .unit = on_unit, .ctx = &uc };
 
 	diag_init(&d, a);
 	memset(&m, 0, sizeof(m));

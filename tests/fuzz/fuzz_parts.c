@@ -8,11 +8,11 @@
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "fuzz_check.h"
+#include "fuzz_memfd.h"
 #include "lint.h"
 
 static int mfd = -1;
@@ -22,12 +22,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	mfd = memfd_create("npcheck-fuzz-parts", 0);
-	if (mfd < 0) {
-		perror("memfd_create");
-		exit(1);
-	}
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", mfd);
+	mfd = fuzz_memfd("npcheck-fuzz-parts", path, sizeof(path));
 	return 0;
 }
 
@@ -78,14 +73,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	struct run one, parts;
 
-	if (ftruncate(mfd, 0) != 0)
-		abort();
-	for (size_t off = 0; off < size;) {
-		ssize_t w = pwrite(mfd, data + off, size - off, (off_t)off);
-		if (w <= 0)
-			abort();
-		off += (size_t)w;
-	}
+	fuzz_memfd_put(mfd, data, size);
 	load(&one, 1);
 	setenv("NPCHECK_TEST_PART_BYTES", "1", 1);
 	load(&parts, 4);
