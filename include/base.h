@@ -20,7 +20,12 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 /* Grow *p (of *cap elements of size sz) so that it holds at least need elements. */
 void xgrow(void **p, size_t *cap, size_t need, size_t sz);
-#define XGROW(p, cap, need) xgrow((void **)&(p), &(cap), (need), sizeof(*(p)))
+/* (need is evaluated twice: no side effects.) The check is inline: most calls have room. */
+#define XGROW(p, cap, need)                                                       \
+	do {                                                                      \
+		if ((need) > (cap))                                               \
+			xgrow((void **)&(p), &(cap), (need), sizeof(*(p)));        \
+	} while (0)
 
 /*
  * Arena: everything sharing the run's lifetime (tree, model, findings) is allocated

@@ -48,11 +48,12 @@ void arena_free(struct arena *a)
 	free(a);
 }
 
-/* Aligned allocations round their start up; strings (align 1) pack tightly. */
-static void *alloc(struct arena *a, size_t n, size_t align)
+/* Aligned allocations round their start up; strings (align 1) pack tightly. align is a
+ * power of two, and a constant where this is inlined. */
+static inline void *alloc(struct arena *a, size_t n, size_t align)
 {
 	struct block *b = a->head;
-	size_t start = b ? (b->used + align - 1) / align * align : 0;
+	size_t start = b ? (b->used + align - 1) & ~(align - 1) : 0;
 
 	if (!b || start > b->size || b->size - start < n) {
 		size_t size = n > BLOCK_SIZE / 4 ? n : BLOCK_SIZE;

@@ -118,6 +118,27 @@ static bool scalar_ok(const struct ynode *n, enum ftype t)
 
 static void check_fields(struct walk *w, const struct ynode *n, const struct field *fields);
 
+/* The path grows by "[key]" or "[index]" for every map entry and list item checked, and
+ * is printed only on an error: no printf here. */
+static void path_key(struct walk *w, const char *key)
+{
+	strbuf_addch(&w->path, '[');
+	strbuf_addstr(&w->path, key);
+	strbuf_addch(&w->path, ']');
+}
+
+static void path_index(struct walk *w, size_t i)
+{
+	char digits[24];
+	size_t n = sizeof(digits);
+	digits[--n] = ']';
+	do
+		digits[--n] = (char)('0' + i % 10);
+	while ((i /= 10));
+	digits[--n] = '[';
+	strbuf_add(&w->path, digits + n, sizeof(digits) - n);
+}
+
 static void check_value(struct walk *w, const struct ynode *at, const struct ynode *v,
 			const struct field *f)
 {
@@ -151,7 +172,7 @@ static void check_value(struct walk *w, const struct ynode *at, const struct yno
 				type_error(w, k, k, F_STR);
 				continue;
 			}
-			strbuf_addf(&w->path, "[%s]", k->str);
+			path_key(w, k->str);
 			if (!ynode_is_null(val) && !scalar_ok(val, F_STR))
 				type_error(w, k, val, F_STR);
 			w->path.len = base;
@@ -166,7 +187,7 @@ static void check_value(struct walk *w, const struct ynode *at, const struct yno
 		}
 		for (size_t i = 0; i < v->n; i++) {
 			const struct ynode *item = v->kids[i];
-			strbuf_addf(&w->path, "[%zu]", i);
+			path_index(w, i);
 			if (f->type == F_STRSEQ) {
 				if (ynode_is_null(item) || !scalar_ok(item, F_STR))
 					type_error(w, item, item, F_STR);
