@@ -218,7 +218,7 @@ struct model {
 	struct service **services;
 	size_t nservices, services_cap;
 	size_t nfiles;
-	size_t parts; /* file parts parsed on threads of their own (load.c) */
+	size_t parts; /* file parts parsed side by side and merged (load.c); 0: one parser */
 	/* Private to the decoder. */
 	bool decoding_kept, kept_unit;
 };
