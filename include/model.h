@@ -254,11 +254,12 @@ int source_collect(struct arena *a, struct diag *d, const char *const *paths, si
 		   struct source_file **files, size_t *nfiles);
 /* Read one file (one at a time keeps only one buffer alive). 0, or -1 after reporting. */
 int source_read(struct diag *d, struct source_file *f);
-/* load.c: parse one file (buf, len bytes) and decode its documents into m; a large file
- * is parsed in parts on up to opt->jobs threads, with the same result. 0, or -1 after a
- * YAML error (reported). */
-int model_parse_file(struct model *m, const char *file, const char *buf, size_t len,
-		     const struct model_options *opt);
+/* load.c: read, parse and decode every file (those opt->skip_file names excepted) into
+ * m, in order; on up to opt->jobs threads, files and parts of large files side by side,
+ * with the result of one parser. 0, or -1 when some file could not be read or parsed
+ * (reported). Frees each file's buffer. */
+int model_parse_files(struct model *m, struct source_file *files, size_t nfiles,
+		      const struct model_options *opt);
 /* load.c: the threads to use when asked for n (0: one per CPU available), at most 8. */
 unsigned model_jobs(unsigned n);
 /* load.c: the offset of the first "---" document marker line at or after from, or len. */

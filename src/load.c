@@ -10,6 +10,7 @@
 #endif
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -114,25 +115,27 @@ static long long line_of(const char *buf, size_t off)
 	return n;
 }
 
+/* One piece of parsing work: a whole file, or a part of a large one, decoded into a
+ * model of its own. */
 struct part {
 	struct model m; /* this part's objects and memory */
 	struct diag d;  /* its findings */
 	const char *file, *buf;
-	size_t off, len; /* the part: buf + off, len bytes */
+	size_t off, len; /* the part: buf + off, len bytes; buf NULL: the file was not read */
+	size_t index;    /* the file's, among model_parse_files' files */
 	const struct model_options *opt;
 	int rc;
-	pthread_t thread;
-	bool threaded;
 };
 
-static void *parse_part(void *arg)
+static void parse_part(struct part *p)
 {
-	struct part *p = arg;
-	long long line0 = line_of(p->buf, p->off);
+	long long line0;
+	if (!p->buf)
+		return;
+	line0 = line_of(p->buf, p->off);
 	p->rc = line0 < 0 ? -1
 			  : parse_into(&p->m, p->file, p->buf + p->off, p->len, (size_t)line0,
 				       p->opt);
-	return NULL;
 }
 
 static void part_init(struct part *p, const struct model *m)
@@ -152,6 +155,13 @@ static void part_release(struct part *p)
 	free(p->m.endpoints);
 	free(p->m.policies);
 	free(p->m.services);
+}
+
+static void part_drop(struct part *p)
+{
+	part_release(p);
+	arena_free(p->m.trees);
+	arena_free(p->m.arena);
 }
 
 #define APPEND(dst, src, field, nfield, capfield)                                           \
@@ -177,48 +187,6 @@ static void part_merge(struct model *m, struct part *p)
 	arena_adopt(m->trees, p->m.trees);
 }
 
-/* Parse buf in nparts parts cut at cuts[]; 0 when every part parsed and all is merged,
- * -1 when some part did not (nothing is merged then). */
-static int parse_parts(struct model *m, const char *file, const char *buf, size_t len,
-		       const size_t *cuts, size_t nparts, const struct model_options *opt)
-{
-	struct part parts[MAX_JOBS];
-	int rc = 0;
-
-	for (size_t i = 0; i < nparts; i++) {
-		struct part *p = &parts[i];
-		part_init(p, m);
-		p->file = file;
-		p->buf = buf;
-		p->off = i ? cuts[i - 1] : 0;
-		p->len = (i + 1 < nparts ? cuts[i] : len) - p->off;
-		p->opt = opt;
-		/* The first part is parsed on this thread, the others on their own. */
-		if (i)
-			p->threaded = !pthread_create(&p->thread, NULL, parse_part, p);
-	}
-	for (size_t i = 0; i < nparts; i++)
-		if (!parts[i].threaded)
-			parse_part(&parts[i]);
-	for (size_t i = 0; i < nparts; i++) {
-		if (parts[i].threaded)
-			pthread_join(parts[i].thread, NULL);
-		if (parts[i].rc)
-			rc = -1;
-	}
-	for (size_t i = 0; i < nparts; i++) {
-		if (rc) {
-			part_release(&parts[i]);
-			arena_free(parts[i].m.trees);
-			arena_free(parts[i].m.arena);
-		} else {
-			part_merge(m, &parts[i]);
-			m->parts++;
-		}
-	}
-	return rc;
-}
-
 static size_t part_min(void)
 {
 	/* Tests make every document boundary a cut, to compare with a single parser. */
@@ -228,27 +196,159 @@ static size_t part_min(void)
 	return s && *s && !*end && v ? (size_t)v : PART_MIN;
 }
 
-int model_parse_file(struct model *m, const char *file, const char *buf, size_t len,
-		     const struct model_options *opt)
+/* Where to cut buf (len bytes) into at most jobs parts of at least min bytes: the offsets
+ * of the second part on, in cuts[]; returns how many. */
+static size_t find_cuts(const char *buf, size_t len, unsigned jobs, size_t min,
+			size_t cuts[MAX_JOBS])
+{
+	size_t n = 0, nparts = len / min < jobs ? len / min : jobs;
+	for (size_t i = 1; i < nparts; i++) {
+		size_t from = len / nparts * i, prev = n ? cuts[n - 1] : 0;
+		size_t c = model_next_doc_start(buf, len, from > prev ? from : prev + 1);
+		if (c >= len)
+			break;
+		cuts[n++] = c;
+	}
+	return n;
+}
+
+struct pool {
+	struct part *parts;
+	size_t n;
+	atomic_size_t next;
+};
+
+static void *work(void *arg)
+{
+	struct pool *pl = arg;
+	for (size_t i; (i = atomic_fetch_add(&pl->next, 1)) < pl->n;)
+		parse_part(&pl->parts[i]);
+	return NULL;
+}
+
+static bool skipped(const struct source_file *f, const struct model_options *opt)
+{
+	return opt && opt->skip_file && opt->skip_file(opt->skip_ctx, f->path);
+}
+
+/* One file after another, each read, parsed and freed in turn. */
+static int parse_serially(struct model *m, struct source_file *files, size_t nfiles,
+			  const struct model_options *opt)
+{
+	int rc = 0;
+	for (size_t i = 0; i < nfiles; i++) {
+		if (skipped(&files[i], opt))
+			continue;
+		if (source_read(m->diag, &files[i])) {
+			rc = -1;
+			continue;
+		}
+		if (parse_into(m, files[i].path, files[i].buf, files[i].len, 0, opt))
+			rc = -1;
+		free(files[i].buf);
+		files[i].buf = NULL;
+	}
+	return rc;
+}
+
+/*
+ * Every file read first, a large one cut into parts; then the files and parts parsed by
+ * a pool of threads, and merged in input order. A file with a part that did not parse
+ * cleanly is parsed again whole here, so that it reports what one parser reports.
+ */
+static int parse_pooled(struct model *m, struct source_file *files, size_t nfiles,
+			unsigned jobs, const struct model_options *opt)
+{
+	struct pool pl = { NULL, 0, 0 };
+	size_t cap = 0, min = part_min(), cuts[MAX_JOBS];
+	pthread_t threads[MAX_JOBS];
+	size_t nthreads = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < nfiles; i++) {
+		if (skipped(&files[i], opt))
+			continue;
+		XGROW(pl.parts, cap, pl.n + 1);
+		struct part *p = &pl.parts[pl.n++];
+		part_init(p, m);
+		p->file = files[i].path;
+		p->index = i;
+		p->opt = opt;
+		if (source_read(&p->d, &files[i]))
+			continue; /* the part holds the error, and nothing to parse */
+		size_t ncuts = find_cuts(files[i].buf, files[i].len, jobs, min, cuts);
+		for (size_t k = 0; k <= ncuts; k++) {
+			if (k) {
+				XGROW(pl.parts, cap, pl.n + 1);
+				p = &pl.parts[pl.n++];
+				part_init(p, m);
+				p->file = files[i].path;
+				p->index = i;
+				p->opt = opt;
+			}
+			p->buf = files[i].buf;
+			p->off = k ? cuts[k - 1] : 0;
+			p->len = (k < ncuts ? cuts[k] : files[i].len) - p->off;
+		}
+	}
+
+	/* Each part's model points at its findings, which growing the array moved. */
+	for (size_t i = 0; i < pl.n; i++)
+		pl.parts[i].m.diag = &pl.parts[i].d;
+	if (pl.n == 1 && pl.parts[0].buf) {
+		/* One file, too small to cut: nothing to share out. */
+		struct source_file *f = &files[pl.parts[0].index];
+		part_drop(&pl.parts[0]);
+		free(pl.parts);
+		rc = parse_into(m, f->path, f->buf, f->len, 0, opt);
+		free(f->buf);
+		f->buf = NULL;
+		return rc;
+	}
+	while (nthreads + 1 < jobs && nthreads + 1 < pl.n &&
+	       !pthread_create(&threads[nthreads], NULL, work, &pl))
+		nthreads++;
+	work(&pl);
+	for (size_t t = 0; t < nthreads; t++)
+		pthread_join(threads[t], NULL);
+
+	for (size_t i = 0, j; i < pl.n; i = j) {
+		struct source_file *f = &files[pl.parts[i].index];
+		bool clean = true;
+		for (j = i; j < pl.n && pl.parts[j].index == pl.parts[i].index; j++)
+			clean &= !pl.parts[j].rc;
+		if (!f->buf) {
+			rc = -1; /* not read */
+		} else if (!clean && j - i > 1) {
+			for (size_t k = i; k < j; k++)
+				part_drop(&pl.parts[k]);
+			if (parse_into(m, f->path, f->buf, f->len, 0, opt))
+				rc = -1;
+			free(f->buf);
+			f->buf = NULL;
+			continue;
+		} else if (!clean) {
+			rc = -1;
+		}
+		for (size_t k = i; k < j; k++) {
+			part_merge(m, &pl.parts[k]);
+			m->parts++;
+		}
+		free(f->buf);
+		f->buf = NULL;
+	}
+	free(pl.parts);
+	return rc;
+}
+
+int model_parse_files(struct model *m, struct source_file *files, size_t nfiles,
+		      const struct model_options *opt)
 {
 	unsigned jobs = model_jobs(opt ? opt->jobs : 0);
-	size_t min = part_min(), cuts[MAX_JOBS], ncuts = 0;
 
 	/* -v names skipped documents on stderr as it meets them: one parser keeps the
 	 * order. Findings must live as long as the model's memory, which parts join. */
-	if (jobs > 1 && len / min >= 2 && !(opt && opt->verbose) &&
-	    m->diag->arena == m->arena) {
-		size_t nparts = len / min < jobs ? len / min : jobs;
-		for (size_t i = 1; i < nparts; i++) {
-			size_t from = len / nparts * i, prev = ncuts ? cuts[ncuts - 1] : 0;
-			size_t c = model_next_doc_start(buf, len, from > prev ? from : prev + 1);
-			if (c >= len)
-				break;
-			if (c > 0)
-				cuts[ncuts++] = c;
-		}
-	}
-	if (ncuts && !parse_parts(m, file, buf, len, cuts, ncuts + 1, opt))
-		return 0;
-	return parse_into(m, file, buf, len, 0, opt);
+	if (jobs < 2 || (opt && opt->verbose) || m->diag->arena != m->arena)
+		return parse_serially(m, files, nfiles, opt);
+	return parse_pooled(m, files, nfiles, jobs, opt);
 }

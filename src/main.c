@@ -36,7 +36,7 @@ static const char global_options[] =
 	"      --protocol P       TCP, UDP or SCTP (matrix: a list)\n"
 	"      --pod ENDPOINT     explain: only this endpoint\n"
 	"      --base REV         diff: compare PATH at git revision REV with the work tree\n"
-	"  -j, --jobs N           threads for parsing a large file (default: one per CPU)\n"
+	"  -j, --jobs N           threads for parsing (default: one per CPU)\n"
 	"  -q, --quiet            print less\n"
 	"  -v, --verbose          print more (the documents and kinds skipped)\n"
 	"  -h, --help             this help\n"

@@ -308,17 +308,8 @@ int model_load(struct model *m, struct arena *a, struct diag *d, const char *con
 	/* Trees live in their own arena so that a decoded document's tree can be dropped
 	 * without touching the model; trees that are kept move to the model's arena. */
 	m->trees = arena_new();
-	for (size_t i = 0; i < nfiles; i++) {
-		if (opt && opt->skip_file && opt->skip_file(opt->skip_ctx, files[i].path))
-			continue;
-		if (source_read(d, &files[i])) {
-			rc = -1;
-			continue;
-		}
-		if (model_parse_file(m, files[i].path, files[i].buf, files[i].len, opt))
-			rc = -1;
-		free(files[i].buf);
-	}
+	if (model_parse_files(m, files, nfiles, opt))
+		rc = -1;
 	free(files);
 
 	struct objidx idx;

@@ -1,11 +1,12 @@
 #!/bin/sh
-# Parsing in parts (-j, src/load.c) must change nothing but speed. Every YAML and JSON
-# file under tests/ and examples/ is linted (-o json) with one parser (-j 1) and cut at
-# every document marker the parts allow (NPCHECK_TEST_PART_BYTES=1, -j 4): standard
+# Parsing on several threads (-j, src/load.c) must change nothing but speed. Every YAML
+# and JSON file under tests/ and examples/ is linted (-o json) with one parser (-j 1) and
+# cut at every document marker the parts allow (NPCHECK_TEST_PART_BYTES=1, -j 4): standard
 # output, standard error and exit status must be equal. Then the files that lint without
 # an input error are joined into one stream of a few thousand documents, which is compared
 # the same way with 8 parts for lint, list and explain (objects and findings from every
-# part meet there: duplicates, namespaces, folding).
+# part meet there: duplicates, namespaces, folding); and whole directories (files parsed
+# side by side, with and without cuts) are compared for lint and list.
 # Prints "ok parts/NAME" or "not ok parts/NAME: why" and a short diff.
 cd "$(dirname "$0")/.." || exit 4
 : "${NPCHECK:=./npcheck}"
@@ -14,13 +15,15 @@ trap 'rm -rf "$tmp"' EXIT
 NO_COLOR=1
 export NO_COLOR
 
-# same NAME JOBS ARGS...: run ARGS with -j 1 and with JOBS parts; compare.
+# same NAME JOBS ARGS...: run ARGS with -j 1 and with JOBS threads, every file cut at
+# every marker it allows (PART_BYTES=1; empty: files of 1 MiB and more); compare.
+PART_BYTES=1
 same() {
 	name=$1 jobs=$2
 	shift 2
 	"$NPCHECK" -j 1 "$@" >"$tmp/out1" 2>"$tmp/err1"
 	st1=$?
-	NPCHECK_TEST_PART_BYTES=1 "$NPCHECK" -j "$jobs" "$@" >"$tmp/outN" 2>"$tmp/errN"
+	NPCHECK_TEST_PART_BYTES=$PART_BYTES "$NPCHECK" -j "$jobs" "$@" >"$tmp/outN" 2>"$tmp/errN"
 	stN=$?
 	if [ "$st1" -ge 3 ]; then
 		echo "not ok parts/$name: npcheck -j 1 exited $st1"
@@ -59,4 +62,11 @@ fi
 for cmd in "lint -o json" "list -o json" "explain -o json"; do
 	# shellcheck disable=SC2086 # the command and its options, split on purpose
 	same "joined/$(echo "$cmd" | cut -d' ' -f1)" 8 $cmd "$tmp/all.yaml"
+done
+
+# Directories: files shared out among threads, with and without cuts inside them.
+for pb in 1 ""; do
+	PART_BYTES=$pb
+	same "dirs${pb:+/cut}/lint" 4 lint -o json tests examples
+	same "dirs${pb:+/cut}/list" 3 list -o json examples tests/conformance tests/lint
 done
