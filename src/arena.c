@@ -140,6 +140,13 @@ void arena_reset(struct arena *a, struct arena_mark m)
 
 void arena_adopt(struct arena *a, struct arena *child)
 {
+	/* Blocks kept for reuse are empty: give them back now. */
+	for (struct block *b = child->spare, *next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	child->spare = NULL;
+	child->nspare = 0;
 	/* Kept apart rather than spliced into a's blocks, so that no mark of a sees them. */
 	child->next_adopted = a->adopted;
 	a->adopted = child;

@@ -115,27 +115,38 @@ static long long line_of(const char *buf, size_t off)
 	return n;
 }
 
-/* One piece of parsing work: a whole file, or a part of a large one, decoded into a
- * model of its own. */
+/*
+ * One piece of parsing work, decoded into a model of its own: a run of whole files
+ * (those of them read: a batch of small files is one piece), or a part of a large file
+ * cut at document markers.
+ */
 struct part {
 	struct model m; /* this part's objects and memory */
 	struct diag d;  /* its findings */
-	const char *file, *buf;
-	size_t off, len; /* the part: buf + off, len bytes; buf NULL: the file was not read */
-	size_t index;    /* the file's, among model_parse_files' files */
+	struct source_file *files;
+	size_t first, count; /* files[first .. first + count - 1] */
+	bool cut;            /* a part of files[first]: off, len */
+	bool unread;         /* files[first] could not be read: d says why */
+	size_t off, len;
 	const struct model_options *opt;
 	int rc;
 };
 
 static void parse_part(struct part *p)
 {
-	long long line0;
-	if (!p->buf)
+	if (p->cut) {
+		const struct source_file *f = &p->files[p->first];
+		long long line0 = line_of(f->buf, p->off);
+		p->rc = line0 < 0 ? -1
+				  : parse_into(&p->m, f->path, f->buf + p->off, p->len,
+					       (size_t)line0, p->opt);
 		return;
-	line0 = line_of(p->buf, p->off);
-	p->rc = line0 < 0 ? -1
-			  : parse_into(&p->m, p->file, p->buf + p->off, p->len, (size_t)line0,
-				       p->opt);
+	}
+	for (size_t i = p->first; i < p->first + p->count; i++) {
+		const struct source_file *f = &p->files[i];
+		if (f->buf && parse_into(&p->m, f->path, f->buf, f->len, 0, p->opt))
+			p->rc = -1;
+	}
 }
 
 static void part_init(struct part *p, const struct model *m)
@@ -251,58 +262,91 @@ static int parse_serially(struct model *m, struct source_file *files, size_t nfi
 	return rc;
 }
 
+static struct part *new_part(struct pool *pl, size_t *cap, const struct model *m,
+			     struct source_file *files, size_t first,
+			     const struct model_options *opt)
+{
+	XGROW(pl->parts, *cap, pl->n + 1);
+	struct part *p = &pl->parts[pl->n++];
+	part_init(p, m);
+	p->files = files;
+	p->first = first;
+	p->count = 1;
+	p->opt = opt;
+	return p;
+}
+
+static void free_buffers(struct source_file *files, size_t first, size_t count)
+{
+	for (size_t i = first; i < first + count; i++) {
+		free(files[i].buf);
+		files[i].buf = NULL;
+	}
+}
+
 /*
- * Every file read first, a large one cut into parts; then the files and parts parsed by
- * a pool of threads, and merged in input order. A file with a part that did not parse
- * cleanly is parsed again whole here, so that it reports what one parser reports.
+ * Every file read first; small files gathered into batches and a large file cut into
+ * parts; then the pieces parsed by a pool of threads, and merged in input order. A file
+ * with a part that did not parse cleanly is parsed again whole here, so that it reports
+ * what one parser reports.
  */
 static int parse_pooled(struct model *m, struct source_file *files, size_t nfiles,
 			unsigned jobs, const struct model_options *opt)
 {
 	struct pool pl = { NULL, 0, 0 };
-	size_t cap = 0, min = part_min(), cuts[MAX_JOBS];
+	size_t cap = 0, min = part_min(), cuts[MAX_JOBS], batch = SIZE_MAX, batch_bytes = 0;
 	pthread_t threads[MAX_JOBS];
 	size_t nthreads = 0;
+	struct diag rd; /* a read error, before it goes to a piece of its own */
 	int rc = 0;
 
+	diag_init(&rd, m->arena);
+	memcpy(rd.severity, m->diag->severity, sizeof(rd.severity));
 	for (size_t i = 0; i < nfiles; i++) {
 		if (skipped(&files[i], opt))
 			continue;
-		XGROW(pl.parts, cap, pl.n + 1);
-		struct part *p = &pl.parts[pl.n++];
-		part_init(p, m);
-		p->file = files[i].path;
-		p->index = i;
-		p->opt = opt;
-		if (source_read(&p->d, &files[i]))
-			continue; /* the part holds the error, and nothing to parse */
+		rd.n = 0;
+		if (source_read(&rd, &files[i])) {
+			struct part *p = new_part(&pl, &cap, m, files, i, opt);
+			p->unread = true;
+			diag_append(&p->d, &rd);
+			batch = SIZE_MAX;
+			continue;
+		}
 		size_t ncuts = find_cuts(files[i].buf, files[i].len, jobs, min, cuts);
-		for (size_t k = 0; k <= ncuts; k++) {
-			if (k) {
-				XGROW(pl.parts, cap, pl.n + 1);
-				p = &pl.parts[pl.n++];
-				part_init(p, m);
-				p->file = files[i].path;
-				p->index = i;
-				p->opt = opt;
+		if (!ncuts) {
+			/* Into the open batch (with the skipped files since its first), or a new one. */
+			if (batch == SIZE_MAX || batch_bytes >= min) {
+				new_part(&pl, &cap, m, files, i, opt);
+				batch = pl.n - 1;
+				batch_bytes = 0;
 			}
-			p->buf = files[i].buf;
+			pl.parts[batch].count = i - pl.parts[batch].first + 1;
+			batch_bytes += files[i].len;
+			continue;
+		}
+		batch = SIZE_MAX;
+		for (size_t k = 0; k <= ncuts; k++) {
+			struct part *p = new_part(&pl, &cap, m, files, i, opt);
+			p->cut = true;
 			p->off = k ? cuts[k - 1] : 0;
 			p->len = (k < ncuts ? cuts[k] : files[i].len) - p->off;
 		}
 	}
+	diag_release(&rd);
 
 	/* Each part's model points at its findings, which growing the array moved. */
 	for (size_t i = 0; i < pl.n; i++)
 		pl.parts[i].m.diag = &pl.parts[i].d;
-	if (pl.n == 1 && pl.parts[0].buf) {
-		/* One file, too small to cut: nothing to share out. */
-		struct source_file *f = &files[pl.parts[0].index];
-		part_drop(&pl.parts[0]);
+	if (pl.n == 1 && !pl.parts[0].unread) {
+		/* One batch: nothing to share out. */
+		struct part *p = &pl.parts[0];
+		for (size_t i = p->first; i < p->first + p->count; i++)
+			if (files[i].buf && parse_into(m, files[i].path, files[i].buf, files[i].len, 0, opt))
+				rc = -1;
+		free_buffers(files, p->first, p->count);
+		part_drop(p);
 		free(pl.parts);
-		rc = parse_into(m, f->path, f->buf, f->len, 0, opt);
-		free(f->buf);
-		f->buf = NULL;
 		return rc;
 	}
 	while (nthreads + 1 < jobs && nthreads + 1 < pl.n &&
@@ -313,29 +357,26 @@ static int parse_pooled(struct model *m, struct source_file *files, size_t nfile
 		pthread_join(threads[t], NULL);
 
 	for (size_t i = 0, j; i < pl.n; i = j) {
-		struct source_file *f = &files[pl.parts[i].index];
-		bool clean = true;
-		for (j = i; j < pl.n && pl.parts[j].index == pl.parts[i].index; j++)
+		struct part *p = &pl.parts[i];
+		struct source_file *f = &files[p->first];
+		bool clean = !p->rc;
+		for (j = i + 1; p->cut && j < pl.n && pl.parts[j].cut &&
+				pl.parts[j].first == p->first; j++)
 			clean &= !pl.parts[j].rc;
-		if (!f->buf) {
-			rc = -1; /* not read */
-		} else if (!clean && j - i > 1) {
+		if (p->cut && !clean) {
 			for (size_t k = i; k < j; k++)
 				part_drop(&pl.parts[k]);
 			if (parse_into(m, f->path, f->buf, f->len, 0, opt))
 				rc = -1;
-			free(f->buf);
-			f->buf = NULL;
-			continue;
-		} else if (!clean) {
-			rc = -1;
+		} else {
+			if (!clean || p->unread)
+				rc = -1;
+			for (size_t k = i; k < j; k++) {
+				part_merge(m, &pl.parts[k]);
+				m->parts++;
+			}
 		}
-		for (size_t k = i; k < j; k++) {
-			part_merge(m, &pl.parts[k]);
-			m->parts++;
-		}
-		free(f->buf);
-		f->buf = NULL;
+		free_buffers(files, p->first, p->count);
 	}
 	free(pl.parts);
 	return rc;

@@ -70,3 +70,10 @@ for pb in 1 ""; do
 	same "dirs${pb:+/cut}/lint" 4 lint -o json tests examples
 	same "dirs${pb:+/cut}/list" 3 list -o json examples tests/conformance tests/lint
 done
+
+# A file that cannot be read between others (its error takes the place of its findings).
+PART_BYTES=1
+if [ -e /proc/self/mem ]; then
+	same "unread" 4 lint -o json examples/shop /proc/self/mem examples/dns-egress
+	[ "$st1" -eq 2 ] || echo "not ok parts/unread: exit $st1, want 2 (a read error)"
+fi
