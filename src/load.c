@@ -1,9 +1,11 @@
 /*
- * Parsing the input files into the model: one file after another, and a large file in
- * parts, one per thread. A part is a run of whole documents; each is decoded into a model
- * of its own, and the parts are appended in file order, so the result (objects, findings,
- * their order) is the one a single parser gives. A file whose parts do not all parse
- * cleanly is parsed again as a whole, so a broken file reports exactly what it would have.
+ * Parsing the input files into the model. With one thread, one file after another. With
+ * more, every file is read first; a large file is cut at document markers into parts and
+ * small files are gathered into batches; a pool of threads decodes each part or batch
+ * into a model of its own, and they are appended in input order, so the result (objects,
+ * findings, their order) is the one a single parser gives. A file whose parts do not all
+ * parse cleanly is parsed again whole, so a broken file reports exactly what it would
+ * have.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -132,6 +134,17 @@ struct part {
 	int rc;
 };
 
+/* Whole files first .. first + count - 1, those that were read, into m. */
+static int parse_run(struct model *m, const struct source_file *files, size_t first,
+		     size_t count, const struct model_options *opt)
+{
+	int rc = 0;
+	for (size_t i = first; i < first + count; i++)
+		if (files[i].buf && parse_into(m, files[i].path, files[i].buf, files[i].len, 0, opt))
+			rc = -1;
+	return rc;
+}
+
 static void parse_part(struct part *p)
 {
 	if (p->cut) {
@@ -142,11 +155,7 @@ static void parse_part(struct part *p)
 					       (size_t)line0, p->opt);
 		return;
 	}
-	for (size_t i = p->first; i < p->first + p->count; i++) {
-		const struct source_file *f = &p->files[i];
-		if (f->buf && parse_into(&p->m, f->path, f->buf, f->len, 0, p->opt))
-			p->rc = -1;
-	}
+	p->rc = parse_run(&p->m, p->files, p->first, p->count, p->opt);
 }
 
 static void part_init(struct part *p, const struct model *m)
@@ -341,9 +350,7 @@ static int parse_pooled(struct model *m, struct source_file *files, size_t nfile
 	if (pl.n == 1 && !pl.parts[0].unread) {
 		/* One batch: nothing to share out. */
 		struct part *p = &pl.parts[0];
-		for (size_t i = p->first; i < p->first + p->count; i++)
-			if (files[i].buf && parse_into(m, files[i].path, files[i].buf, files[i].len, 0, opt))
-				rc = -1;
+		rc = parse_run(m, files, p->first, p->count, opt);
 		free_buffers(files, p->first, p->count);
 		part_drop(p);
 		free(pl.parts);
