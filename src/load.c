@@ -315,6 +315,7 @@ static int parse_pooled(struct model *m, struct source_file *files, size_t nfile
 		if (skipped(&files[i], opt))
 			continue;
 		rd.n = 0;
+		rd.input_error = false;
 		if (source_read(&rd, &files[i])) {
 			struct part *p = new_part(&pl, &cap, m, files, i, opt);
 			p->unread = true;
