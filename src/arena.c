@@ -97,23 +97,6 @@ char *arena_strndup(struct arena *a, const char *s, size_t n)
 	return p;
 }
 
-char *arena_strdup(struct arena *a, const char *s)
-{
-	return arena_strndup(a, s, strlen(s));
-}
-
-char *arena_printf(struct arena *a, const char *fmt, ...)
-{
-	va_list ap;
-	struct strbuf sb = STRBUF_INIT;
-	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	char *p = arena_strndup(a, sb.buf ? sb.buf : "", sb.len);
-	strbuf_release(&sb);
-	return p;
-}
-
 struct arena_mark arena_mark(const struct arena *a)
 {
 	struct arena_mark m = { a->head, a->head ? a->head->used : 0, a->total };
