@@ -136,11 +136,49 @@ struct endpoint {
 	bool host_network;
 	struct ip_addr *ips;
 	size_t nips;
-	bool is_pod;    /* a single Pod with no controller */
-	size_t npods;   /* Pods folded into this endpoint */
+	bool is_pod;    /* one pod: a Pod with no controller, or a class of one pod */
+	size_t npods;   /* pods it stands for (replicas of a template; 0 when unknown) */
 	int index;      /* position in model.endpoints */
 	int ns_index;   /* position of its namespace in model.namespaces */
+	/* Folding (fold.c). An owner's pods are one endpoint while no policy can tell them
+	 * apart; otherwise the owner is split and each endpoint is one class of its pods. */
+	const char *owner_name, *owner_kind; /* the owner (== name, kind unless split) */
+	const char *owner_display;           /* "NS/OWNER[KIND]" */
+	bool split;                          /* one class of a split owner */
+	const char **pods;                   /* names of the pods of a split class, sorted */
+	size_t npod_names;                   /* (at most FOLD_MAX_NAMES of them kept) */
+	const struct fold_split *why;        /* what split the owner (shared by its classes) */
+	/* Decoded from a workload (k8s_decode.c): spec.replicas (-1 when absent), the
+	 * StatefulSet's spec.ordinals.start, a Job's spec.manualSelector. */
+	long long replicas, ordinal_start;
+	bool manual_selector;
 };
+
+/* What tells the pods of a split owner apart: the first discriminator that differs. */
+struct fold_split {
+	const char *owner_display;
+	size_t nclasses;
+	const char *what;          /* "the podSelector of policy ns/p", "ipBlock 10.0.0.1/32 ..." */
+	const char *file;          /* where it is written, or NULL (named ports, hostNetwork) */
+	struct ypos pos;
+	const struct endpoint *first; /* the first class in display order (reported once) */
+};
+#define FOLD_MAX_NAMES 4096
+
+/* The value of a label that a controller sets at run time (pod-template-hash, ...):
+ * unknown offline. Compared by pointer; it is no valid label value, so no selector
+ * value ever equals it (In is false, NotIn true, Exists true). */
+extern const char LABEL_UNKNOWN[];
+struct model;
+/* Is key one that a controller may set to a value unknown offline? (fold.c) */
+bool fold_key_may_be_unknown(const char *key);
+/* Each requirement of a valid policy's pod selector that looks at e's namespace and
+ * compares a label of e whose value is set at run time: the verdicts about e depend on
+ * it (fold.c). Calls fn for each; returns how many. */
+size_t fold_unknown_deps(const struct model *m, const struct endpoint *e,
+			 void (*fn)(void *ctx, const char *key, const struct policy *p,
+				    const struct ynode *at),
+			 void *ctx);
 
 struct namespace {
 	const char *name;
@@ -199,6 +237,8 @@ struct model_options {
 	bool (*skip_file)(void *ctx, const char *path);
 	void *skip_ctx;
 	unsigned jobs;          /* -j: threads for parsing a large file; 0: one per CPU */
+	bool no_fold;           /* every pod (and StatefulSet replica) an endpoint of its own:
+				 * for differential tests of folding */
 };
 
 struct model {
@@ -219,6 +259,8 @@ struct model {
 	size_t nservices, services_cap;
 	size_t nfiles;
 	size_t parts; /* file parts parsed side by side and merged (load.c); 0: one parser */
+	bool has_unknown_labels; /* some endpoint has a label value set at run time (fold.c) */
+	bool no_fold;  /* from model_options */
 	/* Private to the decoder. */
 	bool decoding_kept, kept_unit;
 };

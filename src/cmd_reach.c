@@ -201,6 +201,50 @@ static int resolve_port(const struct cli *cli, const struct query_target *dt, co
 	return -1;
 }
 
+struct deps {
+	const struct endpoint *e;
+	struct strbuf *text, *json;
+	size_t n;
+};
+
+static void add_dep(void *ctx, const char *key, const struct policy *p, const struct ynode *at)
+{
+	struct deps *d = ctx;
+	strbuf_addf(d->text, "  depends on: label '%s' of %s is set by its controller at run time; "
+			     "%s/%s compares it at ", key, d->e->display, p->obj->ns, p->obj->name);
+	pos_of(at, d->text);
+	strbuf_addstr(d->text, ", taken as none of the values written there\n");
+	strbuf_addstr(d->json, d->n++ ? ", {\"endpoint\": " : "{\"endpoint\": ");
+	strbuf_add_json_str(d->json, d->e->display);
+	strbuf_addstr(d->json, ", \"label\": ");
+	strbuf_add_json_str(d->json, key);
+	strbuf_addf(d->json, ", \"policy\": ");
+	struct strbuf pn = STRBUF_INIT;
+	strbuf_addf(&pn, "%s/%s", p->obj->ns, p->obj->name);
+	strbuf_add_json_str(d->json, pn.buf);
+	strbuf_release(&pn);
+	strbuf_addf(d->json, ", \"file\": ");
+	strbuf_add_json_str(d->json, p->obj->file);
+	strbuf_addf(d->json, ", \"line\": %d, \"column\": %d}", at->pos.line, at->pos.col);
+}
+
+/* "Depends on" lines: selectors comparing a label value only the cluster knows. */
+static void explain_deps(const struct model *m, const struct sref *src, const struct sref *dst,
+			 struct strbuf *sb, struct strbuf *js)
+{
+	struct strbuf dj = STRBUF_INIT;
+	struct deps d = { NULL, sb, &dj, 0 };
+	d.e = src->ep;
+	fold_unknown_deps(m, src->ep, add_dep, &d);
+	if (dst->ep != src->ep) {
+		d.e = dst->ep;
+		fold_unknown_deps(m, dst->ep, add_dep, &d);
+	}
+	if (d.n)
+		strbuf_addf(js, ", \"dependsOn\": [%s]", dj.buf);
+	strbuf_release(&dj);
+}
+
 int cmd_reach(struct cli *cli)
 {
 	const char *fmt = cli_format(cli);
@@ -329,6 +373,7 @@ int cmd_reach(struct cli *cli)
 			strbuf_addstr(&js, ", ");
 			explain_direction(&s, DIR_INGRESS, src, dst, &q, &sb, &js);
 		}
+		explain_deps(mm, src, dst, &sb, &js);
 		if (json) {
 			strbuf_addf(&out, "%s\n  {\"source\": ", i ? "," : "");
 			strbuf_add_json_str(&out, sn.buf);

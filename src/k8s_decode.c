@@ -282,10 +282,13 @@ static const struct ypath p_pod_spec[] = {
 static const struct ypath p_template[] = {
 	{ "metadata", true, NULL }, { "spec", false, p_pod_spec }, { NULL, false, NULL }
 };
-static const struct ypath p_job_spec[] = { { "template", false, p_template }, { NULL, false, NULL } };
+static const struct ypath p_job_spec[] = {
+	{ "template", false, p_template }, { "manualSelector", true, NULL }, { NULL, false, NULL }
+};
 static const struct ypath p_job_template[] = { { "spec", false, p_job_spec }, { NULL, false, NULL } };
 static const struct ypath p_workload_spec[] = {
 	{ "template", false, p_template }, { "jobTemplate", false, p_job_template },
+	{ "replicas", true, NULL }, { "ordinals", true, NULL }, { "manualSelector", true, NULL },
 	{ NULL, false, NULL }
 };
 static const struct ypath p_workload[] = {
@@ -649,6 +652,21 @@ static void decode_workload(struct model *m, struct object *o, const struct ynod
 	expect_kind(m, o, lab, YN_MAP, "labels");
 	decode_labels(m, lab, &e->labels);
 	decode_pod_spec(m, o, ynode_get(tpl, "spec"), e);
+	/* What fold.c needs to give the pods the labels their controller adds. */
+	const struct ynode *spec = ynode_get(doc, "spec");
+	long long v;
+	e->replicas = -1;
+	/* Both are int32 in the API; anything else is left at its default. */
+	if (!ynode_int(ynode_get(spec, "replicas"), &v) && v >= 0 && v <= INT32_MAX)
+		e->replicas = v;
+	if (!ynode_int(ynode_path(doc, "spec.ordinals.start"), &v) && v >= 0 && v <= INT32_MAX)
+		e->ordinal_start = v;
+	bool manual = false;
+	const struct ynode *ms = ynode_get(spec, "manualSelector");
+	if (!ms)
+		ms = ynode_path(doc, "spec.jobTemplate.spec.manualSelector");
+	if (!ynode_bool(ms, &manual))
+		e->manual_selector = manual;
 	add_endpoint(m, e);
 }
 

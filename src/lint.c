@@ -21,6 +21,7 @@ static const struct lint_family {
 	{ "cluster", NULL, lint_cluster_run },      /* lint_cluster.c */
 	{ "dns", NULL, lint_dns_run },              /* lint_dns.c */
 	{ "redundant", NULL, lint_redundant_run },  /* lint_redundant.c */
+	{ "fold", &lint_fold_visitor, lint_fold_run }, /* lint_fold.c */
 };
 
 const struct lint_dir lint_dirs[DIR__COUNT] = {

@@ -88,6 +88,8 @@ extern const struct lint_visitor lint_cidr_visitor;   /* ipBlocks and addresses 
 void lint_cluster_run(struct lint_ctx *c);            /* namespaces and workloads */
 void lint_dns_run(struct lint_ctx *c);                /* missing-dns-egress */
 void lint_redundant_run(struct lint_ctx *c);          /* redundant-rule */
+extern const struct lint_visitor lint_fold_visitor;   /* unknown-label-value */
+void lint_fold_run(struct lint_ctx *c);               /* owner-split */
 
 /* Report at node (or, when NULL, at the object's metadata.name or document). */
 void lint_report(struct lint_ctx *c, enum rule_id rule, const struct ynode *at,

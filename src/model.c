@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fold.h"
 #include "model.h"
 
 struct namespace *model_namespace(const struct model *m, const char *name)
@@ -92,6 +93,14 @@ static int ep_cmp(const void *pa, const void *pb)
 {
 	const struct endpoint *a = *(struct endpoint *const *)pa, *b = *(struct endpoint *const *)pb;
 	return strcmp(a->display, b->display);
+}
+
+static int owner_cmp(const void *pa, const void *pb)
+{
+	const struct endpoint *a = *(struct endpoint *const *)pa, *b = *(struct endpoint *const *)pb;
+	int c = strcmp(a->owner_display, b->owner_display);
+	/* Stable within an owner: input order. */
+	return c ? c : (a->obj > b->obj) - (a->obj < b->obj);
 }
 
 /* Every namespace carries kubernetes.io/metadata.name, as the control plane sets it. */
@@ -201,9 +210,9 @@ static struct object *implied_owner(struct model *m, const struct objidx *idx,
 }
 
 /*
- * "Pods of one owner are one endpoint": a Pod (or a workload) with a controller owner is
- * reported as that owner, walking up while the owner is in the input with an owner of
- * its own (Pod → ReplicaSet → Deployment).
+ * "Pods of one owner are one endpoint" while no policy tells them apart (fold.c): a Pod
+ * (or a workload) with a controller owner is reported as that owner, walking up while
+ * the owner is in the input with an owner of its own (Pod → ReplicaSet → Deployment).
  */
 static void fold_endpoints(struct model *m, const struct objidx *idx)
 {
@@ -231,53 +240,40 @@ static void fold_endpoints(struct model *m, const struct objidx *idx)
 			kind = cur->kind;
 			name = cur->name;
 		}
-		e->kind = kind;
-		e->name = name;
-		e->display = arena_printf(m->arena, "%s/%s[%s]", e->ns, name, kind);
+		e->owner_kind = kind;
+		e->owner_name = name;
+		e->owner_display = arena_printf(m->arena, "%s/%s[%s]", e->ns, name, kind);
 		eps[k++] = e;
 	}
 	if (k > 1)
-		qsort(eps, k, sizeof(*eps), ep_cmp);
+		qsort(eps, k, sizeof(*eps), owner_cmp);
 
-	/* Merge each run of one display name into its first member, preferring the
-	 * workload object itself (its template) over pods. */
-	size_t out = 0;
+	/* Each run of one owner becomes its endpoint, or the classes of its pods. */
+	struct endpoint **out = NULL;
+	size_t nout = 0, cap = 0;
+	struct fold *f = fold_new(m);
 	for (size_t i = 0; i < k;) {
-		size_t j = i + 1, nips = eps[i]->nips;
-		struct endpoint *best = eps[i];
-		while (j < k && !strcmp(eps[j]->display, eps[i]->display)) {
-			if (!strcmp(eps[j]->obj->kind, eps[j]->kind) &&
-			    !strcmp(eps[j]->obj->name, eps[j]->name))
-				best = eps[j];
-			nips += eps[j]->nips;
+		size_t j = i + 1;
+		while (j < k && !strcmp(eps[j]->owner_display, eps[i]->owner_display))
 			j++;
-		}
-		struct endpoint *e = best;
-		for (size_t t = i; t < j; t++)
-			eps[t]->obj->endpoint = e;
-		if (j - i > 1 || !e->is_pod || strcmp(e->kind, "Pod")) {
-			struct ip_addr *ips = ARENA_ARRAY(m->arena, struct ip_addr, nips ? nips : 1);
-			size_t ni = 0, npods = 0;
-			for (size_t t = i; t < j; t++) {
-				npods += eps[t]->npods;
-				for (size_t u = 0; u < eps[t]->nips; u++)
-					ips[ni++] = eps[t]->ips[u];
-			}
-			e->ips = ips;
-			e->nips = ni;
-			e->npods = npods;
-			e->is_pod = false;
-		}
-		m->endpoints[out++] = e;
+		struct endpoint *e = eps[i];
+		struct object *owner = find_object(idx, e->owner_kind, e->ns, e->owner_name);
+		fold_owner(f, eps + i, j - i, owner, e->owner_kind, e->owner_name,
+			   e->owner_display, &out, &nout, &cap);
 		i = j;
 	}
-	m->nendpoints = out;
+	fold_free(f);
+	if (nout > 1)
+		qsort(out, nout, sizeof(*out), ep_cmp);
+	free(m->endpoints);
+	m->endpoints = out;
+	m->endpoints_cap = cap;
 
 	/* hostNetwork pods are node traffic: no policy selects them and no pod selector
 	 * matches them; they are kept apart for lint. */
 	k = 0;
-	for (size_t i = 0; i < m->nendpoints; i++) {
-		struct endpoint *e = m->endpoints[i];
+	for (size_t i = 0; i < nout; i++) {
+		struct endpoint *e = out[i];
 		if (e->host_network) {
 			XGROW(m->host_net, m->host_net_cap, m->nhost_net + 1);
 			m->host_net[m->nhost_net++] = e;
@@ -303,6 +299,7 @@ int model_load(struct model *m, struct arena *a, struct diag *d, const char *con
 	memset(m, 0, sizeof(*m));
 	m->arena = a;
 	m->diag = d;
+	m->no_fold = opt && opt->no_fold;
 	rc = source_collect(a, d, paths, npaths, &files, &nfiles);
 	m->nfiles = nfiles;
 	/* Trees live in their own arena so that a decoded document's tree can be dropped
@@ -315,9 +312,7 @@ int model_load(struct model *m, struct arena *a, struct diag *d, const char *con
 	struct objidx idx;
 	objidx_build(m, &idx);
 	build_namespaces(m, &idx);
-	fold_endpoints(m, &idx);
-	free(idx.t);
-
+	/* Policies first: folding asks the valid ones which pods they tell apart. */
 	for (size_t i = 0; i < m->npolicies; i++) {
 		struct policy *p = m->policies[i];
 		if (p->obj->invalid)
@@ -325,6 +320,8 @@ int model_load(struct model *m, struct arena *a, struct diag *d, const char *con
 		normalize_policy(p);
 		validate_policy(m, p);
 	}
+	fold_endpoints(m, &idx);
+	free(idx.t);
 	if (d->input_error)
 		rc = -1;
 	return rc;

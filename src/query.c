@@ -148,6 +148,14 @@ int query_resolve(const struct model *m, const char *text, const char *default_n
 		free(copy);
 		return 0;
 	}
+	/* An endpoint as printed, a class of a split owner ("NS/NAME[KIND]{a,b}") included. */
+	for (size_t i = 0; i < m->nendpoints; i++)
+		if (!strcmp(m->endpoints[i]->display, text)) {
+			struct sref r = { .ep = m->endpoints[i] };
+			push(out, &r);
+			free(copy);
+			return 0;
+		}
 	/* NS/NAME[KIND] */
 	size_t len = strlen(copy);
 	if (len > 2 && copy[len - 1] == ']') {
@@ -204,10 +212,31 @@ int query_resolve(const struct model *m, const char *text, const char *default_n
 	size_t nc = 0;
 	for (size_t i = 0; i < m->nendpoints; i++) {
 		const struct endpoint *e = m->endpoints[i];
-		if (strcmp(e->name, name) || (ns && strcmp(e->ns, ns)) || (kind && strcmp(e->kind, kind)))
+		if (ns && strcmp(e->ns, ns))
+			continue;
+		/* A split owner's name stands for all of its classes (the answer differs). */
+		bool by_name = !strcmp(e->name, name) && (!kind || !strcmp(e->kind, kind));
+		bool by_owner = e->split && !strcmp(e->owner_name, name) &&
+				(!kind || !strcmp(e->owner_kind, kind));
+		if (!by_name && !by_owner)
 			continue;
 		cands = xrealloc(cands, sizeof(*cands) * (nc + 1));
 		cands[nc++] = e;
+	}
+	if (nc == 0 && (!kind || !strcmp(kind, "Pod"))) {
+		/* A pod of a folded owner (a StatefulSet's replica, say) by its name: the
+		 * endpoint of its class. */
+		for (size_t i = 0; i < m->nendpoints; i++) {
+			const struct endpoint *e = m->endpoints[i];
+			if (ns && strcmp(e->ns, ns))
+				continue;
+			for (size_t k = 0; k < e->npod_names; k++)
+				if (!strcmp(e->pods[k], name)) {
+					cands = xrealloc(cands, sizeof(*cands) * (nc + 1));
+					cands[nc++] = e;
+					break;
+				}
+		}
 	}
 	if (nc == 0) {
 		/* A Pod (or workload) folded into its owner is found by its own name too, as

@@ -174,20 +174,27 @@ static void test_pods_folded_into_owners(void **state)
 		assert_int_equal(t.m.endpoints[i]->index, (int)i);
 	}
 
-	/* Pod → ReplicaSet → Deployment, all in the input: one endpoint, the Deployment's
-	 * template, holding both pods and their addresses. */
+	/* Pod → ReplicaSet → Deployment, all in the input: one endpoint named after the
+	 * Deployment, standing for both pods as they are (their labels, with the real
+	 * pod-template-hash, and their addresses; these pods declare no ports). */
 	const struct endpoint *web = must_ep(&t.m, "shop/web[Deployment]");
 	assert_string_equal(web->name, "web");
 	assert_string_equal(web->kind, "Deployment");
 	assert_string_equal(web->ns, "shop");
 	assert_false(web->is_pod);
+	assert_false(web->split);
 	assert_int_equal(web->npods, 2);
 	assert_int_equal(web->nips, 2);
-	assert_int_equal(web->labels.n, 1);
+	assert_int_equal(web->labels.n, 2);
 	assert_string_equal(labels_get(&web->labels, "app"), "web");
-	assert_int_equal(web->nports, 1);
-	assert_string_equal(web->ports[0].name, "http");
+	assert_string_equal(labels_get(&web->labels, "pod-template-hash"), "5d4f");
+	assert_int_equal(web->nports, 0);
+	assert_int_equal(web->npod_names, 2);
+	assert_string_equal(web->pods[0], "web-5d4f-aaaaa");
+	assert_string_equal(web->pods[1], "web-5d4f-bbbbb");
 	assert_int_equal(web->ns_index, model_namespace(&t.m, "shop")->index);
+	/* The Deployment's object stands for the endpoint in findings. */
+	assert_string_equal(web->obj->kind, "Deployment");
 
 	/* The owner is not in the input: the pod stands for it, named after it. */
 	const struct endpoint *api = must_ep(&t.m, "shop/api-7c9[ReplicaSet]");
@@ -277,16 +284,41 @@ static void test_workload_templates(void **state)
 		{ "w/rc[ReplicationController]", "rc" }, { "w/rs[ReplicaSet]", "rs" },
 		{ "w/sts[StatefulSet]", "sts" },
 	};
+	/* The labels the controllers add (fold.c's table), beyond the template's app. */
+	static const size_t nlabels[] = { 5, 2, 3, 5, 1, 1, 4 };
 	assert_int_equal(t.m.nendpoints, 7);
 	for (size_t i = 0; i < 7; i++) {
 		const struct endpoint *e = t.m.endpoints[i];
 		assert_string_equal(e->display, want[i][0]);
 		/* The pod template's labels, not the workload's own. */
-		assert_int_equal(e->labels.n, 1);
+		assert_int_equal(e->labels.n, nlabels[i]);
+		assert_null(labels_get(&e->labels, "wrong"));
 		assert_string_equal(labels_get(&e->labels, "app"), want[i][1]);
 		assert_false(e->is_pod);
-		assert_int_equal(e->npods, 0);
+		assert_false(e->split);
+		/* spec.replicas absent: 1 for a StatefulSet, unknown (0) otherwise. */
+		assert_int_equal(e->npods, i == 6 ? 1 : 0);
 	}
+	const struct labels *l = &must_ep(&t.m, "w/dep[Deployment]")->labels;
+	assert_ptr_equal(labels_get(l, "pod-template-hash"), LABEL_UNKNOWN);
+	l = &must_ep(&t.m, "w/ds[DaemonSet]")->labels;
+	assert_ptr_equal(labels_get(l, "controller-revision-hash"), LABEL_UNKNOWN);
+	assert_ptr_equal(labels_get(l, "pod-template-generation"), LABEL_UNKNOWN);
+	l = &must_ep(&t.m, "w/sts[StatefulSet]")->labels;
+	assert_ptr_equal(labels_get(l, "controller-revision-hash"), LABEL_UNKNOWN);
+	assert_string_equal(labels_get(l, "statefulset.kubernetes.io/pod-name"), "sts-0");
+	assert_string_equal(labels_get(l, "apps.kubernetes.io/pod-index"), "0");
+	l = &must_ep(&t.m, "w/job[Job]")->labels;
+	assert_string_equal(labels_get(l, "job-name"), "job");
+	assert_string_equal(labels_get(l, "batch.kubernetes.io/job-name"), "job");
+	assert_ptr_equal(labels_get(l, "controller-uid"), LABEL_UNKNOWN);
+	assert_ptr_equal(labels_get(l, "batch.kubernetes.io/controller-uid"), LABEL_UNKNOWN);
+	/* A CronJob's Jobs are named at run time. */
+	l = &must_ep(&t.m, "w/cron[CronJob]")->labels;
+	assert_ptr_equal(labels_get(l, "job-name"), LABEL_UNKNOWN);
+	assert_ptr_equal(labels_get(l, "batch.kubernetes.io/job-name"), LABEL_UNKNOWN);
+	assert_null(labels_get(&must_ep(&t.m, "w/rs[ReplicaSet]")->labels, "pod-template-hash"));
+	assert_true(t.m.has_unknown_labels);
 
 	const struct endpoint *dep = must_ep(&t.m, "w/dep[Deployment]");
 	assert_int_equal(dep->nports, 5);
