@@ -170,6 +170,10 @@ struct fold_split {
  * value ever equals it (In is false, NotIn true, Exists true). */
 extern const char LABEL_UNKNOWN[];
 struct model;
+/* Does whether s matches labels l depend on a value set at run time? Then the key of the
+ * first such requirement, with its node in *at; else NULL. (fold.c) */
+const char *fold_selector_depends(const struct selector *s, const struct labels *l,
+				  const struct ynode **at);
 /* Is key one that a controller may set to a value unknown offline? (fold.c) */
 bool fold_key_may_be_unknown(const char *key);
 /* Each requirement of a valid policy's pod selector that looks at e's namespace and

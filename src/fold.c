@@ -814,23 +814,43 @@ void fold_owner(struct fold *f, struct endpoint **grp, size_t n, struct object *
 
 /* ---- verdicts that depend on a value set at run time ---- */
 
-static const char *compares_unknown(const struct selector *s, const struct labels *l,
-				    const struct ynode **at)
+/* A requirement comparing the value of a label that l holds as unknown. */
+static bool req_unknown(const struct labels *l, const char *key, bool compares)
 {
-	for (size_t i = 0; i < s->nml; i++)
-		if (labels_get(l, s->ml[i].key) == LABEL_UNKNOWN) {
-			*at = s->ml[i].node ? s->ml[i].node : s->key_node;
-			return s->ml[i].key;
-		}
-	for (size_t i = 0; i < s->nexprs; i++) {
-		const struct sel_expr *x = &s->exprs[i];
-		if (x->key && (x->op == SEL_IN || x->op == SEL_NOT_IN) &&
-		    labels_get(l, x->key) == LABEL_UNKNOWN) {
-			*at = x->node;
-			return x->key;
+	return compares && key && labels_get(l, key) == LABEL_UNKNOWN;
+}
+
+const char *fold_selector_depends(const struct selector *s, const struct labels *l,
+				  const struct ynode **at)
+{
+	const char *key = NULL;
+	for (size_t i = 0; i < s->nml; i++) {
+		const struct kv *kv = &s->ml[i];
+		if (req_unknown(l, kv->key, true)) {
+			if (!key) {
+				key = kv->key;
+				*at = kv->node ? kv->node : s->key_node;
+			}
+		} else if (!labels_get(l, kv->key) || strcmp(labels_get(l, kv->key), kv->val)) {
+			return NULL; /* decided by a known value */
 		}
 	}
-	return NULL;
+	for (size_t i = 0; i < s->nexprs; i++) {
+		const struct sel_expr *x = &s->exprs[i];
+		if (req_unknown(l, x->key, x->op == SEL_IN || x->op == SEL_NOT_IN)) {
+			if (!key) {
+				key = x->key;
+				*at = x->node;
+			}
+			continue;
+		}
+		struct selector one = { 0 };
+		one.exprs = (struct sel_expr *)x;
+		one.nexprs = 1;
+		if (!selector_matches(&one, l))
+			return NULL;
+	}
+	return key;
 }
 
 size_t fold_unknown_deps(const struct model *m, const struct endpoint *e,
@@ -849,7 +869,7 @@ size_t fold_unknown_deps(const struct model *m, const struct endpoint *e,
 		if (p->invalid)
 			continue;
 		bool own = !strcmp(p->obj->ns, e->ns);
-		if (own && (key = compares_unknown(&p->pod_sel, &e->labels, &at))) {
+		if (own && (key = fold_selector_depends(&p->pod_sel, &e->labels, &at))) {
 			fn(ctx, key, p, at);
 			n++;
 		}
@@ -861,7 +881,7 @@ size_t fold_unknown_deps(const struct model *m, const struct endpoint *e,
 						continue;
 					if (pe->ns_sel.node ? !selector_matches(&pe->ns_sel, &ns->labels) : !own)
 						continue;
-					if ((key = compares_unknown(&pe->pod_sel, &e->labels, &at))) {
+					if ((key = fold_selector_depends(&pe->pod_sel, &e->labels, &at))) {
 						fn(ctx, key, p, at);
 						n++;
 					}

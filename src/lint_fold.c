@@ -58,50 +58,60 @@ void lint_fold_run(struct lint_ctx *c)
 	check_split(c);
 }
 
-/* Does an endpoint in the selector's reach carry key with a value set at run time? */
-static const struct endpoint *unknown_on(const struct lint_ctx *c, const struct lint_at *at,
-					 enum lint_sel_role role, const char *key)
+/* The first endpoint in the selector's reach for which its result depends on a label
+ * value set at run time, and the requirement that compares it. */
+static const struct endpoint *depends_on(const struct lint_ctx *c, const struct lint_at *at,
+					 const struct selector *sel, enum lint_sel_role role,
+					 const char **key, const struct ynode **node)
 {
 	const struct model *m = c->m;
 	for (size_t i = 0; i < m->nendpoints; i++) {
 		const struct endpoint *e = m->endpoints[i];
-		if (labels_get(&e->labels, key) != LABEL_UNKNOWN)
-			continue;
 		if (role == SEL_ROLE_POLICY || !at->peer->ns_sel.node) {
-			if (!strcmp(e->ns, at->p->obj->ns))
-				return e;
-		} else if (selector_matches(&at->peer->ns_sel, &m->namespaces[e->ns_index]->labels)) {
-			return e;
+			if (strcmp(e->ns, at->p->obj->ns))
+				continue;
+		} else if (!selector_matches(&at->peer->ns_sel, &m->namespaces[e->ns_index]->labels)) {
+			continue;
 		}
+		if ((*key = fold_selector_depends(sel, &e->labels, node)))
+			return e;
 	}
 	return NULL;
 }
 
-static void report_unknown(struct lint_ctx *c, const struct lint_at *at,
-			   enum lint_sel_role role, const char *key, const struct ynode *node)
+static bool may_depend(const struct selector *sel)
 {
-	const struct endpoint *e = fold_key_may_be_unknown(key) ? unknown_on(c, at, role, key) : NULL;
-	if (!e)
-		return;
-	lint_report(c, RULE_UNKNOWN_LABEL_VALUE, node, at->p->obj,
-		    "'%s' is set by the controller of '%s' at run time: whether this selector "
-		    "matches its pods is unknown offline (taken as none of the values written here)",
-		    key, e->display);
+	for (size_t i = 0; i < sel->nml; i++)
+		if (fold_key_may_be_unknown(sel->ml[i].key))
+			return true;
+	for (size_t i = 0; i < sel->nexprs; i++)
+		if (sel->exprs[i].key && fold_key_may_be_unknown(sel->exprs[i].key))
+			return true;
+	return false;
+}
+
+bool lint_sel_depends(const struct lint_ctx *c, const struct lint_at *at,
+		      const struct selector *sel, enum lint_sel_role role)
+{
+	const char *key;
+	const struct ynode *node;
+	return c->m->has_unknown_labels && may_depend(sel) &&
+	       depends_on(c, at, sel, role, &key, &node);
 }
 
 static void on_selector(struct lint_ctx *c, const struct lint_at *at, const struct selector *sel,
 			enum lint_sel_role role)
 {
-	if (role == SEL_ROLE_PEER_NS || !c->m->has_unknown_labels)
+	const char *key;
+	const struct ynode *node = NULL;
+	if (role == SEL_ROLE_PEER_NS || !c->m->has_unknown_labels || !may_depend(sel))
 		return;
-	for (size_t i = 0; i < sel->nml; i++)
-		report_unknown(c, at, role, sel->ml[i].key,
-			       sel->ml[i].node ? sel->ml[i].node : sel->key_node);
-	for (size_t i = 0; i < sel->nexprs; i++) {
-		const struct sel_expr *x = &sel->exprs[i];
-		if (x->key && (x->op == SEL_IN || x->op == SEL_NOT_IN))
-			report_unknown(c, at, role, x->key, x->node);
-	}
+	const struct endpoint *e = depends_on(c, at, sel, role, &key, &node);
+	if (e)
+		lint_report(c, RULE_UNKNOWN_LABEL_VALUE, node, at->p->obj,
+			    "'%s' is set by the controller of '%s' at run time: whether this "
+			    "selector matches its pods is unknown offline (taken as none of the "
+			    "values written here)", key, e->display);
 }
 
 const struct lint_visitor lint_fold_visitor = { .selector = on_selector };

@@ -90,6 +90,10 @@ void lint_dns_run(struct lint_ctx *c);                /* missing-dns-egress */
 void lint_redundant_run(struct lint_ctx *c);          /* redundant-rule */
 extern const struct lint_visitor lint_fold_visitor;   /* unknown-label-value */
 void lint_fold_run(struct lint_ctx *c);               /* owner-split */
+/* Does the selector's result on some pod in its reach depend on a label value set at run
+ * time (lint_fold.c)? Then "matches nothing" would be a guess. */
+bool lint_sel_depends(const struct lint_ctx *c, const struct lint_at *at,
+		      const struct selector *sel, enum lint_sel_role role);
 
 /* Report at node (or, when NULL, at the object's metadata.name or document). */
 void lint_report(struct lint_ctx *c, enum rule_id rule, const struct ynode *at,

@@ -177,7 +177,8 @@ static void on_policy(struct lint_ctx *c, const struct lint_at *at)
 	const struct ynode *where = p->pod_sel.key_node ? p->pod_sel.key_node : NULL;
 	if (check_host_network(c, at, where, selector_is_empty(&p->pod_sel), matched))
 		return;
-	if (!matched && ns_workloads(c, o->ns))
+	if (!matched && ns_workloads(c, o->ns) &&
+	    !lint_sel_depends(c, at, &p->pod_sel, SEL_ROLE_POLICY))
 		lint_report(c, RULE_POLICY_SELECTS_NOTHING, where, o,
 			    "podSelector matches no pod or workload in namespace '%s'", o->ns);
 }
@@ -194,6 +195,9 @@ static void on_peer(struct lint_ctx *c, const struct lint_at *at)
 	bool pod_empty = !peer->pod_sel.node || selector_is_empty(&peer->pod_sel);
 	const struct ynode *where = peer->pod_sel.node ? peer->pod_sel.key_node : peer->ns_sel.key_node;
 	if (check_host_network(c, at, where, pod_empty, matched) || matched)
+		return;
+	/* unknown-label-value speaks when the answer rests on a value set at run time. */
+	if (peer->pod_sel.node && lint_sel_depends(c, at, &peer->pod_sel, SEL_ROLE_PEER_POD))
 		return;
 
 	if (!peer->ns_sel.node) {
