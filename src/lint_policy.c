@@ -152,7 +152,6 @@ static void on_peer(struct lint_ctx *c, const struct lint_at *at)
 static void on_port(struct lint_ctx *c, const struct lint_at *at)
 {
 	const struct np_port *pt = at->port;
-	const struct np_rule *r = at->rule;
 	const struct object *o = at->p->obj;
 
 	if (pt->has_end_port) {
@@ -179,18 +178,6 @@ static void on_port(struct lint_ctx *c, const struct lint_at *at)
 			lint_report(c, RULE_SCTP_SUPPORT, at_node, o,
 				    "protocol SCTP needs CNI support: plugins without it do not "
 				    "enforce this port");
-	}
-	if (pt->port_name && at->dir == DIR_EGRESS && r->npeers) {
-		bool only_ipb = true;
-		for (size_t i = 0; i < r->npeers; i++)
-			only_ipb &= r->peers[i].ipb != NULL;
-		/* "A named port ... never matches an external IP": egress to ipBlocks goes
-		 * to addresses that have no container ports. */
-		if (only_ipb)
-			lint_report(c, RULE_NAMED_PORT_IPBLOCK, pt->port_key, o,
-				    "named port '%s' can never match: the rule's only peers are "
-				    "ipBlocks, and addresses outside the cluster have no named ports",
-				    pt->port_name);
 	}
 }
 

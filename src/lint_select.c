@@ -351,6 +351,46 @@ static void check_service_port(struct lint_ctx *c, const struct lint_at *at, con
 	}
 }
 
+/*
+ * A named port in an egress rule whose peers are all ipBlocks. "A named port ... never
+ * matches an external IP", but an ipBlock also matches a pod whose IP is known and inside
+ * it, and the name is resolved on that pod: the solver's peer set of the rule holds those
+ * pods (except entries respected), so the port can never match only when none of them
+ * exposes the name with the port's protocol.
+ */
+static void check_named_ipblock(struct lint_ctx *c, const struct lint_at *at)
+{
+	const struct np_port *pt = at->port;
+	const struct model *m = c->m;
+	const struct epset *dests = lint_rule_dests(c, at);
+	const char **names = xmalloc(sizeof(*names) * (dests->n + 1));
+	size_t k = 0;
+
+	EPSET_FOREACH(dests, m->nendpoints, i) {
+		if (resolve_name(m->endpoints[i], pt->port_name, pt->proto)) {
+			free(names);
+			return;
+		}
+		names[k++] = m->endpoints[i]->display;
+	}
+	if (!k) {
+		lint_report(c, RULE_NAMED_PORT_IPBLOCK, pt->port_key, at->p->obj,
+			    "named port '%s' can never match: the rule's only peers are ipBlocks, "
+			    "which hold no known pod IP, and addresses outside the cluster have no "
+			    "named ports", pt->port_name);
+	} else {
+		struct strbuf sb = STRBUF_INIT;
+		lint_add_names(&sb, names, k);
+		lint_report(c, RULE_NAMED_PORT_IPBLOCK, pt->port_key, at->p->obj,
+			    "named port '%s' can never match: the rule's only peers are ipBlocks, "
+			    "addresses outside the cluster have no named ports, and no pod with a "
+			    "known IP inside them (%s) has a %s port of that name",
+			    pt->port_name, sb.buf, proto_name(pt->proto));
+		strbuf_release(&sb);
+	}
+	free(names);
+}
+
 static void on_port(struct lint_ctx *c, const struct lint_at *at)
 {
 	const struct np_port *pt = at->port;
@@ -362,8 +402,13 @@ static void on_port(struct lint_ctx *c, const struct lint_at *at)
 	bool only_ipb = r->npeers > 0;
 	for (size_t i = 0; i < r->npeers; i++)
 		only_ipb &= r->peers[i].ipb != NULL;
-	if (at->dir == DIR_EGRESS && only_ipb)
-		return; /* no pod is a destination; named-port-ipblock speaks for names */
+	if (at->dir == DIR_EGRESS && only_ipb) {
+		/* named-port-ipblock speaks for names; numbers go to addresses, where
+		 * Service ports play no part. */
+		if (pt->port_name)
+			check_named_ipblock(c, at);
+		return;
+	}
 
 	const struct epset *dests = lint_rule_dests(c, at);
 	if (!dests->n)
