@@ -267,7 +267,8 @@ static struct labels template_labels(struct model *m, const struct endpoint *t,
 	struct labels l;
 	l.kv = ARENA_ARRAY(m->arena, struct kv, t->labels.n + ARRAY_SIZE(ctl_labels));
 	l.n = t->labels.n;
-	memcpy(l.kv, t->labels.kv, sizeof(*l.kv) * t->labels.n);
+	if (t->labels.n)
+		memcpy(l.kv, t->labels.kv, sizeof(*l.kv) * t->labels.n);
 	for (size_t i = 0; i < ARRAY_SIZE(ctl_labels); i++) {
 		const struct ctl_label *c = &ctl_labels[i];
 		if (strcmp(c->kind, t->obj->kind) || (c->if_absent && t->manual_selector))

@@ -271,6 +271,22 @@ static void test_job_labels(void **state)
 	tu_free(&t);
 }
 
+/* A template without labels still gets its controller's labels (a regression: copying
+ * zero labels passed a null pointer to memcpy). */
+static void test_template_without_labels(void **state)
+{
+	(void)state;
+	struct tu t;
+	tu_load(&t, "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: n}\n"
+		    "spec: {replicas: 2, template: {metadata: {labels: {}}}}\n"
+		    "---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: j, namespace: n}\n"
+		    "spec: {template: {metadata: {}}}\n");
+	assert_string_equal(labels_get(&must_ep(&t.m, "n/j[Job]")->labels, "job-name"), "j");
+	assert_non_null(labels_get(&must_ep(&t.m, "n/db[StatefulSet]")->labels,
+				   "controller-revision-hash"));
+	tu_free(&t);
+}
+
 static void test_unknown_hash(void **state)
 {
 	(void)state;
@@ -328,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_host_network_splits),
 		cmocka_unit_test(test_statefulset_replicas),
 		cmocka_unit_test(test_job_labels),
+		cmocka_unit_test(test_template_without_labels),
 		cmocka_unit_test(test_unknown_hash),
 		cmocka_unit_test(test_pods_stand_for_owner),
 		cmocka_unit_test(test_no_fold),
