@@ -1,0 +1,1 @@
+reach api pg -p 5432 examples/statefulset-primary

@@ -1,0 +1,1 @@
+reach api pg-0 -p 5432 examples/statefulset-primary
