@@ -18,10 +18,12 @@ static bool is_name_like(const char *key)
 	return false;
 }
 
-/* Namespaces the input always uses: "default" receives every object written without a
- * namespace. (kube-system is not among them: when the input lacks it, saying so tells
- * that its DNS pods could not be checked.) */
-static const char *const builtin_namespaces[] = { "default" };
+/* Namespaces every cluster has, whether the input declares them or not: the API server
+ * creates them at start (kube-system, kube-public, kube-node-lease, default), and
+ * "default" also receives every object written without a namespace. A selector naming
+ * one is not unknown-namespace, though the input may hold none of its pods. */
+static const char *const builtin_namespaces[] = { "default", "kube-system", "kube-public",
+						  "kube-node-lease" };
 
 static bool ns_known(const struct lint_ctx *c, const char *name)
 {
