@@ -243,6 +243,26 @@ struct model_options {
 	unsigned jobs;          /* -j: threads for parsing a large file; 0: one per CPU */
 	bool no_fold;           /* every pod (and StatefulSet replica) an endpoint of its own:
 				 * for differential tests of folding */
+	bool quiet_unmodelled;  /* no stderr note for unmodelled policy kinds (lint reports
+				 * them as findings) */
+	bool allow_empty;       /* no object at all is not an input error (diff's sides) */
+};
+
+/* An object of a kind that carries network policy npcheck does not model (Cilium,
+ * Calico, MultiNetworkPolicy, the policy tiers): it takes no part, but is counted and
+ * named so that no verdict is trusted as if it did not exist. */
+struct unmodelled {
+	const char *kind, *api_version; /* api_version as written */
+	const char *ns;                 /* NULL: a cluster-wide kind */
+	struct ypos pos;                /* the object's kind */
+};
+
+/* The unmodelled objects of one kind (and API group), in order of first appearance. */
+struct unmodelled_kind {
+	const char *kind, *api_version; /* of the first */
+	size_t count;
+	struct ypos first;
+	bool cluster; /* cluster-wide: may apply to pods of every namespace */
 };
 
 struct model {
@@ -261,6 +281,10 @@ struct model {
 	size_t npolicies, policies_cap;
 	struct service **services;
 	size_t nservices, services_cap;
+	struct unmodelled *unmodelled; /* in input order */
+	size_t nunmodelled, unmodelled_cap;
+	struct unmodelled_kind *unmodelled_kinds; /* arena */
+	size_t nunmodelled_kinds;
 	size_t nfiles;
 	size_t parts; /* file parts parsed side by side and merged (load.c); 0: one parser */
 	bool has_unknown_labels; /* some endpoint has a label value set at run time (fold.c) */
@@ -280,6 +304,9 @@ int model_load(struct model *m, struct arena *a, struct diag *d, const char *con
 void model_free(struct model *m);
 
 struct namespace *model_namespace(const struct model *m, const char *name);
+/* An unmodelled policy kind of the input that may select pods of namespace ns (one in
+ * ns, or a cluster-wide one), or NULL. */
+const struct unmodelled_kind *model_unmodelled_for(const struct model *m, const char *ns);
 
 /* Selector matching (labelsel.c). A selector with node == NULL matches everything
  * only where the caller decides so; selector_matches treats it as {}. */

@@ -952,8 +952,9 @@ static int diff_base(struct cli *cli, const char *fmt, const struct model_option
 
 int cmd_diff(struct cli *cli)
 {
+	/* A side with no object is a change from or to nothing, not an input error. */
 	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose,
-				    .jobs = cli->jobs };
+				    .jobs = cli->jobs, .allow_empty = true };
 	struct side sides[2];
 	const char *fmt = cli_format(cli);
 

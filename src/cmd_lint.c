@@ -54,7 +54,7 @@ int cmd_lint(struct cli *cli)
 	struct diag d;
 	struct model m;
 	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose,
-				    .jobs = cli->jobs };
+				    .jobs = cli->jobs, .quiet_unmodelled = true };
 	struct lint_report report;
 	const char **files;
 	int fail_on = SEV_ERROR, rc;

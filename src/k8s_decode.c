@@ -311,6 +311,28 @@ static const struct ypath p_service[] = {
 static const struct ypath p_namespace[] = { { "metadata", true, NULL }, { NULL, false, NULL } };
 static const struct ypath p_nothing[] = { { NULL, false, NULL } };
 
+/* Kinds that carry network policy npcheck does not model, by API group: they are never
+ * skipped silently (SPEC 1). Calico's NetworkPolicy shares its kind with Kubernetes', so
+ * the group decides. */
+static const struct {
+	const char *group, *kind;
+	bool cluster;
+} unmodelled_kinds[] = {
+	{ "cilium.io", "CiliumNetworkPolicy", false },
+	{ "cilium.io", "CiliumClusterwideNetworkPolicy", true },
+	{ "crd.projectcalico.org", "NetworkPolicy", false },
+	{ "crd.projectcalico.org", "GlobalNetworkPolicy", true },
+	{ "projectcalico.org", "NetworkPolicy", false },
+	{ "projectcalico.org", "GlobalNetworkPolicy", true },
+	{ "k8s.cni.cncf.io", "MultiNetworkPolicy", false },
+	{ "policy.networking.k8s.io", "AdminNetworkPolicy", true },
+	{ "policy.networking.k8s.io", "BaselineAdminNetworkPolicy", true },
+	{ "policy.networking.k8s.io", "ClusterNetworkPolicy", true },
+	{ "crd.antrea.io", "NetworkPolicy", false },
+	{ "crd.antrea.io", "ClusterNetworkPolicy", true },
+	{ "networking.gke.io", "FQDNNetworkPolicy", false },
+};
+
 const struct ypath *k8s_build_paths(void *ctx, const char *kind)
 {
 	(void)ctx;
@@ -326,6 +348,10 @@ const struct ypath *k8s_build_paths(void *ctx, const char *kind)
 	for (size_t i = 0; i < ARRAY_SIZE(workload_kinds); i++)
 		if (!strcmp(workload_kinds[i].kind, kind))
 			return p_workload;
+	/* Unmodelled policy kinds: their metadata says where they apply. */
+	for (size_t i = 0; i < ARRAY_SIZE(unmodelled_kinds); i++)
+		if (!strcmp(unmodelled_kinds[i].kind, kind))
+			return p_namespace;
 	return p_nothing;
 }
 
@@ -832,6 +858,43 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 	}
 }
 
+/* Record an object of an unmodelled policy kind; false if the kind is not one. */
+static bool note_unmodelled(struct model *m, const char *file, const struct ynode *doc,
+			    const char *kind, const struct model_options *opt)
+{
+	const struct ynode *av = ynode_get(doc, "apiVersion");
+	const char *api = str_of(av);
+	const char *slash = api ? strchr(api, '/') : NULL;
+	if (!slash)
+		return false;
+	size_t gl = (size_t)(slash - api);
+	for (size_t i = 0; i < ARRAY_SIZE(unmodelled_kinds); i++) {
+		if (strcmp(unmodelled_kinds[i].kind, kind) ||
+		    strlen(unmodelled_kinds[i].group) != gl ||
+		    memcmp(unmodelled_kinds[i].group, api, gl))
+			continue;
+		const struct ynode *kn = ynode_get(doc, "kind");
+		const char *ns = NULL;
+		if (!unmodelled_kinds[i].cluster) {
+			ns = str_of(ynode_get(ynode_get(doc, "metadata"), "namespace"));
+			if (!ns || !*ns)
+				ns = opt && opt->default_ns ? opt->default_ns : "default";
+		}
+		XGROW(m->unmodelled, m->unmodelled_cap, m->nunmodelled + 1);
+		m->unmodelled[m->nunmodelled++] = (struct unmodelled){
+			.kind = arena_strdup(m->arena, kind),
+			.api_version = arena_strdup(m->arena, api),
+			.ns = ns ? arena_strdup(m->arena, ns) : NULL,
+			.pos = { file, (kn ? kn : doc)->pos.line, (kn ? kn : doc)->pos.col },
+		};
+		if (opt && opt->verbose)
+			fprintf(stderr, "%s:%d:%d: not modelled: kind %s (%s)\n", file,
+				doc->pos.line, doc->pos.col, kind, api);
+		return true;
+	}
+	return false;
+}
+
 static void decode_doc(struct model *m, const char *file, const struct ynode *doc,
 		       const char *default_kind, const struct model_options *opt, int depth)
 {
@@ -871,6 +934,8 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 			decode_doc(m, file, items->kids[i], item_kind, opt, depth + 1);
 		return;
 	}
+	if (note_unmodelled(m, file, doc, kind, opt))
+		return;
 	if (!is_read_kind(kind)) {
 		if (opt && opt->verbose)
 			fprintf(stderr, "%s:%d:%d: skipping kind %s\n", file, doc->pos.line,

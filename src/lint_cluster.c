@@ -15,6 +15,30 @@ static int pos_cmp(const struct ypos *a, const struct ypos *b)
 	return (a->col > b->col) - (a->col < b->col);
 }
 
+/* When a policy of a kind npcheck does not model may select the pods of namespace ns,
+ * the words that say so (arena-owned), else "". */
+static const char *unmodelled_note(struct lint_ctx *c, const char *ns)
+{
+	const struct unmodelled_kind *k = model_unmodelled_for(c->m, ns);
+	if (!k)
+		return "";
+	return arena_printf(c->m->arena, " (a %s in the input, which npcheck does not model, "
+					 "may isolate them)", k->kind);
+}
+
+/* One finding per unmodelled policy kind, at its first object. */
+static void check_unmodelled(struct lint_ctx *c)
+{
+	const struct model *m = c->m;
+	for (size_t k = 0; k < m->nunmodelled_kinds; k++) {
+		const struct unmodelled_kind *g = &m->unmodelled_kinds[k];
+		diag_report(c->d, RULE_UNMODELLED_POLICY, &g->first, NULL,
+			    "%zu %s object%s (%s) not modelled: verdicts do not account for %s",
+			    g->count, g->kind, g->count == 1 ? "" : "s", g->api_version,
+			    g->count == 1 ? "it" : "them");
+	}
+}
+
 /*
  * "A pod is isolated for a direction iff at least one policy that selects it lists that
  * direction": a default deny is a policy whose empty podSelector selects every pod of
@@ -53,8 +77,9 @@ static void check_default_deny(struct lint_ctx *c)
 			if (!deny[i][d])
 				lint_report_obj(c, RULE_NO_DEFAULT_DENY, at, obj,
 						"no default-deny for %s in namespace '%s': no policy with "
-						"an empty podSelector lists %s", lint_dirs[d].field,
-						ns->name, lint_dirs[d].type);
+						"an empty podSelector lists %s%s", lint_dirs[d].field,
+						ns->name, lint_dirs[d].type,
+						unmodelled_note(c, ns->name));
 	}
 	free(deny);
 	free(first);
@@ -69,14 +94,16 @@ static void check_isolation(struct lint_ctx *c)
 		bool in = se->isolated[DIR_INGRESS], out = se->isolated[DIR_EGRESS];
 		if (in && out)
 			continue;
-		lint_report(c, RULE_POD_NOT_ISOLATED, NULL, e->obj, "no policy isolates '%s' %s",
+		lint_report(c, RULE_POD_NOT_ISOLATED, NULL, e->obj, "no policy isolates '%s' %s%s",
 			    e->display, !in && !out ? "in either direction"
-				      : !in ? "for ingress" : "for egress");
+				      : !in ? "for ingress" : "for egress",
+			    unmodelled_note(c, e->ns));
 	}
 }
 
 void lint_cluster_run(struct lint_ctx *c)
 {
+	check_unmodelled(c);
 	check_default_deny(c);
 	check_isolation(c);
 }

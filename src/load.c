@@ -175,6 +175,7 @@ static void part_release(struct part *p)
 	free(p->m.endpoints);
 	free(p->m.policies);
 	free(p->m.services);
+	free(p->m.unmodelled);
 }
 
 static void part_drop(struct part *p)
@@ -201,6 +202,7 @@ static void part_merge(struct model *m, struct part *p)
 	APPEND(m, &p->m, endpoints, nendpoints, endpoints_cap);
 	APPEND(m, &p->m, policies, npolicies, policies_cap);
 	APPEND(m, &p->m, services, nservices, services_cap);
+	APPEND(m, &p->m, unmodelled, nunmodelled, unmodelled_cap);
 	diag_append(m->diag, &p->d);
 	part_release(p);
 	arena_adopt(m->arena, p->m.arena);

@@ -1,4 +1,5 @@
 /* Build the model: read every input, fold pods into their owners, imply namespaces. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -289,6 +290,59 @@ static void fold_endpoints(struct model *m, const struct objidx *idx)
 	m->nendpoints = k;
 }
 
+/* The unmodelled objects by kind and API group, in order of first appearance; one note
+ * on stderr per kind unless the caller reports them (lint). */
+static void group_unmodelled(struct model *m, const struct model_options *opt)
+{
+	if (!m->nunmodelled)
+		return;
+	m->unmodelled_kinds = ARENA_ARRAY(m->arena, struct unmodelled_kind, m->nunmodelled);
+	for (size_t i = 0; i < m->nunmodelled; i++) {
+		const struct unmodelled *u = &m->unmodelled[i];
+		const char *slash = strchr(u->api_version, '/');
+		size_t gl = slash ? (size_t)(slash - u->api_version) : strlen(u->api_version);
+		size_t k = 0;
+		for (; k < m->nunmodelled_kinds; k++) {
+			const struct unmodelled_kind *g = &m->unmodelled_kinds[k];
+			if (!strcmp(g->kind, u->kind) && !strncmp(g->api_version, u->api_version, gl) &&
+			    (g->api_version[gl] == '/' || !g->api_version[gl]))
+				break;
+		}
+		if (k == m->nunmodelled_kinds)
+			m->unmodelled_kinds[m->nunmodelled_kinds++] = (struct unmodelled_kind){
+				u->kind, u->api_version, 0, u->pos, !u->ns
+			};
+		m->unmodelled_kinds[k].count++;
+	}
+	if (opt && opt->quiet_unmodelled)
+		return;
+	for (size_t k = 0; k < m->nunmodelled_kinds; k++) {
+		const struct unmodelled_kind *g = &m->unmodelled_kinds[k];
+		fprintf(stderr,
+			"npcheck: note: %zu %s object%s (%s, first at %s:%d:%d) not modelled: "
+			"verdicts do not account for %s\n",
+			g->count, g->kind, g->count == 1 ? "" : "s", g->api_version, g->first.file,
+			g->first.line, g->first.col, g->count == 1 ? "it" : "them");
+	}
+}
+
+const struct unmodelled_kind *model_unmodelled_for(const struct model *m, const char *ns)
+{
+	/* The namespace's own first, then a cluster-wide one. */
+	for (size_t i = 0; i < m->nunmodelled; i++) {
+		const struct unmodelled *u = &m->unmodelled[i];
+		if (u->ns && !strcmp(u->ns, ns))
+			for (size_t k = 0; k < m->nunmodelled_kinds; k++)
+				if (!strcmp(m->unmodelled_kinds[k].kind, u->kind) &&
+				    !m->unmodelled_kinds[k].cluster)
+					return &m->unmodelled_kinds[k];
+	}
+	for (size_t k = 0; k < m->nunmodelled_kinds; k++)
+		if (m->unmodelled_kinds[k].cluster)
+			return &m->unmodelled_kinds[k];
+	return NULL;
+}
+
 int model_load(struct model *m, struct arena *a, struct diag *d, const char *const *paths,
 	       size_t npaths, const struct model_options *opt)
 {
@@ -308,6 +362,18 @@ int model_load(struct model *m, struct arena *a, struct diag *d, const char *con
 	if (model_parse_files(m, files, nfiles, opt))
 		rc = -1;
 	free(files);
+	group_unmodelled(m, opt);
+	/* No input at all is an input error (SPEC 1): a check of nothing must not pass. */
+	if (!m->nobjects && !d->input_error && !(opt && opt->allow_empty)) {
+		/* Positioned at the first path's start, like an unreadable file. */
+		const char *first = !npaths || !strcmp(paths[0], "-") ? "<stdin>" : paths[0];
+		fprintf(stderr, "%s:1:1: error: no input: no object of a kind npcheck reads "
+				"(NetworkPolicy, Namespace, Pod, Service or a workload) in %s\n",
+			first, npaths > 1 ? "any path given" : npaths && strcmp(paths[0], "-") ?
+							 "this path" : "standard input");
+		d->input_error = true;
+		rc = -1;
+	}
 
 	struct objidx idx;
 	objidx_build(m, &idx);
@@ -336,5 +402,6 @@ void model_free(struct model *m)
 	free(m->host_net);
 	free(m->policies);
 	free(m->services);
+	free(m->unmodelled);
 	memset(m, 0, sizeof(*m));
 }

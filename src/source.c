@@ -93,6 +93,49 @@ static bool seen_dir(struct collect *c, const char *dir)
 	return false;
 }
 
+/* Helm charts: a directory holding Chart.yaml is a chart, and its templates/ hold Go
+ * templates, not manifests; they are left out with a note that says how to check what
+ * the chart renders. A kustomization is read as written, with a note that its patches
+ * and generators are not applied. */
+static bool has_name(char *const *names, size_t n, const char *name)
+{
+	return n && bsearch(&name, names, n, sizeof(*names), name_cmp);
+}
+
+static void chart_note(const char *chart)
+{
+	fprintf(stderr,
+		"npcheck: note: %s is a Helm chart: its templates/ are not manifests and are "
+		"not read; check what it renders with: helm template NAME %s | npcheck lint -\n",
+		chart, chart);
+}
+
+/* Is the explicitly named file under the templates/ of a chart (an ancestor directory
+ * "templates" whose parent holds Chart.yaml)? Then it is noted and left out. */
+static bool in_chart_templates(const char *path)
+{
+	for (const char *p = path; (p = strstr(p, "templates/")); p++) {
+		if (p != path && p[-1] != '/')
+			continue;
+		struct strbuf sb = STRBUF_INIT;
+		struct stat st;
+		strbuf_add(&sb, path, (size_t)(p - path));
+		strbuf_addstr(&sb, "Chart.yaml");
+		bool chart = !stat(sb.buf, &st) && S_ISREG(st.st_mode);
+		if (chart) {
+			sb.len = (size_t)(p - path);
+			if (sb.len > 1)
+				sb.len--; /* the chart directory, without its '/' */
+			sb.buf[sb.len] = '\0';
+			chart_note(sb.len ? sb.buf : ".");
+		}
+		strbuf_release(&sb);
+		if (chart)
+			return true;
+	}
+	return false;
+}
+
 static void walk(struct collect *c, const char *dir, int depth)
 {
 	DIR *dp;
@@ -122,6 +165,15 @@ static void walk(struct collect *c, const char *dir, int depth)
 	closedir(dp);
 	if (n)
 		qsort(names, n, sizeof(*names), name_cmp);
+	bool chart = has_name(names, n, "Chart.yaml");
+	if (chart && has_name(names, n, "templates"))
+		chart_note(dir);
+	if (has_name(names, n, "kustomization.yaml") || has_name(names, n, "kustomization.yml"))
+		fprintf(stderr,
+			"npcheck: note: %s holds a kustomization: its files are read as written, "
+			"without its patches and generators; check what it builds with: "
+			"kubectl kustomize %s | npcheck lint -\n",
+			dir, dir);
 	for (size_t i = 0; i < n; i++) {
 		struct strbuf p = STRBUF_INIT;
 		struct stat st;
@@ -137,7 +189,8 @@ static void walk(struct collect *c, const char *dir, int depth)
 			if (lstat(p.buf, &st) != 0 || !S_ISLNK(st.st_mode))
 				read_error(c, p.buf, strerror(errno));
 		} else if (S_ISDIR(st.st_mode)) {
-			walk(c, p.buf, depth + 1);
+			if (!chart || strcmp(names[i], "templates"))
+				walk(c, p.buf, depth + 1);
 		} else if (S_ISREG(st.st_mode) && has_manifest_ext(names[i])) {
 			add_file(c, p.buf);
 		}
@@ -159,7 +212,7 @@ int source_collect(struct arena *a, struct diag *d, const char *const *paths, si
 			read_error(&c, paths[i], strerror(errno));
 		} else if (S_ISDIR(st.st_mode)) {
 			walk(&c, paths[i], 0);
-		} else {
+		} else if (!in_chart_templates(paths[i])) {
 			add_file(&c, paths[i]);
 		}
 	}

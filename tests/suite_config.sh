@@ -109,7 +109,8 @@ expect ignore-paths-sarif 1 "input/policy.yaml" "!input/ignored"
 run -c $dir/ignore.yaml -o junit $in
 expect ignore-paths-junit 1 "input/policy.yaml" "!input/ignored"
 run -c $dir/ignore.yaml $in/ignored
-expect ignore-paths-all 0 "!."
+# Everything ignored is no input: exit 2, not a silent pass.
+expect ignore-paths-all 2 "!."
 # A file under an ignored path is not even read: its syntax error cannot exit 2.
 mkdir -p "$tmp/ign/ignored"
 cp $in/policy.yaml "$tmp/ign/"
