@@ -1,6 +1,8 @@
 /* npcheck diff: connections added, removed and changed between two manifest sets. */
 /*
- * Every pair of endpoints (and every endpoint with every external address range) whose
+ * Every pair of endpoints (a workload with itself included: traffic between two of its
+ * pods; a single pod with itself is loopback and left out), and every endpoint with
+ * every external address range, whose
  * allowed connection set differs between OLD (ref1) and NEW (ref2) is one row:
  * "added" (nothing before, something after), "removed" (the reverse) or "changed" (both
  * non-empty, different). Endpoints are matched by their display name NS/NAME[KIND]; one
@@ -286,6 +288,15 @@ static struct uep *union_endpoints(struct side sides[2], size_t *nout)
 	return u;
 }
 
+/* Is the endpoint one pod wherever it exists (its traffic to itself is loopback)? */
+static bool self_is_loopback(const struct uep *u)
+{
+	for (int k = 0; k < 2; k++)
+		if (u->ep[k] && !u->ep[k]->is_pod)
+			return false;
+	return true;
+}
+
 static void compare(struct side sides[2], struct rows *rs)
 {
 	size_t nu;
@@ -294,8 +305,10 @@ static void compare(struct side sides[2], struct rows *rs)
 
 	for (size_t i = 0; i < nu; i++)
 		for (size_t j = 0; j < nu; j++) {
-			/* A workload to itself is left out, as in `list`. */
-			if (i == j)
+			/* A workload to itself is compared too (unlike `list`): it is traffic
+			 * between two of its pods, which policy governs. A single pod to itself
+			 * is loopback, never subject to policy (SPEC §2.7): nothing to compare. */
+			if (i == j && self_is_loopback(&u[i]))
 				continue;
 			struct end a = { &u[i], 0, 0, 0 }, b = { &u[j], 0, 0, 0 };
 			compare_pair(sides, rs, &a, &b);
@@ -327,17 +340,19 @@ static void rows_free(struct rows *rs)
 
 /* ---- output ---- */
 
-/* "workload S [and D] added|removed", or nothing when both ends exist on both sides. */
+/* "workload S [and D] added|removed" (S once when S is D), or nothing when both ends exist on both sides. */
 static void row_info(const struct row *r, struct strbuf *sb)
 {
 	if (!r->src_one && !r->dst_one)
 		return;
+	/* A workload to itself is named once. */
+	bool both = r->src_one && r->dst_one && strcmp(r->src, r->dst);
 	strbuf_addstr(sb, "workload ");
 	if (r->src_one)
 		strbuf_addstr(sb, r->src);
-	if (r->src_one && r->dst_one)
+	if (both)
 		strbuf_addstr(sb, " and ");
-	if (r->dst_one)
+	if (r->dst_one && (both || !r->src_one))
 		strbuf_addstr(sb, r->dst);
 	strbuf_addf(sb, " %s", diff_type_names[r->type]);
 }

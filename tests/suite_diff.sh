@@ -122,6 +122,7 @@ else
 		echo "Connectivity diff:"
 		echo "diff-type: added, source: 0.0.0.0-255.255.255.255[External], destination: shop/cache[Deployment], ref1: No Connections, ref2: All Connections, workloads-diff-info: workload shop/cache[Deployment] added"
 		echo "diff-type: added, source: shop/cache[Deployment], destination: 0.0.0.0-255.255.255.255[External], ref1: No Connections, ref2: All Connections, workloads-diff-info: workload shop/cache[Deployment] added"
+		echo "diff-type: added, source: shop/cache[Deployment], destination: shop/cache[Deployment], ref1: No Connections, ref2: All Connections, workloads-diff-info: workload shop/cache[Deployment] added"
 	} >"$tmp/want"
 	base_check new-path 1 "$tmp/want"
 	rm -rf "$repo/extra"
