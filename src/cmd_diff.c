@@ -31,6 +31,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -455,42 +456,57 @@ static int diff_sides(const char *fmt, struct side sides[2])
 
 /* ---- --base: the old side read through git ---- */
 
-/*
- * Run git with argv (argv[0] is "git"), no shell, stdin from /dev/null; collect its
- * stdout and stderr. Returns its exit status, 128 + signal when killed, or -1 when it
- * could not be run (errno set).
- */
-static int git_run(const char *const *argv, struct strbuf *out, struct strbuf *err)
+/* The git process running, for the signal handler: killed with us on SIGINT/SIGTERM. */
+static volatile sig_atomic_t git_child;
+
+static void on_signal(int sig)
 {
-	int po[2], pe[2], st;
-	pid_t pid;
+	if (git_child > 0)
+		kill((pid_t)git_child, SIGTERM);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/*
+ * Run git with argv (argv[0] is "git"), no shell; feed it in (inlen bytes; stdin from
+ * /dev/null when in is NULL) while collecting its stdout and stderr. Returns its exit
+ * status, 128 + signal when killed, or -1 when it could not be run (errno set).
+ */
+static int git_run(const char *const *argv, const char *in, size_t inlen, struct strbuf *out,
+		   struct strbuf *err)
+{
+	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, pi[2] = { -1, -1 }, st;
+	pid_t pid = -1;
 
 	strbuf_reset(out);
 	strbuf_reset(err);
-	if (pipe(po))
-		return -1;
-	if (pipe(pe)) {
-		close(po[0]);
-		close(po[1]);
-		return -1;
-	}
 	fflush(stdout);
 	fflush(stderr);
-	pid = fork();
+	if (!pipe(po) && !pipe(pe) && (!in || !pipe(pi)))
+		pid = fork();
 	if (pid < 0) {
 		int e = errno;
-		close(po[0]);
-		close(po[1]);
-		close(pe[0]);
-		close(pe[1]);
+		int fds[] = { po[0], po[1], pe[0], pe[1], pi[0], pi[1] };
+		for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
+			if (fds[i] >= 0)
+				close(fds[i]);
 		errno = e;
 		return -1;
 	}
 	if (pid == 0) {
-		int nul = open("/dev/null", O_RDONLY);
-		if (nul > 0) {
-			dup2(nul, 0);
-			close(nul);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		if (in) {
+			dup2(pi[0], 0);
+			close(pi[0]);
+			close(pi[1]);
+		} else {
+			int nul = open("/dev/null", O_RDONLY);
+			if (nul > 0) {
+				dup2(nul, 0);
+				close(nul);
+			}
 		}
 		dup2(po[1], 1);
 		dup2(pe[1], 2);
@@ -502,12 +518,25 @@ static int git_run(const char *const *argv, struct strbuf *out, struct strbuf *e
 		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
+	git_child = (sig_atomic_t)pid;
 	close(po[1]);
 	close(pe[1]);
-	struct pollfd fds[2] = { { po[0], POLLIN, 0 }, { pe[0], POLLIN, 0 } };
-	int open_fds = 2;
+	if (in) {
+		close(pi[0]);
+		fcntl(pi[1], F_SETFL, fcntl(pi[1], F_GETFL) | O_NONBLOCK);
+		if (!inlen) {
+			close(pi[1]);
+			pi[1] = -1;
+		}
+	}
+	/* git may stop reading (an error): a write to it fails with EPIPE, not a signal. */
+	void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN);
+	struct pollfd fds[3] = { { po[0], POLLIN, 0 }, { pe[0], POLLIN, 0 },
+				 { pi[1], POLLOUT, 0 } };
+	size_t off = 0;
+	int open_fds = 2 + (pi[1] >= 0);
 	while (open_fds) {
-		if (poll(fds, 2, -1) < 0) {
+		if (poll(fds, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -525,13 +554,27 @@ static int git_run(const char *const *argv, struct strbuf *out, struct strbuf *e
 				open_fds--;
 			}
 		}
+		if (fds[2].fd >= 0 && fds[2].revents) {
+			ssize_t w = write(fds[2].fd, in + off, inlen - off);
+			if (w > 0)
+				off += (size_t)w;
+			if ((w < 0 && errno != EINTR && errno != EAGAIN) || off == inlen) {
+				close(fds[2].fd);
+				fds[2].fd = -1;
+				open_fds--;
+			}
+		}
 	}
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 3; i++)
 		if (fds[i].fd >= 0)
 			close(fds[i].fd);
+	signal(SIGPIPE, old_pipe);
 	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
+		if (errno != EINTR) {
+			git_child = 0;
 			return -1;
+		}
+	git_child = 0;
 	strbuf_addstr(out, "");
 	strbuf_addstr(err, "");
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
@@ -547,111 +590,17 @@ static const char *git_message(struct strbuf *err)
 }
 
 /* Run git; 0 with its output, or -1 after saying what went wrong (what: our words). */
-static int git_ask(const char *const *argv, struct strbuf *out, const char *what)
+static int git_ask(const char *const *argv, const char *in, size_t inlen, struct strbuf *out,
+		   const char *what)
 {
 	struct strbuf err = STRBUF_INIT;
-	int st = git_run(argv, out, &err);
+	int st = git_run(argv, in, inlen, out, &err);
 	if (st < 0)
 		fprintf(stderr, "npcheck diff: %s: cannot run git: %s\n", what, strerror(errno));
 	else if (st)
 		fprintf(stderr, "npcheck diff: %s: %s\n", what, git_message(&err));
 	strbuf_release(&err);
 	return st ? -1 : 0;
-}
-
-static void chomp(struct strbuf *sb)
-{
-	while (sb->len && (sb->buf[sb->len - 1] == '\n' || sb->buf[sb->len - 1] == '\r'))
-		sb->buf[--sb->len] = '\0';
-}
-
-/*
- * The private copy of the old tree: a directory made by mkdtemp, and everything created
- * in it, in creation order, so that exactly that is removed again.
- */
-struct snapshot {
-	char *root; /* heap; NULL until created */
-	struct made {
-		char *path; /* heap */
-		bool dir;
-	} *made;
-	size_t n, cap;
-};
-
-static void snapshot_note(struct snapshot *t, const char *path, bool dir)
-{
-	XGROW(t->made, t->cap, t->n + 1);
-	t->made[t->n].path = xstrdup(path);
-	t->made[t->n++].dir = dir;
-}
-
-/* Create root/rel's directories (rel's last component too when last is true). */
-static int snapshot_mkdirs(struct snapshot *t, const char *rel, bool last)
-{
-	struct strbuf p = STRBUF_INIT;
-	int rc = 0;
-	strbuf_addstr(&p, t->root);
-	for (const char *s = rel; *s;) {
-		size_t n = strcspn(s, "/");
-		if (!s[n] && !last)
-			break;
-		strbuf_addch(&p, '/');
-		strbuf_add(&p, s, n);
-		if (mkdir(p.buf, 0700) == 0) {
-			snapshot_note(t, p.buf, true);
-		} else if (errno != EEXIST) {
-			fprintf(stderr, "npcheck diff: cannot create '%s': %s\n", p.buf, strerror(errno));
-			rc = -1;
-			break;
-		}
-		s += n + (s[n] == '/');
-	}
-	strbuf_release(&p);
-	return rc;
-}
-
-static int snapshot_write(struct snapshot *t, const char *rel, const struct strbuf *data)
-{
-	struct strbuf p = STRBUF_INIT;
-	int rc = -1, fd;
-	if (snapshot_mkdirs(t, rel, false))
-		return -1;
-	strbuf_addf(&p, "%s/%s", t->root, rel);
-	fd = open(p.buf, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	if (fd >= 0) {
-		snapshot_note(t, p.buf, false);
-		size_t off = 0;
-		while (off < data->len) {
-			ssize_t w = write(fd, data->buf + off, data->len - off);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				break;
-			off += (size_t)w;
-		}
-		if (close(fd) == 0 && off == data->len)
-			rc = 0;
-	}
-	if (rc)
-		fprintf(stderr, "npcheck diff: cannot write '%s': %s\n", p.buf, strerror(errno));
-	strbuf_release(&p);
-	return rc;
-}
-
-static void snapshot_remove(struct snapshot *t)
-{
-	for (size_t i = t->n; i-- > 0;) {
-		const struct made *m = &t->made[i];
-		if ((m->dir ? rmdir(m->path) : unlink(m->path)) != 0)
-			fprintf(stderr, "npcheck diff: cannot remove '%s': %s\n", m->path,
-				strerror(errno));
-		free(m->path);
-	}
-	free(t->made);
-	if (t->root && rmdir(t->root) != 0)
-		fprintf(stderr, "npcheck diff: cannot remove '%s': %s\n", t->root, strerror(errno));
-	free(t->root);
-	memset(t, 0, sizeof(*t));
 }
 
 /*
@@ -702,21 +651,6 @@ done:
 	return res;
 }
 
-/* A tree path git gave us, safe to create under our directory: relative, no empty, "."
- * or ".." component (git refuses such trees too, but a crafted one must not escape). */
-static bool safe_tree_path(const char *p)
-{
-	if (!*p || *p == '/')
-		return false;
-	for (const char *s = p; *s;) {
-		size_t n = strcspn(s, "/");
-		if (n == 0 || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
-			return false;
-		s += n + (s[n] == '/');
-	}
-	return true;
-}
-
 static bool manifest_name(const char *path)
 {
 	static const char *const exts[] = { ".yaml", ".yml", ".json" };
@@ -739,61 +673,153 @@ static bool path_under(const char *path, const char *rel)
 	return !n || (!strncmp(path, rel, n) && (!path[n] || path[n] == '/'));
 }
 
-/*
- * Copy PATH... as they are at REV into a new private directory t->root, laid out as the
- * repository; *old_dir is where the current directory corresponds to in it. Returns 0,
- * or an exit status after saying why.
- */
-static int snapshot_take(struct snapshot *t, const char *rev, const char *const *paths,
-			 size_t npaths, char **old_dir, char ***rels)
-{
-	struct strbuf top = STRBUF_INIT, prefix = STRBUF_INIT, tree = STRBUF_INIT,
-		      list = STRBUF_INIT, blob = STRBUF_INIT, spec = STRBUF_INIT;
-	const char **argv = NULL;
-	bool *found = xcalloc(npaths + 1, sizeof(*found));
-	int rc = EXIT_INPUT;
+/* One blob of the revision to read: where it is in the tree, under which name it is shown. */
+struct blob {
+	const char *path; /* in the ls-tree output */
+	const char *oid;  /* idem */
+	size_t arg;       /* the first path argument it falls under */
+	char *name;       /* heap: its display name, as the work tree's walk names it */
+};
 
-	*rels = xcalloc(npaths + 1, sizeof(**rels));
-	*old_dir = NULL;
-	{
-		const char *a[] = { "git", "rev-parse", "--show-toplevel", NULL };
-		if (git_ask(a, &top, "--base needs a git work tree"))
-			goto out;
-		chomp(&top);
+/* The walk's order (source.c): the entries of a directory sorted by name, each
+ * directory's files where its name sorts; i.e. paths compared component by component. */
+static int walk_cmp(const char *a, const char *b)
+{
+	for (;;) {
+		size_t na = strcspn(a, "/"), nb = strcspn(b, "/");
+		int c = strncmp(a, b, na < nb ? na : nb);
+		if (c)
+			return c;
+		if (na != nb)
+			return na < nb ? -1 : 1;
+		if (!a[na] || !b[nb])
+			return !a[na] && !b[nb] ? 0 : !a[na] ? -1 : 1;
+		a += na + 1;
+		b += nb + 1;
 	}
+}
+
+static int blob_cmp(const void *pa, const void *pb)
+{
+	const struct blob *a = pa, *b = pb;
+	if (a->arg != b->arg)
+		return a->arg < b->arg ? -1 : 1;
+	return walk_cmp(a->path, b->path);
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Does some path of the tree stand where another has a directory (a/b and a/b/c), or
+ * twice (*twice)? No checkout can hold that: the tree was crafted. paths is sorted. */
+static const char *tree_conflict(const char **paths, size_t n, bool *twice)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		size_t l = strlen(paths[i]);
+		/* a/b's children sort after it, though not right after ("a/b.yaml" is between
+		 * "a/b" and "a/b/c"): look on while the prefix holds. */
+		for (size_t j = i + 1; j < n && !strncmp(paths[j], paths[i], l); j++)
+			if (!paths[j][l] || paths[j][l] == '/') {
+				*twice = !paths[j][l];
+				return paths[i];
+			}
+	}
+	return NULL;
+}
+
+/* Is any component of path (from its start) hidden, as the walk skips ".name"? */
+static bool hidden_below(const char *path)
+{
+	for (const char *s = path; *s;) {
+		if (*s == '.')
+			return true;
+		s += strcspn(s, "/");
+		s += *s == '/';
+	}
+	return false;
+}
+
+/* The name the work tree's walk gives a file found at rest below path argument arg. */
+static char *walk_name(const char *arg, const char *rest)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t al = strlen(arg);
+	if (strcmp(arg, ".")) {
+		strbuf_addstr(&sb, arg);
+		if (al && arg[al - 1] != '/')
+			strbuf_addch(&sb, '/');
+	}
+	strbuf_addstr(&sb, rest);
+	return strbuf_detach(&sb);
+}
+
+/*
+ * PATH... as they are at REV, read into memory with one `git ls-tree` and one
+ * `git cat-file --batch`: the files the work tree's walk would read there, in its order,
+ * under the names it would give them. Returns 0, or an exit status after saying why.
+ */
+static int base_read(const char *rev, const char *const *paths, size_t npaths,
+		     struct source_mem **out, size_t *nout)
+{
+	struct strbuf info = STRBUF_INIT, tree = STRBUF_INIT, list = STRBUF_INIT,
+		      spec = STRBUF_INIT, req = STRBUF_INIT, data = STRBUF_INIT;
+	char **rels = xcalloc(npaths + 1, sizeof(*rels));
+	const char **argv = NULL, **all = NULL;
+	struct blob *blobs = NULL;
+	size_t nblobs = 0, cap = 0, nall = 0, allcap = 0;
+	int rc = EXIT_INPUT;
+	const char *top, *prefix;
+
+	*out = NULL;
+	*nout = 0;
 	{
-		const char *a[] = { "git", "rev-parse", "--show-prefix", NULL };
-		if (git_ask(a, &prefix, "--base needs a git work tree"))
+		const char *a[] = { "git", "rev-parse", "--show-toplevel", "--show-prefix", NULL };
+		if (git_ask(a, NULL, 0, &info, "--base needs a git work tree"))
 			goto out;
-		chomp(&prefix);
+		/* Two lines: the top, then the prefix (empty at the top). */
+		char *nl = strchr(info.buf, '\n');
+		if (!nl) {
+			fprintf(stderr, "npcheck diff: --base needs a git work tree\n");
+			goto out;
+		}
+		*nl = '\0';
+		top = info.buf;
+		prefix = nl + 1;
+		nl = strchr(nl + 1, '\n');
+		if (nl)
+			*nl = '\0';
 	}
 	{
 		strbuf_addf(&spec, "%s^{tree}", rev);
-		const char *a[] = { "git", "rev-parse", "--verify", "--quiet", spec.buf, NULL };
+		const char *a[] = { "git", "rev-parse", "--verify", "--quiet", "--end-of-options",
+				    spec.buf, NULL };
 		struct strbuf err = STRBUF_INIT;
-		int st = git_run(a, &tree, &err);
+		int st = git_run(a, NULL, 0, &tree, &err);
 		strbuf_release(&err);
 		if (st) {
 			fprintf(stderr, "npcheck diff: unknown revision '%s'\n", rev);
 			goto out;
 		}
-		chomp(&tree);
+		while (tree.len && (tree.buf[tree.len - 1] == '\n' || tree.buf[tree.len - 1] == '\r'))
+			tree.buf[--tree.len] = '\0';
 	}
 	for (size_t i = 0; i < npaths; i++) {
-		(*rels)[i] = repo_relative(paths[i], prefix.buf, top.buf);
-		if (!(*rels)[i]) {
+		rels[i] = repo_relative(paths[i], prefix, top);
+		if (!rels[i]) {
 			fprintf(stderr, "npcheck diff: '%s' is outside the repository '%s'\n",
-				paths[i], top.buf);
+				paths[i], top);
 			goto out;
 		}
 	}
 
-	/* Every blob under the paths, as "MODE TYPE OID\tPATH\0", paths from the top. */
+	/* Every entry under the paths, as "MODE TYPE OID\tPATH\0", paths from the top. */
 	argv = xcalloc(npaths + 9, sizeof(*argv)); /* 8 words, the paths, NULL */
 	size_t na = 0;
 	bool whole = false;
 	for (size_t i = 0; i < npaths; i++)
-		whole |= !*(*rels)[i];
+		whole |= !*rels[i];
 	argv[na++] = "git";
 	argv[na++] = "--literal-pathspecs";
 	argv[na++] = "ls-tree";
@@ -803,129 +829,120 @@ static int snapshot_take(struct snapshot *t, const char *rev, const char *const 
 	argv[na++] = tree.buf;
 	argv[na++] = "--";
 	for (size_t i = 0; i < npaths && !whole; i++)
-		argv[na++] = (*rels)[i];
+		argv[na++] = rels[i];
 	argv[na] = NULL;
 	strbuf_reset(&spec);
 	strbuf_addf(&spec, "cannot list '%s'", rev);
-	if (git_ask(argv, &list, spec.buf))
+	if (git_ask(argv, NULL, 0, &list, spec.buf))
 		goto out;
 
-	{
-		const char *tmp = getenv("TMPDIR");
-		struct strbuf tpl = STRBUF_INIT;
-		strbuf_addf(&tpl, "%s/npcheck-diff-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-		if (!mkdtemp(tpl.buf)) {
-			fprintf(stderr, "npcheck diff: cannot create a temporary directory '%s': %s\n",
-				tpl.buf, strerror(errno));
-			strbuf_release(&tpl);
-			rc = EXIT_INTERNAL;
-			goto out;
-		}
-		t->root = strbuf_detach(&tpl);
-	}
 	for (size_t off = 0; off < list.len;) {
 		char *ent = list.buf + off, *tab = strchr(ent, '\t');
 		off += strlen(ent) + 1;
 		if (!tab)
 			continue;
+		*tab = '\0';
 		const char *path = tab + 1;
-		char mode[8], type[8], oid[72];
-		if (sscanf(ent, "%7s %7s %71s", mode, type, oid) != 3 || strcmp(type, "blob"))
+		char *sp1 = strchr(ent, ' '), *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+		if (!sp2)
 			continue;
+		*sp1 = *sp2 = '\0';
+		const char *mode = ent, *type = sp1 + 1, *oid = sp2 + 1;
+		XGROW(all, allcap, nall + 1);
+		all[nall++] = path;
 		/* Regular files only: no symbolic links (120000), no submodules. */
-		if (strcmp(mode, "100644") && strcmp(mode, "100755") && strcmp(mode, "100664"))
+		if (strcmp(type, "blob") ||
+		    (strcmp(mode, "100644") && strcmp(mode, "100755") && strcmp(mode, "100664")))
 			continue;
-		bool named = false, under = false;
 		for (size_t i = 0; i < npaths; i++) {
-			if (path_under(path, (*rels)[i])) {
-				found[i] = under = true;
-				named |= !strcmp(path, (*rels)[i]);
-			}
-		}
-		/* What the walk of the work tree would read: manifests, or a file named. */
-		if (!under || (!named && !manifest_name(path)))
-			continue;
-		if (!safe_tree_path(path)) {
-			fprintf(stderr, "npcheck diff: skipping unsafe path '%s' in '%s'\n", path, rev);
-			continue;
-		}
-		const char *a[] = { "git", "cat-file", "blob", oid, NULL };
-		strbuf_reset(&spec);
-		strbuf_addf(&spec, "cannot read '%s' at '%s'", path, rev);
-		if (git_ask(a, &blob, spec.buf))
-			goto out;
-		if (snapshot_write(t, path, &blob)) {
-			rc = EXIT_INTERNAL;
-			goto out;
+			size_t rl = strlen(rels[i]);
+			if (!path_under(path, rels[i]))
+				continue;
+			const char *rest = path + rl + (rl > 0);
+			bool named = !*rest;
+			/* What the walk of the work tree would read: a file named, or manifests
+			 * not hidden below a directory named. */
+			if (!named && (!manifest_name(path) || hidden_below(rest)))
+				break;
+			XGROW(blobs, cap, nblobs + 1);
+			blobs[nblobs++] = (struct blob){ path, oid, i,
+							 named ? xstrdup(paths[i]) : walk_name(paths[i], rest) };
+			break;
 		}
 	}
-	/* A path absent at REV is an empty directory there: everything in it is new. */
-	for (size_t i = 0; i < npaths; i++)
-		if (!found[i] && snapshot_mkdirs(t, (*rels)[i], true)) {
-			rc = EXIT_INTERNAL;
-			goto out;
-		}
-	if (snapshot_mkdirs(t, prefix.buf, true)) {
-		rc = EXIT_INTERNAL;
+	if (nall > 1)
+		qsort(all, nall, sizeof(*all), str_cmp);
+	bool twice = false;
+	const char *bad = tree_conflict(all, nall, &twice);
+	if (bad) {
+		fprintf(stderr, "npcheck diff: '%s' is %s at revision '%s': not a tree git can "
+			"check out\n", bad, twice ? "there twice" : "both a file and a directory", rev);
 		goto out;
 	}
-	strbuf_reset(&spec);
-	strbuf_addf(&spec, "%s/%s", t->root, prefix.buf);
-	*old_dir = strbuf_detach(&spec);
+	if (nblobs > 1)
+		qsort(blobs, nblobs, sizeof(*blobs), blob_cmp);
+
+	/* Every blob at once: "OID\n" each in, "OID blob SIZE\nBYTES\n" each out. */
+	for (size_t i = 0; i < nblobs; i++)
+		strbuf_addf(&req, "%s\n", blobs[i].oid);
+	if (nblobs) {
+		const char *a[] = { "git", "cat-file", "--batch", NULL };
+		strbuf_reset(&spec);
+		strbuf_addf(&spec, "cannot read the files of '%s'", rev);
+		if (git_ask(a, req.buf, req.len, &data, spec.buf))
+			goto out;
+	}
+	*out = xcalloc(nblobs + 1, sizeof(**out));
+	size_t pos = 0;
+	for (size_t i = 0; i < nblobs; i++) {
+		const char *hdr = data.buf + pos, *nl = memchr(hdr, '\n', data.len - pos);
+		char *end;
+		const char *sp = nl ? memchr(hdr, ' ', (size_t)(nl - hdr)) : NULL;
+		const char *sp2 = sp ? memchr(sp + 1, ' ', (size_t)(nl - sp - 1)) : NULL;
+		unsigned long long size = sp2 ? strtoull(sp2 + 1, &end, 10) : 0;
+		if (!sp2 || end != nl || strncmp(sp + 1, "blob ", 5) ||
+		    size > data.len - (size_t)(nl + 1 - data.buf)) {
+			fprintf(stderr, "npcheck diff: cannot read '%s' at '%s': git cat-file said "
+				"'%.*s'\n", blobs[i].path, rev,
+				nl ? (int)(nl - hdr) : (int)(data.len - pos > 80 ? 80 : data.len - pos), hdr);
+			goto out;
+		}
+		pos = (size_t)(nl + 1 - data.buf);
+		struct source_mem *sm = &(*out)[(*nout)++];
+		sm->name = blobs[i].name;
+		blobs[i].name = NULL;
+		sm->buf = xmalloc((size_t)size + 1);
+		memcpy(sm->buf, data.buf + pos, (size_t)size);
+		sm->buf[size] = '\0';
+		sm->len = (size_t)size;
+		pos += (size_t)size + 1; /* and its newline */
+	}
 	rc = 0;
 out:
+	for (size_t i = 0; i < nblobs; i++)
+		free(blobs[i].name);
+	free(blobs);
+	free(all);
 	free(argv);
-	free(found);
-	strbuf_release(&top);
-	strbuf_release(&prefix);
+	for (size_t i = 0; i < npaths; i++)
+		free(rels[i]);
+	free(rels);
+	strbuf_release(&info);
 	strbuf_release(&tree);
 	strbuf_release(&list);
-	strbuf_release(&blob);
 	strbuf_release(&spec);
+	strbuf_release(&req);
+	strbuf_release(&data);
 	return rc;
 }
 
-/*
- * Load the old side from the snapshot under the same display paths as the work tree:
- * from inside the snapshot's copy of the current directory, relative paths name the
- * same files; an absolute path becomes its copy in the snapshot.
- */
-static int load_old(struct side *sd, const struct snapshot *t, const char *old_dir,
-		    const char *const *paths, char **rels, size_t npaths,
-		    const struct model_options *mo)
+static void sources_free(struct source_mem *srcs, size_t n)
 {
-	const char **p = xcalloc(npaths + 1, sizeof(*p));
-	char **owned = xcalloc(npaths + 1, sizeof(*owned));
-	int here = open(".", O_RDONLY | O_DIRECTORY), rc = 0;
-
-	if (here < 0 || chdir(old_dir) != 0) {
-		fprintf(stderr, "npcheck diff: cannot enter '%s': %s\n", old_dir, strerror(errno));
-		rc = EXIT_INTERNAL;
-	} else {
-		for (size_t i = 0; i < npaths; i++) {
-			if (paths[i][0] != '/') {
-				p[i] = paths[i];
-				continue;
-			}
-			struct strbuf sb = STRBUF_INIT;
-			strbuf_addf(&sb, "%s%s%s", t->root, *rels[i] ? "/" : "", rels[i]);
-			p[i] = owned[i] = strbuf_detach(&sb);
-		}
-		side_load(sd, p, npaths, mo);
-		if (fchdir(here) != 0) {
-			fprintf(stderr, "npcheck diff: cannot return to the current directory: %s\n",
-				strerror(errno));
-			side_free(sd);
-			rc = EXIT_INTERNAL;
-		}
+	for (size_t i = 0; i < n; i++) {
+		free((char *)srcs[i].name);
+		free(srcs[i].buf);
 	}
-	if (here >= 0)
-		close(here);
-	for (size_t i = 0; i < npaths; i++)
-		free(owned[i]);
-	free(owned);
-	free(p);
-	return rc;
+	free(srcs);
 }
 
 static int diff_base(struct cli *cli, const char *fmt, const struct model_options *mo)
@@ -933,9 +950,9 @@ static int diff_base(struct cli *cli, const char *fmt, const struct model_option
 	static const char *const dot[] = { "." };
 	const char *const *paths = cli->nargs ? cli->args : dot;
 	size_t npaths = cli->nargs ? cli->nargs : 1;
-	struct snapshot t = { 0 };
 	struct side sides[2];
-	char *old_dir = NULL, **rels = NULL;
+	struct source_mem *srcs = NULL;
+	size_t nsrcs = 0;
 	int rc;
 
 	if (!*cli->base || cli->base[0] == '-')
@@ -943,16 +960,22 @@ static int diff_base(struct cli *cli, const char *fmt, const struct model_option
 	for (size_t i = 0; i < npaths; i++)
 		if (!strcmp(paths[i], "-") || !*paths[i])
 			return cli_usage_error(cli, "--base compares paths, not '%s'", paths[i]);
-	rc = snapshot_take(&t, cli->base, paths, npaths, &old_dir, &rels);
-	if (!rc)
-		rc = load_old(&sides[0], &t, old_dir, paths, rels, npaths, mo);
-	snapshot_remove(&t);
-	free(old_dir);
-	for (size_t i = 0; rels && i < npaths; i++)
-		free(rels[i]);
-	free(rels);
-	if (rc)
+	/* Interrupted while git runs: git goes too. Nothing else to clean: no file is made. */
+	void (*old_int)(int) = signal(SIGINT, on_signal);
+	void (*old_term)(int) = signal(SIGTERM, on_signal);
+	rc = base_read(cli->base, paths, npaths, &srcs, &nsrcs);
+	signal(SIGINT, old_int);
+	signal(SIGTERM, old_term);
+	if (rc) {
+		sources_free(srcs, nsrcs);
 		return rc;
+	}
+	sides[0].a = arena_new();
+	diag_init(&sides[0].d, sides[0].a);
+	model_load_memory(&sides[0].m, sides[0].a, &sides[0].d, srcs, nsrcs, mo);
+	diag_sort(&sides[0].d);
+	solver_init(&sides[0].s, &sides[0].m);
+	sources_free(srcs, nsrcs);
 	side_load(&sides[1], paths, npaths, mo);
 	/* Same display paths on both sides: say which side these are. */
 	if (has_printed_errors(&sides[0].d))
