@@ -66,16 +66,26 @@ struct end {
 	u128 lo, hi;
 };
 
+/* A row to print: its type, ends, the two connection sets (ref1, ref2). */
 struct row {
 	enum diff_type type;
-	char *src, *dst;            /* heap */
-	bool src_one, dst_one;      /* that endpoint exists on one side only */
-	struct connset c[2];        /* ref1, ref2 */
+	struct end src, dst;
+	struct connset c[2];
 };
 
+/* Rows kept a while before they are printed (heap; ends' names formatted in name). */
 struct rows {
 	struct row *r;
+	char **name; /* the external end's name, for sorting */
 	size_t n, cap;
+};
+
+/* Where rows go as they are found, in order: what to print and how. */
+struct out {
+	bool json, csv, md;
+	size_t n;           /* rows printed */
+	struct strbuf sb, c1, c2, info, src, dst;
+	bool write_failed;
 };
 
 static void side_load(struct side *sd, const char *const *paths, size_t n,
@@ -144,45 +154,13 @@ static void side_allowed(const struct side *sd, int k, const struct end *src,
 	solver_allowed(&sd->s, &a, &b, out);
 }
 
-/* Record the pair when its two connection sets differ; takes c[] over when it does. */
-static void add_row(struct rows *rs, const struct end *src, const struct end *dst,
-		    struct connset c[2])
+/* The type of a pair's difference, or -1 when both sides allow the same. */
+static int diff_type_of(const struct connset c[2])
 {
 	bool e0 = connset_is_empty(&c[0]), e1 = connset_is_empty(&c[1]);
-	struct strbuf sb = STRBUF_INIT;
-	struct row *r;
-
 	if ((e0 && e1) || connset_equal(&c[0], &c[1]))
-		return;
-	XGROW(rs->r, rs->cap, rs->n + 1);
-	r = &rs->r[rs->n++];
-	r->type = e0 ? DIFF_ADDED : e1 ? DIFF_REMOVED : DIFF_CHANGED;
-	end_format(src, &sb);
-	r->src = strbuf_detach(&sb);
-	end_format(dst, &sb);
-	r->dst = strbuf_detach(&sb);
-	/* netpol-analyzer names an endpoint of an added (removed) row that the other side
-	 * lacks; an external range is never "new". */
-	int other = r->type == DIFF_ADDED ? 0 : 1;
-	r->src_one = r->type != DIFF_CHANGED && src->u && !src->u->ep[other];
-	r->dst_one = r->type != DIFF_CHANGED && dst->u && !dst->u->ep[other];
-	for (int k = 0; k < 2; k++) {
-		r->c[k] = c[k];
-		connset_init(&c[k]);
-	}
-}
-
-static void compare_pair(struct side sides[2], struct rows *rs, const struct end *src,
-			 const struct end *dst)
-{
-	struct connset c[2];
-	for (int k = 0; k < 2; k++) {
-		connset_init(&c[k]);
-		side_allowed(&sides[k], k, src, dst, &c[k]);
-	}
-	add_row(rs, src, dst, c);
-	connset_release(&c[0]);
-	connset_release(&c[1]);
+		return -1;
+	return e0 ? DIFF_ADDED : e1 ? DIFF_REMOVED : DIFF_CHANGED;
 }
 
 static int u128_cmp(const void *pa, const void *pb)
@@ -218,8 +196,50 @@ static void refine(struct side sides[2], int dir, int f, struct iprange **out, s
 	free(starts);
 }
 
-/* One endpoint against every external range of one direction and family: runs of
- * adjacent ranges with the same (ref1, ref2) are one row. */
+/* Keep a row (copies of its sets) to print later. */
+static void rows_add(struct rows *rs, int type, const struct end *src, const struct end *dst,
+		     const struct connset c[2])
+{
+	if (rs->n == rs->cap) {
+		size_t cap = rs->cap;
+		XGROW(rs->r, rs->cap, rs->n + 1);
+		rs->name = xrealloc(rs->name, sizeof(*rs->name) * rs->cap);
+		(void)cap;
+	}
+	struct row *r = &rs->r[rs->n];
+	struct strbuf sb = STRBUF_INIT;
+	r->type = (enum diff_type)type;
+	r->src = *src;
+	r->dst = *dst;
+	for (int k = 0; k < 2; k++) {
+		connset_init(&r->c[k]);
+		connset_copy(&r->c[k], &c[k]);
+	}
+	end_format(src->u ? dst : src, &sb);
+	rs->name[rs->n++] = strbuf_detach(&sb);
+}
+
+static void rows_clear(struct rows *rs)
+{
+	for (size_t i = 0; i < rs->n; i++) {
+		connset_release(&rs->r[i].c[0]);
+		connset_release(&rs->r[i].c[1]);
+		free(rs->name[i]);
+	}
+	rs->n = 0;
+}
+
+static void rows_free(struct rows *rs)
+{
+	rows_clear(rs);
+	free(rs->r);
+	free(rs->name);
+}
+
+/*
+ * One endpoint against every external range of one direction and family: runs of
+ * adjacent ranges with the same (ref1, ref2) are one row, kept in rs when it differs.
+ */
 static void compare_external(struct side sides[2], struct rows *rs, const struct uep *u,
 			     int dir, int f, const struct iprange *rg, size_t nrg)
 {
@@ -232,42 +252,64 @@ static void compare_external(struct side sides[2], struct rows *rs, const struct
 		connset_init(&rc[k]);
 		connset_init(&c[k]);
 	}
-	for (size_t i = 0; i < nrg; i++) {
-		struct end x = { NULL, run.family, rg[i].lo, rg[i].hi };
-		for (int k = 0; k < 2; k++) {
-			if (dir == DIR_INGRESS)
-				side_allowed(&sides[k], k, &x, &ep, &c[k]);
-			else
-				side_allowed(&sides[k], k, &ep, &x, &c[k]);
+	for (size_t i = 0; i <= nrg; i++) {
+		if (i < nrg) {
+			struct end x = { NULL, run.family, rg[i].lo, rg[i].hi };
+			for (int k = 0; k < 2; k++) {
+				if (dir == DIR_INGRESS)
+					side_allowed(&sides[k], k, &x, &ep, &c[k]);
+				else
+					side_allowed(&sides[k], k, &ep, &x, &c[k]);
+			}
+			if (have && connset_equal(&c[0], &rc[0]) && connset_equal(&c[1], &rc[1])) {
+				run.hi = rg[i].hi;
+				continue;
+			}
 		}
-		if (have && connset_equal(&c[0], &rc[0]) && connset_equal(&c[1], &rc[1])) {
-			run.hi = rg[i].hi;
-			continue;
-		}
-		if (have)
-			add_row(rs, dir == DIR_INGRESS ? &run : &ep, dir == DIR_INGRESS ? &ep : &run, rc);
+		int t = have ? diff_type_of(rc) : -1;
+		if (t >= 0)
+			rows_add(rs, t, dir == DIR_INGRESS ? &run : &ep, dir == DIR_INGRESS ? &ep : &run, rc);
+		if (i == nrg)
+			break;
 		for (int k = 0; k < 2; k++)
 			connset_copy(&rc[k], &c[k]);
 		run.lo = rg[i].lo;
 		run.hi = rg[i].hi;
 		have = true;
 	}
-	if (have)
-		add_row(rs, dir == DIR_INGRESS ? &run : &ep, dir == DIR_INGRESS ? &ep : &run, rc);
 	for (int k = 0; k < 2; k++) {
 		connset_release(&rc[k]);
 		connset_release(&c[k]);
 	}
 }
 
-static int row_cmp(const void *pa, const void *pb)
+/* Kept rows by type, then external end's name, then the endpoint's name. */
+static const struct rows *sort_rows;
+
+static int row_index_cmp(const void *pa, const void *pb)
 {
-	const struct row *a = pa, *b = pb;
-	int c;
-	if (a->type != b->type)
-		return a->type < b->type ? -1 : 1;
-	c = strcmp(a->src, b->src);
-	return c ? c : strcmp(a->dst, b->dst);
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	const struct row *ra = &sort_rows->r[a], *rb = &sort_rows->r[b];
+	if (ra->type != rb->type)
+		return ra->type < rb->type ? -1 : 1;
+	int c = strcmp(sort_rows->name[a], sort_rows->name[b]);
+	if (c)
+		return c;
+	const struct uep *ua = ra->src.u ? ra->src.u : ra->dst.u, *ub = rb->src.u ? rb->src.u : rb->dst.u;
+	return strcmp(ua->name, ub->name);
+}
+
+/* The order to print kept rows in: indexes into rs, heap. */
+static size_t *rows_order(const struct rows *rs)
+{
+	size_t *ix = xmalloc(sizeof(*ix) * (rs->n + 1));
+	for (size_t i = 0; i < rs->n; i++)
+		ix[i] = i;
+	sort_rows = rs;
+	if (rs->n > 1)
+		qsort(ix, rs->n, sizeof(*ix), row_index_cmp);
+	sort_rows = NULL;
+	return ix;
 }
 
 /* The union of both sides' endpoints, sorted by name (each model's list is sorted). */
@@ -298,63 +340,27 @@ static bool self_is_loopback(const struct uep *u)
 	return true;
 }
 
-static void compare(struct side sides[2], struct rows *rs)
-{
-	size_t nu;
-	struct uep *u = union_endpoints(sides, &nu);
-	int families = sides[0].s.has_v6 || sides[1].s.has_v6 ? 2 : 1;
-
-	for (size_t i = 0; i < nu; i++)
-		for (size_t j = 0; j < nu; j++) {
-			/* A workload to itself is compared too (unlike `list`): it is traffic
-			 * between two of its pods, which policy governs. A single pod to itself
-			 * is loopback, never subject to policy (SPEC §2.7): nothing to compare. */
-			if (i == j && self_is_loopback(&u[i]))
-				continue;
-			struct end a = { &u[i], 0, 0, 0 }, b = { &u[j], 0, 0, 0 };
-			compare_pair(sides, rs, &a, &b);
-		}
-	for (int dir = 0; dir < DIR__COUNT; dir++)
-		for (int f = 0; f < families; f++) {
-			struct iprange *rg;
-			size_t nrg;
-			refine(sides, dir, f, &rg, &nrg);
-			for (size_t i = 0; i < nu; i++)
-				compare_external(sides, rs, &u[i], dir, f, rg, nrg);
-			free(rg);
-		}
-	free(u);
-	if (rs->n > 1)
-		qsort(rs->r, rs->n, sizeof(*rs->r), row_cmp);
-}
-
-static void rows_free(struct rows *rs)
-{
-	for (size_t i = 0; i < rs->n; i++) {
-		free(rs->r[i].src);
-		free(rs->r[i].dst);
-		connset_release(&rs->r[i].c[0]);
-		connset_release(&rs->r[i].c[1]);
-	}
-	free(rs->r);
-}
-
 /* ---- output ---- */
 
-/* "workload S [and D] added|removed" (S once when S is D), or nothing when both ends exist on both sides. */
-static void row_info(const struct row *r, struct strbuf *sb)
+/* "workload S [and D] added|removed" (S once when S is D), or nothing when both ends
+ * exist on both sides. netpol-analyzer names an endpoint of an added (removed) row that
+ * the other side lacks; an external range is never "new". */
+static void row_info(const struct row *r, const char *src, const char *dst, struct strbuf *sb)
 {
-	if (!r->src_one && !r->dst_one)
+	int other = r->type == DIFF_ADDED ? 0 : 1;
+	bool src_one = r->type != DIFF_CHANGED && r->src.u && !r->src.u->ep[other];
+	bool dst_one = r->type != DIFF_CHANGED && r->dst.u && !r->dst.u->ep[other];
+	if (!src_one && !dst_one)
 		return;
 	/* A workload to itself is named once. */
-	bool both = r->src_one && r->dst_one && strcmp(r->src, r->dst);
+	bool both = src_one && dst_one && strcmp(src, dst);
 	strbuf_addstr(sb, "workload ");
-	if (r->src_one)
-		strbuf_addstr(sb, r->src);
+	if (src_one)
+		strbuf_addstr(sb, src);
 	if (both)
 		strbuf_addstr(sb, " and ");
-	if (r->dst_one && (both || !r->src_one))
-		strbuf_addstr(sb, r->dst);
+	if (dst_one && (both || !src_one))
+		strbuf_addstr(sb, dst);
 	strbuf_addf(sb, " %s", diff_type_names[r->type]);
 }
 
@@ -374,83 +380,230 @@ static void csv_field(struct strbuf *sb, const char *s)
 	strbuf_addch(sb, '"');
 }
 
-static void write_rows(const char *fmt, const struct rows *rs)
+static void out_init(struct out *o, const char *fmt)
 {
-	struct strbuf sb = STRBUF_INIT, c1 = STRBUF_INIT, c2 = STRBUF_INIT, info = STRBUF_INIT;
-	bool json = !strcmp(fmt, "json"), csv = !strcmp(fmt, "csv"), md = !strcmp(fmt, "md");
-
-	if (json)
-		fputs("{\"diff\": [", stdout);
-	else if (csv)
-		fputs("diff-type,source,destination,ref1,ref2,workloads-diff-info\n", stdout);
-	else if (md)
-		fputs("| diff-type | source | destination | ref1 | ref2 | workloads-diff-info |\n"
-		      "|-----------|--------|-------------|------|------|---------------------|\n",
-		      stdout);
-	else if (rs->n)
-		fputs("Connectivity diff:\n", stdout);
-	for (size_t i = 0; i < rs->n; i++) {
-		const struct row *r = &rs->r[i];
-		const char *type = diff_type_names[r->type];
-		strbuf_reset(&sb);
-		strbuf_reset(&c1);
-		strbuf_reset(&c2);
-		strbuf_reset(&info);
-		connset_format(&r->c[0], &c1);
-		connset_format(&r->c[1], &c2);
-		strbuf_addstr(&info, ""); /* never NULL, even when empty */
-		row_info(r, &info);
-		if (json) {
-			strbuf_addstr(&sb, i ? ",\n  {\"type\": " : "\n  {\"type\": ");
-			strbuf_add_json_str(&sb, type);
-			strbuf_addstr(&sb, ", \"source\": ");
-			strbuf_add_json_str(&sb, r->src);
-			strbuf_addstr(&sb, ", \"destination\": ");
-			strbuf_add_json_str(&sb, r->dst);
-			strbuf_addstr(&sb, ", \"ref1\": ");
-			strbuf_add_json_str(&sb, c1.buf);
-			strbuf_addstr(&sb, ", \"ref2\": ");
-			strbuf_add_json_str(&sb, c2.buf);
-			strbuf_addstr(&sb, ", \"info\": ");
-			strbuf_add_json_str(&sb, info.buf);
-			strbuf_addch(&sb, '}');
-		} else if (csv) {
-			const char *f[] = { type, r->src, r->dst, c1.buf, c2.buf, info.buf };
-			for (size_t k = 0; k < ARRAY_SIZE(f); k++) {
-				if (k)
-					strbuf_addch(&sb, ',');
-				csv_field(&sb, f[k]);
-			}
-			strbuf_addch(&sb, '\n');
-		} else if (md) {
-			strbuf_addf(&sb, "| %s | %s | %s | %s | %s | %s |\n", type, r->src, r->dst,
-				    c1.buf, c2.buf, info.buf);
-		} else {
-			strbuf_addf(&sb, "diff-type: %s, source: %s, destination: %s, ref1: %s, ref2: %s",
-				    type, r->src, r->dst, c1.buf, c2.buf);
-			if (info.len)
-				strbuf_addf(&sb, ", workloads-diff-info: %s", info.buf);
-			strbuf_addch(&sb, '\n');
-		}
-		fputs(sb.buf, stdout);
-	}
-	if (json)
-		fputs(rs->n ? "\n]}\n" : "]}\n", stdout);
-	strbuf_release(&sb);
-	strbuf_release(&c1);
-	strbuf_release(&c2);
-	strbuf_release(&info);
+	memset(o, 0, sizeof(*o));
+	o->json = !strcmp(fmt, "json");
+	o->csv = !strcmp(fmt, "csv");
+	o->md = !strcmp(fmt, "md");
+	if (o->json)
+		strbuf_addstr(&o->sb, "{\"diff\": [");
+	else if (o->csv)
+		strbuf_addstr(&o->sb, "diff-type,source,destination,ref1,ref2,workloads-diff-info\n");
+	else if (o->md)
+		strbuf_addstr(&o->sb,
+			      "| diff-type | source | destination | ref1 | ref2 | workloads-diff-info |\n"
+			      "|-----------|--------|-------------|------|------|---------------------|\n");
 }
 
-/* Compare two loaded sides, print, and give the exit status. */
+static void out_flush(struct out *o, bool final)
+{
+	if (o->sb.len && (final || o->sb.len >= 65536)) {
+		if (fwrite(o->sb.buf, 1, o->sb.len, stdout) != o->sb.len)
+			o->write_failed = true;
+		strbuf_reset(&o->sb);
+	}
+}
+
+/* Print one row, in its place in the order. */
+static void out_row(struct out *o, const struct row *r)
+{
+	const char *type = diff_type_names[r->type];
+	struct strbuf *sb = &o->sb;
+
+	if (!o->json && !o->csv && !o->md && !o->n)
+		strbuf_addstr(sb, "Connectivity diff:\n");
+	strbuf_reset(&o->c1);
+	strbuf_reset(&o->c2);
+	strbuf_reset(&o->info);
+	strbuf_reset(&o->src);
+	strbuf_reset(&o->dst);
+	connset_format(&r->c[0], &o->c1);
+	connset_format(&r->c[1], &o->c2);
+	end_format(&r->src, &o->src);
+	end_format(&r->dst, &o->dst);
+	strbuf_addstr(&o->info, ""); /* never NULL, even when empty */
+	row_info(r, o->src.buf, o->dst.buf, &o->info);
+	if (o->json) {
+		strbuf_addstr(sb, o->n ? ",\n  {\"type\": " : "\n  {\"type\": ");
+		strbuf_add_json_str(sb, type);
+		strbuf_addstr(sb, ", \"source\": ");
+		strbuf_add_json_str(sb, o->src.buf);
+		strbuf_addstr(sb, ", \"destination\": ");
+		strbuf_add_json_str(sb, o->dst.buf);
+		strbuf_addstr(sb, ", \"ref1\": ");
+		strbuf_add_json_str(sb, o->c1.buf);
+		strbuf_addstr(sb, ", \"ref2\": ");
+		strbuf_add_json_str(sb, o->c2.buf);
+		strbuf_addstr(sb, ", \"info\": ");
+		strbuf_add_json_str(sb, o->info.buf);
+		strbuf_addch(sb, '}');
+	} else if (o->csv) {
+		const char *f[] = { type, o->src.buf, o->dst.buf, o->c1.buf, o->c2.buf, o->info.buf };
+		for (size_t k = 0; k < ARRAY_SIZE(f); k++) {
+			if (k)
+				strbuf_addch(sb, ',');
+			csv_field(sb, f[k]);
+		}
+		strbuf_addch(sb, '\n');
+	} else if (o->md) {
+		strbuf_addf(sb, "| %s | %s | %s | %s | %s | %s |\n", type, o->src.buf, o->dst.buf,
+			    o->c1.buf, o->c2.buf, o->info.buf);
+	} else {
+		strbuf_addf(sb, "diff-type: %s, source: %s, destination: %s, ref1: %s, ref2: %s",
+			    type, o->src.buf, o->dst.buf, o->c1.buf, o->c2.buf);
+		if (o->info.len)
+			strbuf_addf(sb, ", workloads-diff-info: %s", o->info.buf);
+		strbuf_addch(sb, '\n');
+	}
+	o->n++;
+	out_flush(o, false);
+}
+
+static void out_finish(struct out *o)
+{
+	if (o->json)
+		strbuf_addstr(&o->sb, o->n ? "\n]}\n" : "]}\n");
+	out_flush(o, true);
+	strbuf_release(&o->sb);
+	strbuf_release(&o->c1);
+	strbuf_release(&o->c2);
+	strbuf_release(&o->info);
+	strbuf_release(&o->src);
+	strbuf_release(&o->dst);
+}
+
+/* ---- the walk: rows printed as they are found ---- */
+
+/*
+ * Rows come in netpol-analyzer's order: every changed row, then every added, then every
+ * removed; each by source, then destination name. So the pairs are walked once per type,
+ * by source: an endpoint's rows towards endpoints come in name order as they are
+ * computed, its rows towards external ranges (a few) are kept and merged in; rows from
+ * external ranges are kept (one per endpoint and run) and merged in by name. The first
+ * walk notes which sources have added or removed rows, so that the later walks visit
+ * only those.
+ */
+struct walk {
+	struct side *sides;
+	struct uep *u;
+	size_t nu;
+	struct iprange *rg[DIR__COUNT][2];
+	size_t nrg[DIR__COUNT][2];
+	int families;
+	struct rows from_ext; /* rows from an external range, every endpoint's */
+	size_t *from_ext_order;
+	struct rows to_ext;   /* one source's rows towards external ranges */
+	bool *has[3];         /* per source: has rows of this type */
+	struct out *o;
+};
+
+/* Print the kept row ix[*p] ... while of type t and named before name (NULL: all). */
+static void print_kept(struct walk *w, const struct rows *rs, const size_t *ix, size_t *p,
+		       int t, const char *name)
+{
+	for (; *p < rs->n; (*p)++) {
+		const struct row *r = &rs->r[ix[*p]];
+		if ((int)r->type != t)
+			continue;
+		if (name && strcmp(rs->name[ix[*p]], name) > 0)
+			break;
+		out_row(w->o, r);
+	}
+}
+
+/* Source i's rows of type t, in destination order. */
+static void walk_source(struct walk *w, size_t i, int t)
+{
+	struct end a = { &w->u[i], 0, 0, 0 };
+	struct connset c[2];
+	struct row r;
+
+	rows_clear(&w->to_ext);
+	for (int f = 0; f < w->families; f++)
+		compare_external(w->sides, &w->to_ext, &w->u[i], DIR_EGRESS, f,
+				 w->rg[DIR_EGRESS][f], w->nrg[DIR_EGRESS][f]);
+	size_t *ix = rows_order(&w->to_ext), p = 0;
+	for (size_t k = 0; k < w->to_ext.n; k++)
+		w->has[w->to_ext.r[k].type][i] = true;
+
+	connset_init(&c[0]);
+	connset_init(&c[1]);
+	for (size_t j = 0; j < w->nu && !w->o->write_failed; j++) {
+		/* A workload to itself is compared too (unlike `list`): it is traffic between
+		 * two of its pods, which policy governs. A single pod to itself is loopback,
+		 * never subject to policy (SPEC §2.7): nothing to compare. */
+		if (i == j && self_is_loopback(&w->u[i]))
+			continue;
+		struct end b = { &w->u[j], 0, 0, 0 };
+		print_kept(w, &w->to_ext, ix, &p, t, w->u[j].name);
+		for (int k = 0; k < 2; k++)
+			side_allowed(&w->sides[k], k, &a, &b, &c[k]);
+		int ty = diff_type_of(c);
+		if (ty < 0)
+			continue;
+		w->has[ty][i] = true;
+		if (ty != t)
+			continue;
+		r = (struct row){ (enum diff_type)ty, a, b, { c[0], c[1] } };
+		out_row(w->o, &r);
+	}
+	print_kept(w, &w->to_ext, ix, &p, t, NULL);
+	connset_release(&c[0]);
+	connset_release(&c[1]);
+	free(ix);
+}
+
+static void walk_type(struct walk *w, int t)
+{
+	size_t p = 0;
+	for (size_t i = 0; i < w->nu && !w->o->write_failed; i++) {
+		print_kept(w, &w->from_ext, w->from_ext_order, &p, t, w->u[i].name);
+		/* The first walk visits every source and notes what the others need. */
+		if (t == DIFF_CHANGED || w->has[t][i])
+			walk_source(w, i, t);
+	}
+	print_kept(w, &w->from_ext, w->from_ext_order, &p, t, NULL);
+}
+
+/* Compare two loaded sides, print as it goes, and give the exit status. */
 static int diff_sides(const char *fmt, struct side sides[2])
 {
-	struct rows rs = { NULL, 0, 0 };
-	compare(sides, &rs);
-	write_rows(fmt, &rs);
+	struct out o;
+	struct walk w = { .sides = sides, .o = &o };
+
+	out_init(&o, fmt);
+	w.u = union_endpoints(sides, &w.nu);
+	w.families = sides[0].s.has_v6 || sides[1].s.has_v6 ? 2 : 1;
+	for (int t = 0; t < 3; t++)
+		w.has[t] = xcalloc(w.nu + 1, sizeof(bool));
+	for (int dir = 0; dir < DIR__COUNT; dir++)
+		for (int f = 0; f < w.families; f++)
+			refine(sides, dir, f, &w.rg[dir][f], &w.nrg[dir][f]);
+	for (size_t i = 0; i < w.nu; i++)
+		for (int f = 0; f < w.families; f++)
+			compare_external(sides, &w.from_ext, &w.u[i], DIR_INGRESS, f,
+					 w.rg[DIR_INGRESS][f], w.nrg[DIR_INGRESS][f]);
+	w.from_ext_order = rows_order(&w.from_ext);
+	for (int t = DIFF_CHANGED; t <= DIFF_REMOVED; t++)
+		walk_type(&w, t);
+	out_finish(&o);
+
 	int rc = sides[0].d.input_error || sides[1].d.input_error ? EXIT_INPUT
-		 : rs.n ? EXIT_FINDINGS : EXIT_CLEAN;
-	rows_free(&rs);
+		 : o.n ? EXIT_FINDINGS : EXIT_CLEAN;
+	if (o.write_failed || fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "npcheck diff: cannot write the output: %s\n", strerror(errno));
+		rc = EXIT_INTERNAL;
+	}
+	rows_free(&w.from_ext);
+	rows_free(&w.to_ext);
+	free(w.from_ext_order);
+	for (int t = 0; t < 3; t++)
+		free(w.has[t]);
+	for (int dir = 0; dir < DIR__COUNT; dir++)
+		for (int f = 0; f < w.families; f++)
+			free(w.rg[dir][f]);
+	free(w.u);
 	return rc;
 }
 
