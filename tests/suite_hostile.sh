@@ -405,6 +405,32 @@ if ! huge explain/aliased-peers explain/aliased-peers-json matrix/over-limit \
 	report matrix/port-columns
 fi
 
+# diff of an empty namespace against 700 Deployments: half a million rows, all added,
+# printed as they are found in a few MB (it used to keep every row: over 100 MB).
+if ! huge diff/everything-added; then
+	mkdir -p "$gen/diff-old" "$gen/diff-new"
+	printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: ns0}\n' >"$gen/diff-old/ns.yaml"
+	awk 'BEGIN { for (i = 0; i < 700; i++) printf "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d%d, namespace: ns%d}\nspec:\n  selector: {matchLabels: {app: a%d}}\n  template:\n    metadata: {labels: {app: a%d}}\n    spec: {containers: [{name: c, image: x}]}\n", i, i % 10, i, i }' \
+		>"$gen/diff-new/d.yaml"
+	# Counted as it comes (76 MB): npcheck's status goes through a file.
+	(
+		(
+			if [ "$HOSTILE_MEMCAP_KB" -gt 0 ]; then
+				ulimit -v 100000 || exit 125
+			fi
+			exec timeout -k 5 "$HOSTILE_TIMEOUT" "$NPCHECK" diff -j 1 "$gen/diff-old" "$gen/diff-new"
+		)
+		echo $? >"$tmp/status"
+	) 2>"$err" </dev/null | wc -l >"$out"
+	st=$(cat "$tmp/status")
+	cat "$err" >"$all"
+	check diff/everything-added 1 "$gen/diff-new"
+	if [ -z "$why" ] && [ "$(cat "$out")" -ne 491401 ]; then
+		why="$(cat "$out") lines, want 491401 (the header and 700 x 702 rows)"
+	fi
+	report diff/everything-added
+fi
+
 # ---- file system ----
 
 mkdir -p "$gen/perm"
