@@ -201,10 +201,8 @@ static void rows_add(struct rows *rs, int type, const struct end *src, const str
 		     const struct connset c[2])
 {
 	if (rs->n == rs->cap) {
-		size_t cap = rs->cap;
 		XGROW(rs->r, rs->cap, rs->n + 1);
 		rs->name = xrealloc(rs->name, sizeof(*rs->name) * rs->cap);
-		(void)cap;
 	}
 	struct row *r = &rs->r[rs->n];
 	struct strbuf sb = STRBUF_INIT;
