@@ -164,6 +164,32 @@ else
 		echo "not ok diff/base-one-cat-file: $n_all git commands, $n_cat cat-file: $(tr '\n' ';' <"$tmp/gitlog")"
 	fi
 
+	# Stopped by SIGTERM while git reads the revision: the git process goes too. A git
+	# whose cat-file hangs stands for a slow one.
+	printf '#!/bin/sh\ncase "$*" in cat-file*) echo $$ >"%s"; exec sleep 30 ;; esac\nexec "%s" "$@"\n' \
+		"$tmp/gitpid" "$realgit" >"$tmp/bin/git"
+	rm -f "$tmp/gitpid"
+	(cd "$repo" && PATH=$tmp/bin:$PATH exec "$npcheck" diff --base HEAD^ . >/dev/null 2>&1 </dev/null) &
+	npid=$!
+	i=0
+	while [ ! -s "$tmp/gitpid" ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	kill -TERM "$npid" 2>/dev/null
+	wait "$npid" 2>/dev/null
+	st=$?
+	gpid=$(cat "$tmp/gitpid" 2>/dev/null)
+	i=0
+	while [ -n "$gpid" ] && kill -0 "$gpid" 2>/dev/null && [ "$i" -lt 30 ]; do sleep 0.1; i=$((i + 1)); done
+	if [ -z "$gpid" ]; then
+		echo "not ok diff/base-sigterm: git cat-file never ran"
+	elif kill -0 "$gpid" 2>/dev/null; then
+		kill "$gpid" 2>/dev/null
+		echo "not ok diff/base-sigterm: git (pid $gpid) still runs after npcheck got SIGTERM (exit $st)"
+	elif [ "$st" -ne 143 ]; then
+		echo "not ok diff/base-sigterm: exit $st, want 143 (killed by SIGTERM)"
+	else
+		echo "ok diff/base-sigterm"
+	fi
+
 	# No temporary copy: a TMPDIR that does not exist does not matter.
 	(cd "$repo" && TMPDIR=$tmp/no/such/dir "$npcheck" diff --base HEAD^ . >"$tmp/out" 2>"$tmp/err" </dev/null); st=$?
 	base_check no-temporary-directory 1 "$src/stdout"
