@@ -26,11 +26,11 @@ _npcheck_options()
 	case $1 in
 	lint) echo "$global -c --config --color --fail-on" ;;
 	reach) echo "$global -p --port --protocol" ;;
-	matrix) echo "$global -p --port --protocol" ;;
+	matrix) echo "$global -p --port --protocol --max-rows" ;;
 	explain) echo "$global --pod" ;;
 	diff) echo "$global --base" ;;
 	list) echo "$global" ;;
-	*) echo "$global -c --config --color --fail-on -p --port --protocol --pod --base --version" ;;
+	*) echo "$global -c --config --color --fail-on -p --port --protocol --pod --base --max-rows --version" ;;
 	esac
 }
 
@@ -56,7 +56,7 @@ _npcheck()
 		w=${COMP_WORDS[i]}
 		case $w in
 		-n | --namespace | -c | --config | -o | --output | --color | --colour | \
-			--fail-on | -p | --port | --protocol | --pod | --base | -j | --jobs)
+			--fail-on | -p | --port | --protocol | --pod | --base | --max-rows | -j | --jobs)
 			((i++)) ;;
 		-*) ;;
 		*)

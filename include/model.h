@@ -301,6 +301,17 @@ struct model {
  */
 int model_load(struct model *m, struct arena *a, struct diag *d, const char *const *paths,
 	       size_t npaths, const struct model_options *opt);
+/* A source given in memory: its display name and its bytes (heap, NUL-terminated
+ * after len; model_load_memory takes them over and frees them). */
+struct source_mem {
+	const char *name;
+	char *buf;
+	size_t len;
+};
+/* model_load from sources in memory, in this order, as if read from files of these
+ * names (diff --base reads a git revision this way). Takes over every srcs[i].buf. */
+int model_load_memory(struct model *m, struct arena *a, struct diag *d,
+		      struct source_mem *srcs, size_t n, const struct model_options *opt);
 void model_free(struct model *m);
 
 struct namespace *model_namespace(const struct model *m, const char *name);
@@ -318,14 +329,15 @@ bool selector_is_empty(const struct selector *s);
 struct source_file {
 	const char *path;      /* arena-owned display path ("<stdin>" for "-") */
 	const char *open_path; /* what to open ("-" for stdin) */
-	char *buf;             /* heap, after source_read; the caller frees it */
+	char *buf;             /* heap, after source_read (or given); the caller frees it */
 	size_t len;
 };
 /* source.c: expand paths into files (sorted within each directory); the heap array is
  * the caller's. Unreadable paths are reported. Returns 0, or -1 if some were. */
 int source_collect(struct arena *a, struct diag *d, const char *const *paths, size_t npaths,
 		   struct source_file **files, size_t *nfiles);
-/* Read one file (one at a time keeps only one buffer alive). 0, or -1 after reporting. */
+/* Read one file (one at a time keeps only one buffer alive); a file whose buf is set
+ * already (a source in memory) is left as it is. 0, or -1 after reporting. */
 int source_read(struct diag *d, struct source_file *f);
 /* load.c: read, parse and decode every file (those opt->skip_file names excepted) into
  * m, in order; on up to opt->jobs threads, files and parts of large files side by side,

@@ -36,6 +36,7 @@ static const char global_options[] =
 	"      --protocol P       TCP, UDP or SCTP (matrix: a list)\n"
 	"      --pod ENDPOINT     explain: only this endpoint\n"
 	"      --base REV         diff: compare PATH at git revision REV with the work tree\n"
+	"      --max-rows N       matrix: print at most N rows (default 1000000)\n"
 	"  -j, --jobs N           threads for parsing (default: one per CPU)\n"
 	"  -q, --quiet            print less\n"
 	"  -v, --verbose          print more (the documents and kinds skipped)\n"
@@ -156,7 +157,7 @@ void cli_unload(struct loaded *l)
 }
 
 enum {
-	OPT_COLOR = 256, OPT_FAIL_ON, OPT_PROTOCOL, OPT_POD, OPT_BASE, OPT_VERSION,
+	OPT_COLOR = 256, OPT_FAIL_ON, OPT_PROTOCOL, OPT_POD, OPT_BASE, OPT_VERSION, OPT_MAX_ROWS,
 };
 
 static const struct option long_options[] = {
@@ -170,6 +171,7 @@ static const struct option long_options[] = {
 	{ "protocol", required_argument, NULL, OPT_PROTOCOL },
 	{ "pod", required_argument, NULL, OPT_POD },
 	{ "base", required_argument, NULL, OPT_BASE },
+	{ "max-rows", required_argument, NULL, OPT_MAX_ROWS },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -209,6 +211,15 @@ int main(int argc, char **argv)
 		case OPT_PROTOCOL: cli.protocol = optarg; break;
 		case OPT_POD: cli.pod = optarg; break;
 		case OPT_BASE: cli.base = optarg; break;
+		case OPT_MAX_ROWS: {
+			char *end;
+			errno = 0;
+			unsigned long long n = strtoull(optarg, &end, 10);
+			if (errno || end == optarg || *end || *optarg == '-' || *optarg == '+' || n < 1)
+				return cli_usage_error(&cli, "--max-rows takes a positive number, not '%s'", optarg);
+			cli.max_rows = (uint64_t)n;
+			break;
+		}
 		case OPT_VERSION:
 			printf("npcheck %s\n", NPCHECK_VERSION);
 			return EXIT_CLEAN;
@@ -260,6 +271,8 @@ int main(int argc, char **argv)
 		command_usage(cmd, true);
 		return EXIT_CLEAN;
 	}
+	if (cli.max_rows && cmd->exec != cmd_matrix)
+		return cli_usage_error(&cli, "--max-rows applies to matrix only");
 	const char *nc = getenv("NO_COLOR");
 	cli.color_on = cli.color == COLOR_ALWAYS ||
 		       (cli.color == COLOR_AUTO && isatty(STDOUT_FILENO) && !(nc && *nc));

@@ -52,6 +52,8 @@ static void add_file(struct collect *c, const char *path)
 
 int source_read(struct diag *d, struct source_file *f)
 {
+	if (f->buf)
+		return 0;
 	if (read_whole_file(f->open_path, &f->buf, &f->len)) {
 		struct ypos pos = { f->path, 1, 1 };
 		diag_report(d, RULE_YAML_SYNTAX, &pos, NULL, "cannot read: %s", strerror(errno));

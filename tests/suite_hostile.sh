@@ -352,6 +352,87 @@ if ! huge many-ports list/many-ports many-named-ports list/many-named-ports many
 	lint_case big-cluster "0|1" "$gen/big-cluster.yaml"
 fi
 
+# ---- generated: output bounded by what the input says (SPEC §6) ----
+
+# bounded_case NAME EXPECTED MAXBYTES CMD ARGS...: run a command under the limits; its
+# stdout must stay under MAXBYTES.
+bounded_case() {
+	name=$1 expected=$2 max=$3
+	shift 3
+	run "$@"
+	eval "file=\${$#}"
+	check "$name" "$expected" "$file"
+	if [ -z "$why" ] && [ "$(wc -c <"$out")" -gt "$max" ]; then
+		why="$(wc -c <"$out") bytes of output, more than $max"
+	fi
+	report "$name"
+}
+
+if ! huge explain/aliased-peers explain/aliased-peers-json matrix/over-limit \
+	matrix/port-columns; then
+	# One policy of 800 rules, each an alias of one list of 150 peers, selecting 600
+	# Deployments (137 KB): explain used to buffer gigabytes. The peer list is said once,
+	# the rules once.
+	awk 'BEGIN {
+		print "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: big, namespace: ns}\nspec:\n  podSelector: {}\n  ingress:\n  - from: &peers"
+		for (i = 0; i < 150; i++) printf "    - podSelector: {matchLabels: {app: a%d}}\n", i
+		print "    ports: [{port: 80}]"
+		for (r = 1; r < 800; r++) printf "  - from: *peers\n    ports: [{port: %d}]\n", 80 + r
+		for (i = 0; i < 600; i++) printf "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d%d, namespace: ns}\nspec:\n  selector: {matchLabels: {app: a%d}}\n  template:\n    metadata: {labels: {app: a%d}}\n    spec: {containers: [{name: c, image: x}]}\n", i, i, i
+	}' >"$gen/aliased-peers.yaml"
+	bounded_case explain/aliased-peers 0 2000000 explain "$gen/aliased-peers.yaml"
+	bounded_case explain/aliased-peers-json 0 2000000 explain -o json "$gen/aliased-peers.yaml"
+
+	# 3,000 Deployments naming 400 container ports (1 MB): a matrix of 3.6 billion rows
+	# (it used to write tens of GB). Refused up front, exit 3, nothing on stdout.
+	awk 'BEGIN {
+		for (i = 0; i < 3000; i++) printf "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: deployment-%d, namespace: ns%d}\nspec:\n  selector: {matchLabels: {app: a%d}}\n  template:\n    metadata: {labels: {app: a%d}}\n    spec: {containers: [{name: c, image: x, ports: [{containerPort: %d}]}]}\n", i, i % 10, i, i, 10000 + i % 400
+	}' >"$gen/many-ports-matrix.yaml"
+	run matrix -o csv "$gen/many-ports-matrix.yaml"
+	check matrix/over-limit 3 "$gen/many-ports-matrix.yaml"
+	if [ -z "$why" ] && { [ -s "$out" ] || ! grep -q 'has 3600000000 rows.*over the limit of 1000000' "$err"; }; then
+		why="$(wc -c <"$out") bytes on stdout; stderr: $(head -n 1 "$err")"
+	fi
+	report matrix/over-limit
+
+	# Every port asked for is a column: 5,000 of them, not a silent 4,096.
+	run matrix --port 1-5000 -o csv "$here/../examples/and-selector"
+	check matrix/port-columns 0 "$here/../examples/and-selector"
+	if [ -z "$why" ]; then
+		rows=$(wc -l <"$out")
+		last=$(tail -n 1 "$out" | cut -d, -f4)
+		[ "$rows" -eq 45001 ] && [ "$last" = 5000 ] ||
+			why="$rows lines (want 45001), last port $last (want 5000)"
+	fi
+	report matrix/port-columns
+fi
+
+# diff of an empty namespace against 700 Deployments: half a million rows, all added,
+# printed as they are found in a few MB (it used to keep every row: over 100 MB).
+if ! huge diff/everything-added; then
+	mkdir -p "$gen/diff-old" "$gen/diff-new"
+	printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: ns0}\n' >"$gen/diff-old/ns.yaml"
+	awk 'BEGIN { for (i = 0; i < 700; i++) printf "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d%d, namespace: ns%d}\nspec:\n  selector: {matchLabels: {app: a%d}}\n  template:\n    metadata: {labels: {app: a%d}}\n    spec: {containers: [{name: c, image: x}]}\n", i, i % 10, i, i }' \
+		>"$gen/diff-new/d.yaml"
+	# Counted as it comes (76 MB): npcheck's status goes through a file.
+	(
+		(
+			if [ "$HOSTILE_MEMCAP_KB" -gt 0 ]; then
+				ulimit -v 100000 || exit 125
+			fi
+			exec timeout -k 5 "$HOSTILE_TIMEOUT" "$NPCHECK" diff -j 1 "$gen/diff-old" "$gen/diff-new"
+		)
+		echo $? >"$tmp/status"
+	) 2>"$err" </dev/null | wc -l >"$out"
+	st=$(cat "$tmp/status")
+	cat "$err" >"$all"
+	check diff/everything-added 1 "$gen/diff-new"
+	if [ -z "$why" ] && [ "$(cat "$out")" -ne 491401 ]; then
+		why="$(cat "$out") lines, want 491401 (the header and 700 x 702 rows)"
+	fi
+	report diff/everything-added
+fi
+
 # ---- file system ----
 
 mkdir -p "$gen/perm"
