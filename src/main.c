@@ -178,7 +178,27 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-int main(int argc, char **argv)
+/*
+ * Every byte written to stdout is checked once, at the end: stdio keeps the first error
+ * (ferror), and the final flush and close report any later one (a full disk, /dev/full,
+ * a closed pipe when SIGPIPE is ignored). A failed write is a system error (exit 4)
+ * whatever the command found: its output is incomplete. SIGPIPE keeps its default
+ * action, so `npcheck list | head` ends quietly, as every filter does.
+ */
+static int close_stdout(int rc)
+{
+	bool failed = ferror(stdout) != 0;
+	errno = 0;
+	if (fclose(stdout) != 0)
+		failed = true;
+	if (!failed)
+		return rc;
+	fprintf(stderr, "npcheck: cannot write the output: %s\n",
+		strerror(errno ? errno : EIO));
+	return EXIT_INTERNAL;
+}
+
+static int run(int argc, char **argv)
 {
 	struct cli cli = { 0 };
 	bool help = false;
@@ -264,4 +284,9 @@ int main(int argc, char **argv)
 	cli.color_on = cli.color == COLOR_ALWAYS ||
 		       (cli.color == COLOR_AUTO && isatty(STDOUT_FILENO) && !(nc && *nc));
 	return cmd->exec(&cli);
+}
+
+int main(int argc, char **argv)
+{
+	return close_stdout(run(argc, argv));
 }
