@@ -1,4 +1,4 @@
-/* .npcheck.yaml through libcyaml: the schema, error positions, and ignorePaths globs. */
+/* .npcheck.yaml through libcyaml: the schema, error positions, and ignorePaths (pathglob.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "model.h"
+#include "pathglob.h"
 #include "ynode.h"
 
 #define CONFIG_MAX_BYTES (256u << 10) /* a configuration is a few hundred bytes */
@@ -720,123 +721,6 @@ void config_apply(const struct config *c, struct diag *d)
 
 /* ---- ignorePaths ---- */
 
-/* A bracket expression at p ("[a-z]", "[!0-9]"): does it match ch? *end is set past it;
- * NULL when p does not start a complete one (then '[' is literal). */
-static bool class_match(const char *p, char ch, const char **end)
-{
-	bool neg = false, hit = false;
-	const char *q = p + 1;
-	if (*q == '!' || *q == '^') {
-		neg = true;
-		q++;
-	}
-	for (bool first = true; *q && (first || *q != ']'); first = false) {
-		char lo = *q, hi = lo;
-		if (q[1] == '-' && q[2] && q[2] != ']') {
-			hi = q[2];
-			q += 3;
-		} else {
-			q++;
-		}
-		if (ch >= lo && ch <= hi)
-			hit = true;
-	}
-	if (*q != ']') {
-		*end = NULL;
-		return false;
-	}
-	*end = q + 1;
-	return hit != neg;
-}
-
-/* Glob match of a whole path: '*' and '?' stay within a directory, "**" spans any
- * number of them: "a/" + "**" is everything below a, "**" + "/b" is b at any depth. */
-static bool glob_match(const char *p, const char *s)
-{
-	for (;;) {
-		switch (*p) {
-		case '\0':
-			return *s == '\0';
-		case '*':
-			if (p[1] == '*') {
-				while (*p == '*')
-					p++;
-				if (*p == '/') {
-					/* zero or more whole directories */
-					if (glob_match(p + 1, s))
-						return true;
-					for (const char *t = s; *t; t++)
-						if (*t == '/' && glob_match(p + 1, t + 1))
-							return true;
-					return false;
-				}
-				for (const char *t = s;; t++) {
-					if (glob_match(p, t))
-						return true;
-					if (!*t)
-						return false;
-				}
-			}
-			p++;
-			for (const char *t = s;; t++) {
-				if (glob_match(p, t))
-					return true;
-				if (!*t || *t == '/')
-					return false;
-			}
-		case '?':
-			if (!*s || *s == '/')
-				return false;
-			p++;
-			s++;
-			break;
-		case '[': {
-			const char *end;
-			if (*s && *s != '/') {
-				bool hit = class_match(p, *s, &end);
-				if (end) {
-					if (!hit)
-						return false;
-					p = end;
-					s++;
-					break;
-				}
-			}
-			if (*s != '[')
-				return false;
-			p++;
-			s++;
-			break;
-		}
-		case '\\':
-			if (p[1])
-				p++;
-			/* fall through */
-		default:
-			if (*p != *s)
-				return false;
-			p++;
-			s++;
-		}
-	}
-}
-
-/* The pattern matches the path or one of its leading directories ("vendor" ignores
- * everything below vendor/). */
-static bool pattern_matches(const char *pat, const char *path)
-{
-	struct strbuf sb = STRBUF_INIT;
-	bool hit = glob_match(pat, path);
-	for (const char *t = path; !hit && (t = strchr(t, '/')) != NULL; t++) {
-		strbuf_reset(&sb);
-		strbuf_add(&sb, path, (size_t)(t - path));
-		if (sb.len)
-			hit = glob_match(pat, sb.buf);
-	}
-	strbuf_release(&sb);
-	return hit;
-}
-
 /* "./a//b/./c" → "a/b/c": the form a pattern is written in. */
 static void clean_path(const char *p, struct strbuf *out)
 {
@@ -888,9 +772,9 @@ bool config_ignores(const struct config *c, const char *path)
 	}
 	for (size_t i = 0; i < c->nignore_paths && !hit; i++) {
 		clean_path(c->ignore_paths[i], &pat); /* "./dir/" is "dir" */
-		hit = glob_match(c->ignore_paths[i], path);
+		hit = pathglob_match(c->ignore_paths[i], path, false);
 		for (size_t f = 0; f < nforms && !hit; f++)
-			hit = pattern_matches(pat.buf, forms[f].buf);
+			hit = pathglob_match(pat.buf, forms[f].buf, true);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(forms); i++)
 		strbuf_release(&forms[i]);
