@@ -31,6 +31,8 @@ struct cli {
 	const char *protocol;    /* --protocol (a list for matrix) */
 	const char *pod;         /* --pod (explain) */
 	const char *base;        /* --base REV (diff) */
+	size_t max_input;        /* --max-input-size; 0: MODEL_MAX_FILE */
+	size_t max_total;        /* --max-total-input; 0: MODEL_MAX_TOTAL */
 	const char **args;       /* positional arguments after the command */
 	size_t nargs;
 };

@@ -953,7 +953,8 @@ static int diff_base(struct cli *cli, const char *fmt, const struct model_option
 int cmd_diff(struct cli *cli)
 {
 	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose,
-				    .jobs = cli->jobs };
+				    .jobs = cli->jobs, .max_file = cli->max_input,
+				    .max_total = cli->max_total };
 	struct side sides[2];
 	const char *fmt = cli_format(cli);
 

@@ -10,6 +10,7 @@
 #include <yaml.h>
 
 #include "config.h"
+#include "escape.h"
 #include "model.h"
 #include "pathglob.h"
 #include "ynode.h"
@@ -251,11 +252,15 @@ static void print_errors(struct loadctx *x)
 {
 	if (x->nerrs > 1)
 		qsort(x->errs, x->nerrs, sizeof(*x->errs), error_cmp);
+	struct strbuf file = STRBUF_INIT, msg = STRBUF_INIT;
+	escape_text(&file, x->file);
 	for (size_t i = 0; i < x->nerrs; i++) {
-		fprintf(stderr, "%s:%d:%d: error: %s\n", x->file, x->errs[i].line, x->errs[i].col,
-			x->errs[i].msg);
+		fprintf(stderr, "%s:%d:%d: error: %s\n", file.buf, x->errs[i].line, x->errs[i].col,
+			escape_text_str(&msg, x->errs[i].msg));
 		free(x->errs[i].msg);
 	}
+	strbuf_release(&file);
+	strbuf_release(&msg);
 	free(x->errs);
 }
 
@@ -670,15 +675,23 @@ int config_load(struct config *c, const char *path)
 	if (!path && !(path = default_path()))
 		return 0;
 	x.file = path;
-	if (read_whole_file(path, &buf, &len)) {
-		fprintf(stderr, "%s: error: cannot read the configuration: %s\n", path,
-			strerror(errno));
+	switch (read_bounded(path, CONFIG_MAX_BYTES, &buf, &len)) {
+	case 0:
+		break;
+	case READ_NOT_REGULAR:
+		fprintf(stderr, "%s:1:1: error: cannot read the configuration: not a regular file\n",
+			escape_text_str(&log, path));
+		strbuf_release(&log);
 		return -1;
-	}
-	if (len > CONFIG_MAX_BYTES) {
-		free(buf);
-		fprintf(stderr, "%s: error: the configuration is larger than %u bytes\n", path,
-			CONFIG_MAX_BYTES);
+	case READ_TOO_BIG:
+		fprintf(stderr, "%s:1:1: error: the configuration is larger than %u bytes\n",
+			escape_text_str(&log, path), CONFIG_MAX_BYTES);
+		strbuf_release(&log);
+		return -1;
+	default:
+		fprintf(stderr, "%s: error: cannot read the configuration: %s\n",
+			escape_text_str(&log, path), strerror(errno));
+		strbuf_release(&log);
 		return -1;
 	}
 	a = arena_new();

@@ -37,6 +37,9 @@ static const char global_options[] =
 	"      --pod ENDPOINT     explain: only this endpoint\n"
 	"      --base REV         diff: compare PATH at git revision REV with the work tree\n"
 	"  -j, --jobs N           threads for parsing (default: one per CPU)\n"
+	"      --max-input-size N bytes read from one file or stdin (default 256M)\n"
+	"      --max-total-input N\n"
+	"                         bytes read from all inputs (default 1G)\n"
 	"  -q, --quiet            print less\n"
 	"  -v, --verbose          print more (the documents and kinds skipped)\n"
 	"  -h, --help             this help\n"
@@ -139,7 +142,8 @@ void cli_print_input_errors(struct cli *cli, const struct diag *d)
 int cli_load(struct cli *cli, const char *const *paths, size_t npaths, struct loaded *l)
 {
 	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose,
-				    .jobs = cli->jobs };
+				    .jobs = cli->jobs, .max_file = cli->max_input,
+				    .max_total = cli->max_total };
 	l->arena = arena_new();
 	diag_init(&l->diag, l->arena);
 	model_load(&l->model, l->arena, &l->diag, paths, npaths, &mo);
@@ -157,7 +161,35 @@ void cli_unload(struct loaded *l)
 
 enum {
 	OPT_COLOR = 256, OPT_FAIL_ON, OPT_PROTOCOL, OPT_POD, OPT_BASE, OPT_VERSION,
+	OPT_MAX_INPUT, OPT_MAX_TOTAL,
 };
+
+/* A byte count: digits, then an optional K, M or G (KiB, MiB, GiB; "KiB" too), from 1
+ * byte to 1 TiB. Returns 0 when s is not one. */
+static size_t parse_size(const char *s)
+{
+	static const struct { const char *suffix; unsigned shift; } units[] = {
+		{ "", 0 }, { "K", 10 }, { "KiB", 10 }, { "M", 20 }, { "MiB", 20 },
+		{ "G", 30 }, { "GiB", 30 },
+	};
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
+		if (strcmp(end, units[i].suffix))
+			continue;
+		if (v > (1ULL << 40) >> units[i].shift)
+			return 0;
+		return (size_t)(v << units[i].shift);
+	}
+	return 0;
+}
 
 static const struct option long_options[] = {
 	{ "namespace", required_argument, NULL, 'n' },
@@ -171,6 +203,8 @@ static const struct option long_options[] = {
 	{ "pod", required_argument, NULL, OPT_POD },
 	{ "base", required_argument, NULL, OPT_BASE },
 	{ "jobs", required_argument, NULL, 'j' },
+	{ "max-input-size", required_argument, NULL, OPT_MAX_INPUT },
+	{ "max-total-input", required_argument, NULL, OPT_MAX_TOTAL },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -229,6 +263,17 @@ static int run(int argc, char **argv)
 		case OPT_PROTOCOL: cli.protocol = optarg; break;
 		case OPT_POD: cli.pod = optarg; break;
 		case OPT_BASE: cli.base = optarg; break;
+		case OPT_MAX_INPUT:
+		case OPT_MAX_TOTAL: {
+			size_t n = parse_size(optarg);
+			if (!n)
+				return cli_usage_error(&cli, "%s takes a size in bytes (a number, then K, M "
+						       "or G) from 1 to 1T, not '%s'",
+						       c == OPT_MAX_INPUT ? "--max-input-size"
+									  : "--max-total-input", optarg);
+			*(c == OPT_MAX_INPUT ? &cli.max_input : &cli.max_total) = n;
+			break;
+		}
 		case OPT_VERSION:
 			printf("npcheck %s\n", NPCHECK_VERSION);
 			return EXIT_CLEAN;

@@ -302,6 +302,11 @@ int model_load(struct model *m, struct arena *a, struct diag *d, const char *con
 	m->no_fold = opt && opt->no_fold;
 	rc = source_collect(a, d, paths, npaths, &files, &nfiles);
 	m->nfiles = nfiles;
+	struct source_budget *budget = ARENA_NEW(a, struct source_budget);
+	budget->max_file = opt && opt->max_file ? opt->max_file : MODEL_MAX_FILE;
+	budget->max_total = opt && opt->max_total ? opt->max_total : MODEL_MAX_TOTAL;
+	for (size_t i = 0; i < nfiles; i++)
+		files[i].budget = budget;
 	/* Trees live in their own arena so that a decoded document's tree can be dropped
 	 * without touching the model; trees that are kept move to the model's arena. */
 	m->trees = arena_new();
