@@ -19,7 +19,7 @@
  *          U+FFFE, U+FFFF, invalid UTF-8) as the text escapes above.
  * csv      one RFC 4180 field: text escapes, then a leading = + - @ prefixed with '
  *          (so no spreadsheet runs it as a formula), then quoted (with "" for ") when
- *          it holds a comma or a quote.
+ *          it holds a comma or a quote or starts with a space, as Go's encoding/csv.
  * md       a Markdown table cell: text escapes, then \ | as \\ \|, and & < > as
  *          entities (no HTML, no new cell, no new row).
  * dot      a Graphviz quoted ID, quotes included: text escapes, then \ and " escaped.
@@ -44,5 +44,7 @@ void escape_go_quote(struct strbuf *sb, const char *s, size_t len);
 
 /* For messages on stderr: sb reset to the text form of s; returns sb->buf. */
 const char *escape_text_str(struct strbuf *sb, const char *s);
+/* One line on stderr: the formatted message in its text form, then a newline. */
+void escape_eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "solver.h"
 
 enum diff_type { DIFF_CHANGED, DIFF_ADDED, DIFF_REMOVED };
@@ -342,22 +343,6 @@ static void row_info(const struct row *r, struct strbuf *sb)
 	strbuf_addf(sb, " %s", diff_type_names[r->type]);
 }
 
-/* A CSV field, quoted as Go's encoding/csv (netpol-analyzer's writer) quotes it. */
-static void csv_field(struct strbuf *sb, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n") && *s != ' ' && *s != '\t') {
-		strbuf_addstr(sb, s);
-		return;
-	}
-	strbuf_addch(sb, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			strbuf_addch(sb, '"');
-		strbuf_addch(sb, *s);
-	}
-	strbuf_addch(sb, '"');
-}
-
 static void write_rows(const char *fmt, const struct rows *rs)
 {
 	struct strbuf sb = STRBUF_INIT, c1 = STRBUF_INIT, c2 = STRBUF_INIT, info = STRBUF_INIT;
@@ -403,17 +388,26 @@ static void write_rows(const char *fmt, const struct rows *rs)
 			for (size_t k = 0; k < ARRAY_SIZE(f); k++) {
 				if (k)
 					strbuf_addch(&sb, ',');
-				csv_field(&sb, f[k]);
+				escape_csv(&sb, f[k]); /* quoted as Go's encoding/csv quotes */
 			}
 			strbuf_addch(&sb, '\n');
 		} else if (md) {
-			strbuf_addf(&sb, "| %s | %s | %s | %s | %s | %s |\n", type, r->src, r->dst,
-				    c1.buf, c2.buf, info.buf);
+			const char *f[] = { type, r->src, r->dst, c1.buf, c2.buf, info.buf };
+			for (size_t k = 0; k < ARRAY_SIZE(f); k++) {
+				strbuf_addstr(&sb, k ? " | " : "| ");
+				escape_md(&sb, f[k]);
+			}
+			strbuf_addstr(&sb, " |\n");
 		} else {
-			strbuf_addf(&sb, "diff-type: %s, source: %s, destination: %s, ref1: %s, ref2: %s",
-				    type, r->src, r->dst, c1.buf, c2.buf);
-			if (info.len)
-				strbuf_addf(&sb, ", workloads-diff-info: %s", info.buf);
+			strbuf_addf(&sb, "diff-type: %s, source: ", type);
+			escape_text(&sb, r->src);
+			strbuf_addstr(&sb, ", destination: ");
+			escape_text(&sb, r->dst);
+			strbuf_addf(&sb, ", ref1: %s, ref2: %s", c1.buf, c2.buf);
+			if (info.len) {
+				strbuf_addstr(&sb, ", workloads-diff-info: ");
+				escape_text(&sb, info.buf);
+			}
 			strbuf_addch(&sb, '\n');
 		}
 		fputs(sb.buf, stdout);

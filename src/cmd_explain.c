@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "query.h"
 
 static void describe_selector(const struct selector *s, struct strbuf *sb)
@@ -99,7 +100,9 @@ static void explain_endpoint(const struct solver *s, const struct endpoint *e, b
 		strbuf_addstr(out, first ? "\n  {\"endpoint\": " : ",\n  {\"endpoint\": ");
 		strbuf_add_json_str(out, e->display);
 	} else {
-		strbuf_addf(out, "%s%s\n", first ? "" : "\n", e->display);
+		strbuf_addstr(out, first ? "" : "\n");
+		escape_text(out, e->display);
+		strbuf_addch(out, '\n');
 	}
 	for (int d = 0; d < DIR__COUNT; d++) {
 		if (json) {
@@ -128,8 +131,13 @@ static void explain_endpoint(const struct solver *s, const struct endpoint *e, b
 			for (size_t i = 0; i < se->npolicies[d]; i++) {
 				const struct policy *p = se->policies[d][i];
 				const struct ynode *n = p->obj->name_node ? p->obj->name_node : p->obj->node;
-				strbuf_addf(out, "%s %s/%s (%s:%d:%d)", i ? "," : "", p->obj->ns,
-					    p->obj->name, n->pos.file, n->pos.line, n->pos.col);
+				strbuf_addstr(out, i ? ", " : " ");
+				escape_text(out, p->obj->ns);
+				strbuf_addch(out, '/');
+				escape_text(out, p->obj->name);
+				strbuf_addstr(out, " (");
+				escape_text(out, n->pos.file);
+				strbuf_addf(out, ":%d:%d)", n->pos.line, n->pos.col);
 			}
 			strbuf_addch(out, '\n');
 			if (!se->nrules[d])
@@ -150,8 +158,8 @@ static void explain_endpoint(const struct solver *s, const struct endpoint *e, b
 						strbuf_addstr(&matches, nmatch ? ", " : "");
 						strbuf_add_json_str(&matches, m->endpoints[j]->display);
 					} else {
-						strbuf_addf(&matches, "%s%s", nmatch ? ", " : "",
-							    m->endpoints[j]->display);
+						strbuf_addstr(&matches, nmatch ? ", " : "");
+						escape_text(&matches, m->endpoints[j]->display);
 					}
 				}
 				nmatch++;
@@ -169,10 +177,16 @@ static void explain_endpoint(const struct solver *s, const struct endpoint *e, b
 				strbuf_addf(out, ", \"matching_endpoints\": %zu, \"examples\": [%s]}", nmatch,
 					    matches.buf ? matches.buf : "");
 			} else {
-				strbuf_addf(out, "    %s/%s %s rule %d (%s:%d:%d) allows %s\n",
-					    r->policy->obj->ns, r->policy->obj->name, dir_names[d],
-					    r->rule->index + 1, r->rule->node->pos.file,
-					    r->rule->node->pos.line, r->rule->node->pos.col, words.buf);
+				strbuf_addstr(out, "    ");
+				escape_text(out, r->policy->obj->ns);
+				strbuf_addch(out, '/');
+				escape_text(out, r->policy->obj->name);
+				strbuf_addf(out, " %s rule %d (", dir_names[d], r->rule->index + 1);
+				escape_text(out, r->rule->node->pos.file);
+				strbuf_addf(out, ":%d:%d) allows ", r->rule->node->pos.line,
+					    r->rule->node->pos.col);
+				escape_text(out, words.buf);
+				strbuf_addch(out, '\n');
 				if (!r->all_peers) {
 					if (nmatch)
 						strbuf_addf(out, "      matching %zu endpoint%s of the input: %s%s\n",
@@ -216,7 +230,7 @@ int cmd_explain(struct cli *cli)
 		if (query_resolve(mp, cli->pod, cli->ns, false, &t) || !t.refs[0].ep) {
 			if (t.n && !t.refs[0].ep)
 				fprintf(stderr, "npcheck explain: '%s' is not a pod or workload of the input\n",
-					cli->pod);
+					escape_text_str(&out, cli->pod));
 			rc = EXIT_USAGE;
 			goto out;
 		}
@@ -230,9 +244,11 @@ int cmd_explain(struct cli *cli)
 		explain_endpoint(&s, mp->endpoints[i], json, shown++ == 0, &out);
 	}
 	if (!json)
-		for (size_t i = 0; i < mp->nhost_net && !t.n; i++)
-			strbuf_addf(&out, "%s%s\n  hostNetwork: node traffic, no policy applies\n",
-				    shown++ ? "\n" : "", mp->host_net[i]->display);
+		for (size_t i = 0; i < mp->nhost_net && !t.n; i++) {
+			strbuf_addstr(&out, shown++ ? "\n" : "");
+			escape_text(&out, mp->host_net[i]->display);
+			strbuf_addstr(&out, "\n  hostNetwork: node traffic, no policy applies\n");
+		}
 	if (json)
 		strbuf_addstr(&out, shown ? "\n]\n" : "]\n");
 	fputs(out.buf ? out.buf : "", stdout);

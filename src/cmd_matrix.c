@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "connlist.h"
+#include "escape.h"
 #include "query.h"
 
 /* "Every port named in the input": numeric policy ports and container ports. */
@@ -108,6 +109,19 @@ int cmd_matrix(struct cli *cli)
 	for (size_t k = 0; k < ncols; k++)
 		snprintf(colname[k], sizeof(colname[k]), ",%s,%d", proto_name(cols[k].proto),
 			 cols[k].port);
+	/* Endpoint names as each format writes them, escaped once (escape.h). */
+	char **names = xcalloc(n + 1, sizeof(*names));
+	for (size_t i = 0; i < n; i++) {
+		struct strbuf e = STRBUF_INIT;
+		const char *d = mm->endpoints[i]->display;
+		if (csv)
+			escape_csv(&e, d);
+		else if (!strcmp(fmt, "md"))
+			escape_md(&e, d);
+		else if (!json)
+			escape_text(&e, d);
+		names[i] = e.buf ? strbuf_detach(&e) : xstrdup("");
+	}
 	connset_init(&c);
 	cand_init(&cand, &s);
 	if (csv)
@@ -140,7 +154,7 @@ int cmd_matrix(struct cli *cli)
 			continue;
 		}
 		struct strbuf sb = STRBUF_INIT;
-		const char *si = mm->endpoints[i]->display;
+		const char *si = names[i];
 		size_t sil = strlen(si);
 		for (size_t j = 0; j < n; j++)
 			for (size_t k = 0; k < ncols; k++) {
@@ -149,7 +163,7 @@ int cmd_matrix(struct cli *cli)
 					/* The bulk of a large run: plain appends, no format parsing. */
 					strbuf_add(&sb, si, sil);
 					strbuf_addch(&sb, ',');
-					strbuf_addstr(&sb, mm->endpoints[j]->display);
+					strbuf_addstr(&sb, names[j]);
 					strbuf_addstr(&sb, colname[k]);
 					strbuf_addstr(&sb, row[j * ncols + k] ? ",allow\n" : ",deny\n");
 					continue;
@@ -177,8 +191,7 @@ int cmd_matrix(struct cli *cli)
 		if (!md) {
 			printf("Endpoints:\n");
 			for (size_t i = 0; i < n; i++)
-				printf("  %*zu  %s\n", snprintf(NULL, 0, "%zu", n), i + 1,
-				       mm->endpoints[i]->display);
+				printf("  %*zu  %s\n", snprintf(NULL, 0, "%zu", n), i + 1, names[i]);
 			printf("Rows are sources, columns destinations: '.' allowed, 'X' denied.\n");
 		}
 		for (size_t k = 0; k < ncols; k++) {
@@ -186,13 +199,13 @@ int cmd_matrix(struct cli *cli)
 				printf("\n### %s %d\n\n| source \\ destination |", proto_name(cols[k].proto),
 				       cols[k].port);
 				for (size_t j = 0; j < n; j++)
-					printf(" %s |", mm->endpoints[j]->display);
+					printf(" %s |", names[j]);
 				printf("\n|---|");
 				for (size_t j = 0; j < n; j++)
 					printf("---|");
 				printf("\n");
 				for (size_t i = 0; i < n; i++) {
-					printf("| %s |", mm->endpoints[i]->display);
+					printf("| %s |", names[i]);
 					for (size_t j = 0; j < n; j++)
 						printf(" %s |", CELL(i, j, k) ? "allow" : "deny");
 					printf("\n");
@@ -214,6 +227,9 @@ int cmd_matrix(struct cli *cli)
 		}
 	}
 #undef CELL
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 	free(grid);
 	free(cols);
 	for (int p = 0; p < PROTO__COUNT; p++)

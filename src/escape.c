@@ -1,4 +1,5 @@
 /* Escaping input text for each output's reader (text, JSON, XML, CSV, Markdown, DOT, GitHub). */
+#include <stdio.h>
 #include <string.h>
 
 #include "escape.h"
@@ -112,6 +113,20 @@ const char *escape_text_str(struct strbuf *sb, const char *s)
 	strbuf_reset(sb);
 	escape_text(sb, s ? s : "");
 	return sb->buf;
+}
+
+void escape_eprintf(const char *fmt, ...)
+{
+	struct strbuf msg = STRBUF_INIT, out = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	escape_text_n(&out, msg.buf ? msg.buf : "", msg.len);
+	strbuf_addch(&out, '\n');
+	fwrite(out.buf, 1, out.len, stderr);
+	strbuf_release(&msg);
+	strbuf_release(&out);
 }
 
 void escape_go_quote(struct strbuf *sb, const char *str, size_t len)
@@ -234,7 +249,9 @@ void escape_csv(struct strbuf *sb, const char *s)
 	if (strchr("=+-@", s[0]) && s[0])
 		strbuf_addch(&t, '\'');
 	escape_text(&t, s);
-	if (strpbrk(t.buf, ",\"")) {
+	/* Quoted where Go's encoding/csv quotes (netpol-analyzer's diff writer): a comma, a
+	 * quote, or a leading space. */
+	if (strpbrk(t.buf, ",\"") || t.buf[0] == ' ') {
 		strbuf_addch(sb, '"');
 		for (const char *p = t.buf; *p; p++) {
 			if (*p == '"')

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "escape.h"
 
 const struct command commands[] = {
 	{ "lint", cmd_lint, "npcheck lint [options] [PATH...]",
@@ -74,11 +75,17 @@ static void usage(FILE *f)
 int cli_usage_error(struct cli *cli, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "npcheck%s%s: ", cli->command ? " " : "", cli->command ? cli->command : "");
+	struct strbuf msg = STRBUF_INIT, cmd = STRBUF_INIT, text = STRBUF_INIT;
+	/* The arguments quoted in a usage error may hold anything: escape it all. */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	strbuf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n");
+	fprintf(stderr, "npcheck%s%s: %s\n", cli->command ? " " : "",
+		cli->command ? escape_text_str(&cmd, cli->command) : "",
+		escape_text_str(&text, msg.buf ? msg.buf : ""));
+	strbuf_release(&msg);
+	strbuf_release(&cmd);
+	strbuf_release(&text);
 	return EXIT_USAGE;
 }
 
@@ -124,6 +131,7 @@ const char *cli_format(struct cli *cli)
 
 void cli_print_input_errors(struct cli *cli, const struct diag *d)
 {
+	struct strbuf file = STRBUF_INIT, msg = STRBUF_INIT;
 	(void)cli;
 	for (size_t i = 0; i < d->n; i++) {
 		const struct finding *f = &d->items[i];
@@ -133,10 +141,13 @@ void cli_print_input_errors(struct cli *cli, const struct diag *d)
 		    f->rule != RULE_UNSUPPORTED_PROTOCOL && f->rule != RULE_UNKNOWN_FIELD &&
 		    f->rule != RULE_DUPLICATE_OBJECT)
 			continue;
-		fprintf(stderr, "%s:%d:%d: %s: %s [%s]\n", f->pos.file ? f->pos.file : "<input>",
-			f->pos.line, f->pos.col, severity_name(f->severity), f->message,
+		fprintf(stderr, "%s:%d:%d: %s: %s [%s]\n",
+			escape_text_str(&file, f->pos.file ? f->pos.file : "<input>"), f->pos.line,
+			f->pos.col, severity_name(f->severity), escape_text_str(&msg, f->message),
 			rule_table[f->rule].id);
 	}
+	strbuf_release(&file);
+	strbuf_release(&msg);
 }
 
 int cli_load(struct cli *cli, const char *const *paths, size_t npaths, struct loaded *l)
@@ -317,7 +328,8 @@ static int run(int argc, char **argv)
 	}
 	const struct command *cmd = command_lookup(cli.command);
 	if (!cmd) {
-		fprintf(stderr, "npcheck: no such command '%s'\n\n", cli.command);
+		escape_eprintf("npcheck: no such command '%s'", cli.command);
+		fputc('\n', stderr);
 		usage(stderr);
 		return EXIT_USAGE;
 	}
