@@ -825,7 +825,7 @@ static int snapshot_take(struct snapshot *t, const char *rev, const char *const 
 		if (!under || (!named && !manifest_name(path)))
 			continue;
 		if (!safe_tree_path(path)) {
-			fprintf(stderr, "npcheck diff: skipping unsafe path '%s' in '%s'\n", path, rev);
+			escape_eprintf("npcheck diff: skipping unsafe path '%s' in '%s'", path, rev);
 			continue;
 		}
 		const char *a[] = { "git", "cat-file", "blob", oid, NULL };
