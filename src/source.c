@@ -1,4 +1,5 @@
-/* Input paths → the files to read: directories walked recursively in sorted order. */
+/* Input paths → the files to read (directories walked recursively in sorted order, regular
+ * files only), and reading each within the load's byte budget. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
