@@ -629,12 +629,20 @@ if command -v python3 >/dev/null 2>&1; then
 		            assert '\n' not in field and '\r' not in field, field
 		    assert len(rows) > 1
 		elif kind == 'md':
+		    # Every table line has as many unescaped '|' as its header; no raw HTML.
+		    widths = set()
 		    for line in text.splitlines():
 		        if line.startswith('|'):
-		            cells = re.split(r'(?<!\\)(?:\\\\)*\|', line)
-		            n = len(re.findall(r'(?<!\\)(?:\\\\)*\|', line))
-		            assert n == 4, line
+		            widths.add(len(re.findall(r'(?<!\\)(?:\\\\)*\|', line)))
 		            assert '<' not in line and '>' not in line, line
+		        else:
+		            assert line == '' or line.startswith('#'), line
+		    assert len(widths) == 1, widths
+		elif kind == 'dot':
+		    # Quoted IDs close where they should: without them, no quote is left.
+		    rest = re.sub(r'"(?:[^"\\\n]|\\.)*"', 'ID', text)
+		    assert '"' not in rest, rest
+		    assert rest.startswith('digraph npcheck {') and rest.rstrip().endswith('}')
 		PY
 		then
 			why="python3 $2: $(tail -n 1 "$tmp/py")"
@@ -657,6 +665,12 @@ if command -v python3 >/dev/null 2>&1; then
 		parse "parse/$tag/list-csv" csv
 		run list -o md "$f"
 		parse "parse/$tag/list-md" md
+		run list -o dot "$f"
+		parse "parse/$tag/list-dot" dot
+		run matrix -o md "$f"
+		parse "parse/$tag/matrix-md" md
+		run diff -o md "$f" "$gen/empty.yaml"
+		parse "parse/$tag/diff-md" md
 		run matrix -o csv "$f"
 		parse "parse/$tag/matrix-csv" csv
 		run matrix -o json "$f"
