@@ -22,7 +22,7 @@ _npcheck_formats()
 # Options of a command (global ones for every command).
 _npcheck_options()
 {
-	local global="-n --namespace -o --output -j --jobs -q --quiet -v --verbose -h --help"
+	local global="-n --namespace -o --output -j --jobs --max-input-size --max-total-input -q --quiet -v --verbose -h --help"
 	case $1 in
 	lint) echo "$global -c --config --color --fail-on" ;;
 	reach) echo "$global -p --port --protocol" ;;
@@ -56,7 +56,8 @@ _npcheck()
 		w=${COMP_WORDS[i]}
 		case $w in
 		-n | --namespace | -c | --config | -o | --output | --color | --colour | \
-			--fail-on | -p | --port | --protocol | --pod | --base | --max-rows | -j | --jobs)
+			--fail-on | -p | --port | --protocol | --pod | --base | --max-rows | -j | --jobs | \
+			--max-input-size | --max-total-input)
 			((i++)) ;;
 		-*) ;;
 		*)
@@ -93,7 +94,7 @@ _npcheck()
 		COMPREPLY=($(compgen -W "HEAD $refs" -- "$cur"))
 		return 0
 		;;
-	-n | --namespace | -p | --port | --pod | -j | --jobs)
+	-n | --namespace | -p | --port | --pod | -j | --jobs | --max-input-size | --max-total-input)
 		return 0 # a namespace, a port, an endpoint or a number: nothing to offer
 		;;
 	esac

@@ -40,6 +40,8 @@ enum color_mode color;
 	const char *pod;         /* --pod (explain) */
 	const char *base;        /* --base REV (diff) */
 	uint64_t max_rows;       /* --max-rows N (matrix); 0 = MATRIX_MAX_ROWS */
+	size_t max_input;        /* --max-input-size; 0: MODEL_MAX_FILE */
+	size_t max_total;        /* --max-total-input; 0: MODEL_MAX_TOTAL */
 	const char **args;       /* positional arguments after the command */
 	size_t nargs;
 };

@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "solver.h"
 
 enum diff_type { DIFF_CHANGED, DIFF_ADDED, DIFF_REMOVED };
@@ -362,22 +363,6 @@ static void row_info(const struct row *r, const char *src, const char *dst, stru
 	strbuf_addf(sb, " %s", diff_type_names[r->type]);
 }
 
-/* A CSV field, quoted as Go's encoding/csv (netpol-analyzer's writer) quotes it. */
-static void csv_field(struct strbuf *sb, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n") && *s != ' ' && *s != '\t') {
-		strbuf_addstr(sb, s);
-		return;
-	}
-	strbuf_addch(sb, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			strbuf_addch(sb, '"');
-		strbuf_addch(sb, *s);
-	}
-	strbuf_addch(sb, '"');
-}
-
 static void out_init(struct out *o, const char *fmt)
 {
 	memset(o, 0, sizeof(*o));
@@ -441,17 +426,26 @@ static void out_row(struct out *o, const struct row *r)
 		for (size_t k = 0; k < ARRAY_SIZE(f); k++) {
 			if (k)
 				strbuf_addch(sb, ',');
-			csv_field(sb, f[k]);
+			escape_csv(sb, f[k]); /* quoted as Go's encoding/csv quotes */
 		}
 		strbuf_addch(sb, '\n');
 	} else if (o->md) {
-		strbuf_addf(sb, "| %s | %s | %s | %s | %s | %s |\n", type, o->src.buf, o->dst.buf,
-			    o->c1.buf, o->c2.buf, o->info.buf);
+		const char *f[] = { type, o->src.buf, o->dst.buf, o->c1.buf, o->c2.buf, o->info.buf };
+		for (size_t k = 0; k < ARRAY_SIZE(f); k++) {
+			strbuf_addstr(sb, k ? " | " : "| ");
+			escape_md(sb, f[k]);
+		}
+		strbuf_addstr(sb, " |\n");
 	} else {
-		strbuf_addf(sb, "diff-type: %s, source: %s, destination: %s, ref1: %s, ref2: %s",
-			    type, o->src.buf, o->dst.buf, o->c1.buf, o->c2.buf);
-		if (o->info.len)
-			strbuf_addf(sb, ", workloads-diff-info: %s", o->info.buf);
+		strbuf_addf(sb, "diff-type: %s, source: ", type);
+		escape_text(sb, o->src.buf);
+		strbuf_addstr(sb, ", destination: ");
+		escape_text(sb, o->dst.buf);
+		strbuf_addf(sb, ", ref1: %s, ref2: %s", o->c1.buf, o->c2.buf);
+		if (o->info.len) {
+			strbuf_addstr(sb, ", workloads-diff-info: ");
+			escape_text(sb, o->info.buf);
+		}
 		strbuf_addch(sb, '\n');
 	}
 	o->n++;
@@ -747,9 +741,9 @@ static int git_ask(const char *const *argv, const char *in, size_t inlen, struct
 	struct strbuf err = STRBUF_INIT;
 	int st = git_run(argv, in, inlen, out, &err);
 	if (st < 0)
-		fprintf(stderr, "npcheck diff: %s: cannot run git: %s\n", what, strerror(errno));
+		escape_eprintf("npcheck diff: %s: cannot run git: %s", what, strerror(errno));
 	else if (st)
-		fprintf(stderr, "npcheck diff: %s: %s\n", what, git_message(&err));
+		escape_eprintf("npcheck diff: %s: %s", what, git_message(&err));
 	strbuf_release(&err);
 	return st ? -1 : 0;
 }
@@ -950,7 +944,7 @@ static int base_read(const char *rev, const char *const *paths, size_t npaths,
 		int st = git_run(a, NULL, 0, &tree, &err);
 		strbuf_release(&err);
 		if (st) {
-			fprintf(stderr, "npcheck diff: unknown revision '%s'\n", rev);
+			escape_eprintf("npcheck diff: unknown revision '%s'", rev);
 			goto out;
 		}
 		while (tree.len && (tree.buf[tree.len - 1] == '\n' || tree.buf[tree.len - 1] == '\r'))
@@ -959,7 +953,7 @@ static int base_read(const char *rev, const char *const *paths, size_t npaths,
 	for (size_t i = 0; i < npaths; i++) {
 		rels[i] = repo_relative(paths[i], prefix, top);
 		if (!rels[i]) {
-			fprintf(stderr, "npcheck diff: '%s' is outside the repository '%s'\n",
+			escape_eprintf("npcheck diff: '%s' is outside the repository '%s'",
 				paths[i], top);
 			goto out;
 		}
@@ -1026,8 +1020,8 @@ static int base_read(const char *rev, const char *const *paths, size_t npaths,
 	bool twice = false;
 	const char *bad = tree_conflict(all, nall, &twice);
 	if (bad) {
-		fprintf(stderr, "npcheck diff: '%s' is %s at revision '%s': not a tree git can "
-			"check out\n", bad, twice ? "there twice" : "both a file and a directory", rev);
+		escape_eprintf("npcheck diff: '%s' is %s at revision '%s': not a tree git can "
+			"check out", bad, twice ? "there twice" : "both a file and a directory", rev);
 		goto out;
 	}
 	if (nblobs > 1)
@@ -1053,8 +1047,8 @@ static int base_read(const char *rev, const char *const *paths, size_t npaths,
 		unsigned long long size = sp2 ? strtoull(sp2 + 1, &end, 10) : 0;
 		if (!sp2 || end != nl || strncmp(sp + 1, "blob ", 5) ||
 		    size > data.len - (size_t)(nl + 1 - data.buf)) {
-			fprintf(stderr, "npcheck diff: cannot read '%s' at '%s': git cat-file said "
-				"'%.*s'\n", blobs[i].path, rev,
+			escape_eprintf("npcheck diff: cannot read '%s' at '%s': git cat-file said "
+				"'%.*s'", blobs[i].path, rev,
 				nl ? (int)(nl - hdr) : (int)(data.len - pos > 80 ? 80 : data.len - pos), hdr);
 			goto out;
 		}
@@ -1130,7 +1124,7 @@ static int diff_base(struct cli *cli, const char *fmt, const struct model_option
 	side_load(&sides[1], paths, npaths, mo);
 	/* Same display paths on both sides: say which side these are. */
 	if (has_printed_errors(&sides[0].d))
-		fprintf(stderr, "npcheck diff: at revision %s:\n", cli->base);
+		escape_eprintf("npcheck diff: at revision %s:", cli->base);
 	cli_print_input_errors(cli, &sides[0].d);
 	cli_print_input_errors(cli, &sides[1].d);
 	rc = diff_sides(fmt, sides);
@@ -1143,7 +1137,8 @@ int cmd_diff(struct cli *cli)
 {
 	/* A side with no object is a change from or to nothing, not an input error. */
 	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose,
-				    .jobs = cli->jobs, .allow_empty = true };
+				    .jobs = cli->jobs, .allow_empty = true, .max_file = cli->max_input,
+				    .max_total = cli->max_total };
 	struct side sides[2];
 	const char *fmt = cli_format(cli);
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "query.h"
 
 static void describe_selector(const struct selector *s, struct strbuf *sb)
@@ -241,7 +242,8 @@ static void explain_rule(const struct solver *s, struct shown *sh, size_t ri, bo
 				strbuf_addstr(&matches, k ? ", " : "");
 				strbuf_add_json_str(&matches, m->endpoints[j]->display);
 			} else {
-				strbuf_addf(&matches, "%s%s", k ? ", " : "", m->endpoints[j]->display);
+				strbuf_addstr(&matches, k ? ", " : "");
+				escape_text(&matches, m->endpoints[j]->display);
 			}
 			k++;
 		}
@@ -268,9 +270,15 @@ static void explain_rule(const struct solver *s, struct shown *sh, size_t ri, bo
 		strbuf_addf(out, ", \"matching_endpoints\": %zu, \"examples\": [%s]}", nmatch,
 			    matches.buf);
 	} else {
-		strbuf_addf(out, "    %s/%s %s rule %d (%s:%d:%d) allows %s\n", r->policy->obj->ns,
-			    r->policy->obj->name, dir_names[r->dir], r->rule->index + 1, n->pos.file,
-			    n->pos.line, n->pos.col, words.buf);
+		strbuf_addstr(out, "    ");
+		escape_text(out, r->policy->obj->ns);
+		strbuf_addch(out, '/');
+		escape_text(out, r->policy->obj->name);
+		strbuf_addf(out, " %s rule %d (", dir_names[r->dir], r->rule->index + 1);
+		escape_text(out, n->pos.file);
+		strbuf_addf(out, ":%d:%d) allows ", n->pos.line, n->pos.col);
+		escape_text(out, words.buf);
+		strbuf_addch(out, '\n');
 		/* The same peers match the same endpoints: said once, at the first. */
 		if (!r->all_peers && !same) {
 			if (nmatch)
@@ -310,12 +318,18 @@ static void explain_rules_again(const struct solver *s, const size_t *rules, siz
 		strbuf_addch(out, '}');
 		return;
 	}
-	strbuf_addf(out, "    %s/%s %s rule%s %d", r0->policy->obj->ns, r0->policy->obj->name,
-		    dir_names[r0->dir], n > 1 ? "s" : "", a);
+	strbuf_addstr(out, "    ");
+	escape_text(out, r0->policy->obj->ns);
+	strbuf_addch(out, '/');
+	escape_text(out, r0->policy->obj->name);
+	strbuf_addf(out, " %s rule%s %d", dir_names[r0->dir], n > 1 ? "s" : "", a);
 	if (n > 1)
 		strbuf_addf(out, "-%d", b);
-	strbuf_addf(out, " (%s:%d:%d): as for %s above\n", node->pos.file, node->pos.line,
-		    node->pos.col, ep);
+	strbuf_addstr(out, " (");
+	escape_text(out, node->pos.file);
+	strbuf_addf(out, ":%d:%d): as for ", node->pos.line, node->pos.col);
+	escape_text(out, ep);
+	strbuf_addstr(out, " above\n");
 }
 
 /* Write what out holds when it has grown large (always when final). */
@@ -336,7 +350,9 @@ static void explain_endpoint(const struct solver *s, struct shown *sh,
 		strbuf_addstr(out, first ? "\n  {\"endpoint\": " : ",\n  {\"endpoint\": ");
 		strbuf_add_json_str(out, e->display);
 	} else {
-		strbuf_addf(out, "%s%s\n", first ? "" : "\n", e->display);
+		strbuf_addstr(out, first ? "" : "\n");
+		escape_text(out, e->display);
+		strbuf_addch(out, '\n');
 	}
 	for (int d = 0; d < DIR__COUNT; d++) {
 		if (json) {
@@ -364,8 +380,13 @@ static void explain_endpoint(const struct solver *s, struct shown *sh,
 			for (size_t i = 0; i < se->npolicies[d]; i++) {
 				const struct policy *p = se->policies[d][i];
 				const struct ynode *n = p->obj->name_node ? p->obj->name_node : p->obj->node;
-				strbuf_addf(out, "%s %s/%s (%s:%d:%d)", i ? "," : "", p->obj->ns,
-					    p->obj->name, n->pos.file, n->pos.line, n->pos.col);
+				strbuf_addstr(out, i ? ", " : " ");
+				escape_text(out, p->obj->ns);
+				strbuf_addch(out, '/');
+				escape_text(out, p->obj->name);
+				strbuf_addstr(out, " (");
+				escape_text(out, n->pos.file);
+				strbuf_addf(out, ":%d:%d)", n->pos.line, n->pos.col);
 			}
 			strbuf_addch(out, '\n');
 			if (!se->nrules[d])
@@ -426,7 +447,7 @@ int cmd_explain(struct cli *cli)
 		if (query_resolve(mp, cli->pod, cli->ns, false, &t) || !t.refs[0].ep) {
 			if (t.n && !t.refs[0].ep)
 				fprintf(stderr, "npcheck explain: '%s' is not a pod or workload of the input\n",
-					cli->pod);
+					escape_text_str(&out, cli->pod));
 			rc = EXIT_USAGE;
 			goto out;
 		}
@@ -441,9 +462,11 @@ int cmd_explain(struct cli *cli)
 		flush_out(&out, false);
 	}
 	if (!json)
-		for (size_t i = 0; i < mp->nhost_net && !t.n; i++)
-			strbuf_addf(&out, "%s%s\n  hostNetwork: node traffic, no policy applies\n",
-				    shown++ ? "\n" : "", mp->host_net[i]->display);
+		for (size_t i = 0; i < mp->nhost_net && !t.n; i++) {
+			strbuf_addstr(&out, shown++ ? "\n" : "");
+			escape_text(&out, mp->host_net[i]->display);
+			strbuf_addstr(&out, "\n  hostNetwork: node traffic, no policy applies\n");
+		}
 	if (json)
 		strbuf_addstr(&out, shown ? "\n]\n" : "]\n");
 	flush_out(&out, true);

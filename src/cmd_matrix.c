@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "connlist.h"
+#include "escape.h"
 #include "query.h"
 
 /* "Every port named in the input": numeric policy ports and container ports. */
@@ -50,6 +51,8 @@ struct mx {
 	size_t n, ncols;
 	struct cand cand;
 	struct connset c;
+	char **names; /* endpoint names as the format writes them, escaped once (escape.h);
+		       * NULL for json, which escapes as it writes */
 	bool write_failed;
 };
 
@@ -106,12 +109,12 @@ static void write_rows(struct mx *x, bool json)
 			 x->cols[k].port);
 	strbuf_addstr(&sb, json ? "[" : "source,destination,protocol,port,verdict\n");
 	for (size_t i = 0; i < x->n && !x->write_failed; i++) {
-		const char *si = x->m->endpoints[i]->display;
+		const char *si = json ? x->m->endpoints[i]->display : x->names[i];
 		size_t sil = strlen(si);
 		mx_candidates(x, i);
 		for (size_t j = 0; j < x->n && mx_flush(x, &sb, false); j++) {
 			const struct connset *c = mx_allowed(x, i, j);
-			const char *dj = x->m->endpoints[j]->display;
+			const char *dj = json ? x->m->endpoints[j]->display : x->names[j];
 			for (size_t k = 0; k < x->ncols; k++) {
 				bool ok = c && connset_contains(c, x->cols[k].proto, x->cols[k].port);
 				if (!json) {
@@ -162,7 +165,7 @@ static void block_head(struct mx *x, size_t k, bool md, struct strbuf *sb)
 		strbuf_addf(sb, "\n### %s %d\n\n| source \\ destination |", proto_name(col->proto),
 			    col->port);
 		for (size_t j = 0; j < x->n; j++)
-			strbuf_addf(sb, " %s |", x->m->endpoints[j]->display);
+			strbuf_addf(sb, " %s |", x->names[j]);
 		strbuf_addstr(sb, "\n|---|");
 		for (size_t j = 0; j < x->n; j++)
 			strbuf_addstr(sb, "---|");
@@ -182,7 +185,7 @@ static void block_line(struct mx *x, size_t i, bool md, const unsigned char *cel
 		       struct strbuf *sb)
 {
 	if (md) {
-		strbuf_addf(sb, "| %s |", x->m->endpoints[i]->display);
+		strbuf_addf(sb, "| %s |", x->names[i]);
 		for (size_t j = 0; j < x->n; j++)
 			strbuf_addstr(sb, cells[j] ? " allow |" : " deny |");
 		strbuf_addch(sb, '\n');
@@ -211,7 +214,7 @@ static void write_grids(struct mx *x, bool md)
 		int w = snprintf(NULL, 0, "%zu", n);
 		strbuf_addstr(&sb, "Endpoints:\n");
 		for (size_t i = 0; i < n && mx_flush(x, &sb, false); i++)
-			strbuf_addf(&sb, "  %*zu  %s\n", w, i + 1, x->m->endpoints[i]->display);
+			strbuf_addf(&sb, "  %*zu  %s\n", w, i + 1, x->names[i]);
 		strbuf_addstr(&sb, "Rows are sources, columns destinations: '.' allowed, 'X' denied.\n");
 	}
 	for (size_t k0 = 0; k0 < x->ncols && !x->write_failed; k0 += run) {
@@ -331,10 +334,27 @@ int cmd_matrix(struct cli *cli)
 	solver_init(&x.s, x.m);
 	connset_init(&x.c);
 	cand_init(&x.cand, &x.s);
+	if (strcmp(fmt, "json")) {
+		x.names = xcalloc(x.n + 1, sizeof(*x.names));
+		for (size_t i = 0; i < x.n; i++) {
+			struct strbuf e = STRBUF_INIT;
+			const char *d = x.m->endpoints[i]->display;
+			if (!strcmp(fmt, "csv"))
+				escape_csv(&e, d);
+			else if (!strcmp(fmt, "md"))
+				escape_md(&e, d);
+			else
+				escape_text(&e, d);
+			x.names[i] = e.buf ? strbuf_detach(&e) : xstrdup("");
+		}
+	}
 	if (!strcmp(fmt, "csv") || !strcmp(fmt, "json"))
 		write_rows(&x, !strcmp(fmt, "json"));
 	else
 		write_grids(&x, !strcmp(fmt, "md"));
+	for (size_t i = 0; x.names && i < x.n; i++)
+		free(x.names[i]);
+	free(x.names);
 	if (fflush(stdout) || ferror(stdout))
 		x.write_failed = true;
 	if (x.write_failed) {

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "escape.h"
 #include "model.h"
 
 /*
@@ -902,8 +903,8 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 		/* Not a Kubernetes object (a JSON report, a values list): skipped, as a
 		 * document of a kind npcheck does not read is. */
 		if (opt && opt->verbose)
-			fprintf(stderr, "%s:%d:%d: skipping a document that is not an object\n",
-				file, doc->pos.line, doc->pos.col);
+			escape_eprintf("%s:%d:%d: skipping a document that is not an object", file,
+				       doc->pos.line, doc->pos.col);
 		return;
 	}
 	const struct ynode *kn = ynode_get(doc, "kind");
@@ -912,8 +913,8 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 		kind = default_kind;
 	if (!kind) {
 		if (opt && opt->verbose)
-			fprintf(stderr, "%s:%d:%d: skipping a document without kind\n",
-				file, doc->pos.line, doc->pos.col);
+			escape_eprintf("%s:%d:%d: skipping a document without kind", file,
+				       doc->pos.line, doc->pos.col);
 		return;
 	}
 	size_t kl = strlen(kind);
@@ -938,8 +939,8 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 		return;
 	if (!is_read_kind(kind)) {
 		if (opt && opt->verbose)
-			fprintf(stderr, "%s:%d:%d: skipping kind %s\n", file, doc->pos.line,
-				doc->pos.col, kind);
+			escape_eprintf("%s:%d:%d: skipping kind %s", file, doc->pos.line,
+				       doc->pos.col, kind);
 		return;
 	}
 	decode_object(m, file, doc, kind, opt);

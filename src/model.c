@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "fold.h"
 #include "model.h"
 
@@ -351,6 +352,11 @@ static int model_build(struct model *m, struct diag *d, struct source_file *file
 		       const char *where, const char *what)
 {
 	m->nfiles = nfiles;
+	struct source_budget *budget = ARENA_NEW(m->arena, struct source_budget);
+	budget->max_file = opt && opt->max_file ? opt->max_file : MODEL_MAX_FILE;
+	budget->max_total = opt && opt->max_total ? opt->max_total : MODEL_MAX_TOTAL;
+	for (size_t i = 0; i < nfiles; i++)
+		files[i].budget = budget;
 	/* Trees live in their own arena so that a decoded document's tree can be dropped
 	 * without touching the model; trees that are kept move to the model's arena. */
 	m->trees = arena_new();
@@ -361,9 +367,9 @@ static int model_build(struct model *m, struct diag *d, struct source_file *file
 	/* No input at all is an input error (SPEC 1): a check of nothing must not pass. */
 	if (!m->nobjects && !d->input_error && !(opt && opt->allow_empty)) {
 		/* Positioned at the first path's start, like an unreadable file. */
-		fprintf(stderr, "%s:1:1: error: no input: no object of a kind npcheck reads "
-				"(NetworkPolicy, Namespace, Pod, Service or a workload) in %s\n",
-			where, what);
+		escape_eprintf("%s:1:1: error: no input: no object of a kind npcheck reads "
+			       "(NetworkPolicy, Namespace, Pod, Service or a workload) in %s",
+			       where, what);
 		d->input_error = true;
 		rc = -1;
 	}
