@@ -649,8 +649,9 @@ static void validate_port(struct vctx *v, const struct np_port *pt)
 			err_invalid_int(v, pt->port_key, ".port", port,
 					"must be between 1 and 65535, inclusive");
 		if (pt->has_end_port) {
+			/* The API server names `port`'s value here, not endPort's. */
 			if (end < port)
-				err_invalid_int(v, pt->end_port_key, ".endPort", end,
+				err_invalid_int(v, pt->end_port_key, ".endPort", port,
 						"must be greater than or equal to `port`");
 			if (end < PORT_MIN || end > PORT_MAX)
 				err_invalid_int(v, pt->end_port_key, ".endPort", end,
