@@ -731,6 +731,11 @@ static void validate_ipblock(struct vctx *v, struct ipblock *ipb)
 		}
 		path_pop(v, base);
 	}
+	/* Checked as written (Go compares the raw prefix lengths above); used as what it
+	 * denotes. */
+	cidr_unmap(&ipb->cidr_parsed);
+	for (size_t i = 0; i < ipb->nexcept; i++)
+		cidr_unmap(&ipb->except_parsed[i]);
 }
 
 /* ValidateNetworkPolicyPeer. v->path names the peer item. */
