@@ -255,18 +255,42 @@ const char *const k8s_skip_keys[] = {
 	NULL
 };
 
-static const struct {
+/*
+ * The kinds npcheck reads: the one apiVersion the API server serves each under (the
+ * beta versions are gone: NetworkPolicy and the apps kinds from extensions/v1beta1 and
+ * apps/v1beta1,2 since v1.16, CronJob from batch/v1beta1 since v1.25), how it checks
+ * their names, and where a workload's pod template sits (NULL: not a workload).
+ */
+static const struct read_kind {
 	const char *kind;
-	const char *template_path; /* where the pod template sits */
-} workload_kinds[] = {
-	{ "Deployment", "spec.template" },
-	{ "ReplicaSet", "spec.template" },
-	{ "StatefulSet", "spec.template" },
-	{ "DaemonSet", "spec.template" },
-	{ "Job", "spec.template" },
-	{ "CronJob", "spec.jobTemplate.spec.template" },
-	{ "ReplicationController", "spec.template" },
+	const char *api_version;
+	enum name_rule name;
+	const char *template_path;
+} read_kinds[] = {
+	{ "NetworkPolicy", "networking.k8s.io/v1", NAME_DNS_SUBDOMAIN, NULL },
+	{ "Namespace", "v1", NAME_DNS_LABEL, NULL },
+	{ "Pod", "v1", NAME_DNS_SUBDOMAIN, NULL },
+	{ "Service", "v1", NAME_DNS1035_LABEL, NULL },
+	{ "Deployment", "apps/v1", NAME_DNS_SUBDOMAIN, "spec.template" },
+	{ "ReplicaSet", "apps/v1", NAME_DNS_SUBDOMAIN, "spec.template" },
+	{ "StatefulSet", "apps/v1", NAME_DNS_SUBDOMAIN, "spec.template" },
+	{ "DaemonSet", "apps/v1", NAME_DNS_SUBDOMAIN, "spec.template" },
+	{ "Job", "batch/v1", NAME_DNS_SUBDOMAIN, "spec.template" },
+	{ "CronJob", "batch/v1", NAME_CRONJOB, "spec.jobTemplate.spec.template" },
+	{ "ReplicationController", "v1", NAME_DNS_SUBDOMAIN, "spec.template" },
 };
+
+/* kubectl reads `kind: List` (apiVersion v1) itself; a typed list (PodList) is served
+ * beside its items' kind. */
+#define LIST_API_VERSION "v1"
+
+static const struct read_kind *read_kind(const char *kind)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(read_kinds); i++)
+		if (!strcmp(read_kinds[i].kind, kind))
+			return &read_kinds[i];
+	return NULL;
+}
 
 /*
  * What each kind needs built, once its kind is read (kubectl writes kind before
@@ -323,10 +347,8 @@ const struct ypath *k8s_build_paths(void *ctx, const char *kind)
 		return p_service;
 	if (!strcmp(kind, "Namespace"))
 		return p_namespace;
-	for (size_t i = 0; i < ARRAY_SIZE(workload_kinds); i++)
-		if (!strcmp(workload_kinds[i].kind, kind))
-			return p_workload;
-	return p_nothing;
+	const struct read_kind *rk = read_kind(kind);
+	return rk && rk->template_path ? p_workload : p_nothing;
 }
 
 /* ---- extraction ---- */
@@ -747,26 +769,67 @@ static bool is_namespaced(const char *kind)
 	return strcmp(kind, "Namespace") != 0;
 }
 
-/* The kinds npcheck reads. */
-static bool is_read_kind(const char *kind)
+/*
+ * Is the document's apiVersion (api, or NULL when absent) one the API server serves for
+ * kind (want)? If not, the object is reported as kubectl reports it, as an input error,
+ * and takes no part. The finding names the object as it would have been read.
+ */
+static bool api_version_served(struct model *m, const char *file, const struct ynode *doc,
+			       const char *kind, const char *api, const char *want,
+			       const struct model_options *opt)
 {
-	static const char *const kinds[] = { "NetworkPolicy", "Namespace", "Pod", "Service" };
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (!strcmp(kinds[i], kind))
-			return true;
-	for (size_t i = 0; i < ARRAY_SIZE(workload_kinds); i++)
-		if (!strcmp(workload_kinds[i].kind, kind))
-			return true;
+	if (api && !strcmp(api, want))
+		return true;
+	const struct ynode *meta = ynode_get(doc, "metadata");
+	const struct ynode *name = ynode_get(meta, "name");
+	const char *ns = str_of(ynode_get(meta, "namespace"));
+	struct diag_obj dobj = { arena_strdup(m->arena, kind), NULL, NULL, NULL };
+	if (str_of(name))
+		dobj.name = arena_strdup(m->arena, str_of(name));
+	size_t kl = strlen(kind);
+	bool list = kl >= 4 && !strcmp(kind + kl - 4, "List");
+	if (strcmp(kind, "Namespace") && !list)
+		dobj.ns = ns && *ns ? arena_strdup(m->arena, ns)
+			: opt && opt->default_ns ? opt->default_ns : "default";
+	struct ypos pos = doc->pos;
+	pos.file = file;
+	if (api) {
+		const struct ynode *at = ynode_key(doc, "apiVersion");
+		if (at)
+			pos = at->pos;
+		/* kubectl: `resource mapping not found for name: ...: no matches for kind`. */
+		diag_report(m->diag, RULE_INVALID_SPEC, &pos, &dobj,
+			    "no matches for kind \"%s\" in version \"%s\"", kind, api);
+	} else {
+		if (name && name->kind == YN_SCALAR)
+			pos = name->pos;
+		diag_report(m->diag, RULE_INVALID_SPEC, &pos, &dobj, "apiVersion not set");
+	}
+	m->diag->input_error = true;
 	return false;
 }
 
-static void decode_object(struct model *m, const char *file, const struct ynode *doc,
-			  const char *kind, const struct model_options *opt)
+/* The API server generates the name of an object that has only generateName: it is
+ * shown as the prefix with "<generated>" (model.c numbers any that would collide). */
+static const char *generated_name(struct model *m, const struct ynode *meta)
 {
+	const char *gen = str_of(ynode_get(meta, "generateName"));
+	if (!gen || !*gen)
+		return NULL;
+	return arena_printf(m->arena, "%s<generated>", gen);
+}
+
+static void decode_object(struct model *m, const char *file, const struct ynode *doc,
+			  const struct read_kind *rk, const char *api,
+			  const struct model_options *opt)
+{
+	const char *kind = rk->kind;
+	if (!api_version_served(m, file, doc, kind, api, rk->api_version, opt))
+		return;
 	struct object *o = ARENA_NEW(m->arena, struct object);
 	m->decoding_kept = !strcmp(kind, "NetworkPolicy");
-	o->kind = keep_str(m, kind);
-	o->api_version = keep_str(m, str_of(ynode_get(doc, "apiVersion")));
+	o->kind = kind;
+	o->api_version = rk->api_version;
 	o->file = file;
 	const struct ynode *meta = ynode_get(doc, "metadata");
 	o->node = keep_node(m, doc);
@@ -774,6 +837,13 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 	expect_kind(m, o, meta, YN_MAP, "metadata");
 	o->name_node = keep_node(m, ynode_get(meta, "name"));
 	o->name = str_of(o->name_node);
+	if (!o->name || !*o->name) {
+		const char *gen = generated_name(m, meta);
+		if (gen) {
+			o->name = gen;
+			o->generated = true;
+		}
+	}
 	o->ns_node = keep_node(m, ynode_get(meta, "namespace"));
 	const char *ns = str_of(o->ns_node);
 	if (ns && !*ns)
@@ -816,7 +886,7 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 
 	if (!strcmp(kind, "NetworkPolicy")) {
 		m->kept_unit = true;
-		decode_policy(m, o, doc);
+		decode_policy(m, o, doc); /* validated after loading (validate_policy) */
 		return;
 	}
 	if (!strcmp(kind, "Pod")) {
@@ -826,14 +896,20 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 	} else if (!strcmp(kind, "Namespace")) {
 		/* model.c builds namespaces from the objects */
 	} else {
-		for (size_t i = 0; i < ARRAY_SIZE(workload_kinds); i++)
-			if (!strcmp(workload_kinds[i].kind, kind))
-				decode_workload(m, o, doc, workload_kinds[i].template_path);
+		decode_workload(m, o, doc, rk->template_path);
+	}
+	/* What could not be decoded never reaches the API server's validation. */
+	if (!o->invalid) {
+		const struct ynode *tpl = rk->template_path ? ynode_path(doc, rk->template_path) : NULL;
+		validate_object_meta(m, o, meta, rk->name,
+				     ynode_get(ynode_get(tpl, "metadata"), "labels"),
+				     rk->template_path);
 	}
 }
 
 static void decode_doc(struct model *m, const char *file, const struct ynode *doc,
-		       const char *default_kind, const struct model_options *opt, int depth)
+		       const char *default_kind, const char *default_api,
+		       const struct model_options *opt, int depth)
 {
 	if (doc->kind != YN_MAP) {
 		/* Not a Kubernetes object (a JSON report, a values list): skipped, as a
@@ -855,7 +931,17 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 	}
 	size_t kl = strlen(kind);
 	const struct ynode *items = ynode_get(doc, "items");
+	const char *api = str_of(ynode_get(doc, "apiVersion"));
+	if (!api)
+		api = default_api;
 	if (kl >= 4 && !strcmp(kind + kl - 4, "List") && items && depth < 4) {
+		/* A typed list (PodList) names its items' kind and apiVersion; kind: List
+		 * does not. A list of a kind npcheck does not read is not checked. */
+		const char *item_kind = kl > 4 ? arena_strndup(m->arena, kind, kl - 4) : NULL;
+		const struct read_kind *irk = item_kind ? read_kind(item_kind) : NULL;
+		const char *want = !item_kind ? LIST_API_VERSION : irk ? irk->api_version : NULL;
+		if (want && !api_version_served(m, file, doc, kind, api, want, opt))
+			return;
 		if (items->kind != YN_SEQ) {
 			if (!ynode_is_null(items)) {
 				diag_report(m->diag, RULE_INVALID_SPEC, &items->pos, NULL,
@@ -865,25 +951,25 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 			}
 			return;
 		}
-		/* A typed list (PodList) names its items' kind; kind: List does not. */
-		const char *item_kind = kl > 4 ? arena_strndup(m->arena, kind, kl - 4) : NULL;
 		for (size_t i = 0; i < items->n; i++)
-			decode_doc(m, file, items->kids[i], item_kind, opt, depth + 1);
+			decode_doc(m, file, items->kids[i], item_kind, item_kind ? api : NULL, opt,
+				   depth + 1);
 		return;
 	}
-	if (!is_read_kind(kind)) {
+	const struct read_kind *rk = read_kind(kind);
+	if (!rk) {
 		if (opt && opt->verbose)
 			fprintf(stderr, "%s:%d:%d: skipping kind %s\n", file, doc->pos.line,
 				doc->pos.col, kind);
 		return;
 	}
-	decode_object(m, file, doc, kind, opt);
+	decode_object(m, file, doc, rk, api, opt);
 }
 
 bool k8s_decode_document(struct model *m, const char *file, const struct ynode *doc,
 			 const struct model_options *opt)
 {
 	m->kept_unit = false;
-	decode_doc(m, file, doc, NULL, opt, 0);
+	decode_doc(m, file, doc, NULL, NULL, opt, 0);
 	return m->kept_unit;
 }

@@ -84,6 +84,65 @@ static struct object *find_object(const struct objidx *x, const char *kind, cons
 	return name ? *objidx_slot(x, kind, ns, name) : NULL;
 }
 
+static int gen_cmp_key(const struct object *a, const struct object *b)
+{
+	int c = strcmp(a->kind, b->kind);
+	if (!c)
+		c = strcmp(a->ns ? a->ns : "", b->ns ? b->ns : "");
+	return c ? c : strcmp(a->name, b->name);
+}
+
+struct gen_ref {
+	struct object *o;
+	size_t index; /* input order */
+};
+
+static int gen_cmp(const void *pa, const void *pb)
+{
+	const struct gen_ref *a = pa, *b = pb;
+	int c = gen_cmp_key(a->o, b->o);
+	return c ? c : (a->index > b->index) - (a->index < b->index);
+}
+
+/*
+ * Objects named from generateName get different names from the API server; here the
+ * second and later ones of a kind, namespace and prefix are numbered in input order
+ * ("web-<generated>", "web-<generated-2>", ...), before anything looks them up.
+ */
+static void number_generated(struct model *m)
+{
+	struct gen_ref *g = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t i = 0; i < m->nobjects; i++)
+		if (m->objects[i]->generated) {
+			XGROW(g, cap, n + 1);
+			g[n].o = m->objects[i];
+			g[n].index = i;
+			n++;
+		}
+	if (n > 1)
+		qsort(g, n, sizeof(*g), gen_cmp);
+	bool renamed = false;
+	for (size_t i = 0, j; i < n; i = j) {
+		const char *name = g[i].o->name;
+		size_t len = strlen(name) - strlen(">");
+		for (j = i + 1; j < n && !gen_cmp_key(g[i].o, g[j].o); j++) {
+			struct object *o = g[j].o;
+			const char *old = o->name;
+			o->name = arena_printf(m->arena, "%.*s-%zu>", (int)len, name, j - i + 1);
+			o->dobj.name = o->name;
+			/* Findings already made about it, and its endpoint, use the new name. */
+			for (size_t k = 0; k < m->diag->n; k++)
+				if (m->diag->items[k].obj_name == old)
+					m->diag->items[k].obj_name = o->name;
+			renamed = true;
+		}
+	}
+	for (size_t i = 0; renamed && i < m->nendpoints; i++)
+		m->endpoints[i]->name = m->endpoints[i]->obj->name;
+	free(g);
+}
+
 static int name_cmp_str(const void *pa, const void *pb)
 {
 	return strcmp(*(const char *const *)pa, *(const char *const *)pb);
@@ -309,6 +368,7 @@ int model_load(struct model *m, struct arena *a, struct diag *d, const char *con
 		rc = -1;
 	free(files);
 
+	number_generated(m);
 	struct objidx idx;
 	objidx_build(m, &idx);
 	build_namespaces(m, &idx);
