@@ -280,10 +280,6 @@ static const struct read_kind {
 	{ "ReplicationController", "v1", NAME_DNS_SUBDOMAIN, "spec.template" },
 };
 
-/* kubectl reads `kind: List` (apiVersion v1) itself; a typed list (PodList) is served
- * beside its items' kind. */
-#define LIST_API_VERSION "v1"
-
 static const struct read_kind *read_kind(const char *kind)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(read_kinds); i++)
@@ -786,9 +782,7 @@ static bool api_version_served(struct model *m, const char *file, const struct y
 	struct diag_obj dobj = { arena_strdup(m->arena, kind), NULL, NULL, NULL };
 	if (str_of(name))
 		dobj.name = arena_strdup(m->arena, str_of(name));
-	size_t kl = strlen(kind);
-	bool list = kl >= 4 && !strcmp(kind + kl - 4, "List");
-	if (strcmp(kind, "Namespace") && !list)
+	if (strcmp(kind, "Namespace"))
 		dobj.ns = ns && *ns ? arena_strdup(m->arena, ns)
 			: opt && opt->default_ns ? opt->default_ns : "default";
 	struct ypos pos = doc->pos;
@@ -936,12 +930,9 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 		api = default_api;
 	if (kl >= 4 && !strcmp(kind + kl - 4, "List") && items && depth < 4) {
 		/* A typed list (PodList) names its items' kind and apiVersion; kind: List
-		 * does not. A list of a kind npcheck does not read is not checked. */
+		 * does not. The wrapper is kubectl's, not the API server's: only its items
+		 * are judged (those with a kind are decoded while the list is still read). */
 		const char *item_kind = kl > 4 ? arena_strndup(m->arena, kind, kl - 4) : NULL;
-		const struct read_kind *irk = item_kind ? read_kind(item_kind) : NULL;
-		const char *want = !item_kind ? LIST_API_VERSION : irk ? irk->api_version : NULL;
-		if (want && !api_version_served(m, file, doc, kind, api, want, opt))
-			return;
 		if (items->kind != YN_SEQ) {
 			if (!ynode_is_null(items)) {
 				diag_report(m->diag, RULE_INVALID_SPEC, &items->pos, NULL,

@@ -174,7 +174,9 @@ static void build_namespaces(struct model *m, const struct objidx *idx)
 	for (size_t i = 0; i < m->nobjects; i++) {
 		struct object *o = m->objects[i];
 		const char *nm = NULL;
-		if (o->invalid && !strcmp(o->kind, "Namespace"))
+		/* A Namespace, Pod, workload or Service the API server would reject implies
+		 * no namespace (an invalid policy's namespace stays, for its findings). */
+		if (o->invalid && strcmp(o->kind, "NetworkPolicy"))
 			continue;
 		if (!strcmp(o->kind, "Namespace"))
 			nm = o->name;

@@ -633,9 +633,9 @@ static void validate_meta(struct vctx *v, const struct ynode *meta, enum name_ru
 		struct msgs ms = { { NULL }, 0 };
 		check_name(rule, name, len, false, &ms);
 		err_invalid_msgs(v, name_key, "", name, len, &ms);
-		/* ValidateCronJobCreate: "The CronJob name is used as a prefix for the Job
-		 * name, which must be a DNS-1035 label of at most 63 characters" (with 11
-		 * for the suffix). */
+		/* ValidateCronJobCreate: "The cronjob controller appends a 11-character
+		 * suffix to the cronjob (`-$TIMESTAMP`) when creating a job. The job name
+		 * length limit is 63 characters." */
 		if (rule == NAME_CRONJOB && len > 52)
 			err_invalid_str(v, name_key, "", name, len, "must be no more than 52 characters");
 	}

@@ -490,6 +490,69 @@ static void test_lists(void **state)
 	tu_free(&t);
 }
 
+/* An apiVersion the API server does not serve for the kind: reported as kubectl reports
+ * it, an input error, and the object is not read at all. */
+static void test_unserved_api_version(void **state)
+{
+	(void)state;
+	struct tu t;
+	tu_load(&t,
+		"apiVersion: extensions/v1beta1\nkind: NetworkPolicy\n"       /* 1-2 */
+		"metadata: {name: old, namespace: shop}\nspec: {podSelector: {}}\n" /* 3-4 */
+		"---\nkind: Pod\nmetadata: {name: nover, namespace: shop}\n"   /* 5-7 */
+		"---\napiVersion: v1\nkind: PodList\nitems:\n"                 /* 8-11 */
+		"- metadata: {name: a, namespace: shop}\n"                      /* 12 */
+		"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n");
+	assert_int_equal(t.m.npolicies, 0);
+	assert_int_equal(t.m.nobjects, 1);
+	must_ep(&t.m, "shop/a[Pod]");
+	assert_int_equal(tu_count(&t.d, RULE_INVALID_SPEC), 2);
+	const struct finding *f = tu_finding(&t.d, RULE_INVALID_SPEC, 0);
+	assert_string_equal(f->message,
+			    "no matches for kind \"NetworkPolicy\" in version \"extensions/v1beta1\"");
+	assert_int_equal(f->pos.line, 1);
+	assert_int_equal(f->pos.col, 1);
+	assert_string_equal(f->obj_kind, "NetworkPolicy");
+	assert_string_equal(f->obj_ns, "shop");
+	assert_string_equal(f->obj_name, "old");
+	f = tu_finding(&t.d, RULE_INVALID_SPEC, 1);
+	assert_string_equal(f->message, "apiVersion not set");
+	assert_int_equal(f->pos.line, 7);
+	assert_int_equal(f->pos.col, 18);
+	assert_true(t.d.input_error);
+	assert_int_equal(t.rc, -1);
+	tu_free(&t);
+}
+
+/* generateName alone: a name that says so, numbered where two would collide. */
+static void test_generate_name(void **state)
+{
+	(void)state;
+	struct tu t;
+	tu_load(&t,
+		"apiVersion: v1\nkind: Pod\nmetadata: {generateName: web-, namespace: shop}\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {generateName: web-, namespace: shop}\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {generateName: web-, namespace: other}\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: \"\", generateName: web-, namespace: shop}\n"
+		"---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+		"metadata: {generateName: web-, namespace: shop}\nspec: {podSelector: {}}\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {namespace: shop}\n");
+	must_ep(&t.m, "shop/web-<generated>[Pod]");
+	must_ep(&t.m, "shop/web-<generated-2>[Pod]");
+	must_ep(&t.m, "shop/web-<generated-3>[Pod]");
+	must_ep(&t.m, "other/web-<generated>[Pod]");
+	assert_int_equal(t.m.nendpoints, 4);
+	const struct policy *p = must_policy(&t.m, "shop", "web-<generated>");
+	assert_false(p->invalid);
+	assert_true(p->obj->generated);
+	/* Neither name nor generateName: still an error, and no endpoint. */
+	assert_int_equal(tu_count(&t.d, RULE_INVALID_SPEC), 1);
+	assert_string_equal(tu_finding(&t.d, RULE_INVALID_SPEC, 0)->message,
+			    "metadata.name: Required value: name or generateName is required");
+	assert_int_equal(tu_count(&t.d, RULE_DUPLICATE_OBJECT), 0);
+	tu_free(&t);
+}
+
 /* A NetworkPolicy read from a List keeps its tree (and positions) past its document. */
 static void test_list_item_policy_kept(void **state)
 {
@@ -902,6 +965,8 @@ int main(void)
 		cmocka_unit_test(test_pod_ips),
 		cmocka_unit_test(test_services),
 		cmocka_unit_test(test_lists),
+		cmocka_unit_test(test_unserved_api_version),
+		cmocka_unit_test(test_generate_name),
 		cmocka_unit_test(test_list_item_policy_kept),
 		cmocka_unit_test(test_duplicate_object),
 		cmocka_unit_test(test_policy_types_defaulting),
