@@ -78,6 +78,9 @@ void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 void strbuf_add_json_str(struct strbuf *sb, const char *s);
 /* XML text with &<>"' escaped. */
 void strbuf_add_xml(struct strbuf *sb, const char *s);
+/* s as the text of a Markdown table cell: "|" and "\\" escaped, "<", ">" and "&" as HTML
+ * entities (a generated name's "<generated>" is no tag), line breaks as spaces. */
+void strbuf_add_md(struct strbuf *sb, const char *s);
 
 /* Read a whole file (or stdin for "-") into a heap buffer the caller frees.
  * Returns 0, or -1 with errno set. */

@@ -407,8 +407,14 @@ static void write_rows(const char *fmt, const struct rows *rs)
 			}
 			strbuf_addch(&sb, '\n');
 		} else if (md) {
-			strbuf_addf(&sb, "| %s | %s | %s | %s | %s | %s |\n", type, r->src, r->dst,
-				    c1.buf, c2.buf, info.buf);
+			const char *f[] = { type, r->src, r->dst, c1.buf, c2.buf, info.buf };
+			strbuf_addch(&sb, '|');
+			for (size_t k = 0; k < ARRAY_SIZE(f); k++) {
+				strbuf_addch(&sb, ' ');
+				strbuf_add_md(&sb, f[k]);
+				strbuf_addstr(&sb, " |");
+			}
+			strbuf_addch(&sb, '\n');
 		} else {
 			strbuf_addf(&sb, "diff-type: %s, source: %s, destination: %s, ref1: %s, ref2: %s",
 				    type, r->src, r->dst, c1.buf, c2.buf);

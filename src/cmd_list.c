@@ -66,7 +66,11 @@ static void write_line(void *ctx, const struct conn_line *l)
 		/* Connection sets hold commas: quote the field. */
 		strbuf_addf(sb, "%s,%s,\"%s\"\n", l->src, l->dst, w->conns.buf);
 	} else if (!strcmp(w->fmt, "md")) {
-		strbuf_addf(sb, "| %s | %s | %s |\n", l->src, l->dst, w->conns.buf);
+		strbuf_addstr(sb, "| ");
+		strbuf_add_md(sb, l->src);
+		strbuf_addstr(sb, " | ");
+		strbuf_add_md(sb, l->dst);
+		strbuf_addf(sb, " | %s |\n", w->conns.buf);
 	} else {
 		struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, c = STRBUF_INIT;
 		strbuf_add_json_str(&a, l->src);

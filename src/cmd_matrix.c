@@ -36,6 +36,14 @@ struct column {
 	int proto, port;
 };
 
+/* A name as a Markdown table cell, in *sb (reused from call to call). */
+static const char *md_cell(const char *s, struct strbuf *sb)
+{
+	strbuf_reset(sb);
+	strbuf_add_md(sb, s);
+	return sb->buf;
+}
+
 int cmd_matrix(struct cli *cli)
 {
 	const char *fmt = cli_format(cli);
@@ -174,6 +182,7 @@ int cmd_matrix(struct cli *cli)
 		printf(rows ? "\n]\n" : "]\n");
 	} else if (grid) {
 		bool md = !strcmp(fmt, "md");
+		struct strbuf cell = STRBUF_INIT;
 		if (!md) {
 			printf("Endpoints:\n");
 			for (size_t i = 0; i < n; i++)
@@ -186,13 +195,13 @@ int cmd_matrix(struct cli *cli)
 				printf("\n### %s %d\n\n| source \\ destination |", proto_name(cols[k].proto),
 				       cols[k].port);
 				for (size_t j = 0; j < n; j++)
-					printf(" %s |", mm->endpoints[j]->display);
+					printf(" %s |", md_cell(mm->endpoints[j]->display, &cell));
 				printf("\n|---|");
 				for (size_t j = 0; j < n; j++)
 					printf("---|");
 				printf("\n");
 				for (size_t i = 0; i < n; i++) {
-					printf("| %s |", mm->endpoints[i]->display);
+					printf("| %s |", md_cell(mm->endpoints[i]->display, &cell));
 					for (size_t j = 0; j < n; j++)
 						printf(" %s |", CELL(i, j, k) ? "allow" : "deny");
 					printf("\n");
@@ -212,6 +221,7 @@ int cmd_matrix(struct cli *cli)
 				printf("\n");
 			}
 		}
+		strbuf_release(&cell);
 	}
 #undef CELL
 	free(grid);

@@ -92,6 +92,22 @@ void strbuf_add_json_str(struct strbuf *sb, const char *s)
 	strbuf_addch(sb, '"');
 }
 
+void strbuf_add_md(struct strbuf *sb, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '|': strbuf_addstr(sb, "\\|"); break;
+		case '\\': strbuf_addstr(sb, "\\\\"); break;
+		case '&': strbuf_addstr(sb, "&amp;"); break;
+		case '<': strbuf_addstr(sb, "&lt;"); break;
+		case '>': strbuf_addstr(sb, "&gt;"); break;
+		case '\n':
+		case '\r': strbuf_addch(sb, ' '); break;
+		default: strbuf_addch(sb, (char)*p);
+		}
+	}
+}
+
 void strbuf_add_xml(struct strbuf *sb, const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
