@@ -332,13 +332,12 @@ enum name_rule {
 	NAME_CRONJOB,       /* a subdomain of at most 52 characters */
 };
 /* validate.c: API-server validation of the metadata (meta, the metadata mapping or NULL)
- * of an object of a kind other than NetworkPolicy, and of its pod template's labels
- * (tpl_labels, at field path tpl_path, or NULL). Runs while the object's tree is
- * decoded, on any loader thread. Reports, sets o->invalid and returns true when the API
- * server would reject the object. */
+ * of an object of a kind other than NetworkPolicy, and of one more mapping the API server
+ * checks as labels (a pod template's labels, a Service's selector: labels at field path
+ * labels_path, or NULL). Runs while the object's tree is decoded, on any loader thread.
+ * Reports, sets o->invalid and returns true when the API server would reject it. */
 bool validate_object_meta(struct model *m, struct object *o, const struct ynode *meta,
-			  enum name_rule rule, const struct ynode *tpl_labels,
-			  const char *tpl_path);
+			  enum name_rule rule, const struct ynode *labels, const char *labels_path);
 /* validate.c: Kubernetes name and label syntax (pcre2). Return NULL when valid, else
  * the API server's message (static or arena-owned). */
 const char *validate_dns1123_subdomain(const char *s);

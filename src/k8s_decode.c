@@ -259,25 +259,35 @@ const char *const k8s_skip_keys[] = {
  * The kinds npcheck reads: the one apiVersion the API server serves each under (the
  * beta versions are gone: NetworkPolicy and the apps kinds from extensions/v1beta1 and
  * apps/v1beta1,2 since v1.16, CronJob from batch/v1beta1 since v1.25), how it checks
- * their names, and where a workload's pod template sits (NULL: not a workload).
+ * their names, where a workload's pod template sits (NULL: not a workload), and the
+ * labels beyond metadata.labels that the API server validates as labels and npcheck
+ * reads (a template's labels, a Service's selector).
  */
+#define TPL_LABELS(t) t ".metadata.labels"
 static const struct read_kind {
 	const char *kind;
 	const char *api_version;
 	enum name_rule name;
 	const char *template_path;
+	const char *labels_path;
 } read_kinds[] = {
-	{ "NetworkPolicy", "networking.k8s.io/v1", NAME_DNS_SUBDOMAIN, NULL },
-	{ "Namespace", "v1", NAME_DNS_LABEL, NULL },
-	{ "Pod", "v1", NAME_DNS_SUBDOMAIN, NULL },
-	{ "Service", "v1", NAME_DNS1035_LABEL, NULL },
-	{ "Deployment", "apps/v1", NAME_DNS_SUBDOMAIN, "spec.template" },
-	{ "ReplicaSet", "apps/v1", NAME_DNS_SUBDOMAIN, "spec.template" },
-	{ "StatefulSet", "apps/v1", NAME_DNS_SUBDOMAIN, "spec.template" },
-	{ "DaemonSet", "apps/v1", NAME_DNS_SUBDOMAIN, "spec.template" },
-	{ "Job", "batch/v1", NAME_DNS_SUBDOMAIN, "spec.template" },
-	{ "CronJob", "batch/v1", NAME_CRONJOB, "spec.jobTemplate.spec.template" },
-	{ "ReplicationController", "v1", NAME_DNS_SUBDOMAIN, "spec.template" },
+	{ "NetworkPolicy", "networking.k8s.io/v1", NAME_DNS_SUBDOMAIN, NULL, NULL },
+	{ "Namespace", "v1", NAME_DNS_LABEL, NULL, NULL },
+	{ "Pod", "v1", NAME_DNS_SUBDOMAIN, NULL, NULL },
+	{ "Service", "v1", NAME_DNS1035_LABEL, NULL, "spec.selector" },
+	{ "Deployment", "apps/v1", NAME_DNS_SUBDOMAIN, "spec.template",
+	  TPL_LABELS("spec.template") },
+	{ "ReplicaSet", "apps/v1", NAME_DNS_SUBDOMAIN, "spec.template",
+	  TPL_LABELS("spec.template") },
+	{ "StatefulSet", "apps/v1", NAME_DNS_SUBDOMAIN, "spec.template",
+	  TPL_LABELS("spec.template") },
+	{ "DaemonSet", "apps/v1", NAME_DNS_SUBDOMAIN, "spec.template",
+	  TPL_LABELS("spec.template") },
+	{ "Job", "batch/v1", NAME_DNS_SUBDOMAIN, "spec.template", TPL_LABELS("spec.template") },
+	{ "CronJob", "batch/v1", NAME_CRONJOB, "spec.jobTemplate.spec.template",
+	  TPL_LABELS("spec.jobTemplate.spec.template") },
+	{ "ReplicationController", "v1", NAME_DNS_SUBDOMAIN, "spec.template",
+	  TPL_LABELS("spec.template") },
 };
 
 static const struct read_kind *read_kind(const char *kind)
@@ -893,12 +903,10 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 		decode_workload(m, o, doc, rk->template_path);
 	}
 	/* What could not be decoded never reaches the API server's validation. */
-	if (!o->invalid) {
-		const struct ynode *tpl = rk->template_path ? ynode_path(doc, rk->template_path) : NULL;
+	if (!o->invalid)
 		validate_object_meta(m, o, meta, rk->name,
-				     ynode_get(ynode_get(tpl, "metadata"), "labels"),
-				     rk->template_path);
-	}
+				     rk->labels_path ? ynode_path(doc, rk->labels_path) : NULL,
+				     rk->labels_path);
 }
 
 static void decode_doc(struct model *m, const char *file, const struct ynode *doc,

@@ -688,17 +688,17 @@ static void validate_meta(struct vctx *v, const struct ynode *meta, enum name_ru
 }
 
 bool validate_object_meta(struct model *m, struct object *o, const struct ynode *meta,
-			  enum name_rule rule, const struct ynode *tpl_labels,
-			  const char *tpl_path)
+			  enum name_rule rule, const struct ynode *labels, const char *labels_path)
 {
 	struct vctx v = { m, o, NULL, STRBUF_INIT, STRBUF_INIT, false };
 	strbuf_addstr(&v.path, "");
 	/* Annotations change nothing npcheck computes: only a NetworkPolicy's are checked. */
 	validate_meta(&v, meta, rule, o->ns != NULL, false);
-	if (tpl_labels) {
-		/* ValidatePodTemplateSpec: the template's labels, as labels. */
-		size_t base = path_push(&v, "%s.metadata.labels", tpl_path);
-		validate_label_map(&v, tpl_labels);
+	if (labels) {
+		/* ValidatePodTemplateSpec (the template's labels), ValidateService (its
+		 * selector): validated as labels. */
+		size_t base = path_push(&v, "%s", labels_path);
+		validate_label_map(&v, labels);
 		path_pop(&v, base);
 	}
 	strbuf_release(&v.path);
