@@ -937,10 +937,6 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 	if (!api)
 		api = default_api;
 	if (kl >= 4 && !strcmp(kind + kl - 4, "List") && items && depth < 4) {
-		/* A typed list (PodList) names its items' kind and apiVersion; kind: List
-		 * does not. The wrapper is kubectl's, not the API server's: only its items
-		 * are judged (those with a kind are decoded while the list is still read). */
-		const char *item_kind = kl > 4 ? arena_strndup(m->arena, kind, kl - 4) : NULL;
 		if (items->kind != YN_SEQ) {
 			if (!ynode_is_null(items)) {
 				diag_report(m->diag, RULE_INVALID_SPEC, &items->pos, NULL,
@@ -950,6 +946,10 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 			}
 			return;
 		}
+		/* A typed list (PodList) names its items' kind and apiVersion; kind: List
+		 * does not. The wrapper is kubectl's, not the API server's: only its items
+		 * are judged (those with a kind are decoded while the list is still read). */
+		const char *item_kind = kl > 4 ? arena_strndup(m->arena, kind, kl - 4) : NULL;
 		for (size_t i = 0; i < items->n; i++)
 			decode_doc(m, file, items->kids[i], item_kind, item_kind ? api : NULL, opt,
 				   depth + 1);
