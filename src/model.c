@@ -109,6 +109,17 @@ static int gen_cmp(const void *pa, const void *pb)
  * second and later ones of a kind, namespace and prefix are numbered in input order
  * ("web-<generated>", "web-<generated-2>", ...), before anything looks them up.
  */
+struct rename {
+	const char *old, *new_name;
+};
+
+static int rename_cmp(const void *pa, const void *pb)
+{
+	uintptr_t a = (uintptr_t)((const struct rename *)pa)->old;
+	uintptr_t b = (uintptr_t)((const struct rename *)pb)->old;
+	return (a > b) - (a < b);
+}
+
 static void number_generated(struct model *m)
 {
 	struct gen_ref *g = NULL;
@@ -122,25 +133,36 @@ static void number_generated(struct model *m)
 		}
 	if (n > 1)
 		qsort(g, n, sizeof(*g), gen_cmp);
-	bool renamed = false;
+	struct rename *r = NULL;
+	size_t nr = 0, rcap = 0;
 	for (size_t i = 0, j; i < n; i = j) {
 		const char *name = g[i].o->name;
 		size_t len = strlen(name) - strlen(">");
 		for (j = i + 1; j < n && !gen_cmp_key(g[i].o, g[j].o); j++) {
 			struct object *o = g[j].o;
-			const char *old = o->name;
+			XGROW(r, rcap, nr + 1);
+			r[nr].old = o->name;
 			o->name = arena_printf(m->arena, "%.*s-%zu>", (int)len, name, j - i + 1);
-			o->dobj.name = o->name;
-			/* Findings already made about it, and its endpoint, use the new name. */
-			for (size_t k = 0; k < m->diag->n; k++)
-				if (m->diag->items[k].obj_name == old)
-					m->diag->items[k].obj_name = o->name;
-			renamed = true;
+			o->dobj.name = r[nr++].new_name = o->name;
 		}
 	}
-	for (size_t i = 0; renamed && i < m->nendpoints; i++)
-		m->endpoints[i]->name = m->endpoints[i]->obj->name;
 	free(g);
+	if (!nr)
+		return;
+	/* Findings already made about a renamed object (each generated name is a string of
+	 * its own), and its endpoint, take the new name. */
+	qsort(r, nr, sizeof(*r), rename_cmp);
+	for (size_t k = 0; k < m->diag->n; k++) {
+		struct finding *f = &m->diag->items[k];
+		struct rename key = { f->obj_name, NULL };
+		const struct rename *hit = f->obj_name
+			? bsearch(&key, r, nr, sizeof(*r), rename_cmp) : NULL;
+		if (hit)
+			f->obj_name = hit->new_name;
+	}
+	for (size_t i = 0; i < m->nendpoints; i++)
+		m->endpoints[i]->name = m->endpoints[i]->obj->name;
+	free(r);
 }
 
 static int name_cmp_str(const void *pa, const void *pb)

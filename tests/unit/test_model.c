@@ -551,6 +551,16 @@ static void test_generate_name(void **state)
 			    "metadata.name: Required value: name or generateName is required");
 	assert_int_equal(tu_count(&t.d, RULE_DUPLICATE_OBJECT), 0);
 	tu_free(&t);
+
+	/* Findings made while decoding name the object as it is finally named. */
+	tu_load(&t,
+		"apiVersion: v1\nkind: Pod\nmetadata: {generateName: w-, labels: {a: \"b c\"}}\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {generateName: w-, labels: {a: \"b d\"}}\n");
+	assert_int_equal(tu_count(&t.d, RULE_INVALID_SPEC), 2);
+	assert_string_equal(tu_finding(&t.d, RULE_INVALID_SPEC, 0)->obj_name, "w-<generated>");
+	assert_string_equal(tu_finding(&t.d, RULE_INVALID_SPEC, 1)->obj_name, "w-<generated-2>");
+	assert_int_equal(t.m.nendpoints, 0);
+	tu_free(&t);
 }
 
 /* A NetworkPolicy read from a List keeps its tree (and positions) past its document. */
