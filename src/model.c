@@ -104,11 +104,6 @@ static int gen_cmp(const void *pa, const void *pb)
 	return c ? c : (a->index > b->index) - (a->index < b->index);
 }
 
-/*
- * Objects named from generateName get different names from the API server; here the
- * second and later ones of a kind, namespace and prefix are numbered in input order
- * ("web-<generated>", "web-<generated-2>", ...), before anything looks them up.
- */
 struct rename {
 	const char *old, *new_name;
 };
@@ -120,6 +115,11 @@ static int rename_cmp(const void *pa, const void *pb)
 	return (a > b) - (a < b);
 }
 
+/*
+ * Objects named from generateName get different names from the API server; here the
+ * second and later ones of a kind, namespace and prefix are numbered in input order
+ * ("web-<generated>", "web-<generated-2>", ...), before anything looks them up.
+ */
 static void number_generated(struct model *m)
 {
 	struct gen_ref *g = NULL;
