@@ -257,6 +257,26 @@ int query_resolve(const struct model *m, const char *text, const char *default_n
 			cands[nc++] = e;
 		}
 	}
+	if (nc == 0) {
+		/* A generateName prefix ("web-") names the objects generated from it: no real
+		 * name ends in a dash. */
+		size_t nl = strlen(name);
+		for (size_t i = 0; i < m->nobjects; i++) {
+			const struct object *o = m->objects[i];
+			const struct endpoint *e = o->endpoint;
+			if (!e || o->invalid || !o->generated || strncmp(o->name, name, nl) ||
+			    o->name[nl] != '<' || (ns && strcmp(o->ns, ns)) ||
+			    (kind && strcmp(o->kind, kind)) || e->host_network)
+				continue;
+			bool dup = false;
+			for (size_t k = 0; k < nc; k++)
+				dup |= cands[k] == e;
+			if (dup)
+				continue;
+			cands = xrealloc(cands, sizeof(*cands) * (nc + 1));
+			cands[nc++] = e;
+		}
+	}
 	if (nc > 1 && !ns && default_ns) {
 		size_t k = 0;
 		for (size_t i = 0; i < nc; i++)
