@@ -44,6 +44,8 @@ int cidr_parse(const char *s, struct cidr *out, int *flags);
  * CNI plugins use, matches such a block against IPv4 addresses only, so every consumer of
  * a parsed ipBlock (solver, lint, cluster CIDRs) reduces it once it is parsed. */
 void cidr_unmap(struct cidr *c);
+/* The same for one address: ::ffff:a.b.c.d becomes the IPv4 address a.b.c.d. */
+void ip_unmap(int *family, u128 *addr);
 /* a contains all of b (same family). */
 bool cidr_contains(const struct cidr *a, const struct cidr *b);
 

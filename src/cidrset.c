@@ -291,6 +291,14 @@ void cidr_unmap(struct cidr *c)
 	c->hi &= IPV4_MAX;
 }
 
+void ip_unmap(int *family, u128 *addr)
+{
+	if (*family == AF_V6 && v4_mapped(*addr)) {
+		*family = AF_V4;
+		*addr &= IPV4_MAX;
+	}
+}
+
 bool cidr_contains(const struct cidr *a, const struct cidr *b)
 {
 	return a->family == b->family && a->lo <= b->lo && b->hi <= a->hi;

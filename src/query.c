@@ -138,6 +138,8 @@ int query_resolve(const struct model *m, const char *text, const char *default_n
 	/* An IP address is an external endpoint, or the pod that has it. */
 	struct sref ip = { 0 };
 	if (!ip_parse(text, false, &ip.family, &ip.lo)) {
+		/* An IPv4-mapped address is IPv4 traffic, as ipBlocks are read (cidr_unmap). */
+		ip_unmap(&ip.family, &ip.lo);
 		ip.hi = ip.lo;
 		for (size_t i = 0; i < m->nendpoints; i++)
 			for (size_t j = 0; j < m->endpoints[i]->nips; j++)

@@ -280,6 +280,16 @@ static void test_cidr_unmap(void **state)
 	unmap_ok("10.0.0.0/8", AF_V4, 8, v4(10, 0, 0, 0), v4(10, 255, 255, 255));
 	unmap_ok("2001:db8::/32", AF_V6, 32, (u128)0x20010db8 << 96,
 		 ((u128)0x20010db8 << 96) | (IPV6_MAX >> 32));
+
+	int fam = AF_V6;
+	u128 a = ((u128)0xffff << 32) | v4(10, 1, 2, 3);
+	ip_unmap(&fam, &a);
+	assert_int_equal(fam, AF_V4);
+	assert_true(a == v4(10, 1, 2, 3));
+	fam = AF_V6;
+	a = v4(10, 1, 2, 3); /* ::10.1.2.3, IPv4-compatible, not mapped */
+	ip_unmap(&fam, &a);
+	assert_int_equal(fam, AF_V6);
 }
 
 static void test_cidr_parse(void **state)
