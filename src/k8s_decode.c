@@ -792,7 +792,7 @@ static bool api_version_served(struct model *m, const char *file, const struct y
 	struct diag_obj dobj = { arena_strdup(m->arena, kind), NULL, NULL, NULL };
 	if (str_of(name))
 		dobj.name = arena_strdup(m->arena, str_of(name));
-	if (strcmp(kind, "Namespace"))
+	if (strcmp(kind, "Namespace") && strcmp(kind, "List"))
 		dobj.ns = ns && *ns ? arena_strdup(m->arena, ns)
 			: opt && opt->default_ns ? opt->default_ns : "default";
 	struct ypos pos = doc->pos;
@@ -909,6 +909,23 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 				     rk->labels_path);
 }
 
+/*
+ * kubectl rejects a List it cannot read whole. Its items that have a kind were decoded
+ * while the List was still being read (ynode.c hands them over one by one): they are the
+ * last objects added from this file at or after the List's start, and take no part.
+ */
+static void reject_list_items(struct model *m, const char *file, const struct ynode *doc)
+{
+	for (size_t i = m->nobjects; i-- > 0;) {
+		struct object *o = m->objects[i];
+		const struct ypos *p = &o->node->pos;
+		if (strcmp(o->file, file) || p->line < doc->pos.line ||
+		    (p->line == doc->pos.line && p->col < doc->pos.col))
+			break;
+		o->invalid = true;
+	}
+}
+
 static void decode_doc(struct model *m, const char *file, const struct ynode *doc,
 		       const char *default_kind, const char *default_api,
 		       const struct model_options *opt, int depth)
@@ -947,9 +964,13 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 			return;
 		}
 		/* A typed list (PodList) names its items' kind and apiVersion; kind: List
-		 * does not. The wrapper is kubectl's, not the API server's: only its items
-		 * are judged (those with a kind are decoded while the list is still read). */
+		 * does not. kubectl reads a List itself, as apiVersion v1 (its items are
+		 * judged on their own); a typed list's apiVersion is judged in its items. */
 		const char *item_kind = kl > 4 ? arena_strndup(m->arena, kind, kl - 4) : NULL;
+		if (!item_kind && !api_version_served(m, file, doc, kind, api, "v1", opt)) {
+			reject_list_items(m, file, doc);
+			return;
+		}
 		for (size_t i = 0; i < items->n; i++)
 			decode_doc(m, file, items->kids[i], item_kind, item_kind ? api : NULL, opt,
 				   depth + 1);

@@ -524,6 +524,31 @@ static void test_unserved_api_version(void **state)
 	tu_free(&t);
 }
 
+/* kind: List is kubectl's, read as v1: without it, none of its items is read, even
+ * those decoded while the List was still being read. */
+static void test_list_api_version(void **state)
+{
+	(void)state;
+	struct tu t;
+	tu_load(&t,
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: before, namespace: shop}\n"
+		"---\nkind: List\nitems:\n"
+		"- apiVersion: v1\n  kind: Pod\n  metadata: {name: a, namespace: shop}\n"
+		"- apiVersion: networking.k8s.io/v1\n  kind: NetworkPolicy\n"
+		"  metadata: {name: p, namespace: shop}\n  spec: {podSelector: {}}\n"
+		"---\napiVersion: v1\nkind: List\nitems:\n"
+		"- apiVersion: v1\n  kind: Pod\n  metadata: {name: b, namespace: shop}\n");
+	assert_int_equal(tu_count(&t.d, RULE_INVALID_SPEC), 1);
+	assert_string_equal(tu_finding(&t.d, RULE_INVALID_SPEC, 0)->message, "apiVersion not set");
+	assert_int_equal(tu_finding(&t.d, RULE_INVALID_SPEC, 0)->pos.line, 5);
+	assert_int_equal(t.m.nendpoints, 2);
+	must_ep(&t.m, "shop/before[Pod]");
+	must_ep(&t.m, "shop/b[Pod]");
+	assert_true(must_policy(&t.m, "shop", "p")->invalid);
+	assert_true(t.d.input_error);
+	tu_free(&t);
+}
+
 /* generateName alone: a name that says so, numbered where two would collide. */
 static void test_generate_name(void **state)
 {
@@ -976,6 +1001,7 @@ int main(void)
 		cmocka_unit_test(test_services),
 		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_unserved_api_version),
+		cmocka_unit_test(test_list_api_version),
 		cmocka_unit_test(test_generate_name),
 		cmocka_unit_test(test_list_item_policy_kept),
 		cmocka_unit_test(test_duplicate_object),
