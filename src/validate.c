@@ -565,7 +565,8 @@ static void validate_label_map(struct vctx *v, const struct ynode *map)
 		const struct ynode *k = map->kids[2 * i], *val = map->kids[2 * i + 1];
 		if (k->kind != YN_SCALAR || val->kind != YN_SCALAR)
 			continue;
-		struct kv kv = { ynode_str(k), ynode_is_null(val) ? "" : ynode_str(val), k };
+		/* A null key is read as its text, as the decoder reads it. */
+		struct kv kv = { k->str, ynode_is_null(val) ? "" : val->str, k };
 		validate_labels(v, &kv, 1);
 	}
 }
@@ -670,12 +671,12 @@ static void validate_meta(struct vctx *v, const struct ynode *meta, enum name_ru
 		size_t klen = k->len;
 		struct strbuf lower = STRBUF_INIT;
 		struct msgs ms = { { NULL }, 0 };
-		strbuf_add(&lower, ynode_str(k), klen);
+		strbuf_add(&lower, k->str, klen);
 		for (size_t j = 0; j < lower.len; j++)
 			if (lower.buf[j] >= 'A' && lower.buf[j] <= 'Z')
 				lower.buf[j] = (char)(lower.buf[j] - 'A' + 'a');
 		check_label_key(lower.buf, lower.len, &ms);
-		err_invalid_msgs(v, k, "", ynode_str(k), klen, &ms);
+		err_invalid_msgs(v, k, "", k->str, klen, &ms);
 		strbuf_release(&lower);
 		total += klen + (val->kind == YN_SCALAR && !ynode_is_null(val) ? val->len : 0);
 	}
