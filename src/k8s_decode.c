@@ -298,6 +298,12 @@ static const struct read_kind *read_kind(const char *kind)
 	return NULL;
 }
 
+bool k8s_is_workload(const char *kind)
+{
+	const struct read_kind *rk = read_kind(kind);
+	return rk && rk->template_path;
+}
+
 /*
  * What each kind needs built, once its kind is read (kubectl writes kind before
  * metadata, spec and status). NetworkPolicy and List kinds are built whole; a kind

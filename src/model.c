@@ -242,16 +242,6 @@ static void build_namespaces(struct model *m, const struct objidx *idx)
 	free(names);
 }
 
-static bool is_workload(const struct object *o)
-{
-	static const char *const kinds[] = { "Deployment", "ReplicaSet", "StatefulSet",
-		"DaemonSet", "Job", "CronJob", "ReplicationController" };
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (!strcmp(o->kind, kinds[i]))
-			return true;
-	return false;
-}
-
 /*
  * A dump without the ReplicaSets (kubectl get pods,deploy) still names them as the
  * Pods' owners. The controller names them "<deployment>-<pod-template-hash>", and a
@@ -317,7 +307,7 @@ static void fold_endpoints(struct model *m, const struct objidx *idx)
 			name = cur->owner_name;
 			if (!own)
 				own = implied_owner(m, idx, cur);
-			if (!own || !is_workload(own) || own->invalid)
+			if (!own || !k8s_is_workload(own->kind) || own->invalid)
 				break;
 			cur = own;
 			kind = cur->kind;
