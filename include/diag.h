@@ -40,6 +40,7 @@ struct finding {
 	const char *message;
 	struct ypos pos;
 	const char *obj_kind, *obj_ns, *obj_name; /* NULL when not about an object */
+	size_t seq;             /* position in report order (set by diag_sort) */
 };
 
 /* The object a finding is about, and the annotations that may suppress it. */
@@ -68,7 +69,8 @@ void diag_append(struct diag *d, const struct diag *from);
 void diag_report(struct diag *d, enum rule_id rule, const struct ypos *pos,
 		 const struct diag_obj *obj, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
-/* Sort by file, line, column, rule; stable and deterministic. */
+/* Sort by file, line, column, rule, then message (invalid-spec: report order, the order
+ * the API server lists its errors for one field); stable and deterministic. */
 void diag_sort(struct diag *d);
 /* Worst severity among unsuppressed findings (SEV_OFF when none). */
 enum severity diag_worst(const struct diag *d);
