@@ -14,8 +14,10 @@
  * neither, that its class is isolated per direction exactly as the pod is, and that for
  * every pair of pods (a pod to itself excepted, which folding cannot express) and every
  * pod with each of a few external addresses, in both directions, solver_allowed on the
- * classes gives the same connections (all protocols and ports) as on the pods. Any
- * difference prints the YAML and aborts. FUZZ_FOLD_PRINT=1 prints every generated input.
+ * classes gives the same connections (all protocols and ports) as on the pods. Also, as
+ * reach asks: "NS/pod/NAME" resolves (query.c) to the pod's class, and a solver for two
+ * classes only (solver_init_for) agrees with the whole one. Any difference prints the
+ * YAML and aborts. FUZZ_FOLD_PRINT=1 prints every generated input, with a summary.
  */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -25,6 +27,7 @@
 
 #include "fuzz_check.h"
 #include "fuzz_memfd.h"
+#include "query.h"
 #include "solver.h"
 
 static int mfd = -1;
@@ -536,6 +539,7 @@ static void release(struct run *r)
  * the endpoint holding it. */
 struct pod {
 	char *id;
+	const char *name; /* "" for a template's pods */
 	const struct endpoint *ep;
 	bool host;
 };
@@ -551,6 +555,7 @@ static void pods_add(struct pods *p, const struct endpoint *e, const char *name,
 	strbuf_addf(&sb, "%s %s", e->owner_display, name);
 	XGROW(p->v, p->cap, p->n + 1);
 	p->v[p->n].id = strbuf_detach(&sb);
+	p->v[p->n].name = name;
 	p->v[p->n].ep = e;
 	p->v[p->n++].host = host;
 }
@@ -638,6 +643,43 @@ static void compare(const struct run *f, const struct run *u, const struct sref 
 	connset_release(&b);
 }
 
+/* What reach does with a pod's name ("NS/pod/NAME"): query.c finds its class. */
+static void check_query(const struct run *f, const struct pod *p, const struct endpoint *cls)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct query_target t;
+	strbuf_addf(&sb, "%s/pod/%s", p->ep->ns, p->name);
+	int rc = query_resolve(&f->m, sb.buf, NULL, false, &t);
+	DIFF(!rc && t.n == 1 && t.refs[0].ep == cls, "'%s' resolves to %s, its class is %s", sb.buf,
+	     rc || !t.n ? "nothing" : t.refs[0].ep ? t.refs[0].ep->display : "an address",
+	     cls->display);
+	query_target_release(&t);
+	strbuf_release(&sb);
+}
+
+/* What reach computes: a solver for the two ends only (solver_init_for) must agree with
+ * the solver over everything. */
+static void check_init_for(const struct run *f, const struct endpoint *a, const struct endpoint *b)
+{
+	const struct endpoint *only[2] = { a, b };
+	struct solver s;
+	struct connset x, y;
+	struct sref ra = { .ep = a }, rb = { .ep = b };
+	solver_init_for(&s, &f->m, only, 2);
+	connset_init(&x);
+	connset_init(&y);
+	for (int k = 0; k < 2; k++) {
+		const struct sref *src = k ? &rb : &ra, *dst = k ? &ra : &rb;
+		solver_allowed(&s, src, dst, &x);
+		solver_allowed(&f->s, src, dst, &y);
+		DIFF(connset_equal(&x, &y), "%s => %s: solver_init_for differs from solver_init",
+		     src->ep->display, dst->ep->display);
+	}
+	connset_release(&x);
+	connset_release(&y);
+	solver_free(&s);
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	static const char *const externals[] = { "10.0.0.3", "10.0.0.200", "10.0.1.9",
@@ -684,6 +726,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		if (q->host)
 			continue;
 		cls[i] = q->ep;
+		if (*up.v[i].name)
+			check_query(&f, &up.v[i], q->ep);
 		for (int d = 0; d < DIR__COUNT; d++)
 			DIFF(f.s.eps[q->ep->index].isolated[d] == u.s.eps[pe->index].isolated[d],
 			     "%s: class %s isolated for %s: %d, the pod: %d", pe->display,
@@ -710,6 +754,12 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 			compare(&f, &u, &fs, &x, &us, &x);
 			compare(&f, &u, &x, &fs, &x, &us);
 		}
+	}
+	/* One pair, chosen by the input's last byte, the way reach asks. */
+	if (up.n && size) {
+		size_t i = data[size - 1] % up.n, k = (data[size - 1] / up.n) % up.n;
+		if (cls[i] && cls[k])
+			check_init_for(&f, cls[i], cls[k]);
 	}
 	free(cls);
 	pods_free(&fp);
