@@ -170,7 +170,8 @@ static void mutate_labels(struct gen *g, struct lset *l)
 	}
 }
 
-static void emit_podspec(struct gen *g, bool maybe_host)
+/* A pod spec into y: container ports, hostNetwork now and then (maybe_host). */
+static void emit_podspec(struct gen *g, struct strbuf *y, bool maybe_host)
 {
 	static const char *const ports[] = {
 		"{name: http, containerPort: 80}",
@@ -181,9 +182,8 @@ static void emit_podspec(struct gen *g, bool maybe_host)
 		"{name: http, containerPort: 80, protocol: SCTP}",
 		"{name: dns, containerPort: 5353, protocol: UDP}",
 	};
-	struct strbuf *y = g->y;
 	strbuf_addch(y, '{');
-	if (maybe_host && pick(g, 8) == 7)
+	if (maybe_host && pick(g, 12) == 11)
 		strbuf_addstr(y, "hostNetwork: true, ");
 	strbuf_addstr(y, "containers: [{name: c, ports: [");
 	for (unsigned i = 0, n = pick(g, 4); i < n; i++)
@@ -209,8 +209,9 @@ static void emit_status(struct gen *g)
 	/* 12: no address known */
 }
 
+/* A pod: its owner's spec (three times in four), or one of its own. */
 static void emit_pod(struct gen *g, const char *ns, const char *name, const struct lset *l,
-		     const char *okind, const char *oname)
+		     const char *okind, const char *oname, const char *spec)
 {
 	struct strbuf *y = g->y;
 	strbuf_addf(y, "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: %s\n  namespace: %s\n"
@@ -221,21 +222,23 @@ static void emit_pod(struct gen *g, const char *ns, const char *name, const stru
 		strbuf_addf(y, "  ownerReferences: [{apiVersion: apps/v1, kind: %s, name: %s, "
 			       "controller: true}]\n", okind, oname);
 	strbuf_addstr(y, "spec: ");
-	emit_podspec(g, true);
+	if (spec && pick(g, 4) != 3)
+		strbuf_addstr(y, spec);
+	else
+		emit_podspec(g, y, true);
 	strbuf_addch(y, '\n');
 	emit_status(g);
 }
 
 static void emit_template(struct gen *g, const char *kind, const char *api, const char *ns,
-			  const char *name, const struct lset *l, const char *extra_spec)
+			  const char *name, const struct lset *l, const char *extra_spec,
+			  const char *spec)
 {
 	struct strbuf *y = g->y;
 	strbuf_addf(y, "---\napiVersion: %s\nkind: %s\nmetadata: {name: %s, namespace: %s}\n"
 		       "spec: {%stemplate: {metadata: {labels: ", api, kind, name, ns, extra_spec);
 	emit_labels(y, l);
-	strbuf_addstr(y, "}, spec: ");
-	emit_podspec(g, false);
-	strbuf_addstr(y, "}}\n");
+	strbuf_addf(y, "}, spec: %s}}\n", spec);
 }
 
 static void gen_owner(struct gen *g, unsigned i)
@@ -243,17 +246,19 @@ static void gen_owner(struct gen *g, unsigned i)
 	const char *ns = PICK(g, ns_names);
 	char name[32], pname[48], extra[96], oname[48];
 	struct lset t, l;
+	struct strbuf spec = STRBUF_INIT;
 	gen_labels(g, &t);
+	emit_podspec(g, &spec, false);
 	switch (pick(g, 6)) {
 	case 0: { /* a ReplicaSet and its pods, each a little different */
 		snprintf(name, sizeof(name), "rs%u", i);
 		if (pick(g, 3))
-			emit_template(g, "ReplicaSet", "apps/v1", ns, name, &t, "");
+			emit_template(g, "ReplicaSet", "apps/v1", ns, name, &t, "", spec.buf);
 		for (unsigned k = 0, n = 1 + pick(g, 4); k < n; k++) {
 			l = t;
 			mutate_labels(g, &l);
 			snprintf(pname, sizeof(pname), "%s-%u", name, k);
-			emit_pod(g, ns, pname, &l, "ReplicaSet", name);
+			emit_pod(g, ns, pname, &l, "ReplicaSet", name, spec.buf);
 		}
 		break;
 	}
@@ -266,7 +271,7 @@ static void gen_owner(struct gen *g, unsigned i)
 		if (start)
 			snprintf(ord, sizeof(ord), "ordinals: {start: %u}, ", start);
 		snprintf(extra, sizeof(extra), "%s%s", rep, ord);
-		emit_template(g, "StatefulSet", "apps/v1", ns, name, &t, extra);
+		emit_template(g, "StatefulSet", "apps/v1", ns, name, &t, extra, spec.buf);
 		break;
 	}
 	case 2: { /* a StatefulSet and its pods (a dump) */
@@ -274,7 +279,7 @@ static void gen_owner(struct gen *g, unsigned i)
 		unsigned n = 1 + pick(g, 4);
 		snprintf(extra, sizeof(extra), "replicas: %u, ", n);
 		if (pick(g, 2))
-			emit_template(g, "StatefulSet", "apps/v1", ns, name, &t, extra);
+			emit_template(g, "StatefulSet", "apps/v1", ns, name, &t, extra, spec.buf);
 		for (unsigned k = 0; k < n; k++) {
 			char idx[8];
 			l = t;
@@ -284,14 +289,14 @@ static void gen_owner(struct gen *g, unsigned i)
 			lset_put(&l, POD_INDEX, idx);
 			lset_put(&l, "controller-revision-hash", pick(g, 4) ? "h1" : "h2");
 			mutate_labels(g, &l);
-			emit_pod(g, ns, pname, &l, "StatefulSet", name);
+			emit_pod(g, ns, pname, &l, "StatefulSet", name, spec.buf);
 		}
 		break;
 	}
 	case 3: { /* a Deployment, with the pods of its ReplicaSet or not */
 		snprintf(name, sizeof(name), "d%u", i);
 		snprintf(extra, sizeof(extra), "replicas: %u, ", pick(g, 4));
-		emit_template(g, "Deployment", "apps/v1", ns, name, &t, extra);
+		emit_template(g, "Deployment", "apps/v1", ns, name, &t, extra, spec.buf);
 		unsigned n = pick(g, 4);
 		for (unsigned k = 0; k < n; k++) {
 			const char *h = pick(g, 4) ? "h1" : "h2";
@@ -300,14 +305,14 @@ static void gen_owner(struct gen *g, unsigned i)
 			mutate_labels(g, &l);
 			snprintf(oname, sizeof(oname), "%s-%s", name, h);
 			snprintf(pname, sizeof(pname), "%s-%u", oname, k);
-			emit_pod(g, ns, pname, &l, "ReplicaSet", oname);
+			emit_pod(g, ns, pname, &l, "ReplicaSet", oname, spec.buf);
 		}
 		break;
 	}
 	case 4: { /* a Job */
 		snprintf(name, sizeof(name), "j%u", i);
 		emit_template(g, "Job", "batch/v1", ns, name, &t,
-			      pick(g, 3) == 2 ? "manualSelector: true, " : "");
+			      pick(g, 3) == 2 ? "manualSelector: true, " : "", spec.buf);
 		break;
 	}
 	default: { /* bare pods */
@@ -315,11 +320,12 @@ static void gen_owner(struct gen *g, unsigned i)
 			snprintf(pname, sizeof(pname), "p%u-%u", i, k);
 			l = t;
 			mutate_labels(g, &l);
-			emit_pod(g, ns, pname, &l, NULL, NULL);
+			emit_pod(g, ns, pname, &l, NULL, NULL, NULL);
 		}
 		break;
 	}
 	}
+	strbuf_release(&spec);
 }
 
 static void gen_selector(struct gen *g, bool ns)
@@ -330,7 +336,11 @@ static void gen_selector(struct gen *g, bool ns)
 	size_t nused = 0;
 	char v[24];
 	strbuf_addch(y, '{');
-	unsigned nml = pick(g, 3), nex = pick(g, 3);
+	/* Mostly one requirement: selectors that tell pods apart rather than match none. */
+	static const unsigned char shapes[][2] = { { 0, 0 }, { 1, 0 }, { 1, 0 }, { 0, 1 },
+						   { 0, 1 }, { 1, 1 }, { 2, 0 }, { 2, 2 } };
+	unsigned shape = pick(g, ARRAY_SIZE(shapes));
+	unsigned nml = shapes[shape][0], nex = shapes[shape][1];
 	if (nml) {
 		strbuf_addstr(y, "matchLabels: {");
 		for (unsigned i = 0; i < nml; i++) {
@@ -710,6 +720,10 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		fprintf(stderr, "%zu policies (%zu invalid), %zu endpoints (%zu split classes) "
 				"folded, %zu per pod, %zu findings\n", f.m.npolicies, invalid,
 			f.m.nendpoints, split, u.m.nendpoints, f.d.n);
+		for (size_t i = 0; i < f.m.nendpoints; i++)
+			if (f.m.endpoints[i]->split)
+				fprintf(stderr, "  class %s: %s\n", f.m.endpoints[i]->display,
+					f.m.endpoints[i]->why->what);
 		for (size_t i = 0; i < f.d.n; i++)
 			fprintf(stderr, "  %d:%d %s\n", f.d.items[i].pos.line, f.d.items[i].pos.col,
 				f.d.items[i].message);
