@@ -3,9 +3,10 @@
  * generator that writes a cluster as YAML: namespaces with labels; owners (ReplicaSets
  * with Pods whose labels, podIPs, named container ports and hostNetwork differ,
  * StatefulSet templates with replicas and ordinals.start, or with their Pods, Deployments
- * with and without the Pods of their ReplicaSets, Jobs, bare Pods); and NetworkPolicies
- * (ingress and egress, podSelector and namespaceSelector with matchLabels and
- * matchExpressions, ipBlock with except, named and numeric ports, endPort).
+ * with and without the Pods of their ReplicaSets, Jobs and DaemonSets with and without
+ * Pods, CronJobs, bare Pods); and NetworkPolicies (ingress and egress, podSelector and
+ * namespaceSelector with matchLabels and matchExpressions, ipBlock with except, named and
+ * numeric ports, endPort).
  *
  * The text is loaded twice: folded, and with model_options.no_fold (every pod and every
  * StatefulSet replica an endpoint of its own). Each pod is mapped to the class of the
@@ -193,7 +194,7 @@ static void emit_podspec(struct gen *g, struct strbuf *y, bool maybe_host)
 
 static void emit_status(struct gen *g)
 {
-	unsigned c = pick(g, 13);
+	unsigned c = pick(g, 14);
 	struct strbuf *y = g->y;
 	if (c < 8)
 		strbuf_addf(y, "status: {podIP: 10.0.0.%u}\n", c + 1);
@@ -206,7 +207,9 @@ static void emit_status(struct gen *g)
 			    pick(g, 8) + 1, pick(g, 8) + 1);
 	else if (c == 11)
 		strbuf_addstr(y, "status: {podIP: 192.168.0.7}\n");
-	/* 12: no address known */
+	else if (c == 12) /* IPv4-mapped: an IPv6 address to ipBlocks */
+		strbuf_addstr(y, "status: {podIP: '::ffff:10.0.0.2'}\n");
+	/* 13: no address known */
 }
 
 /* A pod: its owner's spec (three times in four), or one of its own. */
@@ -309,10 +312,34 @@ static void gen_owner(struct gen *g, unsigned i)
 		}
 		break;
 	}
-	case 4: { /* a Job */
-		snprintf(name, sizeof(name), "j%u", i);
-		emit_template(g, "Job", "batch/v1", ns, name, &t,
-			      pick(g, 3) == 2 ? "manualSelector: true, " : "", spec.buf);
+	case 4: { /* a Job, a DaemonSet or a CronJob, with pods of the first two or not */
+		unsigned kind = pick(g, 3), n = pick(g, 3);
+		if (kind == 2) {
+			snprintf(name, sizeof(name), "cj%u", i);
+			strbuf_addf(g->y, "---\napiVersion: batch/v1\nkind: CronJob\n"
+					  "metadata: {name: %s, namespace: %s}\nspec: {schedule: '0 * * * *', "
+					  "jobTemplate: {spec: {template: {metadata: {labels: ", name, ns);
+			emit_labels(g->y, &t);
+			strbuf_addf(g->y, "}, spec: %s}}}}\n", spec.buf);
+			break;
+		}
+		snprintf(name, sizeof(name), kind ? "ds%u" : "j%u", i);
+		if (kind)
+			emit_template(g, "DaemonSet", "apps/v1", ns, name, &t, "", spec.buf);
+		else
+			emit_template(g, "Job", "batch/v1", ns, name, &t,
+				      pick(g, 3) == 2 ? "manualSelector: true, " : "", spec.buf);
+		for (unsigned k = 0; k < n; k++) {
+			l = t;
+			if (kind) {
+				lset_put(&l, "controller-revision-hash", pick(g, 4) ? "h1" : "h2");
+			} else {
+				lset_put(&l, "job-name", name);
+			}
+			mutate_labels(g, &l);
+			snprintf(pname, sizeof(pname), "%s-%u", name, k);
+			emit_pod(g, ns, pname, &l, kind ? "DaemonSet" : "Job", name, spec.buf);
+		}
 		break;
 	}
 	default: { /* bare pods */
