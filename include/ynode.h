@@ -4,6 +4,7 @@
 
 #include "base.h"
 #include "diag.h"
+#include "yaml11.h"
 
 enum ynode_kind { YN_SCALAR, YN_MAP, YN_SEQ };
 
@@ -14,7 +15,8 @@ enum ynode_kind { YN_SCALAR, YN_MAP, YN_SEQ };
  */
 struct ynode {
 	enum ynode_kind kind;
-	bool plain;     /* plain scalar (unquoted): may read as null, bool or number */
+	bool plain;     /* plain scalar (unquoted, untagged): may read as null, bool or number */
+	unsigned char tag; /* enum ytag: a scalar's tag (!!int "80" is a number) */
 	struct ypos pos; /* start; for an item of a block sequence, its '-' */
 	const char *str; /* scalar text, NUL-terminated (may hold NULs: see len) */
 	size_t len;
@@ -77,13 +79,16 @@ const struct ynode *ynode_path(const struct ynode *m, const char *path);
 bool ynode_is_null(const struct ynode *n);
 /* A scalar that reads as a string (any scalar except null): its text, else NULL. */
 const char *ynode_str(const struct ynode *n);
-/* A plain scalar that reads as an integer (YAML 1.1: decimal, 0x, 0b, leading-0 octal,
- * '_' separators): 0 and *out; else -1 (also when it does not fit a long long). */
+/* What a scalar resolves to under YAML 1.1 (yaml11.h); a collection or NULL is Y11_BAD. */
+enum y11_type ynode_resolve(const struct ynode *n, struct y11_value *v);
+/* A scalar that an integer field reads as an integer (yaml11_int: YAML 1.1 ints, and
+ * floats with an integral value): 0 and *out; else -1 (also beyond long long). */
 int ynode_int(const struct ynode *n, long long *out);
-/* A plain scalar that reads as a floating-point number (1.5, 1e3, .inf). */
+/* A scalar that reads as a floating-point number (1.5, 1e3, 0800, .inf). */
 bool ynode_is_float(const struct ynode *n);
-/* A plain scalar true/false: 0 and *out; else -1. */
+/* A scalar that reads as a boolean (true, yes, on, y ... in YAML 1.1): 0 and *out; else -1. */
 int ynode_bool(const struct ynode *n, bool *out);
+/* "null", "object", "array", "number", "boolean" or "string". */
 const char *ynode_kind_name(const struct ynode *n);
 
 #endif

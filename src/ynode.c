@@ -1,6 +1,5 @@
 /* libyaml events → a tree of nodes with 1-based positions, bounded in depth and aliases. */
 #define _GNU_SOURCE /* memrchr */
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -554,9 +553,7 @@ int ynode_parse_part(struct arena *a, struct diag *d, const char *file, const ch
 			n->len = e.data.scalar.length;
 			n->plain = e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
 				   !e.data.scalar.tag;
-			if (e.data.scalar.tag && !strcmp((const char *)e.data.scalar.tag,
-							 "tag:yaml.org,2002:null"))
-				n->plain = true;
+			n->tag = (unsigned char)yaml11_tag((const char *)e.data.scalar.tag);
 			r = attach(&l, n, 1, false, n->pos, &root);
 			if (!r && e.data.scalar.anchor)
 				register_anchor(&l, (const char *)e.data.scalar.anchor, n, 1);
@@ -652,8 +649,12 @@ bool ynode_is_null(const struct ynode *n)
 {
 	if (!n)
 		return true;
-	if (n->kind != YN_SCALAR || !n->plain)
+	if (n->kind != YN_SCALAR)
 		return false;
+	if (!n->plain) {
+		struct y11_value v;
+		return n->tag == YT_NULL && yaml11_resolve(n->str, n->len, false, YT_NULL, &v) == Y11_NULL;
+	}
 	switch (n->len) {
 	case 0:
 		return true;
@@ -674,104 +675,38 @@ const char *ynode_str(const struct ynode *n)
 	return n->str;
 }
 
-/*
- * Kubernetes reads YAML through sigs.k8s.io/yaml (YAML 1.1 scalars): besides decimal,
- * 0x hexadecimal, 0b binary and a leading 0 for octal, with '_' allowed between digits.
- */
+enum y11_type ynode_resolve(const struct ynode *n, struct y11_value *v)
+{
+	if (!n || n->kind != YN_SCALAR) {
+		memset(v, 0, sizeof(*v));
+		return v->type = Y11_BAD;
+	}
+	return yaml11_resolve(n->str, n->len, n->plain, (enum ytag)n->tag, v);
+}
+
 int ynode_int(const struct ynode *n, long long *out)
 {
-	if (!n || n->kind != YN_SCALAR || !n->plain || !n->str[0] || strlen(n->str) != n->len)
+	struct y11_value v;
+	long long i;
+	if (ynode_resolve(n, &v) == Y11_BAD || yaml11_int(&v, &i))
 		return -1;
-	const char *p = n->str;
-	bool neg = false;
-	int base = 10;
-	if (*p == '+' || *p == '-')
-		neg = *p++ == '-';
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		base = 16;
-		p += 2;
-	} else if (p[0] == '0' && p[1] == 'b') {
-		base = 2;
-		p += 2;
-	} else if (p[0] == '0' && p[1]) {
-		base = 8;
-		p++;
-	}
-	if (!*p || *p == '_')
-		return -1;
-	unsigned long long v = 0;
-	for (; *p; p++) {
-		int d;
-		if (*p == '_')
-			continue;
-		if (*p >= '0' && *p <= '9')
-			d = *p - '0';
-		else if (*p >= 'a' && *p <= 'f')
-			d = *p - 'a' + 10;
-		else if (*p >= 'A' && *p <= 'F')
-			d = *p - 'A' + 10;
-		else
-			return -1;
-		if (d >= base)
-			return -1;
-		const unsigned long long lim = (unsigned long long)LLONG_MAX + neg;
-		if (v > lim / (unsigned)base || v * (unsigned)base > lim - (unsigned)d)
-			return -1; /* out of range: not an integer we can hold */
-		v = v * (unsigned)base + (unsigned)d;
-	}
-	*out = neg ? (long long)(0 - v) : (long long)v;
+	*out = i;
 	return 0;
 }
 
-/* A YAML 1.1 float: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?, .inf, .nan */
 bool ynode_is_float(const struct ynode *n)
 {
-	if (!n || n->kind != YN_SCALAR || !n->plain)
-		return false;
-	const char *p = n->str;
-	if (*p == '+' || *p == '-')
-		p++;
-	if (!strcasecmp(p, ".inf") || (p == n->str && !strcasecmp(p, ".nan")))
-		return true;
-	bool digits = false;
-	while (*p >= '0' && *p <= '9') {
-		p++;
-		digits = true;
-	}
-	if (*p == '.') {
-		p++;
-		while (*p >= '0' && *p <= '9') {
-			p++;
-			digits = true;
-		}
-	}
-	if (!digits)
-		return false;
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '+' || *p == '-')
-			p++;
-		if (!(*p >= '0' && *p <= '9'))
-			return false;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	return *p == '\0';
+	struct y11_value v;
+	return ynode_resolve(n, &v) == Y11_FLOAT;
 }
 
 int ynode_bool(const struct ynode *n, bool *out)
 {
-	if (!n || n->kind != YN_SCALAR || !n->plain)
+	struct y11_value v;
+	if (ynode_resolve(n, &v) != Y11_BOOL)
 		return -1;
-	if (!strcmp(n->str, "true") || !strcmp(n->str, "True") || !strcmp(n->str, "TRUE")) {
-		*out = true;
-		return 0;
-	}
-	if (!strcmp(n->str, "false") || !strcmp(n->str, "False") || !strcmp(n->str, "FALSE")) {
-		*out = false;
-		return 0;
-	}
-	return -1;
+	*out = v.b;
+	return 0;
 }
 
 const char *ynode_kind_name(const struct ynode *n)
@@ -783,11 +718,6 @@ const char *ynode_kind_name(const struct ynode *n)
 	case YN_SEQ: return "array";
 	default: break;
 	}
-	long long v;
-	bool b;
-	if (!ynode_int(n, &v) || ynode_is_float(n))
-		return "number";
-	if (!ynode_bool(n, &b))
-		return "boolean";
-	return "string";
+	struct y11_value v;
+	return yaml11_type_name(ynode_resolve(n, &v));
 }
