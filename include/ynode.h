@@ -77,6 +77,8 @@ const struct ynode *ynode_key(const struct ynode *m, const char *key);
 const struct ynode *ynode_path(const struct ynode *m, const char *path);
 
 bool ynode_is_null(const struct ynode *n);
+/* The key "<<" of a merge (plain or !!merge): the tree holds the merged pairs instead. */
+bool ynode_is_merge_key(const struct ynode *k);
 /* A scalar that reads as a string (any scalar except null): its text, else NULL. */
 const char *ynode_str(const struct ynode *n);
 /* What a scalar resolves to under YAML 1.1 (yaml11.h); a collection or NULL is Y11_BAD. */

@@ -18,6 +18,9 @@ struct frame {
 	char *anchor;
 	struct arena_mark mark; /* before this collection's nodes */
 	size_t anchors_touched;  /* register_anchor calls before it opened */
+	size_t skip_base;        /* skip_depth when it opened: deeper is a skipped value */
+	bool detached;           /* anchored inside a skipped value: built for its aliases */
+	struct ynode *saved_skipped; /* (detached) the null of the value it sits in */
 };
 
 struct anchor {
@@ -78,8 +81,8 @@ static const struct ypath *child_path(const struct loader *l, bool *all, bool *d
 		if (f->n % 2 == 0)
 			return NULL; /* a key */
 		const struct ynode *k = l->kids[f->base + f->n - 1];
-		if (k->kind != YN_SCALAR)
-			return NULL;
+		if (k->kind != YN_SCALAR || ynode_is_merge_key(k))
+			return NULL; /* what a merge brings in may be anywhere below */
 		key = k->str;
 	}
 	for (const struct ypath *p = f->path; p->key; p++)
@@ -89,6 +92,19 @@ static const struct ypath *child_path(const struct loader *l, bool *all, bool *d
 		}
 	*drop = true;
 	return NULL;
+}
+
+/* The key "<<" of a YAML 1.1 merge: plain, or tagged !!merge (go-yaml's isMerge). */
+bool ynode_is_merge_key(const struct ynode *k)
+{
+	return k->kind == YN_SCALAR && k->len == 2 && k->str[0] == '<' && k->str[1] == '<' &&
+	       (k->plain || k->tag == YT_MERGE);
+}
+
+/* skip_depth at which the innermost open collection was opened. */
+static size_t skip_base(const struct loader *l)
+{
+	return l->depth ? l->stack[l->depth - 1].skip_base : 0;
 }
 
 /* A unit's kind, once read, decides what of the rest of it is built. */
@@ -282,7 +298,11 @@ static int open_collection(struct loader *l, enum ynode_kind k, yaml_event_t *e,
 	}
 	bool all, drop;
 	const struct ypath *path = child_path(l, &all, &drop);
-	if (drop || skip_value(l)) {
+	if (anchor) {
+		/* An alias or a merge may use it anywhere, where other keys are read. */
+		all = true;
+		path = NULL;
+	} else if (drop || skip_value(l)) {
 		/* Not built: parsed through skip_event, a null stands for it. */
 		l->skipped = new_node(l, YN_SCALAR, e->start_mark);
 		l->skipped->plain = true;
@@ -291,7 +311,8 @@ static int open_collection(struct loader *l, enum ynode_kind k, yaml_event_t *e,
 	}
 	bool unit_root = l->depth == 0;
 	if (l->depth == 2 && k == YN_MAP && l->sink && l->stack[1].node->kind == YN_SEQ &&
-	    l->stack[0].node->kind == YN_MAP && l->stack[0].n % 2 == 1) {
+	    l->stack[0].node->kind == YN_MAP && l->stack[0].n % 2 == 1 && !l->stack[0].filtered &&
+	    !l->stack[1].detached) {
 		const struct ynode *key = l->kids[l->stack[0].base + l->stack[0].n - 1];
 		unit_root = key->kind == YN_SCALAR && !strcmp(key->str, "items");
 	}
@@ -311,6 +332,27 @@ static int open_collection(struct loader *l, enum ynode_kind k, yaml_event_t *e,
 	f->anchor = anchor ? xstrdup((const char *)anchor) : NULL;
 	f->mark = arena_mark(l->a);
 	f->anchors_touched = l->anchors_touched;
+	f->skip_base = l->skip_depth;
+	return 0;
+}
+
+/* An anchored collection inside a value that is not built: built all the same (off the
+ * tree), so that an alias or a merge key elsewhere finds it. */
+static int open_detached(struct loader *l, enum ynode_kind k, const yaml_event_t *e,
+			 const yaml_char_t *anchor, bool block_seq)
+{
+	XGROW(l->stack, l->stack_cap, l->depth + 1);
+	struct frame *f = &l->stack[l->depth++];
+	memset(f, 0, sizeof(*f));
+	f->base = l->nkids;
+	f->node = new_node(l, k, e->start_mark);
+	f->block_seq = block_seq;
+	f->anchor = xstrdup((const char *)anchor);
+	f->mark = arena_mark(l->a);
+	f->anchors_touched = l->anchors_touched;
+	f->skip_base = l->skip_depth;
+	f->detached = true;
+	f->saved_skipped = l->skipped;
 	return 0;
 }
 
@@ -320,12 +362,122 @@ static bool is_list_item(const struct loader *l, const struct ynode *n)
 	if (l->depth != 2 || n->kind != YN_MAP || !l->sink)
 		return false;
 	const struct frame *root = &l->stack[0], *seq = &l->stack[1];
-	if (root->node->kind != YN_MAP || seq->node->kind != YN_SEQ || root->n % 2 != 1)
+	if (root->node->kind != YN_MAP || seq->node->kind != YN_SEQ || root->n % 2 != 1 ||
+	    root->filtered || seq->detached)
 		return false;
 	const struct ynode *key = l->kids[root->base + root->n - 1];
 	if (key->kind != YN_SCALAR || strcmp(key->str, "items"))
 		return false;
 	return ynode_get(n, "kind") != NULL;
+}
+
+/* Open-addressing index of the pairs merge_pairs has produced, by key text. */
+struct pair_index {
+	size_t *slot; /* index + 1 into the output, 0 = empty */
+	size_t mask;
+};
+
+static size_t *pair_slot(struct pair_index *ix, struct ynode **out, const struct ynode *k)
+{
+	size_t h = 5381;
+	for (size_t i = 0; i < k->len; i++)
+		h = h * 33 + (unsigned char)k->str[i];
+	for (size_t i = h & ix->mask;; i = (i + 1) & ix->mask) {
+		size_t j = ix->slot[i];
+		if (!j)
+			return &ix->slot[i];
+		const struct ynode *o = out[2 * (j - 1)];
+		if (o->len == k->len && !memcmp(o->str, k->str, k->len))
+			return &ix->slot[i];
+	}
+}
+
+/* One assignment of key k, in go-yaml's order: the last one wins, in the place of the
+ * first. Repeated keys written in the mapping itself are all kept, for the decoder's
+ * duplicate-key error. */
+static void merge_set(struct pair_index *ix, struct ynode **out, bool *written, size_t *m,
+		      struct ynode *k, struct ynode *v, bool explicit)
+{
+	size_t *slot = k->kind == YN_SCALAR ? pair_slot(ix, out, k) : NULL;
+	if (slot && *slot && !(explicit && written[*slot - 1])) {
+		size_t j = *slot - 1;
+		out[2 * j] = k;
+		out[2 * j + 1] = v;
+		written[j] = explicit;
+		return;
+	}
+	out[2 * *m] = k;
+	out[2 * *m + 1] = v;
+	written[*m] = explicit;
+	(*m)++;
+	if (slot)
+		*slot = *m;
+}
+
+/*
+ * A mapping with merge keys ("<<: *base", "<<: {...}", "<<: [*a, *b]"), resolved as
+ * go-yaml v2 decodes it into a map (decode.go: mapping, merge): pairs are applied in
+ * order, and a merge applies the pairs of its mapping where it stands, so a key written
+ * after "<<" overrides the merged value, and one written before it is overridden. In a
+ * sequence the mappings are applied last to first, so the earlier ones win. The merged
+ * key and value nodes are the ones where they are written: their positions point there.
+ * A merge of anything but a mapping or a sequence of mappings is an error.
+ */
+static int merge_pairs(struct loader *l, struct ynode *n, struct ynode **kids, size_t pairs)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < pairs; i++) {
+		const struct ynode *k = kids[2 * i], *v = kids[2 * i + 1];
+		if (!ynode_is_merge_key(k)) {
+			total++;
+			continue;
+		}
+		bool ok = v->kind == YN_MAP || v->kind == YN_SEQ;
+		for (size_t j = 0; ok && v->kind == YN_SEQ && j < v->n; j++)
+			ok = v->kids[j]->kind == YN_MAP;
+		if (!ok || v == &unbuilt) {
+			yerror(l, k->pos, "map merge requires map or sequence of maps as the value");
+			return -1;
+		}
+		size_t add = v->kind == YN_MAP ? v->n : 0;
+		for (size_t j = 0; v->kind == YN_SEQ && j < v->n; j++)
+			add += v->kids[j]->n;
+		total += add;
+		/* What a merge copies counts like what an alias expands to. */
+		l->doc_weight += add;
+		if (l->doc_weight > YNODE_ALIAS_BUDGET) {
+			yerror(l, k->pos, "document expands to more than 1000000 nodes "
+			       "through aliases and merge keys");
+			return -1;
+		}
+	}
+	struct ynode **out = arena_alloc_raw(l->a, sizeof(*out) * 2 * (total ? total : 1));
+	bool *written = xmalloc(total ? total : 1);
+	struct pair_index ix;
+	size_t cap = 16, m = 0;
+	while (cap < 2 * total)
+		cap *= 2;
+	ix.slot = xcalloc(cap, sizeof(*ix.slot));
+	ix.mask = cap - 1;
+	for (size_t i = 0; i < pairs; i++) {
+		struct ynode *k = kids[2 * i], *v = kids[2 * i + 1];
+		if (!ynode_is_merge_key(k)) {
+			merge_set(&ix, out, written, &m, k, v, true);
+			continue;
+		}
+		size_t nsrc = v->kind == YN_SEQ ? v->n : 1;
+		for (size_t j = nsrc; j-- > 0;) {
+			const struct ynode *src = v->kind == YN_SEQ ? v->kids[j] : v;
+			for (size_t p = 0; p < src->n; p++)
+				merge_set(&ix, out, written, &m, src->kids[2 * p],
+					  src->kids[2 * p + 1], false);
+		}
+	}
+	free(ix.slot);
+	free(written);
+	n->kids = out;
+	n->n = m;
+	return 0;
 }
 
 static int close_collection(struct loader *l, struct ynode **root)
@@ -335,17 +487,35 @@ static int close_collection(struct loader *l, struct ynode **root)
 	size_t w = f->weight + 1;
 	int rc;
 
+	bool merge = false;
 	if (n->kind == YN_MAP) {
 		n->n = f->n / 2;
+		for (size_t i = 0; i < f->n && !merge; i += 2)
+			merge = ynode_is_merge_key(l->kids[f->base + i]);
 	} else {
 		n->n = f->n;
 	}
-	n->kids = arena_alloc_raw(l->a, sizeof(*n->kids) * (f->n ? f->n : 1));
-	if (f->n)
-		memcpy(n->kids, l->kids + f->base, f->n * sizeof(*n->kids));
+	if (merge) {
+		rc = merge_pairs(l, n, l->kids + f->base, f->n / 2);
+		if (rc) {
+			free(f->anchor);
+			l->nkids = f->base;
+			return rc;
+		}
+	} else {
+		n->kids = arena_alloc_raw(l->a, sizeof(*n->kids) * (f->n ? f->n : 1));
+		if (f->n)
+			memcpy(n->kids, l->kids + f->base, f->n * sizeof(*n->kids));
+	}
 	l->nkids = f->base;
 	register_anchor(l, f->anchor, n, w);
 	free(f->anchor);
+	if (f->detached) {
+		/* Off the tree: only its anchor and its size count. */
+		l->skipped = f->saved_skipped;
+		l->skips[l->skip_depth - 1].weight += w;
+		return 0;
+	}
 	if (is_list_item(l, n)) {
 		/* Hand the item over now; its nodes are freed unless kept, or unless an
 		 * anchor inside it may still be referenced by a later alias. */
@@ -424,6 +594,16 @@ static void parser_error(struct loader *l, yaml_parser_t *p)
  * tracked, so that anchors defined inside resolve (to the null standing for the value)
  * and an alias bomb is caught there too. When the value ends, the null is attached.
  */
+static struct ynode *scalar_node(struct loader *l, const yaml_event_t *e)
+{
+	struct ynode *n = new_node(l, YN_SCALAR, e->start_mark);
+	n->str = arena_strndup(l->a, (const char *)e->data.scalar.value, e->data.scalar.length);
+	n->len = e->data.scalar.length;
+	n->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !e->data.scalar.tag;
+	n->tag = (unsigned char)yaml11_tag((const char *)e->data.scalar.tag);
+	return n;
+}
+
 static int skip_event(struct loader *l, const yaml_event_t *e, struct ynode **root)
 {
 	const yaml_char_t *anchor = NULL;
@@ -436,9 +616,15 @@ static int skip_event(struct loader *l, const yaml_event_t *e, struct ynode **ro
 			yerror(l, mark_pos(l, e->start_mark), "nesting deeper than 256 levels");
 			return -1;
 		}
+		if (anchor)
+			return open_detached(l, e->type == YAML_SEQUENCE_START_EVENT ? YN_SEQ : YN_MAP,
+					     e, anchor,
+					     e->type == YAML_SEQUENCE_START_EVENT &&
+						     e->data.sequence_start.style ==
+							     YAML_BLOCK_SEQUENCE_STYLE);
 		XGROW(l->skips, l->skips_cap, l->skip_depth + 1);
 		l->skips[l->skip_depth].weight = 0;
-		l->skips[l->skip_depth].anchor = anchor ? xstrdup((const char *)anchor) : NULL;
+		l->skips[l->skip_depth].anchor = NULL;
 		l->skip_depth++;
 		return 0;
 	case YAML_SEQUENCE_END_EVENT:
@@ -448,13 +634,14 @@ static int skip_event(struct loader *l, const yaml_event_t *e, struct ynode **ro
 		register_anchor(l, lv->anchor, l->skipped, w);
 		free(lv->anchor);
 		lv->anchor = NULL;
-		if (l->skip_depth == 0)
+		if (l->skip_depth == skip_base(l))
 			return attach(l, l->skipped, 1, false, l->skipped->pos, root);
 		l->skips[l->skip_depth - 1].weight += w;
 		return 0;
 	}
 	case YAML_SCALAR_EVENT:
-		register_anchor(l, (const char *)e->data.scalar.anchor, l->skipped, 1);
+		if (e->data.scalar.anchor)
+			register_anchor(l, (const char *)e->data.scalar.anchor, scalar_node(l, e), 1);
 		l->skips[l->skip_depth - 1].weight++;
 		return 0;
 	case YAML_ALIAS_EVENT: {
@@ -510,7 +697,7 @@ int ynode_parse_part(struct arena *a, struct diag *d, const char *file, const ch
 			break;
 		}
 		int r = 0;
-		if (l.skip_depth) {
+		if (l.skip_depth > skip_base(&l)) {
 			r = skip_event(&l, &e, &root);
 			yaml_event_delete(&e);
 			if (r) {
@@ -541,19 +728,13 @@ int ynode_parse_part(struct arena *a, struct diag *d, const char *file, const ch
 		case YAML_SCALAR_EVENT: {
 			bool scalar_all, drop_scalar;
 			(void)child_path(&l, &scalar_all, &drop_scalar);
-			if (drop_scalar && !l.stack[l.depth - 1].unit_root) {
+			if (drop_scalar && !l.stack[l.depth - 1].unit_root && !e.data.scalar.anchor) {
 				r = attach(&l, &unbuilt, 1, true, unbuilt.pos, &root);
 				if (!r && e.data.scalar.anchor)
 					register_anchor(&l, (const char *)e.data.scalar.anchor, &unbuilt, 1);
 				break;
 			}
-			struct ynode *n = new_node(&l, YN_SCALAR, e.start_mark);
-			n->str = arena_strndup(a, (const char *)e.data.scalar.value,
-					       e.data.scalar.length);
-			n->len = e.data.scalar.length;
-			n->plain = e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-				   !e.data.scalar.tag;
-			n->tag = (unsigned char)yaml11_tag((const char *)e.data.scalar.tag);
+			struct ynode *n = scalar_node(&l, &e);
 			r = attach(&l, n, 1, false, n->pos, &root);
 			if (!r && e.data.scalar.anchor)
 				register_anchor(&l, (const char *)e.data.scalar.anchor, n, 1);

@@ -463,6 +463,220 @@ static void test_workload_label_bool(void **state)
 	tu_free(&t);
 }
 
+
+/* ---- merge keys ---- */
+
+static const char *ml_get(const struct selector *s, const char *key, const struct ynode **node)
+{
+	for (size_t i = 0; i < s->nml; i++)
+		if (!strcmp(s->ml[i].key, key)) {
+			if (node)
+				*node = s->ml[i].node;
+			return s->ml[i].val;
+		}
+	return NULL;
+}
+
+/* <<: *alias brings in the anchored mapping's keys; a key written after it wins; every
+ * merged key keeps the position where it is written. */
+static void test_merge_alias(void **state)
+{
+	(void)state;
+	struct tu t;
+	tu_load(&t,
+		"apiVersion: networking.k8s.io/v1\n"     /* 1 */
+		"kind: NetworkPolicy\n"                   /* 2 */
+		"metadata: {name: web, namespace: default}\n" /* 3 */
+		"spec:\n"                                  /* 4 */
+		"  podSelector:\n"                         /* 5 */
+		"    matchLabels: &web\n"                  /* 6 */
+		"      app: web\n"                         /* 7 */
+		"      tier: front\n"                      /* 8 */
+		"  ingress:\n"                             /* 9 */
+		"  - from:\n"                              /* 10 */
+		"    - podSelector:\n"                     /* 11 */
+		"        matchLabels:\n"                   /* 12 */
+		"          <<: *web\n"                     /* 13 */
+		"          tier: back\n");                 /* 14 */
+	const struct policy *p = tu_policy(&t.m, "default", "web");
+	assert_false(p->invalid);
+	assert_int_equal(t.d.n, 0); /* no unknown field "<<" */
+	const struct selector *s = &p->rules[DIR_INGRESS][0].peers[0].pod_sel;
+	const struct ynode *at = NULL;
+	assert_int_equal(s->nml, 2);
+	assert_string_equal(ml_get(s, "app", &at), "web");
+	assert_int_equal(at->pos.line, 7);
+	assert_int_equal(at->pos.col, 7);
+	assert_string_equal(ml_get(s, "tier", &at), "back");
+	assert_int_equal(at->pos.line, 14);
+	tu_free(&t);
+}
+
+/* <<: [*a, *b, {...}]: the earlier mappings win; a mapping written in place merges too. */
+static void test_merge_sequence(void **state)
+{
+	(void)state;
+	struct tu t;
+	tu_load(&t,
+		"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+		"metadata: {name: web, namespace: default}\n"
+		"spec:\n"
+		"  podSelector:\n"
+		"    matchLabels:\n"
+		"      <<: [&a {x: a1, y: a2}, &b {y: b2, z: b3}, {z: c3, w: c4}]\n"
+		"  ingress:\n"
+		"  - from:\n"
+		"    - podSelector:\n"
+		"        matchLabels: {<<: [*b, *a]}\n");
+	const struct policy *p = tu_policy(&t.m, "default", "web");
+	assert_false(p->invalid);
+	assert_int_equal(t.d.n, 0);
+	const struct selector *s = &p->pod_sel;
+	assert_int_equal(s->nml, 4);
+	assert_string_equal(ml_get(s, "x", NULL), "a1");
+	assert_string_equal(ml_get(s, "y", NULL), "a2");
+	assert_string_equal(ml_get(s, "z", NULL), "b3");
+	assert_string_equal(ml_get(s, "w", NULL), "c4");
+	s = &p->rules[DIR_INGRESS][0].peers[0].pod_sel;
+	assert_string_equal(ml_get(s, "y", NULL), "b2");
+	assert_string_equal(ml_get(s, "x", NULL), "a1");
+	tu_free(&t);
+}
+
+/* go-yaml v2 applies a merge where it stands: a key written before "<<" is overridden,
+ * one written after it is not; repeated merges apply in order. */
+static void test_merge_order(void **state)
+{
+	(void)state;
+	struct tu t;
+	tu_load(&t,
+		"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+		"metadata: {name: web, namespace: default}\n"
+		"spec:\n"
+		"  podSelector:\n"
+		"    matchLabels: {before: mine, <<: {before: merged, after: merged}, "
+		"after: mine}\n");
+	const struct policy *p = tu_policy(&t.m, "default", "web");
+	assert_false(p->invalid);
+	assert_int_equal(t.d.n, 0);
+	assert_int_equal(p->pod_sel.nml, 2);
+	assert_string_equal(ml_get(&p->pod_sel, "before", NULL), "merged");
+	assert_string_equal(ml_get(&p->pod_sel, "after", NULL), "mine");
+	tu_free(&t);
+}
+
+/* Merged values are type-checked like written ones. */
+static void test_merge_type_error(void **state)
+{
+	(void)state;
+	struct tu t;
+	tu_load(&t,
+		"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+		"metadata: {name: web, namespace: default}\n"
+		"spec:\n"
+		"  podSelector: {}\n"
+		"  ingress:\n"
+		"  - ports:\n"
+		"    - <<: {port: yes}\n");
+	const struct policy *p = tu_policy(&t.m, "default", "web");
+	assert_true(p->invalid);
+	const struct finding *f = tu_finding(&t.d, RULE_INVALID_SPEC, 0);
+	assert_non_null(f);
+	assert_int_equal(f->pos.line, 8);
+	assert_int_equal(f->pos.col, 12);
+	tu_free(&t);
+}
+
+/* A workload's template labels merged from its selector, whose value npcheck otherwise
+ * does not build: the anchored mapping is built for the merge. */
+static void test_merge_workload(void **state)
+{
+	(void)state;
+	struct tu t;
+	tu_load(&t,
+		"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: default}\n"
+		"x-base: &base {tier: front}\n"
+		"spec:\n"
+		"  selector:\n"
+		"    matchLabels: &sel {app: web}\n"
+		"  template:\n"
+		"    metadata:\n"
+		"      labels:\n"
+		"        <<: [*sel, *base]\n"
+		"        extra: x\n"
+		"    spec: {hostNetwork: off}\n"
+		"---\n"
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: default, labels: *nope}\n");
+	const struct endpoint *e = tu_ep(&t.m, "default/d[Deployment]");
+	assert_non_null(e);
+	assert_string_equal(labels_get(&e->labels, "app"), "web");
+	assert_string_equal(labels_get(&e->labels, "tier"), "front");
+	assert_string_equal(labels_get(&e->labels, "extra"), "x");
+	assert_null(labels_get(&e->labels, "<<"));
+	/* the second document's unknown alias is a YAML error */
+	assert_int_equal(tu_count(&t.d, RULE_YAML_SYNTAX), 1);
+	tu_free(&t);
+}
+
+/* Only a mapping or a sequence of mappings merges: anything else is kubectl's "map merge
+ * requires map or sequence of maps as the value". A quoted "<<" is a plain key. */
+static void test_merge_bad_value(void **state)
+{
+	(void)state;
+	static const char *const bad[] = { "5", "[{a: b}, 5]", "~", "[x]" };
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct tu t;
+		char buf[512];
+		snprintf(buf, sizeof(buf),
+			 "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+			 "metadata: {name: web, namespace: default}\n"
+			 "spec:\n  podSelector:\n    matchLabels:\n      <<: %s\n", bad[i]);
+		tu_load(&t, buf);
+		assert_int_equal(t.rc, -1);
+		const struct finding *f = tu_finding(&t.d, RULE_YAML_SYNTAX, 0);
+		assert_non_null(f);
+		assert_string_equal(f->message,
+				    "map merge requires map or sequence of maps as the value");
+		assert_int_equal(f->pos.line, 7);
+		assert_int_equal(f->pos.col, 7);
+		tu_free(&t);
+	}
+	struct tu t;
+	tu_load(&t, "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+		    "metadata: {name: web, namespace: default}\n"
+		    "spec:\n  \"<<\": {podSelector: {}}\n");
+	assert_int_equal(tu_count(&t.d, RULE_UNKNOWN_FIELD), 1);
+	tu_free(&t);
+	/* !!merge << is a merge key too */
+	tu_load(&t, "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+		    "metadata: {name: web, namespace: default}\n"
+		    "spec:\n  !!merge <<: {podSelector: {matchLabels: {a: b}}}\n");
+	assert_int_equal(t.d.n, 0);
+	assert_int_equal(tu_policy(&t.m, "default", "web")->pod_sel.nml, 1);
+	tu_free(&t);
+}
+
+/* Chained merges cost what they copy, within the alias budget. */
+static void test_merge_budget(void **state)
+{
+	(void)state;
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "a0: &a0 {");
+	for (int i = 0; i < 2000; i++)
+		strbuf_addf(&sb, "%sk%d: v", i ? ", " : "", i);
+	strbuf_addstr(&sb, "}\n");
+	for (int i = 1; i < 1000; i++)
+		strbuf_addf(&sb, "a%d: &a%d {<<: *a%d, x%d: y}\n", i, i, i - 1, i);
+	struct tu t;
+	tu_load(&t, sb.buf);
+	assert_int_equal(t.rc, -1);
+	const struct finding *f = tu_finding(&t.d, RULE_YAML_SYNTAX, 0);
+	assert_non_null(f);
+	assert_non_null(strstr(f->message, "more than 1000000 nodes"));
+	tu_free(&t);
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -488,6 +702,13 @@ int main(void)
 		cmocka_unit_test(test_host_network_yes),
 		cmocka_unit_test(test_match_labels_bool),
 		cmocka_unit_test(test_workload_label_bool),
+		cmocka_unit_test(test_merge_alias),
+		cmocka_unit_test(test_merge_sequence),
+		cmocka_unit_test(test_merge_order),
+		cmocka_unit_test(test_merge_type_error),
+		cmocka_unit_test(test_merge_workload),
+		cmocka_unit_test(test_merge_bad_value),
+		cmocka_unit_test(test_merge_budget),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
