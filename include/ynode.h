@@ -69,6 +69,10 @@ int ynode_parse(struct arena *a, struct diag *d, const char *file, const char *b
  * run of whole documents): positions are the file's. */
 int ynode_parse_part(struct arena *a, struct diag *d, const char *file, const char *buf,
 		     size_t len, size_t line0, const struct ynode_sink *sink);
+/* The same for a piece that starts col0 characters into a line (a JSON document after
+ * another on the same line): columns on its first line count from there. */
+int ynode_parse_at(struct arena *a, struct diag *d, const char *file, const char *buf,
+		   size_t len, size_t line0, size_t col0, const struct ynode_sink *sink);
 
 /* Mapping lookup: the value (or key) node for key, or NULL (also when m is not a map). */
 const struct ynode *ynode_get(const struct ynode *m, const char *key);

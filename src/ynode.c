@@ -36,6 +36,7 @@ struct loader {
 	const char *buf;
 	size_t len;
 	size_t line0;             /* lines of the file before buf (buf is a part of it) */
+	size_t col0;              /* characters before buf on its first line */
 	size_t cur_line, cur_off; /* a line and the byte offset where it starts */
 	size_t bom;               /* bytes of a UTF-8 byte order mark, which has no column */
 	struct frame *stack;
@@ -174,7 +175,8 @@ static size_t byte_offset(struct loader *l, size_t line, size_t col)
 
 static struct ypos mark_pos(const struct loader *l, yaml_mark_t m)
 {
-	struct ypos p = { l->file, (int)(m.line + l->line0) + 1, (int)m.column + 1 };
+	struct ypos p = { l->file, (int)(m.line + l->line0) + 1,
+			  (int)(m.column + (m.line ? 0 : l->col0)) + 1 };
 	return p;
 }
 
@@ -182,7 +184,7 @@ static struct ypos mark_pos(const struct loader *l, yaml_mark_t m)
 static void item_at_dash(struct loader *l, struct ynode *n)
 {
 	size_t line = (size_t)n->pos.line - 1 - l->line0;
-	size_t off = byte_offset(l, line, (size_t)n->pos.col - 1), start;
+	size_t off = byte_offset(l, line, (size_t)n->pos.col - 1 - (line ? 0 : l->col0)), start;
 	int back = 0;
 	start = line_start(l, line);
 	while (off > start && l->buf[off - 1] == ' ') {
@@ -571,7 +573,8 @@ static void parser_error(struct loader *l, yaml_parser_t *p)
 			if (p->context_mark.line != m.line || p->context_mark.column != m.column)
 				strbuf_addf(&sb, " at line %zu column %zu",
 					    p->context_mark.line + l->line0 + 1,
-					    p->context_mark.column + 1);
+					    p->context_mark.column + 1 +
+						    (p->context_mark.line ? 0 : l->col0));
 		}
 		if (p->error == YAML_READER_ERROR) {
 			/* Reader errors carry a byte offset, not a line. */
@@ -678,8 +681,14 @@ int ynode_parse(struct arena *a, struct diag *d, const char *file, const char *b
 int ynode_parse_part(struct arena *a, struct diag *d, const char *file, const char *buf,
 		     size_t len, size_t line0, const struct ynode_sink *sink)
 {
+	return ynode_parse_at(a, d, file, buf, len, line0, 0, sink);
+}
+
+int ynode_parse_at(struct arena *a, struct diag *d, const char *file, const char *buf,
+		   size_t len, size_t line0, size_t col0, const struct ynode_sink *sink)
+{
 	struct loader l = { .a = a, .d = d, .file = file, .buf = buf, .len = len, .line0 = line0,
-			    .sink = sink };
+			    .col0 = col0, .sink = sink };
 	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
 		l.bom = l.cur_off = 3;
 	yaml_parser_t p;

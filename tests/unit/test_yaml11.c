@@ -677,6 +677,116 @@ static void test_merge_budget(void **state)
 	strbuf_release(&sb);
 }
 
+/* ---- streams of JSON documents ---- */
+
+static size_t starts_of(const char *s, size_t *out, size_t max)
+{
+	size_t *st, n = model_json_starts(s, strlen(s), &st);
+	for (size_t i = 0; i < n && i < max; i++)
+		out[i] = st[i];
+	free(st);
+	return n;
+}
+
+static void test_json_starts(void **state)
+{
+	(void)state;
+	size_t o[8];
+	assert_int_equal(starts_of("{}{}", o, 8), 2);
+	assert_int_equal(o[1], 2);
+	assert_int_equal(starts_of("\xEF\xBB\xBF \n{\"a\": [1, {}]}\n\n  [true]\n{}", o, 8), 3);
+	assert_int_equal(o[0], 5);
+	assert_int_equal(o[1], 23);
+	assert_int_equal(o[2], 30);
+	/* brackets, quotes and escapes inside strings do not count */
+	assert_int_equal(starts_of("{\"a\": \"}{[\\\"]\"}{\"b\": 1}", o, 8), 2);
+	assert_int_equal(o[1], 15);
+	/* not JSON (a YAML quote, a comment): the rest from that value is one piece */
+	assert_int_equal(starts_of("{}{'a': '}'}{}", o, 8), 2);
+	assert_int_equal(o[1], 2);
+	assert_int_equal(starts_of("{\"a\": 1} # }\n{}", o, 8), 2);
+	assert_int_equal(o[1], 9);
+	assert_int_equal(starts_of("{a: b\"c}{}", o, 8), 1);
+	/* after the values, something else: a piece of its own */
+	assert_int_equal(starts_of("{}\n---\n{}", o, 8), 2);
+	assert_int_equal(o[1], 3);
+	/* unterminated */
+	assert_int_equal(starts_of("{}{\"a", o, 8), 2);
+	assert_int_equal(starts_of("{}{[", o, 8), 2);
+	/* YAML, or a scalar first: no JSON stream */
+	assert_int_equal(starts_of("a: 1\n{}", o, 8), 0);
+	assert_int_equal(starts_of("\"a\"{}", o, 8), 0);
+	assert_int_equal(starts_of("", o, 8), 0);
+}
+
+#define POD_JSON(name) \
+	"{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"" name \
+	"\", \"namespace\": \"default\", \"labels\": {\"app\": \"" name "\"}}}"
+
+/* Every document of the stream is read, with positions in the file. */
+static void test_json_stream(void **state)
+{
+	(void)state;
+	struct tu t;
+	tu_load(&t, POD_JSON("a") POD_JSON("b") "\n  " POD_JSON("c") "\r\n" POD_JSON("d"));
+	assert_int_equal(t.rc, 0);
+	assert_int_equal(t.d.n, 0);
+	const char *names[] = { "a", "b", "c", "d" };
+	int lines[] = { 1, 1, 2, 3 }, cols[] = { 1, 111, 3, 1 };
+	for (size_t i = 0; i < 4; i++) {
+		char disp[64];
+		snprintf(disp, sizeof(disp), "default/%s[Pod]", names[i]);
+		const struct endpoint *e = tu_ep(&t.m, disp);
+		if (!e)
+			fail_msg("%s missing", disp);
+		const struct ynode *nn = e->obj->name_node;
+		assert_int_equal(nn->pos.line, lines[i]);
+		assert_int_equal(nn->pos.col, cols[i] + 57);
+	}
+	tu_free(&t);
+}
+
+/* Columns count characters, as libyaml does, also after a multi-byte one; a broken
+ * document is reported where it is and the next one is still read. */
+static void test_json_stream_errors(void **state)
+{
+	(void)state;
+	struct tu t;
+	tu_load(&t, "{\"a\": \"\xC3\xA9\"}{\"b\" 1}{\"kind\": \"Pod\", \"metadata\": {\"name\": \"p\"}}");
+	assert_int_equal(t.rc, -1);
+	assert_int_equal(tu_count(&t.d, RULE_YAML_SYNTAX), 1);
+	const struct finding *f = tu_finding(&t.d, RULE_YAML_SYNTAX, 0);
+	assert_int_equal(f->pos.line, 1);
+	assert_int_equal(f->pos.col, 16); /* the 1, counting the é as one */
+	const struct endpoint *e = tu_ep(&t.m, "default/p[Pod]");
+	assert_non_null(e);
+	assert_int_equal(e->obj->name_node->pos.col, 55);
+	tu_free(&t);
+}
+
+/* Parsed in parts on threads, a JSON stream reads as one parser reads it. */
+static void test_json_stream_parts(void **state)
+{
+	(void)state;
+	struct model_options four = { .jobs = 4 };
+	struct tu t;
+	setenv("NPCHECK_TEST_PART_BYTES", "1", 1);
+	tu_load_opt(&t, POD_JSON("a") "\n---\n" POD_JSON("b") POD_JSON("c") "\n", &four);
+	unsetenv("NPCHECK_TEST_PART_BYTES");
+	/* "---" after a JSON value: kubectl's JSON reader and libyaml both stop there */
+	assert_int_equal(t.rc, -1);
+	assert_non_null(tu_ep(&t.m, "default/a[Pod]"));
+	assert_int_equal(tu_count(&t.d, RULE_YAML_SYNTAX), 1);
+	tu_free(&t);
+	setenv("NPCHECK_TEST_PART_BYTES", "1", 1);
+	tu_load_opt(&t, POD_JSON("a") "\n" POD_JSON("b") "\n" POD_JSON("c") "\n", &four);
+	unsetenv("NPCHECK_TEST_PART_BYTES");
+	assert_int_equal(t.rc, 0);
+	assert_int_equal(t.m.nendpoints, 3);
+	assert_int_equal(tu_ep(&t.m, "default/c[Pod]")->obj->name_node->pos.line, 3);
+	tu_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -709,6 +819,10 @@ int main(void)
 		cmocka_unit_test(test_merge_workload),
 		cmocka_unit_test(test_merge_bad_value),
 		cmocka_unit_test(test_merge_budget),
+		cmocka_unit_test(test_json_starts),
+		cmocka_unit_test(test_json_stream),
+		cmocka_unit_test(test_json_stream_errors),
+		cmocka_unit_test(test_json_stream_parts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
