@@ -69,7 +69,11 @@ size_t model_json_starts(const char *buf, size_t len, size_t **starts)
 			if (json_blank(c))
 				continue;
 			if (c == '"') {
-				if (!prev || !strchr("{[,:", prev))
+				/* After a letter or a digit it may be inside a plain scalar
+				 * (YAML's {a: b "}"}); after a bracket, a comma, a colon or a
+				 * closed string it starts a string (or is an error libyaml
+				 * reports in its document). */
+				if (!prev || !strchr("{[,:\"]}", prev))
 					return n;
 				for (i++; i < len && buf[i] != '"'; i++)
 					if (buf[i] == '\\')

@@ -707,6 +707,9 @@ static void test_json_starts(void **state)
 	assert_int_equal(starts_of("{\"a\": 1} # }\n{}", o, 8), 2);
 	assert_int_equal(o[1], 9);
 	assert_int_equal(starts_of("{a: b\"c}{}", o, 8), 1);
+	assert_int_equal(starts_of("{a: b \"}\"}{}", o, 8), 1);
+	/* a missing comma between strings is libyaml's error inside that document */
+	assert_int_equal(starts_of("{\"a\" \"b\"}{}", o, 8), 2);
 	/* after the values, something else: a piece of its own */
 	assert_int_equal(starts_of("{}\n---\n{}", o, 8), 2);
 	assert_int_equal(o[1], 3);
