@@ -11,7 +11,9 @@ enum ynode_kind { YN_SCALAR, YN_MAP, YN_SEQ };
 /*
  * One YAML node. All nodes, strings and child arrays are arena-owned. A node reached
  * through an alias is shared, not copied, so the tree is a DAG whose expanded size is
- * bounded by the alias budget.
+ * bounded by the alias budget. A mapping with YAML 1.1 merge keys ("<<") holds the
+ * merged pairs instead, as go-yaml v2 resolves them (ynode.c: merge_pairs), their nodes
+ * shared with the mappings they come from and positioned where they are written.
  */
 struct ynode {
 	enum ynode_kind kind;
@@ -25,7 +27,7 @@ struct ynode {
 };
 
 #define YNODE_MAX_DEPTH 256
-#define YNODE_ALIAS_BUDGET 1000000 /* nodes a document may expand to through aliases */
+#define YNODE_ALIAS_BUDGET 1000000 /* nodes aliases and merges may add to a document */
 
 /*
  * Where parsed units go. A unit is a document's root, or an item of a document's

@@ -592,11 +592,7 @@ static void parser_error(struct loader *l, yaml_parser_t *p)
 	strbuf_release(&sb);
 }
 
-/*
- * One event inside a value that is not built. Its depth and its expanded size are still
- * tracked, so that anchors defined inside resolve (to the null standing for the value)
- * and an alias bomb is caught there too. When the value ends, the null is attached.
- */
+/* A scalar event as a node. */
 static struct ynode *scalar_node(struct loader *l, const yaml_event_t *e)
 {
 	struct ynode *n = new_node(l, YN_SCALAR, e->start_mark);
@@ -607,6 +603,12 @@ static struct ynode *scalar_node(struct loader *l, const yaml_event_t *e)
 	return n;
 }
 
+/*
+ * One event inside a value that is not built. Its depth and its expanded size are still
+ * tracked, so that an alias bomb is caught there too; an anchored node inside is built
+ * off the tree (open_detached, scalar_node), so that the aliases and merge keys that use
+ * it elsewhere find it. When the value ends, the null standing for it is attached.
+ */
 static int skip_event(struct loader *l, const yaml_event_t *e, struct ynode **root)
 {
 	const yaml_char_t *anchor = NULL;
