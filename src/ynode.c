@@ -280,6 +280,14 @@ static int attach(struct loader *l, struct ynode *n, size_t weight, bool shared,
 		return 0;
 	}
 	struct frame *f = &l->stack[l->depth - 1];
+	/* go-yaml merges an alias only of a mapping: "<<: *seq" fails even when the
+	 * sequence holds mappings (written in place, it would merge them). */
+	if (shared && n->kind == YN_SEQ && f->node->kind == YN_MAP && f->n % 2 == 1 &&
+	    ynode_is_merge_key(l->kids[f->base + f->n - 1])) {
+		yerror(l, l->kids[f->base + f->n - 1]->pos,
+		       "map merge requires map or sequence of maps as the value");
+		return -1;
+	}
 	if (f->block_seq && !shared)
 		item_at_dash(l, n);
 	XGROW(l->kids, l->kids_cap, l->nkids + 1);

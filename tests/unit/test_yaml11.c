@@ -642,6 +642,16 @@ static void test_merge_bad_value(void **state)
 		tu_free(&t);
 	}
 	struct tu t;
+	/* an alias of a sequence, even of mappings, does not merge (go-yaml checks the alias) */
+	tu_load(&t, "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+		    "metadata: {name: web, namespace: default, annotations: {a: &s [{a: b}]}}\n"
+		    "spec:\n  podSelector:\n    matchLabels: {<<: [{c: d}]}\n  ingress:\n"
+		    "  - from:\n    - podSelector:\n        matchLabels: {<<: *s}\n");
+	assert_int_equal(t.rc, -1);
+	assert_int_equal(tu_count(&t.d, RULE_YAML_SYNTAX), 1);
+	assert_int_equal(tu_finding(&t.d, RULE_YAML_SYNTAX, 0)->pos.line, 10);
+	assert_int_equal(tu_finding(&t.d, RULE_YAML_SYNTAX, 0)->pos.col, 23);
+	tu_free(&t);
 	tu_load(&t, "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
 		    "metadata: {name: web, namespace: default}\n"
 		    "spec:\n  \"<<\": {podSelector: {}}\n");
