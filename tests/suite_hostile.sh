@@ -620,7 +620,7 @@ else
 	skip write/dev-full "no /dev/full"
 fi
 # SIGPIPE keeps its default action: a reader that stops early ends npcheck quietly.
-awk 'BEGIN { for (i = 0; i < 300; i++) printf "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p%d, namespace: n}\nspec: {containers: [{name: c}]}\n", i }' \
+awk 'BEGIN { for (i = 0; i < 300; i++) printf "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p%d, namespace: apps}\nspec: {containers: [{name: c}]}\n", i }' \
 	>"$gen/many-pods.yaml"
 pst=$( { timeout -k 5 "$HOSTILE_TIMEOUT" "$NPCHECK" list "$gen/many-pods.yaml" 2>"$err"; echo $? >"$tmp/pst"; } | head -c 100 >/dev/null; cat "$tmp/pst")
 if [ "$pst" -eq 141 ] || [ "$pst" -eq 0 ]; then
