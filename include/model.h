@@ -265,6 +265,8 @@ struct unmodelled_kind {
 	bool cluster; /* cluster-wide: may apply to pods of every namespace */
 };
 
+struct tiers;
+
 struct model {
 	struct arena *arena;
 	struct arena *trees; /* YAML trees still referenced (NetworkPolicies' positions) */
@@ -291,6 +293,8 @@ struct model {
 	bool no_fold;  /* from model_options */
 	/* Private to the decoder. */
 	bool decoding_kept, kept_unit;
+	/* The policy tiers and Nodes (tiers.h), or NULL when the input has none. */
+	struct tiers *tiers;
 };
 
 /*

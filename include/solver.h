@@ -82,6 +82,8 @@ struct solver {
 	size_t nopen_ingress;
 	uint32_t *all_peer_in_rules;
 	size_t nall_peer_in_rules;
+	/* The policy tiers' rules (tiers.c), or NULL when the input has no valid one. */
+	struct tier_solver *tiers;
 };
 
 void solver_init(struct solver *s, const struct model *m);

@@ -5,6 +5,7 @@
 
 #include "fold.h"
 #include "model.h"
+#include "tiers.h"
 
 struct namespace *model_namespace(const struct model *m, const char *name)
 {
@@ -386,6 +387,8 @@ int model_load(struct model *m, struct arena *a, struct diag *d, const char *con
 		normalize_policy(p);
 		validate_policy(m, p);
 	}
+	/* The policy tiers in evaluation order (duplicates are invalid by now). */
+	tiers_finish(m);
 	fold_endpoints(m, &idx);
 	free(idx.t);
 	if (d->input_error)
