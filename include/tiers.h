@@ -160,4 +160,19 @@ void tiers_direction(const struct solver *s, enum direction dir, const struct sr
 void tiers_rule_ports(const struct strule *r, const struct sref *dst, struct connset *out);
 bool tiers_rule_matches(const struct strule *r, const struct sref *peer);
 
+/* ---- in words (tier_explain.c) ---- */
+
+/* "admin policy NAME (KIND, priority N)"; with the rule: "... egress rule 2 'name'
+ * (file:line:col)". Names are escaped for the terminal. */
+void tiers_name_policy(const struct tpolicy *p, struct strbuf *sb);
+void tiers_name_rule(const struct strule *r, struct strbuf *sb);
+/* reach: one line per decision (already narrowed to the question) into sb, and a JSON
+ * array into js. */
+void tiers_explain_decisions(const struct tier_decision *dec, size_t ndec, bool np_isolated,
+			     struct strbuf *sb, struct strbuf *js);
+/* explain: the tier rules applying to e in direction d, in evaluation order (text), or
+ * the member ", \"tiers\": [...]" (json). */
+void tiers_explain_endpoint(const struct solver *s, const struct endpoint *e, enum direction d,
+			    bool json, struct strbuf *out);
+
 #endif

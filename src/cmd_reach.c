@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "query.h"
+#include "tiers.h"
 
 struct ask {
 	bool has_port;
@@ -137,6 +138,65 @@ static bool explain_direction(const struct solver *s, enum direction dir, const 
 	strbuf_release(&name);
 	connset_release(&total);
 	connset_release(&c);
+	return allows;
+}
+
+/* One direction where the policy tiers apply (TIERS.md §2): what decided each part, in
+ * tier order, with the NetworkPolicy step explained as above where it decides. */
+static bool explain_tiered(const struct solver *s, enum direction dir, const struct sref *src,
+			   const struct sref *dst, const struct ask *q, struct strbuf *sb,
+			   struct strbuf *js)
+{
+	const struct sref *self = dir == DIR_EGRESS ? src : dst;
+	if (!tiers_apply(s, self, dir))
+		return explain_direction(s, dir, src, dst, q, sb, js);
+	bool iso = s->eps[self->ep->index].isolated[dir];
+	struct connset np, out;
+	struct tier_decision *dec = NULL;
+	size_t ndec = 0;
+	connset_init(&np);
+	connset_init(&out);
+	if (iso)
+		solver_np_direction(s, dir, src, dst, &np);
+	tiers_direction(s, dir, src, dst, iso, &np, &out, &dec, &ndec);
+	narrow(&out, q);
+	bool np_decides = false;
+	for (size_t i = 0; i < ndec; i++) {
+		narrow(&dec[i].conns, q);
+		np_decides |= dec[i].step == TSTEP_NP && !connset_is_empty(&dec[i].conns);
+	}
+	struct strbuf name = STRBUF_INIT, tj = STRBUF_INIT;
+	sref_format(self, &name);
+	strbuf_addf(sb, "  %s %s %s: policy tiers apply%s\n", dir_names[dir],
+		    dir == DIR_EGRESS ? "from" : "to", name.buf,
+		    iso ? ", and NetworkPolicy isolates it" : "; no NetworkPolicy isolates it");
+	tiers_explain_decisions(dec, ndec, iso, sb, &tj);
+	strbuf_addf(js, "\"%s\": {\"endpoint\": ", dir_names[dir]);
+	strbuf_add_json_str(js, name.buf);
+	strbuf_addf(js, ", \"isolated\": %s, \"tiers\": %s", iso ? "true" : "false", tj.buf);
+	if (np_decides) {
+		struct strbuf nsb = STRBUF_INIT, njs = STRBUF_INIT;
+		explain_direction(s, dir, src, dst, q, &nsb, &njs);
+		for (const char *p = nsb.buf; p && *p;) {
+			const char *nl = strchr(p, '\n');
+			size_t len = nl ? (size_t)(nl - p + 1) : strlen(p);
+			strbuf_addstr(sb, "    ");
+			strbuf_add(sb, p, len);
+			p += len;
+		}
+		strbuf_addf(js, ", \"networkPolicy\": {%s}", njs.buf);
+		strbuf_release(&nsb);
+		strbuf_release(&njs);
+	}
+	strbuf_addch(js, '}');
+	bool allows = !connset_is_empty(&out);
+	for (size_t i = 0; i < ndec; i++)
+		connset_release(&dec[i].conns);
+	free(dec);
+	connset_release(&np);
+	connset_release(&out);
+	strbuf_release(&name);
+	strbuf_release(&tj);
 	return allows;
 }
 
@@ -369,9 +429,9 @@ int cmd_reach(struct cli *cli)
 			strbuf_addstr(&js, "\"loopback\": true");
 		} else {
 			strbuf_addstr(&js, "\"loopback\": false, ");
-			explain_direction(&s, DIR_EGRESS, src, dst, &q, &sb, &js);
+			explain_tiered(&s, DIR_EGRESS, src, dst, &q, &sb, &js);
 			strbuf_addstr(&js, ", ");
-			explain_direction(&s, DIR_INGRESS, src, dst, &q, &sb, &js);
+			explain_tiered(&s, DIR_INGRESS, src, dst, &q, &sb, &js);
 		}
 		explain_deps(mm, src, dst, &sb, &js);
 		if (json) {

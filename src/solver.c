@@ -713,8 +713,7 @@ void solver_rule_ports(const struct solver *s, const struct srule *r, const stru
 		}
 }
 
-/* The NetworkPolicy step alone (SPEC §2.2-2.6). */
-static void np_direction(const struct solver *s, enum direction dir, const struct sref *src,
+void solver_np_direction(const struct solver *s, enum direction dir, const struct sref *src,
 			 const struct sref *dst, struct connset *out)
 {
 	const struct sref *self = dir == DIR_EGRESS ? src : dst;
@@ -745,7 +744,7 @@ void solver_direction(const struct solver *s, enum direction dir, const struct s
 {
 	const struct sref *self = dir == DIR_EGRESS ? src : dst;
 	if (!tiers_apply(s, self, dir)) {
-		np_direction(s, dir, src, dst, out);
+		solver_np_direction(s, dir, src, dst, out);
 		return;
 	}
 	/* The tiers around the NetworkPolicy step (TIERS.md §2). */
@@ -753,7 +752,7 @@ void solver_direction(const struct solver *s, enum direction dir, const struct s
 	bool iso = s->eps[self->ep->index].isolated[dir];
 	connset_init(&np);
 	if (iso)
-		np_direction(s, dir, src, dst, &np);
+		solver_np_direction(s, dir, src, dst, &np);
 	tiers_direction(s, dir, src, dst, iso, &np, out, NULL, NULL);
 	connset_release(&np);
 }
