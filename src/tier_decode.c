@@ -196,18 +196,18 @@ static bool domain_ok(const char *s)
 static const char domain_pattern[] =
 	"^(\\*\\.)?([a-zA-z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?\\.)+[a-zA-z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?\\.?$";
 
-static void decode_pods(struct tc *c, const struct ynode *pods, const char *path,
-			struct tpeer *pe)
+static void decode_pods(struct tc *c, const struct ynode *pods, const struct ynode *key,
+			const char *path, struct tpeer *pe)
 {
 	if (!pods || pods->kind != YN_MAP)
 		return;
 	k8s_decode_selector(c->m, pods, "namespaceSelector", &pe->ns_sel);
 	k8s_decode_selector(c->m, pods, "podSelector", &pe->pod_sel);
 	if (!present(pods, "podSelector"))
-		bad(c, pods, "%s.podSelector: Required value", path);
+		bad(c, key, "%s.podSelector: Required value", path);
 	/* v1alpha2 makes namespaceSelector optional: absent means every namespace. */
 	if (!c->v2 && !present(pods, "namespaceSelector"))
-		bad(c, pods, "%s.namespaceSelector: Required value", path);
+		bad(c, key, "%s.namespaceSelector: Required value", path);
 }
 
 static void decode_peer(struct tc *c, const struct ynode *it, const char *path,
@@ -230,7 +230,8 @@ static void decode_peer(struct tc *c, const struct ynode *it, const char *path,
 		k8s_decode_selector(c->m, it, "namespaces", &pe->ns_sel);
 	} else if (present(it, "pods")) {
 		pe->kind = TP_PODS;
-		decode_pods(c, ynode_get(it, "pods"), arena_printf(c->m->arena, "%s.pods", path), pe);
+		decode_pods(c, ynode_get(it, "pods"), key_or(it, "pods", it),
+			    arena_printf(c->m->arena, "%s.pods", path), pe);
 	} else if (egress && !subject && present(it, "nodes")) {
 		pe->kind = TP_NODES;
 		k8s_decode_selector(c->m, it, "nodes", &pe->node_sel);

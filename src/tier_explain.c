@@ -47,8 +47,11 @@ static void json_rule(const struct strule *r, struct strbuf *js)
 	strbuf_add_json_str(js, p->obj->kind);
 	strbuf_addstr(js, ", \"policy\": ");
 	strbuf_add_json_str(js, p->obj->name ? p->obj->name : "");
-	strbuf_addf(js, ", \"priority\": %lld, \"rule\": %d, \"name\": ", p->priority,
-		    r->rule->index);
+	if (p->version == 1 && p->tier == TIER_BASELINE)
+		strbuf_addstr(js, ", \"priority\": null"); /* a BANP has none */
+	else
+		strbuf_addf(js, ", \"priority\": %lld", p->priority);
+	strbuf_addf(js, ", \"rule\": %d, \"name\": ", r->rule->index);
 	if (r->rule->name)
 		strbuf_add_json_str(js, r->rule->name);
 	else
