@@ -98,6 +98,10 @@ void k8s_check_tier_schema(struct model *m, struct object *o, const struct ynode
 void k8s_decode_selector(struct model *m, const struct ynode *parent, const char *key,
 			 struct selector *s);
 void k8s_decode_labels(struct model *m, const struct ynode *n, struct labels *out);
+/* load.c: move src's tier objects after dst's (parts parsed side by side); free the
+ * heap arrays of m's (part_release, model_free). */
+void tiers_merge(struct model *dst, struct model *src);
+void tiers_release(struct model *m);
 /* After loading: sort the valid policies into evaluation order. */
 void tiers_finish(struct model *m);
 /* "admin" / "baseline"; "Allow"/"Accept", "Deny", "Pass" as the version writes it. */

@@ -406,5 +406,6 @@ void model_free(struct model *m)
 	free(m->policies);
 	free(m->services);
 	free(m->unmodelled);
+	tiers_release(m);
 	memset(m, 0, sizeof(*m));
 }

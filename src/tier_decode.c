@@ -612,3 +612,32 @@ void tiers_finish(struct model *m)
 	if (t->norder > 1)
 		qsort(t->order, t->norder, sizeof(*t->order), order_cmp);
 }
+
+/* ---- the heap arrays, across parts (load.c) and at model_free ---- */
+
+void tiers_merge(struct model *dst, struct model *src)
+{
+	struct tiers *s = src->tiers;
+	if (!s)
+		return;
+	struct tiers *d = tiers_of(dst);
+	XGROW(d->pol, d->pol_cap, d->npol + s->npol);
+	for (size_t i = 0; i < s->npol; i++)
+		d->pol[d->npol++] = s->pol[i];
+	XGROW(d->nodes, d->nodes_cap, d->nnodes + s->nnodes);
+	for (size_t i = 0; i < s->nnodes; i++)
+		d->nodes[d->nnodes++] = s->nodes[i];
+	for (int v = 0; v < 3; v++)
+		d->versions[v] |= s->versions[v];
+}
+
+void tiers_release(struct model *m)
+{
+	if (!m->tiers)
+		return;
+	free(m->tiers->pol);
+	free(m->tiers->nodes);
+	m->tiers->pol = NULL;
+	m->tiers->nodes = NULL;
+	m->tiers->npol = m->tiers->nnodes = m->tiers->pol_cap = m->tiers->nodes_cap = 0;
+}
