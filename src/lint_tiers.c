@@ -1,0 +1,273 @@
+/* Lint rules for the policy tiers (TIERS.md §6, §7): shadowed rules, ties at one
+ * priority, Pass that means allow, networks over cluster addresses, OVN-Kubernetes's
+ * priority range, mixed API versions, and peers that cannot be evaluated offline. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lint_int.h"
+#include "tiers.h"
+
+/* Is every member of b in a? */
+static bool epset_covers(const struct epset *a, const struct epset *b, size_t nep)
+{
+	EPSET_FOREACH(b, nep, i)
+		if (!epset_has(a, i))
+			return false;
+	return true;
+}
+
+static bool epset_meets(const struct epset *a, const struct epset *b, size_t nep)
+{
+	EPSET_FOREACH(b, nep, i)
+		if (epset_has(a, i))
+			return true;
+	return false;
+}
+
+static bool ipset_covers(const struct ipset *a, const struct ipset *b)
+{
+	struct ipset x;
+	ipset_init(&x, b->family);
+	ipset_copy(&x, b);
+	ipset_subtract(&x, a);
+	bool ok = ipset_is_empty(&x);
+	ipset_release(&x);
+	return ok;
+}
+
+static bool connset_covers(const struct connset *a, const struct connset *b)
+{
+	struct connset x;
+	connset_init(&x);
+	connset_copy(&x, b);
+	connset_subtract(&x, a);
+	bool ok = connset_is_empty(&x);
+	connset_release(&x);
+	return ok;
+}
+
+/* The index of p in the evaluation order (its subject epset), or -1. */
+static size_t order_index(const struct tiers *t, const struct tpolicy *p)
+{
+	for (size_t i = 0; i < t->norder; i++)
+		if (t->order[i] == p)
+			return i;
+	return (size_t)-1;
+}
+
+static bool matches_nothing(const struct strule *r)
+{
+	return r->eps.n == 0 && ipset_is_empty(&r->ip[0]) && ipset_is_empty(&r->ip[1]);
+}
+
+/* Does e decide first for everything r matches, wherever r applies? */
+static bool shadows(const struct lint_ctx *c, const struct strule *e, size_t ei,
+		    const struct strule *r, size_t ri)
+{
+	const struct tier_solver *ts = c->s.tiers;
+	if (e->dir != r->dir || e->tp->tier != r->tp->tier)
+		return false;
+	if (e->tp != r->tp && !epset_covers(&ts->subject[ei], &ts->subject[ri], c->s.nep))
+		return false;
+	if (e->nnamed || r->nnamed)
+		return false; /* ports that depend on the destination: not judged */
+	return epset_covers(&e->eps, &r->eps, c->s.nep) && ipset_covers(&e->ip[0], &r->ip[0]) &&
+	       ipset_covers(&e->ip[1], &r->ip[1]) && connset_covers(&e->fixed, &r->fixed);
+}
+
+static void shadowed_rules(struct lint_ctx *c, const struct tiers *t)
+{
+	const struct tier_solver *ts = c->s.tiers;
+	/* Quadratic in the rules: kept for inputs of a sensible size. */
+	if (ts->nrules > 2000)
+		return;
+	for (size_t k = 0; k < ts->nrules; k++) {
+		const struct strule *r = &ts->rules[k];
+		size_t ri = order_index(t, r->tp);
+		if (matches_nothing(r) || ts->subject[ri].n == 0)
+			continue;
+		for (size_t j = 0; j < k; j++) {
+			const struct strule *e = &ts->rules[j];
+			size_t ei = order_index(t, e->tp);
+			/* Ties are taken in name order, but no implementation promises it. */
+			if (e->tp != r->tp && e->tp->priority == r->tp->priority)
+				continue;
+			if (!shadows(c, e, ei, r, ri))
+				continue;
+			struct strbuf sb = STRBUF_INIT;
+			tiers_name_rule(e, &sb);
+			lint_report(c, RULE_TIER_SHADOWED_RULE, r->rule->node, r->tp->obj,
+				    "%s rule %d never decides: %s decides first for every peer and "
+				    "port it matches", r->dir == DIR_INGRESS ? "ingress" : "egress",
+				    r->rule->index + 1, sb.buf);
+			strbuf_release(&sb);
+			break;
+		}
+	}
+}
+
+/* Do two rules of one direction meet: a common peer and a common port? */
+static bool rules_meet(const struct lint_ctx *c, const struct strule *a, const struct strule *b)
+{
+	bool peer = epset_meets(&a->eps, &b->eps, c->s.nep) || ipset_overlaps(&a->ip[0], &b->ip[0]) ||
+		    ipset_overlaps(&a->ip[1], &b->ip[1]);
+	if (!peer)
+		return false;
+	if (a->nnamed || b->nnamed)
+		return true; /* may meet on some destination's port */
+	struct connset x;
+	connset_init(&x);
+	connset_copy(&x, &a->fixed);
+	connset_intersect(&x, &b->fixed);
+	bool meet = !connset_is_empty(&x);
+	connset_release(&x);
+	return meet;
+}
+
+static void priority_ties(struct lint_ctx *c, const struct tiers *t)
+{
+	const struct tier_solver *ts = c->s.tiers;
+	size_t *first = xcalloc(t->norder + 1, sizeof(*first));
+	for (size_t i = 0, r = 0; i < t->norder; i++) {
+		first[i] = r;
+		r += t->order[i]->nrules[DIR_INGRESS] + t->order[i]->nrules[DIR_EGRESS];
+		first[i + 1] = r;
+	}
+	for (size_t i = 0; i < t->norder; i++)
+		for (size_t j = i + 1; j < t->norder; j++) {
+			const struct tpolicy *a = t->order[i], *b = t->order[j];
+			if (a->tier != b->tier || a->priority != b->priority)
+				break; /* sorted by tier and priority */
+			if (a->version == 1 && a->tier == TIER_BASELINE)
+				continue; /* BaselineAdminNetworkPolicy: a singleton */
+			if (!epset_meets(&ts->subject[i], &ts->subject[j], c->s.nep))
+				continue;
+			bool clash = false;
+			for (size_t x = first[i]; x < first[i + 1] && !clash; x++)
+				for (size_t y = first[j]; y < first[j + 1] && !clash; y++) {
+					const struct strule *ra = &ts->rules[x], *rb = &ts->rules[y];
+					clash = ra->dir == rb->dir && ra->rule->action != rb->rule->action &&
+						rules_meet(c, ra, rb);
+				}
+			if (!clash)
+				continue;
+			struct strbuf sb = STRBUF_INIT;
+			tiers_name_policy(a, &sb);
+			lint_report(c, RULE_TIER_PRIORITY_TIE, b->priority_node, b->obj,
+				    "same priority %lld as %s, with rules that match the same "
+				    "connections and decide otherwise: which applies depends on the "
+				    "implementation (npcheck takes them in name order)",
+				    b->priority, sb.buf);
+			strbuf_release(&sb);
+		}
+	free(first);
+}
+
+/* An admin Pass where, for every pod it applies to, no NetworkPolicy isolates the
+ * direction and no baseline rule of that direction applies: the Pass allows. */
+static void pass_allows(struct lint_ctx *c, const struct tiers *t)
+{
+	const struct tier_solver *ts = c->s.tiers;
+	for (size_t k = 0; k < ts->nrules; k++) {
+		const struct strule *r = &ts->rules[k];
+		if (r->tp->tier != TIER_ADMIN || r->rule->action != TACT_PASS || matches_nothing(r))
+			continue;
+		const struct epset *sub = &ts->subject[order_index(t, r->tp)];
+		if (!sub->n)
+			continue;
+		bool decided = false;
+		EPSET_FOREACH(sub, c->s.nep, e) {
+			if (c->s.eps[e].isolated[r->dir]) {
+				decided = true;
+				break;
+			}
+			for (size_t i = 0; i < ts->nof[r->dir][e] && !decided; i++)
+				decided = ts->rules[ts->of[r->dir][e][i]].tp->tier == TIER_BASELINE;
+			if (decided)
+				break;
+		}
+		if (!decided)
+			lint_report(c, RULE_TIER_PASS_ALLOWS, r->rule->node, r->tp->obj,
+				    "Pass in %s rule %d allows: no NetworkPolicy isolates and no "
+				    "baseline rule applies to the pods it selects in this direction",
+				    r->dir == DIR_INGRESS ? "ingress" : "egress", r->rule->index + 1);
+	}
+}
+
+static bool cidr_holds(const struct cidr *c, int family, u128 a)
+{
+	return c->family == family && a >= c->lo && a <= c->hi;
+}
+
+/* networks CIDRs over pod IPs and node addresses, and domainNames. */
+static void peers(struct lint_ctx *c, const struct tpolicy *p)
+{
+	const struct tiers *t = c->m->tiers;
+	for (int d = 0; d < DIR__COUNT; d++)
+		for (size_t r = 0; r < p->nrules[d]; r++)
+			for (size_t k = 0; k < p->rules[d][r].npeers; k++) {
+				const struct tpeer *pe = &p->rules[d][r].peers[k];
+				if (pe->kind == TP_DOMAINS)
+					lint_report(c, RULE_TIER_OFFLINE_PEER, pe->node, p->obj,
+						    "domainNames cannot be resolved offline: npcheck "
+						    "takes the peer as matching nothing");
+				for (size_t n = 0; n < pe->nnets; n++) {
+					const struct cidr *cd = &pe->nets[n];
+					const char *what = NULL;
+					for (size_t i = 0; i < c->nips && !what; i++)
+						if (cidr_holds(cd, c->ips[i].family, c->ips[i].addr))
+							what = c->ips[i].ep->display;
+					for (size_t i = 0; t && i < t->nnodes && !what; i++)
+						for (size_t a = 0; a < t->nodes[i]->nips && !what; a++)
+							if (cidr_holds(cd, t->nodes[i]->ips[a].family,
+								       t->nodes[i]->ips[a].addr))
+								what = arena_printf(c->m->arena, "node %s",
+										    t->nodes[i]->obj->name);
+					if (what)
+						lint_report(c, RULE_TIER_NETWORKS_IN_CLUSTER, pe->node, p->obj,
+							    "networks %s holds the address of %s: networks "
+							    "match pods and nodes too, not only traffic leaving "
+							    "the cluster", pe->net_text[n], what);
+				}
+			}
+}
+
+void lint_tiers_run(struct lint_ctx *c)
+{
+	const struct tiers *t = c->m->tiers;
+	if (!t)
+		return;
+	const struct tpolicy *first[3] = { NULL, NULL, NULL };
+	for (size_t i = 0; i < t->npol; i++) {
+		const struct tpolicy *p = t->pol[i];
+		if (p->invalid)
+			continue;
+		if (!first[p->version])
+			first[p->version] = p;
+		/* OVN-Kubernetes creates AdminNetworkPolicies of priority 0-99 only. */
+		if (p->version == 1 && p->tier == TIER_ADMIN && p->priority > 99)
+			lint_report(c, RULE_TIER_PRIORITY_RANGE, p->priority_node, p->obj,
+				    "priority %lld is above 99: OVN-Kubernetes does not create such an "
+				    "AdminNetworkPolicy", p->priority);
+		peers(c, p);
+	}
+	if (first[1] && first[2]) {
+		/* Reported at the first object of the version that came second in input order
+		 * (t->pol is in input order). */
+		const struct tpolicy *other = NULL, *later;
+		for (size_t i = 0; i < t->npol && !other; i++)
+			if (t->pol[i] == first[1] || t->pol[i] == first[2])
+				other = t->pol[i];
+		later = other == first[1] ? first[2] : first[1];
+		lint_report(c, RULE_TIER_MIXED_VERSIONS, NULL, later->obj,
+			    "%s (%s) beside %s (%s, first '%s'): no implementation defines an "
+			    "order between the two versions", later->obj->kind, later->obj->api_version,
+			    other->obj->kind, other->obj->api_version,
+			    other->obj->name ? other->obj->name : "?");
+	}
+	if (!c->s.tiers)
+		return;
+	shadowed_rules(c, t);
+	priority_ties(c, t);
+	pass_allows(c, t);
+}
