@@ -271,3 +271,18 @@ void lint_tiers_run(struct lint_ctx *c)
 	priority_ties(c, t);
 	pass_allows(c, t);
 }
+
+bool lint_tier_default_deny(const struct lint_ctx *c, size_t e, enum direction d)
+{
+	const struct tier_solver *ts = c->s.tiers;
+	if (!ts)
+		return false;
+	/* A baseline Deny of every pod on every port: the cluster-wide default deny. */
+	for (size_t i = 0; i < ts->nof[d][e]; i++) {
+		const struct strule *r = &ts->rules[ts->of[d][e][i]];
+		if (r->tp->tier == TIER_BASELINE && r->rule->action == TACT_DENY &&
+		    r->eps.n == c->s.nep && connset_is_all(&r->fixed))
+			return true;
+	}
+	return false;
+}
