@@ -59,6 +59,7 @@ struct tpolicy {
 	struct trule *rules[DIR__COUNT];
 	size_t nrules[DIR__COUNT];
 	bool invalid;             /* rejected by validation: takes no part */
+	size_t order;             /* its index in tiers.order (valid ones) */
 };
 
 /* A Node: its labels and the addresses of status.addresses (for nodes peers). */
@@ -128,10 +129,24 @@ struct tier_solver {
 	struct strule *rules;     /* in evaluation order, per policy: ingress then egress */
 	size_t nrules;
 	struct epset *subject;    /* per policy of tiers.order: the endpoints it selects */
-	/* Per endpoint and direction: indexes into rules, in evaluation order. */
-	uint32_t **of[DIR__COUNT];
-	size_t *nof[DIR__COUNT];
+	size_t (*first)[DIR__COUNT]; /* per policy of tiers.order: its first rule per direction */
+	/* Per endpoint: the policies selecting it (indexes into tiers.order, in order), and
+	 * whether any of them has rules of a direction. Policies, not rules, so that memory
+	 * stays linear in subjects whatever the number of rules. */
+	uint32_t **of;
+	size_t *nof;
+	bool (*has)[DIR__COUNT];
 };
+
+/* The tier rules that apply to endpoint e in direction d, in evaluation order:
+ * tier_iter_init, then tier_iter_next until it returns NULL. */
+struct tier_iter {
+	const struct solver *s;
+	size_t e, k, r;
+	enum direction d;
+};
+void tier_iter_init(struct tier_iter *it, const struct solver *s, size_t e, enum direction d);
+const struct strule *tier_iter_next(struct tier_iter *it);
 
 /* Build and release s->tiers (NULL when the model has no valid tier policy). */
 void tiers_solver_init(struct solver *s);

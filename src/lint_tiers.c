@@ -46,13 +46,11 @@ static bool connset_covers(const struct connset *a, const struct connset *b)
 	return ok;
 }
 
-/* The index of p in the evaluation order (its subject epset), or -1. */
+/* The index of p in the evaluation order (its subject epset). */
 static size_t order_index(const struct tiers *t, const struct tpolicy *p)
 {
-	for (size_t i = 0; i < t->norder; i++)
-		if (t->order[i] == p)
-			return i;
-	return (size_t)-1;
+	(void)t;
+	return p->order;
 }
 
 static bool matches_nothing(const struct strule *r)
@@ -133,8 +131,10 @@ static void priority_ties(struct lint_ctx *c, const struct tiers *t)
 		r += t->order[i]->nrules[DIR_INGRESS] + t->order[i]->nrules[DIR_EGRESS];
 		first[i + 1] = r;
 	}
-	for (size_t i = 0; i < t->norder; i++)
-		for (size_t j = i + 1; j < t->norder; j++) {
+	/* Bounded: ties among thousands of policies are compared up to a budget. */
+	size_t budget = 5000000;
+	for (size_t i = 0; i < t->norder && budget; i++)
+		for (size_t j = i + 1; j < t->norder && budget; j++) {
 			const struct tpolicy *a = t->order[i], *b = t->order[j];
 			if (a->tier != b->tier || a->priority != b->priority)
 				break; /* sorted by tier and priority */
@@ -143,8 +143,9 @@ static void priority_ties(struct lint_ctx *c, const struct tiers *t)
 			if (!epset_meets(&ts->subject[i], &ts->subject[j], c->s.nep))
 				continue;
 			bool clash = false;
-			for (size_t x = first[i]; x < first[i + 1] && !clash; x++)
-				for (size_t y = first[j]; y < first[j + 1] && !clash; y++) {
+			for (size_t x = first[i]; x < first[i + 1] && !clash && budget; x++)
+				for (size_t y = first[j]; y < first[j + 1] && !clash && budget; y++) {
+					budget--;
 					const struct strule *ra = &ts->rules[x], *rb = &ts->rules[y];
 					clash = ra->dir == rb->dir && ra->rule->action != rb->rule->action &&
 						rules_meet(c, ra, rb);
@@ -181,8 +182,11 @@ static void pass_allows(struct lint_ctx *c, const struct tiers *t)
 				decided = true;
 				break;
 			}
-			for (size_t i = 0; i < ts->nof[r->dir][e] && !decided; i++)
-				decided = ts->rules[ts->of[r->dir][e][i]].tp->tier == TIER_BASELINE;
+			struct tier_iter it;
+			const struct strule *b;
+			tier_iter_init(&it, &c->s, e, r->dir);
+			while (!decided && (b = tier_iter_next(&it)))
+				decided = b->tp->tier == TIER_BASELINE;
 			if (decided)
 				break;
 		}
@@ -278,8 +282,10 @@ bool lint_tier_default_deny(const struct lint_ctx *c, size_t e, enum direction d
 	if (!ts)
 		return false;
 	/* A baseline Deny of every pod on every port: the cluster-wide default deny. */
-	for (size_t i = 0; i < ts->nof[d][e]; i++) {
-		const struct strule *r = &ts->rules[ts->of[d][e][i]];
+	struct tier_iter it;
+	const struct strule *r;
+	tier_iter_init(&it, &c->s, e, d);
+	while ((r = tier_iter_next(&it))) {
 		if (r->tp->tier == TIER_BASELINE && r->rule->action == TACT_DENY &&
 		    r->eps.n == c->s.nep && connset_is_all(&r->fixed))
 			return true;

@@ -516,9 +516,7 @@ void tiers_decode(struct model *m, struct object *o, const struct ynode *doc)
 	if (!o->name) {
 		bad(&c, meta, "metadata.name: Required value: name or generateName is required");
 	} else {
-		const char *msg = validate_dns1123_subdomain(o->name);
-		if (msg)
-			bad(&c, o->name_node, "metadata.name: Invalid value: \"%s\": %s", o->name, msg);
+		/* The name's syntax is checked in tiers_finish: pcre2 runs on one thread. */
 		if (c.banp && strcmp(o->name, "default"))
 			bad(&c, o->name_node,
 			    "<nil>: Invalid value: \"object\": Only one baseline admin network policy with "
@@ -604,6 +602,14 @@ void tiers_finish(struct model *m)
 		return;
 	t->order = ARENA_ARRAY(m->arena, struct tpolicy *, t->npol ? t->npol : 1);
 	for (size_t i = 0; i < t->npol; i++) {
+		struct tpolicy *p = t->pol[i];
+		const char *msg = p->obj->name ? validate_dns1123_subdomain(p->obj->name) : NULL;
+		if (msg) {
+			const struct ynode *at = p->obj->name_node ? p->obj->name_node : p->obj->node;
+			diag_report(m->diag, RULE_INVALID_SPEC, &at->pos, &p->obj->dobj,
+				    "metadata.name: Invalid value: \"%s\": %s", p->obj->name, msg);
+			p->invalid = true;
+		}
 		if (t->pol[i]->obj->invalid)
 			t->pol[i]->invalid = true;
 		if (!t->pol[i]->invalid)
@@ -611,6 +617,8 @@ void tiers_finish(struct model *m)
 	}
 	if (t->norder > 1)
 		qsort(t->order, t->norder, sizeof(*t->order), order_cmp);
+	for (size_t i = 0; i < t->norder; i++)
+		t->order[i]->order = i;
 }
 
 /* ---- the heap arrays, across parts (load.c) and at model_free ---- */

@@ -247,15 +247,16 @@ static void describe_ports(const struct trule *r, struct strbuf *sb)
 void tiers_explain_endpoint(const struct solver *s, const struct endpoint *e, enum direction d,
 			    bool json, struct strbuf *out)
 {
-	const struct tier_solver *ts = s->tiers;
-	size_t n = ts ? ts->nof[d][e->index] : 0;
+	struct tier_iter it;
+	const struct strule *r;
+	bool any = tiers_apply(s, &(struct sref){ .ep = e }, d);
 	if (json) {
 		strbuf_addstr(out, ", \"tiers\": [");
-	} else if (n) {
+	} else if (any) {
 		strbuf_addf(out, "  %s tiers, in the order they decide:\n", dir_names[d]);
 	}
-	for (size_t i = 0; i < n; i++) {
-		const struct strule *r = &ts->rules[ts->of[d][e->index][i]];
+	tier_iter_init(&it, s, (size_t)e->index, d);
+	for (size_t i = 0; (r = tier_iter_next(&it)); i++) {
 		struct strbuf words = STRBUF_INIT;
 		strbuf_addstr(&words, d == DIR_INGRESS ? "from " : "to ");
 		for (size_t j = 0; j < r->rule->npeers; j++) {

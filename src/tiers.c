@@ -134,18 +134,15 @@ void tiers_solver_init(struct solver *s)
 		n += t->order[i]->nrules[DIR_INGRESS] + t->order[i]->nrules[DIR_EGRESS];
 	ts->rules = xcalloc(n ? n : 1, sizeof(*ts->rules));
 	ts->subject = xcalloc(t->norder, sizeof(*ts->subject));
-	for (int d = 0; d < DIR__COUNT; d++) {
-		ts->of[d] = xcalloc(s->nep ? s->nep : 1, sizeof(*ts->of[d]));
-		ts->nof[d] = xcalloc(s->nep ? s->nep : 1, sizeof(*ts->nof[d]));
-	}
-	size_t *caps[DIR__COUNT];
-	for (int d = 0; d < DIR__COUNT; d++)
-		caps[d] = xcalloc(s->nep ? s->nep : 1, sizeof(size_t));
+	ts->first = xcalloc(t->norder, sizeof(*ts->first));
+	ts->of = xcalloc(s->nep ? s->nep : 1, sizeof(*ts->of));
+	ts->nof = xcalloc(s->nep ? s->nep : 1, sizeof(*ts->nof));
+	ts->has = xcalloc(s->nep ? s->nep : 1, sizeof(*ts->has));
+	size_t *caps = xcalloc(s->nep ? s->nep : 1, sizeof(size_t));
 	for (size_t i = 0; i < t->norder; i++) {
 		const struct tpolicy *p = t->order[i];
-		size_t first[DIR__COUNT];
 		for (int d = 0; d < DIR__COUNT; d++) {
-			first[d] = ts->nrules;
+			ts->first[i][d] = ts->nrules;
 			for (size_t r = 0; r < p->nrules[d]; r++) {
 				struct strule *sr = &ts->rules[ts->nrules++];
 				sr->tp = p;
@@ -158,17 +155,17 @@ void tiers_solver_init(struct solver *s)
 		if (p->subject.kind == TP_NAMESPACES || p->subject.kind == TP_PODS)
 			peer_eps(s, &p->subject, bits);
 		bits_finish(s, bits, &ts->subject[i]);
-		/* Policies come in evaluation order, so each endpoint's lists are too. */
+		if (!p->nrules[DIR_INGRESS] && !p->nrules[DIR_EGRESS])
+			continue;
+		/* Policies come in evaluation order, so each endpoint's list is too. */
 		EPSET_FOREACH(&ts->subject[i], s->nep, e) {
+			XGROW(ts->of[e], caps[e], ts->nof[e] + 1);
+			ts->of[e][ts->nof[e]++] = (uint32_t)i;
 			for (int d = 0; d < DIR__COUNT; d++)
-				for (size_t r = 0; r < p->nrules[d]; r++) {
-					XGROW(ts->of[d][e], caps[d][e], ts->nof[d][e] + 1);
-					ts->of[d][e][ts->nof[d][e]++] = (uint32_t)(first[d] + r);
-				}
+				ts->has[e][d] |= p->nrules[d] != 0;
 		}
 	}
-	for (int d = 0; d < DIR__COUNT; d++)
-		free(caps[d]);
+	free(caps);
 	s->tiers = ts;
 }
 
@@ -192,19 +189,44 @@ void tiers_solver_free(struct solver *s)
 		free(ts->subject[i].idx);
 	}
 	free(ts->subject);
-	for (int d = 0; d < DIR__COUNT; d++) {
-		for (size_t e = 0; e < s->nep; e++)
-			free(ts->of[d][e]);
-		free(ts->of[d]);
-		free(ts->nof[d]);
-	}
+	free(ts->first);
+	for (size_t e = 0; e < s->nep; e++)
+		free(ts->of[e]);
+	free(ts->of);
+	free(ts->nof);
+	free(ts->has);
 	free(ts);
 	s->tiers = NULL;
 }
 
 bool tiers_apply(const struct solver *s, const struct sref *self, enum direction dir)
 {
-	return s->tiers && self->ep && s->tiers->nof[dir][self->ep->index];
+	return s->tiers && self->ep && s->tiers->has[self->ep->index][dir];
+}
+
+void tier_iter_init(struct tier_iter *it, const struct solver *s, size_t e, enum direction d)
+{
+	it->s = s;
+	it->e = e;
+	it->d = d;
+	it->k = 0;
+	it->r = 0;
+}
+
+const struct strule *tier_iter_next(struct tier_iter *it)
+{
+	const struct tier_solver *ts = it->s->tiers;
+	if (!ts)
+		return NULL;
+	const struct tiers *t = it->s->m->tiers;
+	while (it->k < ts->nof[it->e]) {
+		size_t pi = ts->of[it->e][it->k];
+		if (it->r < t->order[pi]->nrules[it->d])
+			return &ts->rules[ts->first[pi][it->d] + it->r++];
+		it->k++;
+		it->r = 0;
+	}
+	return NULL;
 }
 
 bool tiers_rule_matches(const struct strule *r, const struct sref *peer)
@@ -286,17 +308,18 @@ static void record(struct walk *w, enum tier_step step, const struct strule *r, 
 
 /* Another policy of the same tier and priority whose first matching rule for these
  * ports has another outcome: the implementation may apply either (TIERS.md §2). */
-static const struct tpolicy *tie_with(const struct solver *s, const uint32_t *list, size_t n,
+static const struct tpolicy *tie_with(const struct solver *s, size_t self, enum direction d,
 				      const struct strule *r, const struct sref *other,
 				      const struct sref *dst, const struct connset *c)
 {
-	const struct tier_solver *ts = s->tiers;
 	struct connset x;
+	struct tier_iter it;
+	const struct strule *o;
 	connset_init(&x);
 	const struct tpolicy *found = NULL;
 	const struct tpolicy *seen = NULL;
-	for (size_t k = 0; k < n && !found; k++) {
-		const struct strule *o = &ts->rules[list[k]];
+	tier_iter_init(&it, s, self, d);
+	while (!found && (o = tier_iter_next(&it))) {
 		if (o->tp == r->tp || o->tp->tier != r->tp->tier || o->tp->priority != r->tp->priority)
 			continue;
 		if (o->tp == seen || !tiers_rule_matches(o, other))
@@ -315,15 +338,18 @@ static const struct tpolicy *tie_with(const struct solver *s, const uint32_t *li
 
 /* One tier's rules over the undecided ports: Allow adds to out, Deny drops, Pass hands
  * down (into *passed). */
-static void walk_tier(const struct solver *s, enum tier tier, const uint32_t *list, size_t n,
-		      const struct sref *other, const struct sref *dst, struct connset *undecided,
-		      struct connset *out, struct walk *w, bool admin)
+static void walk_tier(const struct solver *s, enum tier tier, const struct sref *self,
+		      enum direction d, const struct sref *other, const struct sref *dst,
+		      struct connset *undecided, struct connset *out, struct walk *w, bool admin)
 {
-	const struct tier_solver *ts = s->tiers;
 	struct connset c;
+	struct tier_iter it;
+	const struct strule *r;
+	if (!s->tiers || !self->ep)
+		return;
 	connset_init(&c);
-	for (size_t k = 0; k < n && !connset_is_empty(undecided); k++) {
-		const struct strule *r = &ts->rules[list[k]];
+	tier_iter_init(&it, s, (size_t)self->ep->index, d);
+	while (!connset_is_empty(undecided) && (r = tier_iter_next(&it))) {
 		if (r->tp->tier != tier || !tiers_rule_matches(r, other))
 			continue;
 		tiers_rule_ports(r, dst, &c);
@@ -358,7 +384,8 @@ static void walk_tier(const struct solver *s, enum tier tier, const uint32_t *li
 			break;
 		}
 		if (w->dec && r->rule->action != TACT_PASS) {
-			const struct tpolicy *tw = tie_with(s, list, n, r, other, dst, &c);
+			const struct tpolicy *tw = tie_with(s, (size_t)self->ep->index, d, r, other,
+							    dst, &c);
 			for (size_t i = before; tw && i < *w->ndec; i++) {
 				(*w->dec)[i].tie = true;
 				(*w->dec)[i].tie_with = tw;
@@ -376,8 +403,6 @@ void tiers_direction(const struct solver *s, enum direction dir, const struct sr
 	const struct sref *other = dir == DIR_EGRESS ? dst : src;
 	struct walk w = { dec, ndec, 0, NULL, NULL, 0 };
 	struct connset undecided, c;
-	const uint32_t *list = NULL;
-	size_t n = 0;
 
 	if (dec) {
 		*dec = NULL;
@@ -387,11 +412,7 @@ void tiers_direction(const struct solver *s, enum direction dir, const struct sr
 	connset_init(&undecided);
 	connset_init(&c);
 	connset_add_all(&undecided);
-	if (s->tiers && self->ep) {
-		list = s->tiers->of[dir][self->ep->index];
-		n = s->tiers->nof[dir][self->ep->index];
-	}
-	walk_tier(s, TIER_ADMIN, list, n, other, dst, &undecided, out, &w, true);
+	walk_tier(s, TIER_ADMIN, self, dir, other, dst, &undecided, out, &w, true);
 	for (size_t i = 0; i < w.npass; i++)
 		connset_union(&undecided, &w.passed[i]);
 	if (np_isolated) {
@@ -404,7 +425,7 @@ void tiers_direction(const struct solver *s, enum direction dir, const struct sr
 		record(&w, TSTEP_NP, NULL, false, &undecided);
 		connset_clear(&undecided);
 	}
-	walk_tier(s, TIER_BASELINE, list, n, other, dst, &undecided, out, &w, false);
+	walk_tier(s, TIER_BASELINE, self, dir, other, dst, &undecided, out, &w, false);
 	connset_union(out, &undecided);
 	record(&w, TSTEP_DEFAULT, NULL, true, &undecided);
 	for (size_t i = 0; i < w.npass; i++)
