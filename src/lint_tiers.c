@@ -236,6 +236,121 @@ static void peers(struct lint_ctx *c, const struct tpolicy *p)
 			}
 }
 
+/* ---- cluster DNS ---- */
+
+/* Does the peer match the cluster DNS: its pods (the configured labels in the configured
+ * namespace) or its configured addresses? */
+static bool peer_is_dns(const struct lint_ctx *c, const struct tpeer *pe,
+			const struct labels *ns_labels, const struct labels *pod_labels)
+{
+	switch (pe->kind) {
+	case TP_NAMESPACES:
+		return selector_matches(&pe->ns_sel, ns_labels);
+	case TP_PODS:
+		return (!pe->ns_sel.node || selector_matches(&pe->ns_sel, ns_labels)) &&
+		       selector_matches(&pe->pod_sel, pod_labels);
+	case TP_NETWORKS:
+		for (size_t i = 0; i < c->cfg->ndns_ips; i++)
+			for (size_t n = 0; n < pe->nnets; n++)
+				if (cidr_holds(&pe->nets[n], c->cfg->dns_ips[i].family,
+					       c->cfg->dns_ips[i].lo))
+					return true;
+		return false;
+	default:
+		return false;
+	}
+}
+
+/* Does the rule cover UDP 53 (a named port "dns" is CoreDNS's)? */
+static bool covers_dns_port(const struct trule *r)
+{
+	if (!r->nports)
+		return true;
+	for (size_t i = 0; i < r->nports; i++) {
+		const struct tport *pt = &r->ports[i];
+		if (pt->name ? !strcmp(pt->name, "dns")
+			     : pt->proto == PROTO_UDP && pt->lo <= 53 && pt->hi >= 53)
+			return true;
+	}
+	return false;
+}
+
+/* The first tier rule of e's egress that decides its lookups to cluster DNS on UDP 53,
+ * when it denies them; else NULL. */
+static const struct strule *dns_denier(struct lint_ctx *c, size_t e, const struct labels *nsl,
+				       const struct labels *podl)
+{
+	struct tier_iter it;
+	const struct strule *r;
+	int tier = TIER_ADMIN;
+	tier_iter_init(&it, &c->s, e, DIR_EGRESS);
+	while ((r = tier_iter_next(&it))) {
+		if (r->tp->tier == TIER_BASELINE && tier == TIER_ADMIN) {
+			/* No admin rule decided: NetworkPolicy does if it isolates. */
+			if (c->s.eps[e].isolated[DIR_EGRESS])
+				return NULL;
+			tier = TIER_BASELINE;
+		}
+		if ((int)r->tp->tier != tier || !covers_dns_port(r->rule))
+			continue;
+		bool hit = false;
+		for (size_t k = 0; k < r->rule->npeers && !hit; k++)
+			hit = peer_is_dns(c, &r->rule->peers[k], nsl, podl);
+		if (!hit)
+			continue;
+		if (r->rule->action == TACT_DENY)
+			return r;
+		if (r->rule->action == TACT_ALLOW || tier == TIER_BASELINE)
+			return NULL;
+		/* An admin Pass: NetworkPolicy decides if it isolates (missing-dns-egress
+		 * speaks for it), else the baseline. */
+		if (c->s.eps[e].isolated[DIR_EGRESS])
+			return NULL;
+		tier = TIER_BASELINE;
+	}
+	return NULL;
+}
+
+static void dns_cut(struct lint_ctx *c, const struct tiers *t)
+{
+	const struct model *m = c->m;
+	const struct config *cfg = c->cfg;
+	const struct namespace *ns = model_namespace(m, cfg->dns_namespace);
+	struct kv own = { "kubernetes.io/metadata.name", cfg->dns_namespace, NULL };
+	struct labels nsl = ns ? ns->labels : (struct labels){ &own, 1 };
+	struct labels podl = { xcalloc(cfg->ndns_labels + 1, sizeof(struct kv)), 0 };
+	for (size_t i = 0; i < cfg->ndns_labels; i++)
+		podl.kv[podl.n++] = (struct kv){ cfg->dns_label_keys[i], cfg->dns_label_values[i], NULL };
+	struct lint_list *by = xcalloc(c->s.tiers->nrules, sizeof(*by));
+	for (size_t e = 0; e < m->nendpoints; e++) {
+		const struct endpoint *ep = m->endpoints[e];
+		if (!strcmp(ep->ns, cfg->dns_namespace) && selector_matches(&(struct selector){
+			    .node = NULL, .ml = podl.kv, .nml = podl.n }, &ep->labels))
+			continue; /* the DNS pods themselves */
+		const struct strule *r = dns_denier(c, e, &nsl, &podl);
+		if (r)
+			lint_list_add(c, &by[r - c->s.tiers->rules], "'%s'", ep->display);
+	}
+	for (size_t k = 0; k < c->s.tiers->nrules; k++) {
+		if (!by[k].n)
+			continue;
+		const struct strule *r = &c->s.tiers->rules[k];
+		struct strbuf sb = STRBUF_INIT, sel = STRBUF_INIT;
+		lint_list_format(&by[k], &sb);
+		for (size_t i = 0; i < podl.n; i++)
+			strbuf_addf(&sel, "%s%s=%s", i ? "," : "", podl.kv[i].key, podl.kv[i].val);
+		lint_report(c, RULE_TIER_DENIES_DNS, r->rule->node, r->tp->obj,
+			    "egress rule %d denies cluster DNS on UDP port 53 (pods '%s' in namespace "
+			    "'%s') for %s, before anything allows it", r->rule->index + 1,
+			    sel.buf ? sel.buf : "", cfg->dns_namespace, sb.buf);
+		strbuf_release(&sb);
+		strbuf_release(&sel);
+	}
+	(void)t;
+	free(by);
+	free(podl.kv);
+}
+
 void lint_tiers_run(struct lint_ctx *c)
 {
 	const struct tiers *t = c->m->tiers;
@@ -274,6 +389,7 @@ void lint_tiers_run(struct lint_ctx *c)
 	shadowed_rules(c, t);
 	priority_ties(c, t);
 	pass_allows(c, t);
+	dns_cut(c, t);
 }
 
 bool lint_tier_default_deny(const struct lint_ctx *c, size_t e, enum direction d)
