@@ -65,27 +65,32 @@ static bool shadows(const struct lint_ctx *c, const struct strule *e, size_t ei,
 	const struct tier_solver *ts = c->s.tiers;
 	if (e->dir != r->dir || e->tp->tier != r->tp->tier)
 		return false;
-	if (e->tp != r->tp && !epset_covers(&ts->subject[ei], &ts->subject[ri], c->s.nep))
-		return false;
 	if (e->nnamed || r->nnamed)
 		return false; /* ports that depend on the destination: not judged */
-	return epset_covers(&e->eps, &r->eps, c->s.nep) && ipset_covers(&e->ip[0], &r->ip[0]) &&
-	       ipset_covers(&e->ip[1], &r->ip[1]) && connset_covers(&e->fixed, &r->fixed);
+	/* The cheap tests first; the endpoint sets last. */
+	return connset_covers(&e->fixed, &r->fixed) && ipset_covers(&e->ip[0], &r->ip[0]) &&
+	       ipset_covers(&e->ip[1], &r->ip[1]) &&
+	       (e->tp == r->tp || epset_covers(&ts->subject[ei], &ts->subject[ri], c->s.nep)) &&
+	       epset_covers(&e->eps, &r->eps, c->s.nep);
 }
 
 static void shadowed_rules(struct lint_ctx *c, const struct tiers *t)
 {
 	const struct tier_solver *ts = c->s.tiers;
-	/* Quadratic in the rules: kept for inputs of a sensible size. */
+	/* Quadratic in the rules, and each test may walk endpoint sets: bounded by a budget
+	 * of rule pairs weighed by the endpoints, so lint stays fast on any input. */
 	if (ts->nrules > 2000)
 		return;
-	for (size_t k = 0; k < ts->nrules; k++) {
+	size_t budget = 50000000;
+	for (size_t k = 0; k < ts->nrules && budget; k++) {
 		const struct strule *r = &ts->rules[k];
 		size_t ri = order_index(t, r->tp);
 		if (matches_nothing(r) || ts->subject[ri].n == 0)
 			continue;
-		for (size_t j = 0; j < k; j++) {
+		for (size_t j = 0; j < k && budget; j++) {
 			const struct strule *e = &ts->rules[j];
+			size_t cost = 1 + r->eps.n;
+			budget = budget > cost ? budget - cost : 0;
 			size_t ei = order_index(t, e->tp);
 			/* Ties are taken in name order, but no implementation promises it. */
 			if (e->tp != r->tp && e->tp->priority == r->tp->priority)
@@ -169,7 +174,8 @@ static void priority_ties(struct lint_ctx *c, const struct tiers *t)
 static void pass_allows(struct lint_ctx *c, const struct tiers *t)
 {
 	const struct tier_solver *ts = c->s.tiers;
-	for (size_t k = 0; k < ts->nrules; k++) {
+	size_t budget = 50000000; /* rules visited, over all Pass rules */
+	for (size_t k = 0; k < ts->nrules && budget; k++) {
 		const struct strule *r = &ts->rules[k];
 		if (r->tp->tier != TIER_ADMIN || r->rule->action != TACT_PASS || matches_nothing(r))
 			continue;
@@ -185,12 +191,14 @@ static void pass_allows(struct lint_ctx *c, const struct tiers *t)
 			struct tier_iter it;
 			const struct strule *b;
 			tier_iter_init(&it, &c->s, e, r->dir);
-			while (!decided && (b = tier_iter_next(&it)))
+			while (!decided && budget && (b = tier_iter_next(&it))) {
 				decided = b->tp->tier == TIER_BASELINE;
+				budget--;
+			}
 			if (decided)
 				break;
 		}
-		if (!decided)
+		if (!decided && budget)
 			lint_report(c, RULE_TIER_PASS_ALLOWS, r->rule->node, r->tp->obj,
 				    "Pass in %s rule %d allows: no NetworkPolicy isolates and no "
 				    "baseline rule applies to the pods it selects in this direction",
