@@ -444,6 +444,29 @@ static void differential(void **state)
 								 port, !want, sb.buf);
 					}
 				connset_release(&c);
+				/* The explained walk (reach) and the fast one (list) agree. */
+				for (int d = 0; d < DIR__COUNT; d++) {
+					const struct sref *self = d == DIR_EGRESS ? &a : &b;
+					bool iso = x.s.eps[self->ep->index].isolated[d];
+					struct connset np, fast, slow;
+					struct tier_decision *dec = NULL;
+					size_t ndec = 0;
+					connset_init(&np);
+					connset_init(&fast);
+					connset_init(&slow);
+					solver_np_direction(&x.s, (enum direction)d, &a, &b, &np);
+					tiers_direction(&x.s, (enum direction)d, &a, &b, iso, &np, &fast, NULL, NULL);
+					tiers_direction(&x.s, (enum direction)d, &a, &b, iso, &np, &slow, &dec, &ndec);
+					if (!connset_equal(&fast, &slow))
+						fail_msg("round %d: %s => %s: the two walks differ in %s\n%s", round,
+							 a.ep->display, b.ep->display, d ? "egress" : "ingress", sb.buf);
+					for (size_t k = 0; k < ndec; k++)
+						connset_release(&dec[k].conns);
+					free(dec);
+					connset_release(&np);
+					connset_release(&fast);
+					connset_release(&slow);
+				}
 			}
 		st_free(&x);
 		strbuf_release(&sb);
