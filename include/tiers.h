@@ -193,5 +193,12 @@ void tiers_explain_decisions(const struct tier_decision *dec, size_t ndec, bool 
  * the member ", \"tiers\": [...]" (json). */
 void tiers_explain_endpoint(const struct solver *s, const struct endpoint *e, enum direction d,
 			    bool json, struct strbuf *out);
+/* Each pod selector of a tier policy (subject or pods peer) that looks at e's namespace
+ * and compares a label of e whose value is set at run time: calls fn, returns how many
+ * (the tiers' part of fold_unknown_deps). */
+size_t tiers_unknown_deps(const struct model *m, const struct endpoint *e,
+			  void (*fn)(void *ctx, const char *key, const struct tpolicy *p,
+				     const struct ynode *at),
+			  void *ctx);
 
 #endif

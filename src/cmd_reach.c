@@ -288,6 +288,26 @@ static void add_dep(void *ctx, const char *key, const struct policy *p, const st
 	strbuf_addf(d->json, ", \"line\": %d, \"column\": %d}", at->pos.line, at->pos.col);
 }
 
+static void add_tier_dep(void *ctx, const char *key, const struct tpolicy *p,
+			 const struct ynode *at)
+{
+	struct deps *d = ctx;
+	strbuf_addf(d->text, "  depends on: label '%s' of %s is set by its controller at run time; "
+			     "%s policy %s compares it at ", key, d->e->display, tier_name(p->tier),
+		    p->obj->name);
+	pos_of(at, d->text);
+	strbuf_addstr(d->text, ", taken as none of the values written there\n");
+	strbuf_addstr(d->json, d->n++ ? ", {\"endpoint\": " : "{\"endpoint\": ");
+	strbuf_add_json_str(d->json, d->e->display);
+	strbuf_addstr(d->json, ", \"label\": ");
+	strbuf_add_json_str(d->json, key);
+	strbuf_addstr(d->json, ", \"policy\": ");
+	strbuf_add_json_str(d->json, p->obj->name);
+	strbuf_addf(d->json, ", \"tier\": \"%s\", \"file\": ", tier_name(p->tier));
+	strbuf_add_json_str(d->json, p->obj->file);
+	strbuf_addf(d->json, ", \"line\": %d, \"column\": %d}", at->pos.line, at->pos.col);
+}
+
 /* "Depends on" lines: selectors comparing a label value only the cluster knows. */
 static void explain_deps(const struct model *m, const struct sref *src, const struct sref *dst,
 			 struct strbuf *sb, struct strbuf *js)
@@ -296,9 +316,11 @@ static void explain_deps(const struct model *m, const struct sref *src, const st
 	struct deps d = { NULL, sb, &dj, 0 };
 	d.e = src->ep;
 	fold_unknown_deps(m, src->ep, add_dep, &d);
+	tiers_unknown_deps(m, src->ep, add_tier_dep, &d);
 	if (dst->ep != src->ep) {
 		d.e = dst->ep;
 		fold_unknown_deps(m, dst->ep, add_dep, &d);
+		tiers_unknown_deps(m, dst->ep, add_tier_dep, &d);
 	}
 	if (d.n)
 		strbuf_addf(js, ", \"dependsOn\": [%s]", dj.buf);

@@ -359,6 +359,39 @@ static void dns_cut(struct lint_ctx *c, const struct tiers *t)
 	free(podl.kv);
 }
 
+/* unknown-label-value for the tiers' pod selectors: one finding per selector, naming
+ * the first endpoint concerned. */
+struct unknown_at {
+	struct lint_ctx *c;
+	const struct endpoint *e;
+	const struct ynode **seen;
+	size_t nseen, cap;
+};
+
+static void on_unknown(void *ctx, const char *key, const struct tpolicy *p, const struct ynode *at)
+{
+	struct unknown_at *u = ctx;
+	for (size_t i = 0; i < u->nseen; i++)
+		if (u->seen[i] == at)
+			return;
+	XGROW(u->seen, u->cap, u->nseen + 1);
+	u->seen[u->nseen++] = at;
+	lint_report(u->c, RULE_UNKNOWN_LABEL_VALUE, at, p->obj,
+		    "'%s' is set by the controller of '%s' at run time: whether this selector "
+		    "matches its pods is unknown offline (taken as none of the values written "
+		    "here)", key, u->e->display);
+}
+
+static void unknown_labels(struct lint_ctx *c)
+{
+	struct unknown_at u = { c, NULL, NULL, 0, 0 };
+	for (size_t i = 0; i < c->m->nendpoints && u.nseen < 10000; i++) {
+		u.e = c->m->endpoints[i];
+		tiers_unknown_deps(c->m, u.e, on_unknown, &u);
+	}
+	free(u.seen);
+}
+
 void lint_tiers_run(struct lint_ctx *c)
 {
 	const struct tiers *t = c->m->tiers;
@@ -392,6 +425,7 @@ void lint_tiers_run(struct lint_ctx *c)
 			    other->obj->kind, other->obj->api_version,
 			    other->obj->name ? other->obj->name : "?");
 	}
+	unknown_labels(c);
 	if (!c->s.tiers)
 		return;
 	shadowed_rules(c, t);

@@ -282,3 +282,39 @@ void tiers_explain_endpoint(const struct solver *s, const struct endpoint *e, en
 	if (json)
 		strbuf_addstr(out, "]");
 }
+
+/* ---- label values set at run time ---- */
+
+size_t tiers_unknown_deps(const struct model *m, const struct endpoint *e,
+			  void (*fn)(void *ctx, const char *key, const struct tpolicy *p,
+				     const struct ynode *at),
+			  void *ctx)
+{
+	const struct tiers *t = m->tiers;
+	size_t n = 0;
+	if (!e || !t || !m->has_unknown_labels)
+		return 0;
+	const struct labels *nsl = &m->namespaces[e->ns_index]->labels;
+	for (size_t i = 0; i < t->norder; i++) {
+		const struct tpolicy *p = t->order[i];
+		for (int d = -1; d < DIR__COUNT; d++) {
+			size_t nr = d < 0 ? 1 : p->nrules[d];
+			for (size_t r = 0; r < nr; r++) {
+				size_t np = d < 0 ? 1 : p->rules[d][r].npeers;
+				for (size_t k = 0; k < np; k++) {
+					const struct tpeer *pe = d < 0 ? &p->subject : &p->rules[d][r].peers[k];
+					const struct ynode *at = NULL;
+					const char *key;
+					if (pe->kind != TP_PODS ||
+					    (pe->ns_sel.node && !selector_matches(&pe->ns_sel, nsl)))
+						continue;
+					if ((key = fold_selector_depends(&pe->pod_sel, &e->labels, &at))) {
+						fn(ctx, key, p, at ? at : pe->node);
+						n++;
+					}
+				}
+			}
+		}
+	}
+	return n;
+}
