@@ -244,6 +244,38 @@ static void peers(struct lint_ctx *c, const struct tpolicy *p)
 			}
 }
 
+/* A baseline policy with rules of a direction in which a NetworkPolicy isolates every
+ * pod it selects: NetworkPolicy is final there, so those rules are never reached. */
+static void baseline_overridden(struct lint_ctx *c, const struct tiers *t)
+{
+	const struct tier_solver *ts = c->s.tiers;
+	for (size_t i = 0; i < t->norder; i++) {
+		const struct tpolicy *p = t->order[i];
+		const struct epset *sub = &ts->subject[i];
+		if (p->tier != TIER_BASELINE || !sub->n)
+			continue;
+		for (int d = 0; d < DIR__COUNT; d++) {
+			if (!p->nrules[d])
+				continue;
+			bool reached = false;
+			EPSET_FOREACH(sub, c->s.nep, e) {
+				if (!c->s.eps[e].isolated[d]) {
+					reached = true;
+					break;
+				}
+			}
+			if (reached)
+				continue;
+			const struct ynode *at = p->rules[d][0].node;
+			lint_report(c, RULE_TIER_BASELINE_OVERRIDDEN, at, p->obj,
+				    "the %s rules of this baseline policy are never reached: a "
+				    "NetworkPolicy isolates every pod it selects for %s, and "
+				    "NetworkPolicy is final", d == DIR_INGRESS ? "ingress" : "egress",
+				    d == DIR_INGRESS ? "ingress" : "egress");
+		}
+	}
+}
+
 /* ---- cluster DNS ---- */
 
 /* Does the peer match the cluster DNS: its pods (the configured labels in the configured
@@ -431,6 +463,7 @@ void lint_tiers_run(struct lint_ctx *c)
 	shadowed_rules(c, t);
 	priority_ties(c, t);
 	pass_allows(c, t);
+	baseline_overridden(c, t);
 	dns_cut(c, t);
 }
 
