@@ -276,6 +276,42 @@ static void baseline_overridden(struct lint_ctx *c, const struct tiers *t)
 	}
 }
 
+/* A named port that no destination declares: the pods the policy selects (ingress) or
+ * those the rule's peers match (egress). */
+static void named_ports(struct lint_ctx *c, const struct tiers *t)
+{
+	const struct tier_solver *ts = c->s.tiers;
+	const struct model *m = c->m;
+	for (size_t k = 0; k < ts->nrules; k++) {
+		const struct strule *r = &ts->rules[k];
+		const struct epset *dests = r->dir == DIR_INGRESS ? &ts->subject[r->tp->order] : &r->eps;
+		if (!r->nnamed || !dests->n)
+			continue;
+		for (size_t i = 0; i < r->nnamed; i++) {
+			const struct tport *pt = r->named[i];
+			const char **names = xmalloc(sizeof(*names) * dests->n);
+			size_t n = 0;
+			bool found = false;
+			EPSET_FOREACH(dests, m->nendpoints, e) {
+				const struct endpoint *ep = m->endpoints[e];
+				for (size_t j = 0; j < ep->nports && !found; j++)
+					found = ep->ports[j].name && !strcmp(ep->ports[j].name, pt->name);
+				names[n++] = ep->display;
+			}
+			if (!found) {
+				struct strbuf sb = STRBUF_INIT;
+				lint_add_names(&sb, names, n);
+				lint_report(c, RULE_NAMED_PORT_UNRESOLVED, pt->node, r->tp->obj,
+					    "named port '%s' matches no container port of %s", pt->name,
+					    sb.buf);
+				strbuf_release(&sb);
+			}
+			free(names);
+		}
+	}
+	(void)t;
+}
+
 /* ---- cluster DNS ---- */
 
 /* Does the peer match the cluster DNS: its pods (the configured labels in the configured
@@ -464,6 +500,7 @@ void lint_tiers_run(struct lint_ctx *c)
 	priority_ties(c, t);
 	pass_allows(c, t);
 	baseline_overridden(c, t);
+	named_ports(c, t);
 	dns_cut(c, t);
 }
 
