@@ -667,19 +667,62 @@ static void ns_info(struct nsinfo *ns, int i)
 	snprintf(ns->name, sizeof ns->name, "%s-%s", ns->product, ns->env);
 }
 
+/* The tier-heavy variant (-t): 1,000 admin and 100 baseline ClusterNetworkPolicies, each
+ * selecting the namespaces of one team or environment, with a Pass, a Deny and an egress
+ * networks rule, at distinct priorities. */
+static void write_tiers(int nteams)
+{
+	for (int i = 0; i < 1100; i++) {
+		bool admin = i < 1000;
+		char name[32];
+		snprintf(name, sizeof name, "%s-%04d", admin ? "admin" : "baseline", i);
+		object_begin("policy.networking.k8s.io/v1alpha2", "ClusterNetworkPolicy");
+		metadata(name, NULL, NULL, NULL, true);
+		line(0, "spec:");
+		line(2, "tier: %s", admin ? "Admin" : "Baseline");
+		line(2, "priority: %d", admin ? i : i - 1000);
+		line(2, "subject:");
+		line(4, "namespaces:");
+		line(6, "matchLabels:");
+		if (i % 2)
+			line(8, "team: team-%03d", (i / 2) % (nteams ? nteams : 1));
+		else
+			line(8, "env: %s", envs[(i / 2) % 3]);
+		line(2, "ingress:");
+		line(2, "- name: same-team");
+		line(4, "action: Pass");
+		line(4, "from:");
+		line(4, "- namespaces:");
+		line(8, "matchLabels: {team: team-%03d}", (i / 2) % (nteams ? nteams : 1));
+		line(2, "- name: deny-port");
+		line(4, "action: Deny");
+		line(4, "from:");
+		line(4, "- namespaces: {}");
+		line(4, "protocols:");
+		line(4, "- tcp:");
+		line(8, "destinationPort: {number: %d}", 10000 + i);
+		line(2, "egress:");
+		line(2, "- name: deny-range");
+		line(4, "action: Deny");
+		line(4, "to:");
+		line(4, "- networks: [198.18.%d.0/24]", i % 256);
+	}
+}
+
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: gen_cluster [-l] [-s SEED] [-o FILE] WORKLOADS\n"
+	fprintf(f, "usage: gen_cluster [-l] [-t] [-s SEED] [-o FILE] WORKLOADS\n"
 		   "       gen_cluster -r WORKLOADS   (print a reach question: SRC DST PORT)\n"
 		   "  -l  one `kind: List` document, as `kubectl get -o yaml` prints\n"
-		   "  -s  random seed (default 1)\n");
+		   "  -s  random seed (default 1)\n"
+		   "  -t  add 1,000 admin and 100 baseline ClusterNetworkPolicies\n");
 }
 
 int main(int argc, char **argv)
 {
 	unsigned long long seed = 1;
 	const char *path = NULL;
-	bool reach = false;
+	bool reach = false, tiers = false;
 	int i;
 
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
@@ -687,6 +730,8 @@ int main(int argc, char **argv)
 			as_list = true;
 		else if (!strcmp(argv[i], "-r"))
 			reach = true;
+		else if (!strcmp(argv[i], "-t"))
+			tiers = true;
 		else if (!strcmp(argv[i], "-s") && i + 1 < argc)
 			seed = strtoull(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "-o") && i + 1 < argc)
@@ -741,6 +786,8 @@ int main(int argc, char **argv)
 		long left = n - (long)k * PER_NS;
 		write_app_namespace(&ns, &peer, k, left < PER_NS ? (int)left : PER_NS);
 	}
+	if (tiers)
+		write_tiers(nns / 3 + 1);
 	if (as_list)
 		fprintf(out, "kind: List\nmetadata:\n  resourceVersion: \"\"\n");
 	if (fflush(out) || (path && fclose(out))) {

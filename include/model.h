@@ -275,6 +275,8 @@ struct unmodelled_kind {
 #define MODEL_MAX_FILE ((size_t)256 << 20)
 #define MODEL_MAX_TOTAL ((size_t)1 << 30)
 
+struct tiers;
+
 struct model {
 	struct arena *arena;
 	struct arena *trees; /* YAML trees still referenced (NetworkPolicies' positions) */
@@ -301,6 +303,8 @@ struct model {
 	bool no_fold;  /* from model_options */
 	/* Private to the decoder. */
 	bool decoding_kept, kept_unit;
+	/* The policy tiers and Nodes (tiers.h), or NULL when the input has none. */
+	struct tiers *tiers;
 };
 
 /*

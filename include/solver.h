@@ -82,6 +82,8 @@ struct solver {
 	size_t nopen_ingress;
 	uint32_t *all_peer_in_rules;
 	size_t nall_peer_in_rules;
+	/* The policy tiers' rules (tiers.c), or NULL when the input has no valid one. */
+	struct tier_solver *tiers;
 };
 
 void solver_init(struct solver *s, const struct model *m);
@@ -104,6 +106,9 @@ void solver_rule_ports(const struct solver *s, const struct srule *r, const stru
  * ingress of dst from src (DIR_INGRESS). ALL when that side is not an isolated pod. */
 void solver_direction(const struct solver *s, enum direction dir, const struct sref *src,
 		      const struct sref *dst, struct connset *out);
+/* The NetworkPolicy step alone (SPEC §2.2-2.6), without the policy tiers. */
+void solver_np_direction(const struct solver *s, enum direction dir, const struct sref *src,
+			 const struct sref *dst, struct connset *out);
 /* The verdict of SPEC §2.7: egress ∩ ingress; a pod to itself is always allowed. */
 void solver_allowed(const struct solver *s, const struct sref *src, const struct sref *dst,
 		    struct connset *out);

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "escape.h"
 #include "query.h"
+#include "tiers.h"
 
 static void describe_selector(const struct selector *s, struct strbuf *sb)
 {
@@ -368,11 +369,18 @@ static void explain_endpoint(const struct solver *s, struct shown *sh,
 			strbuf_addstr(out, "], \"rules\": [");
 		}
 		if (!se->isolated[d]) {
-			if (json)
-				strbuf_addstr(out, "]}");
-			else
+			if (json) {
+				strbuf_addstr(out, "]");
+				if (s->tiers)
+					tiers_explain_endpoint(s, e, (enum direction)d, true, out);
+				strbuf_addstr(out, "}");
+			} else if (tiers_apply(s, &(struct sref){ .ep = e }, (enum direction)d)) {
+				strbuf_addf(out, "  %s: not isolated by NetworkPolicy\n", dir_names[d]);
+				tiers_explain_endpoint(s, e, (enum direction)d, false, out);
+			} else {
 				strbuf_addf(out, "  %s: not isolated: every %s allowed\n", dir_names[d],
 					    d == DIR_INGRESS ? "source is" : "destination is");
+			}
 			continue;
 		}
 		if (!json) {
@@ -412,8 +420,14 @@ static void explain_endpoint(const struct solver *s, struct shown *sh,
 				flush_out(out, false);
 			}
 		}
-		if (json)
-			strbuf_addstr(out, "]}");
+		if (json) {
+			strbuf_addstr(out, "]");
+			if (s->tiers)
+				tiers_explain_endpoint(s, e, (enum direction)d, true, out);
+			strbuf_addstr(out, "}");
+		} else {
+			tiers_explain_endpoint(s, e, (enum direction)d, false, out);
+		}
 	}
 	if (json)
 		strbuf_addch(out, '}');

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "escape.h"
 #include "query.h"
+#include "tiers.h"
 
 struct ask {
 	bool has_port;
@@ -152,6 +153,65 @@ static bool explain_direction(const struct solver *s, enum direction dir, const 
 	return allows;
 }
 
+/* One direction where the policy tiers apply (TIERS.md §2): what decided each part, in
+ * tier order, with the NetworkPolicy step explained as above where it decides. */
+static bool explain_tiered(const struct solver *s, enum direction dir, const struct sref *src,
+			   const struct sref *dst, const struct ask *q, struct strbuf *sb,
+			   struct strbuf *js)
+{
+	const struct sref *self = dir == DIR_EGRESS ? src : dst;
+	if (!tiers_apply(s, self, dir))
+		return explain_direction(s, dir, src, dst, q, sb, js);
+	bool iso = s->eps[self->ep->index].isolated[dir];
+	struct connset np, out;
+	struct tier_decision *dec = NULL;
+	size_t ndec = 0;
+	connset_init(&np);
+	connset_init(&out);
+	if (iso)
+		solver_np_direction(s, dir, src, dst, &np);
+	tiers_direction(s, dir, src, dst, iso, &np, &out, &dec, &ndec);
+	narrow(&out, q);
+	bool np_decides = false;
+	for (size_t i = 0; i < ndec; i++) {
+		narrow(&dec[i].conns, q);
+		np_decides |= dec[i].step == TSTEP_NP && !connset_is_empty(&dec[i].conns);
+	}
+	struct strbuf name = STRBUF_INIT, tj = STRBUF_INIT;
+	sref_format(self, &name);
+	strbuf_addf(sb, "  %s %s %s: policy tiers apply%s\n", dir_names[dir],
+		    dir == DIR_EGRESS ? "from" : "to", name.buf,
+		    iso ? ", and NetworkPolicy isolates it" : "; no NetworkPolicy isolates it");
+	tiers_explain_decisions(dec, ndec, iso, sb, &tj);
+	strbuf_addf(js, "\"%s\": {\"endpoint\": ", dir_names[dir]);
+	strbuf_add_json_str(js, name.buf);
+	strbuf_addf(js, ", \"isolated\": %s, \"tiers\": %s", iso ? "true" : "false", tj.buf);
+	if (np_decides) {
+		struct strbuf nsb = STRBUF_INIT, njs = STRBUF_INIT;
+		explain_direction(s, dir, src, dst, q, &nsb, &njs);
+		for (const char *p = nsb.buf; p && *p;) {
+			const char *nl = strchr(p, '\n');
+			size_t len = nl ? (size_t)(nl - p + 1) : strlen(p);
+			strbuf_addstr(sb, "    ");
+			strbuf_add(sb, p, len);
+			p += len;
+		}
+		strbuf_addf(js, ", \"networkPolicy\": {%s}", njs.buf);
+		strbuf_release(&nsb);
+		strbuf_release(&njs);
+	}
+	strbuf_addch(js, '}');
+	bool allows = !connset_is_empty(&out);
+	for (size_t i = 0; i < ndec; i++)
+		connset_release(&dec[i].conns);
+	free(dec);
+	connset_release(&np);
+	connset_release(&out);
+	strbuf_release(&name);
+	strbuf_release(&tj);
+	return allows;
+}
+
 /* Resolve -p for one destination: a number, a container port name on the destination,
  * or (for svc/NAME) a Service port translated to its targetPort. */
 static int resolve_port(const struct cli *cli, const struct query_target *dt, const struct sref *dst,
@@ -244,6 +304,26 @@ static void add_dep(void *ctx, const char *key, const struct policy *p, const st
 	strbuf_addf(d->json, ", \"line\": %d, \"column\": %d}", at->pos.line, at->pos.col);
 }
 
+static void add_tier_dep(void *ctx, const char *key, const struct tpolicy *p,
+			 const struct ynode *at)
+{
+	struct deps *d = ctx;
+	strbuf_addf(d->text, "  depends on: label '%s' of %s is set by its controller at run time; "
+			     "%s policy %s compares it at ", key, d->e->display, tier_name(p->tier),
+		    p->obj->name);
+	pos_of(at, d->text);
+	strbuf_addstr(d->text, ", taken as none of the values written there\n");
+	strbuf_addstr(d->json, d->n++ ? ", {\"endpoint\": " : "{\"endpoint\": ");
+	strbuf_add_json_str(d->json, d->e->display);
+	strbuf_addstr(d->json, ", \"label\": ");
+	strbuf_add_json_str(d->json, key);
+	strbuf_addstr(d->json, ", \"policy\": ");
+	strbuf_add_json_str(d->json, p->obj->name);
+	strbuf_addf(d->json, ", \"tier\": \"%s\", \"file\": ", tier_name(p->tier));
+	strbuf_add_json_str(d->json, p->obj->file);
+	strbuf_addf(d->json, ", \"line\": %d, \"column\": %d}", at->pos.line, at->pos.col);
+}
+
 /* "Depends on" lines: selectors comparing a label value only the cluster knows. */
 static void explain_deps(const struct model *m, const struct sref *src, const struct sref *dst,
 			 struct strbuf *sb, struct strbuf *js)
@@ -252,9 +332,11 @@ static void explain_deps(const struct model *m, const struct sref *src, const st
 	struct deps d = { NULL, sb, &dj, 0 };
 	d.e = src->ep;
 	fold_unknown_deps(m, src->ep, add_dep, &d);
+	tiers_unknown_deps(m, src->ep, add_tier_dep, &d);
 	if (dst->ep != src->ep) {
 		d.e = dst->ep;
 		fold_unknown_deps(m, dst->ep, add_dep, &d);
+		tiers_unknown_deps(m, dst->ep, add_tier_dep, &d);
 	}
 	if (d.n)
 		strbuf_addf(js, ", \"dependsOn\": [%s]", dj.buf);
@@ -400,9 +482,9 @@ int cmd_reach(struct cli *cli)
 			strbuf_addstr(&js, "\"loopback\": true");
 		} else {
 			strbuf_addstr(&js, "\"loopback\": false, ");
-			explain_direction(&s, DIR_EGRESS, src, dst, &q, &sb, &js);
+			explain_tiered(&s, DIR_EGRESS, src, dst, &q, &sb, &js);
 			strbuf_addstr(&js, ", ");
-			explain_direction(&s, DIR_INGRESS, src, dst, &q, &sb, &js);
+			explain_tiered(&s, DIR_INGRESS, src, dst, &q, &sb, &js);
 		}
 		explain_deps(mm, src, dst, &sb, &js);
 		if (json) {

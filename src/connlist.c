@@ -82,6 +82,13 @@ void connlist_candidates(const struct solver *s, size_t src, struct cand *c)
 	const struct sendpoint *se = &s->eps[src];
 	c->n = 0;
 	c->tag++;
+	if (s->tiers) {
+		/* An admin Allow can open what no NetworkPolicy rule names: every endpoint is
+		 * a candidate. */
+		for (size_t j = 0; j < s->nep; j++)
+			cand_add(c, j);
+		return;
+	}
 	if (se->isolated[DIR_EGRESS]) {
 		for (size_t i = 0; i < se->nrules[DIR_EGRESS]; i++) {
 			const struct srule *r = &s->rules[se->rules[DIR_EGRESS][i]];

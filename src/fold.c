@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fold.h"
+#include "tiers.h"
 
 const char LABEL_UNKNOWN[] = "<set at run time>";
 
@@ -68,6 +69,8 @@ struct fsel {
 	const struct policy *p;
 	const struct selector *ns_sel; /* a peer's namespaceSelector, or NULL */
 	bool spec;                     /* the policy's own spec.podSelector */
+	const struct tpolicy *tp;      /* a tier policy's pod selector (p is NULL); its
+					* ns_sel absent means every namespace */
 };
 
 struct fkey {
@@ -78,6 +81,14 @@ struct fkey {
 struct fblock {
 	const struct ipblock *b;
 	const struct policy *p;
+};
+
+/* A tier policy's networks CIDR. */
+struct ftblock {
+	const struct cidr *c;
+	const char *text;
+	const struct tpolicy *tp;
+	const struct ynode *at;
 };
 
 struct fold {
@@ -97,6 +108,8 @@ struct fold {
 	size_t ncuts[2], cuts_cap[2];
 	struct fblock *blocks;
 	size_t nblocks, blocks_cap;
+	struct ftblock *tblocks;
+	size_t ntblocks, tblocks_cap;
 };
 
 /* One pod, or the pods of a template that are alike by construction. */
@@ -151,7 +164,7 @@ static void add_sel(struct fold *f, const struct policy *p, const struct selecto
 		return;
 	size_t i = f->nsels;
 	XGROW(f->sels, f->sels_cap, i + 1);
-	f->sels[f->nsels++] = (struct fsel){ s, p, ns_sel, spec };
+	f->sels[f->nsels++] = (struct fsel){ s, p, ns_sel, spec, NULL };
 	for (size_t k = 0; k < s->nml; k++) {
 		add_key(f, s->ml[k].key, i);
 		add_named(f, s->ml[k].key, s->ml[k].val);
@@ -192,6 +205,44 @@ static void add_block(struct fold *f, const struct policy *p, const struct ipblo
 			  b->except_parsed[i].hi);
 }
 
+/* The pod selectors and networks of the tier policies tell pods apart too. */
+static void add_tiers(struct fold *f, const struct tiers *t)
+{
+	for (size_t i = 0; t && i < t->npol; i++) {
+		const struct tpolicy *tp = t->pol[i];
+		if (tp->invalid || tp->obj->invalid)
+			continue;
+		for (int d = -1; d < DIR__COUNT; d++) {
+			const struct tpeer *pe = d < 0 ? &tp->subject : NULL;
+			size_t n = d < 0 ? 1 : tp->nrules[d];
+			for (size_t r = 0; r < n; r++) {
+				size_t np = d < 0 ? 1 : tp->rules[d][r].npeers;
+				for (size_t k = 0; k < np; k++) {
+					if (d >= 0)
+						pe = &tp->rules[d][r].peers[k];
+					if (pe->kind == TP_PODS && pe->pod_sel.node &&
+					    !selector_is_empty(&pe->pod_sel)) {
+						const struct selector *s = &pe->pod_sel;
+						size_t at = f->nsels;
+						add_sel(f, NULL, s, pe->ns_sel.node ? &pe->ns_sel : NULL,
+							false);
+						if (f->nsels > at)
+							f->sels[at].tp = tp;
+					}
+					for (size_t c = 0; pe->kind == TP_NETWORKS && c < pe->nnets; c++) {
+						XGROW(f->tblocks, f->tblocks_cap, f->ntblocks + 1);
+						f->tblocks[f->ntblocks++] = (struct ftblock){
+							&pe->nets[c], pe->net_text[c], tp, pe->node
+						};
+						add_range(f, pe->nets[c].family, pe->nets[c].lo,
+							  pe->nets[c].hi);
+					}
+				}
+			}
+		}
+	}
+}
+
 struct fold *fold_new(struct model *m)
 {
 	struct fold *f = xcalloc(1, sizeof(*f));
@@ -212,6 +263,7 @@ struct fold *fold_new(struct model *m)
 							pe->ns_sel.node ? &pe->ns_sel : NULL, false);
 				}
 	}
+	add_tiers(f, m->tiers);
 	if (f->nkeys > 1)
 		qsort(f->keys, f->nkeys, sizeof(*f->keys), fkey_cmp);
 	f->stamp = xcalloc(f->nsels + 1, sizeof(*f->stamp));
@@ -239,6 +291,7 @@ void fold_free(struct fold *f)
 	free(f->cuts[0]);
 	free(f->cuts[1]);
 	free(f->blocks);
+	free(f->tblocks);
 	free(f);
 }
 
@@ -384,6 +437,8 @@ static size_t template_members(struct fold *f, const struct endpoint *t, struct 
 
 static bool sel_applies(const struct fsel *s, const struct namespace *ns)
 {
+	if (s->tp)
+		return !s->ns_sel || selector_matches(s->ns_sel, &ns->labels);
 	if (s->spec || !s->ns_sel)
 		return !strcmp(s->p->obj->ns, ns->name);
 	return selector_matches(s->ns_sel, &ns->labels);
@@ -560,7 +615,14 @@ static struct fold_split *split_reason(struct fold *f, const struct member *mb, 
 		const struct fsel *s = &f->sels[rel[i]];
 		bool first = selector_matches(s->sel, &mb[0].labels);
 		for (size_t k = 1; k < n; k++)
-			if (selector_matches(s->sel, &mb[k].labels) != first) {
+			if (selector_matches(s->sel, &mb[k].labels) != first && s->tp) {
+				const struct ynode *at = s->sel->key_node ? s->sel->key_node : s->sel->node;
+				w->what = arena_printf(m->arena, "a podSelector of %s policy %s",
+						       tier_name(s->tp->tier), s->tp->obj->name);
+				w->file = s->tp->obj->file;
+				w->pos = at->pos;
+				return w;
+			} else if (selector_matches(s->sel, &mb[k].labels) != first) {
 				const struct ynode *at = s->sel->key_node ? s->sel->key_node : s->sel->node;
 				w->what = arena_printf(m->arena, "%s of policy %s",
 						       s->spec ? "the podSelector" : "a peer's podSelector",
@@ -580,6 +642,20 @@ static struct fold_split *split_reason(struct fold *f, const struct member *mb, 
 						       b->b->cidr, policy_name(m, b->p));
 				w->file = b->p->obj->file;
 				w->pos = at->pos;
+				return w;
+			}
+	}
+	for (size_t i = 0; i < f->ntblocks; i++) {
+		const struct ftblock *b = &f->tblocks[i];
+		struct ipblock one = { 0 };
+		one.cidr_parsed = *b->c;
+		bool first = block_holds_any(&one, mb[0].src);
+		for (size_t k = 1; k < n; k++)
+			if (block_holds_any(&one, mb[k].src) != first) {
+				w->what = arena_printf(m->arena, "networks %s of %s policy %s", b->text,
+						       tier_name(b->tp->tier), b->tp->obj->name);
+				w->file = b->tp->obj->file;
+				w->pos = b->at->pos;
 				return w;
 			}
 	}

@@ -6,6 +6,7 @@
 
 #include "escape.h"
 #include "model.h"
+#include "tiers.h"
 
 /*
  * The NetworkPolicy schema as data: which fields exist and what type each has. One
@@ -291,6 +292,8 @@ static const struct read_kind {
 	  TPL_LABELS("spec.jobTemplate.spec.template") },
 	{ "ReplicationController", "v1", NAME_DNS_SUBDOMAIN, "spec.template",
 	  TPL_LABELS("spec.template") },
+	/* The nodes peers of the policy tiers select (tier_decode.c). */
+	{ "Node", "v1", NAME_DNS_SUBDOMAIN, NULL, NULL },
 };
 
 static const struct read_kind *read_kind(const char *kind)
@@ -349,6 +352,10 @@ static const struct ypath p_service[] = {
 };
 static const struct ypath p_namespace[] = { { "metadata", true, NULL }, { NULL, false, NULL } };
 static const struct ypath p_nothing[] = { { NULL, false, NULL } };
+static const struct ypath p_node_status[] = { { "addresses", true, NULL }, { NULL, false, NULL } };
+static const struct ypath p_node[] = {
+	{ "metadata", true, NULL }, { "status", false, p_node_status }, { NULL, false, NULL }
+};
 
 /* Kinds that carry network policy npcheck does not model, by API group: they are never
  * skipped silently (SPEC 1). Calico's NetworkPolicy shares its kind with Kubernetes', so
@@ -364,9 +371,6 @@ static const struct {
 	{ "projectcalico.org", "NetworkPolicy", false },
 	{ "projectcalico.org", "GlobalNetworkPolicy", true },
 	{ "k8s.cni.cncf.io", "MultiNetworkPolicy", false },
-	{ "policy.networking.k8s.io", "AdminNetworkPolicy", true },
-	{ "policy.networking.k8s.io", "BaselineAdminNetworkPolicy", true },
-	{ "policy.networking.k8s.io", "ClusterNetworkPolicy", true },
 	{ "crd.antrea.io", "NetworkPolicy", false },
 	{ "crd.antrea.io", "ClusterNetworkPolicy", true },
 	{ "networking.gke.io", "FQDNNetworkPolicy", false },
@@ -384,6 +388,12 @@ const struct ypath *k8s_build_paths(void *ctx, const char *kind)
 		return p_service;
 	if (!strcmp(kind, "Namespace"))
 		return p_namespace;
+	/* The policy tiers are built whole (their positions are kept); a Node keeps its
+	 * labels and addresses. */
+	if (tiers_is_kind(kind, NULL))
+		return NULL;
+	if (!strcmp(kind, "Node"))
+		return p_node;
 	const struct read_kind *rk = read_kind(kind);
 	if (rk && rk->template_path)
 		return p_workload;
@@ -869,7 +879,8 @@ static void decode_service(struct model *m, struct object *o, const struct ynode
 
 static bool is_namespaced(const char *kind)
 {
-	return strcmp(kind, "Namespace") != 0;
+	return strcmp(kind, "Namespace") != 0 && strcmp(kind, "Node") != 0 &&
+	       !tiers_is_kind(kind, NULL);
 }
 
 /*
@@ -925,12 +936,14 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 			  const struct model_options *opt)
 {
 	const char *kind = rk->kind;
-	if (!api_version_served(m, file, doc, kind, api, rk->api_version, opt))
+	if (rk->api_version && !api_version_served(m, file, doc, kind, api, rk->api_version, opt))
 		return;
 	struct object *o = ARENA_NEW(m->arena, struct object);
-	m->decoding_kept = !strcmp(kind, "NetworkPolicy");
-	o->kind = kind;
-	o->api_version = rk->api_version;
+	m->decoding_kept = !strcmp(kind, "NetworkPolicy") || tiers_is_kind(kind, NULL);
+	/* A tier kind's version is judged by tiers_decode: its name and version are the
+	 * document's, kept; every other kind's are the table's. */
+	o->kind = rk->api_version ? kind : keep_str(m, kind);
+	o->api_version = rk->api_version ? rk->api_version : keep_str(m, api);
 	o->file = file;
 	const struct ynode *meta = ynode_get(doc, "metadata");
 	o->node = keep_node(m, doc);
@@ -992,6 +1005,15 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 	if (!strcmp(kind, "NetworkPolicy")) {
 		m->kept_unit = true;
 		decode_policy(m, o, doc); /* validated after loading (validate_policy) */
+		return;
+	}
+	if (tiers_is_kind(kind, NULL)) {
+		m->kept_unit = true;
+		tiers_decode(m, o, doc);
+		return;
+	}
+	if (!strcmp(kind, "Node")) {
+		tiers_decode_node(m, o, doc);
 		return;
 	}
 	if (!strcmp(kind, "Pod")) {
@@ -1114,6 +1136,13 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 				   depth + 1);
 		return;
 	}
+	/* The policy tiers of policy.networking.k8s.io, and the Nodes their nodes peers
+	 * select (tier_decode.c). */
+	if (tiers_is_kind(kind, api)) {
+		const struct read_kind tier = { kind, NULL, NAME_DNS_SUBDOMAIN, NULL, NULL };
+		decode_object(m, file, doc, &tier, api, opt);
+		return;
+	}
 	if (note_unmodelled(m, file, doc, kind, opt))
 		return;
 	const struct read_kind *rk = read_kind(kind);
@@ -1132,4 +1161,116 @@ bool k8s_decode_document(struct model *m, const char *file, const struct ynode *
 	m->kept_unit = false;
 	decode_doc(m, file, doc, NULL, NULL, opt, 0);
 	return m->kept_unit;
+}
+
+/* ---- the policy tiers (tier_decode.c decodes them; their schemas live here so that
+ * one walk reports unknown fields and wrong types for every kind) ---- */
+
+static const struct field f_tpods[] = {
+	{ "namespaceSelector", F_MAP, f_selector }, { "podSelector", F_MAP, f_selector },
+	{ NULL, F_ANY, NULL }
+};
+static const struct field f_tsubject[] = {
+	{ "namespaces", F_MAP, f_selector }, { "pods", F_MAP, f_tpods }, { NULL, F_ANY, NULL }
+};
+static const struct field f_tpeer_in[] = {
+	{ "namespaces", F_MAP, f_selector }, { "pods", F_MAP, f_tpods }, { NULL, F_ANY, NULL }
+};
+static const struct field f_tpeer_out_anp[] = {
+	{ "namespaces", F_MAP, f_selector }, { "pods", F_MAP, f_tpods },
+	{ "nodes", F_MAP, f_selector }, { "networks", F_STRSEQ, NULL },
+	{ "domainNames", F_STRSEQ, NULL }, { NULL, F_ANY, NULL }
+};
+static const struct field f_tpeer_out_banp[] = {
+	{ "namespaces", F_MAP, f_selector }, { "pods", F_MAP, f_tpods },
+	{ "nodes", F_MAP, f_selector }, { "networks", F_STRSEQ, NULL }, { NULL, F_ANY, NULL }
+};
+static const struct field f_tportnum[] = {
+	{ "protocol", F_STR, NULL }, { "port", F_INT, NULL }, { NULL, F_ANY, NULL }
+};
+static const struct field f_tportrange[] = {
+	{ "protocol", F_STR, NULL }, { "start", F_INT, NULL }, { "end", F_INT, NULL },
+	{ NULL, F_ANY, NULL }
+};
+static const struct field f_tport1[] = {
+	{ "portNumber", F_MAP, f_tportnum }, { "portRange", F_MAP, f_tportrange },
+	{ "namedPort", F_STR, NULL }, { NULL, F_ANY, NULL }
+};
+static const struct field f_trange2[] = {
+	{ "start", F_INT, NULL }, { "end", F_INT, NULL }, { NULL, F_ANY, NULL }
+};
+static const struct field f_tdport2[] = {
+	{ "number", F_INT, NULL }, { "range", F_MAP, f_trange2 }, { NULL, F_ANY, NULL }
+};
+static const struct field f_tproto2[] = {
+	{ "destinationPort", F_MAP, f_tdport2 }, { NULL, F_ANY, NULL }
+};
+static const struct field f_tprotocols2[] = {
+	{ "tcp", F_MAP, f_tproto2 }, { "udp", F_MAP, f_tproto2 }, { "sctp", F_MAP, f_tproto2 },
+	{ "destinationNamedPort", F_STR, NULL }, { NULL, F_ANY, NULL }
+};
+static const struct field f_tin1[] = {
+	{ "name", F_STR, NULL }, { "action", F_STR, NULL }, { "from", F_SEQ, f_tpeer_in },
+	{ "ports", F_SEQ, f_tport1 }, { NULL, F_ANY, NULL }
+};
+static const struct field f_teg_anp[] = {
+	{ "name", F_STR, NULL }, { "action", F_STR, NULL }, { "to", F_SEQ, f_tpeer_out_anp },
+	{ "ports", F_SEQ, f_tport1 }, { NULL, F_ANY, NULL }
+};
+static const struct field f_teg_banp[] = {
+	{ "name", F_STR, NULL }, { "action", F_STR, NULL }, { "to", F_SEQ, f_tpeer_out_banp },
+	{ "ports", F_SEQ, f_tport1 }, { NULL, F_ANY, NULL }
+};
+static const struct field f_tin2[] = {
+	{ "name", F_STR, NULL }, { "action", F_STR, NULL }, { "from", F_SEQ, f_tpeer_in },
+	{ "protocols", F_SEQ, f_tprotocols2 }, { NULL, F_ANY, NULL }
+};
+static const struct field f_teg2[] = {
+	{ "name", F_STR, NULL }, { "action", F_STR, NULL }, { "to", F_SEQ, f_tpeer_out_anp },
+	{ "protocols", F_SEQ, f_tprotocols2 }, { NULL, F_ANY, NULL }
+};
+static const struct field f_anp_spec[] = {
+	{ "priority", F_INT, NULL }, { "subject", F_MAP, f_tsubject },
+	{ "ingress", F_SEQ, f_tin1 }, { "egress", F_SEQ, f_teg_anp }, { NULL, F_ANY, NULL }
+};
+static const struct field f_banp_spec[] = {
+	{ "subject", F_MAP, f_tsubject }, { "ingress", F_SEQ, f_tin1 },
+	{ "egress", F_SEQ, f_teg_banp }, { NULL, F_ANY, NULL }
+};
+static const struct field f_cnp_spec[] = {
+	{ "tier", F_STR, NULL }, { "priority", F_INT, NULL }, { "subject", F_MAP, f_tsubject },
+	{ "ingress", F_SEQ, f_tin2 }, { "egress", F_SEQ, f_teg2 }, { NULL, F_ANY, NULL }
+};
+static const struct field f_anp[] = {
+	{ "apiVersion", F_STR, NULL }, { "kind", F_STR, NULL }, { "metadata", F_MAP, f_meta },
+	{ "spec", F_MAP, f_anp_spec }, { "status", F_ANY, NULL }, { NULL, F_ANY, NULL }
+};
+static const struct field f_banp[] = {
+	{ "apiVersion", F_STR, NULL }, { "kind", F_STR, NULL }, { "metadata", F_MAP, f_meta },
+	{ "spec", F_MAP, f_banp_spec }, { "status", F_ANY, NULL }, { NULL, F_ANY, NULL }
+};
+static const struct field f_cnp[] = {
+	{ "apiVersion", F_STR, NULL }, { "kind", F_STR, NULL }, { "metadata", F_MAP, f_meta },
+	{ "spec", F_MAP, f_cnp_spec }, { "status", F_ANY, NULL }, { NULL, F_ANY, NULL }
+};
+
+void k8s_check_tier_schema(struct model *m, struct object *o, const struct ynode *doc,
+			   int which)
+{
+	static const struct field *const schemas[] = { f_anp, f_banp, f_cnp };
+	struct walk w = { m, o, STRBUF_INIT };
+	strbuf_addstr(&w.path, "");
+	check_fields(&w, doc, schemas[which]);
+	strbuf_release(&w.path);
+}
+
+void k8s_decode_selector(struct model *m, const struct ynode *parent, const char *key,
+			 struct selector *s)
+{
+	decode_selector(m, parent, key, s);
+}
+
+void k8s_decode_labels(struct model *m, const struct ynode *n, struct labels *out)
+{
+	decode_labels(m, n, out);
 }

@@ -59,6 +59,17 @@ static void check_default_deny(struct lint_ctx *c)
 		for (int d = 0; d < DIR__COUNT; d++)
 			deny[ns->index][d] |= p->types[d];
 	}
+	/* A baseline tier's default deny of every pod of the namespace counts too. */
+	bool(*tier)[DIR__COUNT] = xcalloc(nns ? nns : 1, sizeof(*tier));
+	for (size_t i = 0; i < nns; i++)
+		tier[i][DIR_INGRESS] = tier[i][DIR_EGRESS] = true;
+	for (size_t i = 0; i < m->nendpoints; i++)
+		for (int d = 0; d < DIR__COUNT; d++)
+			tier[m->endpoints[i]->ns_index][d] &= lint_tier_default_deny(c, i, (enum direction)d);
+	for (size_t i = 0; i < nns; i++)
+		for (int d = 0; d < DIR__COUNT; d++)
+			deny[i][d] |= tier[i][d];
+	free(tier);
 	/* Where an undeclared namespace's finding points: its first workload. */
 	for (size_t i = 0; i < m->nendpoints; i++) {
 		const struct endpoint *e = m->endpoints[i];
@@ -91,7 +102,8 @@ static void check_isolation(struct lint_ctx *c)
 	for (size_t i = 0; i < m->nendpoints; i++) {
 		const struct endpoint *e = m->endpoints[i];
 		const struct sendpoint *se = &c->s.eps[i];
-		bool in = se->isolated[DIR_INGRESS], out = se->isolated[DIR_EGRESS];
+		bool in = se->isolated[DIR_INGRESS] || lint_tier_default_deny(c, i, DIR_INGRESS);
+		bool out = se->isolated[DIR_EGRESS] || lint_tier_default_deny(c, i, DIR_EGRESS);
 		if (in && out)
 			continue;
 		lint_report(c, RULE_POD_NOT_ISOLATED, NULL, e->obj, "no policy isolates '%s' %s%s",

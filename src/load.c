@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "model.h"
+#include "tiers.h"
 
 #define MAX_JOBS 8
 /* A part smaller than this costs more in thread start and merging than it saves. */
@@ -282,6 +283,7 @@ static void part_release(struct part *p)
 	free(p->m.policies);
 	free(p->m.services);
 	free(p->m.unmodelled);
+	tiers_release(&p->m);
 }
 
 static void part_drop(struct part *p)
@@ -309,6 +311,7 @@ static void part_merge(struct model *m, struct part *p)
 	APPEND(m, &p->m, policies, npolicies, policies_cap);
 	APPEND(m, &p->m, services, nservices, services_cap);
 	APPEND(m, &p->m, unmodelled, nunmodelled, unmodelled_cap);
+	tiers_merge(m, &p->m);
 	diag_append(m->diag, &p->d);
 	part_release(p);
 	arena_adopt(m->arena, p->m.arena);

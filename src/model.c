@@ -6,6 +6,7 @@
 #include "escape.h"
 #include "fold.h"
 #include "model.h"
+#include "tiers.h"
 
 struct namespace *model_namespace(const struct model *m, const char *name)
 {
@@ -459,6 +460,8 @@ static int model_build(struct model *m, struct diag *d, struct source_file *file
 		normalize_policy(p);
 		validate_policy(m, p);
 	}
+	/* The policy tiers in evaluation order (duplicates are invalid by now). */
+	tiers_finish(m);
 	fold_endpoints(m, &idx);
 	free(idx.t);
 	if (d->input_error)
@@ -515,5 +518,6 @@ void model_free(struct model *m)
 	free(m->policies);
 	free(m->services);
 	free(m->unmodelled);
+	tiers_release(m);
 	memset(m, 0, sizeof(*m));
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "solver.h"
+#include "tiers.h"
 
 bool solver_policy_selects(const struct policy *p, const struct endpoint *e)
 {
@@ -434,6 +435,36 @@ static void build_external(struct solver *s)
 				}
 		}
 	}
+	/* The tiers' egress networks and the addresses of Nodes cut destinations too. */
+	const struct tiers *t = m->tiers;
+	for (size_t i = 0; t && i < t->norder; i++)
+		for (size_t r = 0; r < t->order[i]->nrules[DIR_EGRESS]; r++) {
+			const struct trule *tr = &t->order[i]->rules[DIR_EGRESS][r];
+			for (size_t k = 0; k < tr->npeers; k++) {
+				const struct tpeer *pe = &tr->peers[k];
+				for (size_t c = 0; c < pe->nnets; c++) {
+					const struct cidr *cd = &pe->nets[c];
+					int f = cd->family == AF_V6;
+					s->has_v6 |= f;
+					add_cut(&cuts[DIR_EGRESS][f], &n[DIR_EGRESS][f],
+						&cap[DIR_EGRESS][f], cd, f ? IPV6_MAX : IPV4_MAX);
+				}
+				for (size_t x = 0; pe->kind == TP_NODES && x < t->nnodes; x++) {
+					const struct node *nd = t->nodes[x];
+					if (nd->obj->invalid || !selector_matches(&pe->node_sel, &nd->labels))
+						continue;
+					for (size_t a = 0; a < nd->nips; a++) {
+						const struct ip_addr *ip = &nd->ips[a];
+						int f = ip->family == AF_V6;
+						struct cidr cd = { ip->family, f ? 128 : 32, ip->addr,
+								   ip->addr, ip->addr };
+						s->has_v6 |= f;
+						add_cut(&cuts[DIR_EGRESS][f], &n[DIR_EGRESS][f],
+							&cap[DIR_EGRESS][f], &cd, f ? IPV6_MAX : IPV4_MAX);
+					}
+				}
+			}
+		}
 	for (int d = 0; d < DIR__COUNT; d++)
 		for (int f = 0; f < 2; f++) {
 			cut_ranges(cuts[d][f], n[d][f], f ? IPV6_MAX : IPV4_MAX, &s->ext[d][f],
@@ -564,6 +595,7 @@ static void init(struct solver *s, const struct model *m, const struct endpoint 
 		eplist_finish(s, &sel, &s->selected[i]);
 	}
 	build_external(s);
+	tiers_solver_init(s);
 
 	/* The inverse of the ingress rules' peer sets, for connlist. */
 	s->in_rules_of = xcalloc(s->nep ? s->nep : 1, sizeof(*s->in_rules_of));
@@ -593,6 +625,7 @@ static void init(struct solver *s, const struct model *m, const struct endpoint 
 
 void solver_free(struct solver *s)
 {
+	tiers_solver_free(s);
 	for (size_t i = 0; i < s->nrules; i++) {
 		epset_release(&s->rules[i].eps);
 		ipset_release(&s->rules[i].ip[0]);
@@ -680,8 +713,8 @@ void solver_rule_ports(const struct solver *s, const struct srule *r, const stru
 		}
 }
 
-void solver_direction(const struct solver *s, enum direction dir, const struct sref *src,
-		      const struct sref *dst, struct connset *out)
+void solver_np_direction(const struct solver *s, enum direction dir, const struct sref *src,
+			 const struct sref *dst, struct connset *out)
 {
 	const struct sref *self = dir == DIR_EGRESS ? src : dst;
 	const struct sref *other = dir == DIR_EGRESS ? dst : src;
@@ -704,6 +737,24 @@ void solver_direction(const struct solver *s, enum direction dir, const struct s
 			break;
 	}
 	connset_release(&tmp);
+}
+
+void solver_direction(const struct solver *s, enum direction dir, const struct sref *src,
+		      const struct sref *dst, struct connset *out)
+{
+	const struct sref *self = dir == DIR_EGRESS ? src : dst;
+	if (!tiers_apply(s, self, dir)) {
+		solver_np_direction(s, dir, src, dst, out);
+		return;
+	}
+	/* The tiers around the NetworkPolicy step (TIERS.md §2). */
+	struct connset np;
+	bool iso = s->eps[self->ep->index].isolated[dir];
+	connset_init(&np);
+	if (iso)
+		solver_np_direction(s, dir, src, dst, &np);
+	tiers_direction(s, dir, src, dst, iso, &np, out, NULL, NULL);
+	connset_release(&np);
 }
 
 void solver_allowed(const struct solver *s, const struct sref *src, const struct sref *dst,

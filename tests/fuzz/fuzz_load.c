@@ -10,6 +10,7 @@
 
 #include "fuzz_check.h"
 #include "model.h"
+#include "tiers.h"
 
 static const char file_name[] = "fuzz.yaml";
 
@@ -176,8 +177,10 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	for (size_t i = 0; i < m.nobjects; i++) {
 		const struct object *o = m.objects[i];
 		FUZZ_CHECK(o->kind && o->file && o->node, "object %zu incomplete", i);
-		FUZZ_CHECK(!strcmp(o->kind, "Namespace") || o->ns, "namespaced %s without ns",
-			   o->kind);
+		/* Cluster-scoped: Namespace, Node and the policy tiers. */
+		bool cluster = !strcmp(o->kind, "Namespace") || !strcmp(o->kind, "Node") ||
+			       tiers_is_kind(o->kind, NULL);
+		FUZZ_CHECK(cluster || o->ns, "namespaced %s without ns", o->kind);
 		w.visits = 0;
 		check_node(&w, o->node);
 		if (o->name)

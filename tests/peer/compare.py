@@ -57,7 +57,8 @@ def main():
         out, start = [], lo
         for p in pts:
             if p > start:
-                a, b = ipaddress.ip_address(start), ipaddress.ip_address(p - 1)
+                mk = ipaddress.IPv6Address if v == 6 else ipaddress.IPv4Address
+                a, b = mk(start), mk(p - 1)
                 out.append(f"{a}-{b}[External]" if a != b else f"{a}[External]")
                 start = p
         return out

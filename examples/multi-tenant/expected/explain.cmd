@@ -1,0 +1,1 @@
+explain --pod a-web/web examples/multi-tenant
