@@ -31,6 +31,7 @@ struct cli {
 	const char *protocol;    /* --protocol (a list for matrix) */
 	const char *pod;         /* --pod (explain) */
 	const char *base;        /* --base REV (diff) */
+	bool stdin_implicit;     /* no path given: stdin is read (cli_input_paths) */
 	const char **args;       /* positional arguments after the command */
 	size_t nargs;
 };

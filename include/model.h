@@ -246,6 +246,7 @@ struct model_options {
 	bool quiet_unmodelled;  /* no stderr note for unmodelled policy kinds (lint reports
 				 * them as findings) */
 	bool allow_empty;       /* no object at all is not an input error (diff's sides) */
+	bool stdin_implicit;    /* stdin is read because no path was given: "no input" says so */
 };
 
 /* An object of a kind that carries network policy npcheck does not model (Cilium,

@@ -81,6 +81,7 @@ int cmd_lint(struct cli *cli)
 	a = arena_new();
 	diag_init(&d, a);
 	config_apply(&cfg, &d);
+	mo.stdin_implicit = cli->stdin_implicit;
 	mo.skip_file = skip_ignored;
 	mo.skip_ctx = &cfg;
 	model_load(&m, a, &d, paths, npaths, &mo);

@@ -283,6 +283,7 @@ int cmd_reach(struct cli *cli)
 	if (!npaths) {
 		paths = stdin_path;
 		npaths = 1;
+		cli->stdin_implicit = true;
 	}
 	bool input_error = cli_load(cli, paths, npaths, &l) == EXIT_INPUT;
 	const struct model *mm = &l.model;

@@ -93,6 +93,7 @@ int cli_input_paths(struct cli *cli, const char *const **paths, size_t *n)
 	}
 	*paths = stdin_path;
 	*n = 1;
+	cli->stdin_implicit = true;
 	return 0;
 }
 
@@ -139,7 +140,7 @@ void cli_print_input_errors(struct cli *cli, const struct diag *d)
 int cli_load(struct cli *cli, const char *const *paths, size_t npaths, struct loaded *l)
 {
 	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose,
-				    .jobs = cli->jobs };
+				    .jobs = cli->jobs, .stdin_implicit = cli->stdin_implicit };
 	l->arena = arena_new();
 	diag_init(&l->diag, l->arena);
 	model_load(&l->model, l->arena, &l->diag, paths, npaths, &mo);

@@ -368,9 +368,11 @@ int model_load(struct model *m, struct arena *a, struct diag *d, const char *con
 		/* Positioned at the first path's start, like an unreadable file. */
 		const char *first = !npaths || !strcmp(paths[0], "-") ? "<stdin>" : paths[0];
 		fprintf(stderr, "%s:1:1: error: no input: no object of a kind npcheck reads "
-				"(NetworkPolicy, Namespace, Pod, Service or a workload) in %s\n",
+				"(NetworkPolicy, Namespace, Pod, Service or a workload) in %s%s\n",
 			first, npaths > 1 ? "any path given" : npaths && strcmp(paths[0], "-") ?
-							 "this path" : "standard input");
+							 "this path" : "standard input",
+			opt && opt->stdin_implicit ? " (no path was given: name the files or "
+						     "directories to read)" : "");
 		d->input_error = true;
 		rc = -1;
 	}
