@@ -11,7 +11,7 @@ _npcheck_formats()
 {
 	case $1 in
 	lint) echo "text json sarif junit github" ;;
-	reach | explain) echo "text json" ;;
+	reach | explain | rules) echo "text json" ;;
 	list) echo "text json csv md dot" ;;
 	matrix) echo "text csv json md" ;;
 	diff) echo "text json csv md" ;;
@@ -29,7 +29,7 @@ _npcheck_options()
 	matrix) echo "$global -p --port --protocol" ;;
 	explain) echo "$global --pod" ;;
 	diff) echo "$global --base" ;;
-	list) echo "$global" ;;
+	list | rules) echo "$global" ;;
 	*) echo "$global -c --config --color --fail-on -p --port --protocol --pod --base --version" ;;
 	esac
 }
@@ -49,7 +49,7 @@ _npcheck()
 	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
 	COMPREPLY=()
 
-	local commands="lint reach list matrix explain diff help"
+	local commands="lint reach list matrix explain diff rules help"
 	# The command: the first word that is neither an option nor an option's value.
 	local i cmd='' w
 	for ((i = 1; i < COMP_CWORD; i++)); do
@@ -105,6 +105,9 @@ _npcheck()
 	if [[ -z $cmd ]]; then
 		COMPREPLY=($(compgen -W "$commands" -- "$cur"))
 		return 0
+	fi
+	if [[ $cmd == rules ]]; then
+		return 0 # no arguments
 	fi
 	if [[ $cmd == help ]]; then
 		COMPREPLY=($(compgen -W "$commands" -- "$cur"))

@@ -55,6 +55,7 @@ int cmd_list(struct cli *cli);
 int cmd_matrix(struct cli *cli);
 int cmd_explain(struct cli *cli);
 int cmd_diff(struct cli *cli);
+int cmd_rules(struct cli *cli);
 
 /* Helpers every command uses (main.c). */
 /* Paths to read: the arguments, or "-" when none are given and stdin is not a terminal.

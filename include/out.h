@@ -18,6 +18,7 @@ struct lint_report {
 	const struct diag *d;
 	const char *const *files;
 	size_t nfiles;
+	int fail_on;   /* the severity that fails the run (--fail-on, failOn); 0: error */
 };
 
 /* lint_write (lint.h) when the files read are known. format must be one that the lint

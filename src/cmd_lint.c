@@ -91,6 +91,7 @@ int cmd_lint(struct cli *cli)
 	files = files_read(&m, &cfg, &report.nfiles);
 	report.d = &d;
 	report.files = files;
+	report.fail_on = fail_on;
 	lint_write_report(cli, fmt, &report);
 
 	/* SPEC §3: an unreadable input wins; then unsuppressed findings at --fail-on. */

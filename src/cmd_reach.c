@@ -2,9 +2,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "query.h"
+#include "suggest.h"
 
 struct ask {
 	bool has_port;
@@ -177,8 +180,16 @@ static int resolve_port(const struct cli *cli, const struct query_target *dt, co
 				return -1;
 			}
 		}
-		fprintf(stderr, "npcheck reach: Service %s/%s has no port '%s'\n",
+		struct suggest sg;
+		suggest_init(&sg, p);
+		for (size_t i = 0; !numeric && i < dt->svc->nports; i++)
+			if (dt->svc->ports[i].name)
+				suggest_add(&sg, dt->svc->ports[i].name);
+		fprintf(stderr, "npcheck reach: Service %s/%s has no port '%s'",
 			dt->svc->obj->ns, dt->svc->obj->name, p);
+		if (suggest_best(&sg))
+			fprintf(stderr, "; did you mean '%s'?", suggest_best(&sg));
+		fprintf(stderr, "\n");
 		return -1;
 	}
 	if (numeric) {
@@ -196,8 +207,16 @@ static int resolve_port(const struct cli *cli, const struct query_target *dt, co
 			q->proto = dst->ep->ports[j].proto;
 			return 0;
 		}
-	fprintf(stderr, "npcheck reach: %s has no container port named '%s'\n",
+	struct suggest sg;
+	suggest_init(&sg, p);
+	for (size_t j = 0; dst->ep && j < dst->ep->nports; j++)
+		if (dst->ep->ports[j].name)
+			suggest_add(&sg, dst->ep->ports[j].name);
+	fprintf(stderr, "npcheck reach: %s has no container port named '%s'",
 		dst->ep ? dst->ep->display : "an external address", p);
+	if (suggest_best(&sg))
+		fprintf(stderr, "; did you mean '%s'?", suggest_best(&sg));
+	fprintf(stderr, "\n");
 	return -1;
 }
 
@@ -258,6 +277,13 @@ int cmd_reach(struct cli *cli)
 		return EXIT_USAGE;
 	if (cli->nargs < 2)
 		return cli_usage_error(cli, "needs a source and a destination (see 'npcheck help reach')");
+	/* "reach frontend examples/shop": the destination was forgotten, and reading stdin
+	 * for input would only end in "no endpoint named 'frontend'". */
+	struct stat path_st;
+	if (cli->nargs == 2 && !stat(cli->args[1], &path_st))
+		return cli_usage_error(cli, "the destination is missing: '%s' is a path (npcheck reach "
+				       "SRC DST [PATH...]); for an endpoint named so, give the "
+				       "input as '-' or a path", cli->args[1]);
 	if (cli->protocol) {
 		bool set[PROTO__COUNT];
 		const char *bad;
@@ -281,6 +307,10 @@ int cmd_reach(struct cli *cli)
 	size_t npaths = cli->nargs - 2;
 	static const char *const stdin_path[] = { "-" };
 	if (!npaths) {
+		if (isatty(STDIN_FILENO)) {
+			command_usage(command_lookup(cli->command), false);
+			return EXIT_USAGE;
+		}
 		paths = stdin_path;
 		npaths = 1;
 		cli->stdin_implicit = true;

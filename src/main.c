@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "suggest.h"
 
 const struct command commands[] = {
 	{ "lint", cmd_lint, "npcheck lint [options] [PATH...]",
@@ -22,6 +23,8 @@ const struct command commands[] = {
 	  "what each endpoint's policies allow, in words", "text,json" },
 	{ "diff", cmd_diff, "npcheck diff [options] OLD NEW\n       npcheck diff [options] --base REV [PATH...]",
 	  "connections added, removed and changed between two manifest sets", "text,json,csv,md" },
+	{ "rules", cmd_rules, "npcheck rules [-o json]",
+	  "every lint rule: id, default severity, summary", "text,json" },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -48,6 +51,22 @@ const struct command *command_lookup(const char *name)
 		if (!strcmp(c->name, name))
 			return c;
 	return NULL;
+}
+
+/* "no such command 'lnit'; did you mean 'lint'?" (help is a command too). Returns
+ * whether there was a suggestion. */
+static bool no_such_command(const char *name)
+{
+	struct suggest sg;
+	suggest_init(&sg, name);
+	for (const struct command *c = commands; c->name; c++)
+		suggest_add(&sg, c->name);
+	suggest_add(&sg, "help");
+	fprintf(stderr, "npcheck: no such command '%s'", name);
+	if (suggest_best(&sg))
+		fprintf(stderr, "; did you mean '%s'?", suggest_best(&sg));
+	fprintf(stderr, "\n");
+	return suggest_best(&sg) != NULL;
 }
 
 void command_usage(const struct command *c, bool full)
@@ -179,6 +198,28 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* "unknown option '--fial-on'; did you mean '--fail-on'?" */
+static int unknown_option(struct cli *cli, const char *arg)
+{
+	struct suggest sg;
+	char word[64];
+	size_t n;
+	if (strncmp(arg, "--", 2))
+		return cli_usage_error(cli, "unknown option '%s'", arg);
+	n = strcspn(arg + 2, "=");
+	if (n >= sizeof(word))
+		return cli_usage_error(cli, "unknown option '%s'", arg);
+	memcpy(word, arg + 2, n);
+	word[n] = '\0';
+	suggest_init(&sg, word);
+	for (const struct option *o = long_options; o->name; o++)
+		suggest_add(&sg, o->name);
+	if (!suggest_best(&sg))
+		return cli_usage_error(cli, "unknown option '--%s'", word);
+	return cli_usage_error(cli, "unknown option '--%s'; did you mean '--%s'?", word,
+			       suggest_best(&sg));
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
@@ -228,7 +269,7 @@ int main(int argc, char **argv)
 		default:
 			if (optopt && optopt < 256)
 				return cli_usage_error(&cli, "unknown option '-%c'", optopt);
-			return cli_usage_error(&cli, "unknown option '%s'", argv[optind - 1]);
+			return unknown_option(&cli, argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
@@ -246,15 +287,20 @@ int main(int argc, char **argv)
 			return EXIT_CLEAN;
 		}
 		const struct command *hc = command_lookup(cli.args[0]);
-		if (!hc)
-			return cli_usage_error(&cli, "no such command '%s'", cli.args[0]);
+		if (!hc) {
+			no_such_command(cli.args[0]);
+			return EXIT_USAGE;
+		}
 		command_usage(hc, true);
 		return EXIT_CLEAN;
 	}
 	const struct command *cmd = command_lookup(cli.command);
 	if (!cmd) {
-		fprintf(stderr, "npcheck: no such command '%s'\n\n", cli.command);
-		usage(stderr);
+		/* The whole usage only when no command comes close. */
+		if (!no_such_command(cli.command)) {
+			fprintf(stderr, "\n");
+			usage(stderr);
+		}
 		return EXIT_USAGE;
 	}
 	if (help) {

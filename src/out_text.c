@@ -31,7 +31,7 @@ void lint_write_report(struct cli *cli, const char *format, const struct lint_re
 
 void lint_write(struct cli *cli, const char *format, const struct diag *d)
 {
-	struct lint_report r = { d, NULL, 0 };
+	struct lint_report r = { d, NULL, 0, 0 };
 	lint_write_report(cli, format, &r);
 }
 

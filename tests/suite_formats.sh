@@ -58,6 +58,9 @@ for fmt in text json sarif junit github; do
 done
 golden lint.text.color text 2 --color always $dir/input
 golden lint.text.quiet text 2 -q $dir/input
+# JUnit fails the tests that fail the run: at or above --fail-on.
+golden lint.junit.fail-on-info junit 2 --fail-on info $dir/input
+golden lint.junit.fail-on-warning junit 2 --fail-on warning $dir/input
 # No findings at all.
 for fmt in text json junit github; do
 	golden "clean.$fmt" "$fmt" 0 $dir/input/clean.yaml

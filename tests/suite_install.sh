@@ -38,10 +38,10 @@ complete_case() {
 # Paths are completed relative to $tmp.
 mkdir -p "$tmp/manifests" && : >"$tmp/manifests.yaml" && : >"$tmp/npcheck.yml"
 
-complete_case commands "diff explain help lint list matrix reach" npcheck ""
+complete_case commands "diff explain help lint list matrix reach rules" npcheck ""
 complete_case command-prefix "lint list" npcheck l
 complete_case after-global-option "lint list" npcheck -n shop l
-complete_case help-command "diff explain help lint list matrix reach" npcheck help ""
+complete_case help-command "diff explain help lint list matrix reach rules" npcheck help ""
 complete_case lint-formats "github json junit sarif text" npcheck lint -o ""
 complete_case list-formats "csv dot json md text" npcheck list --output ""
 complete_case matrix-formats "csv json md text" npcheck matrix -o ""
@@ -49,6 +49,8 @@ complete_case reach-formats "json text" npcheck reach a b -o ""
 complete_case explain-formats "json text" npcheck -q explain -o ""
 complete_case diff-formats "csv json md text" npcheck diff -o ""
 complete_case diff-format-prefix "csv" npcheck diff -o c
+complete_case rules-formats "json text" npcheck rules -o ""
+complete_case rules-no-paths "" npcheck rules m
 complete_case color "always auto never" npcheck lint --color ""
 complete_case fail-on "error info warning" npcheck lint --fail-on ""
 complete_case protocol "SCTP TCP UDP" npcheck reach a b --protocol ""
