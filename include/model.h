@@ -228,6 +228,7 @@ struct object {
 	struct labels labels;
 	struct labels annotations;     /* NetworkPolicy only; other kinds keep just ignore */
 	const char *ignore;            /* npcheck.io/ignore annotation */
+	const struct ynode *ignore_node; /* its value, for positions */
 	const char *owner_kind, *owner_name; /* controller ownerReference */
 	bool invalid;                  /* some part could not be decoded */
 	struct endpoint *endpoint;     /* a Pod's or workload's endpoint, after folding */

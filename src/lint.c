@@ -22,6 +22,7 @@ static const struct lint_family {
 	{ "dns", NULL, lint_dns_run },              /* lint_dns.c */
 	{ "redundant", NULL, lint_redundant_run },  /* lint_redundant.c */
 	{ "fold", &lint_fold_visitor, lint_fold_run }, /* lint_fold.c */
+	{ "ignore", NULL, lint_ignore_run },        /* lint_ignore.c */
 };
 
 const struct lint_dir lint_dirs[DIR__COUNT] = {

@@ -90,6 +90,7 @@ void lint_dns_run(struct lint_ctx *c);                /* missing-dns-egress */
 void lint_redundant_run(struct lint_ctx *c);          /* redundant-rule */
 extern const struct lint_visitor lint_fold_visitor;   /* unknown-label-value */
 void lint_fold_run(struct lint_ctx *c);               /* owner-split */
+void lint_ignore_run(struct lint_ctx *c);             /* unknown-rule */
 /* Does the selector's result on some pod in its reach depend on a label value set at run
  * time (lint_fold.c)? Then "matches nothing" would be a guess. */
 bool lint_sel_depends(const struct lint_ctx *c, const struct lint_at *at,

@@ -87,9 +87,14 @@ static void add_finding(struct strbuf *sb, const struct lint_report *r, const st
 	add_attr(sb, "name", name.buf);
 	strbuf_addstr(sb, ">\n");
 	if (f->suppressed) {
+		struct strbuf why = STRBUF_INIT;
+		strbuf_addstr(&why, "suppressed by an npcheck.io/ignore annotation");
+		if (f->suppress_reason)
+			strbuf_addf(&why, ": %s", f->suppress_reason);
 		strbuf_addstr(sb, "      <skipped");
-		add_attr(sb, "message", "suppressed by an npcheck.io/ignore annotation");
+		add_attr(sb, "message", why.buf);
 		strbuf_addstr(sb, "/>\n");
+		strbuf_release(&why);
 	} else if (fails(r, f)) {
 		strbuf_addstr(sb, "      <failure");
 		add_attr(sb, "message", f->message);

@@ -126,7 +126,8 @@ static void write_result(struct jw *w, const struct finding *f)
 		jw_array(w, "suppressions", false);
 		jw_object(w, NULL, true);
 		jw_str(w, "kind", "inSource");
-		jw_str(w, "justification", sb.buf);
+		/* The annotation's reason when it gives one ("or-trap: meant, see T-12"). */
+		jw_str(w, "justification", f->suppress_reason ? f->suppress_reason : sb.buf);
 		jw_end(w);
 		jw_end(w);
 		strbuf_release(&sb);
