@@ -87,23 +87,32 @@ demo: npcheck
 	./npcheck lint examples/ ; test $$? -le 1
 	./npcheck list examples/shop
 
-# kubectl-npcheck makes npcheck a kubectl plugin (`kubectl npcheck reach a b`); the
-# completions go where bash-completion and zsh look for them by default.
+# kubectl-npcheck makes npcheck a kubectl plugin (`kubectl npcheck reach a b`), and
+# kubectl_complete-npcheck completes its arguments in kubectl's completion (both links to
+# npcheck); the completions go where bash-completion, zsh and fish look by default.
 install: npcheck
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
-		$(DESTDIR)$(PREFIX)/share/zsh/site-functions
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 	install -m 755 npcheck $(DESTDIR)$(BINDIR)/npcheck
 	ln -sf npcheck $(DESTDIR)$(BINDIR)/kubectl-npcheck
+	ln -sf npcheck $(DESTDIR)$(BINDIR)/kubectl_complete-npcheck
 	install -m 644 man/npcheck.1 $(DESTDIR)$(MANDIR)/man1/npcheck.1
 	ln -sf npcheck.1 $(DESTDIR)$(MANDIR)/man1/kubectl-npcheck.1
 	install -m 644 completions/npcheck.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/npcheck
 	ln -sf npcheck $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kubectl-npcheck
 	install -m 644 completions/_npcheck $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_npcheck
+	install -m 644 completions/npcheck.fish \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/npcheck.fish
+	ln -sf npcheck.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/kubectl-npcheck.fish
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/npcheck $(DESTDIR)$(BINDIR)/kubectl-npcheck \
+		$(DESTDIR)$(BINDIR)/kubectl_complete-npcheck \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/npcheck.fish \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/kubectl-npcheck.fish \
 		$(DESTDIR)$(MANDIR)/man1/npcheck.1 $(DESTDIR)$(MANDIR)/man1/kubectl-npcheck.1 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/npcheck \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/kubectl-npcheck \

@@ -56,6 +56,9 @@ int cmd_matrix(struct cli *cli);
 int cmd_explain(struct cli *cli);
 int cmd_diff(struct cli *cli);
 int cmd_rules(struct cli *cli);
+/* Shell completion (hidden): `npcheck __complete WORD... CUR`, or run as
+ * kubectl_complete-npcheck WORD... CUR. */
+int cmd_complete(struct cli *cli);
 
 /* Helpers every command uses (main.c). */
 /* Paths to read: the arguments, or "-" when none are given and stdin is not a terminal.

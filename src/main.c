@@ -23,8 +23,9 @@ const struct command commands[] = {
 	  "what each endpoint's policies allow, in words", "text,json" },
 	{ "diff", cmd_diff, "npcheck diff [options] OLD NEW\n       npcheck diff [options] --base REV [PATH...]",
 	  "connections added, removed and changed between two manifest sets", "text,json,csv,md" },
-	{ "rules", cmd_rules, "npcheck rules [-o json]",
-	  "every lint rule: id, default severity, summary", "text,json" },
+	{ "rules", cmd_rules, "npcheck rules [-o json] [RULE...]",
+	  "every lint rule: id, default severity, summary (with RULE: its rationale)",
+	  "text,json" },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -226,6 +227,16 @@ int main(int argc, char **argv)
 	bool help = false;
 	int c;
 
+	/* Completion takes the words as typed, options included: before getopt sees them. */
+	const char *base = argc ? strrchr(argv[0], '/') : NULL;
+	base = base ? base + 1 : argc ? argv[0] : "";
+	if (!strcmp(base, "kubectl_complete-npcheck") || (argc > 1 && !strcmp(argv[1], "__complete"))) {
+		int skip = strcmp(base, "kubectl_complete-npcheck") ? 2 : 1;
+		cli.command = "__complete";
+		cli.args = (const char **)argv + skip;
+		cli.nargs = (size_t)(argc - skip);
+		return cmd_complete(&cli);
+	}
 	/* Options may stand anywhere: GNU getopt moves the operands to the end, and the
 	 * first operand is the command. */
 	opterr = 0;
