@@ -1,6 +1,7 @@
 # npcheck — offline analyzer and linter for Kubernetes NetworkPolicy.
 # Hand-written GNU Makefile: `make`, `make check`, `make deps`, `make demo`,
-# `make install` (PREFIX, DESTDIR), DEVELOPER=1 (-Werror), SANITIZE=address,undefined.
+# `make install` (PREFIX, DESTDIR), `make static`, `make dist` (mk/dist.mk),
+# DEVELOPER=1 (-Werror), SANITIZE=address,undefined.
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -90,12 +91,14 @@ demo: npcheck
 # kubectl-npcheck makes npcheck a kubectl plugin (`kubectl npcheck reach a b`), and
 # kubectl_complete-npcheck completes its arguments in kubectl's completion (both links to
 # npcheck); the completions go where bash-completion, zsh and fish look by default.
-install: npcheck
+# The binary installed: ./npcheck, or npcheck-static for `make dist`.
+INSTALL_BIN ?= npcheck
+install: $(INSTALL_BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 		$(DESTDIR)$(PREFIX)/share/zsh/site-functions \
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
-	install -m 755 npcheck $(DESTDIR)$(BINDIR)/npcheck
+	install -m 755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/npcheck
 	ln -sf npcheck $(DESTDIR)$(BINDIR)/kubectl-npcheck
 	ln -sf npcheck $(DESTDIR)$(BINDIR)/kubectl_complete-npcheck
 	install -m 644 man/npcheck.1 $(DESTDIR)$(MANDIR)/man1/npcheck.1
@@ -119,7 +122,7 @@ uninstall:
 		$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_npcheck
 
 clean:
-	rm -rf build npcheck
+	rm -rf build npcheck npcheck-static
 
 -include $(OBJS:.o=.d)
 
