@@ -80,8 +80,10 @@ static void add_finding(struct strbuf *sb, const struct lint_report *r, const st
 	const char *sev = severity_name(f->severity);
 
 	strbuf_addf(&name, "%d:%d: %s", f->pos.line, f->pos.col, f->message);
-	strbuf_addf(&text, "%s:%d:%d: %s: %s [%s]", file_of(f), f->pos.line, f->pos.col, sev,
+	char *file = out_repo_path(file_of(f));
+	strbuf_addf(&text, "%s:%d:%d: %s: %s [%s]", file, f->pos.line, f->pos.col, sev,
 		    f->message, rule_table[f->rule].id);
+	free(file);
 	strbuf_addstr(sb, "    <testcase");
 	add_attr(sb, "classname", rule_table[f->rule].id);
 	add_attr(sb, "name", name.buf);
@@ -143,8 +145,11 @@ void out_lint_junit(struct cli *cli, const struct lint_report *r)
 			strbuf_addstr(&cases, "    <testcase classname=\"npcheck\" name=\"no findings\"/>\n");
 			t = 1;
 		}
+		/* named from the repository root, as SARIF and GitHub name files */
+		char *name = out_repo_path(suites[s]);
 		strbuf_addstr(&body, "  <testsuite");
-		add_attr(&body, "name", suites[s]);
+		add_attr(&body, "name", name);
+		free(name);
 		strbuf_addf(&body, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\">\n",
 			    t, fl, sk);
 		strbuf_add(&body, cases.buf, cases.len);

@@ -77,13 +77,26 @@ static void write_rules(struct jw *w)
 	strbuf_release(&sb);
 }
 
-/* The artifact location: relative to %SRCROOT% (the current directory) when the file is
- * inside it, else an absolute file: URI. */
+/* The artifact location: relative to %SRCROOT% (the repository root) when the file is
+ * inside it, else an absolute file: URI. Standard input is the relative URI "stdin",
+ * described as such (an escaped "<stdin>" would be a file name no one has). */
 static void write_artifact(struct jw *w, const char *file)
 {
 	struct strbuf uri = STRBUF_INIT;
 	char *rel = out_repo_path(file ? file : "<input>");
 	bool abs = rel[0] == '/';
+
+	if (!strcmp(rel, "<stdin>")) {
+		jw_object(w, "artifactLocation", false);
+		jw_str(w, "uri", "stdin");
+		jw_object(w, "description", true);
+		jw_str(w, "text", "standard input");
+		jw_end(w);
+		jw_end(w);
+		free(rel);
+		strbuf_release(&uri);
+		return;
+	}
 
 	if (abs)
 		strbuf_addstr(&uri, "file://");
@@ -139,13 +152,13 @@ static void write_result(struct jw *w, const struct finding *f)
  * One run: the driver lists every rule of the registry (ruleIndex is its place there),
  * each finding is a result, and suppressed findings are results with an inSource
  * suppression. URIs are relative to %SRCROOT%, which originalUriBaseIds resolves to
- * the current directory.
+ * the repository root (out_repo_root), wherever npcheck runs.
  */
 void out_lint_sarif(struct cli *cli, const struct lint_report *r)
 {
 	const struct diag *d = r->d;
 	struct strbuf root = STRBUF_INIT;
-	char cwd[4096];
+	const char *top = out_repo_root();
 	struct jw w;
 
 	(void)cli;
@@ -166,9 +179,9 @@ void out_lint_sarif(struct cli *cli, const struct lint_report *r)
 	jw_end(&w);
 	jw_end(&w);
 
-	if (getcwd(cwd, sizeof(cwd)) && cwd[0] == '/') {
+	if (top) {
 		strbuf_addstr(&root, "file://");
-		add_uri_path(&root, cwd);
+		add_uri_path(&root, top);
 		if (root.buf[root.len - 1] != '/')
 			strbuf_addch(&root, '/');
 		jw_object(&w, "originalUriBaseIds", false);

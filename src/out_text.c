@@ -35,38 +35,6 @@ void lint_write(struct cli *cli, const char *format, const struct diag *d)
 	lint_write_report(cli, format, &r);
 }
 
-char *out_repo_path(const char *path)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char cwd[4096];
-	const char *p = path;
-	bool abs = *p == '/';
-
-	if (abs)
-		strbuf_addch(&sb, '/');
-	while (*p) {
-		size_t n;
-		while (*p == '/')
-			p++;
-		n = strcspn(p, "/");
-		if (n && !(n == 1 && *p == '.')) {
-			if (sb.len && sb.buf[sb.len - 1] != '/')
-				strbuf_addch(&sb, '/');
-			strbuf_add(&sb, p, n);
-		}
-		p += n;
-	}
-	if (abs && getcwd(cwd, sizeof(cwd)) && cwd[0] == '/') {
-		size_t cl = strlen(cwd);
-		if (cl == 1 || (!strncmp(sb.buf, cwd, cl) && sb.buf[cl] == '/')) {
-			char *rel = xstrdup(sb.buf + (cl == 1 ? 1 : cl + 1));
-			strbuf_release(&sb);
-			return rel;
-		}
-	}
-	return strbuf_detach(&sb);
-}
-
 static const char *sev_color(enum severity s)
 {
 	switch (s) {
