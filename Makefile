@@ -9,6 +9,9 @@ MANDIR ?= $(PREFIX)/share/man
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 VERSION := 0.1.0
+# Where npcheck is documented: SARIF's informationUri, and its rules' helpUri into the
+# manual's HTML rendering at $(HOMEPAGE)/npcheck.1.html (set it where the project lives).
+HOMEPAGE ?= https://example.com/npcheck
 
 PKGS := yaml-0.1 libcyaml libpcre2-8
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -32,7 +35,8 @@ PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lyaml -lcyaml -lpcre2-8)
 CFLAGS ?= $(OPT)
 ALL_CFLAGS = -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) \
-	-Iinclude $(PKG_CFLAGS) -DNPCHECK_VERSION='"$(VERSION)"' -MMD -MP
+	-Iinclude $(PKG_CFLAGS) -DNPCHECK_VERSION='"$(VERSION)"' \
+	-DNPCHECK_HOMEPAGE='"$(HOMEPAGE)"' -MMD -MP
 ALL_LDFLAGS = -pthread $(LDFLAGS) $(SANFLAGS)
 
 SRCS := $(sort $(wildcard src/*.c))

@@ -3,8 +3,9 @@
 # runs on any x86_64 Linux without them. The objects are the plain build's; only the link
 # differs, so a sanitizer build cannot be linked statically.
 # `make dist`: $(DISTDIR)/npcheck-$(VERSION)-linux-$(ARCH).tar.gz and its .sha256: the
-# static binary with the kubectl links, the manual page and the completions laid out as
-# `make install` lays them out under PREFIX, README.md, LICENSE (when the tree has one)
+# static binary with the kubectl links, the manual page (also as HTML, where SARIF's
+# helpUri points) and the completions laid out as `make install` lays them out under
+# PREFIX, README.md, LICENSE (when the tree has one)
 # and SHA256SUMS of the files inside. Reproducible: sorted, owned by root, dated at the
 # last commit (SOURCE_DATE_EPOCH), gzip without a timestamp.
 
@@ -34,6 +35,8 @@ dist: static
 	@$(MAKE) --no-print-directory -s install INSTALL_BIN=npcheck-static PREFIX= \
 		DESTDIR=$(abspath $(DISTDIR))/$(DIST_NAME)
 	@$(STRIP) $(DISTDIR)/$(DIST_NAME)/bin/npcheck
+	@mkdir -p $(DISTDIR)/$(DIST_NAME)/share/doc/npcheck
+	@mandoc -Thtml man/npcheck.1 > $(DISTDIR)/$(DIST_NAME)/share/doc/npcheck/npcheck.1.html
 	@cp README.md $(DISTDIR)/$(DIST_NAME)/
 	@if [ -f LICENSE ]; then cp LICENSE $(DISTDIR)/$(DIST_NAME)/; \
 	else echo "make dist: warning: no LICENSE file in the tree; the tarball has none" >&2; fi

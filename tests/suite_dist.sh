@@ -65,7 +65,8 @@ top=$tmp/x/$name
 missing=""
 for f in bin/npcheck bin/kubectl-npcheck bin/kubectl_complete-npcheck share/man/man1/npcheck.1 \
 	share/bash-completion/completions/npcheck share/zsh/site-functions/_npcheck \
-	share/fish/vendor_completions.d/npcheck.fish README.md SHA256SUMS; do
+	share/fish/vendor_completions.d/npcheck.fish share/doc/npcheck/npcheck.1.html README.md \
+	SHA256SUMS; do
 	[ -e "$top/$f" ] || missing="$missing $f"
 done
 if [ -z "$missing" ]; then

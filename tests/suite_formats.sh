@@ -67,7 +67,33 @@ for fmt in text json junit github; do
 done
 "$NPCHECK" lint -c $dir/npcheck.yaml -o sarif $dir/input/clean.yaml >"$tmp/clean.sarif"
 
+# partialFingerprints survive unrelated edits: lines inserted above every finding move
+# them all, and each result keeps its fingerprint; every fingerprint is distinct.
+mkdir -p "$tmp/fp"
+cp examples/or-trap/*.yaml "$tmp/fp/"
+"$NPCHECK" lint -o sarif "$tmp/fp" >"$tmp/fp1.sarif" 2>/dev/null
+for f in "$tmp"/fp/*.yaml; do
+	{ printf '# moved\n# down\n'; cat "$f"; } >"$f.new" && mv "$f.new" "$f"
+done
+"$NPCHECK" lint -o sarif "$tmp/fp" >"$tmp/fp2.sarif" 2>/dev/null
+
 if command -v python3 >/dev/null 2>&1; then
+	python3 - "$tmp/fp1.sarif" "$tmp/fp2.sarif" <<'PY'
+import json, sys
+def results(path):
+    rs = json.load(open(path))["runs"][0]["results"]
+    return [(r["ruleId"], r["partialFingerprints"]["npcheckFinding/v1"],
+             r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in rs]
+a, b = results(sys.argv[1]), results(sys.argv[2])
+why = []
+if sorted((r, f) for r, f, _ in a) != sorted((r, f) for r, f, _ in b):
+    why.append("fingerprints changed when lines moved")
+if len({f for _, f, _ in a}) != len(a):
+    why.append("two results share a fingerprint")
+if not a or [l + 2 for _, _, l in sorted(a)] != [l for _, _, l in sorted(b)]:
+    why.append("the lines did not move")
+print("ok formats/sarif-fingerprints" if not why else "not ok formats/sarif-fingerprints: " + "; ".join(why))
+PY
 	python3 $dir/check.py json "$tmp/lint.json"
 	python3 $dir/check.py sarif "$tmp/lint.sarif" "$schema"
 	python3 $dir/check.py junit "$tmp/lint.junit"
