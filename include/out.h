@@ -31,6 +31,7 @@ void out_lint_json(struct cli *cli, const struct lint_report *r);
 void out_lint_sarif(struct cli *cli, const struct lint_report *r);
 void out_lint_junit(struct cli *cli, const struct lint_report *r);
 void out_lint_github(struct cli *cli, const struct lint_report *r);
+void out_lint_md(struct cli *cli, const struct lint_report *r);
 
 /*
  * The repository findings are named from (out_path.c): GITHUB_WORKSPACE when set, else

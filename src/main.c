@@ -11,7 +11,7 @@
 
 const struct command commands[] = {
 	{ "lint", cmd_lint, "npcheck lint [options] [PATH...]",
-	  "validate manifests and report lint findings", "text,json,sarif,junit,github" },
+	  "validate manifests and report lint findings", "text,json,sarif,junit,github,md" },
 	{ "reach", cmd_reach, "npcheck reach [options] SRC DST [-p PORT] [--protocol P] [PATH...]",
 	  "verdict for one connection, with the deciding policies", "text,json" },
 	{ "list", cmd_list, "npcheck list [options] [PATH...]",

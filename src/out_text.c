@@ -16,6 +16,7 @@ static const struct lint_writer {
 	{ "sarif", out_lint_sarif },
 	{ "junit", out_lint_junit },
 	{ "github", out_lint_github },
+	{ "md", out_lint_md },
 };
 
 void lint_write_report(struct cli *cli, const char *format, const struct lint_report *r)

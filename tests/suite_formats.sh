@@ -53,7 +53,7 @@ golden() {
 }
 
 # Everything: yaml-syntax in broken.yaml makes the status 2.
-for fmt in text json sarif junit github; do
+for fmt in text json sarif junit github md; do
 	golden "lint.$fmt" "$fmt" 2 $dir/input
 done
 golden lint.text.color text 2 --color always $dir/input
@@ -62,7 +62,7 @@ golden lint.text.quiet text 2 -q $dir/input
 golden lint.junit.fail-on-info junit 2 --fail-on info $dir/input
 golden lint.junit.fail-on-warning junit 2 --fail-on warning $dir/input
 # No findings at all.
-for fmt in text json junit github; do
+for fmt in text json junit github md; do
 	golden "clean.$fmt" "$fmt" 0 $dir/input/clean.yaml
 done
 "$NPCHECK" lint -c $dir/npcheck.yaml -o sarif $dir/input/clean.yaml >"$tmp/clean.sarif"

@@ -56,7 +56,7 @@ complete_case commands "$commands" npcheck ""
 complete_case command-prefix "lint list" npcheck l
 complete_case after-global-option "lint list" npcheck -n shop l
 complete_case help-command "$commands" npcheck help ""
-complete_case lint-formats "github json junit sarif text" npcheck lint -o ""
+complete_case lint-formats "github json junit md sarif text" npcheck lint -o ""
 complete_case list-formats "csv dot json md text" npcheck list --output ""
 complete_case matrix-formats "csv json md text" npcheck matrix -o ""
 complete_case reach-formats "json text" npcheck reach a b -o ""
