@@ -131,7 +131,7 @@ for n in $SIZES; do
 	fi
 
 	if [ "$n" -le "$MATRIX_MAX" ]; then
-		measure "$n" "matrix -p 80,443 -o csv" 0 "$NPCHECK" matrix --port 80,443 -o csv "$file"
+		measure "$n" "matrix -p 80,443 -o csv" 0 "$NPCHECK" matrix --port 80,443 --max-rows 100000000000 -o csv "$file"
 		[ "$wall" != - ] && matrix_n=$n matrix_wall=$wall
 	else
 		skipped "$n" "matrix -p 80,443 -o csv" "$matrix_n" "$matrix_wall" \

@@ -74,13 +74,17 @@ void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, char c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
-/* JSON string literal, quotes included. */
+/* JSON string literal, quotes included: escape_json (escape.h). */
 void strbuf_add_json_str(struct strbuf *sb, const char *s);
-/* XML text with &<>"' escaped. */
+/* XML text or attribute value: escape_xml (escape.h). */
 void strbuf_add_xml(struct strbuf *sb, const char *s);
 
-/* Read a whole file (or stdin for "-") into a heap buffer the caller frees.
- * Returns 0, or -1 with errno set. */
-int read_whole_file(const char *path, char **out, size_t *len);
+/* Read a whole regular file (or stdin for "-") of at most max bytes into a heap buffer
+ * (NUL-terminated, not counted in *len) that the caller frees (readfile.c). Returns 0;
+ * READ_FAILED with errno set; READ_NOT_REGULAR for a named FIFO, device, socket or
+ * directory (never opened for reading, never waited on); READ_TOO_BIG as soon as the
+ * input is known to be over max (its size, or the bytes read so far). */
+enum { READ_FAILED = -1, READ_NOT_REGULAR = -2, READ_TOO_BIG = -3 };
+int read_bounded(const char *path, size_t max, char **out, size_t *len);
 
 #endif

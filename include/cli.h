@@ -15,6 +15,10 @@ enum {
 	EXIT_INTERNAL = 4,
 };
 
+/* matrix prints at most this many rows (cells) unless --max-rows says otherwise: a
+ * table of 1,000 endpoints by 1,000 at one port; tens of MB of csv. */
+#define MATRIX_MAX_ROWS ((uint64_t)1000000)
+
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 struct cli {
@@ -22,7 +26,11 @@ struct cli {
 	const char *ns;          /* -n */
 	const char *config_path; /* -c */
 	const char *output;      /* -o; NULL = the command's default */
-	enum color_mode color;
+	/* matrix prints at most this many rows (cells) unless --max-rows says otherwise: a
+ * table of 1,000 endpoints by 1,000 at one port; tens of MB of csv. */
+#define MATRIX_MAX_ROWS ((uint64_t)1000000)
+
+enum color_mode color;
 	bool color_on;           /* resolved for stdout */
 	bool quiet, verbose;
 	unsigned jobs;           /* -j; 0 = one per CPU */
@@ -31,6 +39,9 @@ struct cli {
 	const char *protocol;    /* --protocol (a list for matrix) */
 	const char *pod;         /* --pod (explain) */
 	const char *base;        /* --base REV (diff) */
+	uint64_t max_rows;       /* --max-rows N (matrix); 0 = MATRIX_MAX_ROWS */
+	size_t max_input;        /* --max-input-size; 0: MODEL_MAX_FILE */
+	size_t max_total;        /* --max-total-input; 0: MODEL_MAX_TOTAL */
 	bool stdin_implicit;     /* no path given: stdin is read (cli_input_paths) */
 	const char **args;       /* positional arguments after the command */
 	size_t nargs;

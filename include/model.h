@@ -247,6 +247,8 @@ struct model_options {
 	bool quiet_unmodelled;  /* no stderr note for unmodelled policy kinds (lint reports
 				 * them as findings) */
 	bool allow_empty;       /* no object at all is not an input error (diff's sides) */
+	size_t max_file;        /* --max-input-size: bytes per file; 0: MODEL_MAX_FILE */
+	size_t max_total;       /* --max-total-input: bytes of all files; 0: MODEL_MAX_TOTAL */
 	bool stdin_implicit;    /* stdin is read because no path was given: "no input" says so */
 };
 
@@ -266,6 +268,11 @@ struct unmodelled_kind {
 	struct ypos first;
 	bool cluster; /* cluster-wide: may apply to pods of every namespace */
 };
+
+/* What a stranger's merge request may make npcheck read (SPEC §6): per file (stdin
+ * included), and all files of one load together. */
+#define MODEL_MAX_FILE ((size_t)256 << 20)
+#define MODEL_MAX_TOTAL ((size_t)1 << 30)
 
 struct model {
 	struct arena *arena;
@@ -303,6 +310,17 @@ struct model {
  */
 int model_load(struct model *m, struct arena *a, struct diag *d, const char *const *paths,
 	       size_t npaths, const struct model_options *opt);
+/* A source given in memory: its display name and its bytes (heap, NUL-terminated
+ * after len; model_load_memory takes them over and frees them). */
+struct source_mem {
+	const char *name;
+	char *buf;
+	size_t len;
+};
+/* model_load from sources in memory, in this order, as if read from files of these
+ * names (diff --base reads a git revision this way). Takes over every srcs[i].buf. */
+int model_load_memory(struct model *m, struct arena *a, struct diag *d,
+		      struct source_mem *srcs, size_t n, const struct model_options *opt);
 void model_free(struct model *m);
 
 struct namespace *model_namespace(const struct model *m, const char *name);
@@ -317,17 +335,27 @@ bool selector_matches(const struct selector *s, const struct labels *l);
 bool selector_is_empty(const struct selector *s);
 
 /* Internal steps of model_load, each in its own file. */
+/* The bytes a load may still read; shared by its files (arena-owned). */
+struct source_budget {
+	size_t max_file, max_total, used;
+};
 struct source_file {
 	const char *path;      /* arena-owned display path ("<stdin>" for "-") */
 	const char *open_path; /* what to open ("-" for stdin) */
-	char *buf;             /* heap, after source_read; the caller frees it */
+	char *buf;             /* heap, after source_read (or given); the caller frees it */
 	size_t len;
+	struct source_budget *budget; /* NULL: MODEL_MAX_FILE, no total */
 };
 /* source.c: expand paths into files (sorted within each directory); the heap array is
- * the caller's. Unreadable paths are reported. Returns 0, or -1 if some were. */
+ * the caller's. Unreadable paths are reported. Only regular files are taken from a
+ * directory (a FIFO or device there is skipped with a note on stderr); a path named
+ * directly is taken whatever it is, and source_read refuses it if it is not a regular
+ * file. Returns 0, or -1 if some were unreadable. */
 int source_collect(struct arena *a, struct diag *d, const char *const *paths, size_t npaths,
 		   struct source_file **files, size_t *nfiles);
-/* Read one file (one at a time keeps only one buffer alive). 0, or -1 after reporting. */
+/* Read one file (one at a time keeps only one buffer alive), within its budget, which
+ * it charges; a file whose buf is set already (a source in memory) is only charged.
+ * 0, or -1 after reporting (a file over a limit is not read at all). */
 int source_read(struct diag *d, struct source_file *f);
 /* load.c: read, parse and decode every file (those opt->skip_file names excepted) into
  * m, in order; on up to opt->jobs threads, files and parts of large files side by side,

@@ -24,6 +24,8 @@ static const struct comp_option {
 	{ "-n", "--namespace", true, NULL, "namespace for objects without metadata.namespace" },
 	{ "-o", "--output", true, NULL, "output format" },
 	{ "-j", "--jobs", true, NULL, "threads for parsing" },
+	{ NULL, "--max-input-size", true, NULL, "bytes read from one file or stdin" },
+	{ NULL, "--max-total-input", true, NULL, "bytes read from all inputs" },
 	{ "-q", "--quiet", false, NULL, "print less" },
 	{ "-v", "--verbose", false, NULL, "print more" },
 	{ "-h", "--help", false, NULL, "the usage" },
@@ -34,6 +36,7 @@ static const struct comp_option {
 	{ "-p", "--port", true, " reach matrix ", "port number or name (matrix: a list)" },
 	{ NULL, "--protocol", true, " reach matrix ", "TCP, UDP or SCTP (matrix: a list)" },
 	{ NULL, "--pod", true, " explain ", "only this endpoint" },
+	{ NULL, "--max-rows", true, " matrix ", "print at most N rows" },
 	{ NULL, "--base", true, " diff ", "compare with the paths at this git revision" },
 };
 
@@ -66,6 +69,10 @@ struct out {
 static void offer(struct out *o, const char *word, const char *desc)
 {
 	size_t pl = strlen(o->prefix);
+	/* one candidate a line, TAB before a description: no control character in it */
+	for (const char *p = word; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return;
 	/* the candidate must extend what is typed (after the prefix, for --opt=) */
 	if (strncmp(o->cur, o->prefix, pl) || strncmp(word, o->cur + pl, strlen(o->cur + pl)))
 		return;

@@ -1,6 +1,8 @@
 /* npcheck diff: connections added, removed and changed between two manifest sets. */
 /*
- * Every pair of endpoints (and every endpoint with every external address range) whose
+ * Every pair of endpoints (a workload with itself included: traffic between two of its
+ * pods; a single pod with itself is loopback and left out), and every endpoint with
+ * every external address range, whose
  * allowed connection set differs between OLD (ref1) and NEW (ref2) is one row:
  * "added" (nothing before, something after), "removed" (the reverse) or "changed" (both
  * non-empty, different). Endpoints are matched by their display name NS/NAME[KIND]; one
@@ -29,6 +31,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +40,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "solver.h"
 
 enum diff_type { DIFF_CHANGED, DIFF_ADDED, DIFF_REMOVED };
@@ -63,16 +67,26 @@ struct end {
 	u128 lo, hi;
 };
 
+/* A row to print: its type, ends, the two connection sets (ref1, ref2). */
 struct row {
 	enum diff_type type;
-	char *src, *dst;            /* heap */
-	bool src_one, dst_one;      /* that endpoint exists on one side only */
-	struct connset c[2];        /* ref1, ref2 */
+	struct end src, dst;
+	struct connset c[2];
 };
 
+/* Rows kept a while before they are printed (heap; ends' names formatted in name). */
 struct rows {
 	struct row *r;
+	char **name; /* the external end's name, for sorting */
 	size_t n, cap;
+};
+
+/* Where rows go as they are found, in order: what to print and how. */
+struct out {
+	bool json, csv, md;
+	size_t n;           /* rows printed */
+	struct strbuf sb, c1, c2, info, src, dst;
+	bool write_failed;
 };
 
 static void side_load(struct side *sd, const char *const *paths, size_t n,
@@ -141,45 +155,13 @@ static void side_allowed(const struct side *sd, int k, const struct end *src,
 	solver_allowed(&sd->s, &a, &b, out);
 }
 
-/* Record the pair when its two connection sets differ; takes c[] over when it does. */
-static void add_row(struct rows *rs, const struct end *src, const struct end *dst,
-		    struct connset c[2])
+/* The type of a pair's difference, or -1 when both sides allow the same. */
+static int diff_type_of(const struct connset c[2])
 {
 	bool e0 = connset_is_empty(&c[0]), e1 = connset_is_empty(&c[1]);
-	struct strbuf sb = STRBUF_INIT;
-	struct row *r;
-
 	if ((e0 && e1) || connset_equal(&c[0], &c[1]))
-		return;
-	XGROW(rs->r, rs->cap, rs->n + 1);
-	r = &rs->r[rs->n++];
-	r->type = e0 ? DIFF_ADDED : e1 ? DIFF_REMOVED : DIFF_CHANGED;
-	end_format(src, &sb);
-	r->src = strbuf_detach(&sb);
-	end_format(dst, &sb);
-	r->dst = strbuf_detach(&sb);
-	/* netpol-analyzer names an endpoint of an added (removed) row that the other side
-	 * lacks; an external range is never "new". */
-	int other = r->type == DIFF_ADDED ? 0 : 1;
-	r->src_one = r->type != DIFF_CHANGED && src->u && !src->u->ep[other];
-	r->dst_one = r->type != DIFF_CHANGED && dst->u && !dst->u->ep[other];
-	for (int k = 0; k < 2; k++) {
-		r->c[k] = c[k];
-		connset_init(&c[k]);
-	}
-}
-
-static void compare_pair(struct side sides[2], struct rows *rs, const struct end *src,
-			 const struct end *dst)
-{
-	struct connset c[2];
-	for (int k = 0; k < 2; k++) {
-		connset_init(&c[k]);
-		side_allowed(&sides[k], k, src, dst, &c[k]);
-	}
-	add_row(rs, src, dst, c);
-	connset_release(&c[0]);
-	connset_release(&c[1]);
+		return -1;
+	return e0 ? DIFF_ADDED : e1 ? DIFF_REMOVED : DIFF_CHANGED;
 }
 
 static int u128_cmp(const void *pa, const void *pb)
@@ -215,8 +197,48 @@ static void refine(struct side sides[2], int dir, int f, struct iprange **out, s
 	free(starts);
 }
 
-/* One endpoint against every external range of one direction and family: runs of
- * adjacent ranges with the same (ref1, ref2) are one row. */
+/* Keep a row (copies of its sets) to print later. */
+static void rows_add(struct rows *rs, int type, const struct end *src, const struct end *dst,
+		     const struct connset c[2])
+{
+	if (rs->n == rs->cap) {
+		XGROW(rs->r, rs->cap, rs->n + 1);
+		rs->name = xrealloc(rs->name, sizeof(*rs->name) * rs->cap);
+	}
+	struct row *r = &rs->r[rs->n];
+	struct strbuf sb = STRBUF_INIT;
+	r->type = (enum diff_type)type;
+	r->src = *src;
+	r->dst = *dst;
+	for (int k = 0; k < 2; k++) {
+		connset_init(&r->c[k]);
+		connset_copy(&r->c[k], &c[k]);
+	}
+	end_format(src->u ? dst : src, &sb);
+	rs->name[rs->n++] = strbuf_detach(&sb);
+}
+
+static void rows_clear(struct rows *rs)
+{
+	for (size_t i = 0; i < rs->n; i++) {
+		connset_release(&rs->r[i].c[0]);
+		connset_release(&rs->r[i].c[1]);
+		free(rs->name[i]);
+	}
+	rs->n = 0;
+}
+
+static void rows_free(struct rows *rs)
+{
+	rows_clear(rs);
+	free(rs->r);
+	free(rs->name);
+}
+
+/*
+ * One endpoint against every external range of one direction and family: runs of
+ * adjacent ranges with the same (ref1, ref2) are one row, kept in rs when it differs.
+ */
 static void compare_external(struct side sides[2], struct rows *rs, const struct uep *u,
 			     int dir, int f, const struct iprange *rg, size_t nrg)
 {
@@ -229,42 +251,64 @@ static void compare_external(struct side sides[2], struct rows *rs, const struct
 		connset_init(&rc[k]);
 		connset_init(&c[k]);
 	}
-	for (size_t i = 0; i < nrg; i++) {
-		struct end x = { NULL, run.family, rg[i].lo, rg[i].hi };
-		for (int k = 0; k < 2; k++) {
-			if (dir == DIR_INGRESS)
-				side_allowed(&sides[k], k, &x, &ep, &c[k]);
-			else
-				side_allowed(&sides[k], k, &ep, &x, &c[k]);
+	for (size_t i = 0; i <= nrg; i++) {
+		if (i < nrg) {
+			struct end x = { NULL, run.family, rg[i].lo, rg[i].hi };
+			for (int k = 0; k < 2; k++) {
+				if (dir == DIR_INGRESS)
+					side_allowed(&sides[k], k, &x, &ep, &c[k]);
+				else
+					side_allowed(&sides[k], k, &ep, &x, &c[k]);
+			}
+			if (have && connset_equal(&c[0], &rc[0]) && connset_equal(&c[1], &rc[1])) {
+				run.hi = rg[i].hi;
+				continue;
+			}
 		}
-		if (have && connset_equal(&c[0], &rc[0]) && connset_equal(&c[1], &rc[1])) {
-			run.hi = rg[i].hi;
-			continue;
-		}
-		if (have)
-			add_row(rs, dir == DIR_INGRESS ? &run : &ep, dir == DIR_INGRESS ? &ep : &run, rc);
+		int t = have ? diff_type_of(rc) : -1;
+		if (t >= 0)
+			rows_add(rs, t, dir == DIR_INGRESS ? &run : &ep, dir == DIR_INGRESS ? &ep : &run, rc);
+		if (i == nrg)
+			break;
 		for (int k = 0; k < 2; k++)
 			connset_copy(&rc[k], &c[k]);
 		run.lo = rg[i].lo;
 		run.hi = rg[i].hi;
 		have = true;
 	}
-	if (have)
-		add_row(rs, dir == DIR_INGRESS ? &run : &ep, dir == DIR_INGRESS ? &ep : &run, rc);
 	for (int k = 0; k < 2; k++) {
 		connset_release(&rc[k]);
 		connset_release(&c[k]);
 	}
 }
 
-static int row_cmp(const void *pa, const void *pb)
+/* Kept rows by type, then external end's name, then the endpoint's name. */
+static const struct rows *sort_rows;
+
+static int row_index_cmp(const void *pa, const void *pb)
 {
-	const struct row *a = pa, *b = pb;
-	int c;
-	if (a->type != b->type)
-		return a->type < b->type ? -1 : 1;
-	c = strcmp(a->src, b->src);
-	return c ? c : strcmp(a->dst, b->dst);
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	const struct row *ra = &sort_rows->r[a], *rb = &sort_rows->r[b];
+	if (ra->type != rb->type)
+		return ra->type < rb->type ? -1 : 1;
+	int c = strcmp(sort_rows->name[a], sort_rows->name[b]);
+	if (c)
+		return c;
+	const struct uep *ua = ra->src.u ? ra->src.u : ra->dst.u, *ub = rb->src.u ? rb->src.u : rb->dst.u;
+	return strcmp(ua->name, ub->name);
+}
+
+/* The order to print kept rows in: indexes into rs, heap. */
+static size_t *rows_order(const struct rows *rs)
+{
+	size_t *ix = xmalloc(sizeof(*ix) * (rs->n + 1));
+	for (size_t i = 0; i < rs->n; i++)
+		ix[i] = i;
+	sort_rows = rs;
+	if (rs->n > 1)
+		qsort(ix, rs->n, sizeof(*ix), row_index_cmp);
+	sort_rows = NULL;
+	return ix;
 }
 
 /* The union of both sides' endpoints, sorted by name (each model's list is sorted). */
@@ -286,196 +330,328 @@ static struct uep *union_endpoints(struct side sides[2], size_t *nout)
 	return u;
 }
 
-static void compare(struct side sides[2], struct rows *rs)
+/* Is the endpoint one pod wherever it exists (its traffic to itself is loopback)? */
+static bool self_is_loopback(const struct uep *u)
 {
-	size_t nu;
-	struct uep *u = union_endpoints(sides, &nu);
-	int families = sides[0].s.has_v6 || sides[1].s.has_v6 ? 2 : 1;
-
-	for (size_t i = 0; i < nu; i++)
-		for (size_t j = 0; j < nu; j++) {
-			/* A workload to itself is left out, as in `list`. */
-			if (i == j)
-				continue;
-			struct end a = { &u[i], 0, 0, 0 }, b = { &u[j], 0, 0, 0 };
-			compare_pair(sides, rs, &a, &b);
-		}
-	for (int dir = 0; dir < DIR__COUNT; dir++)
-		for (int f = 0; f < families; f++) {
-			struct iprange *rg;
-			size_t nrg;
-			refine(sides, dir, f, &rg, &nrg);
-			for (size_t i = 0; i < nu; i++)
-				compare_external(sides, rs, &u[i], dir, f, rg, nrg);
-			free(rg);
-		}
-	free(u);
-	if (rs->n > 1)
-		qsort(rs->r, rs->n, sizeof(*rs->r), row_cmp);
-}
-
-static void rows_free(struct rows *rs)
-{
-	for (size_t i = 0; i < rs->n; i++) {
-		free(rs->r[i].src);
-		free(rs->r[i].dst);
-		connset_release(&rs->r[i].c[0]);
-		connset_release(&rs->r[i].c[1]);
-	}
-	free(rs->r);
+	for (int k = 0; k < 2; k++)
+		if (u->ep[k] && !u->ep[k]->is_pod)
+			return false;
+	return true;
 }
 
 /* ---- output ---- */
 
-/* "workload S [and D] added|removed", or nothing when both ends exist on both sides. */
-static void row_info(const struct row *r, struct strbuf *sb)
+/* "workload S [and D] added|removed" (S once when S is D), or nothing when both ends
+ * exist on both sides. netpol-analyzer names an endpoint of an added (removed) row that
+ * the other side lacks; an external range is never "new". */
+static void row_info(const struct row *r, const char *src, const char *dst, struct strbuf *sb)
 {
-	if (!r->src_one && !r->dst_one)
+	int other = r->type == DIFF_ADDED ? 0 : 1;
+	bool src_one = r->type != DIFF_CHANGED && r->src.u && !r->src.u->ep[other];
+	bool dst_one = r->type != DIFF_CHANGED && r->dst.u && !r->dst.u->ep[other];
+	if (!src_one && !dst_one)
 		return;
+	/* A workload to itself is named once. */
+	bool both = src_one && dst_one && strcmp(src, dst);
 	strbuf_addstr(sb, "workload ");
-	if (r->src_one)
-		strbuf_addstr(sb, r->src);
-	if (r->src_one && r->dst_one)
+	if (src_one)
+		strbuf_addstr(sb, src);
+	if (both)
 		strbuf_addstr(sb, " and ");
-	if (r->dst_one)
-		strbuf_addstr(sb, r->dst);
+	if (dst_one && (both || !src_one))
+		strbuf_addstr(sb, dst);
 	strbuf_addf(sb, " %s", diff_type_names[r->type]);
 }
 
-/* A CSV field, quoted as Go's encoding/csv (netpol-analyzer's writer) quotes it. */
-static void csv_field(struct strbuf *sb, const char *s)
+static void out_init(struct out *o, const char *fmt)
 {
-	if (!strpbrk(s, ",\"\r\n") && *s != ' ' && *s != '\t') {
-		strbuf_addstr(sb, s);
-		return;
-	}
-	strbuf_addch(sb, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			strbuf_addch(sb, '"');
-		strbuf_addch(sb, *s);
-	}
-	strbuf_addch(sb, '"');
+	memset(o, 0, sizeof(*o));
+	o->json = !strcmp(fmt, "json");
+	o->csv = !strcmp(fmt, "csv");
+	o->md = !strcmp(fmt, "md");
+	if (o->json)
+		strbuf_addstr(&o->sb, "{\"diff\": [");
+	else if (o->csv)
+		strbuf_addstr(&o->sb, "diff-type,source,destination,ref1,ref2,workloads-diff-info\n");
+	else if (o->md)
+		strbuf_addstr(&o->sb,
+			      "| diff-type | source | destination | ref1 | ref2 | workloads-diff-info |\n"
+			      "|-----------|--------|-------------|------|------|---------------------|\n");
 }
 
-static void write_rows(const char *fmt, const struct rows *rs)
+static void out_flush(struct out *o, bool final)
 {
-	struct strbuf sb = STRBUF_INIT, c1 = STRBUF_INIT, c2 = STRBUF_INIT, info = STRBUF_INIT;
-	bool json = !strcmp(fmt, "json"), csv = !strcmp(fmt, "csv"), md = !strcmp(fmt, "md");
+	if (o->sb.len && (final || o->sb.len >= 65536)) {
+		if (fwrite(o->sb.buf, 1, o->sb.len, stdout) != o->sb.len)
+			o->write_failed = true;
+		strbuf_reset(&o->sb);
+	}
+}
 
-	if (json)
-		fputs("{\"diff\": [", stdout);
-	else if (csv)
-		fputs("diff-type,source,destination,ref1,ref2,workloads-diff-info\n", stdout);
-	else if (md)
-		fputs("| diff-type | source | destination | ref1 | ref2 | workloads-diff-info |\n"
-		      "|-----------|--------|-------------|------|------|---------------------|\n",
-		      stdout);
-	else if (rs->n)
-		fputs("Connectivity diff:\n", stdout);
-	for (size_t i = 0; i < rs->n; i++) {
-		const struct row *r = &rs->r[i];
-		const char *type = diff_type_names[r->type];
-		strbuf_reset(&sb);
-		strbuf_reset(&c1);
-		strbuf_reset(&c2);
-		strbuf_reset(&info);
-		connset_format(&r->c[0], &c1);
-		connset_format(&r->c[1], &c2);
-		strbuf_addstr(&info, ""); /* never NULL, even when empty */
-		row_info(r, &info);
-		if (json) {
-			strbuf_addstr(&sb, i ? ",\n  {\"type\": " : "\n  {\"type\": ");
-			strbuf_add_json_str(&sb, type);
-			strbuf_addstr(&sb, ", \"source\": ");
-			strbuf_add_json_str(&sb, r->src);
-			strbuf_addstr(&sb, ", \"destination\": ");
-			strbuf_add_json_str(&sb, r->dst);
-			strbuf_addstr(&sb, ", \"ref1\": ");
-			strbuf_add_json_str(&sb, c1.buf);
-			strbuf_addstr(&sb, ", \"ref2\": ");
-			strbuf_add_json_str(&sb, c2.buf);
-			strbuf_addstr(&sb, ", \"info\": ");
-			strbuf_add_json_str(&sb, info.buf);
-			strbuf_addch(&sb, '}');
-		} else if (csv) {
-			const char *f[] = { type, r->src, r->dst, c1.buf, c2.buf, info.buf };
-			for (size_t k = 0; k < ARRAY_SIZE(f); k++) {
-				if (k)
-					strbuf_addch(&sb, ',');
-				csv_field(&sb, f[k]);
-			}
-			strbuf_addch(&sb, '\n');
-		} else if (md) {
-			strbuf_addf(&sb, "| %s | %s | %s | %s | %s | %s |\n", type, r->src, r->dst,
-				    c1.buf, c2.buf, info.buf);
-		} else {
-			strbuf_addf(&sb, "diff-type: %s, source: %s, destination: %s, ref1: %s, ref2: %s",
-				    type, r->src, r->dst, c1.buf, c2.buf);
-			if (info.len)
-				strbuf_addf(&sb, ", workloads-diff-info: %s", info.buf);
-			strbuf_addch(&sb, '\n');
+/* Print one row, in its place in the order. */
+static void out_row(struct out *o, const struct row *r)
+{
+	const char *type = diff_type_names[r->type];
+	struct strbuf *sb = &o->sb;
+
+	if (!o->json && !o->csv && !o->md && !o->n)
+		strbuf_addstr(sb, "Connectivity diff:\n");
+	strbuf_reset(&o->c1);
+	strbuf_reset(&o->c2);
+	strbuf_reset(&o->info);
+	strbuf_reset(&o->src);
+	strbuf_reset(&o->dst);
+	connset_format(&r->c[0], &o->c1);
+	connset_format(&r->c[1], &o->c2);
+	end_format(&r->src, &o->src);
+	end_format(&r->dst, &o->dst);
+	strbuf_addstr(&o->info, ""); /* never NULL, even when empty */
+	row_info(r, o->src.buf, o->dst.buf, &o->info);
+	if (o->json) {
+		strbuf_addstr(sb, o->n ? ",\n  {\"type\": " : "\n  {\"type\": ");
+		strbuf_add_json_str(sb, type);
+		strbuf_addstr(sb, ", \"source\": ");
+		strbuf_add_json_str(sb, o->src.buf);
+		strbuf_addstr(sb, ", \"destination\": ");
+		strbuf_add_json_str(sb, o->dst.buf);
+		strbuf_addstr(sb, ", \"ref1\": ");
+		strbuf_add_json_str(sb, o->c1.buf);
+		strbuf_addstr(sb, ", \"ref2\": ");
+		strbuf_add_json_str(sb, o->c2.buf);
+		strbuf_addstr(sb, ", \"info\": ");
+		strbuf_add_json_str(sb, o->info.buf);
+		strbuf_addch(sb, '}');
+	} else if (o->csv) {
+		const char *f[] = { type, o->src.buf, o->dst.buf, o->c1.buf, o->c2.buf, o->info.buf };
+		for (size_t k = 0; k < ARRAY_SIZE(f); k++) {
+			if (k)
+				strbuf_addch(sb, ',');
+			escape_csv(sb, f[k]); /* quoted as Go's encoding/csv quotes */
 		}
-		fputs(sb.buf, stdout);
+		strbuf_addch(sb, '\n');
+	} else if (o->md) {
+		const char *f[] = { type, o->src.buf, o->dst.buf, o->c1.buf, o->c2.buf, o->info.buf };
+		for (size_t k = 0; k < ARRAY_SIZE(f); k++) {
+			strbuf_addstr(sb, k ? " | " : "| ");
+			escape_md(sb, f[k]);
+		}
+		strbuf_addstr(sb, " |\n");
+	} else {
+		strbuf_addf(sb, "diff-type: %s, source: ", type);
+		escape_text(sb, o->src.buf);
+		strbuf_addstr(sb, ", destination: ");
+		escape_text(sb, o->dst.buf);
+		strbuf_addf(sb, ", ref1: %s, ref2: %s", o->c1.buf, o->c2.buf);
+		if (o->info.len) {
+			strbuf_addstr(sb, ", workloads-diff-info: ");
+			escape_text(sb, o->info.buf);
+		}
+		strbuf_addch(sb, '\n');
 	}
-	if (json)
-		fputs(rs->n ? "\n]}\n" : "]}\n", stdout);
-	strbuf_release(&sb);
-	strbuf_release(&c1);
-	strbuf_release(&c2);
-	strbuf_release(&info);
+	o->n++;
+	out_flush(o, false);
 }
 
-/* Compare two loaded sides, print, and give the exit status. */
+static void out_finish(struct out *o)
+{
+	if (o->json)
+		strbuf_addstr(&o->sb, o->n ? "\n]}\n" : "]}\n");
+	out_flush(o, true);
+	strbuf_release(&o->sb);
+	strbuf_release(&o->c1);
+	strbuf_release(&o->c2);
+	strbuf_release(&o->info);
+	strbuf_release(&o->src);
+	strbuf_release(&o->dst);
+}
+
+/* ---- the walk: rows printed as they are found ---- */
+
+/*
+ * Rows come in netpol-analyzer's order: every changed row, then every added, then every
+ * removed; each by source, then destination name. So the pairs are walked once per type,
+ * by source: an endpoint's rows towards endpoints come in name order as they are
+ * computed, its rows towards external ranges (a few) are kept and merged in; rows from
+ * external ranges are kept (one per endpoint and run) and merged in by name. The first
+ * walk notes which sources have added or removed rows, so that the later walks visit
+ * only those.
+ */
+struct walk {
+	struct side *sides;
+	struct uep *u;
+	size_t nu;
+	struct iprange *rg[DIR__COUNT][2];
+	size_t nrg[DIR__COUNT][2];
+	int families;
+	struct rows from_ext; /* rows from an external range, every endpoint's */
+	size_t *from_ext_order;
+	struct rows to_ext;   /* one source's rows towards external ranges */
+	bool *has[3];         /* per source: has rows of this type */
+	struct out *o;
+};
+
+/* Print the kept row ix[*p] ... while of type t and named before name (NULL: all). */
+static void print_kept(struct walk *w, const struct rows *rs, const size_t *ix, size_t *p,
+		       int t, const char *name)
+{
+	for (; *p < rs->n; (*p)++) {
+		const struct row *r = &rs->r[ix[*p]];
+		if ((int)r->type != t)
+			continue;
+		if (name && strcmp(rs->name[ix[*p]], name) > 0)
+			break;
+		out_row(w->o, r);
+	}
+}
+
+/* Source i's rows of type t, in destination order. */
+static void walk_source(struct walk *w, size_t i, int t)
+{
+	struct end a = { &w->u[i], 0, 0, 0 };
+	struct connset c[2];
+	struct row r;
+
+	rows_clear(&w->to_ext);
+	for (int f = 0; f < w->families; f++)
+		compare_external(w->sides, &w->to_ext, &w->u[i], DIR_EGRESS, f,
+				 w->rg[DIR_EGRESS][f], w->nrg[DIR_EGRESS][f]);
+	size_t *ix = rows_order(&w->to_ext), p = 0;
+	for (size_t k = 0; k < w->to_ext.n; k++)
+		w->has[w->to_ext.r[k].type][i] = true;
+
+	connset_init(&c[0]);
+	connset_init(&c[1]);
+	for (size_t j = 0; j < w->nu && !w->o->write_failed; j++) {
+		/* A workload to itself is compared too (unlike `list`): it is traffic between
+		 * two of its pods, which policy governs. A single pod to itself is loopback,
+		 * never subject to policy (SPEC §2.7): nothing to compare. */
+		if (i == j && self_is_loopback(&w->u[i]))
+			continue;
+		struct end b = { &w->u[j], 0, 0, 0 };
+		print_kept(w, &w->to_ext, ix, &p, t, w->u[j].name);
+		for (int k = 0; k < 2; k++)
+			side_allowed(&w->sides[k], k, &a, &b, &c[k]);
+		int ty = diff_type_of(c);
+		if (ty < 0)
+			continue;
+		w->has[ty][i] = true;
+		if (ty != t)
+			continue;
+		r = (struct row){ (enum diff_type)ty, a, b, { c[0], c[1] } };
+		out_row(w->o, &r);
+	}
+	print_kept(w, &w->to_ext, ix, &p, t, NULL);
+	connset_release(&c[0]);
+	connset_release(&c[1]);
+	free(ix);
+}
+
+static void walk_type(struct walk *w, int t)
+{
+	size_t p = 0;
+	for (size_t i = 0; i < w->nu && !w->o->write_failed; i++) {
+		print_kept(w, &w->from_ext, w->from_ext_order, &p, t, w->u[i].name);
+		/* The first walk visits every source and notes what the others need. */
+		if (t == DIFF_CHANGED || w->has[t][i])
+			walk_source(w, i, t);
+	}
+	print_kept(w, &w->from_ext, w->from_ext_order, &p, t, NULL);
+}
+
+/* Compare two loaded sides, print as it goes, and give the exit status. */
 static int diff_sides(const char *fmt, struct side sides[2])
 {
-	struct rows rs = { NULL, 0, 0 };
-	compare(sides, &rs);
-	write_rows(fmt, &rs);
+	struct out o;
+	struct walk w = { .sides = sides, .o = &o };
+
+	out_init(&o, fmt);
+	w.u = union_endpoints(sides, &w.nu);
+	w.families = sides[0].s.has_v6 || sides[1].s.has_v6 ? 2 : 1;
+	for (int t = 0; t < 3; t++)
+		w.has[t] = xcalloc(w.nu + 1, sizeof(bool));
+	for (int dir = 0; dir < DIR__COUNT; dir++)
+		for (int f = 0; f < w.families; f++)
+			refine(sides, dir, f, &w.rg[dir][f], &w.nrg[dir][f]);
+	for (size_t i = 0; i < w.nu; i++)
+		for (int f = 0; f < w.families; f++)
+			compare_external(sides, &w.from_ext, &w.u[i], DIR_INGRESS, f,
+					 w.rg[DIR_INGRESS][f], w.nrg[DIR_INGRESS][f]);
+	w.from_ext_order = rows_order(&w.from_ext);
+	for (int t = DIFF_CHANGED; t <= DIFF_REMOVED; t++)
+		walk_type(&w, t);
+	out_finish(&o);
+
 	int rc = sides[0].d.input_error || sides[1].d.input_error ? EXIT_INPUT
-		 : rs.n ? EXIT_FINDINGS : EXIT_CLEAN;
-	rows_free(&rs);
+		 : o.n ? EXIT_FINDINGS : EXIT_CLEAN;
+	if (o.write_failed || fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "npcheck diff: cannot write the output: %s\n", strerror(errno));
+		rc = EXIT_INTERNAL;
+	}
+	rows_free(&w.from_ext);
+	rows_free(&w.to_ext);
+	free(w.from_ext_order);
+	for (int t = 0; t < 3; t++)
+		free(w.has[t]);
+	for (int dir = 0; dir < DIR__COUNT; dir++)
+		for (int f = 0; f < w.families; f++)
+			free(w.rg[dir][f]);
+	free(w.u);
 	return rc;
 }
 
 /* ---- --base: the old side read through git ---- */
 
-/*
- * Run git with argv (argv[0] is "git"), no shell, stdin from /dev/null; collect its
- * stdout and stderr. Returns its exit status, 128 + signal when killed, or -1 when it
- * could not be run (errno set).
- */
-static int git_run(const char *const *argv, struct strbuf *out, struct strbuf *err)
+/* The git process running, for the signal handler: killed with us on SIGINT/SIGTERM. */
+static volatile sig_atomic_t git_child;
+
+static void on_signal(int sig)
 {
-	int po[2], pe[2], st;
-	pid_t pid;
+	if (git_child > 0)
+		kill((pid_t)git_child, SIGTERM);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/*
+ * Run git with argv (argv[0] is "git"), no shell; feed it in (inlen bytes; stdin from
+ * /dev/null when in is NULL) while collecting its stdout and stderr. Returns its exit
+ * status, 128 + signal when killed, or -1 when it could not be run (errno set).
+ */
+static int git_run(const char *const *argv, const char *in, size_t inlen, struct strbuf *out,
+		   struct strbuf *err)
+{
+	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, pi[2] = { -1, -1 }, st;
+	pid_t pid = -1;
 
 	strbuf_reset(out);
 	strbuf_reset(err);
-	if (pipe(po))
-		return -1;
-	if (pipe(pe)) {
-		close(po[0]);
-		close(po[1]);
-		return -1;
-	}
 	fflush(stdout);
 	fflush(stderr);
-	pid = fork();
+	if (!pipe(po) && !pipe(pe) && (!in || !pipe(pi)))
+		pid = fork();
 	if (pid < 0) {
 		int e = errno;
-		close(po[0]);
-		close(po[1]);
-		close(pe[0]);
-		close(pe[1]);
+		int fds[] = { po[0], po[1], pe[0], pe[1], pi[0], pi[1] };
+		for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
+			if (fds[i] >= 0)
+				close(fds[i]);
 		errno = e;
 		return -1;
 	}
 	if (pid == 0) {
-		int nul = open("/dev/null", O_RDONLY);
-		if (nul > 0) {
-			dup2(nul, 0);
-			close(nul);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		if (in) {
+			dup2(pi[0], 0);
+			close(pi[0]);
+			close(pi[1]);
+		} else {
+			int nul = open("/dev/null", O_RDONLY);
+			if (nul > 0) {
+				dup2(nul, 0);
+				close(nul);
+			}
 		}
 		dup2(po[1], 1);
 		dup2(pe[1], 2);
@@ -487,12 +663,25 @@ static int git_run(const char *const *argv, struct strbuf *out, struct strbuf *e
 		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
+	git_child = (sig_atomic_t)pid;
 	close(po[1]);
 	close(pe[1]);
-	struct pollfd fds[2] = { { po[0], POLLIN, 0 }, { pe[0], POLLIN, 0 } };
-	int open_fds = 2;
+	if (in) {
+		close(pi[0]);
+		fcntl(pi[1], F_SETFL, fcntl(pi[1], F_GETFL) | O_NONBLOCK);
+		if (!inlen) {
+			close(pi[1]);
+			pi[1] = -1;
+		}
+	}
+	/* git may stop reading (an error): a write to it fails with EPIPE, not a signal. */
+	void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN);
+	struct pollfd fds[3] = { { po[0], POLLIN, 0 }, { pe[0], POLLIN, 0 },
+				 { pi[1], POLLOUT, 0 } };
+	size_t off = 0;
+	int open_fds = 2 + (pi[1] >= 0);
 	while (open_fds) {
-		if (poll(fds, 2, -1) < 0) {
+		if (poll(fds, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -510,13 +699,27 @@ static int git_run(const char *const *argv, struct strbuf *out, struct strbuf *e
 				open_fds--;
 			}
 		}
+		if (fds[2].fd >= 0 && fds[2].revents) {
+			ssize_t w = write(fds[2].fd, in + off, inlen - off);
+			if (w > 0)
+				off += (size_t)w;
+			if ((w < 0 && errno != EINTR && errno != EAGAIN) || off == inlen) {
+				close(fds[2].fd);
+				fds[2].fd = -1;
+				open_fds--;
+			}
+		}
 	}
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 3; i++)
 		if (fds[i].fd >= 0)
 			close(fds[i].fd);
+	signal(SIGPIPE, old_pipe);
 	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
+		if (errno != EINTR) {
+			git_child = 0;
 			return -1;
+		}
+	git_child = 0;
 	strbuf_addstr(out, "");
 	strbuf_addstr(err, "");
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
@@ -532,111 +735,17 @@ static const char *git_message(struct strbuf *err)
 }
 
 /* Run git; 0 with its output, or -1 after saying what went wrong (what: our words). */
-static int git_ask(const char *const *argv, struct strbuf *out, const char *what)
+static int git_ask(const char *const *argv, const char *in, size_t inlen, struct strbuf *out,
+		   const char *what)
 {
 	struct strbuf err = STRBUF_INIT;
-	int st = git_run(argv, out, &err);
+	int st = git_run(argv, in, inlen, out, &err);
 	if (st < 0)
-		fprintf(stderr, "npcheck diff: %s: cannot run git: %s\n", what, strerror(errno));
+		escape_eprintf("npcheck diff: %s: cannot run git: %s", what, strerror(errno));
 	else if (st)
-		fprintf(stderr, "npcheck diff: %s: %s\n", what, git_message(&err));
+		escape_eprintf("npcheck diff: %s: %s", what, git_message(&err));
 	strbuf_release(&err);
 	return st ? -1 : 0;
-}
-
-static void chomp(struct strbuf *sb)
-{
-	while (sb->len && (sb->buf[sb->len - 1] == '\n' || sb->buf[sb->len - 1] == '\r'))
-		sb->buf[--sb->len] = '\0';
-}
-
-/*
- * The private copy of the old tree: a directory made by mkdtemp, and everything created
- * in it, in creation order, so that exactly that is removed again.
- */
-struct snapshot {
-	char *root; /* heap; NULL until created */
-	struct made {
-		char *path; /* heap */
-		bool dir;
-	} *made;
-	size_t n, cap;
-};
-
-static void snapshot_note(struct snapshot *t, const char *path, bool dir)
-{
-	XGROW(t->made, t->cap, t->n + 1);
-	t->made[t->n].path = xstrdup(path);
-	t->made[t->n++].dir = dir;
-}
-
-/* Create root/rel's directories (rel's last component too when last is true). */
-static int snapshot_mkdirs(struct snapshot *t, const char *rel, bool last)
-{
-	struct strbuf p = STRBUF_INIT;
-	int rc = 0;
-	strbuf_addstr(&p, t->root);
-	for (const char *s = rel; *s;) {
-		size_t n = strcspn(s, "/");
-		if (!s[n] && !last)
-			break;
-		strbuf_addch(&p, '/');
-		strbuf_add(&p, s, n);
-		if (mkdir(p.buf, 0700) == 0) {
-			snapshot_note(t, p.buf, true);
-		} else if (errno != EEXIST) {
-			fprintf(stderr, "npcheck diff: cannot create '%s': %s\n", p.buf, strerror(errno));
-			rc = -1;
-			break;
-		}
-		s += n + (s[n] == '/');
-	}
-	strbuf_release(&p);
-	return rc;
-}
-
-static int snapshot_write(struct snapshot *t, const char *rel, const struct strbuf *data)
-{
-	struct strbuf p = STRBUF_INIT;
-	int rc = -1, fd;
-	if (snapshot_mkdirs(t, rel, false))
-		return -1;
-	strbuf_addf(&p, "%s/%s", t->root, rel);
-	fd = open(p.buf, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	if (fd >= 0) {
-		snapshot_note(t, p.buf, false);
-		size_t off = 0;
-		while (off < data->len) {
-			ssize_t w = write(fd, data->buf + off, data->len - off);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				break;
-			off += (size_t)w;
-		}
-		if (close(fd) == 0 && off == data->len)
-			rc = 0;
-	}
-	if (rc)
-		fprintf(stderr, "npcheck diff: cannot write '%s': %s\n", p.buf, strerror(errno));
-	strbuf_release(&p);
-	return rc;
-}
-
-static void snapshot_remove(struct snapshot *t)
-{
-	for (size_t i = t->n; i-- > 0;) {
-		const struct made *m = &t->made[i];
-		if ((m->dir ? rmdir(m->path) : unlink(m->path)) != 0)
-			fprintf(stderr, "npcheck diff: cannot remove '%s': %s\n", m->path,
-				strerror(errno));
-		free(m->path);
-	}
-	free(t->made);
-	if (t->root && rmdir(t->root) != 0)
-		fprintf(stderr, "npcheck diff: cannot remove '%s': %s\n", t->root, strerror(errno));
-	free(t->root);
-	memset(t, 0, sizeof(*t));
 }
 
 /*
@@ -687,21 +796,6 @@ done:
 	return res;
 }
 
-/* A tree path git gave us, safe to create under our directory: relative, no empty, "."
- * or ".." component (git refuses such trees too, but a crafted one must not escape). */
-static bool safe_tree_path(const char *p)
-{
-	if (!*p || *p == '/')
-		return false;
-	for (const char *s = p; *s;) {
-		size_t n = strcspn(s, "/");
-		if (n == 0 || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
-			return false;
-		s += n + (s[n] == '/');
-	}
-	return true;
-}
-
 static bool manifest_name(const char *path)
 {
 	static const char *const exts[] = { ".yaml", ".yml", ".json" };
@@ -724,61 +818,153 @@ static bool path_under(const char *path, const char *rel)
 	return !n || (!strncmp(path, rel, n) && (!path[n] || path[n] == '/'));
 }
 
-/*
- * Copy PATH... as they are at REV into a new private directory t->root, laid out as the
- * repository; *old_dir is where the current directory corresponds to in it. Returns 0,
- * or an exit status after saying why.
- */
-static int snapshot_take(struct snapshot *t, const char *rev, const char *const *paths,
-			 size_t npaths, char **old_dir, char ***rels)
-{
-	struct strbuf top = STRBUF_INIT, prefix = STRBUF_INIT, tree = STRBUF_INIT,
-		      list = STRBUF_INIT, blob = STRBUF_INIT, spec = STRBUF_INIT;
-	const char **argv = NULL;
-	bool *found = xcalloc(npaths + 1, sizeof(*found));
-	int rc = EXIT_INPUT;
+/* One blob of the revision to read: where it is in the tree, under which name it is shown. */
+struct blob {
+	const char *path; /* in the ls-tree output */
+	const char *oid;  /* idem */
+	size_t arg;       /* the first path argument it falls under */
+	char *name;       /* heap: its display name, as the work tree's walk names it */
+};
 
-	*rels = xcalloc(npaths + 1, sizeof(**rels));
-	*old_dir = NULL;
-	{
-		const char *a[] = { "git", "rev-parse", "--show-toplevel", NULL };
-		if (git_ask(a, &top, "--base needs a git work tree"))
-			goto out;
-		chomp(&top);
+/* The walk's order (source.c): the entries of a directory sorted by name, each
+ * directory's files where its name sorts; i.e. paths compared component by component. */
+static int walk_cmp(const char *a, const char *b)
+{
+	for (;;) {
+		size_t na = strcspn(a, "/"), nb = strcspn(b, "/");
+		int c = strncmp(a, b, na < nb ? na : nb);
+		if (c)
+			return c;
+		if (na != nb)
+			return na < nb ? -1 : 1;
+		if (!a[na] || !b[nb])
+			return !a[na] && !b[nb] ? 0 : !a[na] ? -1 : 1;
+		a += na + 1;
+		b += nb + 1;
 	}
+}
+
+static int blob_cmp(const void *pa, const void *pb)
+{
+	const struct blob *a = pa, *b = pb;
+	if (a->arg != b->arg)
+		return a->arg < b->arg ? -1 : 1;
+	return walk_cmp(a->path, b->path);
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Does some path of the tree stand where another has a directory (a/b and a/b/c), or
+ * twice (*twice)? No checkout can hold that: the tree was crafted. paths is sorted. */
+static const char *tree_conflict(const char **paths, size_t n, bool *twice)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		size_t l = strlen(paths[i]);
+		/* a/b's children sort after it, though not right after ("a/b.yaml" is between
+		 * "a/b" and "a/b/c"): look on while the prefix holds. */
+		for (size_t j = i + 1; j < n && !strncmp(paths[j], paths[i], l); j++)
+			if (!paths[j][l] || paths[j][l] == '/') {
+				*twice = !paths[j][l];
+				return paths[i];
+			}
+	}
+	return NULL;
+}
+
+/* Is any component of path (from its start) hidden, as the walk skips ".name"? */
+static bool hidden_below(const char *path)
+{
+	for (const char *s = path; *s;) {
+		if (*s == '.')
+			return true;
+		s += strcspn(s, "/");
+		s += *s == '/';
+	}
+	return false;
+}
+
+/* The name the work tree's walk gives a file found at rest below path argument arg. */
+static char *walk_name(const char *arg, const char *rest)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t al = strlen(arg);
+	if (strcmp(arg, ".")) {
+		strbuf_addstr(&sb, arg);
+		if (al && arg[al - 1] != '/')
+			strbuf_addch(&sb, '/');
+	}
+	strbuf_addstr(&sb, rest);
+	return strbuf_detach(&sb);
+}
+
+/*
+ * PATH... as they are at REV, read into memory with one `git ls-tree` and one
+ * `git cat-file --batch`: the files the work tree's walk would read there, in its order,
+ * under the names it would give them. Returns 0, or an exit status after saying why.
+ */
+static int base_read(const char *rev, const char *const *paths, size_t npaths,
+		     struct source_mem **out, size_t *nout)
+{
+	struct strbuf info = STRBUF_INIT, tree = STRBUF_INIT, list = STRBUF_INIT,
+		      spec = STRBUF_INIT, req = STRBUF_INIT, data = STRBUF_INIT;
+	char **rels = xcalloc(npaths + 1, sizeof(*rels));
+	const char **argv = NULL, **all = NULL;
+	struct blob *blobs = NULL;
+	size_t nblobs = 0, cap = 0, nall = 0, allcap = 0;
+	int rc = EXIT_INPUT;
+	const char *top, *prefix;
+
+	*out = NULL;
+	*nout = 0;
 	{
-		const char *a[] = { "git", "rev-parse", "--show-prefix", NULL };
-		if (git_ask(a, &prefix, "--base needs a git work tree"))
+		const char *a[] = { "git", "rev-parse", "--show-toplevel", "--show-prefix", NULL };
+		if (git_ask(a, NULL, 0, &info, "--base needs a git work tree"))
 			goto out;
-		chomp(&prefix);
+		/* Two lines: the top, then the prefix (empty at the top). */
+		char *nl = strchr(info.buf, '\n');
+		if (!nl) {
+			fprintf(stderr, "npcheck diff: --base needs a git work tree\n");
+			goto out;
+		}
+		*nl = '\0';
+		top = info.buf;
+		prefix = nl + 1;
+		nl = strchr(nl + 1, '\n');
+		if (nl)
+			*nl = '\0';
 	}
 	{
 		strbuf_addf(&spec, "%s^{tree}", rev);
-		const char *a[] = { "git", "rev-parse", "--verify", "--quiet", spec.buf, NULL };
+		const char *a[] = { "git", "rev-parse", "--verify", "--quiet", "--end-of-options",
+				    spec.buf, NULL };
 		struct strbuf err = STRBUF_INIT;
-		int st = git_run(a, &tree, &err);
+		int st = git_run(a, NULL, 0, &tree, &err);
 		strbuf_release(&err);
 		if (st) {
-			fprintf(stderr, "npcheck diff: unknown revision '%s'\n", rev);
+			escape_eprintf("npcheck diff: unknown revision '%s'", rev);
 			goto out;
 		}
-		chomp(&tree);
+		while (tree.len && (tree.buf[tree.len - 1] == '\n' || tree.buf[tree.len - 1] == '\r'))
+			tree.buf[--tree.len] = '\0';
 	}
 	for (size_t i = 0; i < npaths; i++) {
-		(*rels)[i] = repo_relative(paths[i], prefix.buf, top.buf);
-		if (!(*rels)[i]) {
-			fprintf(stderr, "npcheck diff: '%s' is outside the repository '%s'\n",
-				paths[i], top.buf);
+		rels[i] = repo_relative(paths[i], prefix, top);
+		if (!rels[i]) {
+			escape_eprintf("npcheck diff: '%s' is outside the repository '%s'",
+				paths[i], top);
 			goto out;
 		}
 	}
 
-	/* Every blob under the paths, as "MODE TYPE OID\tPATH\0", paths from the top. */
+	/* Every entry under the paths, as "MODE TYPE OID\tPATH\0", paths from the top. */
 	argv = xcalloc(npaths + 9, sizeof(*argv)); /* 8 words, the paths, NULL */
 	size_t na = 0;
 	bool whole = false;
 	for (size_t i = 0; i < npaths; i++)
-		whole |= !*(*rels)[i];
+		whole |= !*rels[i];
 	argv[na++] = "git";
 	argv[na++] = "--literal-pathspecs";
 	argv[na++] = "ls-tree";
@@ -788,129 +974,120 @@ static int snapshot_take(struct snapshot *t, const char *rev, const char *const 
 	argv[na++] = tree.buf;
 	argv[na++] = "--";
 	for (size_t i = 0; i < npaths && !whole; i++)
-		argv[na++] = (*rels)[i];
+		argv[na++] = rels[i];
 	argv[na] = NULL;
 	strbuf_reset(&spec);
 	strbuf_addf(&spec, "cannot list '%s'", rev);
-	if (git_ask(argv, &list, spec.buf))
+	if (git_ask(argv, NULL, 0, &list, spec.buf))
 		goto out;
 
-	{
-		const char *tmp = getenv("TMPDIR");
-		struct strbuf tpl = STRBUF_INIT;
-		strbuf_addf(&tpl, "%s/npcheck-diff-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-		if (!mkdtemp(tpl.buf)) {
-			fprintf(stderr, "npcheck diff: cannot create a temporary directory '%s': %s\n",
-				tpl.buf, strerror(errno));
-			strbuf_release(&tpl);
-			rc = EXIT_INTERNAL;
-			goto out;
-		}
-		t->root = strbuf_detach(&tpl);
-	}
 	for (size_t off = 0; off < list.len;) {
 		char *ent = list.buf + off, *tab = strchr(ent, '\t');
 		off += strlen(ent) + 1;
 		if (!tab)
 			continue;
+		*tab = '\0';
 		const char *path = tab + 1;
-		char mode[8], type[8], oid[72];
-		if (sscanf(ent, "%7s %7s %71s", mode, type, oid) != 3 || strcmp(type, "blob"))
+		char *sp1 = strchr(ent, ' '), *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+		if (!sp2)
 			continue;
+		*sp1 = *sp2 = '\0';
+		const char *mode = ent, *type = sp1 + 1, *oid = sp2 + 1;
+		XGROW(all, allcap, nall + 1);
+		all[nall++] = path;
 		/* Regular files only: no symbolic links (120000), no submodules. */
-		if (strcmp(mode, "100644") && strcmp(mode, "100755") && strcmp(mode, "100664"))
+		if (strcmp(type, "blob") ||
+		    (strcmp(mode, "100644") && strcmp(mode, "100755") && strcmp(mode, "100664")))
 			continue;
-		bool named = false, under = false;
 		for (size_t i = 0; i < npaths; i++) {
-			if (path_under(path, (*rels)[i])) {
-				found[i] = under = true;
-				named |= !strcmp(path, (*rels)[i]);
-			}
-		}
-		/* What the walk of the work tree would read: manifests, or a file named. */
-		if (!under || (!named && !manifest_name(path)))
-			continue;
-		if (!safe_tree_path(path)) {
-			fprintf(stderr, "npcheck diff: skipping unsafe path '%s' in '%s'\n", path, rev);
-			continue;
-		}
-		const char *a[] = { "git", "cat-file", "blob", oid, NULL };
-		strbuf_reset(&spec);
-		strbuf_addf(&spec, "cannot read '%s' at '%s'", path, rev);
-		if (git_ask(a, &blob, spec.buf))
-			goto out;
-		if (snapshot_write(t, path, &blob)) {
-			rc = EXIT_INTERNAL;
-			goto out;
+			size_t rl = strlen(rels[i]);
+			if (!path_under(path, rels[i]))
+				continue;
+			const char *rest = path + rl + (rl > 0);
+			bool named = !*rest;
+			/* What the walk of the work tree would read: a file named, or manifests
+			 * not hidden below a directory named. */
+			if (!named && (!manifest_name(path) || hidden_below(rest)))
+				break;
+			XGROW(blobs, cap, nblobs + 1);
+			blobs[nblobs++] = (struct blob){ path, oid, i,
+							 named ? xstrdup(paths[i]) : walk_name(paths[i], rest) };
+			break;
 		}
 	}
-	/* A path absent at REV is an empty directory there: everything in it is new. */
-	for (size_t i = 0; i < npaths; i++)
-		if (!found[i] && snapshot_mkdirs(t, (*rels)[i], true)) {
-			rc = EXIT_INTERNAL;
-			goto out;
-		}
-	if (snapshot_mkdirs(t, prefix.buf, true)) {
-		rc = EXIT_INTERNAL;
+	if (nall > 1)
+		qsort(all, nall, sizeof(*all), str_cmp);
+	bool twice = false;
+	const char *bad = tree_conflict(all, nall, &twice);
+	if (bad) {
+		escape_eprintf("npcheck diff: '%s' is %s at revision '%s': not a tree git can "
+			"check out", bad, twice ? "there twice" : "both a file and a directory", rev);
 		goto out;
 	}
-	strbuf_reset(&spec);
-	strbuf_addf(&spec, "%s/%s", t->root, prefix.buf);
-	*old_dir = strbuf_detach(&spec);
+	if (nblobs > 1)
+		qsort(blobs, nblobs, sizeof(*blobs), blob_cmp);
+
+	/* Every blob at once: "OID\n" each in, "OID blob SIZE\nBYTES\n" each out. */
+	for (size_t i = 0; i < nblobs; i++)
+		strbuf_addf(&req, "%s\n", blobs[i].oid);
+	if (nblobs) {
+		const char *a[] = { "git", "cat-file", "--batch", NULL };
+		strbuf_reset(&spec);
+		strbuf_addf(&spec, "cannot read the files of '%s'", rev);
+		if (git_ask(a, req.buf, req.len, &data, spec.buf))
+			goto out;
+	}
+	*out = xcalloc(nblobs + 1, sizeof(**out));
+	size_t pos = 0;
+	for (size_t i = 0; i < nblobs; i++) {
+		const char *hdr = data.buf + pos, *nl = memchr(hdr, '\n', data.len - pos);
+		char *end;
+		const char *sp = nl ? memchr(hdr, ' ', (size_t)(nl - hdr)) : NULL;
+		const char *sp2 = sp ? memchr(sp + 1, ' ', (size_t)(nl - sp - 1)) : NULL;
+		unsigned long long size = sp2 ? strtoull(sp2 + 1, &end, 10) : 0;
+		if (!sp2 || end != nl || strncmp(sp + 1, "blob ", 5) ||
+		    size > data.len - (size_t)(nl + 1 - data.buf)) {
+			escape_eprintf("npcheck diff: cannot read '%s' at '%s': git cat-file said "
+				"'%.*s'", blobs[i].path, rev,
+				nl ? (int)(nl - hdr) : (int)(data.len - pos > 80 ? 80 : data.len - pos), hdr);
+			goto out;
+		}
+		pos = (size_t)(nl + 1 - data.buf);
+		struct source_mem *sm = &(*out)[(*nout)++];
+		sm->name = blobs[i].name;
+		blobs[i].name = NULL;
+		sm->buf = xmalloc((size_t)size + 1);
+		memcpy(sm->buf, data.buf + pos, (size_t)size);
+		sm->buf[size] = '\0';
+		sm->len = (size_t)size;
+		pos += (size_t)size + 1; /* and its newline */
+	}
 	rc = 0;
 out:
+	for (size_t i = 0; i < nblobs; i++)
+		free(blobs[i].name);
+	free(blobs);
+	free(all);
 	free(argv);
-	free(found);
-	strbuf_release(&top);
-	strbuf_release(&prefix);
+	for (size_t i = 0; i < npaths; i++)
+		free(rels[i]);
+	free(rels);
+	strbuf_release(&info);
 	strbuf_release(&tree);
 	strbuf_release(&list);
-	strbuf_release(&blob);
 	strbuf_release(&spec);
+	strbuf_release(&req);
+	strbuf_release(&data);
 	return rc;
 }
 
-/*
- * Load the old side from the snapshot under the same display paths as the work tree:
- * from inside the snapshot's copy of the current directory, relative paths name the
- * same files; an absolute path becomes its copy in the snapshot.
- */
-static int load_old(struct side *sd, const struct snapshot *t, const char *old_dir,
-		    const char *const *paths, char **rels, size_t npaths,
-		    const struct model_options *mo)
+static void sources_free(struct source_mem *srcs, size_t n)
 {
-	const char **p = xcalloc(npaths + 1, sizeof(*p));
-	char **owned = xcalloc(npaths + 1, sizeof(*owned));
-	int here = open(".", O_RDONLY | O_DIRECTORY), rc = 0;
-
-	if (here < 0 || chdir(old_dir) != 0) {
-		fprintf(stderr, "npcheck diff: cannot enter '%s': %s\n", old_dir, strerror(errno));
-		rc = EXIT_INTERNAL;
-	} else {
-		for (size_t i = 0; i < npaths; i++) {
-			if (paths[i][0] != '/') {
-				p[i] = paths[i];
-				continue;
-			}
-			struct strbuf sb = STRBUF_INIT;
-			strbuf_addf(&sb, "%s%s%s", t->root, *rels[i] ? "/" : "", rels[i]);
-			p[i] = owned[i] = strbuf_detach(&sb);
-		}
-		side_load(sd, p, npaths, mo);
-		if (fchdir(here) != 0) {
-			fprintf(stderr, "npcheck diff: cannot return to the current directory: %s\n",
-				strerror(errno));
-			side_free(sd);
-			rc = EXIT_INTERNAL;
-		}
+	for (size_t i = 0; i < n; i++) {
+		free((char *)srcs[i].name);
+		free(srcs[i].buf);
 	}
-	if (here >= 0)
-		close(here);
-	for (size_t i = 0; i < npaths; i++)
-		free(owned[i]);
-	free(owned);
-	free(p);
-	return rc;
+	free(srcs);
 }
 
 static int diff_base(struct cli *cli, const char *fmt, const struct model_options *mo)
@@ -918,9 +1095,9 @@ static int diff_base(struct cli *cli, const char *fmt, const struct model_option
 	static const char *const dot[] = { "." };
 	const char *const *paths = cli->nargs ? cli->args : dot;
 	size_t npaths = cli->nargs ? cli->nargs : 1;
-	struct snapshot t = { 0 };
 	struct side sides[2];
-	char *old_dir = NULL, **rels = NULL;
+	struct source_mem *srcs = NULL;
+	size_t nsrcs = 0;
 	int rc;
 
 	if (!*cli->base || cli->base[0] == '-')
@@ -928,20 +1105,26 @@ static int diff_base(struct cli *cli, const char *fmt, const struct model_option
 	for (size_t i = 0; i < npaths; i++)
 		if (!strcmp(paths[i], "-") || !*paths[i])
 			return cli_usage_error(cli, "--base compares paths, not '%s'", paths[i]);
-	rc = snapshot_take(&t, cli->base, paths, npaths, &old_dir, &rels);
-	if (!rc)
-		rc = load_old(&sides[0], &t, old_dir, paths, rels, npaths, mo);
-	snapshot_remove(&t);
-	free(old_dir);
-	for (size_t i = 0; rels && i < npaths; i++)
-		free(rels[i]);
-	free(rels);
-	if (rc)
+	/* Interrupted while git runs: git goes too. Nothing else to clean: no file is made. */
+	void (*old_int)(int) = signal(SIGINT, on_signal);
+	void (*old_term)(int) = signal(SIGTERM, on_signal);
+	rc = base_read(cli->base, paths, npaths, &srcs, &nsrcs);
+	signal(SIGINT, old_int);
+	signal(SIGTERM, old_term);
+	if (rc) {
+		sources_free(srcs, nsrcs);
 		return rc;
+	}
+	sides[0].a = arena_new();
+	diag_init(&sides[0].d, sides[0].a);
+	model_load_memory(&sides[0].m, sides[0].a, &sides[0].d, srcs, nsrcs, mo);
+	diag_sort(&sides[0].d);
+	solver_init(&sides[0].s, &sides[0].m);
+	sources_free(srcs, nsrcs);
 	side_load(&sides[1], paths, npaths, mo);
 	/* Same display paths on both sides: say which side these are. */
 	if (has_printed_errors(&sides[0].d))
-		fprintf(stderr, "npcheck diff: at revision %s:\n", cli->base);
+		escape_eprintf("npcheck diff: at revision %s:", cli->base);
 	cli_print_input_errors(cli, &sides[0].d);
 	cli_print_input_errors(cli, &sides[1].d);
 	rc = diff_sides(fmt, sides);
@@ -954,7 +1137,8 @@ int cmd_diff(struct cli *cli)
 {
 	/* A side with no object is a change from or to nothing, not an input error. */
 	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose,
-				    .jobs = cli->jobs, .allow_empty = true };
+				    .jobs = cli->jobs, .allow_empty = true, .max_file = cli->max_input,
+				    .max_total = cli->max_total };
 	struct side sides[2];
 	const char *fmt = cli_format(cli);
 

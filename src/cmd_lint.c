@@ -54,7 +54,8 @@ int cmd_lint(struct cli *cli)
 	struct diag d;
 	struct model m;
 	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose,
-				    .jobs = cli->jobs, .quiet_unmodelled = true };
+				    .jobs = cli->jobs, .quiet_unmodelled = true,
+				    .max_file = cli->max_input, .max_total = cli->max_total };
 	struct lint_report report;
 	const char **files;
 	int fail_on = SEV_ERROR, rc;

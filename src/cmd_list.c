@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "connlist.h"
+#include "escape.h"
 
 struct writer {
 	const char *fmt;
@@ -24,16 +25,21 @@ static void dot_header(const struct model *m)
 				continue;
 			struct strbuf id = STRBUF_INIT, label = STRBUF_INIT;
 			if (!any) {
-				strbuf_add_json_str(&id, ns->name);
-				printf("\tsubgraph \"cluster_%s\" {\n\t\tlabel=%s;\n", ns->name, id.buf);
+				struct strbuf cl = STRBUF_INIT;
+				strbuf_addf(&cl, "cluster_%s", ns->name);
+				escape_dot(&id, cl.buf);
+				strbuf_reset(&cl);
+				escape_dot(&cl, ns->name);
+				printf("\tsubgraph %s {\n\t\tlabel=%s;\n", id.buf, cl.buf);
 				strbuf_reset(&id);
+				strbuf_release(&cl);
 				any = true;
 			}
-			strbuf_add_json_str(&id, e->display);
+			escape_dot(&id, e->display);
 			strbuf_addf(&label, "%s[%s]", e->name, e->kind);
 			printf("\t\t%s [label=", id.buf);
 			strbuf_reset(&id);
-			strbuf_add_json_str(&id, label.buf);
+			escape_dot(&id, label.buf);
 			printf("%s];\n", id.buf);
 			strbuf_release(&id);
 			strbuf_release(&label);
@@ -53,7 +59,10 @@ static void write_line(void *ctx, const struct conn_line *l)
 	strbuf_reset(&w->conns);
 	connset_format(&l->conns, &w->conns);
 	if (!strcmp(w->fmt, "text")) {
-		strbuf_addf(sb, "%s => %s : %s\n", l->src, l->dst, w->conns.buf);
+		escape_text(sb, l->src);
+		strbuf_addstr(sb, " => ");
+		escape_text(sb, l->dst);
+		strbuf_addf(sb, " : %s\n", w->conns.buf);
 	} else if (!strcmp(w->fmt, "json")) {
 		strbuf_addstr(sb, w->n ? ",\n  {\"src\": " : "\n  {\"src\": ");
 		strbuf_add_json_str(sb, l->src);
@@ -64,14 +73,21 @@ static void write_line(void *ctx, const struct conn_line *l)
 		strbuf_addstr(sb, "}");
 	} else if (!strcmp(w->fmt, "csv")) {
 		/* Connection sets hold commas: quote the field. */
-		strbuf_addf(sb, "%s,%s,\"%s\"\n", l->src, l->dst, w->conns.buf);
+		escape_csv(sb, l->src);
+		strbuf_addch(sb, ',');
+		escape_csv(sb, l->dst);
+		strbuf_addf(sb, ",\"%s\"\n", w->conns.buf);
 	} else if (!strcmp(w->fmt, "md")) {
-		strbuf_addf(sb, "| %s | %s | %s |\n", l->src, l->dst, w->conns.buf);
+		strbuf_addstr(sb, "| ");
+		escape_md(sb, l->src);
+		strbuf_addstr(sb, " | ");
+		escape_md(sb, l->dst);
+		strbuf_addf(sb, " | %s |\n", w->conns.buf);
 	} else {
 		struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, c = STRBUF_INIT;
-		strbuf_add_json_str(&a, l->src);
-		strbuf_add_json_str(&b, l->dst);
-		strbuf_add_json_str(&c, w->conns.buf);
+		escape_dot(&a, l->src);
+		escape_dot(&b, l->dst);
+		escape_dot(&c, w->conns.buf);
 		if (!l->src_ref.ep)
 			strbuf_addf(sb, "\t%s [shape=ellipse, style=dashed];\n", a.buf);
 		if (!l->dst_ref.ep)

@@ -1,10 +1,13 @@
 /* npcheck matrix: the truth table over all endpoint pairs for some ports and protocols. */
+#include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "connlist.h"
+#include "escape.h"
 #include "query.h"
 
 /* "Every port named in the input": numeric policy ports and container ports. */
@@ -36,6 +39,222 @@ struct column {
 	int proto, port;
 };
 
+/* The grids print one block per port; a run of blocks is computed together while its
+ * bits fit in this many bytes, so each pair is solved once per run, not once per port. */
+#define GRID_BYTES ((size_t)8 << 20)
+
+/* What every writer needs: the model, the solver, the columns, the candidates. */
+struct mx {
+	const struct model *m;
+	struct solver s;
+	const struct column *cols;
+	size_t n, ncols;
+	struct cand cand;
+	struct connset c;
+	char **names; /* endpoint names as the format writes them, escaped once (escape.h);
+		       * NULL for json, which escapes as it writes */
+	bool write_failed;
+};
+
+/* a * b, or UINT64_MAX when that does not fit. */
+static uint64_t mul_sat(uint64_t a, uint64_t b)
+{
+	return a && b > UINT64_MAX / a ? UINT64_MAX : a * b;
+}
+
+/* Source i's candidates (everything else denies it everything), i itself when it is one
+ * pod (loopback is always allowed). */
+static void mx_candidates(struct mx *x, size_t i)
+{
+	connlist_candidates(&x->s, i, &x->cand);
+	if (x->m->endpoints[i]->is_pod && x->cand.stamp[i] != x->cand.tag) {
+		x->cand.stamp[i] = x->cand.tag;
+		XGROW(x->cand.v, x->cand.cap, x->cand.n + 1);
+		x->cand.v[x->cand.n++] = (uint32_t)i;
+	}
+}
+
+/* What source i may open to destination j (after mx_candidates(x, i)): NULL when
+ * nothing. Valid until the next call. */
+static const struct connset *mx_allowed(struct mx *x, size_t i, size_t j)
+{
+	if (x->cand.stamp[j] != x->cand.tag)
+		return NULL;
+	struct sref src = { .ep = x->m->endpoints[i] }, dst = { .ep = x->m->endpoints[j] };
+	solver_allowed(&x->s, &src, &dst, &x->c);
+	return &x->c;
+}
+
+/* Write what sb holds once it is large, or always when final; false once a write failed. */
+static bool mx_flush(struct mx *x, struct strbuf *sb, bool final)
+{
+	if (sb->len && (final || sb->len >= 65536)) {
+		if (fwrite(sb->buf, 1, sb->len, stdout) != sb->len)
+			x->write_failed = true;
+		strbuf_reset(sb);
+	}
+	return !x->write_failed;
+}
+
+/* csv and json: one row per source, destination, protocol and port, as computed. */
+static void write_rows(struct mx *x, bool json)
+{
+	struct strbuf sb = STRBUF_INIT;
+	/* ",PROTO,PORT" per column, formatted once. */
+	char (*colname)[24] = xcalloc(x->ncols ? x->ncols : 1, sizeof(*colname));
+	size_t rows = 0;
+
+	for (size_t k = 0; k < x->ncols; k++)
+		snprintf(colname[k], sizeof(colname[k]), ",%s,%d", proto_name(x->cols[k].proto),
+			 x->cols[k].port);
+	strbuf_addstr(&sb, json ? "[" : "source,destination,protocol,port,verdict\n");
+	for (size_t i = 0; i < x->n && !x->write_failed; i++) {
+		const char *si = json ? x->m->endpoints[i]->display : x->names[i];
+		size_t sil = strlen(si);
+		mx_candidates(x, i);
+		for (size_t j = 0; j < x->n && mx_flush(x, &sb, false); j++) {
+			const struct connset *c = mx_allowed(x, i, j);
+			const char *dj = json ? x->m->endpoints[j]->display : x->names[j];
+			for (size_t k = 0; k < x->ncols; k++) {
+				bool ok = c && connset_contains(c, x->cols[k].proto, x->cols[k].port);
+				if (!json) {
+					/* The bulk of a large run: plain appends, no format parsing. */
+					strbuf_add(&sb, si, sil);
+					strbuf_addch(&sb, ',');
+					strbuf_addstr(&sb, dj);
+					strbuf_addstr(&sb, colname[k]);
+					strbuf_addstr(&sb, ok ? ",allow\n" : ",deny\n");
+					continue;
+				}
+				strbuf_addstr(&sb, rows++ ? ",\n  {\"source\": " : "\n  {\"source\": ");
+				strbuf_add_json_str(&sb, si);
+				strbuf_addstr(&sb, ", \"destination\": ");
+				strbuf_add_json_str(&sb, dj);
+				strbuf_addf(&sb, ", \"protocol\": \"%s\", \"port\": %d, \"verdict\": \"%s\"}",
+					    proto_name(x->cols[k].proto), x->cols[k].port,
+					    ok ? "allow" : "deny");
+			}
+		}
+	}
+	if (json)
+		strbuf_addstr(&sb, rows ? "\n]\n" : "]\n");
+	mx_flush(x, &sb, true);
+	strbuf_release(&sb);
+	free(colname);
+}
+
+/* Row i of the blocks k0 .. k1 - 1: cell (j, k) is row[j * (k1 - k0) + k - k0]. */
+static void grid_row(struct mx *x, size_t i, size_t k0, size_t k1, unsigned char *row)
+{
+	size_t w = k1 - k0;
+	memset(row, 0, x->n * w);
+	mx_candidates(x, i);
+	for (size_t t = 0; t < x->cand.n; t++) {
+		size_t j = x->cand.v[t];
+		const struct connset *c = mx_allowed(x, i, j);
+		for (size_t k = k0; k < k1; k++)
+			row[j * w + k - k0] = connset_contains(c, x->cols[k].proto, x->cols[k].port);
+	}
+}
+
+/* One block's heading and column numbers (text), or heading and table head (md). */
+static void block_head(struct mx *x, size_t k, bool md, struct strbuf *sb)
+{
+	const struct column *col = &x->cols[k];
+	if (md) {
+		strbuf_addf(sb, "\n### %s %d\n\n| source \\ destination |", proto_name(col->proto),
+			    col->port);
+		for (size_t j = 0; j < x->n; j++)
+			strbuf_addf(sb, " %s |", x->names[j]);
+		strbuf_addstr(sb, "\n|---|");
+		for (size_t j = 0; j < x->n; j++)
+			strbuf_addstr(sb, "---|");
+		strbuf_addch(sb, '\n');
+		return;
+	}
+	/* Cells as wide as the largest endpoint number, so columns line up. */
+	int w = snprintf(NULL, 0, "%zu", x->n);
+	strbuf_addf(sb, "\n%s %d\n%*s", proto_name(col->proto), col->port, w + 3, "");
+	for (size_t j = 0; j < x->n; j++)
+		strbuf_addf(sb, " %*zu", w, j + 1);
+	strbuf_addch(sb, '\n');
+}
+
+/* One line of a block: source i's verdicts, cell(j) for each destination j. */
+static void block_line(struct mx *x, size_t i, bool md, const unsigned char *cells,
+		       struct strbuf *sb)
+{
+	if (md) {
+		strbuf_addf(sb, "| %s |", x->names[i]);
+		for (size_t j = 0; j < x->n; j++)
+			strbuf_addstr(sb, cells[j] ? " allow |" : " deny |");
+		strbuf_addch(sb, '\n');
+		return;
+	}
+	int w = snprintf(NULL, 0, "%zu", x->n);
+	strbuf_addf(sb, "  %*zu ", w, i + 1);
+	for (size_t j = 0; j < x->n; j++)
+		strbuf_addf(sb, " %*s", w, cells[j] ? "." : "X");
+	strbuf_addch(sb, '\n');
+}
+
+/* text and md: one block per port, rows sources, columns destinations. Blocks are
+ * computed in runs whose bits fit in GRID_BYTES; a run of one block is printed line by
+ * line as it is computed. */
+static void write_grids(struct mx *x, bool md)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n = x->n, per = n ? GRID_BYTES * 8 / n / n : 0;
+	size_t run = per < 1 ? 1 : per > x->ncols ? x->ncols : per;
+	unsigned char *row = xcalloc(n * (run ? run : 1) + 1, 1);
+	uint8_t *grid = run > 1 ? xcalloc((n * n * run + 7) / 8 + 1, 1) : NULL;
+	unsigned char *line = xcalloc(n + 1, 1);
+
+	if (!md) {
+		int w = snprintf(NULL, 0, "%zu", n);
+		strbuf_addstr(&sb, "Endpoints:\n");
+		for (size_t i = 0; i < n && mx_flush(x, &sb, false); i++)
+			strbuf_addf(&sb, "  %*zu  %s\n", w, i + 1, x->names[i]);
+		strbuf_addstr(&sb, "Rows are sources, columns destinations: '.' allowed, 'X' denied.\n");
+	}
+	for (size_t k0 = 0; k0 < x->ncols && !x->write_failed; k0 += run) {
+		size_t k1 = k0 + run < x->ncols ? k0 + run : x->ncols, w = k1 - k0;
+		if (!grid) {
+			block_head(x, k0, md, &sb);
+			for (size_t i = 0; i < n && mx_flush(x, &sb, false); i++) {
+				grid_row(x, i, k0, k1, row);
+				block_line(x, i, md, row, &sb);
+			}
+			continue;
+		}
+		memset(grid, 0, (n * n * w + 7) / 8 + 1);
+		for (size_t i = 0; i < n; i++) {
+			grid_row(x, i, k0, k1, row);
+			for (size_t j = 0; j < n; j++)
+				for (size_t k = 0; k < w; k++)
+					if (row[j * w + k]) {
+						size_t bit = (k * n + i) * n + j;
+						grid[bit / 8] |= (uint8_t)(1u << (bit % 8));
+					}
+		}
+		for (size_t k = 0; k < w && !x->write_failed; k++) {
+			block_head(x, k0 + k, md, &sb);
+			for (size_t i = 0; i < n && mx_flush(x, &sb, false); i++) {
+				for (size_t j = 0; j < n; j++) {
+					size_t bit = (k * n + i) * n + j;
+					line[j] = (grid[bit / 8] >> (bit % 8)) & 1;
+				}
+				block_line(x, i, md, line, &sb);
+			}
+		}
+	}
+	mx_flush(x, &sb, true);
+	strbuf_release(&sb);
+	free(row);
+	free(grid);
+	free(line);
+}
+
 int cmd_matrix(struct cli *cli)
 {
 	const char *fmt = cli_format(cli);
@@ -45,7 +264,7 @@ int cmd_matrix(struct cli *cli)
 	struct portset ps[PROTO__COUNT];
 	struct portset asked;
 	struct loaded l;
-	struct solver s;
+	struct mx x = { 0 };
 
 	if (!fmt)
 		return EXIT_USAGE;
@@ -69,8 +288,7 @@ int cmd_matrix(struct cli *cli)
 		return EXIT_USAGE;
 	}
 	int rc = cli_load(cli, paths, npaths, &l);
-	const struct model *mm = &l.model;
-	solver_init(&s, mm);
+	x.m = &l.model;
 
 	for (int p = 0; p < PROTO__COUNT; p++) {
 		portset_init(&ps[p]);
@@ -80,146 +298,77 @@ int cmd_matrix(struct cli *cli)
 	if (!cli->port) {
 		if (!cli->protocol)
 			protos[PROTO_UDP] = protos[PROTO_SCTP] = true;
-		input_ports(mm, protos, ps);
+		input_ports(x.m, protos, ps);
 	}
+	/* Every port asked for is a column: at most 3 x 65,535. */
 	struct column *cols = NULL;
 	size_t ncols = 0, cap = 0;
 	for (int p = 0; p < PROTO__COUNT; p++)
 		for (size_t r = 0; r < ps[p].n; r++)
 			for (int port = ps[p].r[r].lo; port <= ps[p].r[r].hi; port++) {
-				if (ncols >= 4096)
-					break;
 				XGROW(cols, cap, ncols + 1);
 				cols[ncols].proto = p;
 				cols[ncols++].port = port;
 			}
+	x.cols = cols;
+	x.ncols = ncols;
+	x.n = x.m->nendpoints;
 
-	size_t n = mm->nendpoints;
-	struct connset c;
-	struct cand cand;
-	unsigned char *row = xcalloc(n * (ncols ? ncols : 1) + 1, 1);
-	bool csv = !strcmp(fmt, "csv"), json = !strcmp(fmt, "json");
-	/* The grids need the whole table: one bit per cell. */
-	uint8_t *grid = csv || json ? NULL : xcalloc((n * n * ncols + 7) / 8 + 1, 1);
-	size_t rows = 0;
-
-	/* ",PROTO,PORT" per column, formatted once. */
-	char (*colname)[24] = xcalloc(ncols ? ncols : 1, sizeof(*colname));
-	for (size_t k = 0; k < ncols; k++)
-		snprintf(colname[k], sizeof(colname[k]), ",%s,%d", proto_name(cols[k].proto),
-			 cols[k].port);
-	connset_init(&c);
-	cand_init(&cand, &s);
-	if (csv)
-		fputs("source,destination,protocol,port,verdict\n", stdout);
-	else if (json)
-		fputs("[", stdout);
-	for (size_t i = 0; i < n; i++) {
-		/* Row i: everything denied but what the candidates allow (and loopback). */
-		memset(row, 0, n * ncols);
-		connlist_candidates(&s, i, &cand);
-		if (mm->endpoints[i]->is_pod) {
-			cand.v = xrealloc(cand.v, sizeof(*cand.v) * (cand.n + 1));
-			cand.cap = cand.n + 1;
-			cand.v[cand.n++] = (uint32_t)i;
-		}
-		for (size_t t = 0; t < cand.n; t++) {
-			size_t j = cand.v[t];
-			struct sref src = { .ep = mm->endpoints[i] }, dst = { .ep = mm->endpoints[j] };
-			solver_allowed(&s, &src, &dst, &c);
-			for (size_t k = 0; k < ncols; k++)
-				row[j * ncols + k] = connset_contains(&c, cols[k].proto, cols[k].port);
-		}
-		if (grid) {
-			for (size_t j = 0; j < n; j++)
-				for (size_t k = 0; k < ncols; k++)
-					if (row[j * ncols + k]) {
-						size_t bit = (i * n + j) * ncols + k;
-						grid[bit / 8] |= (uint8_t)(1u << (bit % 8));
-					}
-			continue;
-		}
-		struct strbuf sb = STRBUF_INIT;
-		const char *si = mm->endpoints[i]->display;
-		size_t sil = strlen(si);
-		for (size_t j = 0; j < n; j++)
-			for (size_t k = 0; k < ncols; k++) {
-				const char *v = row[j * ncols + k] ? "allow" : "deny";
-				if (csv) {
-					/* The bulk of a large run: plain appends, no format parsing. */
-					strbuf_add(&sb, si, sil);
-					strbuf_addch(&sb, ',');
-					strbuf_addstr(&sb, mm->endpoints[j]->display);
-					strbuf_addstr(&sb, colname[k]);
-					strbuf_addstr(&sb, row[j * ncols + k] ? ",allow\n" : ",deny\n");
-					continue;
-				}
-				strbuf_addstr(&sb, rows++ ? ",\n  {\"source\": " : "\n  {\"source\": ");
-				strbuf_add_json_str(&sb, mm->endpoints[i]->display);
-				strbuf_addstr(&sb, ", \"destination\": ");
-				strbuf_add_json_str(&sb, mm->endpoints[j]->display);
-				strbuf_addf(&sb, ", \"protocol\": \"%s\", \"port\": %d, \"verdict\": \"%s\"}",
-					    proto_name(cols[k].proto), cols[k].port, v);
-			}
-		if (sb.len)
-			fwrite(sb.buf, 1, sb.len, stdout);
-		strbuf_release(&sb);
+	/* The size of the table, before any of it is computed or printed: one row of the
+	 * csv form per source, destination, protocol and port (every format prints as many
+	 * cells). */
+	uint64_t limit = cli->max_rows ? cli->max_rows : MATRIX_MAX_ROWS;
+	uint64_t nrows = mul_sat(mul_sat(x.n, x.n), ncols);
+	if (nrows > limit) {
+		fprintf(stderr, "npcheck matrix: the table has %s%" PRIu64 " rows (%zu endpoints x "
+			"%zu x %zu ports), over the limit of %" PRIu64 "; ask for fewer ports with "
+			"--port and --protocol, or raise the limit with --max-rows\n",
+			nrows == UINT64_MAX ? "over " : "", nrows, x.n, x.n, ncols, limit);
+		rc = EXIT_USAGE;
+		goto out;
 	}
-	connset_release(&c);
-	cand_release(&cand);
-	free(row);
-	free(colname);
-#define CELL(i, j, k) ((grid[(((i) * n + (j)) * ncols + (k)) / 8] >> ((((i) * n + (j)) * ncols + (k)) % 8)) & 1)
-	if (json) {
-		printf(rows ? "\n]\n" : "]\n");
-	} else if (grid) {
-		bool md = !strcmp(fmt, "md");
-		if (!md) {
-			printf("Endpoints:\n");
-			for (size_t i = 0; i < n; i++)
-				printf("  %*zu  %s\n", snprintf(NULL, 0, "%zu", n), i + 1,
-				       mm->endpoints[i]->display);
-			printf("Rows are sources, columns destinations: '.' allowed, 'X' denied.\n");
-		}
-		for (size_t k = 0; k < ncols; k++) {
-			if (md) {
-				printf("\n### %s %d\n\n| source \\ destination |", proto_name(cols[k].proto),
-				       cols[k].port);
-				for (size_t j = 0; j < n; j++)
-					printf(" %s |", mm->endpoints[j]->display);
-				printf("\n|---|");
-				for (size_t j = 0; j < n; j++)
-					printf("---|");
-				printf("\n");
-				for (size_t i = 0; i < n; i++) {
-					printf("| %s |", mm->endpoints[i]->display);
-					for (size_t j = 0; j < n; j++)
-						printf(" %s |", CELL(i, j, k) ? "allow" : "deny");
-					printf("\n");
-				}
-				continue;
-			}
-			/* Cells as wide as the largest endpoint number, so columns line up. */
-			int w = snprintf(NULL, 0, "%zu", n);
-			printf("\n%s %d\n%*s", proto_name(cols[k].proto), cols[k].port, w + 3, "");
-			for (size_t j = 0; j < n; j++)
-				printf(" %*zu", w, j + 1);
-			printf("\n");
-			for (size_t i = 0; i < n; i++) {
-				printf("  %*zu ", w, i + 1);
-				for (size_t j = 0; j < n; j++)
-					printf(" %*s", w, CELL(i, j, k) ? "." : "X");
-				printf("\n");
-			}
+	if (cli->verbose)
+		fprintf(stderr, "npcheck matrix: %" PRIu64 " rows (%zu endpoints x %zu x %zu ports)\n",
+			nrows, x.n, x.n, ncols);
+
+	solver_init(&x.s, x.m);
+	connset_init(&x.c);
+	cand_init(&x.cand, &x.s);
+	if (strcmp(fmt, "json")) {
+		x.names = xcalloc(x.n + 1, sizeof(*x.names));
+		for (size_t i = 0; i < x.n; i++) {
+			struct strbuf e = STRBUF_INIT;
+			const char *d = x.m->endpoints[i]->display;
+			if (!strcmp(fmt, "csv"))
+				escape_csv(&e, d);
+			else if (!strcmp(fmt, "md"))
+				escape_md(&e, d);
+			else
+				escape_text(&e, d);
+			x.names[i] = e.buf ? strbuf_detach(&e) : xstrdup("");
 		}
 	}
-#undef CELL
-	free(grid);
+	if (!strcmp(fmt, "csv") || !strcmp(fmt, "json"))
+		write_rows(&x, !strcmp(fmt, "json"));
+	else
+		write_grids(&x, !strcmp(fmt, "md"));
+	for (size_t i = 0; x.names && i < x.n; i++)
+		free(x.names[i]);
+	free(x.names);
+	if (fflush(stdout) || ferror(stdout))
+		x.write_failed = true;
+	if (x.write_failed) {
+		fprintf(stderr, "npcheck matrix: cannot write the output: %s\n", strerror(errno));
+		rc = EXIT_INTERNAL;
+	}
+	connset_release(&x.c);
+	cand_release(&x.cand);
+	solver_free(&x.s);
+out:
 	free(cols);
 	for (int p = 0; p < PROTO__COUNT; p++)
 		portset_release(&ps[p]);
 	portset_release(&asked);
-	solver_free(&s);
 	cli_unload(&l);
 	return rc;
 }

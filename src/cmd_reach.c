@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "query.h"
 #include "suggest.h"
 
@@ -19,7 +20,8 @@ struct ask {
 
 static void pos_of(const struct ynode *n, struct strbuf *sb)
 {
-	strbuf_addf(sb, "%s:%d:%d", n->pos.file, n->pos.line, n->pos.col);
+	escape_text(sb, n->pos.file);
+	strbuf_addf(sb, ":%d:%d", n->pos.line, n->pos.col);
 }
 
 static const struct ynode *policy_node(const struct policy *p)
@@ -46,35 +48,41 @@ static bool explain_direction(const struct solver *s, enum direction dir, const 
 			      struct strbuf *js)
 {
 	const struct sref *self = dir == DIR_EGRESS ? src : dst;
-	struct strbuf name = STRBUF_INIT;
+	struct strbuf name = STRBUF_INIT, tname = STRBUF_INIT;
 	struct connset total, c;
 	bool allows;
 
 	sref_format(self, &name);
+	escape_text(&tname, name.buf);
 	connset_init(&total);
 	connset_init(&c);
 	strbuf_addf(js, "\"%s\": {\"endpoint\": ", dir_names[dir]);
 	strbuf_add_json_str(js, name.buf);
 	if (!self->ep || !s->eps[self->ep->index].isolated[dir]) {
 		strbuf_addf(sb, "  %s %s %s: not isolated, everything allowed\n",
-			    dir_names[dir], dir == DIR_EGRESS ? "from" : "to", name.buf);
+			    dir_names[dir], dir == DIR_EGRESS ? "from" : "to", tname.buf);
 		if (!self->ep)
 			strbuf_addstr(js, ", \"isolated\": false, \"external\": true");
 		else
 			strbuf_addstr(js, ", \"isolated\": false");
 		strbuf_addstr(js, ", \"policies\": [], \"rules\": []}");
 		strbuf_release(&name);
+		strbuf_release(&tname);
 		connset_release(&total);
 		connset_release(&c);
 		return true;
 	}
 	const struct sendpoint *se = &s->eps[self->ep->index];
 	strbuf_addf(sb, "  %s %s %s: isolated by", dir_names[dir],
-		    dir == DIR_EGRESS ? "from" : "to", name.buf);
+		    dir == DIR_EGRESS ? "from" : "to", tname.buf);
 	strbuf_addstr(js, ", \"isolated\": true, \"policies\": [");
 	for (size_t i = 0; i < se->npolicies[dir]; i++) {
 		const struct policy *p = se->policies[dir][i];
-		strbuf_addf(sb, "%s %s/%s (", i ? "," : "", p->obj->ns, p->obj->name);
+		strbuf_addstr(sb, i ? ", " : " ");
+		escape_text(sb, p->obj->ns);
+		strbuf_addch(sb, '/');
+		escape_text(sb, p->obj->name);
+		strbuf_addstr(sb, " (");
 		pos_of(policy_node(p), sb);
 		strbuf_addch(sb, ')');
 		strbuf_addf(js, "%s{\"namespace\": ", i ? ", " : "");
@@ -98,8 +106,11 @@ static bool explain_direction(const struct solver *s, enum direction dir, const 
 		if (connset_is_empty(&c))
 			continue;
 		connset_union(&total, &c);
-		strbuf_addf(sb, "    allowed by %s/%s %s rule %d (", r->policy->obj->ns,
-			    r->policy->obj->name, dir_names[dir], r->rule->index + 1);
+		strbuf_addstr(sb, "    allowed by ");
+		escape_text(sb, r->policy->obj->ns);
+		strbuf_addch(sb, '/');
+		escape_text(sb, r->policy->obj->name);
+		strbuf_addf(sb, " %s rule %d (", dir_names[dir], r->rule->index + 1);
 		pos_of(r->rule->node, sb);
 		const struct peer *peer = solver_matching_peer(s, r, other);
 		if (peer) {
@@ -138,6 +149,7 @@ static bool explain_direction(const struct solver *s, enum direction dir, const 
 		strbuf_addf(sb, "    no %s rule of these policies allows it\n", dir_names[dir]);
 	strbuf_addstr(js, "]}");
 	strbuf_release(&name);
+	strbuf_release(&tname);
 	connset_release(&total);
 	connset_release(&c);
 	return allows;
@@ -175,8 +187,9 @@ static int resolve_port(const struct cli *cli, const struct query_target *dt, co
 						q->port = dst->ep->ports[j].port;
 						return 0;
 					}
-				fprintf(stderr, "npcheck reach: %s has no container port named '%s'\n",
-					dst->ep ? dst->ep->display : "destination", sp->target_name);
+				escape_eprintf("npcheck reach: %s has no container port named '%s'",
+					       dst->ep ? dst->ep->display : "destination",
+					       sp->target_name);
 				return -1;
 			}
 		}
@@ -185,16 +198,17 @@ static int resolve_port(const struct cli *cli, const struct query_target *dt, co
 		for (size_t i = 0; !numeric && i < dt->svc->nports; i++)
 			if (dt->svc->ports[i].name)
 				suggest_add(&sg, dt->svc->ports[i].name);
-		fprintf(stderr, "npcheck reach: Service %s/%s has no port '%s'",
-			dt->svc->obj->ns, dt->svc->obj->name, p);
 		if (suggest_best(&sg))
-			fprintf(stderr, "; did you mean '%s'?", suggest_best(&sg));
-		fprintf(stderr, "\n");
+			escape_eprintf("npcheck reach: Service %s/%s has no port '%s'; did you mean '%s'?",
+				       dt->svc->obj->ns, dt->svc->obj->name, p, suggest_best(&sg));
+		else
+			escape_eprintf("npcheck reach: Service %s/%s has no port '%s'",
+				       dt->svc->obj->ns, dt->svc->obj->name, p);
 		return -1;
 	}
 	if (numeric) {
 		if (v < PORT_MIN || v > PORT_MAX) {
-			fprintf(stderr, "npcheck reach: port %s is not between 1 and 65535\n", p);
+			escape_eprintf("npcheck reach: port %s is not between 1 and 65535", p);
 			return -1;
 		}
 		q->port = (int)v;
@@ -212,11 +226,12 @@ static int resolve_port(const struct cli *cli, const struct query_target *dt, co
 	for (size_t j = 0; dst->ep && j < dst->ep->nports; j++)
 		if (dst->ep->ports[j].name)
 			suggest_add(&sg, dst->ep->ports[j].name);
-	fprintf(stderr, "npcheck reach: %s has no container port named '%s'",
-		dst->ep ? dst->ep->display : "an external address", p);
 	if (suggest_best(&sg))
-		fprintf(stderr, "; did you mean '%s'?", suggest_best(&sg));
-	fprintf(stderr, "\n");
+		escape_eprintf("npcheck reach: %s has no container port named '%s'; did you mean '%s'?",
+			       dst->ep ? dst->ep->display : "an external address", p, suggest_best(&sg));
+	else
+		escape_eprintf("npcheck reach: %s has no container port named '%s'",
+			       dst->ep ? dst->ep->display : "an external address", p);
 	return -1;
 }
 
@@ -229,8 +244,11 @@ struct deps {
 static void add_dep(void *ctx, const char *key, const struct policy *p, const struct ynode *at)
 {
 	struct deps *d = ctx;
-	strbuf_addf(d->text, "  depends on: label '%s' of %s is set by its controller at run time; "
-			     "%s/%s compares it at ", key, d->e->display, p->obj->ns, p->obj->name);
+	struct strbuf t = STRBUF_INIT;
+	strbuf_addf(&t, "  depends on: label '%s' of %s is set by its controller at run time; "
+			"%s/%s compares it at ", key, d->e->display, p->obj->ns, p->obj->name);
+	escape_text(d->text, t.buf);
+	strbuf_release(&t);
 	pos_of(at, d->text);
 	strbuf_addstr(d->text, ", taken as none of the values written there\n");
 	strbuf_addstr(d->json, d->n++ ? ", {\"endpoint\": " : "{\"endpoint\": ");
@@ -352,10 +370,17 @@ int cmd_reach(struct cli *cli)
 				strbuf_add_json_str(&out, undefined);
 				strbuf_addstr(&out, ", \"verdict\": \"undefined\"}");
 			} else {
-				strbuf_addf(&out, "%s => %s %s: undefined\n  NetworkPolicy only "
-					    "defines TCP, UDP and SCTP; what happens to %s under a "
-					    "policy is up to the CNI plugin\n", sn.buf, dn.buf,
-					    undefined, undefined);
+				struct strbuf t = STRBUF_INIT;
+				strbuf_addf(&t, "%s => %s %s: undefined", sn.buf, dn.buf, undefined);
+				escape_text(&out, t.buf);
+				strbuf_addch(&out, '\n');
+				strbuf_reset(&t);
+				strbuf_addf(&t, "\n  NetworkPolicy only defines TCP, UDP and SCTP; what "
+					    "happens to %s under a policy is up to the CNI plugin",
+					    undefined);
+				escape_text_n(&out, t.buf + 1, t.len - 1);
+				strbuf_addch(&out, '\n');
+				strbuf_release(&t);
 			}
 			rc = EXIT_FINDINGS;
 			strbuf_release(&sn);
@@ -387,14 +412,22 @@ int cmd_reach(struct cli *cli)
 		connset_format(&c, &cs);
 		if (!allowed)
 			rc = rc == EXIT_CLEAN ? EXIT_FINDINGS : rc;
+		escape_text(&sb, sn.buf);
+		strbuf_addstr(&sb, " => ");
+		escape_text(&sb, dn.buf);
 		if (q.has_port)
-			strbuf_addf(&sb, "%s => %s %s %d: %s\n", sn.buf, dn.buf, proto_name(q.proto),
-				    q.port, allowed ? "allowed" : "denied");
+			strbuf_addf(&sb, " %s %d: %s\n", proto_name(q.proto), q.port,
+				    allowed ? "allowed" : "denied");
 		else
-			strbuf_addf(&sb, "%s => %s : %s\n", sn.buf, dn.buf, cs.buf);
-		if (dt.svc && q.has_port)
-			strbuf_addf(&sb, "  through Service %s/%s port %s, which sends it to port %d of the pods\n",
-				    dt.svc->obj->ns, dt.svc->obj->name, cli->port, q.port);
+			strbuf_addf(&sb, " : %s\n", cs.buf);
+		if (dt.svc && q.has_port) {
+			struct strbuf t = STRBUF_INIT;
+			strbuf_addf(&t, "  through Service %s/%s port %s, which sends it to port %d of "
+				    "the pods", dt.svc->obj->ns, dt.svc->obj->name, cli->port, q.port);
+			escape_text(&sb, t.buf);
+			strbuf_addch(&sb, '\n');
+			strbuf_release(&t);
+		}
 		if (loop) {
 			strbuf_addstr(&sb, "  a pod's traffic to itself is loopback, never subject to policy\n");
 			strbuf_addstr(&js, "\"loopback\": true");

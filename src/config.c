@@ -1,4 +1,4 @@
-/* .npcheck.yaml through libcyaml: the schema, error positions, and ignorePaths globs. */
+/* .npcheck.yaml through libcyaml: the schema, error positions, and ignorePaths (pathglob.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +10,9 @@
 #include <yaml.h>
 
 #include "config.h"
+#include "escape.h"
 #include "model.h"
+#include "pathglob.h"
 #include "suggest.h"
 #include "ynode.h"
 
@@ -251,11 +253,15 @@ static void print_errors(struct loadctx *x)
 {
 	if (x->nerrs > 1)
 		qsort(x->errs, x->nerrs, sizeof(*x->errs), error_cmp);
+	struct strbuf file = STRBUF_INIT, msg = STRBUF_INIT;
+	escape_text(&file, x->file);
 	for (size_t i = 0; i < x->nerrs; i++) {
-		fprintf(stderr, "%s:%d:%d: error: %s\n", x->file, x->errs[i].line, x->errs[i].col,
-			x->errs[i].msg);
+		fprintf(stderr, "%s:%d:%d: error: %s\n", file.buf, x->errs[i].line, x->errs[i].col,
+			escape_text_str(&msg, x->errs[i].msg));
 		free(x->errs[i].msg);
 	}
+	strbuf_release(&file);
+	strbuf_release(&msg);
 	free(x->errs);
 }
 
@@ -702,15 +708,23 @@ int config_load(struct config *c, const char *path)
 	if (!path && !(path = default_path()))
 		return 0;
 	x.file = path;
-	if (read_whole_file(path, &buf, &len)) {
-		fprintf(stderr, "%s: error: cannot read the configuration: %s\n", path,
-			strerror(errno));
+	switch (read_bounded(path, CONFIG_MAX_BYTES, &buf, &len)) {
+	case 0:
+		break;
+	case READ_NOT_REGULAR:
+		fprintf(stderr, "%s:1:1: error: cannot read the configuration: not a regular file\n",
+			escape_text_str(&log, path));
+		strbuf_release(&log);
 		return -1;
-	}
-	if (len > CONFIG_MAX_BYTES) {
-		free(buf);
-		fprintf(stderr, "%s: error: the configuration is larger than %u bytes\n", path,
-			CONFIG_MAX_BYTES);
+	case READ_TOO_BIG:
+		fprintf(stderr, "%s:1:1: error: the configuration is larger than %u bytes\n",
+			escape_text_str(&log, path), CONFIG_MAX_BYTES);
+		strbuf_release(&log);
+		return -1;
+	default:
+		fprintf(stderr, "%s: error: cannot read the configuration: %s\n",
+			escape_text_str(&log, path), strerror(errno));
+		strbuf_release(&log);
 		return -1;
 	}
 	a = arena_new();
@@ -752,123 +766,6 @@ void config_apply(const struct config *c, struct diag *d)
 }
 
 /* ---- ignorePaths ---- */
-
-/* A bracket expression at p ("[a-z]", "[!0-9]"): does it match ch? *end is set past it;
- * NULL when p does not start a complete one (then '[' is literal). */
-static bool class_match(const char *p, char ch, const char **end)
-{
-	bool neg = false, hit = false;
-	const char *q = p + 1;
-	if (*q == '!' || *q == '^') {
-		neg = true;
-		q++;
-	}
-	for (bool first = true; *q && (first || *q != ']'); first = false) {
-		char lo = *q, hi = lo;
-		if (q[1] == '-' && q[2] && q[2] != ']') {
-			hi = q[2];
-			q += 3;
-		} else {
-			q++;
-		}
-		if (ch >= lo && ch <= hi)
-			hit = true;
-	}
-	if (*q != ']') {
-		*end = NULL;
-		return false;
-	}
-	*end = q + 1;
-	return hit != neg;
-}
-
-/* Glob match of a whole path: '*' and '?' stay within a directory, "**" spans any
- * number of them: "a/" + "**" is everything below a, "**" + "/b" is b at any depth. */
-static bool glob_match(const char *p, const char *s)
-{
-	for (;;) {
-		switch (*p) {
-		case '\0':
-			return *s == '\0';
-		case '*':
-			if (p[1] == '*') {
-				while (*p == '*')
-					p++;
-				if (*p == '/') {
-					/* zero or more whole directories */
-					if (glob_match(p + 1, s))
-						return true;
-					for (const char *t = s; *t; t++)
-						if (*t == '/' && glob_match(p + 1, t + 1))
-							return true;
-					return false;
-				}
-				for (const char *t = s;; t++) {
-					if (glob_match(p, t))
-						return true;
-					if (!*t)
-						return false;
-				}
-			}
-			p++;
-			for (const char *t = s;; t++) {
-				if (glob_match(p, t))
-					return true;
-				if (!*t || *t == '/')
-					return false;
-			}
-		case '?':
-			if (!*s || *s == '/')
-				return false;
-			p++;
-			s++;
-			break;
-		case '[': {
-			const char *end;
-			if (*s && *s != '/') {
-				bool hit = class_match(p, *s, &end);
-				if (end) {
-					if (!hit)
-						return false;
-					p = end;
-					s++;
-					break;
-				}
-			}
-			if (*s != '[')
-				return false;
-			p++;
-			s++;
-			break;
-		}
-		case '\\':
-			if (p[1])
-				p++;
-			/* fall through */
-		default:
-			if (*p != *s)
-				return false;
-			p++;
-			s++;
-		}
-	}
-}
-
-/* The pattern matches the path or one of its leading directories ("vendor" ignores
- * everything below vendor/). */
-static bool pattern_matches(const char *pat, const char *path)
-{
-	struct strbuf sb = STRBUF_INIT;
-	bool hit = glob_match(pat, path);
-	for (const char *t = path; !hit && (t = strchr(t, '/')) != NULL; t++) {
-		strbuf_reset(&sb);
-		strbuf_add(&sb, path, (size_t)(t - path));
-		if (sb.len)
-			hit = glob_match(pat, sb.buf);
-	}
-	strbuf_release(&sb);
-	return hit;
-}
 
 /* "./a//b/./c" → "a/b/c": the form a pattern is written in. */
 static void clean_path(const char *p, struct strbuf *out)
@@ -921,9 +818,9 @@ bool config_ignores(const struct config *c, const char *path)
 	}
 	for (size_t i = 0; i < c->nignore_paths && !hit; i++) {
 		clean_path(c->ignore_paths[i], &pat); /* "./dir/" is "dir" */
-		hit = glob_match(c->ignore_paths[i], path);
+		hit = pathglob_match(c->ignore_paths[i], path, false);
 		for (size_t f = 0; f < nforms && !hit; f++)
-			hit = pattern_matches(pat.buf, forms[f].buf);
+			hit = pathglob_match(pat.buf, forms[f].buf, true);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(forms); i++)
 		strbuf_release(&forms[i]);

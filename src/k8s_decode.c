@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "escape.h"
 #include "model.h"
 
 /*
@@ -904,8 +905,8 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 		/* Not a Kubernetes object (a JSON report, a values list): skipped, as a
 		 * document of a kind npcheck does not read is. */
 		if (opt && opt->verbose)
-			fprintf(stderr, "%s:%d:%d: skipping a document that is not an object\n",
-				file, doc->pos.line, doc->pos.col);
+			escape_eprintf("%s:%d:%d: skipping a document that is not an object", file,
+				       doc->pos.line, doc->pos.col);
 		return;
 	}
 	const struct ynode *kn = ynode_get(doc, "kind");
@@ -914,8 +915,8 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 		kind = default_kind;
 	if (!kind) {
 		if (opt && opt->verbose)
-			fprintf(stderr, "%s:%d:%d: skipping a document without kind\n",
-				file, doc->pos.line, doc->pos.col);
+			escape_eprintf("%s:%d:%d: skipping a document without kind", file,
+				       doc->pos.line, doc->pos.col);
 		return;
 	}
 	size_t kl = strlen(kind);
@@ -940,8 +941,8 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 		return;
 	if (!is_read_kind(kind)) {
 		if (opt && opt->verbose)
-			fprintf(stderr, "%s:%d:%d: skipping kind %s\n", file, doc->pos.line,
-				doc->pos.col, kind);
+			escape_eprintf("%s:%d:%d: skipping kind %s", file, doc->pos.line,
+				       doc->pos.col, kind);
 		return;
 	}
 	decode_object(m, file, doc, kind, opt);

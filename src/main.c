@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "suggest.h"
 
 const struct command commands[] = {
@@ -40,7 +41,11 @@ static const char global_options[] =
 	"      --protocol P       TCP, UDP or SCTP (matrix: a list)\n"
 	"      --pod ENDPOINT     explain: only this endpoint\n"
 	"      --base REV         diff: compare PATH at git revision REV with the work tree\n"
+	"      --max-rows N       matrix: print at most N rows (default 1000000)\n"
 	"  -j, --jobs N           threads for parsing (default: one per CPU)\n"
+	"      --max-input-size N bytes read from one file or stdin (default 256M)\n"
+	"      --max-total-input N\n"
+	"                         bytes read from all inputs (default 1G)\n"
 	"  -q, --quiet            print less\n"
 	"  -v, --verbose          print more (the documents and kinds skipped)\n"
 	"  -h, --help             this help\n"
@@ -63,10 +68,12 @@ static bool no_such_command(const char *name)
 	for (const struct command *c = commands; c->name; c++)
 		suggest_add(&sg, c->name);
 	suggest_add(&sg, "help");
-	fprintf(stderr, "npcheck: no such command '%s'", name);
+	/* the name is as typed: escaped (a suggestion is one of ours) */
 	if (suggest_best(&sg))
-		fprintf(stderr, "; did you mean '%s'?", suggest_best(&sg));
-	fprintf(stderr, "\n");
+		escape_eprintf("npcheck: no such command '%s'; did you mean '%s'?", name,
+			       suggest_best(&sg));
+	else
+		escape_eprintf("npcheck: no such command '%s'", name);
 	return suggest_best(&sg) != NULL;
 }
 
@@ -91,11 +98,17 @@ static void usage(FILE *f)
 int cli_usage_error(struct cli *cli, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "npcheck%s%s: ", cli->command ? " " : "", cli->command ? cli->command : "");
+	struct strbuf msg = STRBUF_INIT, cmd = STRBUF_INIT, text = STRBUF_INIT;
+	/* The arguments quoted in a usage error may hold anything: escape it all. */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	strbuf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n");
+	fprintf(stderr, "npcheck%s%s: %s\n", cli->command ? " " : "",
+		cli->command ? escape_text_str(&cmd, cli->command) : "",
+		escape_text_str(&text, msg.buf ? msg.buf : ""));
+	strbuf_release(&msg);
+	strbuf_release(&cmd);
+	strbuf_release(&text);
 	return EXIT_USAGE;
 }
 
@@ -142,6 +155,7 @@ const char *cli_format(struct cli *cli)
 
 void cli_print_input_errors(struct cli *cli, const struct diag *d)
 {
+	struct strbuf file = STRBUF_INIT, msg = STRBUF_INIT;
 	(void)cli;
 	for (size_t i = 0; i < d->n; i++) {
 		const struct finding *f = &d->items[i];
@@ -151,16 +165,20 @@ void cli_print_input_errors(struct cli *cli, const struct diag *d)
 		    f->rule != RULE_UNSUPPORTED_PROTOCOL && f->rule != RULE_UNKNOWN_FIELD &&
 		    f->rule != RULE_DUPLICATE_OBJECT)
 			continue;
-		fprintf(stderr, "%s:%d:%d: %s: %s [%s]\n", f->pos.file ? f->pos.file : "<input>",
-			f->pos.line, f->pos.col, severity_name(f->severity), f->message,
+		fprintf(stderr, "%s:%d:%d: %s: %s [%s]\n",
+			escape_text_str(&file, f->pos.file ? f->pos.file : "<input>"), f->pos.line,
+			f->pos.col, severity_name(f->severity), escape_text_str(&msg, f->message),
 			rule_table[f->rule].id);
 	}
+	strbuf_release(&file);
+	strbuf_release(&msg);
 }
 
 int cli_load(struct cli *cli, const char *const *paths, size_t npaths, struct loaded *l)
 {
 	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose,
-				    .jobs = cli->jobs, .stdin_implicit = cli->stdin_implicit };
+				    .jobs = cli->jobs, .max_file = cli->max_input,
+				    .max_total = cli->max_total, .stdin_implicit = cli->stdin_implicit };
 	l->arena = arena_new();
 	diag_init(&l->diag, l->arena);
 	model_load(&l->model, l->arena, &l->diag, paths, npaths, &mo);
@@ -177,8 +195,36 @@ void cli_unload(struct loaded *l)
 }
 
 enum {
-	OPT_COLOR = 256, OPT_FAIL_ON, OPT_PROTOCOL, OPT_POD, OPT_BASE, OPT_VERSION,
+	OPT_COLOR = 256, OPT_FAIL_ON, OPT_PROTOCOL, OPT_POD, OPT_BASE, OPT_VERSION, OPT_MAX_ROWS,
+	OPT_MAX_INPUT, OPT_MAX_TOTAL,
 };
+
+/* A byte count: digits, then an optional K, M or G (KiB, MiB, GiB; "KiB" too), from 1
+ * byte to 1 TiB. Returns 0 when s is not one. */
+static size_t parse_size(const char *s)
+{
+	static const struct { const char *suffix; unsigned shift; } units[] = {
+		{ "", 0 }, { "K", 10 }, { "KiB", 10 }, { "M", 20 }, { "MiB", 20 },
+		{ "G", 30 }, { "GiB", 30 },
+	};
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
+		if (strcmp(end, units[i].suffix))
+			continue;
+		if (v > (1ULL << 40) >> units[i].shift)
+			return 0;
+		return (size_t)(v << units[i].shift);
+	}
+	return 0;
+}
 
 static const struct option long_options[] = {
 	{ "namespace", required_argument, NULL, 'n' },
@@ -191,7 +237,10 @@ static const struct option long_options[] = {
 	{ "protocol", required_argument, NULL, OPT_PROTOCOL },
 	{ "pod", required_argument, NULL, OPT_POD },
 	{ "base", required_argument, NULL, OPT_BASE },
+	{ "max-rows", required_argument, NULL, OPT_MAX_ROWS },
 	{ "jobs", required_argument, NULL, 'j' },
+	{ "max-input-size", required_argument, NULL, OPT_MAX_INPUT },
+	{ "max-total-input", required_argument, NULL, OPT_MAX_TOTAL },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -221,7 +270,27 @@ static int unknown_option(struct cli *cli, const char *arg)
 			       suggest_best(&sg));
 }
 
-int main(int argc, char **argv)
+/*
+ * Every byte written to stdout is checked once, at the end: stdio keeps the first error
+ * (ferror), and the final flush and close report any later one (a full disk, /dev/full,
+ * a closed pipe when SIGPIPE is ignored). A failed write is a system error (exit 4)
+ * whatever the command found: its output is incomplete. SIGPIPE keeps its default
+ * action, so `npcheck list | head` ends quietly, as every filter does.
+ */
+static int close_stdout(int rc)
+{
+	bool failed = ferror(stdout) != 0;
+	errno = 0;
+	if (fclose(stdout) != 0)
+		failed = true;
+	if (!failed)
+		return rc;
+	fprintf(stderr, "npcheck: cannot write the output: %s\n",
+		strerror(errno ? errno : EIO));
+	return EXIT_INTERNAL;
+}
+
+static int run(int argc, char **argv)
 {
 	struct cli cli = { 0 };
 	bool help = false;
@@ -262,6 +331,26 @@ int main(int argc, char **argv)
 		case OPT_PROTOCOL: cli.protocol = optarg; break;
 		case OPT_POD: cli.pod = optarg; break;
 		case OPT_BASE: cli.base = optarg; break;
+		case OPT_MAX_ROWS: {
+			char *end;
+			errno = 0;
+			unsigned long long n = strtoull(optarg, &end, 10);
+			if (errno || end == optarg || *end || *optarg == '-' || *optarg == '+' || n < 1)
+				return cli_usage_error(&cli, "--max-rows takes a positive number, not '%s'", optarg);
+			cli.max_rows = (uint64_t)n;
+			break;
+		}
+		case OPT_MAX_INPUT:
+		case OPT_MAX_TOTAL: {
+			size_t n = parse_size(optarg);
+			if (!n)
+				return cli_usage_error(&cli, "%s takes a size in bytes (a number, then K, M "
+						       "or G) from 1 to 1T, not '%s'",
+						       c == OPT_MAX_INPUT ? "--max-input-size"
+									  : "--max-total-input", optarg);
+			*(c == OPT_MAX_INPUT ? &cli.max_input : &cli.max_total) = n;
+			break;
+		}
 		case OPT_VERSION:
 			printf("npcheck %s\n", NPCHECK_VERSION);
 			return EXIT_CLEAN;
@@ -318,8 +407,15 @@ int main(int argc, char **argv)
 		command_usage(cmd, true);
 		return EXIT_CLEAN;
 	}
+	if (cli.max_rows && cmd->exec != cmd_matrix)
+		return cli_usage_error(&cli, "--max-rows applies to matrix only");
 	const char *nc = getenv("NO_COLOR");
 	cli.color_on = cli.color == COLOR_ALWAYS ||
 		       (cli.color == COLOR_AUTO && isatty(STDOUT_FILENO) && !(nc && *nc));
 	return cmd->exec(&cli);
+}
+
+int main(int argc, char **argv)
+{
+	return close_stdout(run(argc, argv));
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "fold.h"
 #include "model.h"
 
@@ -343,19 +344,19 @@ const struct unmodelled_kind *model_unmodelled_for(const struct model *m, const 
 	return NULL;
 }
 
-int model_load(struct model *m, struct arena *a, struct diag *d, const char *const *paths,
-	       size_t npaths, const struct model_options *opt)
+/* Parse the files (which model_parse_files frees) and build the model; rc is what
+ * collecting them returned. With no object at all, the no-input error is at where
+ * (a file name), about what ("this path", "standard input"...). */
+static int model_build(struct model *m, struct diag *d, struct source_file *files,
+		       size_t nfiles, const struct model_options *opt, int rc,
+		       const char *where, const char *what)
 {
-	struct source_file *files = NULL;
-	size_t nfiles = 0;
-	int rc;
-
-	memset(m, 0, sizeof(*m));
-	m->arena = a;
-	m->diag = d;
-	m->no_fold = opt && opt->no_fold;
-	rc = source_collect(a, d, paths, npaths, &files, &nfiles);
 	m->nfiles = nfiles;
+	struct source_budget *budget = ARENA_NEW(m->arena, struct source_budget);
+	budget->max_file = opt && opt->max_file ? opt->max_file : MODEL_MAX_FILE;
+	budget->max_total = opt && opt->max_total ? opt->max_total : MODEL_MAX_TOTAL;
+	for (size_t i = 0; i < nfiles; i++)
+		files[i].budget = budget;
 	/* Trees live in their own arena so that a decoded document's tree can be dropped
 	 * without touching the model; trees that are kept move to the model's arena. */
 	m->trees = arena_new();
@@ -366,13 +367,10 @@ int model_load(struct model *m, struct arena *a, struct diag *d, const char *con
 	/* No input at all is an input error (SPEC 1): a check of nothing must not pass. */
 	if (!m->nobjects && !d->input_error && !(opt && opt->allow_empty)) {
 		/* Positioned at the first path's start, like an unreadable file. */
-		const char *first = !npaths || !strcmp(paths[0], "-") ? "<stdin>" : paths[0];
-		fprintf(stderr, "%s:1:1: error: no input: no object of a kind npcheck reads "
-				"(NetworkPolicy, Namespace, Pod, Service or a workload) in %s%s\n",
-			first, npaths > 1 ? "any path given" : npaths && strcmp(paths[0], "-") ?
-							 "this path" : "standard input",
-			opt && opt->stdin_implicit ? " (no path was given: name the files or "
-						     "directories to read)" : "");
+		escape_eprintf("%s:1:1: error: no input: no object of a kind npcheck reads "
+			       "(NetworkPolicy, Namespace, Pod, Service or a workload) in %s%s",
+			       where, what, opt && opt->stdin_implicit ?
+			       " (no path was given: name the files or directories to read)" : "");
 		d->input_error = true;
 		rc = -1;
 	}
@@ -393,6 +391,45 @@ int model_load(struct model *m, struct arena *a, struct diag *d, const char *con
 	if (d->input_error)
 		rc = -1;
 	return rc;
+}
+
+static void model_start(struct model *m, struct arena *a, struct diag *d,
+			const struct model_options *opt)
+{
+	memset(m, 0, sizeof(*m));
+	m->arena = a;
+	m->diag = d;
+	m->no_fold = opt && opt->no_fold;
+}
+
+int model_load(struct model *m, struct arena *a, struct diag *d, const char *const *paths,
+	       size_t npaths, const struct model_options *opt)
+{
+	struct source_file *files = NULL;
+	size_t nfiles = 0;
+
+	model_start(m, a, d, opt);
+	int rc = source_collect(a, d, paths, npaths, &files, &nfiles);
+	bool std_in = !npaths || !strcmp(paths[0], "-");
+	return model_build(m, d, files, nfiles, opt, rc, std_in ? "<stdin>" : paths[0],
+			   npaths > 1 ? "any path given" : std_in ? "standard input" : "this path");
+}
+
+int model_load_memory(struct model *m, struct arena *a, struct diag *d,
+		      struct source_mem *srcs, size_t n, const struct model_options *opt)
+{
+	struct source_file *files = xcalloc(n + 1, sizeof(*files));
+
+	model_start(m, a, d, opt);
+	for (size_t i = 0; i < n; i++) {
+		files[i].path = files[i].open_path = arena_strdup(a, srcs[i].name);
+		/* Never empty: an empty buffer is a source read, not one to read. */
+		files[i].buf = srcs[i].buf ? srcs[i].buf : xstrdup("");
+		files[i].len = srcs[i].buf ? srcs[i].len : 0;
+		srcs[i].buf = NULL;
+		srcs[i].len = 0;
+	}
+	return model_build(m, d, files, n, opt, 0, n ? files[0].path : "<input>", "the input");
 }
 
 void model_free(struct model *m)

@@ -2,29 +2,23 @@
  * ($GITHUB_STEP_SUMMARY) or a merge request comment. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "escape.h"
 #include "out.h"
 
-/* A table cell: '|' and '\' escaped, line breaks as spaces, HTML's '<', '>' and '&' as
- * entities, so that no input closes the cell or the table or starts markup. */
+/* A table cell: escape.h's md form (no new cell, row or HTML), and emphasis, links and
+ * code spans kept literal. */
 static void add_cell(struct strbuf *sb, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '|': strbuf_addstr(sb, "\\|"); break;
-		case '\\': strbuf_addstr(sb, "\\\\"); break;
-		case '\n': case '\r': strbuf_addch(sb, ' '); break;
-		case '<': strbuf_addstr(sb, "&lt;"); break;
-		case '>': strbuf_addstr(sb, "&gt;"); break;
-		case '&': strbuf_addstr(sb, "&amp;"); break;
-		case '`': strbuf_addstr(sb, "\\`"); break;
-		case '*': case '_': case '[': case ']':
+	struct strbuf md = STRBUF_INIT;
+	escape_md(&md, s);
+	for (const char *p = md.buf ? md.buf : ""; *p; p++) {
+		if (strchr("`*_[]", *p))
 			strbuf_addch(sb, '\\');
-			strbuf_addch(sb, *s);
-			break;
-		default: strbuf_addch(sb, *s);
-		}
+		strbuf_addch(sb, *p);
 	}
+	strbuf_release(&md);
 }
 
 static void add_count(struct strbuf *sb, size_t n, const char *one, const char *many)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "lint.h"
 #include "out.h"
 
@@ -49,20 +50,23 @@ static const char *sev_color(enum severity s)
 void out_lint_text(struct cli *cli, const struct lint_report *r)
 {
 	const struct diag *d = r->d;
+	struct strbuf file = STRBUF_INIT, msg = STRBUF_INIT;
 	for (size_t i = 0; i < d->n; i++) {
 		const struct finding *f = &d->items[i];
 		if (f->suppressed)
 			continue;
+		escape_text_str(&file, f->pos.file ? f->pos.file : "<input>");
+		escape_text_str(&msg, f->message);
 		if (cli->color_on)
-			printf("\033[1m%s:%d:%d:\033[0m %s%s:\033[0m %s [%s]\n",
-			       f->pos.file ? f->pos.file : "<input>", f->pos.line, f->pos.col,
-			       sev_color(f->severity), severity_name(f->severity), f->message,
+			printf("\033[1m%s:%d:%d:\033[0m %s%s:\033[0m %s [%s]\n", file.buf, f->pos.line,
+			       f->pos.col, sev_color(f->severity), severity_name(f->severity), msg.buf,
 			       rule_table[f->rule].id);
 		else
-			printf("%s:%d:%d: %s: %s [%s]\n", f->pos.file ? f->pos.file : "<input>",
-			       f->pos.line, f->pos.col, severity_name(f->severity), f->message,
-			       rule_table[f->rule].id);
+			printf("%s:%d:%d: %s: %s [%s]\n", file.buf, f->pos.line, f->pos.col,
+			       severity_name(f->severity), msg.buf, rule_table[f->rule].id);
 	}
+	strbuf_release(&file);
+	strbuf_release(&msg);
 	if (!cli->quiet && d->n)
 		fprintf(stderr, "%zu error(s), %zu warning(s), %zu info\n",
 			diag_count(d, SEV_ERROR), diag_count(d, SEV_WARNING), diag_count(d, SEV_INFO));

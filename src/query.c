@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "escape.h"
 #include "query.h"
 #include "suggest.h"
 
@@ -49,17 +50,20 @@ static void suggest(const struct model *m, const char *text, const char *name)
 		if (d < best)
 			best = d;
 	}
-	fprintf(stderr, "npcheck: no endpoint named '%s'", text);
+	struct strbuf e = STRBUF_INIT;
+	fprintf(stderr, "npcheck: no endpoint named '%s'", escape_text_str(&e, text));
 	if (best == (size_t)-1 || best > 3 + strlen(name) / 3) {
 		fprintf(stderr, "\n");
+		strbuf_release(&e);
 		return;
 	}
 	fprintf(stderr, "; did you mean:\n");
 	for (size_t i = 0, shown = 0; i < m->nendpoints && shown < 8; i++)
 		if (edit_distance(name, m->endpoints[i]->name) == best) {
-			fprintf(stderr, "  %s\n", m->endpoints[i]->display);
+			fprintf(stderr, "  %s\n", escape_text_str(&e, m->endpoints[i]->display));
 			shown++;
 		}
+	strbuf_release(&e);
 }
 
 static int resolve_service(const struct model *m, const char *ns, const char *name,
@@ -73,15 +77,22 @@ static int resolve_service(const struct model *m, const char *ns, const char *na
 		if (ns && strcmp(s->obj->ns, ns))
 			continue;
 		if (svc) {
+			struct strbuf e[5] = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT,
+					       STRBUF_INIT };
 			fprintf(stderr, "npcheck: '%s' names several Services; add a namespace:\n"
-					"  %s/svc/%s\n  %s/svc/%s\n", text, svc->obj->ns, name,
-				s->obj->ns, name);
+					"  %s/svc/%s\n  %s/svc/%s\n", escape_text_str(&e[0], text),
+				escape_text_str(&e[1], svc->obj->ns), escape_text_str(&e[2], name),
+				escape_text_str(&e[3], s->obj->ns), escape_text_str(&e[4], name));
+			for (size_t k = 0; k < ARRAY_SIZE(e); k++)
+				strbuf_release(&e[k]);
 			return -1;
 		}
 		svc = s;
 	}
 	if (!svc) {
-		fprintf(stderr, "npcheck: no Service named '%s'\n", text);
+		struct strbuf e = STRBUF_INIT;
+		fprintf(stderr, "npcheck: no Service named '%s'\n", escape_text_str(&e, text));
+		strbuf_release(&e);
 		return -1;
 	}
 	out->svc = svc;
@@ -98,8 +109,11 @@ static int resolve_service(const struct model *m, const char *ns, const char *na
 		}
 	}
 	if (!out->n) {
+		struct strbuf e = STRBUF_INIT, f = STRBUF_INIT;
 		fprintf(stderr, "npcheck: Service '%s/%s' selects no endpoint in the input\n",
-			svc->obj->ns, name);
+			escape_text_str(&e, svc->obj->ns), escape_text_str(&f, name));
+		strbuf_release(&e);
+		strbuf_release(&f);
 		return -1;
 	}
 	return 0;
@@ -112,6 +126,7 @@ int query_resolve(const struct model *m, const char *text, const char *default_n
 	const char *ns = NULL, *kind = NULL, *name = NULL;
 	size_t nparts = 0;
 	int rc = -1;
+	struct strbuf e1 = STRBUF_INIT, e2 = STRBUF_INIT; /* names in messages, escaped */
 
 	memset(out, 0, sizeof(*out));
 	/* An IP address is an external endpoint, or the pod that has it. */
@@ -152,14 +167,15 @@ int query_resolve(const struct model *m, const char *text, const char *default_n
 			break;
 		*slash = '\0';
 		if (nparts == 3) {
-			fprintf(stderr, "npcheck: cannot read endpoint '%s'\n", text);
+			fprintf(stderr, "npcheck: cannot read endpoint '%s'\n", escape_text_str(&e1, text));
 			goto out;
 		}
 	}
 	/* svc/NAME or NS/svc/NAME: the endpoints behind a Service. */
 	if (nparts >= 2 && is_service_word(parts[nparts - 2])) {
 		if (!allow_service)
-			fprintf(stderr, "npcheck: a Service can only be a destination: '%s'\n", text);
+			fprintf(stderr, "npcheck: a Service can only be a destination: '%s'\n",
+				escape_text_str(&e1, text));
 		else
 			rc = resolve_service(m, nparts == 3 ? parts[0] : NULL, parts[nparts - 1], text,
 					     out);
@@ -179,7 +195,8 @@ int query_resolve(const struct model *m, const char *text, const char *default_n
 		ns = parts[0];
 		kind = kind_of(parts[1]);
 		if (!kind) {
-			fprintf(stderr, "npcheck: unknown kind '%s' in '%s'\n", parts[1], text);
+			fprintf(stderr, "npcheck: unknown kind '%s' in '%s'\n",
+				escape_text_str(&e2, parts[1]), escape_text_str(&e1, text));
 			goto out;
 		}
 		name = parts[2];
@@ -249,9 +266,10 @@ int query_resolve(const struct model *m, const char *text, const char *default_n
 		push(out, &r);
 		rc = 0;
 	} else if (nc > 1) {
-		fprintf(stderr, "npcheck: '%s' matches %zu endpoints; name one of:\n", text, nc);
+		fprintf(stderr, "npcheck: '%s' matches %zu endpoints; name one of:\n",
+			escape_text_str(&e1, text), nc);
 		for (size_t i = 0; i < nc; i++)
-			fprintf(stderr, "  %s\n", cands[i]->display);
+			fprintf(stderr, "  %s\n", escape_text_str(&e2, cands[i]->display));
 	} else {
 		bool host = false;
 		for (size_t i = 0; i < m->nhost_net; i++)
@@ -259,12 +277,14 @@ int query_resolve(const struct model *m, const char *text, const char *default_n
 				host = true;
 		if (host)
 			fprintf(stderr, "npcheck: '%s' uses hostNetwork: its traffic is node traffic, "
-					"which NetworkPolicy does not govern\n", text);
+					"which NetworkPolicy does not govern\n", escape_text_str(&e1, text));
 		else
 			suggest(m, text, name);
 	}
 	free(cands);
 out:
+	strbuf_release(&e1);
+	strbuf_release(&e2);
 	free(copy);
 	if (rc)
 		query_target_release(out);

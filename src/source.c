@@ -1,4 +1,5 @@
-/* Input paths → the files to read: directories walked recursively in sorted order. */
+/* Input paths → the files to read (directories walked recursively in sorted order, regular
+ * files only), and reading each within the load's byte budget. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -6,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "escape.h"
 #include "model.h"
 
 struct collect {
@@ -47,18 +49,51 @@ static void add_file(struct collect *c, const char *path)
 	c->files[c->n].open_path = strcmp(path, "-") ? c->files[c->n].path : "-";
 	c->files[c->n].buf = NULL;
 	c->files[c->n].len = 0;
+	c->files[c->n].budget = NULL;
 	c->n++;
 }
 
 int source_read(struct diag *d, struct source_file *f)
 {
-	if (read_whole_file(f->open_path, &f->buf, &f->len)) {
-		struct ypos pos = { f->path, 1, 1 };
-		diag_report(d, RULE_YAML_SYNTAX, &pos, NULL, "cannot read: %s", strerror(errno));
-		f->buf = NULL;
-		return -1;
+	struct source_budget *b = f->budget;
+	size_t max = b ? b->max_file : MODEL_MAX_FILE;
+	bool by_total = false;
+	struct ypos pos = { f->path, 1, 1 };
+
+	if (f->buf) {
+		if (b)
+			b->used += f->len;
+		return 0;
 	}
-	return 0;
+	if (b && b->max_total - b->used < max) {
+		max = b->max_total - b->used;
+		by_total = true;
+	}
+	switch (read_bounded(f->open_path, max, &f->buf, &f->len)) {
+	case 0:
+		if (b)
+			b->used += f->len;
+		return 0;
+	case READ_NOT_REGULAR:
+		diag_report(d, RULE_YAML_SYNTAX, &pos, NULL,
+			    "cannot read: not a regular file (only files and stdin are read)");
+		break;
+	case READ_TOO_BIG:
+		if (by_total)
+			diag_report(d, RULE_YAML_SYNTAX, &pos, NULL,
+				    "cannot read: the input is over the limit of %zu bytes in all "
+				    "(--max-total-input)", b->max_total);
+		else
+			diag_report(d, RULE_YAML_SYNTAX, &pos, NULL,
+				    "cannot read: the file is over the limit of %zu bytes "
+				    "(--max-input-size)", max);
+		break;
+	default:
+		diag_report(d, RULE_YAML_SYNTAX, &pos, NULL, "cannot read: %s", strerror(errno));
+	}
+	f->buf = NULL;
+	f->len = 0;
+	return -1;
 }
 
 static bool has_manifest_ext(const char *name)
@@ -193,6 +228,12 @@ static void walk(struct collect *c, const char *dir, int depth)
 				walk(c, p.buf, depth + 1);
 		} else if (S_ISREG(st.st_mode) && has_manifest_ext(names[i])) {
 			add_file(c, p.buf);
+		} else if (!S_ISREG(st.st_mode) && has_manifest_ext(names[i])) {
+			/* Reading a FIFO could wait forever, a device never end. */
+			struct strbuf q = STRBUF_INIT;
+			escape_text_n(&q, p.buf, p.len);
+			fprintf(stderr, "%s: note: not a regular file, skipped\n", q.buf);
+			strbuf_release(&q);
 		}
 		strbuf_release(&p);
 		free(names[i]);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "model.h"
 
 /*
@@ -272,70 +273,6 @@ const char *validate_label_value(const char *s)
 
 /* ---- field errors, printed as field.Error does ---- */
 
-/* Go's strconv.Quote, which %q and %#v use for strings: printable UTF-8 is kept. */
-static void go_quote(struct strbuf *sb, const char *s, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-	strbuf_addch(sb, '"');
-	for (size_t i = 0; i < len;) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\') {
-			strbuf_addch(sb, '\\');
-			strbuf_addch(sb, (char)c);
-			i++;
-			continue;
-		}
-		if (c >= 0x20 && c < 0x7f) {
-			strbuf_addch(sb, (char)c);
-			i++;
-			continue;
-		}
-		const char *esc = NULL;
-		switch (c) {
-		case '\a': esc = "\\a"; break;
-		case '\b': esc = "\\b"; break;
-		case '\f': esc = "\\f"; break;
-		case '\n': esc = "\\n"; break;
-		case '\r': esc = "\\r"; break;
-		case '\t': esc = "\\t"; break;
-		case '\v': esc = "\\v"; break;
-		default: break;
-		}
-		if (esc) {
-			strbuf_addstr(sb, esc);
-			i++;
-			continue;
-		}
-		/* A well-formed multi-byte sequence: keep it, except the C1 controls and the
-		 * few common invisible code points Go's IsPrint rejects. */
-		size_t n = c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
-		uint32_t r = n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
-		bool ok = n > 0 && i + n <= len;
-		for (size_t k = 1; ok && k < n; k++) {
-			unsigned char cc = (unsigned char)s[i + k];
-			ok = (cc & 0xC0) == 0x80;
-			r = r << 6 | (cc & 0x3F);
-		}
-		if (ok && ((n == 3 && r < 0x800) || (n == 4 && (r < 0x10000 || r > 0x10FFFF)) ||
-			   (r >= 0xD800 && r <= 0xDFFF)))
-			ok = false;
-		if (!ok) {
-			strbuf_addstr(sb, "\\x");
-			strbuf_addch(sb, hex[c >> 4]);
-			strbuf_addch(sb, hex[c & 15]);
-			i++;
-			continue;
-		}
-		if ((r >= 0x80 && r <= 0xA0) || r == 0xAD || (r >= 0x200B && r <= 0x200F) ||
-		    (r >= 0x2028 && r <= 0x202E) || (r >= 0x2060 && r <= 0x2064) || r == 0xFEFF)
-			strbuf_addf(sb, "\\u%04x", (unsigned)r);
-		else
-			strbuf_add(sb, s + i, n);
-		i += n;
-	}
-	strbuf_addch(sb, '"');
-}
-
 struct vctx {
 	struct model *m;
 	struct policy *p;
@@ -384,7 +321,7 @@ static void err_invalid_str(struct vctx *v, const struct ynode *at, const char *
 {
 	msg_start(v, suffix);
 	strbuf_addstr(&v->msg, "Invalid value: ");
-	go_quote(&v->msg, val, len);
+	escape_go_quote(&v->msg, val, len);
 	strbuf_addf(&v->msg, ": %s", detail);
 	msg_report(v, RULE_INVALID_SPEC, at);
 }
@@ -426,12 +363,12 @@ static void err_unsupported(struct vctx *v, enum rule_id rule, const struct ynod
 {
 	msg_start(v, suffix);
 	strbuf_addstr(&v->msg, "Unsupported value: ");
-	go_quote(&v->msg, val, len);
+	escape_go_quote(&v->msg, val, len);
 	strbuf_addstr(&v->msg, ": supported values: ");
 	for (size_t i = 0; i < nsupported; i++) {
 		if (i)
 			strbuf_addstr(&v->msg, ", ");
-		go_quote(&v->msg, supported[i], strlen(supported[i]));
+		escape_go_quote(&v->msg, supported[i], strlen(supported[i]));
 	}
 	msg_report(v, rule, at);
 }
@@ -778,7 +715,7 @@ static void validate_types(struct vctx *v)
 			const char *t = node_text(p->type_nodes[i], &len);
 			if (i)
 				strbuf_addstr(&v->msg, ", ");
-			go_quote(&v->msg, t, len);
+			escape_go_quote(&v->msg, t, len);
 		}
 		strbuf_addstr(&v->msg, "}: may not specify more than two policyTypes");
 		msg_report(v, RULE_INVALID_SPEC, p->types_key);

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "base.h"
 
@@ -63,43 +62,4 @@ void xgrow(void **p, size_t *cap, size_t need, size_t sz)
 	}
 	*p = xrealloc(*p, c * sz);
 	*cap = c;
-}
-
-int read_whole_file(const char *path, char **out, size_t *len)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	struct strbuf sb = STRBUF_INIT;
-	struct stat st;
-	size_t n;
-
-	if (!f)
-		return -1;
-	/* A regular file is read into a buffer of its exact size; a pipe grows one. */
-	if (!fstat(fileno(f), &st) && S_ISREG(st.st_mode) && st.st_size > 0) {
-		sb.cap = (size_t)st.st_size + 2;
-		sb.buf = xmalloc(sb.cap);
-	}
-	for (;;) {
-		XGROW(sb.buf, sb.cap, sb.len + 2);
-		n = fread(sb.buf + sb.len, 1, sb.cap - sb.len - 1, f);
-		if (n == 0)
-			break;
-		sb.len += n;
-		sb.buf[sb.len] = '\0';
-	}
-	if (ferror(f)) {
-		int e = errno ? errno : EIO;
-		if (f != stdin)
-			fclose(f);
-		strbuf_release(&sb);
-		errno = e;
-		return -1;
-	}
-	if (f != stdin)
-		fclose(f);
-	if (!sb.buf)
-		strbuf_add(&sb, "", 0);
-	*len = sb.len;
-	*out = strbuf_detach(&sb);
-	return 0;
 }

@@ -122,6 +122,7 @@ else
 		echo "Connectivity diff:"
 		echo "diff-type: added, source: 0.0.0.0-255.255.255.255[External], destination: shop/cache[Deployment], ref1: No Connections, ref2: All Connections, workloads-diff-info: workload shop/cache[Deployment] added"
 		echo "diff-type: added, source: shop/cache[Deployment], destination: 0.0.0.0-255.255.255.255[External], ref1: No Connections, ref2: All Connections, workloads-diff-info: workload shop/cache[Deployment] added"
+		echo "diff-type: added, source: shop/cache[Deployment], destination: shop/cache[Deployment], ref1: No Connections, ref2: All Connections, workloads-diff-info: workload shop/cache[Deployment] added"
 	} >"$tmp/want"
 	base_check new-path 1 "$tmp/want"
 	rm -rf "$repo/extra"
@@ -145,6 +146,69 @@ else
 	else
 		echo "not ok diff/base-old-error-names-revision: $(head -n 1 "$tmp/err")"
 	fi
+
+	# The revision is read with one `git ls-tree` and one `git cat-file --batch`, however
+	# many files it has: a git on PATH that logs its commands counts them.
+	realgit=$(command -v git)
+	mkdir -p "$tmp/bin"
+	printf '#!/bin/sh\necho "$*" >>"%s"\nexec "%s" "$@"\n' "$tmp/gitlog" "$realgit" >"$tmp/bin/git"
+	chmod +x "$tmp/bin/git"
+	: >"$tmp/gitlog"
+	(cd "$repo" && PATH=$tmp/bin:$PATH "$npcheck" diff --base HEAD^ . >"$tmp/out" 2>"$tmp/err" </dev/null); st=$?
+	base_check git-processes 1 "$src/stdout"
+	n_cat=$(grep -c '^cat-file' "$tmp/gitlog")
+	n_all=$(wc -l <"$tmp/gitlog")
+	if [ "$n_cat" -eq 1 ] && [ "$n_all" -le 4 ]; then
+		echo "ok diff/base-one-cat-file"
+	else
+		echo "not ok diff/base-one-cat-file: $n_all git commands, $n_cat cat-file: $(tr '\n' ';' <"$tmp/gitlog")"
+	fi
+
+	# Stopped by SIGTERM while git reads the revision: the git process goes too. A git
+	# whose cat-file hangs stands for a slow one.
+	printf '#!/bin/sh\ncase "$*" in cat-file*) echo $$ >"%s"; exec sleep 30 ;; esac\nexec "%s" "$@"\n' \
+		"$tmp/gitpid" "$realgit" >"$tmp/bin/git"
+	rm -f "$tmp/gitpid"
+	(cd "$repo" && PATH=$tmp/bin:$PATH exec "$npcheck" diff --base HEAD^ . >/dev/null 2>&1 </dev/null) &
+	npid=$!
+	i=0
+	while [ ! -s "$tmp/gitpid" ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	kill -TERM "$npid" 2>/dev/null
+	wait "$npid" 2>/dev/null
+	st=$?
+	gpid=$(cat "$tmp/gitpid" 2>/dev/null)
+	i=0
+	while [ -n "$gpid" ] && kill -0 "$gpid" 2>/dev/null && [ "$i" -lt 30 ]; do sleep 0.1; i=$((i + 1)); done
+	if [ -z "$gpid" ]; then
+		echo "not ok diff/base-sigterm: git cat-file never ran"
+	elif kill -0 "$gpid" 2>/dev/null; then
+		kill "$gpid" 2>/dev/null
+		echo "not ok diff/base-sigterm: git (pid $gpid) still runs after npcheck got SIGTERM (exit $st)"
+	elif [ "$st" -ne 143 ]; then
+		echo "not ok diff/base-sigterm: exit $st, want 143 (killed by SIGTERM)"
+	else
+		echo "ok diff/base-sigterm"
+	fi
+
+	# No temporary copy: a TMPDIR that does not exist does not matter.
+	(cd "$repo" && TMPDIR=$tmp/no/such/dir "$npcheck" diff --base HEAD^ . >"$tmp/out" 2>"$tmp/err" </dev/null); st=$?
+	base_check no-temporary-directory 1 "$src/stdout"
+
+	# Crafted trees no checkout can hold: a path that is a file and a directory, a path
+	# listed twice. Input errors (exit 2), not internal ones.
+	(
+		cd "$repo" &&
+			b=$(git hash-object -w --stdin </dev/null) &&
+			t=$(printf '100644 blob %s\tx.yaml\n' "$b" | git mktree) &&
+			t2=$(printf '100644 blob %s\tk8s.yaml\n040000 tree %s\tk8s.yaml\n' "$b" "$t" | git mktree) &&
+			git commit-tree -m file-and-dir "$t2" >"$tmp/c-file-dir" &&
+			t3=$(printf '100644 blob %s\tx.yaml\n100644 blob %s\tx.yaml\n' "$b" "$b" | git mktree) &&
+			git commit-tree -m twice "$t3" >"$tmp/c-twice"
+	) || echo "not ok diff/base: cannot craft trees"
+	(cd "$repo" && "$npcheck" diff --base "$(cat "$tmp/c-file-dir")" . >"$tmp/out" 2>"$tmp/err" </dev/null); st=$?
+	base_check file-and-directory 2 "$empty" "^npcheck diff: 'k8s.yaml' is both a file and a directory at revision '[0-9a-f]*': not a tree git can check out$"
+	(cd "$repo" && "$npcheck" diff --base "$(cat "$tmp/c-twice")" . >"$tmp/out" 2>"$tmp/err" </dev/null); st=$?
+	base_check path-twice 2 "$empty" "^npcheck diff: 'x.yaml' is there twice at revision '[0-9a-f]*': not a tree git can check out$"
 
 	after=$(cd "$repo" && git status --porcelain)
 	if [ "$before" = "$(printf '%s\n' "$after" | grep -v 'k8s/broken.yaml')" ]; then

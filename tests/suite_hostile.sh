@@ -352,6 +352,87 @@ if ! huge many-ports list/many-ports many-named-ports list/many-named-ports many
 	lint_case big-cluster "0|1" "$gen/big-cluster.yaml"
 fi
 
+# ---- generated: output bounded by what the input says (SPEC §6) ----
+
+# bounded_case NAME EXPECTED MAXBYTES CMD ARGS...: run a command under the limits; its
+# stdout must stay under MAXBYTES.
+bounded_case() {
+	name=$1 expected=$2 max=$3
+	shift 3
+	run "$@"
+	eval "file=\${$#}"
+	check "$name" "$expected" "$file"
+	if [ -z "$why" ] && [ "$(wc -c <"$out")" -gt "$max" ]; then
+		why="$(wc -c <"$out") bytes of output, more than $max"
+	fi
+	report "$name"
+}
+
+if ! huge explain/aliased-peers explain/aliased-peers-json matrix/over-limit \
+	matrix/port-columns; then
+	# One policy of 800 rules, each an alias of one list of 150 peers, selecting 600
+	# Deployments (137 KB): explain used to buffer gigabytes. The peer list is said once,
+	# the rules once.
+	awk 'BEGIN {
+		print "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: big, namespace: ns}\nspec:\n  podSelector: {}\n  ingress:\n  - from: &peers"
+		for (i = 0; i < 150; i++) printf "    - podSelector: {matchLabels: {app: a%d}}\n", i
+		print "    ports: [{port: 80}]"
+		for (r = 1; r < 800; r++) printf "  - from: *peers\n    ports: [{port: %d}]\n", 80 + r
+		for (i = 0; i < 600; i++) printf "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d%d, namespace: ns}\nspec:\n  selector: {matchLabels: {app: a%d}}\n  template:\n    metadata: {labels: {app: a%d}}\n    spec: {containers: [{name: c, image: x}]}\n", i, i, i
+	}' >"$gen/aliased-peers.yaml"
+	bounded_case explain/aliased-peers 0 2000000 explain "$gen/aliased-peers.yaml"
+	bounded_case explain/aliased-peers-json 0 2000000 explain -o json "$gen/aliased-peers.yaml"
+
+	# 3,000 Deployments naming 400 container ports (1 MB): a matrix of 3.6 billion rows
+	# (it used to write tens of GB). Refused up front, exit 3, nothing on stdout.
+	awk 'BEGIN {
+		for (i = 0; i < 3000; i++) printf "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: deployment-%d, namespace: ns%d}\nspec:\n  selector: {matchLabels: {app: a%d}}\n  template:\n    metadata: {labels: {app: a%d}}\n    spec: {containers: [{name: c, image: x, ports: [{containerPort: %d}]}]}\n", i, i % 10, i, i, 10000 + i % 400
+	}' >"$gen/many-ports-matrix.yaml"
+	run matrix -o csv "$gen/many-ports-matrix.yaml"
+	check matrix/over-limit 3 "$gen/many-ports-matrix.yaml"
+	if [ -z "$why" ] && { [ -s "$out" ] || ! grep -q 'has 3600000000 rows.*over the limit of 1000000' "$err"; }; then
+		why="$(wc -c <"$out") bytes on stdout; stderr: $(head -n 1 "$err")"
+	fi
+	report matrix/over-limit
+
+	# Every port asked for is a column: 5,000 of them, not a silent 4,096.
+	run matrix --port 1-5000 -o csv "$here/../examples/and-selector"
+	check matrix/port-columns 0 "$here/../examples/and-selector"
+	if [ -z "$why" ]; then
+		rows=$(wc -l <"$out")
+		last=$(tail -n 1 "$out" | cut -d, -f4)
+		[ "$rows" -eq 45001 ] && [ "$last" = 5000 ] ||
+			why="$rows lines (want 45001), last port $last (want 5000)"
+	fi
+	report matrix/port-columns
+fi
+
+# diff of an empty namespace against 700 Deployments: half a million rows, all added,
+# printed as they are found in a few MB (it used to keep every row: over 100 MB).
+if ! huge diff/everything-added; then
+	mkdir -p "$gen/diff-old" "$gen/diff-new"
+	printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: ns0}\n' >"$gen/diff-old/ns.yaml"
+	awk 'BEGIN { for (i = 0; i < 700; i++) printf "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d%d, namespace: ns%d}\nspec:\n  selector: {matchLabels: {app: a%d}}\n  template:\n    metadata: {labels: {app: a%d}}\n    spec: {containers: [{name: c, image: x}]}\n", i, i % 10, i, i }' \
+		>"$gen/diff-new/d.yaml"
+	# Counted as it comes (76 MB): npcheck's status goes through a file.
+	(
+		(
+			if [ "$HOSTILE_MEMCAP_KB" -gt 0 ]; then
+				ulimit -v 100000 || exit 125
+			fi
+			exec timeout -k 5 "$HOSTILE_TIMEOUT" "$NPCHECK" diff -j 1 "$gen/diff-old" "$gen/diff-new"
+		)
+		echo $? >"$tmp/status"
+	) 2>"$err" </dev/null | wc -l >"$out"
+	st=$(cat "$tmp/status")
+	cat "$err" >"$all"
+	check diff/everything-added 1 "$gen/diff-new"
+	if [ -z "$why" ] && [ "$(cat "$out")" -ne 491401 ]; then
+		why="$(cat "$out") lines, want 491401 (the header and 700 x 702 rows)"
+	fi
+	report diff/everything-added
+fi
+
 # ---- file system ----
 
 mkdir -p "$gen/perm"
@@ -405,5 +486,290 @@ ln -s self.yaml "$gen/selflink/self.yaml"
 policy >"$gen/selflink/p.yaml"
 lint_case symlink-self "0|1|2" "$gen/selflink"
 lint_case symlink-self-named 2 "$gen/selflink/self.yaml"
+
+# ---- reading is bounded before it is done (issue 15) ----
+
+# The binary by an absolute path, for runs from another directory.
+case $NPCHECK in
+/*) npcheck_abs=$NPCHECK ;;
+*) npcheck_abs=$(pwd)/$NPCHECK ;;
+esac
+
+# run_cfg ARGS...: run "npcheck ARGS" from $gen/cfg (where .npcheck.yaml is read).
+run_cfg() {
+	(
+		cd "$gen/cfg" || exit 125
+		if [ "$HOSTILE_MEMCAP_KB" -gt 0 ]; then
+			ulimit -v "$HOSTILE_MEMCAP_KB" || exit 125
+		fi
+		exec timeout -k 5 "$HOSTILE_TIMEOUT" "$npcheck_abs" "$@"
+	) >"$out" 2>"$err" </dev/null
+	st=$?
+	cat "$out" "$err" >"$all"
+}
+
+# expect_status NAME EXPECTED [GREP]: the last run exited EXPECTED (in time, without a
+# sanitizer report), and, when given, GREP (an ERE) matches a line of its output.
+expect_status() {
+	why=
+	if [ "$st" -eq 124 ] || [ "$st" -eq 137 ]; then
+		why="no result within ${HOSTILE_TIMEOUT}s (exit $st)"
+	elif grep -q -E 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer|ERROR: [A-Za-z]*Sanitizer' "$all"; then
+		why="sanitizer report: $(grep -m 1 -E 'Sanitizer|runtime error' "$all")"
+	elif ! printf '|%s|' "$2" | grep -q "|$st|"; then
+		why="exit $st, expected $2: $(head -c 300 "$err" | head -n 2 | tr '\n' ' ')"
+	elif [ -n "${3:-}" ] && ! grep -q -E "$3" "$all"; then
+		why="no line matches /$3/: $(head -c 300 "$all" | head -n 2 | tr '\n' ' ')"
+	fi
+	report "$1"
+}
+
+mkdir -p "$gen/cfg"
+policy >"$gen/cfg/p.yaml"
+# The configuration is a link to an endless device, or to a FIFO nobody writes.
+ln -s /dev/zero "$gen/cfg/.npcheck.yaml"
+run_cfg lint p.yaml
+expect_status read/config-dev-zero 3 '^\.npcheck\.yaml:1:1: error: .*not a regular file'
+rm -f "$gen/cfg/.npcheck.yaml"
+if mkfifo "$gen/cfg/fifo" 2>/dev/null; then
+	ln -s fifo "$gen/cfg/.npcheck.yaml"
+	run_cfg lint p.yaml
+	expect_status read/config-fifo 3 '^\.npcheck\.yaml:1:1: error: .*not a regular file'
+	rm -f "$gen/cfg/.npcheck.yaml"
+else
+	skip read/config-fifo "mkfifo failed"
+fi
+# A configuration over 256 KiB (comments only): refused, positioned, exit 3.
+{ echo 'failOn: error'; repeat 9000 "# padding padding padding padding\n"; } >"$gen/cfg/big.yaml"
+run -c "$gen/cfg/big.yaml" lint "$gen/cfg/p.yaml"
+expect_status read/config-too-big 3 'big\.yaml:1:1: error: the configuration is larger than 262144 bytes'
+
+# Manifests named directly that never end, or are not files.
+run lint /dev/zero
+expect_status read/dev-zero 2 '^/dev/zero:1:1: error: cannot read: not a regular file'
+# (256 MiB read: skipped with the huge inputs, for valgrind.)
+if ! huge read/stdin-urandom; then
+	( if [ "$HOSTILE_MEMCAP_KB" -gt 0 ]; then ulimit -v "$HOSTILE_MEMCAP_KB"; fi
+	  exec timeout -k 5 "$HOSTILE_TIMEOUT" "$NPCHECK" lint - ) </dev/urandom >"$out" 2>"$err"
+	st=$?
+	cat "$out" "$err" >"$all"
+	expect_status read/stdin-urandom 2 '^<stdin>:1:1: error: cannot read: the file is over the limit of 268435456 bytes'
+fi
+# The same bound, smaller: stdin over --max-input-size.
+( exec timeout -k 5 "$HOSTILE_TIMEOUT" "$NPCHECK" lint --max-input-size 64K - ) </dev/zero >"$out" 2>"$err"
+st=$?
+cat "$out" "$err" >"$all"
+expect_status read/stdin-max-input-size 2 '^<stdin>:1:1: error: .*over the limit of 65536 bytes \(--max-input-size\)'
+# A 5 GiB sparse file: refused by its size, before a byte is read.
+if truncate -s 5G "$gen/sparse.yaml" 2>/dev/null; then
+	run lint "$gen/sparse.yaml"
+	expect_status read/sparse-5g 2 'sparse\.yaml:1:1: error: .*over the limit of 268435456 bytes'
+	rm -f "$gen/sparse.yaml"
+else
+	skip read/sparse-5g "no sparse files here"
+fi
+# FIFOs: named, refused (never waited on); met in a walk, skipped with a note.
+mkdir -p "$gen/fifodir"
+policy >"$gen/fifodir/p.yaml"
+if mkfifo "$gen/fifodir/pipe.yaml" 2>/dev/null; then
+	run lint "$gen/fifodir/pipe.yaml"
+	expect_status read/fifo-named 2 'pipe\.yaml:1:1: error: cannot read: not a regular file'
+	run lint "$gen/fifodir"
+	expect_status read/fifo-in-walk "0|1" 'pipe\.yaml: note: not a regular file, skipped'
+else
+	skip read/fifo-named "mkfifo failed"
+	skip read/fifo-in-walk "mkfifo failed"
+fi
+# --max-total-input: the file that goes over it is an error, the files before it are
+# still analysed (their findings reported).
+mkdir -p "$gen/total"
+policy >"$gen/total/a.yaml"
+policy | sed 's/name: web/name: second/' >"$gen/total/b.yaml"
+run lint --max-total-input 300 "$gen/total"
+expect_status read/max-total-input 2 'b\.yaml:1:1: error: .*over the limit of 300 bytes in all \(--max-total-input\)'
+if [ -z "$why" ] && ! grep -q 'a\.yaml:.*policy-selects-nothing\|a\.yaml:.*no-default-deny\|a\.yaml:[0-9]*:[0-9]*: ' "$all"; then
+	echo "not ok hostile/read/max-total-input-rest: no finding for the file read first"
+else
+	echo "ok hostile/read/max-total-input-rest"
+fi
+run lint --max-input-size 12X "$gen/total"
+expect_status read/max-input-size-usage 3 'max-input-size takes a size'
+
+# ---- matching is linear ----
+
+# ignorePaths: a pattern with many stars against a long name that almost matches: a
+# backtracking matcher takes C(200, 12) steps.
+mkdir -p "$gen/glob"
+name=$(repeat 200 a)
+policy >"$gen/glob/$name.yaml"
+printf 'ignorePaths: ["*a*a*a*a*a*a*a*a*a*a*a*a*b", "**/*a*a*a*a*a*a*a*a*a*a*a*a*b/**"]\n' >"$gen/glob/cfg.yaml"
+run -c "$gen/glob/cfg.yaml" lint "$gen/glob"
+expect_status glob/many-stars "0|1"
+
+# ---- every write is checked ----
+
+if [ -w /dev/full ]; then
+	for c in "lint $here/../examples/shop" "list -o csv $here/../examples/shop" "--version"; do
+		# shellcheck disable=SC2086
+		( exec timeout -k 5 "$HOSTILE_TIMEOUT" "$NPCHECK" $c ) >/dev/full 2>"$err" </dev/null
+		st=$?
+		cp "$err" "$all"
+		expect_status "write/dev-full-${c%% *}" 4 '^npcheck: cannot write the output: '
+	done
+else
+	skip write/dev-full "no /dev/full"
+fi
+# SIGPIPE keeps its default action: a reader that stops early ends npcheck quietly.
+awk 'BEGIN { for (i = 0; i < 300; i++) printf "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p%d, namespace: n}\nspec: {containers: [{name: c}]}\n", i }' \
+	>"$gen/many-pods.yaml"
+pst=$( { timeout -k 5 "$HOSTILE_TIMEOUT" "$NPCHECK" list "$gen/many-pods.yaml" 2>"$err"; echo $? >"$tmp/pst"; } | head -c 100 >/dev/null; cat "$tmp/pst")
+if [ "$pst" -eq 141 ] || [ "$pst" -eq 0 ]; then
+	if [ -s "$err" ]; then
+		echo "not ok hostile/write/sigpipe: a message on stderr: $(head -n 1 "$err")"
+	else
+		echo "ok hostile/write/sigpipe"
+	fi
+else
+	echo "not ok hostile/write/sigpipe: exit $pst, expected 141 (SIGPIPE): $(head -n 1 "$err")"
+fi
+
+# ---- every format is escaped for its reader ----
+
+inject="$fixtures/inject.yaml"
+# The same manifest under a file name that is not UTF-8 and holds a line break.
+badname="$gen/bad$(printf '\377\nname'),x:y.yaml"
+cp "$inject" "$badname"
+
+# no_raw NAME: the last run's stdout and stderr hold no control character but tab and
+# line feed, are valid UTF-8, and no line of them is a forged workflow command or starts
+# with what the manifest tried to start a line with.
+no_raw() {
+	why=
+	if [ "$st" -ge 124 ]; then
+		why="exit $st"
+	elif LC_ALL=C grep -q -P '[\x00-\x08\x0b-\x1f\x7f]' "$all"; then
+		why="a raw control character: $(LC_ALL=C grep -m 1 -P '[\x00-\x08\x0b-\x1f\x7f]' "$all" | cat -v)"
+	elif ! iconv -f UTF-8 -t UTF-8 "$all" >/dev/null 2>&1; then
+		why="invalid UTF-8"
+	elif grep -q -E '^(::error file=a\.yaml|::warning::FORGED|\| y \||x$)' "$all"; then
+		why="a forged line: $(grep -m 1 -E '^(::error file=a\.yaml|::warning::FORGED|\| y \||x$)' "$all")"
+	elif LC_ALL=C grep -q -P '\xe2\x80[\xa8\xa9\xae]' "$all"; then
+		why="a raw line separator or bidi override"
+	fi
+	report "$1"
+}
+
+if ! command -v iconv >/dev/null 2>&1 || ! printf 'x' | grep -q -P 'x' 2>/dev/null; then
+	skip escape "needs iconv and grep -P"
+else
+	for f in "$inject" "$badname"; do
+		tag=${f##*/}
+		tag=${tag%%.yaml}
+		case $tag in bad*) tag=badname ;; esac
+		for fmt in text github; do
+			run lint -o "$fmt" "$f"
+			no_raw "escape/$tag/lint-$fmt"
+		done
+		for c in "list -o text" "list -o md" "list -o dot" "list -o csv" "matrix -o text" \
+			"matrix -o md" "explain -o text"; do
+			# shellcheck disable=SC2086
+			run $c "$f"
+			no_raw "escape/$tag/$(echo "$c" | tr -d ' ')"
+		done
+		inj=$(printf 'x\n::error file=a.yaml,line=1::INJECTED')
+		run reach -p 80 "$inj" "$inj" "$f"
+		no_raw "escape/$tag/reach-no-endpoint"
+		run diff "$f" "$gen/empty.yaml"
+		no_raw "escape/$tag/diff-text"
+	done
+	run reach "$(printf 'a\033[2J\nb')" web "$inject"
+	no_raw escape/query-argument
+	run lint -o "$(printf 'x\033[2Jy')" "$inject"
+	no_raw escape/usage-argument
+fi
+
+# Output validity by the readers' own parsers.
+if command -v python3 >/dev/null 2>&1; then
+	# parse NAME KIND: parse the last run's stdout with python3 as KIND.
+	parse() {
+		why=
+		if [ "$st" -ge 124 ]; then
+			why="exit $st"
+		elif ! python3 - "$2" "$out" >"$tmp/py" 2>&1 <<-'PY'
+		import csv, io, json, re, sys
+		import xml.etree.ElementTree as ET
+		kind, path = sys.argv[1], sys.argv[2]
+		data = open(path, 'rb').read()
+		text = data.decode('utf-8')  # every format is valid UTF-8
+		if kind == 'json':
+		    json.loads(text)
+		elif kind == 'xml':
+		    ET.fromstring(data)
+		elif kind.startswith('csv'):
+		    rows = list(csv.reader(io.StringIO(text, newline='')))
+		    width = len(rows[0])
+		    for r in rows:
+		        assert len(r) == width, r
+		        for field in r:
+		            assert not field[:1] in ('=', '+', '-', '@'), field
+		            assert '\n' not in field and '\r' not in field, field
+		    assert len(rows) > 1
+		elif kind == 'md':
+		    # Every table line has as many unescaped '|' as its header; no raw HTML.
+		    widths = set()
+		    for line in text.splitlines():
+		        if line.startswith('|'):
+		            widths.add(len(re.findall(r'(?<!\\)(?:\\\\)*\|', line)))
+		            assert '<' not in line and '>' not in line, line
+		        else:
+		            assert line == '' or line.startswith('#'), line
+		    assert len(widths) == 1, widths
+		elif kind == 'dot':
+		    # Quoted IDs close where they should: without them, no quote is left.
+		    rest = re.sub(r'"(?:[^"\\\n]|\\.)*"', 'ID', text)
+		    assert '"' not in rest, rest
+		    assert rest.startswith('digraph npcheck {') and rest.rstrip().endswith('}')
+		PY
+		then
+			why="python3 $2: $(tail -n 1 "$tmp/py")"
+		fi
+		report "$1"
+	}
+	for f in "$inject" "$badname"; do
+		tag=${f##*/}
+		tag=${tag%%.yaml}
+		case $tag in bad*) tag=badname ;; esac
+		for fmt in json sarif; do
+			run lint -o "$fmt" "$f"
+			parse "parse/$tag/lint-$fmt" json
+		done
+		run lint -o junit "$f"
+		parse "parse/$tag/lint-junit" xml
+		run list -o json "$f"
+		parse "parse/$tag/list-json" json
+		run list -o csv "$f"
+		parse "parse/$tag/list-csv" csv
+		run list -o md "$f"
+		parse "parse/$tag/list-md" md
+		run list -o dot "$f"
+		parse "parse/$tag/list-dot" dot
+		run matrix -o md "$f"
+		parse "parse/$tag/matrix-md" md
+		run diff -o md "$f" "$gen/empty.yaml"
+		parse "parse/$tag/diff-md" md
+		run matrix -o csv "$f"
+		parse "parse/$tag/matrix-csv" csv
+		run matrix -o json "$f"
+		parse "parse/$tag/matrix-json" json
+		run explain -o json "$f"
+		parse "parse/$tag/explain-json" json
+		run diff -o json "$f" "$gen/empty.yaml"
+		parse "parse/$tag/diff-json" json
+		run diff -o csv "$f" "$gen/empty.yaml"
+		parse "parse/$tag/diff-csv" csv
+	done
+else
+	skip parse "no python3"
+fi
 
 exit 0

@@ -75,6 +75,8 @@ complete_case global-options "--version" npcheck --vers
 complete_case reach-options "--port --protocol" npcheck reach --p
 complete_case explain-options "--pod" npcheck explain --po
 complete_case diff-options "--base" npcheck diff --b
+complete_case matrix-max-rows "--max-rows" npcheck matrix --max-r
+complete_case max-input "--max-input-size" npcheck list --max-i
 complete_case paths "manifests manifests.yaml" npcheck lint man
 complete_case reach-paths "manifests manifests.yaml" npcheck reach a b m
 complete_case config-file "npcheck.yml" npcheck lint -c npc

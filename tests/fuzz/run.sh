@@ -63,6 +63,18 @@ seed_selector_cidr() {
 	cp "$here/seeds/selector_cidr/"* "$dst/" 2>/dev/null || true
 }
 
+# fuzz_glob reads a control byte, a pattern, NUL, a path: the patterns of the tests.
+seed_glob() {
+	dst=$1
+	i=0
+	for pair in 'charts/**/tests/**|charts/a/b/tests/c/d.yaml' 'vendor|vendor/x/y.yaml' \
+		'*.gen.yaml|a/b/x.gen.yaml' 'tmp/file[0-9].yml|tmp/file7.yml' '**|a' \
+		'[!a-c]*/\*?|d/*x' '*a*a*a*b|aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' '**/x/**/y|x/a/y'; do
+		printf '\001%s\000%s' "${pair%%|*}" "${pair#*|}" >"$dst/seed-$i"
+		i=$((i + 1))
+	done
+}
+
 fail=0
 for t in "$@"; do
 	bin="$FUZZ_DIR/$t"
@@ -71,6 +83,8 @@ for t in "$@"; do
 	dict=
 	case $t in
 	fuzz_selector_cidr) seed_selector_cidr "$corpus" ;;
+	fuzz_glob) seed_glob "$corpus" ;;
+	fuzz_escape) seed_manifests "$corpus" ;;
 	*) seed_manifests "$corpus"; dict="-dict=$here/yaml.dict" ;;
 	esac
 	log="$FUZZ_DIR/logs/$t.log"

@@ -401,7 +401,7 @@ static void test_too_large(void **state)
 	big[(300 << 10) - 1] = '\0';
 	config_defaults(&c);
 	assert_int_equal(load_capture(&c, write_file("big.yaml", big)), -1);
-	assert_non_null(strstr(errbuf, "big.yaml: error: the configuration is larger than"));
+	assert_non_null(strstr(errbuf, "big.yaml:1:1: error: the configuration is larger than"));
 	config_release(&c);
 	free(big);
 }
