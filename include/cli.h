@@ -75,6 +75,9 @@ int cmd_complete(struct cli *cli);
 /* Paths to read: the arguments, or "-" when none are given and stdin is not a terminal.
  * Returns -1 (after printing usage) when there is nothing to read. */
 int cli_input_paths(struct cli *cli, const char *const **paths, size_t *n);
+/* "; did you mean 'json'?" when word is near one of the comma-separated choices, else "".
+ * The string is static: use it before the next call. */
+const char *cli_did_you_mean(const char *word, const char *choices);
 /* The -o value, checked against the command's formats (prints an error, returns NULL). */
 const char *cli_format(struct cli *cli);
 /* Print findings as FILE:LINE:COL: SEVERITY: MESSAGE [RULE] on stderr (for commands other

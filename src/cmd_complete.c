@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -289,11 +290,15 @@ static int complete(const char *const *w, size_t n, const char *const *rest, siz
 		return COMP_NO_FILES;
 	}
 	if (!strcmp(cmd, "reach") && npos < 2) {
-		/* SRC or DST: the paths are the positionals after both, cur's slot included. */
-		size_t skip = 1 - npos;
-		if (skip > nafter)
-			skip = nafter;
-		offer_endpoints(&o, after + skip, nafter - skip, npos == 1);
+		/* SRC or DST: the paths are the words after the cursor that name a file or
+		 * directory (the other endpoint may not be typed yet). */
+		const char *files[256];
+		size_t nfiles = 0;
+		struct stat st;
+		for (size_t i = 0; i < nafter; i++)
+			if (!stat(after[i], &st))
+				files[nfiles++] = after[i];
+		offer_endpoints(&o, files, nfiles, npos == 1);
 		return COMP_NO_FILES;
 	}
 	return COMP_FILES;

@@ -65,8 +65,9 @@ int cmd_lint(struct cli *cli)
 	if (cli->fail_on) {
 		fail_on = severity_parse(cli->fail_on);
 		if (fail_on <= SEV_OFF)
-			return cli_usage_error(cli, "--fail-on takes error, warning or info, not '%s'",
-					       cli->fail_on);
+			return cli_usage_error(cli, "--fail-on takes error, warning or info, not '%s'%s",
+					       cli->fail_on,
+					       cli_did_you_mean(cli->fail_on, "error,warning,info"));
 	}
 	if (cli_input_paths(cli, &paths, &npaths))
 		return EXIT_USAGE;

@@ -130,6 +130,21 @@ int cli_input_paths(struct cli *cli, const char *const **paths, size_t *n)
 	return 0;
 }
 
+const char *cli_did_you_mean(const char *word, const char *choices)
+{
+	static char hint[96];
+	char buf[256];
+	struct suggest sg;
+	snprintf(buf, sizeof(buf), "%s", choices);
+	suggest_init(&sg, word);
+	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		suggest_add(&sg, t);
+	if (!suggest_best(&sg))
+		return "";
+	snprintf(hint, sizeof(hint), "; did you mean '%s'?", suggest_best(&sg));
+	return hint;
+}
+
 const char *cli_format(struct cli *cli)
 {
 	const struct command *c = command_lookup(cli->command);
@@ -149,7 +164,8 @@ const char *cli_format(struct cli *cli)
 			return cli->output;
 		p += n + (p[n] == ',');
 	}
-	cli_usage_error(cli, "unknown output format '%s' (expected one of: %s)", cli->output, f);
+	cli_usage_error(cli, "unknown output format '%s' (expected one of: %s)%s", cli->output, f,
+			cli_did_you_mean(cli->output, f));
 	return NULL;
 }
 
@@ -362,7 +378,8 @@ static int run(int argc, char **argv)
 			else if (!strcmp(optarg, "never"))
 				cli.color = COLOR_NEVER;
 			else
-				return cli_usage_error(&cli, "--color takes auto, always or never, not '%s'", optarg);
+				return cli_usage_error(&cli, "--color takes auto, always or never, not '%s'%s",
+						       optarg, cli_did_you_mean(optarg, "auto,always,never"));
 			break;
 		case ':':
 			return cli_usage_error(&cli, "option '%s' needs an argument", argv[optind - 1]);

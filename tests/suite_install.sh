@@ -91,6 +91,8 @@ REST="shop-data/postgres $shop" complete_case reach-source-paths-after "shop-web
 	npcheck reach shop-w
 REST="$shop" complete_case reach-destination-paths-after "shop-data/postgres" \
 	npcheck reach shop-web/frontend shop-data/p
+REST="$shop" complete_case reach-source-destination-untyped "shop-web/frontend" \
+	npcheck reach shop-w
 complete_case reach-no-paths "" npcheck reach ""
 
 # The engine itself, as kubectl calls it: candidates, then the directive.
@@ -143,8 +145,31 @@ if command -v zsh >/dev/null 2>&1; then
 	else
 		echo "not ok completion/zsh/syntax: $out"
 	fi
+	# zsh_case NAME WANT CURRENT WORD...: _npcheck run in zsh with words and CURRENT set,
+	# _describe and _files stubbed to print what they are given.
+	zsh_case() {
+		name=$1 want=$2 current=$3
+		shift 3
+		got=$(cd "$tmp" && zsh -f -c '
+			_describe() { local arr=$4; print -l -- ${(P)arr}; }
+			_files() { print "<files>"; }
+			f=$1 CURRENT=$2; shift 2; words=("$@")
+			source $f' zsh "$root/completions/_npcheck" "$current" "$@" 2>&1 |
+			LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')
+		if [ "$got" = "$want" ]; then
+			echo "ok completion/zsh/$name"
+		else
+			echo "not ok completion/zsh/$name: got '$got', want '$want'"
+		fi
+	}
+	zsh_case fail-on "error info warning" 4 npcheck lint --fail-on ""
+	zsh_case rule-description "or-trap:namespaceSelector and podSelector in separate peers are OR'd" \
+		3 npcheck rules or-t
+	zsh_case files "<files>" 3 npcheck lint ""
+	zsh_case reach-paths-after "shop-web/frontend" 3 npcheck reach shop-w "$shop"
+	zsh_case option-equals "--fail-on=warning" 3 npcheck lint --fail-on=w
 else
-	echo "ok completion/zsh/syntax # skipped: zsh is not installed"
+	echo "ok completion/zsh # skipped: zsh is not installed"
 fi
 
 # make install into a staging directory, with ./npcheck as it is (not rebuilt).
