@@ -6,6 +6,10 @@
 #include "diag.h"
 #include "model.h"
 
+/* The version of every command's JSON output (its "version" key): raised when a key
+ * is renamed or removed or its meaning changes; the shapes are in the manual, JSON. */
+#define NPCHECK_JSON_VERSION 1
+
 /* Exit status, SPEC §3. */
 enum {
 	EXIT_CLEAN = 0,    /* clean / allowed / no difference */

@@ -130,13 +130,13 @@ static bool explain_direction(const struct solver *s, enum direction dir, const 
 		strbuf_addf(&pn, "%s/%s", r->policy->obj->ns, r->policy->obj->name);
 		strbuf_add_json_str(js, pn.buf);
 		strbuf_release(&pn);
-		strbuf_addf(js, ", \"rule\": %d, \"file\": ", r->rule->index);
+		strbuf_addf(js, ", \"rule\": %d, \"file\": ", r->rule->index + 1);
 		strbuf_add_json_str(js, r->rule->node->pos.file);
 		strbuf_addf(js, ", \"line\": %d, \"column\": %d, ",
 			    r->rule->node->pos.line, r->rule->node->pos.col);
 		if (peer)
 			strbuf_addf(js, "\"peer\": {\"index\": %d, \"line\": %d, \"column\": %d}, ",
-				    (int)(peer - r->rule->peers), peer->node->pos.line, peer->node->pos.col);
+				    (int)(peer - r->rule->peers) + 1, peer->node->pos.line, peer->node->pos.col);
 		strbuf_addstr(js, "\"connections\": ");
 		struct strbuf cs = STRBUF_INIT;
 		connset_format(&c, &cs);
@@ -351,7 +351,7 @@ int cmd_reach(struct cli *cli)
 	bool json = !strcmp(fmt, "json");
 	struct strbuf out = STRBUF_INIT;
 	if (json)
-		strbuf_addstr(&out, "[");
+		strbuf_addf(&out, "{\"version\": %d, \"verdicts\": [", NPCHECK_JSON_VERSION);
 	for (size_t i = 0; i < dt.n; i++) {
 		const struct sref *src = &st.refs[0], *dst = &dt.refs[i];
 		struct strbuf sb = STRBUF_INIT, js = STRBUF_INIT, sn = STRBUF_INIT, dn = STRBUF_INIT;
@@ -460,7 +460,7 @@ int cmd_reach(struct cli *cli)
 		strbuf_release(&dn);
 	}
 	if (json)
-		strbuf_addstr(&out, "\n]\n");
+		strbuf_addstr(&out, "\n]}\n");
 	if (rc != EXIT_USAGE)
 		fputs(out.buf ? out.buf : "", stdout);
 	strbuf_release(&out);

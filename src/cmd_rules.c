@@ -53,7 +53,7 @@ int cmd_rules(struct cli *cli)
 	if (!strcmp(fmt, "json")) {
 		struct strbuf sb = STRBUF_INIT;
 		bool first = true;
-		strbuf_addstr(&sb, "{\"version\": 1, \"rules\": [");
+		strbuf_addf(&sb, "{\"version\": %d, \"rules\": [", NPCHECK_JSON_VERSION);
 		for (int i = 0; i < RULE__COUNT; i++) {
 			if (!pick[i])
 				continue;

@@ -77,6 +77,33 @@ for f in "$tmp"/fp/*.yaml; do
 done
 "$NPCHECK" lint -o sarif "$tmp/fp" >"$tmp/fp2.sarif" 2>/dev/null
 
+# One JSON contract: every command's JSON is an object starting with "version": 1, and
+# reach numbers rules and peers from 1 as its text does.
+ex=examples/or-trap
+for c in "lint $ex" "reach billing/api billing-db/postgres -p 5432 $ex" "list $ex" \
+	"matrix $ex" "explain $ex" "diff $ex examples/and-selector" "rules"; do
+	# shellcheck disable=SC2086 # c holds the arguments
+	"$NPCHECK" $c -o json >"$tmp/contract.json" 2>/dev/null
+	if command -v python3 >/dev/null 2>&1 && python3 -c '
+import json, sys
+text = open(sys.argv[1]).read()
+d = json.loads(text)
+sys.exit(not (isinstance(d, dict) and list(d)[0] == "version" and d["version"] == 1))' \
+		"$tmp/contract.json"; then
+		echo "ok formats/json-version/${c%% *}"
+	else
+		echo "not ok formats/json-version/${c%% *}: $(head -c 80 "$tmp/contract.json")"
+	fi
+done
+"$NPCHECK" reach billing/api billing-db/postgres -p 5432 $ex >"$tmp/reach.txt" 2>/dev/null
+"$NPCHECK" reach billing/api billing-db/postgres -p 5432 -o json $ex >"$tmp/reach.json" 2>/dev/null
+if grep -q 'ingress rule 1 (.*from peer 1 (' "$tmp/reach.txt" &&
+	grep -q '"rule": 1, .*"peer": {"index": 1,' "$tmp/reach.json"; then
+	echo "ok formats/json-one-based"
+else
+	echo "not ok formats/json-one-based: $(grep -o '"rule": [0-9]*' "$tmp/reach.json" | head -n 1)"
+fi
+
 if command -v python3 >/dev/null 2>&1; then
 	python3 - "$tmp/fp1.sarif" "$tmp/fp2.sarif" <<'PY'
 import json, sys
