@@ -39,6 +39,13 @@ enum {
 /* Parse "ADDR/PREFIX". Returns 0 and fills *out and *flags (may be NULL), or -1 when the
  * text is not a CIDR at all (what Go's net.ParseCIDR rejects, leading zeros accepted). */
 int cidr_parse(const char *s, struct cidr *out, int *flags);
+/* An IPv4-mapped IPv6 network (::ffff:a.b.c.d/96+N) becomes the IPv4 network a.b.c.d/N
+ * it denotes; other CIDRs are left alone. Go's IPNet.Contains, which the API server and
+ * CNI plugins use, matches such a block against IPv4 addresses only, so every consumer of
+ * a parsed ipBlock (solver, lint, cluster CIDRs) reduces it once it is parsed. */
+void cidr_unmap(struct cidr *c);
+/* The same for one address: ::ffff:a.b.c.d becomes the IPv4 address a.b.c.d. */
+void ip_unmap(int *family, u128 *addr);
 /* a contains all of b (same family). */
 bool cidr_contains(const struct cidr *a, const struct cidr *b);
 

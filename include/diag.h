@@ -41,6 +41,7 @@ struct finding {
 	const char *message;
 	struct ypos pos;
 	const char *obj_kind, *obj_ns, *obj_name; /* NULL when not about an object */
+	size_t seq;             /* position in report order (set by diag_sort) */
 };
 
 /* The object a finding is about, and the annotations that may suppress it. */
@@ -83,7 +84,8 @@ typedef bool (*diag_ignore_fn)(void *ctx, const char *id, size_t idlen, const ch
 			       size_t reasonlen);
 void diag_ignore_each(const char *value, diag_ignore_fn fn, void *ctx);
 
-/* Sort by file, line, column, rule; stable and deterministic. */
+/* Sort by file, line, column, rule, then message (invalid-spec: report order, the order
+ * the API server lists its errors for one field); stable and deterministic. */
 void diag_sort(struct diag *d);
 /* Worst severity among unsuppressed findings (SEV_OFF when none). */
 enum severity diag_worst(const struct diag *d);

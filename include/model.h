@@ -230,7 +230,10 @@ struct object {
 	const char *ignore;            /* npcheck.io/ignore annotation */
 	const struct ynode *ignore_node; /* its value, for positions */
 	const char *owner_kind, *owner_name; /* controller ownerReference */
-	bool invalid;                  /* some part could not be decoded */
+	bool invalid;                  /* some part could not be decoded, or the API server
+					* would reject it (validate.c) */
+	bool generated;                /* name made from metadata.generateName (model.c
+					* numbers those that would collide) */
 	struct endpoint *endpoint;     /* a Pod's or workload's endpoint, after folding */
 	struct diag_obj dobj;          /* for diag_report */
 };
@@ -376,8 +379,24 @@ bool k8s_decode_document(struct model *m, const char *file, const struct ynode *
 extern const char *const k8s_skip_keys[];
 /* k8s_decode.c: what to build of a unit of this kind (a ynode_sink filter). */
 const struct ypath *k8s_build_paths(void *ctx, const char *kind);
+/* k8s_decode.c: is kind one of the workloads npcheck reads (a pod template's owner)? */
+bool k8s_is_workload(const char *kind);
 /* validate.c: API-server validation of one policy; sets p->invalid and reports. */
 void validate_policy(struct model *m, struct policy *p);
+/* validate.c: how the API server checks a kind's metadata.name (ValidateNameFunc). */
+enum name_rule {
+	NAME_DNS_SUBDOMAIN, /* most kinds */
+	NAME_DNS_LABEL,     /* Namespace */
+	NAME_DNS1035_LABEL, /* Service */
+	NAME_CRONJOB,       /* a subdomain of at most 52 characters */
+};
+/* validate.c: API-server validation of the metadata (meta, the metadata mapping or NULL)
+ * of an object of a kind other than NetworkPolicy, and of one more mapping the API server
+ * checks as labels (a pod template's labels, a Service's selector: labels at field path
+ * labels_path, or NULL). Runs while the object's tree is decoded, on any loader thread.
+ * Reports, sets o->invalid and returns true when the API server would reject it. */
+bool validate_object_meta(struct model *m, struct object *o, const struct ynode *meta,
+			  enum name_rule rule, const struct ynode *labels, const char *labels_path);
 /* validate.c: Kubernetes name and label syntax (pcre2). Return NULL when valid, else
  * the API server's message (static or arena-owned). */
 const char *validate_dns1123_subdomain(const char *s);

@@ -14,7 +14,7 @@ FUZZ_RSS_MB ?= 2048
 FUZZ_TIMEOUT ?= 30
 FUZZ_ARGS ?=
 FUZZ_DIR := build/fuzz
-FUZZ_ALL := fuzz_load fuzz_selector_cidr fuzz_lint fuzz_parts fuzz_glob fuzz_escape
+FUZZ_ALL := fuzz_load fuzz_selector_cidr fuzz_lint fuzz_parts fuzz_glob fuzz_escape fuzz_fold
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS = -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -O1 -g \

@@ -279,6 +279,26 @@ int cidr_parse(const char *s, struct cidr *out, int *flags)
 	return 0;
 }
 
+void cidr_unmap(struct cidr *c)
+{
+	/* The network (host bits cleared) is mapped only when the prefix is at least 96. */
+	if (c->family != AF_V6 || !v4_mapped(c->lo))
+		return;
+	c->family = AF_V4;
+	c->prefix -= 96;
+	c->addr &= IPV4_MAX;
+	c->lo &= IPV4_MAX;
+	c->hi &= IPV4_MAX;
+}
+
+void ip_unmap(int *family, u128 *addr)
+{
+	if (*family == AF_V6 && v4_mapped(*addr)) {
+		*family = AF_V4;
+		*addr &= IPV4_MAX;
+	}
+}
+
 bool cidr_contains(const struct cidr *a, const struct cidr *b)
 {
 	return a->family == b->family && a->lo <= b->lo && b->hi <= a->hi;

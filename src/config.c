@@ -495,7 +495,7 @@ static void check_cidrs(struct loadctx *x, const char *name, char **v, unsigned 
 		if (cidr_parse(v[i], &(*out)[*nout], NULL))
 			error_node(x, seq_item(seq, i), "invalid CIDR '%s' in %s", v[i], name);
 		else
-			(*nout)++;
+			cidr_unmap(&(*out)[(*nout)++]);
 	}
 }
 

@@ -170,11 +170,16 @@ static int finding_cmp(const void *pa, const void *pb)
 		return a->pos.col < b->pos.col ? -1 : 1;
 	if (a->rule != b->rule)
 		return a->rule < b->rule ? -1 : 1;
+	/* The API server's errors for one field come in the order it finds them. */
+	if (a->rule == RULE_INVALID_SPEC)
+		return (a->seq > b->seq) - (a->seq < b->seq);
 	return strcmp(a->message, b->message);
 }
 
 void diag_sort(struct diag *d)
 {
+	for (size_t i = 0; i < d->n; i++)
+		d->items[i].seq = i;
 	if (d->n > 1)
 		qsort(d->items, d->n, sizeof(*d->items), finding_cmp);
 }

@@ -256,18 +256,54 @@ const char *const k8s_skip_keys[] = {
 	NULL
 };
 
-static const struct {
+/*
+ * The kinds npcheck reads: the one apiVersion the API server serves each under (the
+ * beta versions are gone: NetworkPolicy and the apps kinds from extensions/v1beta1 and
+ * apps/v1beta1,2 since v1.16, CronJob from batch/v1beta1 since v1.25), how it checks
+ * their names, where a workload's pod template sits (NULL: not a workload), and the
+ * labels beyond metadata.labels that the API server validates as labels and npcheck
+ * reads (a template's labels, a Service's selector).
+ */
+#define TPL_LABELS(t) t ".metadata.labels"
+static const struct read_kind {
 	const char *kind;
-	const char *template_path; /* where the pod template sits */
-} workload_kinds[] = {
-	{ "Deployment", "spec.template" },
-	{ "ReplicaSet", "spec.template" },
-	{ "StatefulSet", "spec.template" },
-	{ "DaemonSet", "spec.template" },
-	{ "Job", "spec.template" },
-	{ "CronJob", "spec.jobTemplate.spec.template" },
-	{ "ReplicationController", "spec.template" },
+	const char *api_version;
+	enum name_rule name;
+	const char *template_path;
+	const char *labels_path;
+} read_kinds[] = {
+	{ "NetworkPolicy", "networking.k8s.io/v1", NAME_DNS_SUBDOMAIN, NULL, NULL },
+	{ "Namespace", "v1", NAME_DNS_LABEL, NULL, NULL },
+	{ "Pod", "v1", NAME_DNS_SUBDOMAIN, NULL, NULL },
+	{ "Service", "v1", NAME_DNS1035_LABEL, NULL, "spec.selector" },
+	{ "Deployment", "apps/v1", NAME_DNS_SUBDOMAIN, "spec.template",
+	  TPL_LABELS("spec.template") },
+	{ "ReplicaSet", "apps/v1", NAME_DNS_SUBDOMAIN, "spec.template",
+	  TPL_LABELS("spec.template") },
+	{ "StatefulSet", "apps/v1", NAME_DNS_SUBDOMAIN, "spec.template",
+	  TPL_LABELS("spec.template") },
+	{ "DaemonSet", "apps/v1", NAME_DNS_SUBDOMAIN, "spec.template",
+	  TPL_LABELS("spec.template") },
+	{ "Job", "batch/v1", NAME_DNS_SUBDOMAIN, "spec.template", TPL_LABELS("spec.template") },
+	{ "CronJob", "batch/v1", NAME_CRONJOB, "spec.jobTemplate.spec.template",
+	  TPL_LABELS("spec.jobTemplate.spec.template") },
+	{ "ReplicationController", "v1", NAME_DNS_SUBDOMAIN, "spec.template",
+	  TPL_LABELS("spec.template") },
 };
+
+static const struct read_kind *read_kind(const char *kind)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(read_kinds); i++)
+		if (!strcmp(read_kinds[i].kind, kind))
+			return &read_kinds[i];
+	return NULL;
+}
+
+bool k8s_is_workload(const char *kind)
+{
+	const struct read_kind *rk = read_kind(kind);
+	return rk && rk->template_path;
+}
 
 /*
  * What each kind needs built, once its kind is read (kubectl writes kind before
@@ -346,9 +382,9 @@ const struct ypath *k8s_build_paths(void *ctx, const char *kind)
 		return p_service;
 	if (!strcmp(kind, "Namespace"))
 		return p_namespace;
-	for (size_t i = 0; i < ARRAY_SIZE(workload_kinds); i++)
-		if (!strcmp(workload_kinds[i].kind, kind))
-			return p_workload;
+	const struct read_kind *rk = read_kind(kind);
+	if (rk && rk->template_path)
+		return p_workload;
 	/* Unmodelled policy kinds: their metadata says where they apply. */
 	for (size_t i = 0; i < ARRAY_SIZE(unmodelled_kinds); i++)
 		if (!strcmp(unmodelled_kinds[i].kind, kind))
@@ -774,26 +810,65 @@ static bool is_namespaced(const char *kind)
 	return strcmp(kind, "Namespace") != 0;
 }
 
-/* The kinds npcheck reads. */
-static bool is_read_kind(const char *kind)
+/*
+ * Is the document's apiVersion (api, or NULL when absent) one the API server serves for
+ * kind (want)? If not, the object is reported as kubectl reports it, as an input error,
+ * and takes no part. The finding names the object as it would have been read.
+ */
+static bool api_version_served(struct model *m, const char *file, const struct ynode *doc,
+			       const char *kind, const char *api, const char *want,
+			       const struct model_options *opt)
 {
-	static const char *const kinds[] = { "NetworkPolicy", "Namespace", "Pod", "Service" };
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (!strcmp(kinds[i], kind))
-			return true;
-	for (size_t i = 0; i < ARRAY_SIZE(workload_kinds); i++)
-		if (!strcmp(workload_kinds[i].kind, kind))
-			return true;
+	if (api && !strcmp(api, want))
+		return true;
+	const struct ynode *meta = ynode_get(doc, "metadata");
+	const struct ynode *name = ynode_get(meta, "name");
+	const char *ns = str_of(ynode_get(meta, "namespace"));
+	struct diag_obj dobj = { arena_strdup(m->arena, kind), NULL, NULL, NULL };
+	if (str_of(name))
+		dobj.name = arena_strdup(m->arena, str_of(name));
+	if (strcmp(kind, "Namespace") && strcmp(kind, "List"))
+		dobj.ns = ns && *ns ? arena_strdup(m->arena, ns)
+			: opt && opt->default_ns ? opt->default_ns : "default";
+	struct ypos pos = doc->pos;
+	pos.file = file;
+	if (api) {
+		const struct ynode *at = ynode_key(doc, "apiVersion");
+		if (at)
+			pos = at->pos;
+		/* kubectl: `resource mapping not found for name: ...: no matches for kind`. */
+		diag_report(m->diag, RULE_INVALID_SPEC, &pos, &dobj,
+			    "no matches for kind \"%s\" in version \"%s\"", kind, api);
+	} else {
+		if (name && name->kind == YN_SCALAR)
+			pos = name->pos;
+		diag_report(m->diag, RULE_INVALID_SPEC, &pos, &dobj, "apiVersion not set");
+	}
+	m->diag->input_error = true;
 	return false;
 }
 
-static void decode_object(struct model *m, const char *file, const struct ynode *doc,
-			  const char *kind, const struct model_options *opt)
+/* The API server generates the name of an object that has only generateName: it is
+ * shown as the prefix with "<generated>" (model.c numbers any that would collide). */
+static const char *generated_name(struct model *m, const struct ynode *meta)
 {
+	const char *gen = str_of(ynode_get(meta, "generateName"));
+	if (!gen || !*gen)
+		return NULL;
+	return arena_printf(m->arena, "%s<generated>", gen);
+}
+
+static void decode_object(struct model *m, const char *file, const struct ynode *doc,
+			  const struct read_kind *rk, const char *api,
+			  const struct model_options *opt)
+{
+	const char *kind = rk->kind;
+	if (!api_version_served(m, file, doc, kind, api, rk->api_version, opt))
+		return;
 	struct object *o = ARENA_NEW(m->arena, struct object);
 	m->decoding_kept = !strcmp(kind, "NetworkPolicy");
-	o->kind = keep_str(m, kind);
-	o->api_version = keep_str(m, str_of(ynode_get(doc, "apiVersion")));
+	o->kind = kind;
+	o->api_version = rk->api_version;
 	o->file = file;
 	const struct ynode *meta = ynode_get(doc, "metadata");
 	o->node = keep_node(m, doc);
@@ -801,6 +876,13 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 	expect_kind(m, o, meta, YN_MAP, "metadata");
 	o->name_node = keep_node(m, ynode_get(meta, "name"));
 	o->name = str_of(o->name_node);
+	if (!o->name || !*o->name) {
+		const char *gen = generated_name(m, meta);
+		if (gen) {
+			o->name = gen;
+			o->generated = true;
+		}
+	}
 	o->ns_node = keep_node(m, ynode_get(meta, "namespace"));
 	const char *ns = str_of(o->ns_node);
 	if (ns && !*ns)
@@ -845,7 +927,7 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 
 	if (!strcmp(kind, "NetworkPolicy")) {
 		m->kept_unit = true;
-		decode_policy(m, o, doc);
+		decode_policy(m, o, doc); /* validated after loading (validate_policy) */
 		return;
 	}
 	if (!strcmp(kind, "Pod")) {
@@ -855,9 +937,29 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 	} else if (!strcmp(kind, "Namespace")) {
 		/* model.c builds namespaces from the objects */
 	} else {
-		for (size_t i = 0; i < ARRAY_SIZE(workload_kinds); i++)
-			if (!strcmp(workload_kinds[i].kind, kind))
-				decode_workload(m, o, doc, workload_kinds[i].template_path);
+		decode_workload(m, o, doc, rk->template_path);
+	}
+	/* What could not be decoded never reaches the API server's validation. */
+	if (!o->invalid)
+		validate_object_meta(m, o, meta, rk->name,
+				     rk->labels_path ? ynode_path(doc, rk->labels_path) : NULL,
+				     rk->labels_path);
+}
+
+/*
+ * kubectl rejects a List it cannot read whole. Its items that have a kind were decoded
+ * while the List was still being read (ynode.c hands them over one by one): they are the
+ * last objects added from this file at or after the List's start, and take no part.
+ */
+static void reject_list_items(struct model *m, const char *file, const struct ynode *doc)
+{
+	for (size_t i = m->nobjects; i-- > 0;) {
+		struct object *o = m->objects[i];
+		const struct ypos *p = &o->node->pos;
+		if (strcmp(o->file, file) || p->line < doc->pos.line ||
+		    (p->line == doc->pos.line && p->col < doc->pos.col))
+			break;
+		o->invalid = true;
 	}
 }
 
@@ -899,7 +1001,8 @@ static bool note_unmodelled(struct model *m, const char *file, const struct ynod
 }
 
 static void decode_doc(struct model *m, const char *file, const struct ynode *doc,
-		       const char *default_kind, const struct model_options *opt, int depth)
+		       const char *default_kind, const char *default_api,
+		       const struct model_options *opt, int depth)
 {
 	if (doc->kind != YN_MAP) {
 		/* Not a Kubernetes object (a JSON report, a values list): skipped, as a
@@ -921,6 +1024,9 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 	}
 	size_t kl = strlen(kind);
 	const struct ynode *items = ynode_get(doc, "items");
+	const char *api = str_of(ynode_get(doc, "apiVersion"));
+	if (!api)
+		api = default_api;
 	if (kl >= 4 && !strcmp(kind + kl - 4, "List") && items && depth < 4) {
 		if (items->kind != YN_SEQ) {
 			if (!ynode_is_null(items)) {
@@ -931,27 +1037,35 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 			}
 			return;
 		}
-		/* A typed list (PodList) names its items' kind; kind: List does not. */
+		/* A typed list (PodList) names its items' kind and apiVersion; kind: List
+		 * does not. kubectl reads a List itself, as apiVersion v1 (its items are
+		 * judged on their own); a typed list's apiVersion is judged in its items. */
 		const char *item_kind = kl > 4 ? arena_strndup(m->arena, kind, kl - 4) : NULL;
+		if (!item_kind && !api_version_served(m, file, doc, kind, api, "v1", opt)) {
+			reject_list_items(m, file, doc);
+			return;
+		}
 		for (size_t i = 0; i < items->n; i++)
-			decode_doc(m, file, items->kids[i], item_kind, opt, depth + 1);
+			decode_doc(m, file, items->kids[i], item_kind, item_kind ? api : NULL, opt,
+				   depth + 1);
 		return;
 	}
 	if (note_unmodelled(m, file, doc, kind, opt))
 		return;
-	if (!is_read_kind(kind)) {
+	const struct read_kind *rk = read_kind(kind);
+	if (!rk) {
 		if (opt && opt->verbose)
 			escape_eprintf("%s:%d:%d: skipping kind %s", file, doc->pos.line,
 				       doc->pos.col, kind);
 		return;
 	}
-	decode_object(m, file, doc, kind, opt);
+	decode_object(m, file, doc, rk, api, opt);
 }
 
 bool k8s_decode_document(struct model *m, const char *file, const struct ynode *doc,
 			 const struct model_options *opt)
 {
 	m->kept_unit = false;
-	decode_doc(m, file, doc, NULL, opt, 0);
+	decode_doc(m, file, doc, NULL, NULL, opt, 0);
 	return m->kept_unit;
 }

@@ -145,11 +145,15 @@ int lint_ipblock_set(const struct ipblock *b, struct ipset *set, struct cidr *ci
 {
 	if (!b->cidr || cidr_parse(b->cidr, cidr, NULL))
 		return -1;
+	cidr_unmap(cidr);
 	ipset_init(set, cidr->family);
 	ipset_add_range(set, cidr->lo, cidr->hi);
 	for (size_t i = 0; i < b->nexcept; i++) {
 		struct cidr x;
-		if (!cidr_parse(b->except[i], &x, NULL) && x.family == cidr->family) {
+		if (cidr_parse(b->except[i], &x, NULL))
+			continue;
+		cidr_unmap(&x);
+		if (x.family == cidr->family) {
 			struct ipset ex;
 			ipset_init(&ex, x.family);
 			ipset_add_range(&ex, x.lo, x.hi);

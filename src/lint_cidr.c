@@ -143,7 +143,7 @@ static void check_service_ip(struct lint_ctx *c, const struct lint_at *at, const
 		const struct service *s = m->services[i];
 		for (size_t j = 0; j < s->ncluster_ips; j++) {
 			const struct ip_addr *ip = &s->cluster_ips[j];
-			if (ip->family != set->family || !ipset_contains(set, ip->addr))
+			if (s->obj->invalid || ip->family != set->family || !ipset_contains(set, ip->addr))
 				continue;
 			apiserver |= ip->family == fam && ip->addr == api;
 			lint_list_add(c, &l, "cluster IP %s of Service '%s/%s'",

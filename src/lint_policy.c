@@ -142,8 +142,10 @@ static void on_peer(struct lint_ctx *c, const struct lint_at *at)
 	/* 0.0.0.0/0 or ::/0 with nothing excepted is every address of the family. The
 	 * conformance semantics let it match pods too; namespaceSelector: {} alone is not
 	 * flagged, as it keeps external addresses out and is the usual "whole cluster". */
-	if (b && !b->nexcept && !at->rule->nports && b->cidr && !cidr_parse(b->cidr, &cidr, NULL) &&
-	    cidr.prefix == 0)
+	if (!b || b->nexcept || at->rule->nports || !b->cidr || cidr_parse(b->cidr, &cidr, NULL))
+		return;
+	cidr_unmap(&cidr);
+	if (cidr.prefix == 0)
 		lint_report(c, RULE_ALLOW_ALL, at->peer->node, at->p->obj,
 			    "ipBlock %s without except or ports allows every %s address on every port",
 			    b->cidr, cidr.family == AF_V6 ? "IPv6" : "IPv4");

@@ -86,6 +86,87 @@ static struct object *find_object(const struct objidx *x, const char *kind, cons
 	return name ? *objidx_slot(x, kind, ns, name) : NULL;
 }
 
+static int gen_cmp_key(const struct object *a, const struct object *b)
+{
+	int c = strcmp(a->kind, b->kind);
+	if (!c)
+		c = strcmp(a->ns ? a->ns : "", b->ns ? b->ns : "");
+	return c ? c : strcmp(a->name, b->name);
+}
+
+struct gen_ref {
+	struct object *o;
+	size_t index; /* input order */
+};
+
+static int gen_cmp(const void *pa, const void *pb)
+{
+	const struct gen_ref *a = pa, *b = pb;
+	int c = gen_cmp_key(a->o, b->o);
+	return c ? c : (a->index > b->index) - (a->index < b->index);
+}
+
+struct rename {
+	const char *old, *new_name;
+};
+
+static int rename_cmp(const void *pa, const void *pb)
+{
+	uintptr_t a = (uintptr_t)((const struct rename *)pa)->old;
+	uintptr_t b = (uintptr_t)((const struct rename *)pb)->old;
+	return (a > b) - (a < b);
+}
+
+/*
+ * Objects named from generateName get different names from the API server; here the
+ * second and later ones of a kind, namespace and prefix are numbered in input order
+ * ("web-<generated>", "web-<generated-2>", ...), before anything looks them up.
+ */
+static void number_generated(struct model *m)
+{
+	struct gen_ref *g = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t i = 0; i < m->nobjects; i++)
+		if (m->objects[i]->generated) {
+			XGROW(g, cap, n + 1);
+			g[n].o = m->objects[i];
+			g[n].index = i;
+			n++;
+		}
+	if (n > 1)
+		qsort(g, n, sizeof(*g), gen_cmp);
+	struct rename *r = NULL;
+	size_t nr = 0, rcap = 0;
+	for (size_t i = 0, j; i < n; i = j) {
+		const char *name = g[i].o->name;
+		size_t len = strlen(name) - strlen(">");
+		for (j = i + 1; j < n && !gen_cmp_key(g[i].o, g[j].o); j++) {
+			struct object *o = g[j].o;
+			XGROW(r, rcap, nr + 1);
+			r[nr].old = o->name;
+			o->name = arena_printf(m->arena, "%.*s-%zu>", (int)len, name, j - i + 1);
+			o->dobj.name = r[nr++].new_name = o->name;
+		}
+	}
+	free(g);
+	if (!nr)
+		return;
+	/* Findings already made about a renamed object (each generated name is a string of
+	 * its own), and its endpoint, take the new name. */
+	qsort(r, nr, sizeof(*r), rename_cmp);
+	for (size_t k = 0; k < m->diag->n; k++) {
+		struct finding *f = &m->diag->items[k];
+		struct rename key = { f->obj_name, NULL };
+		const struct rename *hit = f->obj_name
+			? bsearch(&key, r, nr, sizeof(*r), rename_cmp) : NULL;
+		if (hit)
+			f->obj_name = hit->new_name;
+	}
+	for (size_t i = 0; i < m->nendpoints; i++)
+		m->endpoints[i]->name = m->endpoints[i]->obj->name;
+	free(r);
+}
+
 static int name_cmp_str(const void *pa, const void *pb)
 {
 	return strcmp(*(const char *const *)pa, *(const char *const *)pb);
@@ -117,7 +198,9 @@ static void build_namespaces(struct model *m, const struct objidx *idx)
 	for (size_t i = 0; i < m->nobjects; i++) {
 		struct object *o = m->objects[i];
 		const char *nm = NULL;
-		if (o->invalid && !strcmp(o->kind, "Namespace"))
+		/* A Namespace, Pod, workload or Service the API server would reject implies
+		 * no namespace (an invalid policy's namespace stays, for its findings). */
+		if (o->invalid && strcmp(o->kind, "NetworkPolicy"))
 			continue;
 		if (!strcmp(o->kind, "Namespace"))
 			nm = o->name;
@@ -159,16 +242,6 @@ static void build_namespaces(struct model *m, const struct objidx *idx)
 		m->namespaces[m->nnamespaces++] = ns;
 	}
 	free(names);
-}
-
-static bool is_workload(const struct object *o)
-{
-	static const char *const kinds[] = { "Deployment", "ReplicaSet", "StatefulSet",
-		"DaemonSet", "Job", "CronJob", "ReplicationController" };
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (!strcmp(o->kind, kinds[i]))
-			return true;
-	return false;
 }
 
 /*
@@ -236,7 +309,7 @@ static void fold_endpoints(struct model *m, const struct objidx *idx)
 			name = cur->owner_name;
 			if (!own)
 				own = implied_owner(m, idx, cur);
-			if (!own || !is_workload(own) || own->invalid)
+			if (!own || !k8s_is_workload(own->kind) || own->invalid)
 				break;
 			cur = own;
 			kind = cur->kind;
@@ -375,6 +448,7 @@ static int model_build(struct model *m, struct diag *d, struct source_file *file
 		rc = -1;
 	}
 
+	number_generated(m);
 	struct objidx idx;
 	objidx_build(m, &idx);
 	build_namespaces(m, &idx);

@@ -132,6 +132,8 @@ int query_resolve(const struct model *m, const char *text, const char *default_n
 	/* An IP address is an external endpoint, or the pod that has it. */
 	struct sref ip = { 0 };
 	if (!ip_parse(text, false, &ip.family, &ip.lo)) {
+		/* An IPv4-mapped address is IPv4 traffic, as ipBlocks are read (cidr_unmap). */
+		ip_unmap(&ip.family, &ip.lo);
 		ip.hi = ip.lo;
 		for (size_t i = 0; i < m->nendpoints; i++)
 			for (size_t j = 0; j < m->endpoints[i]->nips; j++)
@@ -243,6 +245,26 @@ int query_resolve(const struct model *m, const char *text, const char *default_n
 			if (!e || o->invalid || !o->name || strcmp(o->name, name) ||
 			    (ns && strcmp(o->ns, ns)) || (kind && strcmp(o->kind, kind)) ||
 			    e->host_network)
+				continue;
+			bool dup = false;
+			for (size_t k = 0; k < nc; k++)
+				dup |= cands[k] == e;
+			if (dup)
+				continue;
+			cands = xrealloc(cands, sizeof(*cands) * (nc + 1));
+			cands[nc++] = e;
+		}
+	}
+	if (nc == 0) {
+		/* A generateName prefix ("web-") names the objects generated from it: no real
+		 * name ends in a dash. */
+		size_t nl = strlen(name);
+		for (size_t i = 0; i < m->nobjects; i++) {
+			const struct object *o = m->objects[i];
+			const struct endpoint *e = o->endpoint;
+			if (!e || o->invalid || !o->generated || strncmp(o->name, name, nl) ||
+			    o->name[nl] != '<' || (ns && strcmp(o->ns, ns)) ||
+			    (kind && strcmp(o->kind, kind)) || e->host_network)
 				continue;
 			bool dup = false;
 			for (size_t k = 0; k < nc; k++)

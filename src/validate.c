@@ -1,6 +1,8 @@
-/* What the API server rejects in a NetworkPolicy, reported in its own words. */
+/* What the API server rejects in a NetworkPolicy, and in the metadata of the other kinds
+ * npcheck reads, reported in its own words. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +15,13 @@
  * kubernetes/kubernetes master of the v1.38 development cycle (the snapshot read):
  *   pkg/apis/networking/validation/validation.go       ValidateNetworkPolicy{,Spec,Port,Peer},
  *                                                      ValidateIPBlock
- *   staging/.../apimachinery/pkg/api/validation         ValidateObjectMeta, NameIsDNSSubdomain
+ *   staging/.../apimachinery/pkg/api/validation         ValidateObjectMeta, NameIsDNSSubdomain,
+ *                                                      NameIsDNSLabel, NameIsDNS1035Label
+ *   pkg/apis/core/validation/validation.go             ValidatePodName, ValidateServiceName,
+ *                                                      ValidateNamespaceName,
+ *                                                      ValidateReplicationControllerName
+ *   pkg/apis/apps/validation, pkg/apis/batch/validation the workloads' names (subdomains;
+ *                                                      a CronJob's at most 52 characters)
  *   staging/.../apimachinery/pkg/apis/meta/v1/validation ValidateLabelSelector{,Requirement}
  *   staging/.../apimachinery/pkg/util/validation        IsDNS1123{Subdomain,Label},
  *                                                      IsValidPortNum, IsValidPortName
@@ -28,12 +36,17 @@
  *
  * An object that could not be decoded (a wrong type) never reaches validation on the API
  * server, and a duplicate is dropped by model.c, so neither is validated here.
+ *
+ * NetworkPolicies are validated after loading; the other kinds' metadata while their tree
+ * is decoded, which may be on a loader thread: the compiled patterns are shared, the
+ * match data is per thread.
  */
 
 /* ---- Kubernetes' regular expressions and messages ---- */
 
 #define DNS1123_LABEL_FMT "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 #define DNS1123_SUBDOMAIN_FMT DNS1123_LABEL_FMT "(\\." DNS1123_LABEL_FMT ")*"
+#define DNS1035_LABEL_FMT "[a-z]([-a-z0-9]*[a-z0-9])?"
 #define LABEL_KEY_FMT "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
 #define LABEL_VALUE_FMT "(" LABEL_KEY_FMT ")?"
 
@@ -46,6 +59,10 @@
 	"a lowercase RFC 1123 label must consist of lower case alphanumeric characters or " \
 	"'-', and must start and end with an alphanumeric character (e.g. 'my-name',  or " \
 	"'123-abc', regex used for validation is '" DNS1123_LABEL_FMT "')"
+#define MSG_1035_RE \
+	"a DNS-1035 label must consist of lower case alphanumeric characters or '-', start " \
+	"with an alphabetic character, and end with an alphanumeric character (e.g. " \
+	"'my-name',  or 'abc-123', regex used for validation is '" DNS1035_LABEL_FMT "')"
 #define MSG_KEY_RE \
 	"must consist of alphanumeric characters, '-', '_' or '.', and must start and end " \
 	"with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex " \
@@ -58,6 +75,7 @@
 enum re_id {
 	RE_DNS_LABEL,
 	RE_DNS_SUBDOMAIN,
+	RE_DNS1035_LABEL,
 	RE_LABEL_KEY,
 	RE_LABEL_VALUE,
 	RE_PORT_CHARSET,
@@ -68,6 +86,7 @@ enum re_id {
 static const char *const re_src[RE__COUNT] = {
 	[RE_DNS_LABEL] = "^" DNS1123_LABEL_FMT "$",
 	[RE_DNS_SUBDOMAIN] = "^" DNS1123_SUBDOMAIN_FMT "$",
+	[RE_DNS1035_LABEL] = "^" DNS1035_LABEL_FMT "$",
 	[RE_LABEL_KEY] = "^" LABEL_KEY_FMT "$",
 	[RE_LABEL_VALUE] = "^" LABEL_VALUE_FMT "$",
 	[RE_PORT_CHARSET] = "^[-a-z0-9]+$",
@@ -76,8 +95,70 @@ static const char *const re_src[RE__COUNT] = {
 
 /* Compiled once, on first use, and kept for the life of the process. */
 static pcre2_code *re_code[RE__COUNT];
-static pcre2_match_data *re_data;
-static pcre2_match_context *re_ctx;
+static pthread_once_t re_once = PTHREAD_ONCE_INIT;
+
+/*
+ * Match data and context are per thread. A thread takes a free pair from the list (or
+ * adds one) and gives it back when it ends, so there are never more pairs than threads
+ * ever ran at once, and all stay reachable.
+ */
+struct re_scratch {
+	pcre2_match_data *data;
+	pcre2_match_context *ctx;
+	bool busy;
+	struct re_scratch *next;
+};
+static pthread_key_t re_key;
+static pthread_mutex_t re_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct re_scratch *re_scratch_all;
+
+static void re_scratch_release(void *p)
+{
+	struct re_scratch *s = p;
+	pthread_mutex_lock(&re_lock);
+	s->busy = false;
+	pthread_mutex_unlock(&re_lock);
+}
+
+static void re_init(void)
+{
+	for (int id = 0; id < RE__COUNT; id++) {
+		int err;
+		PCRE2_SIZE off;
+		/* Go's "$" matches only at the end of the text, never before a final "\n". */
+		re_code[id] = pcre2_compile((PCRE2_SPTR)re_src[id], PCRE2_ZERO_TERMINATED,
+					    PCRE2_DOLLAR_ENDONLY, &err, &off, NULL);
+		if (!re_code[id])
+			BUG("a built-in regular expression does not compile");
+	}
+	if (pthread_key_create(&re_key, re_scratch_release))
+		BUG("cannot create a thread key");
+}
+
+static struct re_scratch *re_scratch(void)
+{
+	pthread_once(&re_once, re_init);
+	struct re_scratch *s = pthread_getspecific(re_key);
+	if (s)
+		return s;
+	pthread_mutex_lock(&re_lock);
+	for (s = re_scratch_all; s && s->busy; s = s->next)
+		;
+	if (!s) {
+		s = xcalloc(1, sizeof(*s));
+		s->data = pcre2_match_data_create(1, NULL);
+		s->ctx = pcre2_match_context_create(NULL);
+		if (!s->data || !s->ctx)
+			BUG("pcre2 is out of memory");
+		s->next = re_scratch_all;
+		re_scratch_all = s;
+	}
+	s->busy = true;
+	pthread_mutex_unlock(&re_lock);
+	if (pthread_setspecific(re_key, s))
+		BUG("cannot set a thread key");
+	return s;
+}
 
 /*
  * Go's regexp is linear; these patterns backtrack at most a few times per byte in
@@ -87,24 +168,10 @@ static pcre2_match_context *re_ctx;
  */
 static bool re_match(enum re_id id, const char *s, size_t len)
 {
-	if (!re_code[id]) {
-		int err;
-		PCRE2_SIZE off;
-		/* Go's "$" matches only at the end of the text, never before a final "\n". */
-		re_code[id] = pcre2_compile((PCRE2_SPTR)re_src[id], PCRE2_ZERO_TERMINATED,
-					    PCRE2_DOLLAR_ENDONLY, &err, &off, NULL);
-		if (!re_code[id])
-			BUG("a built-in regular expression does not compile");
-	}
-	if (!re_data)
-		re_data = pcre2_match_data_create(1, NULL);
-	if (!re_ctx)
-		re_ctx = pcre2_match_context_create(NULL);
-	if (!re_data || !re_ctx)
-		BUG("pcre2 is out of memory");
+	struct re_scratch *rs = re_scratch();
 	uint32_t limit = len > 100000000 ? UINT32_MAX : (uint32_t)(10000 + 32 * len);
-	pcre2_set_match_limit(re_ctx, limit);
-	return pcre2_match(re_code[id], (PCRE2_SPTR)s, len, 0, 0, re_data, re_ctx) >= 0;
+	pcre2_set_match_limit(rs->ctx, limit);
+	return pcre2_match(re_code[id], (PCRE2_SPTR)s, len, 0, 0, rs->data, rs->ctx) >= 0;
 }
 
 /* The messages one check produced: each is one field error on the API server. */
@@ -143,6 +210,15 @@ static void check_dns_label(const char *s, size_t len, struct msgs *ms)
 		else
 			msg_add(ms, MSG_LABEL_RE);
 	}
+}
+
+/* IsDNS1035Label (util/validation). */
+static void check_dns1035_label(const char *s, size_t len, struct msgs *ms)
+{
+	if (len > 63)
+		msg_add(ms, "must be no more than 63 characters");
+	if (!re_match(RE_DNS1035_LABEL, s, len))
+		msg_add(ms, MSG_1035_RE);
 }
 
 /* IsLabelKey (content), alias IsQualifiedName: [prefix/]name, the prefix a DNS
@@ -224,9 +300,12 @@ static const char *msgs_result(const struct msgs *ms)
 		return NULL;
 	if (ms->n == 1)
 		return ms->m[0];
+	pthread_mutex_lock(&re_lock);
 	for (struct joined *j = joined_cache; j; j = j->next)
-		if (j->n == ms->n && !memcmp(j->parts, ms->m, sizeof(ms->m[0]) * (size_t)ms->n))
+		if (j->n == ms->n && !memcmp(j->parts, ms->m, sizeof(ms->m[0]) * (size_t)ms->n)) {
+			pthread_mutex_unlock(&re_lock);
 			return j->text;
+		}
 	size_t len = 0;
 	for (int i = 0; i < ms->n; i++)
 		len += strlen(ms->m[i]) + 2;
@@ -240,6 +319,7 @@ static const char *msgs_result(const struct msgs *ms)
 	}
 	j->next = joined_cache;
 	joined_cache = j;
+	pthread_mutex_unlock(&re_lock);
 	return j->text;
 }
 
@@ -275,7 +355,8 @@ const char *validate_label_value(const char *s)
 
 struct vctx {
 	struct model *m;
-	struct policy *p;
+	struct object *o;
+	struct policy *p;   /* NULL outside a NetworkPolicy */
 	struct strbuf path; /* the field path of the node being checked */
 	struct strbuf msg;
 	bool invalid;
@@ -310,8 +391,8 @@ static void msg_start(struct vctx *v, const char *suffix)
 static void msg_report(struct vctx *v, enum rule_id rule, const struct ynode *at)
 {
 	if (!at)
-		at = v->p->obj->node;
-	diag_report(v->m->diag, rule, &at->pos, &v->p->obj->dobj, "%s", v->msg.buf);
+		at = v->o->node;
+	diag_report(v->m->diag, rule, &at->pos, &v->o->dobj, "%s", v->msg.buf);
 	v->invalid = true;
 }
 
@@ -411,38 +492,75 @@ static void validate_labels(struct vctx *v, const struct kv *kv, size_t n)
 	}
 }
 
-/* apimachinery's ValidateObjectMeta with NameIsDNSSubdomain, as ValidateNetworkPolicy
- * calls it: name (or generateName), namespace, labels and annotations. */
-static void validate_meta(struct vctx *v)
+/* The same, read from the mapping node (labels of kinds whose labels keep no node). A
+ * pair that is not two scalars is a type error reported by the decoder. */
+static void validate_label_map(struct vctx *v, const struct ynode *map)
 {
-	const struct object *o = v->p->obj;
-	const struct ynode *meta = o->meta_node;
+	if (!map || map->kind != YN_MAP)
+		return;
+	for (size_t i = 0; i < map->n; i++) {
+		const struct ynode *k = map->kids[2 * i], *val = map->kids[2 * i + 1];
+		if (k->kind != YN_SCALAR || val->kind != YN_SCALAR)
+			continue;
+		/* A null key is read as its text, as the decoder reads it. */
+		struct kv kv = { k->str, ynode_is_null(val) ? "" : val->str, k };
+		validate_labels(v, &kv, 1);
+	}
+}
+
+/* The name checks of the kinds npcheck reads (ValidateNameFunc): the value, and whether
+ * it is a generateName prefix, whose trailing dash is allowed. */
+static void check_name(enum name_rule rule, const char *s, size_t len, bool prefix,
+		       struct msgs *ms)
+{
+	/* "Prefix indicates this name will be used as part of generation, in which case
+	 * trailing dashes are allowed": maskTrailingDash replaces the last two characters
+	 * by "a" (sic) when the last is a dash. */
+	struct strbuf masked = STRBUF_INIT;
+	strbuf_add(&masked, s, len);
+	if (prefix && len && s[len - 1] == '-') {
+		masked.len = len >= 2 ? len - 2 : 0;
+		masked.buf[masked.len] = '\0';
+		strbuf_addch(&masked, 'a');
+	}
+	switch (rule) {
+	case NAME_DNS_SUBDOMAIN:
+	case NAME_CRONJOB:
+		check_subdomain(masked.buf, masked.len, ms);
+		break;
+	case NAME_DNS_LABEL:
+		check_dns_label(masked.buf, masked.len, ms);
+		break;
+	case NAME_DNS1035_LABEL:
+		check_dns1035_label(masked.buf, masked.len, ms);
+		break;
+	}
+	strbuf_release(&masked);
+}
+
+/*
+ * apimachinery's ValidateObjectMeta with the kind's name rule: name (or generateName),
+ * namespace, labels and annotations. meta is the metadata mapping (absent: NULL).
+ */
+static void validate_meta(struct vctx *v, const struct ynode *meta, enum name_rule rule,
+			  bool namespaced, bool annotations)
+{
+	const struct object *o = v->o;
 	size_t base, len;
 
 	const struct ynode *gen_key = ynode_key(meta, "generateName");
 	const char *gen = node_text(ynode_get(meta, "generateName"), &len);
 	size_t gen_len = len;
 	if (gen_len) {
-		/* "Prefix indicates this name will be used as part of generation, in which
-		 * case trailing dashes are allowed": maskTrailingDash replaces the last two
-		 * characters by "a" (sic) when the last is a dash. */
-		struct strbuf masked = STRBUF_INIT;
 		struct msgs ms = { { NULL }, 0 };
-		strbuf_add(&masked, gen, gen_len);
-		if (gen[gen_len - 1] == '-') {
-			masked.len = gen_len >= 2 ? gen_len - 2 : 0;
-			masked.buf[masked.len] = '\0';
-			strbuf_addch(&masked, 'a');
-		}
-		check_subdomain(masked.buf, masked.len, &ms);
+		check_name(rule, gen, gen_len, true, &ms);
 		base = path_push(v, "metadata.generateName");
 		err_invalid_msgs(v, gen_key, "", gen, gen_len, &ms);
 		path_pop(v, base);
-		strbuf_release(&masked);
 	}
 
 	const struct ynode *name_key = ynode_key(meta, "name");
-	const char *name = node_text(o->name_node, &len);
+	const char *name = node_text(ynode_get(meta, "name"), &len);
 	base = path_push(v, "metadata.name");
 	if (!len) {
 		/* With only generateName, the API server generates the name first. */
@@ -451,14 +569,20 @@ static void validate_meta(struct vctx *v)
 				     "name or generateName is required");
 	} else {
 		struct msgs ms = { { NULL }, 0 };
-		check_subdomain(name, len, &ms);
+		check_name(rule, name, len, false, &ms);
 		err_invalid_msgs(v, name_key, "", name, len, &ms);
+		/* ValidateCronJobCreate: "The cronjob controller appends a 11-character
+		 * suffix to the cronjob (`-$TIMESTAMP`) when creating a job. The job name
+		 * length limit is 63 characters." */
+		if (rule == NAME_CRONJOB && len > 52)
+			err_invalid_str(v, name_key, "", name, len, "must be no more than 52 characters");
 	}
 	path_pop(v, base);
 
-	/* An empty namespace is no namespace: kubectl fills in its own. */
-	const char *ns = node_text(o->ns_node, &len);
-	if (o->ns_given && len) {
+	/* An empty namespace is no namespace: kubectl fills in its own. A cluster-scoped
+	 * object's namespace is cleared by the API server before validation. */
+	const char *ns = node_text(ynode_get(meta, "namespace"), &len);
+	if (namespaced && len) {
 		struct msgs ms = { { NULL }, 0 };
 		check_dns_label(ns, len, &ms);
 		base = path_push(v, "metadata.namespace");
@@ -467,26 +591,31 @@ static void validate_meta(struct vctx *v)
 	}
 
 	base = path_push(v, "metadata.labels");
-	validate_labels(v, o->labels.kv, o->labels.n);
+	validate_label_map(v, ynode_get(meta, "labels"));
 	path_pop(v, base);
 
 	/* "The rule is QualifiedName except that case doesn't matter"; the total size of
 	 * keys and values is at most 256 KiB. */
+	if (!annotations)
+		return;
 	base = path_push(v, "metadata.annotations");
 	size_t total = 0;
-	for (size_t i = 0; i < o->annotations.n; i++) {
-		const struct kv *kv = &o->annotations.kv[i];
-		size_t klen = kv->node ? kv->node->len : strlen(kv->key);
+	const struct ynode *ann = ynode_get(meta, "annotations");
+	for (size_t i = 0; ann && ann->kind == YN_MAP && i < ann->n; i++) {
+		const struct ynode *k = ann->kids[2 * i], *val = ann->kids[2 * i + 1];
+		if (k->kind != YN_SCALAR)
+			continue;
+		size_t klen = k->len;
 		struct strbuf lower = STRBUF_INIT;
 		struct msgs ms = { { NULL }, 0 };
-		strbuf_add(&lower, kv->key, klen);
-		for (size_t k = 0; k < lower.len; k++)
-			if (lower.buf[k] >= 'A' && lower.buf[k] <= 'Z')
-				lower.buf[k] = (char)(lower.buf[k] - 'A' + 'a');
+		strbuf_add(&lower, k->str, klen);
+		for (size_t j = 0; j < lower.len; j++)
+			if (lower.buf[j] >= 'A' && lower.buf[j] <= 'Z')
+				lower.buf[j] = (char)(lower.buf[j] - 'A' + 'a');
 		check_label_key(lower.buf, lower.len, &ms);
-		err_invalid_msgs(v, kv->node, "", kv->key, klen, &ms);
+		err_invalid_msgs(v, k, "", k->str, klen, &ms);
 		strbuf_release(&lower);
-		total += klen + strlen(kv->val);
+		total += klen + (val->kind == YN_SCALAR && !ynode_is_null(val) ? val->len : 0);
 	}
 	if (total > 256 * 1024) {
 		msg_start(v, "");
@@ -494,6 +623,27 @@ static void validate_meta(struct vctx *v)
 		msg_report(v, RULE_INVALID_SPEC, ynode_key(meta, "annotations"));
 	}
 	path_pop(v, base);
+}
+
+bool validate_object_meta(struct model *m, struct object *o, const struct ynode *meta,
+			  enum name_rule rule, const struct ynode *labels, const char *labels_path)
+{
+	struct vctx v = { m, o, NULL, STRBUF_INIT, STRBUF_INIT, false };
+	strbuf_addstr(&v.path, "");
+	/* Annotations change nothing npcheck computes: only a NetworkPolicy's are checked. */
+	validate_meta(&v, meta, rule, o->ns != NULL, false);
+	if (labels) {
+		/* ValidatePodTemplateSpec (the template's labels), ValidateService (its
+		 * selector): validated as labels. */
+		size_t base = path_push(&v, "%s", labels_path);
+		validate_label_map(&v, labels);
+		path_pop(&v, base);
+	}
+	strbuf_release(&v.path);
+	strbuf_release(&v.msg);
+	if (v.invalid)
+		o->invalid = true;
+	return v.invalid;
 }
 
 /* ---- spec ---- */
@@ -586,8 +736,9 @@ static void validate_port(struct vctx *v, const struct np_port *pt)
 			err_invalid_int(v, pt->port_key, ".port", port,
 					"must be between 1 and 65535, inclusive");
 		if (pt->has_end_port) {
+			/* The API server names `port`'s value here, not endPort's. */
 			if (end < port)
-				err_invalid_int(v, pt->end_port_key, ".endPort", end,
+				err_invalid_int(v, pt->end_port_key, ".endPort", port,
 						"must be greater than or equal to `port`");
 			if (end < PORT_MIN || end > PORT_MAX)
 				err_invalid_int(v, pt->end_port_key, ".endPort", end,
@@ -667,6 +818,11 @@ static void validate_ipblock(struct vctx *v, struct ipblock *ipb)
 		}
 		path_pop(v, base);
 	}
+	/* Checked as written (Go compares the raw prefix lengths above); used as what it
+	 * denotes. */
+	cidr_unmap(&ipb->cidr_parsed);
+	for (size_t i = 0; i < ipb->nexcept; i++)
+		cidr_unmap(&ipb->except_parsed[i]);
 }
 
 /* ValidateNetworkPolicyPeer. v->path names the peer item. */
@@ -736,10 +892,10 @@ void validate_policy(struct model *m, struct policy *p)
 {
 	if (p->obj->invalid)
 		return;
-	struct vctx v = { m, p, STRBUF_INIT, STRBUF_INIT, false };
+	struct vctx v = { m, p->obj, p, STRBUF_INIT, STRBUF_INIT, false };
 	strbuf_addstr(&v.path, "");
 
-	validate_meta(&v);
+	validate_meta(&v, p->obj->meta_node, NAME_DNS_SUBDOMAIN, true, true);
 
 	size_t base = path_push(&v, "spec.podSelector");
 	validate_selector(&v, &p->pod_sel);

@@ -1,10 +1,10 @@
 #!/bin/sh
 # Run libFuzzer targets (built by `make fuzz-build` into $FUZZ_DIR) for $FUZZ_SECONDS each.
 # Corpora live in tests/fuzz/corpus/TARGET/ (not committed): seeded here from the
-# repository's manifests (tests/**, examples/**) and the committed seeds in tests/fuzz/seeds/,
-# then grown by libFuzzer. Prints one summary line per target and exits non-zero when any
-# target crashed, leaked, timed out or ran out of memory (the input is in
-# $FUZZ_DIR/artifacts/).
+# repository's manifests (tests/**, examples/**) and the committed seeds in tests/fuzz/seeds/
+# (fuzz_fold: tests/fuzz/seeds/fold/ only, bytes for its generator), then grown by
+# libFuzzer. Prints one summary line per target and exits non-zero when any target
+# crashed, leaked, timed out or ran out of memory (the input is in $FUZZ_DIR/artifacts/).
 # Usage: tests/fuzz/run.sh TARGET...
 set -u
 : "${FUZZ_DIR:=build/fuzz}"
@@ -75,6 +75,14 @@ seed_glob() {
 	done
 }
 
+# fuzz_fold reads bytes that drive its cluster generator, not YAML: only its own seeds.
+seed_fold() {
+	dst=$1
+	for f in "$here"/seeds/fold/*; do
+		[ -f "$f" ] && cp "$f" "$dst/seed-${f##*/}"
+	done
+}
+
 fail=0
 for t in "$@"; do
 	bin="$FUZZ_DIR/$t"
@@ -85,6 +93,7 @@ for t in "$@"; do
 	fuzz_selector_cidr) seed_selector_cidr "$corpus" ;;
 	fuzz_glob) seed_glob "$corpus" ;;
 	fuzz_escape) seed_manifests "$corpus" ;;
+	fuzz_fold) seed_fold "$corpus" ;;
 	*) seed_manifests "$corpus"; dict="-dict=$here/yaml.dict" ;;
 	esac
 	log="$FUZZ_DIR/logs/$t.log"

@@ -256,6 +256,42 @@ static void cidr_bad(const char *s)
 		fail_msg("'%s' should be rejected", s ? s : "(null)");
 }
 
+static void unmap_ok(const char *s, int family, int prefix, u128 lo, u128 hi)
+{
+	struct cidr c;
+	if (cidr_parse(s, &c, NULL))
+		fail_msg("'%s' should parse", s);
+	cidr_unmap(&c);
+	if (c.family != family || c.prefix != prefix || c.lo != lo || c.hi != hi)
+		fail_msg("'%s' unmapped to family %d /%d", s, c.family, c.prefix);
+}
+
+/* An IPv4-mapped network is the IPv4 network it denotes; nothing else changes. */
+static void test_cidr_unmap(void **state)
+{
+	(void)state;
+	unmap_ok("::ffff:10.0.0.0/104", AF_V4, 8, v4(10, 0, 0, 0), v4(10, 255, 255, 255));
+	unmap_ok("::ffff:10.1.2.3/128", AF_V4, 32, v4(10, 1, 2, 3), v4(10, 1, 2, 3));
+	unmap_ok("::ffff:0.0.0.0/96", AF_V4, 0, 0, IPV4_MAX);
+	unmap_ok("::ffff:10.1.2.3/104", AF_V4, 8, v4(10, 0, 0, 0), v4(10, 255, 255, 255));
+	/* Below /96 the network is no longer mapped: an IPv6 block. */
+	unmap_ok("::ffff:0:0/95", AF_V6, 95, (u128)0xfffe << 32, ((u128)0xffff << 32) | IPV4_MAX);
+	unmap_ok("::1.2.3.4/128", AF_V6, 128, v4(1, 2, 3, 4), v4(1, 2, 3, 4));
+	unmap_ok("10.0.0.0/8", AF_V4, 8, v4(10, 0, 0, 0), v4(10, 255, 255, 255));
+	unmap_ok("2001:db8::/32", AF_V6, 32, (u128)0x20010db8 << 96,
+		 ((u128)0x20010db8 << 96) | (IPV6_MAX >> 32));
+
+	int fam = AF_V6;
+	u128 a = ((u128)0xffff << 32) | v4(10, 1, 2, 3);
+	ip_unmap(&fam, &a);
+	assert_int_equal(fam, AF_V4);
+	assert_true(a == v4(10, 1, 2, 3));
+	fam = AF_V6;
+	a = v4(10, 1, 2, 3); /* ::10.1.2.3, IPv4-compatible, not mapped */
+	ip_unmap(&fam, &a);
+	assert_int_equal(fam, AF_V6);
+}
+
 static void test_cidr_parse(void **state)
 {
 	(void)state;
@@ -766,6 +802,7 @@ int main(void)
 		cmocka_unit_test(test_ip_format),
 		cmocka_unit_test(test_format_roundtrip),
 		cmocka_unit_test(test_cidr_parse),
+		cmocka_unit_test(test_cidr_unmap),
 		cmocka_unit_test(test_cidr_contains),
 		cmocka_unit_test(test_ipset_basics),
 		cmocka_unit_test(test_ipset_aliasing),

@@ -123,6 +123,37 @@ static void test_parts_same_as_whole(void **state)
 	tu_free(&parts);
 }
 
+/* Names and labels checked and generated names numbered on the loader threads exactly
+ * as one parser does; the regular expressions run on every thread at once. */
+static void test_parts_validation(void **state)
+{
+	(void)state;
+	struct strbuf sb = STRBUF_INIT;
+	for (int i = 0; i < 40; i++) {
+		strbuf_addf(&sb, "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: %s-%d\n"
+			    "  namespace: shop\n  labels: {app: web, tier: %s}\n",
+			    i % 3 ? "web" : "Web", i, i % 5 ? "front" : "bad value");
+		strbuf_addf(&sb, "---\napiVersion: v1\nkind: Pod\nmetadata:\n"
+			    "  generateName: job-\n  namespace: shop\n");
+	}
+	struct tu whole, parts;
+	load_both(&whole, &parts, sb.buf);
+	strbuf_release(&sb);
+	assert_int_equal(parts.m.parts, 4);
+	assert_same(&whole, &parts);
+	/* 14 bad names, 8 bad labels: findings, not input errors. */
+	assert_int_equal(tu_count(&whole.d, RULE_INVALID_SPEC), 14 + 8);
+	assert_false(whole.d.input_error);
+	assert_non_null(tu_ep(&parts.m, "shop/job-<generated>[Pod]"));
+	assert_non_null(tu_ep(&parts.m, "shop/job-<generated-40>[Pod]"));
+	assert_null(tu_ep(&parts.m, "shop/job-<generated-41>[Pod]"));
+	assert_null(tu_ep(&parts.m, "shop/Web-0[Pod]"));
+	assert_null(tu_ep(&parts.m, "shop/web-5[Pod]"));
+	assert_non_null(tu_ep(&parts.m, "shop/web-1[Pod]"));
+	tu_free(&whole);
+	tu_free(&parts);
+}
+
 /* A syntax error in one part: the file is parsed again whole, and reports just that. */
 static void test_parts_error_parsed_whole(void **state)
 {
@@ -277,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_next_doc_start),
 		cmocka_unit_test(test_jobs),
 		cmocka_unit_test(test_load_memory),
+		cmocka_unit_test(test_parts_validation),
 		cmocka_unit_test(test_parts_same_as_whole),
 		cmocka_unit_test(test_parts_error_parsed_whole),
 		cmocka_unit_test(test_parts_marker_inside_scalar),

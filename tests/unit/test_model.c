@@ -48,7 +48,7 @@ static void test_implied_namespaces(void **state)
 	struct tu t;
 	tu_load(&t,
 		"apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: shop}\n"
-		"---\nkind: Pod\nmetadata: {name: b}\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: b}\n"
 		"---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
 		"metadata: {name: p, namespace: other}\nspec: {podSelector: {}}\n");
 	no_findings(&t);
@@ -77,7 +77,7 @@ static void test_declared_namespace_labels(void **state)
 		"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n"
 		"  labels: {team: a, kubernetes.io/metadata.name: wrong}\n"
 		"---\napiVersion: v1\nkind: Namespace\nmetadata: {name: empty}\n"
-		"---\nkind: Pod\nmetadata: {name: a, namespace: shop}\n");
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: shop}\n");
 	no_findings(&t);
 	assert_int_equal(t.m.nnamespaces, 2);
 	const struct namespace *shop = model_namespace(&t.m, "shop");
@@ -103,10 +103,10 @@ static void test_default_namespace_option(void **state)
 	struct tu t;
 	struct model_options opt = { .default_ns = "dev" };
 	tu_load_opt(&t,
-		"kind: Pod\nmetadata: {name: web}\n"
-		"---\nkind: Pod\nmetadata: {name: api, namespace: shop}\n"
-		"---\nkind: Pod\nmetadata: {name: blank, namespace: \"\"}\n"
-		"---\nkind: Namespace\nmetadata: {name: cluster-scoped}\n"
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: web}\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: api, namespace: shop}\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: blank, namespace: \"\"}\n"
+		"---\napiVersion: v1\nkind: Namespace\nmetadata: {name: cluster-scoped}\n"
 		"---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
 		"metadata: {name: p}\nspec: {podSelector: {}}\n", &opt);
 	no_findings(&t);
@@ -125,7 +125,7 @@ static void test_default_namespace_option(void **state)
 	tu_free(&t);
 
 	/* Without -n: "default". */
-	tu_load(&t, "kind: Pod\nmetadata: {name: web}\n");
+	tu_load(&t, "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\n");
 	must_ep(&t.m, "default/web[Pod]");
 	tu_free(&t);
 }
@@ -140,20 +140,20 @@ static const char owners_yaml[] =
 	"---\napiVersion: apps/v1\nkind: ReplicaSet\nmetadata:\n  name: web-5d4f\n  namespace: shop\n"
 	"  ownerReferences:\n  - {apiVersion: apps/v1, kind: Deployment, name: web, controller: true}\n"
 	"spec:\n  template:\n    metadata: {labels: {app: web, pod-template-hash: 5d4f}}\n"
-	"---\nkind: Pod\nmetadata:\n  name: web-5d4f-aaaaa\n  namespace: shop\n"
+	"---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web-5d4f-aaaaa\n  namespace: shop\n"
 	"  labels: {app: web, pod-template-hash: 5d4f}\n"
 	"  ownerReferences:\n  - {kind: ReplicaSet, name: web-5d4f, controller: true}\n"
 	"status: {podIP: 10.0.0.1}\n"
-	"---\nkind: Pod\nmetadata:\n  name: web-5d4f-bbbbb\n  namespace: shop\n"
+	"---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web-5d4f-bbbbb\n  namespace: shop\n"
 	"  labels: {app: web, pod-template-hash: 5d4f}\n"
 	"  ownerReferences:\n  - {kind: ReplicaSet, name: web-5d4f, controller: true}\n"
 	"status: {podIP: 10.0.0.2}\n"
-	"---\nkind: Pod\nmetadata:\n  name: api-7c9-xyz\n  namespace: shop\n  labels: {app: api}\n"
+	"---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: api-7c9-xyz\n  namespace: shop\n  labels: {app: api}\n"
 	"  ownerReferences:\n  - {kind: ReplicaSet, name: api-7c9, controller: true}\n"
-	"---\nkind: Pod\nmetadata:\n  name: kube-apiserver-node1\n  namespace: kube-system\n"
+	"---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-apiserver-node1\n  namespace: kube-system\n"
 	"  labels: {component: kube-apiserver}\n"
 	"  ownerReferences:\n  - {apiVersion: v1, kind: Node, name: node1, controller: true}\n"
-	"---\nkind: Pod\nmetadata:\n  name: loose\n  namespace: shop\n"
+	"---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: loose\n  namespace: shop\n"
 	"  ownerReferences:\n  - {kind: ReplicaSet, name: other, controller: false}\n";
 
 static void test_pods_folded_into_owners(void **state)
@@ -218,12 +218,12 @@ static void test_host_network_kept_apart(void **state)
 		"apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent, namespace: kube-system}\n"
 		"spec:\n  template:\n    metadata: {labels: {app: agent}}\n"
 		"    spec: {hostNetwork: true, containers: [{name: a}]}\n"
-		"---\nkind: Pod\nmetadata:\n  name: agent-x1\n  namespace: kube-system\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: agent-x1\n  namespace: kube-system\n"
 		"  labels: {app: agent}\n"
 		"  ownerReferences: [{kind: DaemonSet, name: agent, controller: true}]\n"
 		"spec: {hostNetwork: true}\n"
-		"---\nkind: Pod\nmetadata: {name: hn}\nspec: {hostNetwork: true}\n"
-		"---\nkind: Pod\nmetadata: {name: normal}\nspec: {hostNetwork: false}\n");
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: hn}\nspec: {hostNetwork: true}\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: normal}\nspec: {hostNetwork: false}\n");
 	no_findings(&t);
 	assert_int_equal(t.m.nendpoints, 1);
 	assert_string_equal(t.m.endpoints[0]->display, "default/normal[Pod]");
@@ -363,11 +363,11 @@ static void test_pod_ips(void **state)
 	(void)state;
 	struct tu t;
 	tu_load(&t,
-		"kind: Pod\nmetadata: {name: one}\nstatus: {podIP: 10.0.0.5}\n"
-		"---\nkind: Pod\nmetadata: {name: dual}\n"
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: one}\nstatus: {podIP: 10.0.0.5}\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: dual}\n"
 		"status:\n  podIP: 10.0.0.6\n  podIPs: [{ip: 10.0.0.6}, {ip: 'fd00::6'}]\n"
-		"---\nkind: Pod\nmetadata: {name: junk}\nstatus: {podIP: not-an-ip}\n"
-		"---\nkind: Pod\nmetadata: {name: pending}\nstatus: {phase: Pending}\n");
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: junk}\nstatus: {podIP: not-an-ip}\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: pending}\nstatus: {phase: Pending}\n");
 	no_findings(&t);
 	const struct endpoint *one = must_ep(&t.m, "default/one[Pod]");
 	assert_int_equal(one->nips, 1);
@@ -459,17 +459,17 @@ static void test_lists(void **state)
 	struct tu t;
 	tu_load(&t,
 		"apiVersion: v1\nkind: List\nitems:\n"
-		"- kind: Pod\n  metadata: {name: a, namespace: shop}\n"
+		"- apiVersion: v1\n  kind: Pod\n  metadata: {name: a, namespace: shop}\n"
 		"- metadata: {name: nokind, namespace: shop}\n"
 		"---\napiVersion: v1\nkind: PodList\nitems:\n"
 		"- metadata: {name: b, namespace: shop}\n"
-		"- kind: Pod\n  metadata: {name: c, namespace: shop}\n"
+		"- apiVersion: v1\n  kind: Pod\n  metadata: {name: c, namespace: shop}\n"
 		"---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicyList\nitems:\n"
 		"- metadata: {name: np, namespace: shop}\n  spec: {podSelector: {}}\n"
 		"---\napiVersion: apps/v1\nkind: DeploymentList\nitems:\n"
 		"- metadata: {name: d, namespace: shop}\n"
 		"  spec: {template: {metadata: {labels: {app: d}}}}\n"
-		"---\nkind: List\nitems:\n- kind: ServiceList\n  items:\n"
+		"---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ServiceList\n  items:\n"
 		"  - metadata: {name: s, namespace: shop}\n    spec: {selector: {app: d}}\n");
 	no_findings(&t);
 	assert_int_equal(t.m.nendpoints, 4);
@@ -490,6 +490,104 @@ static void test_lists(void **state)
 	tu_free(&t);
 }
 
+/* An apiVersion the API server does not serve for the kind: reported as kubectl reports
+ * it, an input error, and the object is not read at all. */
+static void test_unserved_api_version(void **state)
+{
+	(void)state;
+	struct tu t;
+	tu_load(&t,
+		"apiVersion: extensions/v1beta1\nkind: NetworkPolicy\n"       /* 1-2 */
+		"metadata: {name: old, namespace: shop}\nspec: {podSelector: {}}\n" /* 3-4 */
+		"---\nkind: Pod\nmetadata: {name: nover, namespace: shop}\n"   /* 5-7 */
+		"---\napiVersion: v1\nkind: PodList\nitems:\n"                 /* 8-11 */
+		"- metadata: {name: a, namespace: shop}\n"                      /* 12 */
+		"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n");
+	assert_int_equal(t.m.npolicies, 0);
+	assert_int_equal(t.m.nobjects, 1);
+	must_ep(&t.m, "shop/a[Pod]");
+	assert_int_equal(tu_count(&t.d, RULE_INVALID_SPEC), 2);
+	const struct finding *f = tu_finding(&t.d, RULE_INVALID_SPEC, 0);
+	assert_string_equal(f->message,
+			    "no matches for kind \"NetworkPolicy\" in version \"extensions/v1beta1\"");
+	assert_int_equal(f->pos.line, 1);
+	assert_int_equal(f->pos.col, 1);
+	assert_string_equal(f->obj_kind, "NetworkPolicy");
+	assert_string_equal(f->obj_ns, "shop");
+	assert_string_equal(f->obj_name, "old");
+	f = tu_finding(&t.d, RULE_INVALID_SPEC, 1);
+	assert_string_equal(f->message, "apiVersion not set");
+	assert_int_equal(f->pos.line, 7);
+	assert_int_equal(f->pos.col, 18);
+	assert_true(t.d.input_error);
+	assert_int_equal(t.rc, -1);
+	tu_free(&t);
+}
+
+/* kind: List is kubectl's, read as v1: without it, none of its items is read, even
+ * those decoded while the List was still being read. */
+static void test_list_api_version(void **state)
+{
+	(void)state;
+	struct tu t;
+	tu_load(&t,
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: before, namespace: shop}\n"
+		"---\nkind: List\nitems:\n"
+		"- apiVersion: v1\n  kind: Pod\n  metadata: {name: a, namespace: shop}\n"
+		"- apiVersion: networking.k8s.io/v1\n  kind: NetworkPolicy\n"
+		"  metadata: {name: p, namespace: shop}\n  spec: {podSelector: {}}\n"
+		"---\napiVersion: v1\nkind: List\nitems:\n"
+		"- apiVersion: v1\n  kind: Pod\n  metadata: {name: b, namespace: shop}\n");
+	assert_int_equal(tu_count(&t.d, RULE_INVALID_SPEC), 1);
+	assert_string_equal(tu_finding(&t.d, RULE_INVALID_SPEC, 0)->message, "apiVersion not set");
+	assert_int_equal(tu_finding(&t.d, RULE_INVALID_SPEC, 0)->pos.line, 5);
+	assert_int_equal(t.m.nendpoints, 2);
+	must_ep(&t.m, "shop/before[Pod]");
+	must_ep(&t.m, "shop/b[Pod]");
+	assert_true(must_policy(&t.m, "shop", "p")->invalid);
+	assert_true(t.d.input_error);
+	tu_free(&t);
+}
+
+/* generateName alone: a name that says so, numbered where two would collide. */
+static void test_generate_name(void **state)
+{
+	(void)state;
+	struct tu t;
+	tu_load(&t,
+		"apiVersion: v1\nkind: Pod\nmetadata: {generateName: web-, namespace: shop}\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {generateName: web-, namespace: shop}\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {generateName: web-, namespace: other}\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: \"\", generateName: web-, namespace: shop}\n"
+		"---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+		"metadata: {generateName: web-, namespace: shop}\nspec: {podSelector: {}}\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {namespace: shop}\n");
+	must_ep(&t.m, "shop/web-<generated>[Pod]");
+	must_ep(&t.m, "shop/web-<generated-2>[Pod]");
+	must_ep(&t.m, "shop/web-<generated-3>[Pod]");
+	must_ep(&t.m, "other/web-<generated>[Pod]");
+	assert_int_equal(t.m.nendpoints, 4);
+	const struct policy *p = must_policy(&t.m, "shop", "web-<generated>");
+	assert_false(p->invalid);
+	assert_true(p->obj->generated);
+	/* Neither name nor generateName: still an error, and no endpoint. */
+	assert_int_equal(tu_count(&t.d, RULE_INVALID_SPEC), 1);
+	assert_string_equal(tu_finding(&t.d, RULE_INVALID_SPEC, 0)->message,
+			    "metadata.name: Required value: name or generateName is required");
+	assert_int_equal(tu_count(&t.d, RULE_DUPLICATE_OBJECT), 0);
+	tu_free(&t);
+
+	/* Findings made while decoding name the object as it is finally named. */
+	tu_load(&t,
+		"apiVersion: v1\nkind: Pod\nmetadata: {generateName: w-, labels: {a: \"b c\"}}\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {generateName: w-, labels: {a: \"b d\"}}\n");
+	assert_int_equal(tu_count(&t.d, RULE_INVALID_SPEC), 2);
+	assert_string_equal(tu_finding(&t.d, RULE_INVALID_SPEC, 0)->obj_name, "w-<generated>");
+	assert_string_equal(tu_finding(&t.d, RULE_INVALID_SPEC, 1)->obj_name, "w-<generated-2>");
+	assert_int_equal(t.m.nendpoints, 0);
+	tu_free(&t);
+}
+
 /* A NetworkPolicy read from a List keeps its tree (and positions) past its document. */
 static void test_list_item_policy_kept(void **state)
 {
@@ -498,8 +596,8 @@ static void test_list_item_policy_kept(void **state)
 	strbuf_addstr(&sb,
 		"kind: List\n"                                   /* 1 */
 		"items:\n"                                       /* 2 */
-		"- kind: Pod\n"                                  /* 3 */
-		"  metadata: {name: a, namespace: shop, labels: {app: a}}\n" /* 4 */
+		"- {apiVersion: v1, kind: Pod,\n"                /* 3 */
+		"   metadata: {name: a, namespace: shop, labels: {app: a}}}\n" /* 4 */
 		"- apiVersion: networking.k8s.io/v1\n"           /* 5 */
 		"  kind: NetworkPolicy\n"                        /* 6 */
 		"  metadata: {name: np, namespace: shop}\n"      /* 7 */
@@ -508,10 +606,11 @@ static void test_list_item_policy_kept(void **state)
 		"    ingress:\n"                                 /* 10 */
 		"    - from: [{podSelector: {}}]\n"              /* 11 */
 		"      ports: [{port: 80}]\n"                    /* 12 */
-		"- kind: Pod\n"                                  /* 13 */
-		"  metadata: {name: b, namespace: shop}\n");     /* 14 */
+		"- {apiVersion: v1, kind: Pod,\n"                /* 13 */
+		"   metadata: {name: b, namespace: shop}}\n"     /* 14 */
+		"apiVersion: v1\n");                             /* 15 */
 	for (int i = 0; i < 2000; i++)
-		strbuf_addf(&sb, "---\nkind: Pod\nmetadata: {name: filler-%d, namespace: shop, "
+		strbuf_addf(&sb, "---\napiVersion: v1\nkind: Pod\nmetadata: {name: filler-%d, namespace: shop, "
 			    "labels: {app: filler, i: 'x%d'}}\n", i, i);
 	struct tu t;
 	tu_load(&t, sb.buf);
@@ -551,23 +650,24 @@ static void test_duplicate_object(void **state)
 	(void)state;
 	struct tu t;
 	tu_load(&t,
-		"kind: Pod\nmetadata: {name: dup, namespace: shop, labels: {v: first}}\n" /* 1-2 */
-		"---\nkind: Pod\nmetadata:\n  name: dup\n  namespace: shop\n"           /* 3-7 */
-		"  labels: {v: second}\n"                                               /* 8 */
-		"---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"          /* 9-11 */
-		"metadata: {name: p, namespace: shop}\nspec: {podSelector: {}}\n"        /* 12-13 */
-		"---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"          /* 14-16 */
-		"metadata: {name: p, namespace: shop}\n"                                /* 17 */
-		"spec: {podSelector: {}, policyTypes: [Egress]}\n"                      /* 18 */
-		"---\nkind: Pod\nmetadata: {name: dup, namespace: other}\n");           /* 19-21 */
+		"apiVersion: v1\nkind: Pod\n"                                            /* 1-2 */
+		"metadata: {name: dup, namespace: shop, labels: {v: first}}\n"          /* 3 */
+		"---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: dup\n  namespace: shop\n" /* 4-9 */
+		"  labels: {v: second}\n"                                               /* 10 */
+		"---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"          /* 11-13 */
+		"metadata: {name: p, namespace: shop}\nspec: {podSelector: {}}\n"        /* 14-15 */
+		"---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"          /* 16-18 */
+		"metadata: {name: p, namespace: shop}\n"                                /* 19 */
+		"spec: {podSelector: {}, policyTypes: [Egress]}\n"                      /* 20 */
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: dup, namespace: other}\n"); /* 21-24 */
 	assert_int_equal(tu_count(&t.d, RULE_DUPLICATE_OBJECT), 2);
 	const struct finding *f = tu_finding(&t.d, RULE_DUPLICATE_OBJECT, 0);
 	char want[512];
-	snprintf(want, sizeof(want), "Pod 'shop/dup' is already defined at %s:2:18", t.path);
+	snprintf(want, sizeof(want), "Pod 'shop/dup' is already defined at %s:3:18", t.path);
 	const struct finding *pod = !strcmp(f->obj_kind, "Pod") ? f
 		: tu_finding(&t.d, RULE_DUPLICATE_OBJECT, 1);
 	assert_string_equal(pod->message, want);
-	assert_int_equal(pod->pos.line, 6);
+	assert_int_equal(pod->pos.line, 8);
 	assert_int_equal(pod->pos.col, 9);
 	assert_string_equal(pod->pos.file, t.path);
 	assert_string_equal(pod->obj_name, "dup");
@@ -588,16 +688,16 @@ static void test_duplicate_object_far_apart(void **state)
 {
 	(void)state;
 	struct strbuf sb = STRBUF_INIT;
-	strbuf_addstr(&sb, "kind: Pod\nmetadata: {name: dup, labels: {v: first}}\n");
+	strbuf_addstr(&sb, "apiVersion: v1\nkind: Pod\nmetadata: {name: dup, labels: {v: first}}\n");
 	for (int i = 0; i < 3000; i++)
-		strbuf_addf(&sb, "---\nkind: Pod\nmetadata: {name: filler-%d, labels: {a: b}}\n", i);
-	strbuf_addstr(&sb, "---\nkind: Pod\nmetadata: {name: dup, labels: {v: second}}\n");
+		strbuf_addf(&sb, "---\napiVersion: v1\nkind: Pod\nmetadata: {name: filler-%d, labels: {a: b}}\n", i);
+	strbuf_addstr(&sb, "---\napiVersion: v1\nkind: Pod\nmetadata: {name: dup, labels: {v: second}}\n");
 	struct tu t;
 	tu_load(&t, sb.buf);
 	strbuf_release(&sb);
 	assert_int_equal(tu_count(&t.d, RULE_DUPLICATE_OBJECT), 1);
 	const struct finding *f = tu_finding(&t.d, RULE_DUPLICATE_OBJECT, 0);
-	assert_int_equal(f->pos.line, 2 + 3 * 3000 + 3);
+	assert_int_equal(f->pos.line, 3 + 4 * 3000 + 4);
 	assert_string_equal(labels_get(&must_ep(&t.m, "default/dup[Pod]")->labels, "v"), "first");
 	tu_free(&t);
 }
@@ -745,7 +845,7 @@ static void test_unknown_fields(void **state)
 		"    - podSelector: {}\n"              /* 11 */
 		"      ports:\n"                       /* 12 */
 		"      - port: 80\n"                   /* 13 */
-		"---\nkind: Pod\nmetadata: {name: p, namespace: shop, extra: 1}\nbogus: 2\n");
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop, extra: 1}\nbogus: 2\n");
 	assert_int_equal(tu_count(&t.d, RULE_UNKNOWN_FIELD), 3);
 	const struct finding *f = tu_finding(&t.d, RULE_UNKNOWN_FIELD, 0);
 	assert_string_equal(f->message, "unknown field \"metadata.labelz\"");
@@ -900,6 +1000,9 @@ int main(void)
 		cmocka_unit_test(test_pod_ips),
 		cmocka_unit_test(test_services),
 		cmocka_unit_test(test_lists),
+		cmocka_unit_test(test_unserved_api_version),
+		cmocka_unit_test(test_list_api_version),
+		cmocka_unit_test(test_generate_name),
 		cmocka_unit_test(test_list_item_policy_kept),
 		cmocka_unit_test(test_duplicate_object),
 		cmocka_unit_test(test_policy_types_defaulting),

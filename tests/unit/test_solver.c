@@ -86,7 +86,7 @@ static void check_conns(const struct st *x, struct sref src, struct sref dst, co
 
 #define NS(name, labels) "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: " name \
 	", labels: " labels "}\n"
-#define POD(ns, name, labels) "---\nkind: Pod\nmetadata: {name: " name ", namespace: " ns \
+#define POD(ns, name, labels) "---\napiVersion: v1\nkind: Pod\nmetadata: {name: " name ", namespace: " ns \
 	", labels: " labels "}\n"
 #define POD_IP(ns, name, labels, addr) POD(ns, name, labels) "status: {podIP: '" addr "'}\n"
 #define NP(ns, name) "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n" \
@@ -520,7 +520,7 @@ static void test_self_connections(void **state)
 	(void)state;
 	struct st x;
 	st_load(&x, POD("shop", "single", "{app: single}") POD("shop", "other", "{app: other}")
-		"---\nkind: Pod\nmetadata:\n  name: api-7c9-xyz\n  namespace: shop\n  labels: {app: api}\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: api-7c9-xyz\n  namespace: shop\n  labels: {app: api}\n"
 		"  ownerReferences: [{kind: ReplicaSet, name: api-7c9, controller: true}]\n"
 		"---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: dep, namespace: shop}\n"
 		"spec: {template: {metadata: {labels: {app: dep}}}}\n"
@@ -777,7 +777,7 @@ static void test_epset_from_solver(void **state)
 	/* 40 pods: a rule matching one is kept sparse, one matching two (1 in 20) dense. */
 	struct strbuf sb = STRBUF_INIT;
 	for (int i = 0; i < 40; i++)
-		strbuf_addf(&sb, "---\nkind: Pod\nmetadata: {name: p%02d, namespace: n, labels: {i: '%d'%s}}\n",
+		strbuf_addf(&sb, "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p%02d, namespace: n, labels: {i: '%d'%s}}\n",
 			    i, i, i == 7 || i == 31 ? ", two: 'y'" : "");
 	strbuf_addstr(&sb, NP("n", "one") "spec:\n  podSelector: {}\n"
 		"  ingress: [{from: [{podSelector: {matchLabels: {i: '7'}}}]}]\n"
