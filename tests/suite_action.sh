@@ -116,3 +116,23 @@ check bad-format-message "$tmp/badformat.log" "input format must be sarif or git
 GITHUB_EVENT_NAME=push run missing path=nosuch
 check missing-path "$tmp/missing.out" "output status=2" "job failed"
 check missing-path-message "$tmp/missing.log" "no such file or directory: 'nosuch'"
+
+# The README's workflow, as written: the inputs of its step that uses the action.
+inputs=$(sed -n '/^### GitHub Actions/,/^### GitLab CI/p' README.md |
+	awk '/^```yaml/ && !n { on = 1; n = 1; next } /^```/ { on = 0 } on' | python3 -c '
+import sys, yaml
+wf = yaml.safe_load(sys.stdin)
+for job in wf["jobs"].values():
+    for step in job["steps"]:
+        if "npcheck@" in step.get("uses", ""):
+            for k, v in (step.get("with") or {}).items():
+                print(f"{k}={v}")' 2>/dev/null)
+if [ -z "$inputs" ]; then
+	echo "not ok action/readme-workflow: no step using the action in the README's workflow"
+else
+	# shellcheck disable=SC2086 # one NAME=VALUE a line, no spaces in them
+	GITHUB_EVENT_NAME=push run readme $inputs
+	check readme-workflow "$tmp/readme.out" "ran Lint" "uses Upload SARIF" "output status=1" \
+		"job failed"
+	check readme-workflow-summary "$tmp/readme.md" '| warning | `or-trap` | deploy/netpol.yaml:16:5 |'
+fi

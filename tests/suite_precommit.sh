@@ -130,8 +130,16 @@ check 'apt-get install .*libyaml-dev' ''
 
 # npcheck-build builds on first use (with the system's tools only: not our npcheck), then
 # reuses the binary.
+# The configuration is the README's snippet, pointed at the scratch hook repository.
 project built examples/and-selector
-config built npcheck-build 'args: [--fail-on, warning]'
+sed -n '/^## pre-commit/,/^## As a kubectl plugin/p' "$root/README.md" | sed -n '/^```yaml/,/^```/p' |
+	sed -e '1d' -e '$d' -e "s|https://example.com/npcheck|$hooks|" -e "s|rev: v0.1.0|rev: $rev|" \
+	>"$tmp/built/.pre-commit-config.yaml"
+git -C "$tmp/built" add .pre-commit-config.yaml
+cp "$tmp/built/.pre-commit-config.yaml" "$tmp/out"
+name=readme-snippet want=pass
+st=0
+check "rev: $rev" 'example.com'
 name=build-first-use want=fail
 (cd "$tmp/built" && PATH=$syspath pre-commit run --all-files --verbose) >"$tmp/out" 2>&1
 st=$?
