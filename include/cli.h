@@ -22,6 +22,8 @@ enum {
 /* matrix prints at most this many rows (cells) unless --max-rows says otherwise: a
  * table of 1,000 endpoints by 1,000 at one port; tens of MB of csv. */
 #define MATRIX_MAX_ROWS ((uint64_t)1000000)
+/* ... and states the size of a table larger than this on stderr before printing it. */
+#define MATRIX_ANNOUNCE_ROWS ((uint64_t)10000)
 
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
@@ -30,11 +32,7 @@ struct cli {
 	const char *ns;          /* -n */
 	const char *config_path; /* -c */
 	const char *output;      /* -o; NULL = the command's default */
-	/* matrix prints at most this many rows (cells) unless --max-rows says otherwise: a
- * table of 1,000 endpoints by 1,000 at one port; tens of MB of csv. */
-#define MATRIX_MAX_ROWS ((uint64_t)1000000)
-
-enum color_mode color;
+	enum color_mode color;
 	bool color_on;           /* resolved for stdout */
 	bool quiet, verbose;
 	unsigned jobs;           /* -j; 0 = one per CPU */

@@ -370,6 +370,11 @@ int model_parse_files(struct model *m, struct source_file *files, size_t nfiles,
 unsigned model_jobs(unsigned n);
 /* load.c: the offset of the first "---" document marker line at or after from, or len. */
 size_t model_next_doc_start(const char *buf, size_t len, size_t from);
+/* load.c: where the documents of a stream of concatenated JSON values start ({...}{...},
+ * as kubectl reads a file that starts with '{'): their offsets in *starts (heap, caller
+ * frees), and how many; 0 when buf does not start with '{' or '['. The last offset may
+ * start a rest that is no JSON value, which then goes to libyaml as it is. */
+size_t model_json_starts(const char *buf, size_t len, size_t **starts);
 /* k8s_decode.c: one document (or List item) → objects added to the model (Lists
  * expanded). Returns true when the model points into the tree (a NetworkPolicy): the
  * tree must then be kept; otherwise everything needed was copied. */

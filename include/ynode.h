@@ -4,17 +4,21 @@
 
 #include "base.h"
 #include "diag.h"
+#include "yaml11.h"
 
 enum ynode_kind { YN_SCALAR, YN_MAP, YN_SEQ };
 
 /*
  * One YAML node. All nodes, strings and child arrays are arena-owned. A node reached
  * through an alias is shared, not copied, so the tree is a DAG whose expanded size is
- * bounded by the alias budget.
+ * bounded by the alias budget. A mapping with YAML 1.1 merge keys ("<<") holds the
+ * merged pairs instead, as go-yaml v2 resolves them (ynode.c: merge_pairs), their nodes
+ * shared with the mappings they come from and positioned where they are written.
  */
 struct ynode {
 	enum ynode_kind kind;
-	bool plain;     /* plain scalar (unquoted): may read as null, bool or number */
+	bool plain;     /* plain scalar (unquoted, untagged): may read as null, bool or number */
+	unsigned char tag; /* enum ytag: a scalar's tag (!!int "80" is a number) */
 	struct ypos pos; /* start; for an item of a block sequence, its '-' */
 	const char *str; /* scalar text, NUL-terminated (may hold NULs: see len) */
 	size_t len;
@@ -23,7 +27,7 @@ struct ynode {
 };
 
 #define YNODE_MAX_DEPTH 256
-#define YNODE_ALIAS_BUDGET 1000000 /* nodes a document may expand to through aliases */
+#define YNODE_ALIAS_BUDGET 1000000 /* nodes aliases and merges may add to a document */
 
 /*
  * Where parsed units go. A unit is a document's root, or an item of a document's
@@ -67,6 +71,10 @@ int ynode_parse(struct arena *a, struct diag *d, const char *file, const char *b
  * run of whole documents): positions are the file's. */
 int ynode_parse_part(struct arena *a, struct diag *d, const char *file, const char *buf,
 		     size_t len, size_t line0, const struct ynode_sink *sink);
+/* The same for a piece that starts col0 characters into a line (a JSON document after
+ * another on the same line): columns on its first line count from there. */
+int ynode_parse_at(struct arena *a, struct diag *d, const char *file, const char *buf,
+		   size_t len, size_t line0, size_t col0, const struct ynode_sink *sink);
 
 /* Mapping lookup: the value (or key) node for key, or NULL (also when m is not a map). */
 const struct ynode *ynode_get(const struct ynode *m, const char *key);
@@ -75,15 +83,20 @@ const struct ynode *ynode_key(const struct ynode *m, const char *key);
 const struct ynode *ynode_path(const struct ynode *m, const char *path);
 
 bool ynode_is_null(const struct ynode *n);
+/* The key "<<" of a merge (plain or !!merge): the tree holds the merged pairs instead. */
+bool ynode_is_merge_key(const struct ynode *k);
 /* A scalar that reads as a string (any scalar except null): its text, else NULL. */
 const char *ynode_str(const struct ynode *n);
-/* A plain scalar that reads as an integer (YAML 1.1: decimal, 0x, 0b, leading-0 octal,
- * '_' separators): 0 and *out; else -1 (also when it does not fit a long long). */
+/* What a scalar resolves to under YAML 1.1 (yaml11.h); a collection or NULL is Y11_BAD. */
+enum y11_type ynode_resolve(const struct ynode *n, struct y11_value *v);
+/* A scalar that an integer field reads as an integer (yaml11_int: YAML 1.1 ints, and
+ * floats with an integral value): 0 and *out; else -1 (also beyond long long). */
 int ynode_int(const struct ynode *n, long long *out);
-/* A plain scalar that reads as a floating-point number (1.5, 1e3, .inf). */
+/* A scalar that reads as a floating-point number (1.5, 1e3, 0800, .inf). */
 bool ynode_is_float(const struct ynode *n);
-/* A plain scalar true/false: 0 and *out; else -1. */
+/* A scalar that reads as a boolean (true, yes, on, y ... in YAML 1.1): 0 and *out; else -1. */
 int ynode_bool(const struct ynode *n, bool *out);
+/* "null", "object", "array", "number", "boolean" or "string". */
 const char *ynode_kind_name(const struct ynode *n);
 
 #endif

@@ -330,7 +330,8 @@ int cmd_matrix(struct cli *cli)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (cli->verbose)
+	/* Stated up front when the table is large (or asked with -v), unless -q. */
+	if (cli->verbose || (nrows > MATRIX_ANNOUNCE_ROWS && !cli->quiet))
 		fprintf(stderr, "npcheck matrix: %" PRIu64 " rows (%zu endpoints x %zu x %zu ports)\n",
 			nrows, x.n, x.n, ncols);
 

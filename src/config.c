@@ -573,10 +573,26 @@ static void set_dns_labels(struct loadctx *x, struct config *c)
 	c->ndns_labels = n;
 }
 
+/* The configuration is npcheck's own file, not a manifest: only true and false are
+ * booleans there (not YAML 1.1's yes, on, y ...). */
+static int config_bool(const struct ynode *n, bool *out)
+{
+	static const char *const words[] = { "true", "True", "TRUE", "false", "False", "FALSE" };
+	bool b;
+	if (ynode_bool(n, &b))
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (!strcmp(n->str, words[i])) {
+			*out = b;
+			return 0;
+		}
+	return -1;
+}
+
 static void set_cni(struct loadctx *x, const char *name, bool *out)
 {
 	const struct ynode *n = ynode_path(x->root, name);
-	if (n && ynode_bool(n, out))
+	if (n && config_bool(n, out))
 		error_node(x, n, "invalid %s '%s' (expected true or false)", name,
 			   n->kind == YN_SCALAR ? n->str : "");
 }

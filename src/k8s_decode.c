@@ -92,26 +92,28 @@ static void type_error(struct walk *w, const struct ynode *at, const struct ynod
 	w->m->diag->input_error = true;
 }
 
+/*
+ * Does a scalar fit a field of type t? Kubernetes decodes YAML through JSON (yaml11.c):
+ * a plain 5 is a number and a plain yes a boolean, neither a string; 80.0 and 0800 are
+ * numbers an integer field takes; quoted, any of them is a string.
+ */
 static bool scalar_ok(const struct ynode *n, enum ftype t)
 {
-	long long v;
-	bool b;
+	struct y11_value v;
+	long long i;
 	if (n->kind != YN_SCALAR)
 		return false;
-	bool is_int = !ynode_int(n, &v);
+	enum y11_type y = ynode_resolve(n, &v);
+	bool is_int = !yaml11_int(&v, &i) && i >= INT32_MIN && i <= INT32_MAX;
 	switch (t) {
 	case F_STR:
-		/* Kubernetes decodes YAML through JSON: a plain 5 is a number, not a string;
-		 * but true/false and numbers quoted are strings. Accept plain words. */
-		return !n->plain || (!is_int && ynode_bool(n, &b) && !ynode_is_float(n));
+		return y == Y11_STR;
 	case F_INT:
-		return is_int && v >= INT32_MIN && v <= INT32_MAX;
+		return is_int;
 	case F_INT_OR_STR:
-		if (is_int)
-			return v >= INT32_MIN && v <= INT32_MAX;
-		return !n->plain || (ynode_bool(n, &b) && !ynode_is_float(n));
+		return is_int || y == Y11_STR;
 	case F_BOOL:
-		return !ynode_bool(n, &b);
+		return y == Y11_BOOL;
 	default:
 		return true;
 	}
@@ -417,6 +419,7 @@ static const struct ynode *keep_node(struct model *m, const struct ynode *n)
 	struct ynode *c = ARENA_NEW(m->arena, struct ynode);
 	c->kind = n->kind;
 	c->plain = n->plain;
+	c->tag = n->tag;
 	c->pos = n->pos;
 	if (n->kind == YN_SCALAR) {
 		c->str = arena_strndup(m->arena, n->str, n->len);
@@ -513,6 +516,7 @@ static void decode_peer(struct model *m, const struct ynode *it, struct peer *p)
 static void decode_port(const struct ynode *it, struct np_port *p)
 {
 	long long v;
+	struct y11_value y;
 	p->node = it;
 	p->proto_key = ynode_key(it, "protocol");
 	p->proto_text = str_of(ynode_get(it, "protocol"));
@@ -521,10 +525,12 @@ static void decode_port(const struct ynode *it, struct np_port *p)
 	p->port_key = ynode_key(it, "port");
 	if (port && !ynode_is_null(port) && port->kind == YN_SCALAR) {
 		p->has_port = true;
-		if (port->plain && !ynode_int(port, &v))
+		if (ynode_resolve(port, &y) == Y11_STR)
+			p->port_name = port->str;
+		else if (!yaml11_int(&y, &v))
 			p->port = v < -1 ? -1 : v > 1000000 ? 1000000 : (int)v;
 		else
-			p->port_name = port->str;
+			p->port_name = port->str; /* a type error already */
 	}
 	const struct ynode *end = ynode_get(it, "endPort");
 	p->end_port_key = ynode_key(it, "endPort");
@@ -612,6 +618,48 @@ static void expect_kind(struct model *m, struct object *o, const struct ynode *n
 	m->diag->input_error = true;
 }
 
+/*
+ * Label, annotation and selector values are strings. Written plain, yes, 5 or 1.5 is not
+ * one: kubectl's JSON step makes it a boolean or a number, and the object is rejected
+ * ("cannot unmarshal bool into ... of type string"). Reported at the key, as for policies.
+ */
+static void expect_strings(struct model *m, struct object *o, const struct ynode *map,
+			   const char *path)
+{
+	if (!map || map->kind != YN_MAP)
+		return;
+	for (size_t i = 0; i < map->n; i++) {
+		const struct ynode *k = map->kids[2 * i], *v = map->kids[2 * i + 1];
+		struct y11_value y;
+		if (ynode_is_null(v) || (v->kind == YN_SCALAR && ynode_resolve(v, &y) == Y11_STR))
+			continue;
+		diag_report(m->diag, RULE_INVALID_SPEC, &k->pos, &o->dobj,
+			    "%s[%s]: Invalid type: got %s, expected string", path,
+			    k->kind == YN_SCALAR ? k->str : "?", ynode_kind_name(v));
+		o->invalid = true;
+		m->diag->input_error = true;
+	}
+}
+
+/* The same for the named string fields of a mapping. */
+static void expect_strings_of(struct model *m, struct object *o, const struct ynode *map,
+			      const char *const *keys, const char *path)
+{
+	for (; *keys; keys++) {
+		const struct ynode *v = ynode_get(map, *keys);
+		struct y11_value y;
+		if (ynode_is_null(v) || (v->kind == YN_SCALAR && ynode_resolve(v, &y) == Y11_STR))
+			continue;
+		diag_report(m->diag, RULE_INVALID_SPEC, &ynode_key(map, *keys)->pos, &o->dobj,
+			    "%s.%s: Invalid type: got %s, expected string", path, *keys,
+			    ynode_kind_name(v));
+		o->invalid = true;
+		m->diag->input_error = true;
+	}
+}
+
+static const char *const meta_strings[] = { "name", "namespace", "generateName", NULL };
+
 static void decode_ips(struct model *m, const struct ynode *status, struct ip_addr **out,
 		       size_t *n)
 {
@@ -643,14 +691,23 @@ static void decode_ips(struct model *m, const struct ynode *status, struct ip_ad
 
 /* A pod spec (of a Pod or a template): container ports and hostNetwork. */
 static void decode_pod_spec(struct model *m, struct object *o, const struct ynode *spec,
-			    struct endpoint *e)
+			    const char *path, struct endpoint *e)
 {
 	bool hn = false;
 	expect_kind(m, o, spec, YN_MAP, "spec");
 	if (!spec || spec->kind != YN_MAP)
 		return;
-	if (!ynode_bool(ynode_get(spec, "hostNetwork"), &hn))
+	/* YAML 1.1: hostNetwork: yes (or on, y, True) is true. */
+	const struct ynode *hnn = ynode_get(spec, "hostNetwork");
+	if (!ynode_bool(hnn, &hn)) {
 		e->host_network = hn;
+	} else if (!ynode_is_null(hnn)) {
+		diag_report(m->diag, RULE_INVALID_SPEC, &ynode_key(spec, "hostNetwork")->pos,
+			    &o->dobj, "%s.hostNetwork: Invalid type: got %s, expected boolean",
+			    path, ynode_kind_name(hnn));
+		o->invalid = true;
+		m->diag->input_error = true;
+	}
 	size_t total = 0;
 	static const char *const lists[] = { "containers", "initContainers" };
 	for (int l = 0; l < 2; l++) {
@@ -713,8 +770,12 @@ static void decode_workload(struct model *m, struct object *o, const struct ynod
 	expect_kind(m, o, md, YN_MAP, "metadata");
 	const struct ynode *lab = ynode_get(md, "labels");
 	expect_kind(m, o, lab, YN_MAP, "labels");
+	char path[64];
+	snprintf(path, sizeof(path), "%s.metadata.labels", tpath);
+	expect_strings(m, o, lab, path);
 	decode_labels(m, lab, &e->labels);
-	decode_pod_spec(m, o, ynode_get(tpl, "spec"), e);
+	snprintf(path, sizeof(path), "%s.spec", tpath);
+	decode_pod_spec(m, o, ynode_get(tpl, "spec"), path, e);
 	/* What fold.c needs to give the pods the labels their controller adds. */
 	const struct ynode *spec = ynode_get(doc, "spec");
 	long long v;
@@ -739,7 +800,7 @@ static void decode_pod(struct model *m, struct object *o, const struct ynode *do
 	e->labels = o->labels;
 	e->is_pod = true;
 	e->npods = 1;
-	decode_pod_spec(m, o, ynode_get(doc, "spec"), e);
+	decode_pod_spec(m, o, ynode_get(doc, "spec"), "spec", e);
 	const struct ynode *st = ynode_get(doc, "status");
 	if (st && st->kind == YN_MAP)
 		decode_ips(m, st, &e->ips, &e->nips);
@@ -754,6 +815,7 @@ static void decode_service(struct model *m, struct object *o, const struct ynode
 	expect_kind(m, o, spec, YN_MAP, "spec");
 	const struct ynode *sel = ynode_get(spec, "selector");
 	expect_kind(m, o, sel, YN_MAP, "spec.selector");
+	expect_strings(m, o, sel, "spec.selector");
 	if (sel && sel->kind == YN_MAP) {
 		s->has_selector = true;
 		decode_labels(m, sel, &s->selector);
@@ -895,6 +957,10 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 	if (strcmp(kind, "NetworkPolicy")) {
 		expect_kind(m, o, lab, YN_MAP, "metadata.labels");
 		expect_kind(m, o, ann, YN_MAP, "metadata.annotations");
+		expect_strings(m, o, lab, "metadata.labels");
+		expect_strings(m, o, ann, "metadata.annotations");
+		if (meta && meta->kind == YN_MAP)
+			expect_strings_of(m, o, meta, meta_strings, "metadata");
 	}
 	decode_labels(m, lab, &o->labels);
 	if (m->decoding_kept) {

@@ -35,12 +35,117 @@ static bool decode_unit(void *ctx, const struct ynode *n)
 	return k8s_decode_document(uc->m, uc->file, n, uc->opt);
 }
 
+static bool json_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/*
+ * kubectl reads a stream that starts with '{' as JSON, one value after another (what a
+ * loop of `kubectl get -o json` writes); libyaml stops after the first. Each value is cut
+ * out here by counting brackets outside strings, and only while the text is JSON: a
+ * character JSON has nowhere outside a string (a quote ', a comment #, an anchor, a
+ * non-ASCII letter...) might hide a bracket from the count, so from the value holding it
+ * on, the rest of the file is one piece that libyaml reads as it is. A value ends where
+ * its outermost bracket closes; the next one starts at the next non-blank character.
+ */
+size_t model_json_starts(const char *buf, size_t len, size_t **starts)
+{
+	size_t i = len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3) ? 3 : 0, n = 0, cap = 0;
+	*starts = NULL;
+	while (i < len && json_blank(buf[i]))
+		i++;
+	if (i == len || (buf[i] != '{' && buf[i] != '['))
+		return 0;
+	for (;;) {
+		XGROW(*starts, cap, n + 1);
+		(*starts)[n++] = i;
+		if (buf[i] != '{' && buf[i] != '[')
+			return n; /* a rest that is no JSON value */
+		size_t depth = 0;
+		char prev = 0;
+		for (; i < len; i++) {
+			char c = buf[i];
+			if (json_blank(c))
+				continue;
+			if (c == '"') {
+				/* After a letter or a digit it may be inside a plain scalar
+				 * (YAML's {a: b "}"}); after a bracket, a comma, a colon or a
+				 * closed string it starts a string (or is an error libyaml
+				 * reports in its document). */
+				if (!prev || !strchr("{[,:\"]}", prev))
+					return n;
+				for (i++; i < len && buf[i] != '"'; i++)
+					if (buf[i] == '\\')
+						i++;
+				if (i >= len)
+					return n;
+			} else if (c == '{' || c == '[') {
+				depth++;
+			} else if (c == '}' || c == ']') {
+				if (--depth == 0)
+					break;
+			} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+				     (c >= 'A' && c <= 'Z') || strchr(",:+-.", c))) {
+				return n;
+			}
+			prev = c;
+		}
+		if (i >= len)
+			return n;
+		for (i++; i < len && json_blank(buf[i]); i++)
+			;
+		if (i == len)
+			return n;
+	}
+}
+
+/* Advance *line and *col (as libyaml counts them: characters, and CR LF, CR, LF, NEL,
+ * LS and PS as line breaks) over buf[from .. to). */
+static void advance_mark(const char *buf, size_t from, size_t to, size_t *line, size_t *col)
+{
+	for (size_t i = from; i < to; i++) {
+		unsigned char c = (unsigned char)buf[i];
+		if (c == '\n' || (c == '\r' && !(i + 1 < to && buf[i + 1] == '\n')) ||
+		    (c == 0xC2 && i + 1 < to && (unsigned char)buf[i + 1] == 0x85) ||
+		    (c == 0xE2 && i + 2 < to && (unsigned char)buf[i + 1] == 0x80 &&
+		     ((unsigned char)buf[i + 2] == 0xA8 || (unsigned char)buf[i + 2] == 0xA9))) {
+			(*line)++;
+			*col = 0;
+			i += c == 0xC2 ? 1 : c == 0xE2 ? 2 : 0;
+		} else if (c != '\r' && (c & 0xC0) != 0x80 && !(i == 0 && to >= 3 &&
+								  !memcmp(buf, "\xEF\xBB\xBF", 3))) {
+			(*col)++;
+		}
+	}
+}
+
+/*
+ * Parse buf (a whole file when whole, else a part after line0 lines) into m. A whole file
+ * holding a stream of JSON documents is parsed one document at a time, each with the line
+ * and column where it starts; a broken one is reported and the next is read.
+ */
 static int parse_into(struct model *m, const char *file, const char *buf, size_t len,
-		      size_t line0, const struct model_options *opt)
+		      size_t line0, bool whole, const struct model_options *opt)
 {
 	struct unit_ctx uc = { m, file, opt };
 	struct ynode_sink sink = { decode_unit, &uc, k8s_skip_keys, k8s_build_paths };
-	return ynode_parse_part(m->trees, m->diag, file, buf, len, line0, &sink);
+	size_t *starts = NULL, n = whole ? model_json_starts(buf, len, &starts) : 0;
+	if (n < 2) {
+		free(starts);
+		return ynode_parse_part(m->trees, m->diag, file, buf, len, line0, &sink);
+	}
+	size_t line = 0, col = 0, at = 0;
+	int rc = 0;
+	for (size_t k = 0; k < n; k++) {
+		size_t end = k + 1 < n ? starts[k + 1] : len;
+		advance_mark(buf, at, starts[k], &line, &col);
+		at = starts[k];
+		if (ynode_parse_at(m->trees, m->diag, file, buf + at, end - at, line, col, &sink))
+			rc = -1;
+	}
+	free(starts);
+	return rc;
 }
 
 unsigned model_jobs(unsigned asked)
@@ -140,7 +245,8 @@ static int parse_run(struct model *m, const struct source_file *files, size_t fi
 {
 	int rc = 0;
 	for (size_t i = first; i < first + count; i++)
-		if (files[i].buf && parse_into(m, files[i].path, files[i].buf, files[i].len, 0, opt))
+		if (files[i].buf &&
+		    parse_into(m, files[i].path, files[i].buf, files[i].len, 0, true, opt))
 			rc = -1;
 	return rc;
 }
@@ -152,7 +258,7 @@ static void parse_part(struct part *p)
 		long long line0 = line_of(f->buf, p->off);
 		p->rc = line0 < 0 ? -1
 				  : parse_into(&p->m, f->path, f->buf + p->off, p->len,
-					       (size_t)line0, p->opt);
+					       (size_t)line0, false, p->opt);
 		return;
 	}
 	p->rc = parse_run(&p->m, p->files, p->first, p->count, p->opt);
@@ -265,7 +371,7 @@ static int parse_serially(struct model *m, struct source_file *files, size_t nfi
 			rc = -1;
 			continue;
 		}
-		if (parse_into(m, files[i].path, files[i].buf, files[i].len, 0, opt))
+		if (parse_into(m, files[i].path, files[i].buf, files[i].len, 0, true, opt))
 			rc = -1;
 		free(files[i].buf);
 		files[i].buf = NULL;
@@ -376,7 +482,7 @@ static int parse_pooled(struct model *m, struct source_file *files, size_t nfile
 		if (p->cut && !clean) {
 			for (size_t k = i; k < j; k++)
 				part_drop(&pl.parts[k]);
-			if (parse_into(m, f->path, f->buf, f->len, 0, opt))
+			if (parse_into(m, f->path, f->buf, f->len, 0, true, opt))
 				rc = -1;
 		} else {
 			if (!clean || p->unread)

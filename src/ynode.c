@@ -1,6 +1,5 @@
 /* libyaml events → a tree of nodes with 1-based positions, bounded in depth and aliases. */
 #define _GNU_SOURCE /* memrchr */
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -19,6 +18,9 @@ struct frame {
 	char *anchor;
 	struct arena_mark mark; /* before this collection's nodes */
 	size_t anchors_touched;  /* register_anchor calls before it opened */
+	size_t skip_base;        /* skip_depth when it opened: deeper is a skipped value */
+	bool detached;           /* anchored inside a skipped value: built for its aliases */
+	struct ynode *saved_skipped; /* (detached) the null of the value it sits in */
 };
 
 struct anchor {
@@ -34,6 +36,7 @@ struct loader {
 	const char *buf;
 	size_t len;
 	size_t line0;             /* lines of the file before buf (buf is a part of it) */
+	size_t col0;              /* characters before buf on its first line */
 	size_t cur_line, cur_off; /* a line and the byte offset where it starts */
 	size_t bom;               /* bytes of a UTF-8 byte order mark, which has no column */
 	struct frame *stack;
@@ -79,8 +82,8 @@ static const struct ypath *child_path(const struct loader *l, bool *all, bool *d
 		if (f->n % 2 == 0)
 			return NULL; /* a key */
 		const struct ynode *k = l->kids[f->base + f->n - 1];
-		if (k->kind != YN_SCALAR)
-			return NULL;
+		if (k->kind != YN_SCALAR || ynode_is_merge_key(k))
+			return NULL; /* what a merge brings in may be anywhere below */
 		key = k->str;
 	}
 	for (const struct ypath *p = f->path; p->key; p++)
@@ -90,6 +93,19 @@ static const struct ypath *child_path(const struct loader *l, bool *all, bool *d
 		}
 	*drop = true;
 	return NULL;
+}
+
+/* The key "<<" of a YAML 1.1 merge: plain, or tagged !!merge (go-yaml's isMerge). */
+bool ynode_is_merge_key(const struct ynode *k)
+{
+	return k->kind == YN_SCALAR && k->len == 2 && k->str[0] == '<' && k->str[1] == '<' &&
+	       (k->plain || k->tag == YT_MERGE);
+}
+
+/* skip_depth at which the innermost open collection was opened. */
+static size_t skip_base(const struct loader *l)
+{
+	return l->depth ? l->stack[l->depth - 1].skip_base : 0;
 }
 
 /* A unit's kind, once read, decides what of the rest of it is built. */
@@ -159,7 +175,8 @@ static size_t byte_offset(struct loader *l, size_t line, size_t col)
 
 static struct ypos mark_pos(const struct loader *l, yaml_mark_t m)
 {
-	struct ypos p = { l->file, (int)(m.line + l->line0) + 1, (int)m.column + 1 };
+	struct ypos p = { l->file, (int)(m.line + l->line0) + 1,
+			  (int)(m.column + (m.line ? 0 : l->col0)) + 1 };
 	return p;
 }
 
@@ -167,7 +184,7 @@ static struct ypos mark_pos(const struct loader *l, yaml_mark_t m)
 static void item_at_dash(struct loader *l, struct ynode *n)
 {
 	size_t line = (size_t)n->pos.line - 1 - l->line0;
-	size_t off = byte_offset(l, line, (size_t)n->pos.col - 1), start;
+	size_t off = byte_offset(l, line, (size_t)n->pos.col - 1 - (line ? 0 : l->col0)), start;
 	int back = 0;
 	start = line_start(l, line);
 	while (off > start && l->buf[off - 1] == ' ') {
@@ -263,6 +280,14 @@ static int attach(struct loader *l, struct ynode *n, size_t weight, bool shared,
 		return 0;
 	}
 	struct frame *f = &l->stack[l->depth - 1];
+	/* go-yaml merges an alias only of a mapping: "<<: *seq" fails even when the
+	 * sequence holds mappings (written in place, it would merge them). */
+	if (shared && n->kind == YN_SEQ && f->node->kind == YN_MAP && f->n % 2 == 1 &&
+	    ynode_is_merge_key(l->kids[f->base + f->n - 1])) {
+		yerror(l, l->kids[f->base + f->n - 1]->pos,
+		       "map merge requires map or sequence of maps as the value");
+		return -1;
+	}
 	if (f->block_seq && !shared)
 		item_at_dash(l, n);
 	XGROW(l->kids, l->kids_cap, l->nkids + 1);
@@ -283,7 +308,11 @@ static int open_collection(struct loader *l, enum ynode_kind k, yaml_event_t *e,
 	}
 	bool all, drop;
 	const struct ypath *path = child_path(l, &all, &drop);
-	if (drop || skip_value(l)) {
+	if (anchor) {
+		/* An alias or a merge may use it anywhere, where other keys are read. */
+		all = true;
+		path = NULL;
+	} else if (drop || skip_value(l)) {
 		/* Not built: parsed through skip_event, a null stands for it. */
 		l->skipped = new_node(l, YN_SCALAR, e->start_mark);
 		l->skipped->plain = true;
@@ -292,7 +321,8 @@ static int open_collection(struct loader *l, enum ynode_kind k, yaml_event_t *e,
 	}
 	bool unit_root = l->depth == 0;
 	if (l->depth == 2 && k == YN_MAP && l->sink && l->stack[1].node->kind == YN_SEQ &&
-	    l->stack[0].node->kind == YN_MAP && l->stack[0].n % 2 == 1) {
+	    l->stack[0].node->kind == YN_MAP && l->stack[0].n % 2 == 1 && !l->stack[0].filtered &&
+	    !l->stack[1].detached) {
 		const struct ynode *key = l->kids[l->stack[0].base + l->stack[0].n - 1];
 		unit_root = key->kind == YN_SCALAR && !strcmp(key->str, "items");
 	}
@@ -312,6 +342,27 @@ static int open_collection(struct loader *l, enum ynode_kind k, yaml_event_t *e,
 	f->anchor = anchor ? xstrdup((const char *)anchor) : NULL;
 	f->mark = arena_mark(l->a);
 	f->anchors_touched = l->anchors_touched;
+	f->skip_base = l->skip_depth;
+	return 0;
+}
+
+/* An anchored collection inside a value that is not built: built all the same (off the
+ * tree), so that an alias or a merge key elsewhere finds it. */
+static int open_detached(struct loader *l, enum ynode_kind k, const yaml_event_t *e,
+			 const yaml_char_t *anchor, bool block_seq)
+{
+	XGROW(l->stack, l->stack_cap, l->depth + 1);
+	struct frame *f = &l->stack[l->depth++];
+	memset(f, 0, sizeof(*f));
+	f->base = l->nkids;
+	f->node = new_node(l, k, e->start_mark);
+	f->block_seq = block_seq;
+	f->anchor = xstrdup((const char *)anchor);
+	f->mark = arena_mark(l->a);
+	f->anchors_touched = l->anchors_touched;
+	f->skip_base = l->skip_depth;
+	f->detached = true;
+	f->saved_skipped = l->skipped;
 	return 0;
 }
 
@@ -321,12 +372,122 @@ static bool is_list_item(const struct loader *l, const struct ynode *n)
 	if (l->depth != 2 || n->kind != YN_MAP || !l->sink)
 		return false;
 	const struct frame *root = &l->stack[0], *seq = &l->stack[1];
-	if (root->node->kind != YN_MAP || seq->node->kind != YN_SEQ || root->n % 2 != 1)
+	if (root->node->kind != YN_MAP || seq->node->kind != YN_SEQ || root->n % 2 != 1 ||
+	    root->filtered || seq->detached)
 		return false;
 	const struct ynode *key = l->kids[root->base + root->n - 1];
 	if (key->kind != YN_SCALAR || strcmp(key->str, "items"))
 		return false;
 	return ynode_get(n, "kind") != NULL;
+}
+
+/* Open-addressing index of the pairs merge_pairs has produced, by key text. */
+struct pair_index {
+	size_t *slot; /* index + 1 into the output, 0 = empty */
+	size_t mask;
+};
+
+static size_t *pair_slot(struct pair_index *ix, struct ynode **out, const struct ynode *k)
+{
+	size_t h = 5381;
+	for (size_t i = 0; i < k->len; i++)
+		h = h * 33 + (unsigned char)k->str[i];
+	for (size_t i = h & ix->mask;; i = (i + 1) & ix->mask) {
+		size_t j = ix->slot[i];
+		if (!j)
+			return &ix->slot[i];
+		const struct ynode *o = out[2 * (j - 1)];
+		if (o->len == k->len && !memcmp(o->str, k->str, k->len))
+			return &ix->slot[i];
+	}
+}
+
+/* One assignment of key k, in go-yaml's order: the last one wins, in the place of the
+ * first. Repeated keys written in the mapping itself are all kept, for the decoder's
+ * duplicate-key error. */
+static void merge_set(struct pair_index *ix, struct ynode **out, bool *written, size_t *m,
+		      struct ynode *k, struct ynode *v, bool explicit)
+{
+	size_t *slot = k->kind == YN_SCALAR ? pair_slot(ix, out, k) : NULL;
+	if (slot && *slot && !(explicit && written[*slot - 1])) {
+		size_t j = *slot - 1;
+		out[2 * j] = k;
+		out[2 * j + 1] = v;
+		written[j] = explicit;
+		return;
+	}
+	out[2 * *m] = k;
+	out[2 * *m + 1] = v;
+	written[*m] = explicit;
+	(*m)++;
+	if (slot)
+		*slot = *m;
+}
+
+/*
+ * A mapping with merge keys ("<<: *base", "<<: {...}", "<<: [*a, *b]"), resolved as
+ * go-yaml v2 decodes it into a map (decode.go: mapping, merge): pairs are applied in
+ * order, and a merge applies the pairs of its mapping where it stands, so a key written
+ * after "<<" overrides the merged value, and one written before it is overridden. In a
+ * sequence the mappings are applied last to first, so the earlier ones win. The merged
+ * key and value nodes are the ones where they are written: their positions point there.
+ * A merge of anything but a mapping or a sequence of mappings is an error.
+ */
+static int merge_pairs(struct loader *l, struct ynode *n, struct ynode **kids, size_t pairs)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < pairs; i++) {
+		const struct ynode *k = kids[2 * i], *v = kids[2 * i + 1];
+		if (!ynode_is_merge_key(k)) {
+			total++;
+			continue;
+		}
+		bool ok = v->kind == YN_MAP || v->kind == YN_SEQ;
+		for (size_t j = 0; ok && v->kind == YN_SEQ && j < v->n; j++)
+			ok = v->kids[j]->kind == YN_MAP;
+		if (!ok || v == &unbuilt) {
+			yerror(l, k->pos, "map merge requires map or sequence of maps as the value");
+			return -1;
+		}
+		size_t add = v->kind == YN_MAP ? v->n : 0;
+		for (size_t j = 0; v->kind == YN_SEQ && j < v->n; j++)
+			add += v->kids[j]->n;
+		total += add;
+		/* What a merge copies counts like what an alias expands to. */
+		l->doc_weight += add;
+		if (l->doc_weight > YNODE_ALIAS_BUDGET) {
+			yerror(l, k->pos, "document expands to more than 1000000 nodes "
+			       "through aliases and merge keys");
+			return -1;
+		}
+	}
+	struct ynode **out = arena_alloc_raw(l->a, sizeof(*out) * 2 * (total ? total : 1));
+	bool *written = xmalloc(total ? total : 1);
+	struct pair_index ix;
+	size_t cap = 16, m = 0;
+	while (cap < 2 * total)
+		cap *= 2;
+	ix.slot = xcalloc(cap, sizeof(*ix.slot));
+	ix.mask = cap - 1;
+	for (size_t i = 0; i < pairs; i++) {
+		struct ynode *k = kids[2 * i], *v = kids[2 * i + 1];
+		if (!ynode_is_merge_key(k)) {
+			merge_set(&ix, out, written, &m, k, v, true);
+			continue;
+		}
+		size_t nsrc = v->kind == YN_SEQ ? v->n : 1;
+		for (size_t j = nsrc; j-- > 0;) {
+			const struct ynode *src = v->kind == YN_SEQ ? v->kids[j] : v;
+			for (size_t p = 0; p < src->n; p++)
+				merge_set(&ix, out, written, &m, src->kids[2 * p],
+					  src->kids[2 * p + 1], false);
+		}
+	}
+	free(ix.slot);
+	free(written);
+	n->kids = out;
+	n->n = m;
+	return 0;
 }
 
 static int close_collection(struct loader *l, struct ynode **root)
@@ -336,17 +497,35 @@ static int close_collection(struct loader *l, struct ynode **root)
 	size_t w = f->weight + 1;
 	int rc;
 
+	bool merge = false;
 	if (n->kind == YN_MAP) {
 		n->n = f->n / 2;
+		for (size_t i = 0; i < f->n && !merge; i += 2)
+			merge = ynode_is_merge_key(l->kids[f->base + i]);
 	} else {
 		n->n = f->n;
 	}
-	n->kids = arena_alloc_raw(l->a, sizeof(*n->kids) * (f->n ? f->n : 1));
-	if (f->n)
-		memcpy(n->kids, l->kids + f->base, f->n * sizeof(*n->kids));
+	if (merge) {
+		rc = merge_pairs(l, n, l->kids + f->base, f->n / 2);
+		if (rc) {
+			free(f->anchor);
+			l->nkids = f->base;
+			return rc;
+		}
+	} else {
+		n->kids = arena_alloc_raw(l->a, sizeof(*n->kids) * (f->n ? f->n : 1));
+		if (f->n)
+			memcpy(n->kids, l->kids + f->base, f->n * sizeof(*n->kids));
+	}
 	l->nkids = f->base;
 	register_anchor(l, f->anchor, n, w);
 	free(f->anchor);
+	if (f->detached) {
+		/* Off the tree: only its anchor and its size count. */
+		l->skipped = f->saved_skipped;
+		l->skips[l->skip_depth - 1].weight += w;
+		return 0;
+	}
 	if (is_list_item(l, n)) {
 		/* Hand the item over now; its nodes are freed unless kept, or unless an
 		 * anchor inside it may still be referenced by a later alias. */
@@ -402,7 +581,8 @@ static void parser_error(struct loader *l, yaml_parser_t *p)
 			if (p->context_mark.line != m.line || p->context_mark.column != m.column)
 				strbuf_addf(&sb, " at line %zu column %zu",
 					    p->context_mark.line + l->line0 + 1,
-					    p->context_mark.column + 1);
+					    p->context_mark.column + 1 +
+						    (p->context_mark.line ? 0 : l->col0));
 		}
 		if (p->error == YAML_READER_ERROR) {
 			/* Reader errors carry a byte offset, not a line. */
@@ -420,10 +600,22 @@ static void parser_error(struct loader *l, yaml_parser_t *p)
 	strbuf_release(&sb);
 }
 
+/* A scalar event as a node. */
+static struct ynode *scalar_node(struct loader *l, const yaml_event_t *e)
+{
+	struct ynode *n = new_node(l, YN_SCALAR, e->start_mark);
+	n->str = arena_strndup(l->a, (const char *)e->data.scalar.value, e->data.scalar.length);
+	n->len = e->data.scalar.length;
+	n->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !e->data.scalar.tag;
+	n->tag = (unsigned char)yaml11_tag((const char *)e->data.scalar.tag);
+	return n;
+}
+
 /*
  * One event inside a value that is not built. Its depth and its expanded size are still
- * tracked, so that anchors defined inside resolve (to the null standing for the value)
- * and an alias bomb is caught there too. When the value ends, the null is attached.
+ * tracked, so that an alias bomb is caught there too; an anchored node inside is built
+ * off the tree (open_detached, scalar_node), so that the aliases and merge keys that use
+ * it elsewhere find it. When the value ends, the null standing for it is attached.
  */
 static int skip_event(struct loader *l, const yaml_event_t *e, struct ynode **root)
 {
@@ -437,9 +629,15 @@ static int skip_event(struct loader *l, const yaml_event_t *e, struct ynode **ro
 			yerror(l, mark_pos(l, e->start_mark), "nesting deeper than 256 levels");
 			return -1;
 		}
+		if (anchor)
+			return open_detached(l, e->type == YAML_SEQUENCE_START_EVENT ? YN_SEQ : YN_MAP,
+					     e, anchor,
+					     e->type == YAML_SEQUENCE_START_EVENT &&
+						     e->data.sequence_start.style ==
+							     YAML_BLOCK_SEQUENCE_STYLE);
 		XGROW(l->skips, l->skips_cap, l->skip_depth + 1);
 		l->skips[l->skip_depth].weight = 0;
-		l->skips[l->skip_depth].anchor = anchor ? xstrdup((const char *)anchor) : NULL;
+		l->skips[l->skip_depth].anchor = NULL;
 		l->skip_depth++;
 		return 0;
 	case YAML_SEQUENCE_END_EVENT:
@@ -449,13 +647,14 @@ static int skip_event(struct loader *l, const yaml_event_t *e, struct ynode **ro
 		register_anchor(l, lv->anchor, l->skipped, w);
 		free(lv->anchor);
 		lv->anchor = NULL;
-		if (l->skip_depth == 0)
+		if (l->skip_depth == skip_base(l))
 			return attach(l, l->skipped, 1, false, l->skipped->pos, root);
 		l->skips[l->skip_depth - 1].weight += w;
 		return 0;
 	}
 	case YAML_SCALAR_EVENT:
-		register_anchor(l, (const char *)e->data.scalar.anchor, l->skipped, 1);
+		if (e->data.scalar.anchor)
+			register_anchor(l, (const char *)e->data.scalar.anchor, scalar_node(l, e), 1);
 		l->skips[l->skip_depth - 1].weight++;
 		return 0;
 	case YAML_ALIAS_EVENT: {
@@ -492,8 +691,14 @@ int ynode_parse(struct arena *a, struct diag *d, const char *file, const char *b
 int ynode_parse_part(struct arena *a, struct diag *d, const char *file, const char *buf,
 		     size_t len, size_t line0, const struct ynode_sink *sink)
 {
+	return ynode_parse_at(a, d, file, buf, len, line0, 0, sink);
+}
+
+int ynode_parse_at(struct arena *a, struct diag *d, const char *file, const char *buf,
+		   size_t len, size_t line0, size_t col0, const struct ynode_sink *sink)
+{
 	struct loader l = { .a = a, .d = d, .file = file, .buf = buf, .len = len, .line0 = line0,
-			    .sink = sink };
+			    .col0 = col0, .sink = sink };
 	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
 		l.bom = l.cur_off = 3;
 	yaml_parser_t p;
@@ -511,7 +716,7 @@ int ynode_parse_part(struct arena *a, struct diag *d, const char *file, const ch
 			break;
 		}
 		int r = 0;
-		if (l.skip_depth) {
+		if (l.skip_depth > skip_base(&l)) {
 			r = skip_event(&l, &e, &root);
 			yaml_event_delete(&e);
 			if (r) {
@@ -542,21 +747,13 @@ int ynode_parse_part(struct arena *a, struct diag *d, const char *file, const ch
 		case YAML_SCALAR_EVENT: {
 			bool scalar_all, drop_scalar;
 			(void)child_path(&l, &scalar_all, &drop_scalar);
-			if (drop_scalar && !l.stack[l.depth - 1].unit_root) {
+			if (drop_scalar && !l.stack[l.depth - 1].unit_root && !e.data.scalar.anchor) {
 				r = attach(&l, &unbuilt, 1, true, unbuilt.pos, &root);
 				if (!r && e.data.scalar.anchor)
 					register_anchor(&l, (const char *)e.data.scalar.anchor, &unbuilt, 1);
 				break;
 			}
-			struct ynode *n = new_node(&l, YN_SCALAR, e.start_mark);
-			n->str = arena_strndup(a, (const char *)e.data.scalar.value,
-					       e.data.scalar.length);
-			n->len = e.data.scalar.length;
-			n->plain = e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-				   !e.data.scalar.tag;
-			if (e.data.scalar.tag && !strcmp((const char *)e.data.scalar.tag,
-							 "tag:yaml.org,2002:null"))
-				n->plain = true;
+			struct ynode *n = scalar_node(&l, &e);
 			r = attach(&l, n, 1, false, n->pos, &root);
 			if (!r && e.data.scalar.anchor)
 				register_anchor(&l, (const char *)e.data.scalar.anchor, n, 1);
@@ -652,8 +849,12 @@ bool ynode_is_null(const struct ynode *n)
 {
 	if (!n)
 		return true;
-	if (n->kind != YN_SCALAR || !n->plain)
+	if (n->kind != YN_SCALAR)
 		return false;
+	if (!n->plain) {
+		struct y11_value v;
+		return n->tag == YT_NULL && yaml11_resolve(n->str, n->len, false, YT_NULL, &v) == Y11_NULL;
+	}
 	switch (n->len) {
 	case 0:
 		return true;
@@ -674,104 +875,38 @@ const char *ynode_str(const struct ynode *n)
 	return n->str;
 }
 
-/*
- * Kubernetes reads YAML through sigs.k8s.io/yaml (YAML 1.1 scalars): besides decimal,
- * 0x hexadecimal, 0b binary and a leading 0 for octal, with '_' allowed between digits.
- */
+enum y11_type ynode_resolve(const struct ynode *n, struct y11_value *v)
+{
+	if (!n || n->kind != YN_SCALAR) {
+		memset(v, 0, sizeof(*v));
+		return v->type = Y11_BAD;
+	}
+	return yaml11_resolve(n->str, n->len, n->plain, (enum ytag)n->tag, v);
+}
+
 int ynode_int(const struct ynode *n, long long *out)
 {
-	if (!n || n->kind != YN_SCALAR || !n->plain || !n->str[0] || strlen(n->str) != n->len)
+	struct y11_value v;
+	long long i;
+	if (ynode_resolve(n, &v) == Y11_BAD || yaml11_int(&v, &i))
 		return -1;
-	const char *p = n->str;
-	bool neg = false;
-	int base = 10;
-	if (*p == '+' || *p == '-')
-		neg = *p++ == '-';
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		base = 16;
-		p += 2;
-	} else if (p[0] == '0' && p[1] == 'b') {
-		base = 2;
-		p += 2;
-	} else if (p[0] == '0' && p[1]) {
-		base = 8;
-		p++;
-	}
-	if (!*p || *p == '_')
-		return -1;
-	unsigned long long v = 0;
-	for (; *p; p++) {
-		int d;
-		if (*p == '_')
-			continue;
-		if (*p >= '0' && *p <= '9')
-			d = *p - '0';
-		else if (*p >= 'a' && *p <= 'f')
-			d = *p - 'a' + 10;
-		else if (*p >= 'A' && *p <= 'F')
-			d = *p - 'A' + 10;
-		else
-			return -1;
-		if (d >= base)
-			return -1;
-		const unsigned long long lim = (unsigned long long)LLONG_MAX + neg;
-		if (v > lim / (unsigned)base || v * (unsigned)base > lim - (unsigned)d)
-			return -1; /* out of range: not an integer we can hold */
-		v = v * (unsigned)base + (unsigned)d;
-	}
-	*out = neg ? (long long)(0 - v) : (long long)v;
+	*out = i;
 	return 0;
 }
 
-/* A YAML 1.1 float: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?, .inf, .nan */
 bool ynode_is_float(const struct ynode *n)
 {
-	if (!n || n->kind != YN_SCALAR || !n->plain)
-		return false;
-	const char *p = n->str;
-	if (*p == '+' || *p == '-')
-		p++;
-	if (!strcasecmp(p, ".inf") || (p == n->str && !strcasecmp(p, ".nan")))
-		return true;
-	bool digits = false;
-	while (*p >= '0' && *p <= '9') {
-		p++;
-		digits = true;
-	}
-	if (*p == '.') {
-		p++;
-		while (*p >= '0' && *p <= '9') {
-			p++;
-			digits = true;
-		}
-	}
-	if (!digits)
-		return false;
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '+' || *p == '-')
-			p++;
-		if (!(*p >= '0' && *p <= '9'))
-			return false;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	return *p == '\0';
+	struct y11_value v;
+	return ynode_resolve(n, &v) == Y11_FLOAT;
 }
 
 int ynode_bool(const struct ynode *n, bool *out)
 {
-	if (!n || n->kind != YN_SCALAR || !n->plain)
+	struct y11_value v;
+	if (ynode_resolve(n, &v) != Y11_BOOL)
 		return -1;
-	if (!strcmp(n->str, "true") || !strcmp(n->str, "True") || !strcmp(n->str, "TRUE")) {
-		*out = true;
-		return 0;
-	}
-	if (!strcmp(n->str, "false") || !strcmp(n->str, "False") || !strcmp(n->str, "FALSE")) {
-		*out = false;
-		return 0;
-	}
-	return -1;
+	*out = v.b;
+	return 0;
 }
 
 const char *ynode_kind_name(const struct ynode *n)
@@ -783,11 +918,6 @@ const char *ynode_kind_name(const struct ynode *n)
 	case YN_SEQ: return "array";
 	default: break;
 	}
-	long long v;
-	bool b;
-	if (!ynode_int(n, &v) || ynode_is_float(n))
-		return "number";
-	if (!ynode_bool(n, &b))
-		return "boolean";
-	return "string";
+	struct y11_value v;
+	return yaml11_type_name(ynode_resolve(n, &v));
 }

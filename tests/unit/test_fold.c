@@ -43,17 +43,17 @@ static void displays(const struct model *m, char *buf, size_t len)
 
 /* Two pods of ReplicaSet rs (in the input), each with extra YAML in its metadata and
  * status, plus a policy. */
-#define RS "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: rs, namespace: n}\n" \
+#define RS "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: rs, namespace: \"n\"}\n" \
 	   "spec: {template: {metadata: {labels: {app: a}}}}\n"
 #define POD(name, labels, spec, ip)                                                      \
-	"---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: " name "\n  namespace: n\n"   \
+	"---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: " name "\n  namespace: \"n\"\n"   \
 	"  labels: " labels "\n"                                                          \
 	"  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: rs, "          \
 	"controller: true}]\n"                                                            \
 	"spec: " spec "\nstatus: {podIP: " ip "}\n"
 #define NP(name, spec)                                                                    \
 	"---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"                     \
-	"metadata: {name: " name ", namespace: n}\nspec: " spec "\n"
+	"metadata: {name: " name ", namespace: \"n\"}\nspec: " spec "\n"
 
 static const char spec_plain[] = "{containers: [{name: c, ports: [{name: http, containerPort: 80}]}]}";
 
@@ -202,7 +202,7 @@ static void test_host_network_splits(void **state)
 }
 
 #define STS(replicas)                                                                    \
-	"apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: n}\n"    \
+	"apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: \"n\"}\n"    \
 	"spec:\n  replicas: " replicas "\n  template: {metadata: {labels: {app: db}}}\n"
 
 static void test_statefulset_replicas(void **state)
@@ -224,7 +224,7 @@ static void test_statefulset_replicas(void **state)
 	tu_free(&t);
 
 	/* By ordinal, with spec.ordinals.start, many replicas: counted beyond three. */
-	tu_load(&t, "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: n}\n"
+	tu_load(&t, "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: \"n\"}\n"
 		    "spec:\n  replicas: 10\n  ordinals: {start: 5}\n"
 		    "  template: {metadata: {labels: {app: db}}}\n"
 		    NP("p", "{podSelector: {matchExpressions: [{key: apps.kubernetes.io/pod-index, "
@@ -251,11 +251,11 @@ static void test_job_labels(void **state)
 {
 	(void)state;
 	struct tu t;
-	tu_load(&t, "apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate, namespace: n}\n"
+	tu_load(&t, "apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate, namespace: \"n\"}\n"
 		    "spec: {template: {metadata: {labels: {app: m}}}}\n"
-		    "---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: manual, namespace: n}\n"
+		    "---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: manual, namespace: \"n\"}\n"
 		    "spec: {manualSelector: true, template: {metadata: {labels: {app: m}}}}\n"
-		    "---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: own, namespace: n}\n"
+		    "---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: own, namespace: \"n\"}\n"
 		    "spec: {template: {metadata: {labels: {app: m, job-name: mine}}}}\n"
 		    NP("p", "{podSelector: {matchLabels: {job-name: migrate}}}"));
 	struct solver s;
@@ -277,9 +277,9 @@ static void test_template_without_labels(void **state)
 {
 	(void)state;
 	struct tu t;
-	tu_load(&t, "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: n}\n"
+	tu_load(&t, "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: \"n\"}\n"
 		    "spec: {replicas: 2, template: {metadata: {labels: {}}}}\n"
-		    "---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: j, namespace: n}\n"
+		    "---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: j, namespace: \"n\"}\n"
 		    "spec: {template: {metadata: {}}}\n");
 	assert_string_equal(labels_get(&must_ep(&t.m, "n/j[Job]")->labels, "job-name"), "j");
 	assert_non_null(labels_get(&must_ep(&t.m, "n/db[StatefulSet]")->labels,
@@ -291,7 +291,7 @@ static void test_unknown_hash(void **state)
 {
 	(void)state;
 	struct tu t;
-	tu_load(&t, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: n}\n"
+	tu_load(&t, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: \"n\"}\n"
 		    "spec: {template: {metadata: {labels: {app: web}}}}\n"
 		    NP("in", "{podSelector: {matchLabels: {pod-template-hash: abc}}}")
 		    NP("exists", "{podSelector: {matchExpressions: [{key: pod-template-hash, operator: Exists}]}, "
@@ -311,7 +311,7 @@ static void test_pods_stand_for_owner(void **state)
 {
 	(void)state;
 	struct tu t;
-	tu_load(&t, "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: rs, namespace: n}\n"
+	tu_load(&t, "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: rs, namespace: \"n\"}\n"
 		    "spec: {template: {metadata: {labels: {app: a, v: '3'}}}}\n"
 		    POD("rs-a", "{app: a, v: '1'}", "{}", "10.0.0.1")
 		    NP("p", "{podSelector: {matchLabels: {v: '3'}}}"));

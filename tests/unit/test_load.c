@@ -268,7 +268,7 @@ static void test_load_memory(void **state)
 {
 	(void)state;
 	static const char a[] = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: x}\n";
-	static const char b[] = "apiVersion: v1\nkind: Namespace\nmetadata: {name: y}\n---\n{";
+	static const char b[] = "apiVersion: v1\nkind: Namespace\nmetadata: {name: \"y\"}\n---\n{";
 	struct source_mem srcs[2] = { { "k8s/a.yaml", xstrdup(a), sizeof(a) - 1 },
 				      { "k8s/b.yaml", xstrdup(b), sizeof(b) - 1 } };
 	struct arena *ar = arena_new();

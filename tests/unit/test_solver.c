@@ -84,13 +84,14 @@ static void check_conns(const struct st *x, struct sref src, struct sref dst, co
 #define ALL "All Connections"
 #define NONE "No Connections"
 
-#define NS(name, labels) "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: " name \
-	", labels: " labels "}\n"
-#define POD(ns, name, labels) "---\napiVersion: v1\nkind: Pod\nmetadata: {name: " name ", namespace: " ns \
-	", labels: " labels "}\n"
+/* Names quoted: y and n are booleans in YAML 1.1, as kubectl reads manifests. */
+#define NS(name, labels) "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: \"" name \
+	"\", labels: " labels "}\n"
+#define POD(ns, name, labels) "---\napiVersion: v1\nkind: Pod\nmetadata: {name: \"" name \
+	"\", namespace: \"" ns "\", labels: " labels "}\n"
 #define POD_IP(ns, name, labels, addr) POD(ns, name, labels) "status: {podIP: '" addr "'}\n"
 #define NP(ns, name) "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n" \
-	"metadata: {name: " name ", namespace: " ns "}\n"
+	"metadata: {name: \"" name "\", namespace: \"" ns "\"}\n"
 
 /* ---- isolation ---- */
 
@@ -151,7 +152,7 @@ static void test_isolation_per_direction(void **state)
 #define PEER_MODEL \
 	NS("a", "{team: a}") NS("b", "{team: b}") NS("c", "{team: c}") \
 	POD("a", "target", "{app: target}") POD("a", "x", "{app: x}") \
-	POD("b", "x", "{app: x}") POD("b", "y", "{app: y}") POD("c", "x", "{app: x}")
+	POD("b", "x", "{app: x}") POD("b", "y", "{app: \"y\"}") POD("c", "x", "{app: x}")
 
 static void test_and_peer(void **state)
 {
@@ -222,7 +223,7 @@ static void test_peer_selector_absent_or_empty(void **state)
 		NP("b", "no-from") "spec:\n  podSelector: {matchLabels: {app: x}}\n"
 		"  ingress: [{ports: [{port: 80}]}]\n"
 		NP("c", "null-ns") "spec:\n  podSelector: {}\n"
-		"  ingress: [{from: [{podSelector: {matchLabels: {app: y}}, namespaceSelector: null}]}]\n");
+		"  ingress: [{from: [{podSelector: {matchLabels: {app: \"y\"}}, namespaceSelector: null}]}]\n");
 	assert_conns(&x, ep(&x, "c/x[Pod]"), ep(&x, "a/target[Pod]"), ALL);
 	assert_conns(&x, ip("203.0.113.9"), ep(&x, "a/target[Pod]"), ALL);
 	assert_conns(&x, ep(&x, "a/x[Pod]"), ep(&x, "b/x[Pod]"), "TCP 80");
@@ -239,11 +240,11 @@ static void test_namespace_name_label(void **state)
 	/* Implied or declared, every namespace carries kubernetes.io/metadata.name. */
 	st_load(&x, NS("a", "{team: a}") NS("b", "{team: b, kubernetes.io/metadata.name: spoofed}")
 		POD("a", "target", "{app: target}") POD("a", "x", "{app: x}")
-		POD("b", "x", "{app: x}") POD("b", "y", "{app: y}") POD("c", "x", "{app: x}")
+		POD("b", "x", "{app: x}") POD("b", "y", "{app: \"y\"}") POD("c", "x", "{app: x}")
 		NP("a", "by-name") "spec:\n  podSelector: {matchLabels: {app: target}}\n"
 		"  ingress: [{from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: c}}},"
 		" {namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: b}},"
-		" podSelector: {matchLabels: {app: y}}},"
+		" podSelector: {matchLabels: {app: \"y\"}}},"
 		" {namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: spoofed}}}]}]\n");
 	struct sref t = ep(&x, "a/target[Pod]");
 	assert_conns(&x, ep(&x, "c/x[Pod]"), t, ALL);
@@ -262,7 +263,7 @@ static void test_selector_expressions_and_misses(void **state)
 		NP("a", "not-x") "spec:\n  podSelector:\n"
 		"    matchExpressions: [{key: app, operator: NotIn, values: [x]}]\n"
 		"  ingress: [{from: [{namespaceSelector: {}, podSelector: {matchExpressions:"
-		" [{key: app, operator: In, values: [y, x]}, {key: team, operator: DoesNotExist}]}}]}]\n"
+		" [{key: app, operator: In, values: [\"y\", x]}, {key: team, operator: DoesNotExist}]}}]}]\n"
 		/* Selects nothing: isolates nobody. */
 		NP("b", "ghost") "spec: {podSelector: {matchLabels: {app: ghost}}, policyTypes: [Ingress, Egress]}\n");
 	struct sref t = ep(&x, "a/target[Pod]");
@@ -777,7 +778,7 @@ static void test_epset_from_solver(void **state)
 	/* 40 pods: a rule matching one is kept sparse, one matching two (1 in 20) dense. */
 	struct strbuf sb = STRBUF_INIT;
 	for (int i = 0; i < 40; i++)
-		strbuf_addf(&sb, "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p%02d, namespace: n, labels: {i: '%d'%s}}\n",
+		strbuf_addf(&sb, "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p%02d, namespace: \"n\", labels: {i: '%d'%s}}\n",
 			    i, i, i == 7 || i == 31 ? ", two: 'y'" : "");
 	strbuf_addstr(&sb, NP("n", "one") "spec:\n  podSelector: {}\n"
 		"  ingress: [{from: [{podSelector: {matchLabels: {i: '7'}}}]}]\n"

@@ -474,12 +474,46 @@ static void test_sink_skip_keys(void **state)
 	assert_pos(c, 4, 3);
 	assert_pos(ynode_key(ynode_get(r, "status"), "conditions"), 3, 3);
 	assert_string_equal(ynode_path(r, "status.podIP")->str, "1.2.3.4");
-	assert_true(ynode_is_null(ynode_get(r, "res")));
-	/* Anchors inside a skipped value still resolve, to its null. */
-	assert_true(ynode_is_null(ynode_get(r, "ref")));
-	assert_true(ynode_is_null(ynode_get(r, "ref2")));
+	/* An anchored value is built all the same: an alias or a merge key may read it
+	 * where other keys are read. */
+	assert_string_equal(ynode_get(ynode_get(r, "res"), "x")->str, "1");
+	assert_ptr_equal(ynode_get(r, "ref"), ynode_get(r, "res"));
+	assert_string_equal(ynode_get(r, "ref2")->str, "1");
+	assert_pos(ynode_get(r, "ref2"), 7, 13); /* libyaml marks a node at its anchor */
 	/* A scalar value of such a key is kept. */
 	assert_string_equal(ynode_get(r, "conditions")->str, "scalar");
+	yt_free(&t);
+}
+
+/* An anchor inside a value that is not built: the value stays a null, the anchored node
+ * is built off the tree for the aliases and merges that use it. */
+static void test_sink_skip_keys_inner_anchor(void **state)
+{
+	(void)state;
+	struct yt t;
+	yt_init(&t);
+	assert_int_equal(yt_parse_skipping(&t,
+		"res:\n"                              /* 1 */
+		"  a: [1, {b: &in {x: 1, y: [2]}}]\n"  /* 2 */
+		"  c: &s text\n"                       /* 3 */
+		"  conditions: {d: &deep {z: 3}}\n"    /* 4 */
+		"ref: *in\n"                           /* 5 */
+		"m: {<<: [*in, *deep], w: 4}\n"        /* 6 */
+		"s: *s\n"),                            /* 7 */
+		0);
+	assert_int_equal(t.d.n, 0);
+	const struct ynode *r = t.u[0];
+	assert_true(ynode_is_null(ynode_get(r, "res")));
+	const struct ynode *ref = ynode_get(r, "ref");
+	assert_int_equal(ref->kind, YN_MAP);
+	assert_pos(ref, 2, 14);
+	assert_string_equal(ynode_get(ref, "x")->str, "1");
+	assert_int_equal(ynode_get(ref, "y")->kind, YN_SEQ);
+	const struct ynode *m = ynode_get(r, "m");
+	assert_int_equal(m->n, 4);
+	assert_string_equal(ynode_get(m, "z")->str, "3");
+	assert_pos(ynode_key(m, "z"), 4, 26);
+	assert_string_equal(ynode_get(r, "s")->str, "text");
 	yt_free(&t);
 }
 
@@ -864,6 +898,11 @@ static void test_ynode_int(void **state)
 	assert_int_equal(int_of("1_2_3"), 123);
 	assert_int_equal(int_of("9223372036854775807"), LLONG_MAX);
 	assert_int_equal(int_of("-9223372036854775807"), -LLONG_MAX);
+	/* YAML 1.1 as kubectl reads it (yaml11.c): '_' anywhere after the first character,
+	 * 08 is no octal but the decimal 8, and a float with an integral value fits */
+	assert_int_equal(int_of("0x_ff"), 255);
+	assert_int_equal(int_of("08"), 8);
+	assert_int_equal(int_of("1e3"), 1000);
 
 	not_int("");
 	not_int("+");
@@ -871,17 +910,15 @@ static void test_ynode_int(void **state)
 	not_int("0x");
 	not_int("0b");
 	not_int("_1");
-	not_int("0x_ff");
-	not_int("08");
 	not_int("0b2");
 	not_int("0xg");
 	not_int("1.5");
-	not_int("1e3");
 	not_int("12abc");
 	not_int(".inf");
 	not_int("true");
 	not_int("9223372036854775808");
-	not_int("-9223372036854775809");
+	/* beyond int64, a decimal is a float: this one rounds to -2^63 */
+	assert_true(int_of("-9223372036854775809") == LLONG_MIN);
 	not_int("99999999999999999999999");
 	not_int("0x10000000000000000");
 
@@ -1110,6 +1147,7 @@ int main(void)
 		cmocka_unit_test(test_sink_list_items),
 		cmocka_unit_test(test_sink_keep_discard),
 		cmocka_unit_test(test_sink_skip_keys),
+		cmocka_unit_test(test_sink_skip_keys_inner_anchor),
 		cmocka_unit_test(test_sink_skip_keys_unknown_alias),
 		cmocka_unit_test(test_sink_filter),
 		cmocka_unit_test(test_alias_shared),
