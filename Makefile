@@ -1,6 +1,7 @@
 # npcheck — offline analyzer and linter for Kubernetes NetworkPolicy.
 # Hand-written GNU Makefile: `make`, `make check`, `make deps`, `make demo`,
-# `make install` (PREFIX, DESTDIR), DEVELOPER=1 (-Werror), SANITIZE=address,undefined.
+# `make install` (PREFIX, DESTDIR), `make static`, `make dist` (mk/dist.mk),
+# DEVELOPER=1 (-Werror), SANITIZE=address,undefined.
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -8,6 +9,9 @@ MANDIR ?= $(PREFIX)/share/man
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 VERSION := 0.1.0
+# Where npcheck is documented: SARIF's informationUri, and its rules' helpUri into the
+# manual's HTML rendering at $(HOMEPAGE)/npcheck.1.html (set it where the project lives).
+HOMEPAGE ?= https://example.com/npcheck
 
 PKGS := yaml-0.1 libcyaml libpcre2-8
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -31,7 +35,8 @@ PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lyaml -lcyaml -lpcre2-8)
 CFLAGS ?= $(OPT)
 ALL_CFLAGS = -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) \
-	-Iinclude $(PKG_CFLAGS) -DNPCHECK_VERSION='"$(VERSION)"' -MMD -MP
+	-Iinclude $(PKG_CFLAGS) -DNPCHECK_VERSION='"$(VERSION)"' \
+	-DNPCHECK_HOMEPAGE='"$(HOMEPAGE)"' -MMD -MP
 ALL_LDFLAGS = -pthread $(LDFLAGS) $(SANFLAGS)
 
 SRCS := $(sort $(wildcard src/*.c))
@@ -87,30 +92,41 @@ demo: npcheck
 	./npcheck lint examples/ ; test $$? -le 1
 	./npcheck list examples/shop
 
-# kubectl-npcheck makes npcheck a kubectl plugin (`kubectl npcheck reach a b`); the
-# completions go where bash-completion and zsh look for them by default.
-install: npcheck
+# kubectl-npcheck makes npcheck a kubectl plugin (`kubectl npcheck reach a b`), and
+# kubectl_complete-npcheck completes its arguments in kubectl's completion (both links to
+# npcheck); the completions go where bash-completion, zsh and fish look by default.
+# The binary installed: ./npcheck, or npcheck-static for `make dist`.
+INSTALL_BIN ?= npcheck
+install: $(INSTALL_BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
-		$(DESTDIR)$(PREFIX)/share/zsh/site-functions
-	install -m 755 npcheck $(DESTDIR)$(BINDIR)/npcheck
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/npcheck
 	ln -sf npcheck $(DESTDIR)$(BINDIR)/kubectl-npcheck
+	ln -sf npcheck $(DESTDIR)$(BINDIR)/kubectl_complete-npcheck
 	install -m 644 man/npcheck.1 $(DESTDIR)$(MANDIR)/man1/npcheck.1
 	ln -sf npcheck.1 $(DESTDIR)$(MANDIR)/man1/kubectl-npcheck.1
 	install -m 644 completions/npcheck.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/npcheck
 	ln -sf npcheck $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kubectl-npcheck
 	install -m 644 completions/_npcheck $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_npcheck
+	install -m 644 completions/npcheck.fish \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/npcheck.fish
+	ln -sf npcheck.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/kubectl-npcheck.fish
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/npcheck $(DESTDIR)$(BINDIR)/kubectl-npcheck \
+		$(DESTDIR)$(BINDIR)/kubectl_complete-npcheck \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/npcheck.fish \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/kubectl-npcheck.fish \
 		$(DESTDIR)$(MANDIR)/man1/npcheck.1 $(DESTDIR)$(MANDIR)/man1/kubectl-npcheck.1 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/npcheck \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/kubectl-npcheck \
 		$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_npcheck
 
 clean:
-	rm -rf build npcheck
+	rm -rf build npcheck npcheck-static
 
 -include $(OBJS:.o=.d)
 

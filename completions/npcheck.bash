@@ -2,116 +2,43 @@
 # Installed by `make install` as $(PREFIX)/share/bash-completion/completions/npcheck;
 # or source it from ~/.bashrc.
 #
-# Completes commands, options, the values of -o (the formats of the command given),
-# --color, --fail-on, --protocol and --base (git revisions), and files and
-# directories for paths and -c.
-# shellcheck disable=SC2207 # COMPREPLY=($(compgen ...)) is the idiom: words never hold spaces
-
-_npcheck_formats()
-{
-	case $1 in
-	lint) echo "text json sarif junit github" ;;
-	reach | explain) echo "text json" ;;
-	list) echo "text json csv md dot" ;;
-	matrix) echo "text csv json md" ;;
-	diff) echo "text json csv md" ;;
-	*) echo "text json sarif junit github csv md dot" ;;
-	esac
-}
-
-# Options of a command (global ones for every command).
-_npcheck_options()
-{
-	local global="-n --namespace -o --output -j --jobs --max-input-size --max-total-input -q --quiet -v --verbose -h --help"
-	case $1 in
-	lint) echo "$global -c --config --color --fail-on" ;;
-	reach) echo "$global -p --port --protocol" ;;
-	matrix) echo "$global -p --port --protocol --max-rows" ;;
-	explain) echo "$global --pod" ;;
-	diff) echo "$global --base" ;;
-	list) echo "$global" ;;
-	*) echo "$global -c --config --color --fail-on -p --port --protocol --pod --base --max-rows --version" ;;
-	esac
-}
-
-_npcheck_paths()
-{
-	local IFS=$'\n'
-	compopt -o filenames 2>/dev/null
-	COMPREPLY+=($(compgen -f -- "$1"))
-}
+# The candidates come from the program itself: `npcheck __complete WORD... CUR` prints
+# them (cobra's protocol, which kubectl also uses through kubectl_complete-npcheck), with
+# the words after the cursor in NPCHECK_COMPLETE_REST. So commands, options, the formats
+# of the command given, option values, rule ids (`npcheck rules`), git revisions
+# (--base) and endpoint names read from the paths on the line (reach, --pod) are always
+# those of the installed version; file names are bash's own.
+# shellcheck disable=SC2207 # COMPREPLY=($(compgen ...)) is the idiom for file names
 
 _npcheck()
 {
-	local cur prev
-	cur=${COMP_WORDS[COMP_CWORD]}
-	prev=
-	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
-	COMPREPLY=()
+	local cur=${COMP_WORDS[COMP_CWORD]} prog=${COMP_WORDS[0]}
+	local -a words=("${COMP_WORDS[@]:1:COMP_CWORD}")
+	local rest='' out line directive=0 i
 
-	local commands="lint reach list matrix explain diff help"
-	# The command: the first word that is neither an option nor an option's value.
-	local i cmd='' w
-	for ((i = 1; i < COMP_CWORD; i++)); do
-		w=${COMP_WORDS[i]}
-		case $w in
-		-n | --namespace | -c | --config | -o | --output | --color | --colour | \
-			--fail-on | -p | --port | --protocol | --pod | --base | --max-rows | -j | --jobs | \
-			--max-input-size | --max-total-input)
-			((i++)) ;;
-		-*) ;;
-		*)
-			cmd=$w
-			break
-			;;
-		esac
+	# bash splits "--fail-on=war" at '=': "--fail-on" "=" "war"; npcheck knows.
+	if [[ $cur == = ]]; then
+		cur=''
+		words+=('')
+	fi
+	for ((i = COMP_CWORD + 1; i < ${#COMP_WORDS[@]}; i++)); do
+		rest+=${COMP_WORDS[i]}$'\n'
 	done
-
-	case $prev in
-	-o | --output)
-		COMPREPLY=($(compgen -W "$(_npcheck_formats "$cmd")" -- "$cur"))
-		return 0
-		;;
-	--color | --colour)
-		COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
-		return 0
-		;;
-	--fail-on)
-		COMPREPLY=($(compgen -W "error warning info" -- "$cur"))
-		return 0
-		;;
-	--protocol)
-		COMPREPLY=($(compgen -W "TCP UDP SCTP" -- "$cur"))
-		return 0
-		;;
-	-c | --config)
-		_npcheck_paths "$cur"
-		return 0
-		;;
-	--base)
-		local refs
-		refs=$(git for-each-ref --format='%(refname:short)' refs/heads refs/remotes refs/tags 2>/dev/null)
-		COMPREPLY=($(compgen -W "HEAD $refs" -- "$cur"))
-		return 0
-		;;
-	-n | --namespace | -p | --port | --pod | -j | --jobs | --max-input-size | --max-total-input)
-		return 0 # a namespace, a port, an endpoint or a number: nothing to offer
-		;;
-	esac
-
-	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "$(_npcheck_options "$cmd")" -- "$cur"))
-		return 0
+	out=$(NPCHECK_COMPLETE_REST=$rest "$prog" __complete "${words[@]}" 2>/dev/null) || return 0
+	COMPREPLY=()
+	while IFS= read -r line; do
+		if [[ $line =~ ^:[0-9]+$ ]]; then
+			directive=${line#:}
+		elif [[ -n $line ]]; then
+			COMPREPLY+=("${line%%$'\t'*}")
+		fi
+	done <<<"$out"
+	# No candidate and directive 0 (cobra's default): file names.
+	if ((${#COMPREPLY[@]} == 0)) && ((directive == 0)); then
+		local IFS=$'\n'
+		compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -f -- "$cur"))
 	fi
-	if [[ -z $cmd ]]; then
-		COMPREPLY=($(compgen -W "$commands" -- "$cur"))
-		return 0
-	fi
-	if [[ $cmd == help ]]; then
-		COMPREPLY=($(compgen -W "$commands" -- "$cur"))
-		return 0
-	fi
-	_npcheck_paths "$cur"
 	return 0
 }
 

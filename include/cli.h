@@ -6,6 +6,10 @@
 #include "diag.h"
 #include "model.h"
 
+/* The version of every command's JSON output (its "version" key): raised when a key
+ * is renamed or removed or its meaning changes; the shapes are in the manual, JSON. */
+#define NPCHECK_JSON_VERSION 1
+
 /* Exit status, SPEC §3. */
 enum {
 	EXIT_CLEAN = 0,    /* clean / allowed / no difference */
@@ -40,6 +44,7 @@ struct cli {
 	uint64_t max_rows;       /* --max-rows N (matrix); 0 = MATRIX_MAX_ROWS */
 	size_t max_input;        /* --max-input-size; 0: MODEL_MAX_FILE */
 	size_t max_total;        /* --max-total-input; 0: MODEL_MAX_TOTAL */
+	bool stdin_implicit;     /* no path given: stdin is read (cli_input_paths) */
 	const char **args;       /* positional arguments after the command */
 	size_t nargs;
 };
@@ -63,11 +68,18 @@ int cmd_list(struct cli *cli);
 int cmd_matrix(struct cli *cli);
 int cmd_explain(struct cli *cli);
 int cmd_diff(struct cli *cli);
+int cmd_rules(struct cli *cli);
+/* Shell completion (hidden): `npcheck __complete WORD... CUR`, or run as
+ * kubectl_complete-npcheck WORD... CUR. */
+int cmd_complete(struct cli *cli);
 
 /* Helpers every command uses (main.c). */
 /* Paths to read: the arguments, or "-" when none are given and stdin is not a terminal.
  * Returns -1 (after printing usage) when there is nothing to read. */
 int cli_input_paths(struct cli *cli, const char *const **paths, size_t *n);
+/* "; did you mean 'json'?" when word is near one of the comma-separated choices, else "".
+ * The string is static: use it before the next call. */
+const char *cli_did_you_mean(const char *word, const char *choices);
 /* The -o value, checked against the command's formats (prints an error, returns NULL). */
 const char *cli_format(struct cli *cli);
 /* Print findings as FILE:LINE:COL: SEVERITY: MESSAGE [RULE] on stderr (for commands other

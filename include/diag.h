@@ -37,6 +37,7 @@ struct finding {
 	enum rule_id rule;
 	enum severity severity; /* after configuration */
 	bool suppressed;        /* by an npcheck.io/ignore annotation */
+	const char *suppress_reason; /* the annotation's reason for it, or NULL */
 	const char *message;
 	struct ypos pos;
 	const char *obj_kind, *obj_ns, *obj_name; /* NULL when not about an object */
@@ -69,6 +70,20 @@ void diag_append(struct diag *d, const struct diag *from);
 void diag_report(struct diag *d, enum rule_id rule, const struct ypos *pos,
 		 const struct diag_obj *obj, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/*
+ * The npcheck.io/ignore annotation: entries separated by newlines or ';', each "IDS" or
+ * "IDS: REASON", where IDS are rule ids (or "all") separated by commas or spaces and
+ * REASON runs to the end of the entry:
+ *     npcheck.io/ignore: |
+ *       or-trap: the whole namespace is meant, see TICKET-12
+ *       pod-not-isolated
+ * fn is called for each id (not NUL-terminated) with its reason trimmed (NULL when
+ * none), in order, until it returns true.
+ */
+typedef bool (*diag_ignore_fn)(void *ctx, const char *id, size_t idlen, const char *reason,
+			       size_t reasonlen);
+void diag_ignore_each(const char *value, diag_ignore_fn fn, void *ctx);
+
 /* Sort by file, line, column, rule, then message (invalid-spec: report order, the order
  * the API server lists its errors for one field); stable and deterministic. */
 void diag_sort(struct diag *d);

@@ -228,6 +228,7 @@ struct object {
 	struct labels labels;
 	struct labels annotations;     /* NetworkPolicy only; other kinds keep just ignore */
 	const char *ignore;            /* npcheck.io/ignore annotation */
+	const struct ynode *ignore_node; /* its value, for positions */
 	const char *owner_kind, *owner_name; /* controller ownerReference */
 	bool invalid;                  /* some part could not be decoded, or the API server
 					* would reject it (validate.c) */
@@ -251,6 +252,7 @@ struct model_options {
 	bool allow_empty;       /* no object at all is not an input error (diff's sides) */
 	size_t max_file;        /* --max-input-size: bytes per file; 0: MODEL_MAX_FILE */
 	size_t max_total;       /* --max-total-input: bytes of all files; 0: MODEL_MAX_TOTAL */
+	bool stdin_implicit;    /* stdin is read because no path was given: "no input" says so */
 };
 
 /* An object of a kind that carries network policy npcheck does not model (Cilium,

@@ -18,6 +18,7 @@ struct lint_report {
 	const struct diag *d;
 	const char *const *files;
 	size_t nfiles;
+	int fail_on;   /* the severity that fails the run (--fail-on, failOn); 0: error */
 };
 
 /* lint_write (lint.h) when the files read are known. format must be one that the lint
@@ -30,12 +31,19 @@ void out_lint_json(struct cli *cli, const struct lint_report *r);
 void out_lint_sarif(struct cli *cli, const struct lint_report *r);
 void out_lint_junit(struct cli *cli, const struct lint_report *r);
 void out_lint_github(struct cli *cli, const struct lint_report *r);
+void out_lint_md(struct cli *cli, const struct lint_report *r);
 
 /*
- * A finding's file as a path relative to the repository, that is the current
- * directory: "./" and empty or "." components removed, and an absolute path inside the
- * current directory made relative. An absolute path outside it stays absolute. Returns a
- * heap string the caller frees.
+ * The repository findings are named from (out_path.c): GITHUB_WORKSPACE when set, else
+ * git's top level for the current directory, else the current directory; an absolute,
+ * resolved path without a trailing '/', found once per run. NULL when none is known.
+ */
+const char *out_repo_root(void);
+/*
+ * A finding's file as a path relative to the repository root, whatever the current
+ * directory: made absolute from the current directory, "." and ".." resolved, and the
+ * root taken off. A file outside the root stays absolute; a name that is no path
+ * ("<stdin>", "<input>") is kept. Returns a heap string the caller frees.
  */
 char *out_repo_path(const char *path);
 

@@ -370,7 +370,7 @@ static void out_init(struct out *o, const char *fmt)
 	o->csv = !strcmp(fmt, "csv");
 	o->md = !strcmp(fmt, "md");
 	if (o->json)
-		strbuf_addstr(&o->sb, "{\"diff\": [");
+		strbuf_addf(&o->sb, "{\"version\": %d, \"diff\": [", NPCHECK_JSON_VERSION);
 	else if (o->csv)
 		strbuf_addstr(&o->sb, "diff-type,source,destination,ref1,ref2,workloads-diff-info\n");
 	else if (o->md)

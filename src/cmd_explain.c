@@ -467,7 +467,7 @@ int cmd_explain(struct cli *cli)
 		}
 	}
 	if (json)
-		strbuf_addstr(&out, "[");
+		strbuf_addf(&out, "{\"version\": %d, \"endpoints\": [", NPCHECK_JSON_VERSION);
 	size_t shown = 0;
 	for (size_t i = 0; i < mp->nendpoints; i++) {
 		if (t.n && t.refs[0].ep != mp->endpoints[i])
@@ -482,7 +482,7 @@ int cmd_explain(struct cli *cli)
 			strbuf_addstr(&out, "\n  hostNetwork: node traffic, no policy applies\n");
 		}
 	if (json)
-		strbuf_addstr(&out, shown ? "\n]\n" : "]\n");
+		strbuf_addstr(&out, shown ? "\n]}\n" : "]}\n");
 	flush_out(&out, true);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "npcheck explain: cannot write the output\n");

@@ -65,8 +65,9 @@ int cmd_lint(struct cli *cli)
 	if (cli->fail_on) {
 		fail_on = severity_parse(cli->fail_on);
 		if (fail_on <= SEV_OFF)
-			return cli_usage_error(cli, "--fail-on takes error, warning or info, not '%s'",
-					       cli->fail_on);
+			return cli_usage_error(cli, "--fail-on takes error, warning or info, not '%s'%s",
+					       cli->fail_on,
+					       cli_did_you_mean(cli->fail_on, "error,warning,info"));
 	}
 	if (cli_input_paths(cli, &paths, &npaths))
 		return EXIT_USAGE;
@@ -82,6 +83,7 @@ int cmd_lint(struct cli *cli)
 	a = arena_new();
 	diag_init(&d, a);
 	config_apply(&cfg, &d);
+	mo.stdin_implicit = cli->stdin_implicit;
 	mo.skip_file = skip_ignored;
 	mo.skip_ctx = &cfg;
 	model_load(&m, a, &d, paths, npaths, &mo);
@@ -91,6 +93,7 @@ int cmd_lint(struct cli *cli)
 	files = files_read(&m, &cfg, &report.nfiles);
 	report.d = &d;
 	report.files = files;
+	report.fail_on = fail_on;
 	lint_write_report(cli, fmt, &report);
 
 	/* SPEC §3: an unreadable input wins; then unsuppressed findings at --fail-on. */

@@ -64,11 +64,11 @@ static void write_line(void *ctx, const struct conn_line *l)
 		escape_text(sb, l->dst);
 		strbuf_addf(sb, " : %s\n", w->conns.buf);
 	} else if (!strcmp(w->fmt, "json")) {
-		strbuf_addstr(sb, w->n ? ",\n  {\"src\": " : "\n  {\"src\": ");
+		strbuf_addstr(sb, w->n ? ",\n  {\"source\": " : "\n  {\"source\": ");
 		strbuf_add_json_str(sb, l->src);
-		strbuf_addstr(sb, ", \"dst\": ");
+		strbuf_addstr(sb, ", \"destination\": ");
 		strbuf_add_json_str(sb, l->dst);
-		strbuf_addstr(sb, ", \"conn\": ");
+		strbuf_addstr(sb, ", \"connections\": ");
 		strbuf_add_json_str(sb, w->conns.buf);
 		strbuf_addstr(sb, "}");
 	} else if (!strcmp(w->fmt, "csv")) {
@@ -107,14 +107,14 @@ static void write_list(const char *fmt, const struct solver *s)
 	if (!strcmp(fmt, "dot"))
 		dot_header(s->m);
 	else if (!strcmp(fmt, "json"))
-		printf("[");
+		printf("{\"version\": %d, \"connections\": [", NPCHECK_JSON_VERSION);
 	else if (!strcmp(fmt, "csv"))
 		printf("src,dst,conn\n");
 	else if (!strcmp(fmt, "md"))
 		printf("| src | dst | conn |\n|-----|-----|------|\n");
 	connlist_each(s, write_line, &w);
 	if (!strcmp(fmt, "json"))
-		printf(w.n ? "\n]\n" : "]\n");
+		printf(w.n ? "\n]}\n" : "]}\n");
 	else if (!strcmp(fmt, "dot"))
 		printf("}\n");
 	strbuf_release(&w.sb);

@@ -107,7 +107,10 @@ static void write_rows(struct mx *x, bool json)
 	for (size_t k = 0; k < x->ncols; k++)
 		snprintf(colname[k], sizeof(colname[k]), ",%s,%d", proto_name(x->cols[k].proto),
 			 x->cols[k].port);
-	strbuf_addstr(&sb, json ? "[" : "source,destination,protocol,port,verdict\n");
+	if (json)
+		strbuf_addf(&sb, "{\"version\": %d, \"rows\": [", NPCHECK_JSON_VERSION);
+	else
+		strbuf_addstr(&sb, "source,destination,protocol,port,verdict\n");
 	for (size_t i = 0; i < x->n && !x->write_failed; i++) {
 		const char *si = json ? x->m->endpoints[i]->display : x->names[i];
 		size_t sil = strlen(si);
@@ -137,7 +140,7 @@ static void write_rows(struct mx *x, bool json)
 		}
 	}
 	if (json)
-		strbuf_addstr(&sb, rows ? "\n]\n" : "]\n");
+		strbuf_addstr(&sb, rows ? "\n]}\n" : "]}\n");
 	mx_flush(x, &sb, true);
 	strbuf_release(&sb);
 	free(colname);

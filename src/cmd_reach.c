@@ -2,11 +2,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "escape.h"
 #include "query.h"
 #include "tiers.h"
+#include "suggest.h"
 
 struct ask {
 	bool has_port;
@@ -128,13 +131,13 @@ static bool explain_direction(const struct solver *s, enum direction dir, const 
 		strbuf_addf(&pn, "%s/%s", r->policy->obj->ns, r->policy->obj->name);
 		strbuf_add_json_str(js, pn.buf);
 		strbuf_release(&pn);
-		strbuf_addf(js, ", \"rule\": %d, \"file\": ", r->rule->index);
+		strbuf_addf(js, ", \"rule\": %d, \"file\": ", r->rule->index + 1);
 		strbuf_add_json_str(js, r->rule->node->pos.file);
 		strbuf_addf(js, ", \"line\": %d, \"column\": %d, ",
 			    r->rule->node->pos.line, r->rule->node->pos.col);
 		if (peer)
 			strbuf_addf(js, "\"peer\": {\"index\": %d, \"line\": %d, \"column\": %d}, ",
-				    (int)(peer - r->rule->peers), peer->node->pos.line, peer->node->pos.col);
+				    (int)(peer - r->rule->peers) + 1, peer->node->pos.line, peer->node->pos.col);
 		strbuf_addstr(js, "\"connections\": ");
 		struct strbuf cs = STRBUF_INIT;
 		connset_format(&c, &cs);
@@ -250,8 +253,17 @@ static int resolve_port(const struct cli *cli, const struct query_target *dt, co
 				return -1;
 			}
 		}
-		escape_eprintf("npcheck reach: Service %s/%s has no port '%s'", dt->svc->obj->ns,
-			       dt->svc->obj->name, p);
+		struct suggest sg;
+		suggest_init(&sg, p);
+		for (size_t i = 0; !numeric && i < dt->svc->nports; i++)
+			if (dt->svc->ports[i].name)
+				suggest_add(&sg, dt->svc->ports[i].name);
+		if (suggest_best(&sg))
+			escape_eprintf("npcheck reach: Service %s/%s has no port '%s'; did you mean '%s'?",
+				       dt->svc->obj->ns, dt->svc->obj->name, p, suggest_best(&sg));
+		else
+			escape_eprintf("npcheck reach: Service %s/%s has no port '%s'",
+				       dt->svc->obj->ns, dt->svc->obj->name, p);
 		return -1;
 	}
 	if (numeric) {
@@ -269,8 +281,17 @@ static int resolve_port(const struct cli *cli, const struct query_target *dt, co
 			q->proto = dst->ep->ports[j].proto;
 			return 0;
 		}
-	escape_eprintf("npcheck reach: %s has no container port named '%s'",
-		       dst->ep ? dst->ep->display : "an external address", p);
+	struct suggest sg;
+	suggest_init(&sg, p);
+	for (size_t j = 0; dst->ep && j < dst->ep->nports; j++)
+		if (dst->ep->ports[j].name)
+			suggest_add(&sg, dst->ep->ports[j].name);
+	if (suggest_best(&sg))
+		escape_eprintf("npcheck reach: %s has no container port named '%s'; did you mean '%s'?",
+			       dst->ep ? dst->ep->display : "an external address", p, suggest_best(&sg));
+	else
+		escape_eprintf("npcheck reach: %s has no container port named '%s'",
+			       dst->ep ? dst->ep->display : "an external address", p);
 	return -1;
 }
 
@@ -356,6 +377,13 @@ int cmd_reach(struct cli *cli)
 		return EXIT_USAGE;
 	if (cli->nargs < 2)
 		return cli_usage_error(cli, "needs a source and a destination (see 'npcheck help reach')");
+	/* "reach frontend examples/shop": the destination was forgotten, and reading stdin
+	 * for input would only end in "no endpoint named 'frontend'". */
+	struct stat path_st;
+	if (cli->nargs == 2 && !stat(cli->args[1], &path_st))
+		return cli_usage_error(cli, "the destination is missing: '%s' is a path (npcheck reach "
+				       "SRC DST [PATH...]); for an endpoint named so, give the "
+				       "input as '-' or a path", cli->args[1]);
 	if (cli->protocol) {
 		bool set[PROTO__COUNT];
 		const char *bad;
@@ -379,8 +407,13 @@ int cmd_reach(struct cli *cli)
 	size_t npaths = cli->nargs - 2;
 	static const char *const stdin_path[] = { "-" };
 	if (!npaths) {
+		if (isatty(STDIN_FILENO)) {
+			command_usage(command_lookup(cli->command), false);
+			return EXIT_USAGE;
+		}
 		paths = stdin_path;
 		npaths = 1;
+		cli->stdin_implicit = true;
 	}
 	bool input_error = cli_load(cli, paths, npaths, &l) == EXIT_INPUT;
 	const struct model *mm = &l.model;
@@ -400,7 +433,7 @@ int cmd_reach(struct cli *cli)
 	bool json = !strcmp(fmt, "json");
 	struct strbuf out = STRBUF_INIT;
 	if (json)
-		strbuf_addstr(&out, "[");
+		strbuf_addf(&out, "{\"version\": %d, \"verdicts\": [", NPCHECK_JSON_VERSION);
 	for (size_t i = 0; i < dt.n; i++) {
 		const struct sref *src = &st.refs[0], *dst = &dt.refs[i];
 		struct strbuf sb = STRBUF_INIT, js = STRBUF_INIT, sn = STRBUF_INIT, dn = STRBUF_INIT;
@@ -509,7 +542,7 @@ int cmd_reach(struct cli *cli)
 		strbuf_release(&dn);
 	}
 	if (json)
-		strbuf_addstr(&out, "\n]\n");
+		strbuf_addstr(&out, "\n]}\n");
 	if (rc != EXIT_USAGE)
 		fputs(out.buf ? out.buf : "", stdout);
 	strbuf_release(&out);

@@ -13,6 +13,7 @@
 #include "escape.h"
 #include "model.h"
 #include "pathglob.h"
+#include "suggest.h"
 #include "ynode.h"
 
 #define CONFIG_MAX_BYTES (256u << 10) /* a configuration is a few hundred bytes */
@@ -323,6 +324,35 @@ static bool first_alias(const char *buf, size_t len, int *line, int *col)
 	return found;
 }
 
+/* The schema's fields of the mapping at a dotted path ("" is the top), or NULL. */
+static const cyaml_schema_field_t *fields_at(const char *path)
+{
+	const cyaml_schema_field_t *f = top_fields;
+	while (*path) {
+		size_t n = strcspn(path, ".");
+		const cyaml_schema_field_t *k = f;
+		while (k->key && (strlen(k->key) != n || strncmp(k->key, path, n)))
+			k++;
+		if (!k->key || k->value.type != CYAML_MAPPING)
+			return NULL;
+		f = k->value.mapping.fields;
+		path += n + (path[n] == '.');
+	}
+	return f;
+}
+
+/* "; did you mean 'failOn'?" for a key unknown at path, or "". */
+static void did_you_mean_key(const char *path, const char *key, struct strbuf *out)
+{
+	const cyaml_schema_field_t *f = fields_at(path);
+	struct suggest sg;
+	suggest_init(&sg, key);
+	for (; f && f->key; f++)
+		suggest_add(&sg, f->key);
+	if (suggest_best(&sg))
+		strbuf_addf(out, "; did you mean '%s'?", suggest_best(&sg));
+}
+
 /* Report libcyaml's error in npcheck's words, at the best position known. */
 static void report_cyaml_error(struct loadctx *x, cyaml_err_t err, const char *log,
 			       const char *buf, size_t len)
@@ -353,12 +383,15 @@ static void report_cyaml_error(struct loadctx *x, cyaml_err_t err, const char *l
 			line = k->pos.line;
 			col = k->pos.col;
 		}
+		struct strbuf hint = STRBUF_INIT;
 		cy_path(&ce, 0, &path);
+		did_you_mean_key(path.buf ? path.buf : "", key, &hint);
 		if (!strcmp(path.buf ? path.buf : "", "rules"))
-			error_at(x, line, col, "unknown rule '%s'", key);
+			error_at(x, line, col, "unknown rule '%s'%s", key, hint.len ? hint.buf : "");
 		else
-			error_at(x, line, col, "unknown key '%s%s%s'", path.len ? path.buf : "",
-				 path.len ? "." : "", key);
+			error_at(x, line, col, "unknown key '%s%s%s'%s", path.len ? path.buf : "",
+				 path.len ? "." : "", key, hint.len ? hint.buf : "");
+		strbuf_release(&hint);
 	} else if (!strncmp(ce.msg, "Mapping field already seen: ", 28)) {
 		/* libcyaml points at the first one; the second is the mistake. */
 		const char *key = ce.msg + 28;

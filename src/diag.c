@@ -57,21 +57,60 @@ void diag_release(struct diag *d)
 	d->n = d->cap = 0;
 }
 
-/* Does the comma-separated list hold this rule id? */
-static bool ignore_list_has(const char *list, const char *id)
+static bool is_space(char c)
 {
-	size_t n = strlen(id);
-	for (const char *p = list; *p;) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		const char *e = p;
-		while (*e && *e != ',' && *e != ' ')
-			e++;
-		if ((size_t)(e - p) == n && !strncmp(p, id, n))
-			return true;
-		if ((size_t)(e - p) == 3 && !strncmp(p, "all", 3))
-			return true;
-		p = e;
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+void diag_ignore_each(const char *value, diag_ignore_fn fn, void *ctx)
+{
+	for (const char *p = value; *p;) {
+		const char *end = p + strcspn(p, "\n;");
+		const char *colon = memchr(p, ':', (size_t)(end - p));
+		const char *ids_end = colon ? colon : end;
+		const char *reason = NULL;
+		size_t rlen = 0;
+		if (colon) {
+			reason = colon + 1;
+			while (reason < end && is_space(*reason))
+				reason++;
+			rlen = (size_t)(end - reason);
+			while (rlen && is_space(reason[rlen - 1]))
+				rlen--;
+			if (!rlen)
+				reason = NULL;
+		}
+		for (const char *q = p; q < ids_end;) {
+			while (q < ids_end && (is_space(*q) || *q == ','))
+				q++;
+			const char *e = q;
+			while (e < ids_end && !is_space(*e) && *e != ',')
+				e++;
+			if (e > q && fn(ctx, q, (size_t)(e - q), reason, rlen))
+				return;
+			q = e;
+		}
+		p = *end ? end + 1 : end;
+	}
+}
+
+/* Suppression of one rule by an annotation: found, and its reason. */
+struct ignore_match {
+	const char *id;
+	bool found;
+	const char *reason;
+	size_t rlen;
+};
+
+static bool ignore_match_one(void *ctx, const char *id, size_t n, const char *reason,
+			     size_t rlen)
+{
+	struct ignore_match *im = ctx;
+	if ((n == strlen(im->id) && !strncmp(id, im->id, n)) || (n == 3 && !strncmp(id, "all", 3))) {
+		im->found = true;
+		im->reason = reason;
+		im->rlen = rlen;
+		return true;
 	}
 	return false;
 }
@@ -103,8 +142,14 @@ void diag_report(struct diag *d, enum rule_id rule, const struct ypos *pos,
 		f->obj_kind = obj->kind;
 		f->obj_ns = obj->ns;
 		f->obj_name = obj->name;
-		if (obj->ignore && ignore_list_has(obj->ignore, rule_table[rule].id))
+		struct ignore_match im = { rule_table[rule].id, false, NULL, 0 };
+		if (obj->ignore)
+			diag_ignore_each(obj->ignore, ignore_match_one, &im);
+		if (im.found) {
 			f->suppressed = true;
+			if (im.reason)
+				f->suppress_reason = arena_strndup(d->arena, im.reason, im.rlen);
+		}
 	}
 }
 

@@ -983,6 +983,8 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 		/* Annotations can be large (last-applied-configuration); only one is used. */
 		o->ignore = keep_str(m, str_of(ynode_get(ann, "npcheck.io/ignore")));
 	}
+	if (o->ignore)
+		o->ignore_node = keep_node(m, ynode_get(ann, "npcheck.io/ignore"));
 	const struct ynode *owners = ynode_get(meta, "ownerReferences");
 	for (size_t i = 0; owners && owners->kind == YN_SEQ && i < owners->n; i++) {
 		bool ctl = false;

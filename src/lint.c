@@ -23,6 +23,7 @@ static const struct lint_family {
 	{ "redundant", NULL, lint_redundant_run },  /* lint_redundant.c */
 	{ "fold", &lint_fold_visitor, lint_fold_run }, /* lint_fold.c */
 	{ "tiers", NULL, lint_tiers_run },          /* lint_tiers.c */
+	{ "ignore", NULL, lint_ignore_run },        /* lint_ignore.c */
 };
 
 const struct lint_dir lint_dirs[DIR__COUNT] = {

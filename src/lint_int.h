@@ -94,6 +94,7 @@ void lint_tiers_run(struct lint_ctx *c);              /* the policy tiers */
 /* Does a baseline tier rule deny every pod on every port to or from endpoint e in
  * direction d (lint_tiers.c)? Then a NetworkPolicy default deny is not missing. */
 bool lint_tier_default_deny(const struct lint_ctx *c, size_t e, enum direction d);
+void lint_ignore_run(struct lint_ctx *c);             /* unknown-rule */
 /* Does the selector's result on some pod in its reach depend on a label value set at run
  * time (lint_fold.c)? Then "matches nothing" would be a guess. */
 bool lint_sel_depends(const struct lint_ctx *c, const struct lint_at *at,

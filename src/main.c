@@ -8,10 +8,11 @@
 
 #include "cli.h"
 #include "escape.h"
+#include "suggest.h"
 
 const struct command commands[] = {
 	{ "lint", cmd_lint, "npcheck lint [options] [PATH...]",
-	  "validate manifests and report lint findings", "text,json,sarif,junit,github" },
+	  "validate manifests and report lint findings", "text,json,sarif,junit,github,md" },
 	{ "reach", cmd_reach, "npcheck reach [options] SRC DST [-p PORT] [--protocol P] [PATH...]",
 	  "verdict for one connection, with the deciding policies", "text,json" },
 	{ "list", cmd_list, "npcheck list [options] [PATH...]",
@@ -23,6 +24,9 @@ const struct command commands[] = {
 	  "what each endpoint's policies allow, in words", "text,json" },
 	{ "diff", cmd_diff, "npcheck diff [options] OLD NEW\n       npcheck diff [options] --base REV [PATH...]",
 	  "connections added, removed and changed between two manifest sets", "text,json,csv,md" },
+	{ "rules", cmd_rules, "npcheck rules [-o json] [RULE...]",
+	  "every lint rule: id, default severity, summary (with RULE: its rationale)",
+	  "text,json" },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -53,6 +57,24 @@ const struct command *command_lookup(const char *name)
 		if (!strcmp(c->name, name))
 			return c;
 	return NULL;
+}
+
+/* "no such command 'lnit'; did you mean 'lint'?" (help is a command too). Returns
+ * whether there was a suggestion. */
+static bool no_such_command(const char *name)
+{
+	struct suggest sg;
+	suggest_init(&sg, name);
+	for (const struct command *c = commands; c->name; c++)
+		suggest_add(&sg, c->name);
+	suggest_add(&sg, "help");
+	/* the name is as typed: escaped (a suggestion is one of ours) */
+	if (suggest_best(&sg))
+		escape_eprintf("npcheck: no such command '%s'; did you mean '%s'?", name,
+			       suggest_best(&sg));
+	else
+		escape_eprintf("npcheck: no such command '%s'", name);
+	return suggest_best(&sg) != NULL;
 }
 
 void command_usage(const struct command *c, bool full)
@@ -104,7 +126,23 @@ int cli_input_paths(struct cli *cli, const char *const **paths, size_t *n)
 	}
 	*paths = stdin_path;
 	*n = 1;
+	cli->stdin_implicit = true;
 	return 0;
+}
+
+const char *cli_did_you_mean(const char *word, const char *choices)
+{
+	static char hint[96];
+	char buf[256];
+	struct suggest sg;
+	snprintf(buf, sizeof(buf), "%s", choices);
+	suggest_init(&sg, word);
+	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		suggest_add(&sg, t);
+	if (!suggest_best(&sg))
+		return "";
+	snprintf(hint, sizeof(hint), "; did you mean '%s'?", suggest_best(&sg));
+	return hint;
 }
 
 const char *cli_format(struct cli *cli)
@@ -126,7 +164,8 @@ const char *cli_format(struct cli *cli)
 			return cli->output;
 		p += n + (p[n] == ',');
 	}
-	cli_usage_error(cli, "unknown output format '%s' (expected one of: %s)", cli->output, f);
+	cli_usage_error(cli, "unknown output format '%s' (expected one of: %s)%s", cli->output, f,
+			cli_did_you_mean(cli->output, f));
 	return NULL;
 }
 
@@ -155,7 +194,7 @@ int cli_load(struct cli *cli, const char *const *paths, size_t npaths, struct lo
 {
 	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose,
 				    .jobs = cli->jobs, .max_file = cli->max_input,
-				    .max_total = cli->max_total };
+				    .max_total = cli->max_total, .stdin_implicit = cli->stdin_implicit };
 	l->arena = arena_new();
 	diag_init(&l->diag, l->arena);
 	model_load(&l->model, l->arena, &l->diag, paths, npaths, &mo);
@@ -225,6 +264,28 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* "unknown option '--fial-on'; did you mean '--fail-on'?" */
+static int unknown_option(struct cli *cli, const char *arg)
+{
+	struct suggest sg;
+	char word[64];
+	size_t n;
+	if (strncmp(arg, "--", 2))
+		return cli_usage_error(cli, "unknown option '%s'", arg);
+	n = strcspn(arg + 2, "=");
+	if (n >= sizeof(word))
+		return cli_usage_error(cli, "unknown option '%s'", arg);
+	memcpy(word, arg + 2, n);
+	word[n] = '\0';
+	suggest_init(&sg, word);
+	for (const struct option *o = long_options; o->name; o++)
+		suggest_add(&sg, o->name);
+	if (!suggest_best(&sg))
+		return cli_usage_error(cli, "unknown option '--%s'", word);
+	return cli_usage_error(cli, "unknown option '--%s'; did you mean '--%s'?", word,
+			       suggest_best(&sg));
+}
+
 /*
  * Every byte written to stdout is checked once, at the end: stdio keeps the first error
  * (ferror), and the final flush and close report any later one (a full disk, /dev/full,
@@ -251,6 +312,16 @@ static int run(int argc, char **argv)
 	bool help = false;
 	int c;
 
+	/* Completion takes the words as typed, options included: before getopt sees them. */
+	const char *base = argc ? strrchr(argv[0], '/') : NULL;
+	base = base ? base + 1 : argc ? argv[0] : "";
+	if (!strcmp(base, "kubectl_complete-npcheck") || (argc > 1 && !strcmp(argv[1], "__complete"))) {
+		int skip = strcmp(base, "kubectl_complete-npcheck") ? 2 : 1;
+		cli.command = "__complete";
+		cli.args = (const char **)argv + skip;
+		cli.nargs = (size_t)(argc - skip);
+		return cmd_complete(&cli);
+	}
 	/* Options may stand anywhere: GNU getopt moves the operands to the end, and the
 	 * first operand is the command. */
 	opterr = 0;
@@ -307,14 +378,15 @@ static int run(int argc, char **argv)
 			else if (!strcmp(optarg, "never"))
 				cli.color = COLOR_NEVER;
 			else
-				return cli_usage_error(&cli, "--color takes auto, always or never, not '%s'", optarg);
+				return cli_usage_error(&cli, "--color takes auto, always or never, not '%s'%s",
+						       optarg, cli_did_you_mean(optarg, "auto,always,never"));
 			break;
 		case ':':
 			return cli_usage_error(&cli, "option '%s' needs an argument", argv[optind - 1]);
 		default:
 			if (optopt && optopt < 256)
 				return cli_usage_error(&cli, "unknown option '-%c'", optopt);
-			return cli_usage_error(&cli, "unknown option '%s'", argv[optind - 1]);
+			return unknown_option(&cli, argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
@@ -332,16 +404,20 @@ static int run(int argc, char **argv)
 			return EXIT_CLEAN;
 		}
 		const struct command *hc = command_lookup(cli.args[0]);
-		if (!hc)
-			return cli_usage_error(&cli, "no such command '%s'", cli.args[0]);
+		if (!hc) {
+			no_such_command(cli.args[0]);
+			return EXIT_USAGE;
+		}
 		command_usage(hc, true);
 		return EXIT_CLEAN;
 	}
 	const struct command *cmd = command_lookup(cli.command);
 	if (!cmd) {
-		escape_eprintf("npcheck: no such command '%s'", cli.command);
-		fputc('\n', stderr);
-		usage(stderr);
+		/* The whole usage only when no command comes close. */
+		if (!no_such_command(cli.command)) {
+			fprintf(stderr, "\n");
+			usage(stderr);
+		}
 		return EXIT_USAGE;
 	}
 	if (help) {

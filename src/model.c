@@ -442,8 +442,9 @@ static int model_build(struct model *m, struct diag *d, struct source_file *file
 	if (!m->nobjects && !d->input_error && !(opt && opt->allow_empty)) {
 		/* Positioned at the first path's start, like an unreadable file. */
 		escape_eprintf("%s:1:1: error: no input: no object of a kind npcheck reads "
-			       "(NetworkPolicy, Namespace, Pod, Service or a workload) in %s",
-			       where, what);
+			       "(NetworkPolicy, Namespace, Pod, Service or a workload) in %s%s",
+			       where, what, opt && opt->stdin_implicit ?
+			       " (no path was given: name the files or directories to read)" : "");
 		d->input_error = true;
 		rc = -1;
 	}

@@ -108,6 +108,7 @@ void out_lint_json(struct cli *cli, const struct lint_report *r)
 	(void)cli;
 	jw_init(&w);
 	jw_object(&w, NULL, false);
+	jw_int(&w, "version", NPCHECK_JSON_VERSION);
 	jw_array(&w, "findings", false);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct finding *f = &d->items[i];

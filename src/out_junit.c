@@ -68,23 +68,36 @@ static void add_attr(struct strbuf *sb, const char *name, const char *value)
 	strbuf_addch(sb, '"');
 }
 
-static void add_finding(struct strbuf *sb, const struct finding *f)
+/* A test fails as the run does: at or above --fail-on (error unless set). */
+static bool fails(const struct lint_report *r, const struct finding *f)
+{
+	return !f->suppressed && (int)f->severity >= (r->fail_on > SEV_OFF ? r->fail_on : SEV_ERROR);
+}
+
+static void add_finding(struct strbuf *sb, const struct lint_report *r, const struct finding *f)
 {
 	struct strbuf name = STRBUF_INIT, text = STRBUF_INIT;
 	const char *sev = severity_name(f->severity);
 
 	strbuf_addf(&name, "%d:%d: %s", f->pos.line, f->pos.col, f->message);
-	strbuf_addf(&text, "%s:%d:%d: %s: %s [%s]", file_of(f), f->pos.line, f->pos.col, sev,
+	char *file = out_repo_path(file_of(f));
+	strbuf_addf(&text, "%s:%d:%d: %s: %s [%s]", file, f->pos.line, f->pos.col, sev,
 		    f->message, rule_table[f->rule].id);
+	free(file);
 	strbuf_addstr(sb, "    <testcase");
 	add_attr(sb, "classname", rule_table[f->rule].id);
 	add_attr(sb, "name", name.buf);
 	strbuf_addstr(sb, ">\n");
 	if (f->suppressed) {
+		struct strbuf why = STRBUF_INIT;
+		strbuf_addstr(&why, "suppressed by an npcheck.io/ignore annotation");
+		if (f->suppress_reason)
+			strbuf_addf(&why, ": %s", f->suppress_reason);
 		strbuf_addstr(sb, "      <skipped");
-		add_attr(sb, "message", "suppressed by an npcheck.io/ignore annotation");
+		add_attr(sb, "message", why.buf);
 		strbuf_addstr(sb, "/>\n");
-	} else if (f->severity >= SEV_WARNING) {
+		strbuf_release(&why);
+	} else if (fails(r, f)) {
 		strbuf_addstr(sb, "      <failure");
 		add_attr(sb, "message", f->message);
 		add_attr(sb, "type", sev);
@@ -92,7 +105,7 @@ static void add_finding(struct strbuf *sb, const struct finding *f)
 		strbuf_add_xml(sb, text.buf);
 		strbuf_addstr(sb, "</failure>\n");
 	} else {
-		/* info: reported, but not a failure */
+		/* below --fail-on: reported, but not a failure */
 		strbuf_addstr(sb, "      <system-out>");
 		strbuf_add_xml(sb, text.buf);
 		strbuf_addstr(sb, "</system-out>\n");
@@ -104,8 +117,9 @@ static void add_finding(struct strbuf *sb, const struct finding *f)
 
 /*
  * <testsuites> holding one <testsuite> per file (name = its path) with a <testcase> per
- * finding (classname = rule id, name = "LINE:COL: MESSAGE"): a <failure> for an error or
- * a warning, <skipped/> for a suppressed finding, <system-out> for info. A file without
+ * finding (classname = rule id, name = "LINE:COL: MESSAGE"): a <failure> for a finding at
+ * or above --fail-on, <skipped/> for a suppressed finding, <system-out> for the others,
+ * so that the report fails exactly when the exit status says findings. A file without
  * findings is a suite with one passing test case.
  */
 void out_lint_junit(struct cli *cli, const struct lint_report *r)
@@ -122,17 +136,20 @@ void out_lint_junit(struct cli *cli, const struct lint_report *r)
 		struct strbuf cases = STRBUF_INIT;
 		for (; j < d->n && !strcmp(order[j].file, suites[s]); j++) {
 			const struct finding *f = &d->items[order[j].i];
-			add_finding(&cases, f);
+			add_finding(&cases, r, f);
 			t++;
 			sk += f->suppressed;
-			fl += !f->suppressed && f->severity >= SEV_WARNING;
+			fl += fails(r, f);
 		}
 		if (!t) {
 			strbuf_addstr(&cases, "    <testcase classname=\"npcheck\" name=\"no findings\"/>\n");
 			t = 1;
 		}
+		/* named from the repository root, as SARIF and GitHub name files */
+		char *name = out_repo_path(suites[s]);
 		strbuf_addstr(&body, "  <testsuite");
-		add_attr(&body, "name", suites[s]);
+		add_attr(&body, "name", name);
+		free(name);
 		strbuf_addf(&body, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\">\n",
 			    t, fl, sk);
 		strbuf_add(&body, cases.buf, cases.len);

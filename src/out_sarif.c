@@ -1,5 +1,6 @@
 /* Lint findings as a SARIF 2.1.0 log, in the shape GitHub code scanning accepts. */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,8 +10,13 @@
 
 #define SARIF_SCHEMA \
 	"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-/* Where npcheck is documented; the README's placeholder until the project has a home. */
-#define NPCHECK_URI "https://example.com/npcheck"
+/* Where npcheck is documented (make HOMEPAGE=...): the manual's HTML rendering
+ * (mandoc -Thtml, `make dist` ships it) is HOMEPAGE/npcheck.1.html, where each rule's
+ * entry has its id as anchor. */
+#ifndef NPCHECK_HOMEPAGE
+#define NPCHECK_HOMEPAGE "https://example.com/npcheck"
+#endif
+#define NPCHECK_MANUAL NPCHECK_HOMEPAGE "/npcheck.1.html"
 #define SRCROOT "%SRCROOT%"
 
 static const char *sarif_level(enum severity s)
@@ -65,8 +71,17 @@ static void write_rules(struct jw *w)
 		jw_object(w, "fullDescription", true);
 		jw_str(w, "text", ri->help);
 		jw_end(w);
-		jw_object(w, "help", true);
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%s#%s", NPCHECK_MANUAL, ri->id);
+		jw_str(w, "helpUri", sb.buf);
+		jw_object(w, "help", false);
 		jw_str(w, "text", ri->help);
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "**%s** (%s): %s.\n\n%s\n\nSee [%s in the manual](%s#%s); "
+			    "suppress with the annotation `npcheck.io/ignore: \"%s: REASON\"`.",
+			    ri->id, severity_name(ri->severity), ri->short_desc, ri->help, ri->id,
+			    NPCHECK_MANUAL, ri->id, ri->id);
+		jw_str(w, "markdown", sb.buf);
 		jw_end(w);
 		jw_object(w, "defaultConfiguration", true);
 		jw_str(w, "level", sarif_level(ri->severity));
@@ -77,13 +92,26 @@ static void write_rules(struct jw *w)
 	strbuf_release(&sb);
 }
 
-/* The artifact location: relative to %SRCROOT% (the current directory) when the file is
- * inside it, else an absolute file: URI. */
+/* The artifact location: relative to %SRCROOT% (the repository root) when the file is
+ * inside it, else an absolute file: URI. Standard input is the relative URI "stdin",
+ * described as such (an escaped "<stdin>" would be a file name no one has). */
 static void write_artifact(struct jw *w, const char *file)
 {
 	struct strbuf uri = STRBUF_INIT;
 	char *rel = out_repo_path(file ? file : "<input>");
 	bool abs = rel[0] == '/';
+
+	if (!strcmp(rel, "<stdin>")) {
+		jw_object(w, "artifactLocation", false);
+		jw_str(w, "uri", "stdin");
+		jw_object(w, "description", true);
+		jw_str(w, "text", "standard input");
+		jw_end(w);
+		jw_end(w);
+		free(rel);
+		strbuf_release(&uri);
+		return;
+	}
 
 	if (abs)
 		strbuf_addstr(&uri, "file://");
@@ -97,7 +125,69 @@ static void write_artifact(struct jw *w, const char *file)
 	free(rel);
 }
 
-static void write_result(struct jw *w, const struct finding *f)
+/* FNV-1a, 64 bits: fingerprints need stability, not secrecy. */
+static uint64_t fnv(uint64_t h, const char *s)
+{
+	for (; s && *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return (h ^ 0xff) * 0x100000001b3ull; /* a separator: "ab","c" is not "a","bc" */
+}
+
+/* What a finding is about, independent of lines: its rule and object (kind, namespace,
+ * name), or for a finding about no object its file. */
+static uint64_t finding_key(const struct finding *f)
+{
+	uint64_t h = fnv(0xcbf29ce484222325ull, rule_table[f->rule].id);
+	if (f->obj_kind) {
+		h = fnv(h, f->obj_kind);
+		h = fnv(h, f->obj_ns);
+		return fnv(h, f->obj_name);
+	}
+	char *file = out_repo_path(f->pos.file ? f->pos.file : "<input>");
+	h = fnv(h, file);
+	free(file);
+	return h;
+}
+
+struct keyed {
+	uint64_t key;
+	size_t i;
+};
+
+static int keyed_cmp(const void *pa, const void *pb)
+{
+	const struct keyed *a = pa, *b = pb;
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return (a->i > b->i) - (a->i < b->i);
+}
+
+/*
+ * partialFingerprints: the finding's key and its place among the findings with the same
+ * key (in file order), so that a result keeps its fingerprint when unrelated lines move,
+ * and code scanning tracks one alert across commits. Heap array, one per finding.
+ */
+static uint64_t *fingerprints(const struct diag *d)
+{
+	struct keyed *k = xcalloc(d->n + 1, sizeof(*k));
+	uint64_t *fp = xcalloc(d->n + 1, sizeof(*fp));
+	for (size_t i = 0; i < d->n; i++) {
+		k[i].key = finding_key(&d->items[i]);
+		k[i].i = i;
+	}
+	if (d->n > 1)
+		qsort(k, d->n, sizeof(*k), keyed_cmp);
+	for (size_t i = 0, nth = 0; i < d->n; i++) {
+		nth = i && k[i].key == k[i - 1].key ? nth + 1 : 0;
+		char n[32];
+		snprintf(n, sizeof(n), "%zu", nth);
+		fp[k[i].i] = fnv(k[i].key, n);
+	}
+	free(k);
+	return fp;
+}
+
+static void write_result(struct jw *w, const struct finding *f, uint64_t fp)
 {
 	jw_object(w, NULL, false);
 	jw_str(w, "ruleId", rule_table[f->rule].id);
@@ -117,6 +207,11 @@ static void write_result(struct jw *w, const struct finding *f)
 	jw_end(w);
 	jw_end(w);
 	jw_end(w);
+	char hex[17];
+	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)fp);
+	jw_object(w, "partialFingerprints", true);
+	jw_str(w, "npcheckFinding/v1", hex);
+	jw_end(w);
 	if (f->suppressed) {
 		struct strbuf sb = STRBUF_INIT;
 		strbuf_addstr(&sb, "npcheck.io/ignore annotation");
@@ -126,7 +221,8 @@ static void write_result(struct jw *w, const struct finding *f)
 		jw_array(w, "suppressions", false);
 		jw_object(w, NULL, true);
 		jw_str(w, "kind", "inSource");
-		jw_str(w, "justification", sb.buf);
+		/* The annotation's reason when it gives one ("or-trap: meant, see T-12"). */
+		jw_str(w, "justification", f->suppress_reason ? f->suppress_reason : sb.buf);
 		jw_end(w);
 		jw_end(w);
 		strbuf_release(&sb);
@@ -138,13 +234,13 @@ static void write_result(struct jw *w, const struct finding *f)
  * One run: the driver lists every rule of the registry (ruleIndex is its place there),
  * each finding is a result, and suppressed findings are results with an inSource
  * suppression. URIs are relative to %SRCROOT%, which originalUriBaseIds resolves to
- * the current directory.
+ * the repository root (out_repo_root), wherever npcheck runs.
  */
 void out_lint_sarif(struct cli *cli, const struct lint_report *r)
 {
 	const struct diag *d = r->d;
 	struct strbuf root = STRBUF_INIT;
-	char cwd[4096];
+	const char *top = out_repo_root();
 	struct jw w;
 
 	(void)cli;
@@ -160,14 +256,14 @@ void out_lint_sarif(struct cli *cli, const struct lint_report *r)
 	jw_str(&w, "name", "npcheck");
 	jw_str(&w, "version", NPCHECK_VERSION);
 	jw_str(&w, "semanticVersion", NPCHECK_VERSION);
-	jw_str(&w, "informationUri", NPCHECK_URI);
+	jw_str(&w, "informationUri", NPCHECK_HOMEPAGE);
 	write_rules(&w);
 	jw_end(&w);
 	jw_end(&w);
 
-	if (getcwd(cwd, sizeof(cwd)) && cwd[0] == '/') {
+	if (top) {
 		strbuf_addstr(&root, "file://");
-		add_uri_path(&root, cwd);
+		add_uri_path(&root, top);
 		if (root.buf[root.len - 1] != '/')
 			strbuf_addch(&root, '/');
 		jw_object(&w, "originalUriBaseIds", false);
@@ -179,10 +275,12 @@ void out_lint_sarif(struct cli *cli, const struct lint_report *r)
 	/* libyaml counts columns in characters */
 	jw_str(&w, "columnKind", "unicodeCodePoints");
 
+	uint64_t *fp = fingerprints(d);
 	jw_array(&w, "results", false);
 	for (size_t i = 0; i < d->n; i++)
-		write_result(&w, &d->items[i]);
+		write_result(&w, &d->items[i], fp[i]);
 	jw_end(&w);
+	free(fp);
 
 	jw_end(&w);
 	jw_end(&w);

@@ -17,6 +17,7 @@ static const struct lint_writer {
 	{ "sarif", out_lint_sarif },
 	{ "junit", out_lint_junit },
 	{ "github", out_lint_github },
+	{ "md", out_lint_md },
 };
 
 void lint_write_report(struct cli *cli, const char *format, const struct lint_report *r)
@@ -32,40 +33,8 @@ void lint_write_report(struct cli *cli, const char *format, const struct lint_re
 
 void lint_write(struct cli *cli, const char *format, const struct diag *d)
 {
-	struct lint_report r = { d, NULL, 0 };
+	struct lint_report r = { d, NULL, 0, 0 };
 	lint_write_report(cli, format, &r);
-}
-
-char *out_repo_path(const char *path)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char cwd[4096];
-	const char *p = path;
-	bool abs = *p == '/';
-
-	if (abs)
-		strbuf_addch(&sb, '/');
-	while (*p) {
-		size_t n;
-		while (*p == '/')
-			p++;
-		n = strcspn(p, "/");
-		if (n && !(n == 1 && *p == '.')) {
-			if (sb.len && sb.buf[sb.len - 1] != '/')
-				strbuf_addch(&sb, '/');
-			strbuf_add(&sb, p, n);
-		}
-		p += n;
-	}
-	if (abs && getcwd(cwd, sizeof(cwd)) && cwd[0] == '/') {
-		size_t cl = strlen(cwd);
-		if (cl == 1 || (!strncmp(sb.buf, cwd, cl) && sb.buf[cl] == '/')) {
-			char *rel = xstrdup(sb.buf + (cl == 1 ? 1 : cl + 1));
-			strbuf_release(&sb);
-			return rel;
-		}
-	}
-	return strbuf_detach(&sb);
 }
 
 static const char *sev_color(enum severity s)

@@ -6,6 +6,7 @@
 
 #include "escape.h"
 #include "query.h"
+#include "suggest.h"
 
 /* kubectl's names and short names for the kinds that become endpoints. */
 static const struct {
@@ -33,28 +34,6 @@ static const char *kind_of(const char *s)
 static bool is_service_word(const char *s)
 {
 	return !strcasecmp(s, "svc") || !strcasecmp(s, "service") || !strcasecmp(s, "services");
-}
-
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t *row = xcalloc(lb + 1, sizeof(*row));
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t prev = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cur = row[j];
-			size_t sub = prev + (a[i - 1] != b[j - 1]);
-			size_t best = row[j] + 1 < row[j - 1] + 1 ? row[j] + 1 : row[j - 1] + 1;
-			row[j] = sub < best ? sub : best;
-			prev = cur;
-		}
-	}
-	size_t d = row[lb];
-	free(row);
-	return d;
 }
 
 static void push(struct query_target *t, const struct sref *r)

@@ -249,6 +249,12 @@ int source_collect(struct arena *a, struct diag *d, const char *const *paths, si
 		struct stat st;
 		if (!strcmp(paths[i], "-")) {
 			add_file(&c, "-");
+		} else if (stat(paths[i], &st) != 0 && (errno == ENOENT || errno == ENOTDIR)) {
+			/* A path given that does not exist is the user's mistake, not something
+			 * in a manifest: said on stderr, not a finding, and the run exits 2. */
+			fprintf(stderr, "npcheck: no such file or directory: '%s'\n", paths[i]);
+			d->input_error = true;
+			c.rc = -1;
 		} else if (stat(paths[i], &st) != 0) {
 			read_error(&c, paths[i], strerror(errno));
 		} else if (S_ISDIR(st.st_mode)) {

@@ -51,7 +51,7 @@ static void json_rule(const struct strule *r, struct strbuf *js)
 		strbuf_addstr(js, ", \"priority\": null"); /* a BANP has none */
 	else
 		strbuf_addf(js, ", \"priority\": %lld", p->priority);
-	strbuf_addf(js, ", \"rule\": %d, \"name\": ", r->rule->index);
+	strbuf_addf(js, ", \"rule\": %d, \"name\": ", r->rule->index + 1);
 	if (r->rule->name)
 		strbuf_add_json_str(js, r->rule->name);
 	else

@@ -113,7 +113,7 @@ else
 	(cd "$repo" && "$npcheck" diff --base HEAD k8s/pods.yaml >"$tmp/out" 2>"$tmp/err" </dev/null); st=$?
 	base_check unchanged-file 0 "$empty"
 	(cd "$repo" && "$npcheck" diff --base HEAD -o json k8s/pods.yaml k8s/notes.txt >"$tmp/out" 2>"$tmp/err" </dev/null); st=$?
-	printf '{"diff": []}\n' >"$tmp/want"
+	printf '{"version": 1, "diff": []}\n' >"$tmp/want"
 	base_check named-files 0 "$tmp/want"
 	# A path the revision does not have: nothing before, so everything in it is added.
 	mkdir "$repo/extra" && cp "$src/new/k8s/cache.yaml" "$repo/extra/"

@@ -38,7 +38,7 @@ def check_json(path):
         report("formats/json-parses", [str(e)])
         return
     report("formats/json-parses", [])
-    if set(doc) != {"findings", "summary"}:
+    if set(doc) != {"version", "findings", "summary"} or doc.get("version") != 1:
         p.append(f"top-level keys {sorted(doc)}")
     keys = {"rule", "severity", "message", "file", "line", "column", "object"}
     counts = {"error": 0, "warning": 0, "info": 0}
