@@ -822,6 +822,7 @@ static bool path_under(const char *path, const char *rel)
 struct blob {
 	const char *path; /* in the ls-tree output */
 	const char *oid;  /* idem */
+	unsigned long long size; /* idem (ls-tree -l) */
 	size_t arg;       /* the first path argument it falls under */
 	char *name;       /* heap: its display name, as the work tree's walk names it */
 };
@@ -906,8 +907,12 @@ static char *walk_name(const char *arg, const char *rest)
  * under the names it would give them. Returns 0, or an exit status after saying why.
  */
 static int base_read(const char *rev, const char *const *paths, size_t npaths,
-		     struct source_mem **out, size_t *nout)
+		     const struct model_options *mo, struct source_mem **out, size_t *nout,
+		     struct source_mem **over, size_t *nover)
 {
+	/* The input limits, checked on the sizes ls-tree gives, before any blob is read. */
+	size_t max_file = mo->max_file ? mo->max_file : MODEL_MAX_FILE;
+	size_t max_total = mo->max_total ? mo->max_total : MODEL_MAX_TOTAL, total = 0;
 	struct strbuf info = STRBUF_INIT, tree = STRBUF_INIT, list = STRBUF_INIT,
 		      spec = STRBUF_INIT, req = STRBUF_INIT, data = STRBUF_INIT;
 	char **rels = xcalloc(npaths + 1, sizeof(*rels));
@@ -959,8 +964,9 @@ static int base_read(const char *rev, const char *const *paths, size_t npaths,
 		}
 	}
 
-	/* Every entry under the paths, as "MODE TYPE OID\tPATH\0", paths from the top. */
-	argv = xcalloc(npaths + 9, sizeof(*argv)); /* 8 words, the paths, NULL */
+	/* Every entry under the paths, as "MODE TYPE OID SIZE\tPATH\0", paths from the top
+	 * (SIZE padded with spaces; "-" for what is no blob). */
+	argv = xcalloc(npaths + 10, sizeof(*argv)); /* 9 words, the paths, NULL */
 	size_t na = 0;
 	bool whole = false;
 	for (size_t i = 0; i < npaths; i++)
@@ -970,6 +976,7 @@ static int base_read(const char *rev, const char *const *paths, size_t npaths,
 	argv[na++] = "ls-tree";
 	argv[na++] = "-r";
 	argv[na++] = "-z";
+	argv[na++] = "-l";
 	argv[na++] = "--full-tree";
 	argv[na++] = tree.buf;
 	argv[na++] = "--";
@@ -989,10 +996,12 @@ static int base_read(const char *rev, const char *const *paths, size_t npaths,
 		*tab = '\0';
 		const char *path = tab + 1;
 		char *sp1 = strchr(ent, ' '), *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
-		if (!sp2)
+		char *sp3 = sp2 ? strchr(sp2 + 1, ' ') : NULL;
+		if (!sp3)
 			continue;
-		*sp1 = *sp2 = '\0';
+		*sp1 = *sp2 = *sp3 = '\0';
 		const char *mode = ent, *type = sp1 + 1, *oid = sp2 + 1;
+		unsigned long long size = strtoull(sp3 + 1 + strspn(sp3 + 1, " "), NULL, 10);
 		XGROW(all, allcap, nall + 1);
 		all[nall++] = path;
 		/* Regular files only: no symbolic links (120000), no submodules. */
@@ -1010,7 +1019,7 @@ static int base_read(const char *rev, const char *const *paths, size_t npaths,
 			if (!named && (!manifest_name(path) || hidden_below(rest)))
 				break;
 			XGROW(blobs, cap, nblobs + 1);
-			blobs[nblobs++] = (struct blob){ path, oid, i,
+			blobs[nblobs++] = (struct blob){ path, oid, size, i,
 							 named ? xstrdup(paths[i]) : walk_name(paths[i], rest) };
 			break;
 		}
@@ -1027,6 +1036,23 @@ static int base_read(const char *rev, const char *const *paths, size_t npaths,
 	if (nblobs > 1)
 		qsort(blobs, nblobs, sizeof(*blobs), blob_cmp);
 
+	/* A blob over a limit is not read: it is reported as a file over it would be. */
+	*over = xcalloc(nblobs + 1, sizeof(**over));
+	size_t kept = 0;
+	for (size_t i = 0; i < nblobs; i++) {
+		bool by_total = blobs[i].size <= max_file && blobs[i].size > max_total - total;
+		if (blobs[i].size > max_file || by_total) {
+			struct source_mem *o = &(*over)[(*nover)++];
+			o->name = blobs[i].name;
+			o->len = by_total ? max_total : max_file;
+			o->buf = by_total ? (char *)"total" : NULL;
+			blobs[i].name = NULL;
+			continue;
+		}
+		total += (size_t)blobs[i].size;
+		blobs[kept++] = blobs[i];
+	}
+	nblobs = kept;
 	/* Every blob at once: "OID\n" each in, "OID blob SIZE\nBYTES\n" each out. */
 	for (size_t i = 0; i < nblobs; i++)
 		strbuf_addf(&req, "%s\n", blobs[i].oid);
@@ -1090,14 +1116,22 @@ static void sources_free(struct source_mem *srcs, size_t n)
 	free(srcs);
 }
 
+/* The blobs base_read left unread: their names are heap, their buf a marker. */
+static void over_free(struct source_mem *over, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free((char *)over[i].name);
+	free(over);
+}
+
 static int diff_base(struct cli *cli, const char *fmt, const struct model_options *mo)
 {
 	static const char *const dot[] = { "." };
 	const char *const *paths = cli->nargs ? cli->args : dot;
 	size_t npaths = cli->nargs ? cli->nargs : 1;
 	struct side sides[2];
-	struct source_mem *srcs = NULL;
-	size_t nsrcs = 0;
+	struct source_mem *srcs = NULL, *over = NULL;
+	size_t nsrcs = 0, nover = 0;
 	int rc;
 
 	if (!*cli->base || cli->base[0] == '-')
@@ -1108,16 +1142,30 @@ static int diff_base(struct cli *cli, const char *fmt, const struct model_option
 	/* Interrupted while git runs: git goes too. Nothing else to clean: no file is made. */
 	void (*old_int)(int) = signal(SIGINT, on_signal);
 	void (*old_term)(int) = signal(SIGTERM, on_signal);
-	rc = base_read(cli->base, paths, npaths, &srcs, &nsrcs);
+	rc = base_read(cli->base, paths, npaths, mo, &srcs, &nsrcs, &over, &nover);
 	signal(SIGINT, old_int);
 	signal(SIGTERM, old_term);
 	if (rc) {
 		sources_free(srcs, nsrcs);
+		over_free(over, nover);
 		return rc;
 	}
 	sides[0].a = arena_new();
 	diag_init(&sides[0].d, sides[0].a);
 	model_load_memory(&sides[0].m, sides[0].a, &sides[0].d, srcs, nsrcs, mo);
+	for (size_t i = 0; i < nover; i++) {
+		struct ypos pos = { arena_strdup(sides[0].a, over[i].name), 1, 1 };
+		if (over[i].buf)
+			diag_report(&sides[0].d, RULE_YAML_SYNTAX, &pos, NULL,
+				    "cannot read: the input is over the limit of %zu bytes in all "
+				    "(--max-total-input)", over[i].len);
+		else
+			diag_report(&sides[0].d, RULE_YAML_SYNTAX, &pos, NULL,
+				    "cannot read: the file is over the limit of %zu bytes "
+				    "(--max-input-size)", over[i].len);
+		sides[0].d.input_error = true;
+	}
+	over_free(over, nover);
 	diag_sort(&sides[0].d);
 	solver_init(&sides[0].s, &sides[0].m);
 	sources_free(srcs, nsrcs);

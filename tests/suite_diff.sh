@@ -210,8 +210,19 @@ else
 	(cd "$repo" && "$npcheck" diff --base "$(cat "$tmp/c-twice")" . >"$tmp/out" 2>"$tmp/err" </dev/null); st=$?
 	base_check path-twice 2 "$empty" "^npcheck diff: 'x.yaml' is there twice at revision '[0-9a-f]*': not a tree git can check out$"
 
+	# A file of the revision over --max-input-size is not read (ls-tree gives its size):
+	# an error at its line 1, the rest still compared, exit 2.
+	(
+		cd "$repo" && awk 'BEGIN { for (i = 0; i < 300; i++) print "# 0123456789" }' \
+			>k8s/big.yaml && git add k8s/big.yaml &&
+			git -c commit.gpgsign=false commit -q -m big && rm k8s/big.yaml
+	) || echo "not ok diff/base: cannot commit"
+	(cd "$repo" && "$npcheck" diff --base HEAD --max-input-size 2K k8s >"$tmp/out" 2>"$tmp/err" </dev/null); st=$?
+	base_check over-limit 2 "$src/stdout" \
+		"^k8s/big.yaml:1:1: error: cannot read: the file is over the limit of 2048 bytes (--max-input-size) \[yaml-syntax\]$"
+
 	after=$(cd "$repo" && git status --porcelain)
-	if [ "$before" = "$(printf '%s\n' "$after" | grep -v 'k8s/broken.yaml')" ]; then
+	if [ "$before" = "$(printf '%s\n' "$after" | grep -v -e 'k8s/broken.yaml' -e 'k8s/big.yaml')" ]; then
 		echo "ok diff/base-work-tree-untouched"
 	else
 		echo "not ok diff/base-work-tree-untouched"
