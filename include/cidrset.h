@@ -72,6 +72,8 @@ void ipset_union(struct ipset *dst, const struct ipset *src);
 void ipset_intersect(struct ipset *dst, const struct ipset *src);
 void ipset_subtract(struct ipset *dst, const struct ipset *src);
 bool ipset_contains(const struct ipset *s, u128 addr);
+/* Does one range of s hold all of [lo, hi]? */
+bool ipset_holds_range(const struct ipset *s, u128 lo, u128 hi);
 bool ipset_equal(const struct ipset *a, const struct ipset *b);
 bool ipset_is_empty(const struct ipset *s);
 bool ipset_overlaps(const struct ipset *a, const struct ipset *b);

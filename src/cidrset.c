@@ -510,6 +510,20 @@ bool ipset_contains(const struct ipset *s, u128 addr)
 	return false;
 }
 
+bool ipset_holds_range(const struct ipset *s, u128 lo, u128 hi)
+{
+	size_t a = 0, b = s->n;
+
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+		if (s->r[m].hi < lo)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a < s->n && s->r[a].lo <= lo && hi <= s->r[a].hi;
+}
+
 bool ipset_equal(const struct ipset *a, const struct ipset *b)
 {
 	if (a->family != b->family || a->n != b->n)

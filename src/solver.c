@@ -666,17 +666,8 @@ bool solver_rule_matches(const struct solver *s, const struct srule *r, const st
 		return true;
 	if (peer->ep)
 		return epset_has(&r->eps, (size_t)peer->ep->index);
-	const struct ipset *set = &r->ip[peer->family == AF_V6];
 	/* The range must lie inside one range of the set. */
-	size_t lo = 0, hi = set->n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (set->r[mid].hi < peer->lo)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < set->n && set->r[lo].lo <= peer->lo && peer->hi <= set->r[lo].hi;
+	return ipset_holds_range(&r->ip[peer->family == AF_V6], peer->lo, peer->hi);
 }
 
 const struct peer *solver_matching_peer(const struct solver *s, const struct srule *r,

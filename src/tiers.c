@@ -233,16 +233,7 @@ bool tiers_rule_matches(const struct strule *r, const struct sref *peer)
 {
 	if (peer->ep)
 		return epset_has(&r->eps, (size_t)peer->ep->index);
-	const struct ipset *set = &r->ip[peer->family == AF_V6];
-	size_t lo = 0, hi = set->n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (set->r[mid].hi < peer->lo)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < set->n && set->r[lo].lo <= peer->lo && peer->hi <= set->r[lo].hi;
+	return ipset_holds_range(&r->ip[peer->family == AF_V6], peer->lo, peer->hi);
 }
 
 void tiers_rule_ports(const struct strule *r, const struct sref *dst, struct connset *out)

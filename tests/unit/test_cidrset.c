@@ -399,6 +399,26 @@ static void check_ipset(const struct ipset *s)
 	}
 }
 
+/* A range is held only when one range of the set holds all of it. */
+static void test_ipset_holds_range(void **state)
+{
+	struct ipset s;
+
+	(void)state;
+	ipset_init(&s, AF_V4);
+	assert_false(ipset_holds_range(&s, 1, 1));
+	ipset_add_range(&s, 10, 20);
+	ipset_add_range(&s, 30, 40);
+	assert_true(ipset_holds_range(&s, 10, 20));
+	assert_true(ipset_holds_range(&s, 12, 15));
+	assert_true(ipset_holds_range(&s, 40, 40));
+	assert_false(ipset_holds_range(&s, 15, 31)); /* spans the gap */
+	assert_false(ipset_holds_range(&s, 5, 12));
+	assert_false(ipset_holds_range(&s, 41, 50));
+	assert_false(ipset_holds_range(&s, 21, 29));
+	ipset_release(&s);
+}
+
 static void test_ipset_basics(void **state)
 {
 	struct ipset s, t;
@@ -812,6 +832,7 @@ int main(void)
 		cmocka_unit_test(test_random_v6_top),
 		cmocka_unit_test(test_random_v6_carry),
 		cmocka_unit_test(test_random_wide),
+		cmocka_unit_test(test_ipset_holds_range),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
