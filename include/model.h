@@ -232,6 +232,8 @@ struct object {
 	const char *owner_kind, *owner_name; /* controller ownerReference */
 	bool invalid;                  /* some part could not be decoded, or the API server
 					* would reject it (validate.c) */
+	bool workload;                 /* modelled from a pod template (a read workload kind,
+					* or any kind with spec.template: k8s_decode.c) */
 	bool generated;                /* name made from metadata.generateName (model.c
 					* numbers those that would collide) */
 	struct endpoint *endpoint;     /* a Pod's or workload's endpoint, after folding */
@@ -388,8 +390,6 @@ bool k8s_decode_document(struct model *m, const char *file, const struct ynode *
 extern const char *const k8s_skip_keys[];
 /* k8s_decode.c: what to build of a unit of this kind (a ynode_sink filter). */
 const struct ypath *k8s_build_paths(void *ctx, const char *kind);
-/* k8s_decode.c: is kind one of the workloads npcheck reads (a pod template's owner)? */
-bool k8s_is_workload(const char *kind);
 /* validate.c: API-server validation of one policy; sets p->invalid and reports. */
 void validate_policy(struct model *m, struct policy *p);
 /* validate.c: how the API server checks a kind's metadata.name (ValidateNameFunc). */

@@ -304,12 +304,6 @@ static const struct read_kind *read_kind(const char *kind)
 	return NULL;
 }
 
-bool k8s_is_workload(const char *kind)
-{
-	const struct read_kind *rk = read_kind(kind);
-	return rk && rk->template_path;
-}
-
 /*
  * What each kind needs built, once its kind is read (kubectl writes kind before
  * metadata, spec and status). NetworkPolicy and List kinds are built whole; a kind
@@ -352,6 +346,14 @@ static const struct ypath p_service[] = {
 };
 static const struct ypath p_namespace[] = { { "metadata", true, NULL }, { NULL, false, NULL } };
 static const struct ypath p_nothing[] = { { NULL, false, NULL } };
+/* A kind npcheck does not know may still be a workload by its shape (Argo Rollouts'
+ * Rollout, OpenKruise's CloneSet, ...): its metadata and spec.template are built. */
+static const struct ypath p_shape_spec[] = {
+	{ "template", false, p_template }, { "replicas", true, NULL }, { NULL, false, NULL }
+};
+static const struct ypath p_shape[] = {
+	{ "metadata", true, NULL }, { "spec", false, p_shape_spec }, { NULL, false, NULL }
+};
 static const struct ypath p_node_status[] = { { "addresses", true, NULL }, { NULL, false, NULL } };
 static const struct ypath p_node[] = {
 	{ "metadata", true, NULL }, { "status", false, p_node_status }, { NULL, false, NULL }
@@ -401,7 +403,7 @@ const struct ypath *k8s_build_paths(void *ctx, const char *kind)
 	for (size_t i = 0; i < ARRAY_SIZE(unmodelled_kinds); i++)
 		if (!strcmp(unmodelled_kinds[i].kind, kind))
 			return p_namespace;
-	return p_nothing;
+	return rk ? p_nothing : p_shape;
 }
 
 /* ---- extraction ---- */
@@ -1025,6 +1027,7 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 	} else if (!strcmp(kind, "Namespace")) {
 		/* model.c builds namespaces from the objects */
 	} else {
+		o->workload = true;
 		decode_workload(m, o, doc, rk->template_path);
 	}
 	/* What could not be decoded never reaches the API server's validation. */
@@ -1088,6 +1091,13 @@ static bool note_unmodelled(struct model *m, const char *file, const struct ynod
 	return false;
 }
 
+/* A pod template: a mapping whose spec lists containers. */
+static bool is_pod_template(const struct ynode *t)
+{
+	const struct ynode *c = ynode_path(t, "spec.containers");
+	return t && t->kind == YN_MAP && c && c->kind == YN_SEQ;
+}
+
 static void decode_doc(struct model *m, const char *file, const struct ynode *doc,
 		       const char *default_kind, const char *default_api,
 		       const struct model_options *opt, int depth)
@@ -1148,6 +1158,13 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 	if (note_unmodelled(m, file, doc, kind, opt))
 		return;
 	const struct read_kind *rk = read_kind(kind);
+	if (!rk && is_pod_template(ynode_path(doc, "spec.template"))) {
+		/* A workload by its shape, whatever its kind and version (SPEC 1). */
+		const struct read_kind shape = { kind, NULL, NAME_DNS_SUBDOMAIN, "spec.template",
+						 TPL_LABELS("spec.template") };
+		decode_object(m, file, doc, &shape, api, opt);
+		return;
+	}
 	if (!rk) {
 		if (opt && opt->verbose)
 			escape_eprintf("%s:%d:%d: skipping kind %s", file, doc->pos.line,

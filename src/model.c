@@ -310,7 +310,7 @@ static void fold_endpoints(struct model *m, const struct objidx *idx)
 			name = cur->owner_name;
 			if (!own)
 				own = implied_owner(m, idx, cur);
-			if (!own || !k8s_is_workload(own->kind) || own->invalid)
+			if (!own || !own->workload || own->invalid)
 				break;
 			cur = own;
 			kind = cur->kind;
