@@ -301,12 +301,14 @@ struct deps {
 	size_t n;
 };
 
-static void add_dep(void *ctx, const char *key, const struct policy *p, const struct ynode *at)
+/* One "depends on" line and its JSON object: policy is "NS/NAME" or "TIER policy NAME"
+ * in the text, name its JSON "policy", tier its JSON "tier" (NULL for NetworkPolicy). */
+static void dep_add(struct deps *d, const char *key, const char *policy, const char *name,
+		    const char *tier, const char *file, const struct ynode *at)
 {
-	struct deps *d = ctx;
 	struct strbuf t = STRBUF_INIT;
 	strbuf_addf(&t, "  depends on: label '%s' of %s is set by its controller at run time; "
-			"%s/%s compares it at ", key, d->e->display, p->obj->ns, p->obj->name);
+			"%s compares it at ", key, d->e->display, policy);
 	escape_text(d->text, t.buf);
 	strbuf_release(&t);
 	pos_of(at, d->text);
@@ -315,34 +317,30 @@ static void add_dep(void *ctx, const char *key, const struct policy *p, const st
 	strbuf_add_json_str(d->json, d->e->display);
 	strbuf_addstr(d->json, ", \"label\": ");
 	strbuf_add_json_str(d->json, key);
-	strbuf_addf(d->json, ", \"policy\": ");
+	strbuf_addstr(d->json, ", \"policy\": ");
+	strbuf_add_json_str(d->json, name);
+	if (tier)
+		strbuf_addf(d->json, ", \"tier\": \"%s\"", tier);
+	strbuf_addstr(d->json, ", \"file\": ");
+	strbuf_add_json_str(d->json, file);
+	strbuf_addf(d->json, ", \"line\": %d, \"column\": %d}", at->pos.line, at->pos.col);
+}
+
+static void add_dep(void *ctx, const char *key, const struct policy *p, const struct ynode *at)
+{
 	struct strbuf pn = STRBUF_INIT;
 	strbuf_addf(&pn, "%s/%s", p->obj->ns, p->obj->name);
-	strbuf_add_json_str(d->json, pn.buf);
+	dep_add(ctx, key, pn.buf, pn.buf, NULL, p->obj->file, at);
 	strbuf_release(&pn);
-	strbuf_addf(d->json, ", \"file\": ");
-	strbuf_add_json_str(d->json, p->obj->file);
-	strbuf_addf(d->json, ", \"line\": %d, \"column\": %d}", at->pos.line, at->pos.col);
 }
 
 static void add_tier_dep(void *ctx, const char *key, const struct tpolicy *p,
 			 const struct ynode *at)
 {
-	struct deps *d = ctx;
-	strbuf_addf(d->text, "  depends on: label '%s' of %s is set by its controller at run time; "
-			     "%s policy %s compares it at ", key, d->e->display, tier_name(p->tier),
-		    p->obj->name);
-	pos_of(at, d->text);
-	strbuf_addstr(d->text, ", taken as none of the values written there\n");
-	strbuf_addstr(d->json, d->n++ ? ", {\"endpoint\": " : "{\"endpoint\": ");
-	strbuf_add_json_str(d->json, d->e->display);
-	strbuf_addstr(d->json, ", \"label\": ");
-	strbuf_add_json_str(d->json, key);
-	strbuf_addstr(d->json, ", \"policy\": ");
-	strbuf_add_json_str(d->json, p->obj->name);
-	strbuf_addf(d->json, ", \"tier\": \"%s\", \"file\": ", tier_name(p->tier));
-	strbuf_add_json_str(d->json, p->obj->file);
-	strbuf_addf(d->json, ", \"line\": %d, \"column\": %d}", at->pos.line, at->pos.col);
+	struct strbuf words = STRBUF_INIT;
+	strbuf_addf(&words, "%s policy %s", tier_name(p->tier), p->obj->name);
+	dep_add(ctx, key, words.buf, p->obj->name, tier_name(p->tier), p->obj->file, at);
+	strbuf_release(&words);
 }
 
 /* "Depends on" lines: selectors comparing a label value only the cluster knows. */
