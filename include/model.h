@@ -312,24 +312,26 @@ struct model {
 };
 
 /*
- * Read every path (file, directory walked recursively and sorted, or "-"), decode every
- * document, validate policies, and build the model. Problems are reported to d; the
- * model holds whatever could be read. Returns 0, or -1 if some input could not be read
- * or parsed (d->input_error is set too).
+ * Build the model from sources in memory, in this order, as if read from files of these
+ * names: decode every document, validate policies, index. Problems are reported to d;
+ * the model holds whatever could be read. Returns 0, or -1 if some input could not be
+ * parsed (d->input_error is set too). The sources' names and bytes stay the caller's and
+ * are only read while it runs (the model copies what it keeps).
+ */
+struct source {
+	const char *name; /* display name: positions and messages say it */
+	const char *buf;  /* len bytes, no NUL needed; NULL when len is 0 */
+	size_t len;
+};
+int model_load_sources(struct model *m, struct arena *a, struct diag *d,
+		       const struct source *srcs, size_t n, const struct model_options *opt);
+/*
+ * The same from paths (a file, a directory walked recursively and sorted, or "-" for
+ * stdin): each file read in its turn, within opt's byte limits, into the build that
+ * model_load_sources runs. Returns -1 also if some path could not be read.
  */
 int model_load(struct model *m, struct arena *a, struct diag *d, const char *const *paths,
 	       size_t npaths, const struct model_options *opt);
-/* A source given in memory: its display name and its bytes (heap, NUL-terminated
- * after len; model_load_memory takes them over and frees them). */
-struct source_mem {
-	const char *name;
-	char *buf;
-	size_t len;
-};
-/* model_load from sources in memory, in this order, as if read from files of these
- * names (diff --base reads a git revision this way). Takes over every srcs[i].buf. */
-int model_load_memory(struct model *m, struct arena *a, struct diag *d,
-		      struct source_mem *srcs, size_t n, const struct model_options *opt);
 void model_free(struct model *m);
 
 struct namespace *model_namespace(const struct model *m, const char *name);
@@ -350,9 +352,10 @@ struct source_budget {
 };
 struct source_file {
 	const char *path;      /* arena-owned display path ("<stdin>" for "-") */
-	const char *open_path; /* what to open ("-" for stdin) */
-	char *buf;             /* heap, after source_read (or given); the caller frees it */
+	const char *open_path; /* what to open ("-" for stdin); NULL for a source in memory */
+	const char *buf;       /* the bytes: read (heap) or given (the caller's) */
 	size_t len;
+	char *heap;            /* what source_read allocated (buf), freed by source_done */
 	struct source_budget *budget; /* NULL: MODEL_MAX_FILE, no total */
 };
 /* source.c: expand paths into files (sorted within each directory); the heap array is
@@ -363,13 +366,15 @@ struct source_file {
 int source_collect(struct arena *a, struct diag *d, const char *const *paths, size_t npaths,
 		   struct source_file **files, size_t *nfiles);
 /* Read one file (one at a time keeps only one buffer alive), within its budget, which
- * it charges; a file whose buf is set already (a source in memory) is only charged.
- * 0, or -1 after reporting (a file over a limit is not read at all). */
+ * it charges; a source in memory is only charged. 0, or -1 after reporting (a file over
+ * a limit is not read at all). */
 int source_read(struct diag *d, struct source_file *f);
+/* Done with f's bytes: what source_read allocated is freed; buf is NULL after. */
+void source_done(struct source_file *f);
 /* load.c: read, parse and decode every file (those opt->skip_file names excepted) into
  * m, in order; on up to opt->jobs threads, files and parts of large files side by side,
  * with the result of one parser. 0, or -1 when some file could not be read or parsed
- * (reported). Frees each file's buffer. */
+ * (reported). Done with each file's bytes (source_done) once it is parsed. */
 int model_parse_files(struct model *m, struct source_file *files, size_t nfiles,
 		      const struct model_options *opt);
 /* load.c: the threads to use when asked for n (0: one per CPU available), at most 8. */

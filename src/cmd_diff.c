@@ -23,24 +23,19 @@
  *   md    a table with the csv columns.
  * C1 and C2 are connection sets (SPEC §3), "No Connections" for an empty side.
  *
- * With --base REV, OLD is PATH... as committed at REV, read through git into a private
- * temporary directory that mirrors the repository, and loaded from there under the same
- * display paths as the work tree side (NEW).
+ * With --base REV, OLD is PATH... as committed at REV, read into memory through git
+ * (revision.c) and loaded from there under the same display paths as the work tree
+ * side (NEW).
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "escape.h"
+#include "revision.h"
+#include "run.h"
 #include "solver.h"
 
 enum diff_type { DIFF_CHANGED, DIFF_ADDED, DIFF_REMOVED };
@@ -601,574 +596,48 @@ static int diff_sides(const char *fmt, struct side sides[2])
 
 /* ---- --base: the old side read through git ---- */
 
-/* The git process running, for the signal handler: killed with us on SIGINT/SIGTERM. */
-static volatile sig_atomic_t git_child;
-
-static void on_signal(int sig)
-{
-	if (git_child > 0)
-		kill((pid_t)git_child, SIGTERM);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-/*
- * Run git with argv (argv[0] is "git"), no shell; feed it in (inlen bytes; stdin from
- * /dev/null when in is NULL) while collecting its stdout and stderr. Returns its exit
- * status, 128 + signal when killed, or -1 when it could not be run (errno set).
- */
-static int git_run(const char *const *argv, const char *in, size_t inlen, struct strbuf *out,
-		   struct strbuf *err)
-{
-	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, pi[2] = { -1, -1 }, st;
-	pid_t pid = -1;
-
-	strbuf_reset(out);
-	strbuf_reset(err);
-	fflush(stdout);
-	fflush(stderr);
-	if (!pipe(po) && !pipe(pe) && (!in || !pipe(pi)))
-		pid = fork();
-	if (pid < 0) {
-		int e = errno;
-		int fds[] = { po[0], po[1], pe[0], pe[1], pi[0], pi[1] };
-		for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
-			if (fds[i] >= 0)
-				close(fds[i]);
-		errno = e;
-		return -1;
-	}
-	if (pid == 0) {
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
-		if (in) {
-			dup2(pi[0], 0);
-			close(pi[0]);
-			close(pi[1]);
-		} else {
-			int nul = open("/dev/null", O_RDONLY);
-			if (nul > 0) {
-				dup2(nul, 0);
-				close(nul);
-			}
-		}
-		dup2(po[1], 1);
-		dup2(pe[1], 2);
-		close(po[0]);
-		close(po[1]);
-		close(pe[0]);
-		close(pe[1]);
-		execvp(argv[0], (char *const *)argv);
-		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	git_child = (sig_atomic_t)pid;
-	close(po[1]);
-	close(pe[1]);
-	if (in) {
-		close(pi[0]);
-		fcntl(pi[1], F_SETFL, fcntl(pi[1], F_GETFL) | O_NONBLOCK);
-		if (!inlen) {
-			close(pi[1]);
-			pi[1] = -1;
-		}
-	}
-	/* git may stop reading (an error): a write to it fails with EPIPE, not a signal. */
-	void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN);
-	struct pollfd fds[3] = { { po[0], POLLIN, 0 }, { pe[0], POLLIN, 0 },
-				 { pi[1], POLLOUT, 0 } };
-	size_t off = 0;
-	int open_fds = 2 + (pi[1] >= 0);
-	while (open_fds) {
-		if (poll(fds, 3, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		for (int i = 0; i < 2; i++) {
-			char buf[65536];
-			if (fds[i].fd < 0 || !fds[i].revents)
-				continue;
-			ssize_t r = read(fds[i].fd, buf, sizeof(buf));
-			if (r > 0) {
-				strbuf_add(i ? err : out, buf, (size_t)r);
-			} else if (r == 0 || (errno != EINTR && errno != EAGAIN)) {
-				close(fds[i].fd);
-				fds[i].fd = -1;
-				open_fds--;
-			}
-		}
-		if (fds[2].fd >= 0 && fds[2].revents) {
-			ssize_t w = write(fds[2].fd, in + off, inlen - off);
-			if (w > 0)
-				off += (size_t)w;
-			if ((w < 0 && errno != EINTR && errno != EAGAIN) || off == inlen) {
-				close(fds[2].fd);
-				fds[2].fd = -1;
-				open_fds--;
-			}
-		}
-	}
-	for (int i = 0; i < 3; i++)
-		if (fds[i].fd >= 0)
-			close(fds[i].fd);
-	signal(SIGPIPE, old_pipe);
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR) {
-			git_child = 0;
-			return -1;
-		}
-	git_child = 0;
-	strbuf_addstr(out, "");
-	strbuf_addstr(err, "");
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-}
-
-/* git's own message, first line, for ours. */
-static const char *git_message(struct strbuf *err)
-{
-	char *nl = strchr(err->buf, '\n');
-	if (nl)
-		*nl = '\0';
-	return *err->buf ? err->buf : "git failed without a message";
-}
-
-/* Run git; 0 with its output, or -1 after saying what went wrong (what: our words). */
-static int git_ask(const char *const *argv, const char *in, size_t inlen, struct strbuf *out,
-		   const char *what)
-{
-	struct strbuf err = STRBUF_INIT;
-	int st = git_run(argv, in, inlen, out, &err);
-	if (st < 0)
-		escape_eprintf("npcheck diff: %s: cannot run git: %s", what, strerror(errno));
-	else if (st)
-		escape_eprintf("npcheck diff: %s: %s", what, git_message(&err));
-	strbuf_release(&err);
-	return st ? -1 : 0;
-}
-
-/*
- * A path argument as a path from the top of the work tree ("" for the top itself),
- * lexically: prefix is the current directory's ("sub/dir/" or ""), top the work tree's
- * absolute path. Returns NULL (heap otherwise) when it leads outside the work tree.
- */
-static char *repo_relative(const char *path, const char *prefix, const char *top)
-{
-	struct strbuf in = STRBUF_INIT, out = STRBUF_INIT;
-	size_t tl = strlen(top);
-	char *res = NULL;
-
-	if (path[0] == '/') {
-		char real[PATH_MAX];
-		const char *p = path;
-		if (!(strncmp(p, top, tl) == 0 && (p[tl] == '/' || !p[tl])) && realpath(path, real))
-			p = real;
-		if (strncmp(p, top, tl) == 0 && (p[tl] == '/' || !p[tl]))
-			strbuf_addstr(&in, p + tl);
-		else
-			goto done;
-	} else {
-		strbuf_addf(&in, "%s/%s", prefix, path);
-	}
-	strbuf_addstr(&out, "");
-	for (const char *s = in.buf; *s;) {
-		size_t n = strcspn(s, "/");
-		if (n == 0 || (n == 1 && s[0] == '.')) {
-			/* empty or "." */
-		} else if (n == 2 && s[0] == '.' && s[1] == '.') {
-			if (!out.len)
-				goto done;
-			char *slash = strrchr(out.buf, '/');
-			out.len = slash ? (size_t)(slash - out.buf) : 0;
-			out.buf[out.len] = '\0';
-		} else {
-			if (out.len)
-				strbuf_addch(&out, '/');
-			strbuf_add(&out, s, n);
-		}
-		s += n + (s[n] == '/');
-	}
-	res = strbuf_detach(&out);
-done:
-	strbuf_release(&in);
-	strbuf_release(&out);
-	return res;
-}
-
-static bool manifest_name(const char *path)
-{
-	static const char *const exts[] = { ".yaml", ".yml", ".json" };
-	const char *base = strrchr(path, '/');
-	size_t n;
-	base = base ? base + 1 : path;
-	n = strlen(base);
-	for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
-		size_t e = strlen(exts[i]);
-		if (n > e && !strcmp(base + n - e, exts[i]))
-			return true;
-	}
-	return false;
-}
-
-/* Is path rel, or inside rel ("" is the whole tree)? */
-static bool path_under(const char *path, const char *rel)
-{
-	size_t n = strlen(rel);
-	return !n || (!strncmp(path, rel, n) && (!path[n] || path[n] == '/'));
-}
-
-/* One blob of the revision to read: where it is in the tree, under which name it is shown. */
-struct blob {
-	const char *path; /* in the ls-tree output */
-	const char *oid;  /* idem */
-	unsigned long long size; /* idem (ls-tree -l) */
-	size_t arg;       /* the first path argument it falls under */
-	char *name;       /* heap: its display name, as the work tree's walk names it */
-};
-
-/* The walk's order (source.c): the entries of a directory sorted by name, each
- * directory's files where its name sorts; i.e. paths compared component by component. */
-static int walk_cmp(const char *a, const char *b)
-{
-	for (;;) {
-		size_t na = strcspn(a, "/"), nb = strcspn(b, "/");
-		int c = strncmp(a, b, na < nb ? na : nb);
-		if (c)
-			return c;
-		if (na != nb)
-			return na < nb ? -1 : 1;
-		if (!a[na] || !b[nb])
-			return !a[na] && !b[nb] ? 0 : !a[na] ? -1 : 1;
-		a += na + 1;
-		b += nb + 1;
-	}
-}
-
-static int blob_cmp(const void *pa, const void *pb)
-{
-	const struct blob *a = pa, *b = pb;
-	if (a->arg != b->arg)
-		return a->arg < b->arg ? -1 : 1;
-	return walk_cmp(a->path, b->path);
-}
-
-static int str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Does some path of the tree stand where another has a directory (a/b and a/b/c), or
- * twice (*twice)? No checkout can hold that: the tree was crafted. paths is sorted. */
-static const char *tree_conflict(const char **paths, size_t n, bool *twice)
-{
-	for (size_t i = 0; i + 1 < n; i++) {
-		size_t l = strlen(paths[i]);
-		/* a/b's children sort after it, though not right after ("a/b.yaml" is between
-		 * "a/b" and "a/b/c"): look on while the prefix holds. */
-		for (size_t j = i + 1; j < n && !strncmp(paths[j], paths[i], l); j++)
-			if (!paths[j][l] || paths[j][l] == '/') {
-				*twice = !paths[j][l];
-				return paths[i];
-			}
-	}
-	return NULL;
-}
-
-/* Is any component of path (from its start) hidden, as the walk skips ".name"? */
-static bool hidden_below(const char *path)
-{
-	for (const char *s = path; *s;) {
-		if (*s == '.')
-			return true;
-		s += strcspn(s, "/");
-		s += *s == '/';
-	}
-	return false;
-}
-
-/* The name the work tree's walk gives a file found at rest below path argument arg. */
-static char *walk_name(const char *arg, const char *rest)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t al = strlen(arg);
-	if (strcmp(arg, ".")) {
-		strbuf_addstr(&sb, arg);
-		if (al && arg[al - 1] != '/')
-			strbuf_addch(&sb, '/');
-	}
-	strbuf_addstr(&sb, rest);
-	return strbuf_detach(&sb);
-}
-
-/*
- * PATH... as they are at REV, read into memory with one `git ls-tree` and one
- * `git cat-file --batch`: the files the work tree's walk would read there, in its order,
- * under the names it would give them. Returns 0, or an exit status after saying why.
- */
-static int base_read(const char *rev, const char *const *paths, size_t npaths,
-		     const struct model_options *mo, struct source_mem **out, size_t *nout,
-		     struct source_mem **over, size_t *nover)
-{
-	/* The input limits, checked on the sizes ls-tree gives, before any blob is read. */
-	size_t max_file = mo->max_file ? mo->max_file : MODEL_MAX_FILE;
-	size_t max_total = mo->max_total ? mo->max_total : MODEL_MAX_TOTAL, total = 0;
-	struct strbuf info = STRBUF_INIT, tree = STRBUF_INIT, list = STRBUF_INIT,
-		      spec = STRBUF_INIT, req = STRBUF_INIT, data = STRBUF_INIT;
-	char **rels = xcalloc(npaths + 1, sizeof(*rels));
-	const char **argv = NULL, **all = NULL;
-	struct blob *blobs = NULL;
-	size_t nblobs = 0, cap = 0, nall = 0, allcap = 0;
-	int rc = EXIT_INPUT;
-	const char *top, *prefix;
-
-	*out = NULL;
-	*nout = 0;
-	{
-		const char *a[] = { "git", "rev-parse", "--show-toplevel", "--show-prefix", NULL };
-		if (git_ask(a, NULL, 0, &info, "--base needs a git work tree"))
-			goto out;
-		/* Two lines: the top, then the prefix (empty at the top). */
-		char *nl = strchr(info.buf, '\n');
-		if (!nl) {
-			fprintf(stderr, "npcheck diff: --base needs a git work tree\n");
-			goto out;
-		}
-		*nl = '\0';
-		top = info.buf;
-		prefix = nl + 1;
-		nl = strchr(nl + 1, '\n');
-		if (nl)
-			*nl = '\0';
-	}
-	{
-		strbuf_addf(&spec, "%s^{tree}", rev);
-		const char *a[] = { "git", "rev-parse", "--verify", "--quiet", "--end-of-options",
-				    spec.buf, NULL };
-		struct strbuf err = STRBUF_INIT;
-		int st = git_run(a, NULL, 0, &tree, &err);
-		strbuf_release(&err);
-		if (st) {
-			escape_eprintf("npcheck diff: unknown revision '%s'", rev);
-			goto out;
-		}
-		while (tree.len && (tree.buf[tree.len - 1] == '\n' || tree.buf[tree.len - 1] == '\r'))
-			tree.buf[--tree.len] = '\0';
-	}
-	for (size_t i = 0; i < npaths; i++) {
-		rels[i] = repo_relative(paths[i], prefix, top);
-		if (!rels[i]) {
-			escape_eprintf("npcheck diff: '%s' is outside the repository '%s'",
-				paths[i], top);
-			goto out;
-		}
-	}
-
-	/* Every entry under the paths, as "MODE TYPE OID SIZE\tPATH\0", paths from the top
-	 * (SIZE padded with spaces; "-" for what is no blob). */
-	argv = xcalloc(npaths + 10, sizeof(*argv)); /* 9 words, the paths, NULL */
-	size_t na = 0;
-	bool whole = false;
-	for (size_t i = 0; i < npaths; i++)
-		whole |= !*rels[i];
-	argv[na++] = "git";
-	argv[na++] = "--literal-pathspecs";
-	argv[na++] = "ls-tree";
-	argv[na++] = "-r";
-	argv[na++] = "-z";
-	argv[na++] = "-l";
-	argv[na++] = "--full-tree";
-	argv[na++] = tree.buf;
-	argv[na++] = "--";
-	for (size_t i = 0; i < npaths && !whole; i++)
-		argv[na++] = rels[i];
-	argv[na] = NULL;
-	strbuf_reset(&spec);
-	strbuf_addf(&spec, "cannot list '%s'", rev);
-	if (git_ask(argv, NULL, 0, &list, spec.buf))
-		goto out;
-
-	for (size_t off = 0; off < list.len;) {
-		char *ent = list.buf + off, *tab = strchr(ent, '\t');
-		off += strlen(ent) + 1;
-		if (!tab)
-			continue;
-		*tab = '\0';
-		const char *path = tab + 1;
-		char *sp1 = strchr(ent, ' '), *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
-		char *sp3 = sp2 ? strchr(sp2 + 1, ' ') : NULL;
-		if (!sp3)
-			continue;
-		*sp1 = *sp2 = *sp3 = '\0';
-		const char *mode = ent, *type = sp1 + 1, *oid = sp2 + 1;
-		unsigned long long size = strtoull(sp3 + 1 + strspn(sp3 + 1, " "), NULL, 10);
-		XGROW(all, allcap, nall + 1);
-		all[nall++] = path;
-		/* Regular files only: no symbolic links (120000), no submodules. */
-		if (strcmp(type, "blob") ||
-		    (strcmp(mode, "100644") && strcmp(mode, "100755") && strcmp(mode, "100664")))
-			continue;
-		for (size_t i = 0; i < npaths; i++) {
-			size_t rl = strlen(rels[i]);
-			if (!path_under(path, rels[i]))
-				continue;
-			const char *rest = path + rl + (rl > 0);
-			bool named = !*rest;
-			/* What the walk of the work tree would read: a file named, or manifests
-			 * not hidden below a directory named. */
-			if (!named && (!manifest_name(path) || hidden_below(rest)))
-				break;
-			XGROW(blobs, cap, nblobs + 1);
-			blobs[nblobs++] = (struct blob){ path, oid, size, i,
-							 named ? xstrdup(paths[i]) : walk_name(paths[i], rest) };
-			break;
-		}
-	}
-	if (nall > 1)
-		qsort(all, nall, sizeof(*all), str_cmp);
-	bool twice = false;
-	const char *bad = tree_conflict(all, nall, &twice);
-	if (bad) {
-		escape_eprintf("npcheck diff: '%s' is %s at revision '%s': not a tree git can "
-			"check out", bad, twice ? "there twice" : "both a file and a directory", rev);
-		goto out;
-	}
-	if (nblobs > 1)
-		qsort(blobs, nblobs, sizeof(*blobs), blob_cmp);
-
-	/* A blob over a limit is not read: it is reported as a file over it would be. */
-	*over = xcalloc(nblobs + 1, sizeof(**over));
-	size_t kept = 0;
-	for (size_t i = 0; i < nblobs; i++) {
-		bool by_total = blobs[i].size <= max_file && blobs[i].size > max_total - total;
-		if (blobs[i].size > max_file || by_total) {
-			struct source_mem *o = &(*over)[(*nover)++];
-			o->name = blobs[i].name;
-			o->len = by_total ? max_total : max_file;
-			o->buf = by_total ? (char *)"total" : NULL;
-			blobs[i].name = NULL;
-			continue;
-		}
-		total += (size_t)blobs[i].size;
-		blobs[kept++] = blobs[i];
-	}
-	nblobs = kept;
-	/* Every blob at once: "OID\n" each in, "OID blob SIZE\nBYTES\n" each out. */
-	for (size_t i = 0; i < nblobs; i++)
-		strbuf_addf(&req, "%s\n", blobs[i].oid);
-	if (nblobs) {
-		const char *a[] = { "git", "cat-file", "--batch", NULL };
-		strbuf_reset(&spec);
-		strbuf_addf(&spec, "cannot read the files of '%s'", rev);
-		if (git_ask(a, req.buf, req.len, &data, spec.buf))
-			goto out;
-	}
-	*out = xcalloc(nblobs + 1, sizeof(**out));
-	size_t pos = 0;
-	for (size_t i = 0; i < nblobs; i++) {
-		const char *hdr = data.buf + pos, *nl = memchr(hdr, '\n', data.len - pos);
-		char *end;
-		const char *sp = nl ? memchr(hdr, ' ', (size_t)(nl - hdr)) : NULL;
-		const char *sp2 = sp ? memchr(sp + 1, ' ', (size_t)(nl - sp - 1)) : NULL;
-		unsigned long long size = sp2 ? strtoull(sp2 + 1, &end, 10) : 0;
-		if (!sp2 || end != nl || strncmp(sp + 1, "blob ", 5) ||
-		    size > data.len - (size_t)(nl + 1 - data.buf)) {
-			escape_eprintf("npcheck diff: cannot read '%s' at '%s': git cat-file said "
-				"'%.*s'", blobs[i].path, rev,
-				nl ? (int)(nl - hdr) : (int)(data.len - pos > 80 ? 80 : data.len - pos), hdr);
-			goto out;
-		}
-		pos = (size_t)(nl + 1 - data.buf);
-		struct source_mem *sm = &(*out)[(*nout)++];
-		sm->name = blobs[i].name;
-		blobs[i].name = NULL;
-		sm->buf = xmalloc((size_t)size + 1);
-		memcpy(sm->buf, data.buf + pos, (size_t)size);
-		sm->buf[size] = '\0';
-		sm->len = (size_t)size;
-		pos += (size_t)size + 1; /* and its newline */
-	}
-	rc = 0;
-out:
-	for (size_t i = 0; i < nblobs; i++)
-		free(blobs[i].name);
-	free(blobs);
-	free(all);
-	free(argv);
-	for (size_t i = 0; i < npaths; i++)
-		free(rels[i]);
-	free(rels);
-	strbuf_release(&info);
-	strbuf_release(&tree);
-	strbuf_release(&list);
-	strbuf_release(&spec);
-	strbuf_release(&req);
-	strbuf_release(&data);
-	return rc;
-}
-
-static void sources_free(struct source_mem *srcs, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free((char *)srcs[i].name);
-		free(srcs[i].buf);
-	}
-	free(srcs);
-}
-
-/* The blobs base_read left unread: their names are heap, their buf a marker. */
-static void over_free(struct source_mem *over, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free((char *)over[i].name);
-	free(over);
-}
-
 static int diff_base(struct cli *cli, const char *fmt, const struct model_options *mo)
 {
 	static const char *const dot[] = { "." };
 	const char *const *paths = cli->nargs ? cli->args : dot;
 	size_t npaths = cli->nargs ? cli->nargs : 1;
 	struct side sides[2];
-	struct source_mem *srcs = NULL, *over = NULL;
-	size_t nsrcs = 0, nover = 0;
-	int rc;
+	struct revision rev;
 
 	if (!*cli->base || cli->base[0] == '-')
 		return cli_usage_error(cli, "--base takes a git revision, not '%s'", cli->base);
 	for (size_t i = 0; i < npaths; i++)
 		if (!strcmp(paths[i], "-") || !*paths[i])
 			return cli_usage_error(cli, "--base compares paths, not '%s'", paths[i]);
-	/* Interrupted while git runs: git goes too. Nothing else to clean: no file is made. */
-	void (*old_int)(int) = signal(SIGINT, on_signal);
-	void (*old_term)(int) = signal(SIGTERM, on_signal);
-	rc = base_read(cli->base, paths, npaths, mo, &srcs, &nsrcs, &over, &nover);
-	signal(SIGINT, old_int);
-	signal(SIGTERM, old_term);
+	/* Interrupted while git runs: git goes too. Nothing else to clean: no file is made.
+	 * The input limits are checked on the sizes git lists, before any file is read. */
+	run_forward_signals(true);
+	int rc = revision_read(&rev, "npcheck diff", cli->base, paths, npaths,
+			       mo->max_file ? mo->max_file : MODEL_MAX_FILE,
+			       mo->max_total ? mo->max_total : MODEL_MAX_TOTAL);
+	run_forward_signals(false);
 	if (rc) {
-		sources_free(srcs, nsrcs);
-		over_free(over, nover);
-		return rc;
+		revision_release(&rev);
+		return EXIT_INPUT;
 	}
 	sides[0].a = arena_new();
 	diag_init(&sides[0].d, sides[0].a);
-	model_load_memory(&sides[0].m, sides[0].a, &sides[0].d, srcs, nsrcs, mo);
-	for (size_t i = 0; i < nover; i++) {
-		struct ypos pos = { arena_strdup(sides[0].a, over[i].name), 1, 1 };
-		if (over[i].buf)
+	model_load_sources(&sides[0].m, sides[0].a, &sides[0].d, rev.srcs, rev.nsrcs, mo);
+	for (size_t i = 0; i < rev.nover; i++) {
+		struct ypos pos = { arena_strdup(sides[0].a, rev.over[i].name), 1, 1 };
+		if (rev.over[i].total)
 			diag_report(&sides[0].d, RULE_YAML_SYNTAX, &pos, NULL,
 				    "cannot read: the input is over the limit of %zu bytes in all "
-				    "(--max-total-input)", over[i].len);
+				    "(--max-total-input)", rev.over[i].limit);
 		else
 			diag_report(&sides[0].d, RULE_YAML_SYNTAX, &pos, NULL,
 				    "cannot read: the file is over the limit of %zu bytes "
-				    "(--max-input-size)", over[i].len);
+				    "(--max-input-size)", rev.over[i].limit);
 		sides[0].d.input_error = true;
 	}
-	over_free(over, nover);
+	revision_release(&rev);
 	diag_sort(&sides[0].d);
 	solver_init(&sides[0].s, &sides[0].m);
-	sources_free(srcs, nsrcs);
 	side_load(&sides[1], paths, npaths, mo);
 	/* Same display paths on both sides: say which side these are. */
 	if (has_printed_errors(&sides[0].d))

@@ -376,8 +376,7 @@ static int parse_serially(struct model *m, struct source_file *files, size_t nfi
 		}
 		if (parse_into(m, files[i].path, files[i].buf, files[i].len, 0, true, opt))
 			rc = -1;
-		free(files[i].buf);
-		files[i].buf = NULL;
+		source_done(&files[i]);
 	}
 	return rc;
 }
@@ -398,10 +397,8 @@ static struct part *new_part(struct pool *pl, size_t *cap, const struct model *m
 
 static void free_buffers(struct source_file *files, size_t first, size_t count)
 {
-	for (size_t i = first; i < first + count; i++) {
-		free(files[i].buf);
-		files[i].buf = NULL;
-	}
+	for (size_t i = first; i < first + count; i++)
+		source_done(&files[i]);
 }
 
 /*

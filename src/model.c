@@ -418,7 +418,7 @@ const struct unmodelled_kind *model_unmodelled_for(const struct model *m, const 
 	return NULL;
 }
 
-/* Parse the files (which model_parse_files frees) and build the model; rc is what
+/* Parse the files (a heap array, freed here) and build the model; rc is what
  * collecting them returned. With no object at all, the no-input error is at where
  * (a file name), about what ("this path", "standard input"...). */
 static int model_build(struct model *m, struct diag *d, struct source_file *files,
@@ -479,6 +479,21 @@ static void model_start(struct model *m, struct arena *a, struct diag *d,
 	m->no_fold = opt && opt->no_fold;
 }
 
+int model_load_sources(struct model *m, struct arena *a, struct diag *d,
+		       const struct source *srcs, size_t n, const struct model_options *opt)
+{
+	struct source_file *files = xcalloc(n + 1, sizeof(*files));
+
+	model_start(m, a, d, opt);
+	for (size_t i = 0; i < n; i++) {
+		files[i].path = arena_strdup(a, srcs[i].name);
+		/* Never NULL: a NULL buf is a file that was not read. */
+		files[i].buf = srcs[i].buf ? srcs[i].buf : "";
+		files[i].len = srcs[i].buf ? srcs[i].len : 0;
+	}
+	return model_build(m, d, files, n, opt, 0, n ? files[0].path : "<input>", "the input");
+}
+
 int model_load(struct model *m, struct arena *a, struct diag *d, const char *const *paths,
 	       size_t npaths, const struct model_options *opt)
 {
@@ -490,23 +505,6 @@ int model_load(struct model *m, struct arena *a, struct diag *d, const char *con
 	bool std_in = !npaths || !strcmp(paths[0], "-");
 	return model_build(m, d, files, nfiles, opt, rc, std_in ? "<stdin>" : paths[0],
 			   npaths > 1 ? "any path given" : std_in ? "standard input" : "this path");
-}
-
-int model_load_memory(struct model *m, struct arena *a, struct diag *d,
-		      struct source_mem *srcs, size_t n, const struct model_options *opt)
-{
-	struct source_file *files = xcalloc(n + 1, sizeof(*files));
-
-	model_start(m, a, d, opt);
-	for (size_t i = 0; i < n; i++) {
-		files[i].path = files[i].open_path = arena_strdup(a, srcs[i].name);
-		/* Never empty: an empty buffer is a source read, not one to read. */
-		files[i].buf = srcs[i].buf ? srcs[i].buf : xstrdup("");
-		files[i].len = srcs[i].buf ? srcs[i].len : 0;
-		srcs[i].buf = NULL;
-		srcs[i].len = 0;
-	}
-	return model_build(m, d, files, n, opt, 0, n ? files[0].path : "<input>", "the input");
 }
 
 void model_free(struct model *m)

@@ -47,7 +47,7 @@ static void add_file(struct collect *c, const char *path)
 	XGROW(c->files, c->cap, c->n + 1);
 	c->files[c->n].path = arena_strdup(c->a, strcmp(path, "-") ? path : "<stdin>");
 	c->files[c->n].open_path = strcmp(path, "-") ? c->files[c->n].path : "-";
-	c->files[c->n].buf = NULL;
+	c->files[c->n].buf = c->files[c->n].heap = NULL;
 	c->files[c->n].len = 0;
 	c->files[c->n].budget = NULL;
 	c->n++;
@@ -60,7 +60,7 @@ int source_read(struct diag *d, struct source_file *f)
 	bool by_total = false;
 	struct ypos pos = { f->path, 1, 1 };
 
-	if (f->buf) {
+	if (!f->open_path) {
 		if (b)
 			b->used += f->len;
 		return 0;
@@ -69,8 +69,9 @@ int source_read(struct diag *d, struct source_file *f)
 		max = b->max_total - b->used;
 		by_total = true;
 	}
-	switch (read_bounded(f->open_path, max, &f->buf, &f->len)) {
+	switch (read_bounded(f->open_path, max, &f->heap, &f->len)) {
 	case 0:
+		f->buf = f->heap;
 		if (b)
 			b->used += f->len;
 		return 0;
@@ -94,6 +95,13 @@ int source_read(struct diag *d, struct source_file *f)
 	f->buf = NULL;
 	f->len = 0;
 	return -1;
+}
+
+void source_done(struct source_file *f)
+{
+	free(f->heap);
+	f->heap = NULL;
+	f->buf = NULL;
 }
 
 static bool has_manifest_ext(const char *name)

@@ -1,28 +1,23 @@
 /*
- * libFuzzer target: the whole pipeline on one manifest file — model_load (through a
- * memfd, so the real source/ynode/decode/validate path runs) → lint_run → the writers →
+ * libFuzzer target: the whole pipeline on one manifest file — model_load_sources (the
+ * ynode/decode/validate path every file takes) → lint_run → the writers →
  * a solver over the model → connlist_each; then everything is freed. Checks that every
  * finding is positioned and that connection sets print and parse back to themselves.
  */
-#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
 #include "connlist.h"
 #include "fuzz_check.h"
-#include "fuzz_memfd.h"
 #include "lint.h"
-
-static int mfd = -1;
-static char path[64];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	mfd = fuzz_memfd("npcheck-fuzz", path, sizeof(path));
 	/* the writers print findings; libFuzzer reports on stderr */
 	if (!freopen("/dev/null", "w", stdout)) {
 		perror("/dev/null");
@@ -80,20 +75,19 @@ static void on_line(void *ctx, const struct conn_line *l)
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	static const char *const formats[] = { "text", "json", "sarif", "junit", "github" };
-	const char *paths[1] = { path };
+	const struct source src = { "fuzz.yaml", (const char *)data, size };
 	struct model_options mo = { .default_ns = NULL };
 	struct config cfg;
 	struct model m;
 	struct diag d;
 	struct solver s;
 
-	fuzz_memfd_put(mfd, data, size);
 	config_defaults(&cfg);
 	struct arena *a = arena_new();
 	diag_init(&d, a);
 	config_apply(&cfg, &d);
-	int rc = model_load(&m, a, &d, paths, 1, &mo);
-	FUZZ_CHECK((rc != 0) == d.input_error, "model_load returned %d, input_error %d", rc,
+	int rc = model_load_sources(&m, a, &d, &src, 1, &mo);
+	FUZZ_CHECK((rc != 0) == d.input_error, "model_load_sources returned %d, input_error %d", rc,
 		   (int)d.input_error);
 	lint_run(&m, &cfg, &d);
 	diag_sort(&d);

@@ -1,30 +1,16 @@
 /*
- * libFuzzer target, differential: one manifest file (through a memfd) loaded and linted
+ * libFuzzer target, differential: one manifest file (model_load_sources) loaded and linted
  * with one parser (jobs 1), and again cut at every document marker the parts allow
  * (NPCHECK_TEST_PART_BYTES=1, jobs 4, src/load.c). The two runs must agree on the
  * return code, every object (kind, name, positions), policy, endpoint and Service, and
  * every finding (rule, position, message) in order; then everything is freed.
  */
-#define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "config.h"
 #include "fuzz_check.h"
-#include "fuzz_memfd.h"
 #include "lint.h"
-
-static int mfd = -1;
-static char path[64];
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	mfd = fuzz_memfd("npcheck-fuzz-parts", path, sizeof(path));
-	return 0;
-}
 
 struct run {
 	struct arena *a;
@@ -33,9 +19,9 @@ struct run {
 	int rc;
 };
 
-static void load(struct run *r, unsigned jobs)
+static void load(struct run *r, const unsigned char *data, size_t size, unsigned jobs)
 {
-	const char *paths[1] = { path };
+	const struct source src = { "fuzz.yaml", (const char *)data, size };
 	struct model_options mo = { .jobs = jobs };
 	struct config cfg;
 
@@ -43,7 +29,7 @@ static void load(struct run *r, unsigned jobs)
 	r->a = arena_new();
 	diag_init(&r->d, r->a);
 	config_apply(&cfg, &r->d);
-	r->rc = model_load(&r->m, r->a, &r->d, paths, 1, &mo);
+	r->rc = model_load_sources(&r->m, r->a, &r->d, &src, 1, &mo);
 	lint_run(&r->m, &cfg, &r->d);
 	diag_sort(&r->d);
 }
@@ -73,13 +59,12 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	struct run one, parts;
 
-	fuzz_memfd_put(mfd, data, size);
-	load(&one, 1);
+	load(&one, data, size, 1);
 	setenv("NPCHECK_TEST_PART_BYTES", "1", 1);
-	load(&parts, 4);
+	load(&parts, data, size, 4);
 	unsetenv("NPCHECK_TEST_PART_BYTES");
 
-	FUZZ_CHECK(one.rc == parts.rc, "model_load returned %d whole, %d in parts", one.rc,
+	FUZZ_CHECK(one.rc == parts.rc, "model_load_sources returned %d whole, %d in parts", one.rc,
 		   parts.rc);
 	FUZZ_CHECK(one.m.nobjects == parts.m.nobjects, "%zu objects whole, %zu in parts",
 		   one.m.nobjects, parts.m.nobjects);

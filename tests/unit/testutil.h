@@ -2,10 +2,7 @@
 #ifndef NPCHECK_TESTUTIL_H
 #define NPCHECK_TESTUTIL_H
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "model.h"
 
@@ -14,33 +11,22 @@ struct tu {
 	struct arena *a;
 	struct diag d;
 	struct model m;
-	int rc;          /* what model_load returned */
-	char path[256];  /* the temporary file it was read from (already removed) */
+	int rc;           /* what model_load_sources returned */
+	const char *path; /* the name the text was loaded under */
 };
 
-/* Write yaml to a fresh temporary *.yaml file, model_load it with opt, remove the file. */
+/* The name tu_load gives the text: positions say it. */
+#define TU_PATH "unit.yaml"
+
+/* Load yaml (from memory, as a file named TU_PATH) with opt. */
 static inline void tu_load_opt(struct tu *t, const char *yaml, const struct model_options *opt)
 {
-	const char *dir = getenv("TMPDIR");
 	memset(t, 0, sizeof(*t));
-	snprintf(t->path, sizeof(t->path), "%s/npcheck-unit-XXXXXX.yaml",
-		 dir && *dir ? dir : "/tmp");
-	int fd = mkstemps(t->path, 5);
-	if (fd < 0) {
-		perror("mkstemps");
-		abort();
-	}
-	size_t len = strlen(yaml);
-	if (write(fd, yaml, len) != (ssize_t)len) {
-		perror("write");
-		abort();
-	}
-	close(fd);
+	t->path = TU_PATH;
 	t->a = arena_new();
 	diag_init(&t->d, t->a);
-	const char *paths[] = { t->path };
-	t->rc = model_load(&t->m, t->a, &t->d, paths, 1, opt);
-	unlink(t->path);
+	struct source src = { t->path, yaml, strlen(yaml) };
+	t->rc = model_load_sources(&t->m, t->a, &t->d, &src, 1, opt);
 }
 
 static inline void tu_load(struct tu *t, const char *yaml)
