@@ -70,7 +70,7 @@ $(BUILD)/libnpcheck.a: $(LIB_OBJS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libnpcheck.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libnpcheck.a $(PKG_LIBS) \
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(BUILD)/libnpcheck.a $(PKG_LIBS) \
 		$(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka) -lm $(SANFLAGS)
 
 # `make check`: unit tests, then the golden CLI, failure, example and peer suites.

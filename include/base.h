@@ -58,17 +58,25 @@ void arena_adopt(struct arena *a, struct arena *child);
 /* Bytes handed out so far (for benchmarks and budgets). */
 size_t arena_used(const struct arena *a);
 
-/* strbuf: a growable, always NUL-terminated heap string. The caller owns buf and
- * releases it with strbuf_release (or takes it with strbuf_detach). */
+/*
+ * strbuf: a growable heap string. buf is never NULL and always NUL-terminated: an empty
+ * strbuf (STRBUF_INIT, strbuf_init, after strbuf_release) points at the shared
+ * strbuf_slopbuf "" and owns nothing (cap 0); the first add allocates. Nothing is ever
+ * written through the buf of an empty strbuf. Once allocated, the caller owns buf and
+ * releases it with strbuf_release, or takes it with strbuf_detach (always a heap string).
+ */
 struct strbuf {
 	char *buf;
 	size_t len, cap;
 };
-#define STRBUF_INIT { NULL, 0, 0 }
+extern char strbuf_slopbuf[];
+#define STRBUF_INIT { strbuf_slopbuf, 0, 0 }
 void strbuf_init(struct strbuf *sb);
 void strbuf_release(struct strbuf *sb);
 char *strbuf_detach(struct strbuf *sb);
 void strbuf_reset(struct strbuf *sb);
+/* Cut sb to its first len bytes (len <= sb->len). */
+void strbuf_setlen(struct strbuf *sb, size_t len);
 void strbuf_add(struct strbuf *sb, const char *s, size_t n);
 void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, char c);

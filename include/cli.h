@@ -5,10 +5,7 @@
 #include "base.h"
 #include "diag.h"
 #include "model.h"
-
-/* The version of every command's JSON output (its "version" key): raised when a key
- * is renamed or removed or its meaning changes; the shapes are in the manual, JSON. */
-#define NPCHECK_JSON_VERSION 1
+#include "out.h" /* NPCHECK_JSON_VERSION */
 
 /* Exit status, SPEC §3. */
 enum {

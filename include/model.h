@@ -1,7 +1,13 @@
 /*
  * The in-memory model: objects read from the input, namespaces, endpoints (pods and
- * workloads), Services and NetworkPolicies. Built once by model_load, then frozen.
- * Everything here is owned by the model's arena and valid until model_free.
+ * workloads), Services and NetworkPolicies. Built once by model_load_sources or
+ * model_load, then frozen: readers (solver, lint, commands) never change it.
+ * Ownership: the objects, their strings, arrays and YAML nodes are the arena's (the one
+ * given to model_load, and m->trees for the nodes), valid until it is freed; the arrays
+ * of pointers in struct model (objects, namespaces, endpoints, host_net, policies,
+ * services, unmodelled) are heap, freed by model_free.
+ * How it is built is internal: src/load_int.h (reading, parsing, decoding) and
+ * src/validate.h (what the API server rejects).
  */
 #ifndef NPCHECK_MODEL_H
 #define NPCHECK_MODEL_H
@@ -344,80 +350,5 @@ const struct unmodelled_kind *model_unmodelled_for(const struct model *m, const 
 bool selector_matches(const struct selector *s, const struct labels *l);
 /* True for a present selector with no requirement ({}), or absent. */
 bool selector_is_empty(const struct selector *s);
-
-/* Internal steps of model_load, each in its own file. */
-/* The bytes a load may still read; shared by its files (arena-owned). */
-struct source_budget {
-	size_t max_file, max_total, used;
-};
-struct source_file {
-	const char *path;      /* arena-owned display path ("<stdin>" for "-") */
-	const char *open_path; /* what to open ("-" for stdin); NULL for a source in memory */
-	const char *buf;       /* the bytes: read (heap) or given (the caller's) */
-	size_t len;
-	char *heap;            /* what source_read allocated (buf), freed by source_done */
-	struct source_budget *budget; /* NULL: MODEL_MAX_FILE, no total */
-};
-/* source.c: expand paths into files (sorted within each directory); the heap array is
- * the caller's. Unreadable paths are reported. Only regular files are taken from a
- * directory (a FIFO or device there is skipped with a note on stderr); a path named
- * directly is taken whatever it is, and source_read refuses it if it is not a regular
- * file. Returns 0, or -1 if some were unreadable. */
-int source_collect(struct arena *a, struct diag *d, const char *const *paths, size_t npaths,
-		   struct source_file **files, size_t *nfiles);
-/* Read one file (one at a time keeps only one buffer alive), within its budget, which
- * it charges; a source in memory is only charged. 0, or -1 after reporting (a file over
- * a limit is not read at all). */
-int source_read(struct diag *d, struct source_file *f);
-/* Done with f's bytes: what source_read allocated is freed; buf is NULL after. */
-void source_done(struct source_file *f);
-/* load.c: read, parse and decode every file (those opt->skip_file names excepted) into
- * m, in order; on up to opt->jobs threads, files and parts of large files side by side,
- * with the result of one parser. 0, or -1 when some file could not be read or parsed
- * (reported). Done with each file's bytes (source_done) once it is parsed. */
-int model_parse_files(struct model *m, struct source_file *files, size_t nfiles,
-		      const struct model_options *opt);
-/* load.c: the threads to use when asked for n (0: one per CPU available), at most 8. */
-unsigned model_jobs(unsigned n);
-/* load.c: the offset of the first "---" document marker line at or after from, or len. */
-size_t model_next_doc_start(const char *buf, size_t len, size_t from);
-/* load.c: where the documents of a stream of concatenated JSON values start ({...}{...},
- * as kubectl reads a file that starts with '{'): their offsets in *starts (heap, caller
- * frees), and how many; 0 when buf does not start with '{' or '['. The last offset may
- * start a rest that is no JSON value, which then goes to libyaml as it is. */
-size_t model_json_starts(const char *buf, size_t len, size_t **starts);
-/* k8s_decode.c: one document (or List item) → objects added to the model (Lists
- * expanded). Returns true when the model points into the tree (a NetworkPolicy): the
- * tree must then be kept; otherwise everything needed was copied. */
-bool k8s_decode_document(struct model *m, const char *file, const struct ynode *doc,
-			 const struct model_options *opt);
-/* k8s_decode.c: keys whose (collection) values no kind npcheck reads ever needs. */
-extern const char *const k8s_skip_keys[];
-/* k8s_decode.c: what to build of a unit of this kind (a ynode_sink filter). */
-const struct ypath *k8s_build_paths(void *ctx, const char *kind);
-/* validate.c: API-server validation of one policy; sets p->invalid and reports. */
-void validate_policy(struct model *m, struct policy *p);
-/* validate.c: how the API server checks a kind's metadata.name (ValidateNameFunc). */
-enum name_rule {
-	NAME_DNS_SUBDOMAIN, /* most kinds */
-	NAME_DNS_LABEL,     /* Namespace */
-	NAME_DNS1035_LABEL, /* Service */
-	NAME_CRONJOB,       /* a subdomain of at most 52 characters */
-};
-/* validate.c: API-server validation of the metadata (meta, the metadata mapping or NULL)
- * of an object of a kind other than NetworkPolicy, and of one more mapping the API server
- * checks as labels (a pod template's labels, a Service's selector: labels at field path
- * labels_path, or NULL). Runs while the object's tree is decoded, on any loader thread.
- * Reports, sets o->invalid and returns true when the API server would reject it. */
-bool validate_object_meta(struct model *m, struct object *o, const struct ynode *meta,
-			  enum name_rule rule, const struct ynode *labels, const char *labels_path);
-/* validate.c: Kubernetes name and label syntax (pcre2). Return NULL when valid, else
- * the API server's message (static or arena-owned). */
-const char *validate_dns1123_subdomain(const char *s);
-const char *validate_dns1123_label(const char *s);
-const char *validate_label_key(const char *s);
-const char *validate_label_value(const char *s);
-/* normalize.c: API defaults (protocol TCP, policyTypes). */
-void normalize_policy(struct policy *p);
 
 #endif

@@ -4,8 +4,11 @@
 
 #include <stdio.h>
 
-#include "cli.h"
 #include "diag.h"
+
+/* The version of every command's JSON output (its "version" key): raised when a key
+ * is renamed or removed or its meaning changes; the shapes are in the manual, JSON. */
+#define NPCHECK_JSON_VERSION 1
 
 /*
  * What a lint writer reports: the sorted findings, suppressed ones included (each
@@ -19,19 +22,20 @@ struct lint_report {
 	const char *const *files;
 	size_t nfiles;
 	int fail_on;   /* the severity that fails the run (--fail-on, failOn); 0: error */
+	bool color;    /* text: ANSI colours (--color) */
+	bool quiet;    /* text: no summary line on stderr (-q) */
 };
 
-/* lint_write (lint.h) when the files read are known. format must be one that the lint
- * command accepts. */
-void lint_write_report(struct cli *cli, const char *format, const struct lint_report *r);
+/* Write the report in format, one that the lint command accepts, to stdout. */
+void lint_write_report(const char *format, const struct lint_report *r);
 
 /* The writers, each printing to stdout (out_<format>.c). */
-void out_lint_text(struct cli *cli, const struct lint_report *r);
-void out_lint_json(struct cli *cli, const struct lint_report *r);
-void out_lint_sarif(struct cli *cli, const struct lint_report *r);
-void out_lint_junit(struct cli *cli, const struct lint_report *r);
-void out_lint_github(struct cli *cli, const struct lint_report *r);
-void out_lint_md(struct cli *cli, const struct lint_report *r);
+void out_lint_text(const struct lint_report *r);
+void out_lint_json(const struct lint_report *r);
+void out_lint_sarif(const struct lint_report *r);
+void out_lint_junit(const struct lint_report *r);
+void out_lint_github(const struct lint_report *r);
+void out_lint_md(const struct lint_report *r);
 
 /*
  * The repository findings are named from (out_path.c): GITHUB_WORKSPACE when set, else

@@ -18,7 +18,7 @@ FUZZ_ALL := fuzz_load fuzz_selector_cidr fuzz_lint fuzz_parts fuzz_glob fuzz_esc
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS = -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -O1 -g \
-	-Iinclude $(PKG_CFLAGS) -DNPCHECK_VERSION='"$(VERSION)"' -MMD -MP
+	-Iinclude -Isrc $(PKG_CFLAGS) -DNPCHECK_VERSION='"$(VERSION)"' -MMD -MP
 FUZZ_ARENA ?= checked
 ifeq ($(FUZZ_ARENA),checked)
 FUZZ_LIB_OBJS := $(patsubst src/%.c,$(FUZZ_DIR)/lib/%.o,$(filter-out src/arena.c,$(LIB_SRCS))) \

@@ -17,7 +17,7 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	char *p = arena_strndup(a, sb.buf ? sb.buf : "", sb.len);
+	char *p = arena_strndup(a, sb.buf, sb.len);
 	strbuf_release(&sb);
 	return p;
 }

@@ -360,7 +360,8 @@ static void row_info(const struct row *r, const char *src, const char *dst, stru
 
 static void out_init(struct out *o, const char *fmt)
 {
-	memset(o, 0, sizeof(*o));
+	*o = (struct out){ .sb = STRBUF_INIT, .c1 = STRBUF_INIT, .c2 = STRBUF_INIT,
+			   .info = STRBUF_INIT, .src = STRBUF_INIT, .dst = STRBUF_INIT };
 	o->json = !strcmp(fmt, "json");
 	o->csv = !strcmp(fmt, "csv");
 	o->md = !strcmp(fmt, "md");
@@ -400,7 +401,6 @@ static void out_row(struct out *o, const struct row *r)
 	connset_format(&r->c[1], &o->c2);
 	end_format(&r->src, &o->src);
 	end_format(&r->dst, &o->dst);
-	strbuf_addstr(&o->info, ""); /* never NULL, even when empty */
 	row_info(r, o->src.buf, o->dst.buf, &o->info);
 	if (o->json) {
 		strbuf_addstr(sb, o->n ? ",\n  {\"type\": " : "\n  {\"type\": ");

@@ -234,7 +234,6 @@ static void explain_rule(const struct solver *s, struct shown *sh, size_t ri, bo
 	 * first five. */
 	size_t nmatch = r->all_peers ? 0 : r->eps.n, k = 0;
 	struct strbuf matches = STRBUF_INIT;
-	strbuf_addstr(&matches, "");
 	if (!r->all_peers)
 		EPSET_FOREACH(&r->eps, m->nendpoints, j) {
 			if (k == 5)

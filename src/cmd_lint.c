@@ -94,7 +94,9 @@ int cmd_lint(struct cli *cli)
 	report.d = &d;
 	report.files = files;
 	report.fail_on = fail_on;
-	lint_write_report(cli, fmt, &report);
+	report.color = cli->color_on;
+	report.quiet = cli->quiet;
+	lint_write_report(fmt, &report);
 
 	/* SPEC §3: an unreadable input wins; then unsuppressed findings at --fail-on. */
 	if (d.input_error)

@@ -349,7 +349,7 @@ int cmd_matrix(struct cli *cli)
 				escape_md(&e, d);
 			else
 				escape_text(&e, d);
-			x.names[i] = e.buf ? strbuf_detach(&e) : xstrdup("");
+			x.names[i] = strbuf_detach(&e);
 		}
 	}
 	if (!strcmp(fmt, "csv") || !strcmp(fmt, "json"))

@@ -542,7 +542,7 @@ int cmd_reach(struct cli *cli)
 	if (json)
 		strbuf_addstr(&out, "\n]}\n");
 	if (rc != EXIT_USAGE)
-		fputs(out.buf ? out.buf : "", stdout);
+		fputs(out.buf, stdout);
 	strbuf_release(&out);
 out:
 	query_target_release(&st);

@@ -14,6 +14,7 @@
 #include "model.h"
 #include "pathglob.h"
 #include "suggest.h"
+#include "validate.h"
 #include "ynode.h"
 
 #define CONFIG_MAX_BYTES (256u << 10) /* a configuration is a few hundred bytes */
@@ -385,12 +386,12 @@ static void report_cyaml_error(struct loadctx *x, cyaml_err_t err, const char *l
 		}
 		struct strbuf hint = STRBUF_INIT;
 		cy_path(&ce, 0, &path);
-		did_you_mean_key(path.buf ? path.buf : "", key, &hint);
-		if (!strcmp(path.buf ? path.buf : "", "rules"))
-			error_at(x, line, col, "unknown rule '%s'%s", key, hint.len ? hint.buf : "");
+		did_you_mean_key(path.buf, key, &hint);
+		if (!strcmp(path.buf, "rules"))
+			error_at(x, line, col, "unknown rule '%s'%s", key, hint.buf);
 		else
-			error_at(x, line, col, "unknown key '%s%s%s'%s", path.len ? path.buf : "",
-				 path.len ? "." : "", key, hint.len ? hint.buf : "");
+			error_at(x, line, col, "unknown key '%s%s%s'%s", path.buf,
+				 path.len ? "." : "", key, hint.buf);
 		strbuf_release(&hint);
 	} else if (!strncmp(ce.msg, "Mapping field already seen: ", 28)) {
 		/* libcyaml points at the first one; the second is the mistake. */
@@ -410,7 +411,7 @@ static void report_cyaml_error(struct loadctx *x, cyaml_err_t err, const char *l
 			seen = true;
 		}
 		cy_path(&ce, inner, &path);
-		error_at(x, line, col, "duplicate key '%s%s%s'", path.len ? path.buf : "",
+		error_at(x, line, col, "duplicate key '%s%s%s'", path.buf,
 			 path.len ? "." : "", key);
 	} else if (sscanf(ce.msg, "Expecting %31[A-Z_], got event: %31[A-Z_]", want, got) == 2) {
 		cy_path(&ce, 0, &path);
@@ -749,7 +750,7 @@ int config_load(struct config *c, const char *path)
 	err = cyaml_load_data((const uint8_t *)buf, len, &cy, &top_schema, (cyaml_data_t **)&raw,
 			      NULL);
 	if (err != CYAML_OK) {
-		report_cyaml_error(&x, err, log.buf ? log.buf : "", buf, len);
+		report_cyaml_error(&x, err, log.buf, buf, len);
 		goto out;
 	}
 	if (raw) {

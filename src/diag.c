@@ -134,7 +134,7 @@ void diag_report(struct diag *d, enum rule_id rule, const struct ypos *pos,
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	f->message = arena_strndup(d->arena, sb.buf ? sb.buf : "", sb.len);
+	f->message = arena_strndup(d->arena, sb.buf, sb.len);
 	strbuf_release(&sb);
 	if (pos)
 		f->pos = *pos;

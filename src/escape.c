@@ -99,8 +99,6 @@ void escape_text_n(struct strbuf *sb, const char *str, size_t len)
 		}
 		i += n;
 	}
-	if (!sb->buf)
-		strbuf_add(sb, "", 0);
 }
 
 void escape_text(struct strbuf *sb, const char *s)
@@ -122,7 +120,7 @@ void escape_eprintf(const char *fmt, ...)
 	va_start(ap, fmt);
 	strbuf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	escape_text_n(&out, msg.buf ? msg.buf : "", msg.len);
+	escape_text_n(&out, msg.buf, msg.len);
 	strbuf_addch(&out, '\n');
 	fwrite(out.buf, 1, out.len, stderr);
 	strbuf_release(&msg);

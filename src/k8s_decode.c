@@ -5,8 +5,9 @@
 #include <string.h>
 
 #include "escape.h"
-#include "model.h"
+#include "load_int.h"
 #include "tiers.h"
+#include "validate.h"
 
 /*
  * The NetworkPolicy schema as data: which fields exist and what type each has. One
@@ -179,8 +180,7 @@ static void check_value(struct walk *w, const struct ynode *at, const struct yno
 			path_key(w, k->str);
 			if (!ynode_is_null(val) && !scalar_ok(val, F_STR))
 				type_error(w, k, val, F_STR);
-			w->path.len = base;
-			w->path.buf[base] = '\0';
+			strbuf_setlen(&w->path, base);
 		}
 		break;
 	case F_SEQ:
@@ -202,8 +202,7 @@ static void check_value(struct walk *w, const struct ynode *at, const struct yno
 			} else {
 				check_fields(w, item, f->sub);
 			}
-			w->path.len = base;
-			w->path.buf[base] = '\0';
+			strbuf_setlen(&w->path, base);
 		}
 		break;
 	}
@@ -238,8 +237,7 @@ static void check_fields(struct walk *w, const struct ynode *n, const struct fie
 		} else {
 			check_value(w, k, v, f);
 		}
-		w->path.len = base;
-		w->path.buf[base] = '\0';
+		strbuf_setlen(&w->path, base);
 	}
 }
 
@@ -590,7 +588,6 @@ static void decode_rules(struct model *m, struct policy *p, const struct ynode *
 static void decode_policy(struct model *m, struct object *o, const struct ynode *doc)
 {
 	struct walk w = { m, o, STRBUF_INIT };
-	strbuf_addstr(&w.path, "");
 	check_fields(&w, doc, f_netpol);
 	strbuf_release(&w.path);
 
@@ -1278,7 +1275,6 @@ void k8s_check_tier_schema(struct model *m, struct object *o, const struct ynode
 {
 	static const struct field *const schemas[] = { f_anp, f_banp, f_cnp };
 	struct walk w = { m, o, STRBUF_INIT };
-	strbuf_addstr(&w.path, "");
 	check_fields(&w, doc, schemas[which]);
 	strbuf_release(&w.path);
 }

@@ -49,7 +49,7 @@ static void report_v(struct lint_ctx *c, enum rule_id rule, int sev, const struc
 	size_t before = c->d->n;
 
 	strbuf_vaddf(&sb, fmt, ap);
-	diag_report(c->d, rule, at ? &at->pos : NULL, obj, "%s", sb.buf ? sb.buf : "");
+	diag_report(c->d, rule, at ? &at->pos : NULL, obj, "%s", sb.buf);
 	strbuf_release(&sb);
 	/* diag drops a rule configured off; only a recorded finding gets a severity. */
 	if (sev > SEV_OFF && c->d->n > before)
@@ -103,7 +103,7 @@ void lint_list_add(struct lint_ctx *c, struct lint_list *l, const char *fmt, ...
 		va_start(ap, fmt);
 		strbuf_vaddf(&sb, fmt, ap);
 		va_end(ap);
-		l->item[l->n] = arena_strdup(c->m->arena, sb.buf ? sb.buf : "");
+		l->item[l->n] = arena_strdup(c->m->arena, sb.buf);
 		strbuf_release(&sb);
 	}
 	l->n++;

@@ -418,7 +418,7 @@ static void dns_cut(struct lint_ctx *c, const struct tiers *t)
 		lint_report(c, RULE_TIER_DENIES_DNS, r->rule->node, r->tp->obj,
 			    "egress rule %d denies cluster DNS on UDP port 53 (pods '%s' in namespace "
 			    "'%s') for %s, before anything allows it", r->rule->index + 1,
-			    sel.buf ? sel.buf : "", cfg->dns_namespace, sb.buf);
+			    sel.buf, cfg->dns_namespace, sb.buf);
 		strbuf_release(&sb);
 		strbuf_release(&sel);
 	}

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model.h"
+#include "load_int.h"
 #include "tiers.h"
 
 #define MAX_JOBS 8

@@ -105,7 +105,7 @@ int cli_usage_error(struct cli *cli, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "npcheck%s%s: %s\n", cli->command ? " " : "",
 		cli->command ? escape_text_str(&cmd, cli->command) : "",
-		escape_text_str(&text, msg.buf ? msg.buf : ""));
+		escape_text_str(&text, msg.buf));
 	strbuf_release(&msg);
 	strbuf_release(&cmd);
 	strbuf_release(&text);

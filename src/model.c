@@ -5,8 +5,9 @@
 
 #include "escape.h"
 #include "fold.h"
-#include "model.h"
+#include "load_int.h"
 #include "tiers.h"
+#include "validate.h"
 
 struct namespace *model_namespace(const struct model *m, const char *name)
 {

@@ -1,7 +1,7 @@
 /* The one place API defaults are applied, as the API server does before storing. */
 #include <string.h>
 
-#include "model.h"
+#include "load_int.h"
 
 void normalize_policy(struct policy *p)
 {

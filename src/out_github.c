@@ -9,13 +9,12 @@
  * relative to the repository, each escaped as GitHub reads a workflow command (escape.h):
  * no message can end the line and start a command of its own. Suppressed findings are
  * left out. */
-void out_lint_github(struct cli *cli, const struct lint_report *r)
+void out_lint_github(const struct lint_report *r)
 {
 	static const char *const cmd[] = { "notice", "notice", "warning", "error" };
 	const struct diag *d = r->d;
 	struct strbuf sb = STRBUF_INIT;
 
-	(void)cli;
 	for (size_t i = 0; i < d->n; i++) {
 		const struct finding *f = &d->items[i];
 		if (f->suppressed)

@@ -100,12 +100,11 @@ void jw_finish(struct jw *w, FILE *f)
  * for a finding about no object (a file that does not parse), "namespace" is null for
  * a cluster-scoped one.
  */
-void out_lint_json(struct cli *cli, const struct lint_report *r)
+void out_lint_json(const struct lint_report *r)
 {
 	const struct diag *d = r->d;
 	struct jw w;
 
-	(void)cli;
 	jw_init(&w);
 	jw_object(&w, NULL, false);
 	jw_int(&w, "version", NPCHECK_JSON_VERSION);

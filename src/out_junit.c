@@ -122,7 +122,7 @@ static void add_finding(struct strbuf *sb, const struct lint_report *r, const st
  * so that the report fails exactly when the exit status says findings. A file without
  * findings is a suite with one passing test case.
  */
-void out_lint_junit(struct cli *cli, const struct lint_report *r)
+void out_lint_junit(const struct lint_report *r)
 {
 	const struct diag *d = r->d;
 	struct strbuf sb = STRBUF_INIT, body = STRBUF_INIT;
@@ -130,7 +130,6 @@ void out_lint_junit(struct cli *cli, const struct lint_report *r)
 	const char **suites = suite_names(r, &nsuites);
 	struct by_file *order = findings_by_file(d);
 
-	(void)cli;
 	for (size_t s = 0; s < nsuites; s++) {
 		size_t t = 0, fl = 0, sk = 0;
 		struct strbuf cases = STRBUF_INIT;

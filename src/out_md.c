@@ -13,7 +13,7 @@ static void add_cell(struct strbuf *sb, const char *s)
 {
 	struct strbuf md = STRBUF_INIT;
 	escape_md(&md, s);
-	for (const char *p = md.buf ? md.buf : ""; *p; p++) {
+	for (const char *p = md.buf; *p; p++) {
 		if (strchr("`*_[]", *p))
 			strbuf_addch(sb, '\\');
 		strbuf_addch(sb, *p);
@@ -32,13 +32,12 @@ static void add_count(struct strbuf *sb, size_t n, const char *one, const char *
  * | Severity | Rule | Location | Message |
  * Files are named from the repository root; suppressed findings are counted, not listed.
  */
-void out_lint_md(struct cli *cli, const struct lint_report *r)
+void out_lint_md(const struct lint_report *r)
 {
 	const struct diag *d = r->d;
 	struct strbuf sb = STRBUF_INIT;
 	size_t suppressed = 0, shown = 0;
 
-	(void)cli;
 	for (size_t i = 0; i < d->n; i++)
 		suppressed += d->items[i].suppressed;
 	strbuf_addstr(&sb, "### npcheck lint\n\n**");

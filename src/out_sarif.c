@@ -236,14 +236,13 @@ static void write_result(struct jw *w, const struct finding *f, uint64_t fp)
  * suppression. URIs are relative to %SRCROOT%, which originalUriBaseIds resolves to
  * the repository root (out_repo_root), wherever npcheck runs.
  */
-void out_lint_sarif(struct cli *cli, const struct lint_report *r)
+void out_lint_sarif(const struct lint_report *r)
 {
 	const struct diag *d = r->d;
 	struct strbuf root = STRBUF_INIT;
 	const char *top = out_repo_root();
 	struct jw w;
 
-	(void)cli;
 	jw_init(&w);
 	jw_object(&w, NULL, false);
 	jw_str(&w, "$schema", SARIF_SCHEMA);

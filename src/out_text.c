@@ -10,7 +10,7 @@
 
 static const struct lint_writer {
 	const char *format;
-	void (*write)(struct cli *cli, const struct lint_report *r);
+	void (*write)(const struct lint_report *r);
 } lint_writers[] = {
 	{ "text", out_lint_text },
 	{ "json", out_lint_json },
@@ -20,21 +20,15 @@ static const struct lint_writer {
 	{ "md", out_lint_md },
 };
 
-void lint_write_report(struct cli *cli, const char *format, const struct lint_report *r)
+void lint_write_report(const char *format, const struct lint_report *r)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(lint_writers); i++) {
 		if (!strcmp(lint_writers[i].format, format)) {
-			lint_writers[i].write(cli, r);
+			lint_writers[i].write(r);
 			return;
 		}
 	}
 	BUG("lint format without a writer");
-}
-
-void lint_write(struct cli *cli, const char *format, const struct diag *d)
-{
-	struct lint_report r = { d, NULL, 0, 0 };
-	lint_write_report(cli, format, &r);
 }
 
 static const char *sev_color(enum severity s)
@@ -47,7 +41,7 @@ static const char *sev_color(enum severity s)
 }
 
 /* Suppressed findings are not shown; the summary on stderr counts the others. */
-void out_lint_text(struct cli *cli, const struct lint_report *r)
+void out_lint_text(const struct lint_report *r)
 {
 	const struct diag *d = r->d;
 	struct strbuf file = STRBUF_INIT, msg = STRBUF_INIT;
@@ -57,7 +51,7 @@ void out_lint_text(struct cli *cli, const struct lint_report *r)
 			continue;
 		escape_text_str(&file, f->pos.file ? f->pos.file : "<input>");
 		escape_text_str(&msg, f->message);
-		if (cli->color_on)
+		if (r->color)
 			printf("\033[1m%s:%d:%d:\033[0m %s%s:\033[0m %s [%s]\n", file.buf, f->pos.line,
 			       f->pos.col, sev_color(f->severity), severity_name(f->severity), msg.buf,
 			       rule_table[f->rule].id);
@@ -67,7 +61,7 @@ void out_lint_text(struct cli *cli, const struct lint_report *r)
 	}
 	strbuf_release(&file);
 	strbuf_release(&msg);
-	if (!cli->quiet && d->n)
+	if (!r->quiet && d->n)
 		fprintf(stderr, "%zu error(s), %zu warning(s), %zu info\n",
 			diag_count(d, SEV_ERROR), diag_count(d, SEV_WARNING), diag_count(d, SEV_INFO));
 }

@@ -83,7 +83,6 @@ static char *repo_relative(const char *path, const char *prefix, const char *top
 	} else {
 		strbuf_addf(&in, "%s/%s", prefix, path);
 	}
-	strbuf_addstr(&out, "");
 	for (const char *s = in.buf; *s;) {
 		size_t n = strcspn(s, "/");
 		if (n == 0 || (n == 1 && s[0] == '.')) {
@@ -92,8 +91,7 @@ static char *repo_relative(const char *path, const char *prefix, const char *top
 			if (!out.len)
 				goto done;
 			char *slash = strrchr(out.buf, '/');
-			out.len = slash ? (size_t)(slash - out.buf) : 0;
-			out.buf[out.len] = '\0';
+			strbuf_setlen(&out, slash ? (size_t)(slash - out.buf) : 0);
 		} else {
 			if (out.len)
 				strbuf_addch(&out, '/');
@@ -236,7 +234,7 @@ static int locate(struct rctx *c)
 	}
 	while (c->tree.len && (c->tree.buf[c->tree.len - 1] == '\n' ||
 			       c->tree.buf[c->tree.len - 1] == '\r'))
-		c->tree.buf[--c->tree.len] = '\0';
+		strbuf_setlen(&c->tree, c->tree.len - 1);
 
 	c->rels = xcalloc(c->npaths + 1, sizeof(*c->rels));
 	for (size_t i = 0; i < c->npaths; i++) {

@@ -172,8 +172,6 @@ int run_capture(const char *const *argv, const char *in, size_t inlen, struct st
 			return RUN_FAILED;
 		}
 	child = 0;
-	strbuf_addstr(out, "");
-	strbuf_addstr(err, "");
 	if (too_big)
 		return RUN_TOO_BIG;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);

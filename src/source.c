@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 
 #include "escape.h"
-#include "model.h"
+#include "load_int.h"
 
 struct collect {
 	struct arena *a;
@@ -166,10 +166,9 @@ static bool in_chart_templates(const char *path)
 		strbuf_addstr(&sb, "Chart.yaml");
 		bool chart = !stat(sb.buf, &st) && S_ISREG(st.st_mode);
 		if (chart) {
-			sb.len = (size_t)(p - path);
-			if (sb.len > 1)
-				sb.len--; /* the chart directory, without its '/' */
-			sb.buf[sb.len] = '\0';
+			size_t n = (size_t)(p - path);
+			/* the chart directory, without its '/' */
+			strbuf_setlen(&sb, n > 1 ? n - 1 : n);
 			chart_note(sb.len ? sb.buf : ".");
 		}
 		strbuf_release(&sb);

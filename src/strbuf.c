@@ -5,23 +5,25 @@
 
 #include "base.h"
 
+/* What every empty strbuf points at (git's strbuf_slopbuf): never written. */
+char strbuf_slopbuf[1];
+
 void strbuf_init(struct strbuf *sb)
 {
-	sb->buf = NULL;
+	sb->buf = strbuf_slopbuf;
 	sb->len = sb->cap = 0;
 }
 
 void strbuf_release(struct strbuf *sb)
 {
-	free(sb->buf);
+	if (sb->cap)
+		free(sb->buf);
 	strbuf_init(sb);
 }
 
 char *strbuf_detach(struct strbuf *sb)
 {
-	char *p = sb->buf;
-	if (!p)
-		p = xstrdup("");
+	char *p = sb->cap ? sb->buf : xstrdup("");
 	strbuf_init(sb);
 	return p;
 }
@@ -29,13 +31,32 @@ char *strbuf_detach(struct strbuf *sb)
 void strbuf_reset(struct strbuf *sb)
 {
 	sb->len = 0;
-	if (sb->buf)
+	if (sb->cap)
 		sb->buf[0] = '\0';
+}
+
+void strbuf_setlen(struct strbuf *sb, size_t len)
+{
+	if (len > sb->len)
+		BUG("strbuf_setlen beyond the end");
+	sb->len = len;
+	if (sb->cap)
+		sb->buf[len] = '\0';
+}
+
+/* Room for need bytes; the first allocation leaves strbuf_slopbuf alone. */
+static void grow(struct strbuf *sb, size_t need)
+{
+	if (need <= sb->cap)
+		return;
+	if (!sb->cap)
+		sb->buf = NULL;
+	xgrow((void **)&sb->buf, &sb->cap, need, 1);
 }
 
 void strbuf_add(struct strbuf *sb, const char *s, size_t n)
 {
-	XGROW(sb->buf, sb->cap, sb->len + n + 1);
+	grow(sb, sb->len + n + 1);
 	memcpy(sb->buf + sb->len, s, n);
 	sb->len += n;
 	sb->buf[sb->len] = '\0';
@@ -59,7 +80,7 @@ void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	va_end(cp);
 	if (n < 0)
 		BUG("vsnprintf failed");
-	XGROW(sb->buf, sb->cap, sb->len + (size_t)n + 1);
+	grow(sb, sb->len + (size_t)n + 1);
 	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
 	sb->len += (size_t)n;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tiers.h"
+#include "validate.h"
 
 static const char tier_group[] = "policy.networking.k8s.io";
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "escape.h"
-#include "model.h"
+#include "validate.h"
 
 /*
  * The rules and the wording follow the API server's create-time validation in
@@ -375,8 +375,7 @@ static size_t path_push(struct vctx *v, const char *fmt, ...)
 
 static void path_pop(struct vctx *v, size_t base)
 {
-	v->path.len = base;
-	v->path.buf[base] = '\0';
+	strbuf_setlen(&v->path, base);
 }
 
 /* Start "PATH[SUFFIX]: " in v->msg. */
@@ -519,8 +518,7 @@ static void check_name(enum name_rule rule, const char *s, size_t len, bool pref
 	struct strbuf masked = STRBUF_INIT;
 	strbuf_add(&masked, s, len);
 	if (prefix && len && s[len - 1] == '-') {
-		masked.len = len >= 2 ? len - 2 : 0;
-		masked.buf[masked.len] = '\0';
+		strbuf_setlen(&masked, len >= 2 ? len - 2 : 0);
 		strbuf_addch(&masked, 'a');
 	}
 	switch (rule) {
@@ -629,7 +627,6 @@ bool validate_object_meta(struct model *m, struct object *o, const struct ynode 
 			  enum name_rule rule, const struct ynode *labels, const char *labels_path)
 {
 	struct vctx v = { m, o, NULL, STRBUF_INIT, STRBUF_INIT, false };
-	strbuf_addstr(&v.path, "");
 	/* Annotations change nothing npcheck computes: only a NetworkPolicy's are checked. */
 	validate_meta(&v, meta, rule, o->ns != NULL, false);
 	if (labels) {
@@ -893,7 +890,6 @@ void validate_policy(struct model *m, struct policy *p)
 	if (p->obj->invalid)
 		return;
 	struct vctx v = { m, p->obj, p, STRBUF_INIT, STRBUF_INIT, false };
-	strbuf_addstr(&v.path, "");
 
 	validate_meta(&v, p->obj->meta_node, NAME_DNS_SUBDOMAIN, true, true);
 

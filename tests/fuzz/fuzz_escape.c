@@ -215,20 +215,20 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	strbuf_reset(&sb);
 	escape_json(&sb, in);
 	FUZZ_CHECK(valid_utf8(sb.buf) && json_decode(sb.buf, &dec), "json: %s", sb.buf);
-	FUZZ_CHECK(!valid_utf8(in) || !strcmp(dec.buf ? dec.buf : "", in),
+	FUZZ_CHECK(!valid_utf8(in) || !strcmp(dec.buf, in),
 		   "json does not read back: %s", sb.buf);
 
 	strbuf_reset(&sb);
 	strbuf_reset(&dec);
 	escape_xml(&sb, in);
-	FUZZ_CHECK(xml_decode(sb.buf ? sb.buf : "", &dec), "xml: %s", sb.buf);
-	FUZZ_CHECK(!xml_chars(in) || !strcmp(dec.buf ? dec.buf : "", in),
+	FUZZ_CHECK(xml_decode(sb.buf, &dec), "xml: %s", sb.buf);
+	FUZZ_CHECK(!xml_chars(in) || !strcmp(dec.buf, in),
 		   "xml does not read back: %s", sb.buf);
 
 	strbuf_reset(&sb);
 	strbuf_reset(&dec);
 	escape_csv(&sb, in);
-	FUZZ_CHECK(valid_utf8(sb.buf ? sb.buf : "") && csv_decode(sb.buf ? sb.buf : "", &dec),
+	FUZZ_CHECK(valid_utf8(sb.buf) && csv_decode(sb.buf, &dec),
 		   "csv: %s", sb.buf);
 	FUZZ_CHECK(!dec.len || !strchr("=+-@", dec.buf[0]), "csv formula: %s", sb.buf);
 	FUZZ_CHECK(!dec.len || !has_control(dec.buf), "csv control: %s", sb.buf);

@@ -669,7 +669,7 @@ static void compare(const struct run *f, const struct run *u, const struct sref 
 		sref_format(fd, &dst);
 		DIFF(false, "%s => %s (folded: classes %s and %s): folded allows '%s', per pod '%s'",
 		     src.buf, dst.buf, fs->ep ? fs->ep->display : "-",
-		     fd->ep ? fd->ep->display : "-", x.buf ? x.buf : "", y.buf ? y.buf : "");
+		     fd->ep ? fd->ep->display : "-", x.buf, y.buf);
 	}
 	connset_release(&a);
 	connset_release(&b);
@@ -720,7 +720,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	struct strbuf y = STRBUF_INIT;
 	struct gen g = { data, size, 0, &y };
 	gen_cluster(&g);
-	yaml_text = y.buf ? y.buf : "";
+	yaml_text = y.buf;
 	if (print_all)
 		fprintf(stderr, "%s\n....\n", yaml_text);
 

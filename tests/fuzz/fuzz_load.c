@@ -9,8 +9,9 @@
 #include <string.h>
 
 #include "fuzz_check.h"
-#include "model.h"
+#include "load_int.h"
 #include "tiers.h"
+#include "validate.h"
 
 static const char file_name[] = "fuzz.yaml";
 

@@ -11,6 +11,7 @@
 #include "cidrset.h"
 #include "fuzz_check.h"
 #include "model.h"
+#include "validate.h"
 
 struct input {
 	const unsigned char *p;

@@ -27,7 +27,7 @@ static void parses_to(const char *value, const char *want)
 {
 	struct strbuf sb = STRBUF_INIT;
 	diag_ignore_each(value, collect, &sb);
-	assert_string_equal(sb.buf ? sb.buf : "", want);
+	assert_string_equal(sb.buf, want);
 	strbuf_release(&sb);
 }
 

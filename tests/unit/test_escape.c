@@ -16,7 +16,7 @@ static void expect(escape_fn fn, const char *in, const char *want)
 {
 	struct strbuf sb = STRBUF_INIT;
 	fn(&sb, in);
-	assert_string_equal(sb.buf ? sb.buf : "", want);
+	assert_string_equal(sb.buf, want);
 	strbuf_release(&sb);
 }
 

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "load_int.h"
 #include "testutil.h"
 
 static size_t next(const char *s, size_t from)

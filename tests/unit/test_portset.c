@@ -63,7 +63,7 @@ static void format_is(const struct portset *s, const char *want)
 	struct strbuf sb = STRBUF_INIT;
 
 	portset_format(s, &sb);
-	assert_string_equal(sb.buf ? sb.buf : "", want);
+	assert_string_equal(sb.buf, want);
 	strbuf_release(&sb);
 }
 

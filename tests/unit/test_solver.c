@@ -588,7 +588,7 @@ static void check_ranges(const struct st *x, int dir, int fam, const char *const
 	struct strbuf w = STRBUF_INIT;
 	for (size_t i = 0; i < n; i++)
 		strbuf_addf(&w, "%s%s", i ? " " : "", want[i]);
-	assert_string_equal(sb.buf ? sb.buf : "", w.buf ? w.buf : "");
+	assert_string_equal(sb.buf, w.buf);
 	strbuf_release(&sb);
 	strbuf_release(&w);
 }

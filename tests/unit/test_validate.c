@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "model.h"
+#include "validate.h"
 
 #define SUBDOMAIN_RE \
 	"a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, " \

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "load_int.h"
 #include "testutil.h"
 #include "yaml11.h"
 

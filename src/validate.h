@@ -1,0 +1,34 @@
+/*
+ * What the API server rejects, in its wording (validate.c): internal to building the
+ * model, and the name and label syntax that the configuration and the policy tiers
+ * check too.
+ */
+#ifndef NPCHECK_VALIDATE_H
+#define NPCHECK_VALIDATE_H
+
+#include "model.h"
+
+/* validate.c: API-server validation of one policy; sets p->invalid and reports. */
+void validate_policy(struct model *m, struct policy *p);
+/* validate.c: how the API server checks a kind's metadata.name (ValidateNameFunc). */
+enum name_rule {
+	NAME_DNS_SUBDOMAIN, /* most kinds */
+	NAME_DNS_LABEL,     /* Namespace */
+	NAME_DNS1035_LABEL, /* Service */
+	NAME_CRONJOB,       /* a subdomain of at most 52 characters */
+};
+/* validate.c: API-server validation of the metadata (meta, the metadata mapping or NULL)
+ * of an object of a kind other than NetworkPolicy, and of one more mapping the API server
+ * checks as labels (a pod template's labels, a Service's selector: labels at field path
+ * labels_path, or NULL). Runs while the object's tree is decoded, on any loader thread.
+ * Reports, sets o->invalid and returns true when the API server would reject it. */
+bool validate_object_meta(struct model *m, struct object *o, const struct ynode *meta,
+			  enum name_rule rule, const struct ynode *labels, const char *labels_path);
+/* validate.c: Kubernetes name and label syntax (pcre2). Return NULL when valid, else
+ * the API server's message (static or arena-owned). */
+const char *validate_dns1123_subdomain(const char *s);
+const char *validate_dns1123_label(const char *s);
+const char *validate_label_key(const char *s);
+const char *validate_label_value(const char *s);
+
+#endif
