@@ -1,9 +1,16 @@
-/* IPv4/IPv6 address and CIDR text, and address sets kept as sorted inclusive ranges. */
+/* IPv4/IPv6 address and CIDR text, and address sets: the interval-set core typed for addresses of one family. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cidrset.h"
+
+/* The interval-set algebra (rangeset.h) on addresses. */
+#define RS_VALUE u128
+#define RS_RANGE struct iprange
+#define RS_SET struct ipset
+#define RS(name) ip_rs_##name
+#include "rangeset.h"
 
 /*
  * Parsing follows what the API server accepts: Kubernetes validates ipBlock CIDRs with
@@ -313,26 +320,17 @@ static u128 family_max(int family)
 	return IPV6_MAX;
 }
 
-/* Written without hi + 1, which wraps at the top of the IPv6 space. */
-static bool touches(u128 hi, u128 lo)
-{
-	return lo == 0 || lo - 1 <= hi;
-}
-
 void ipset_init(struct ipset *s, int family)
 {
 	if (family != AF_V4 && family != AF_V6)
 		BUG("unknown address family");
 	s->family = family;
-	s->r = NULL;
-	s->n = s->cap = 0;
+	ip_rs_init(s);
 }
 
 void ipset_release(struct ipset *s)
 {
-	free(s->r);
-	s->r = NULL;
-	s->n = s->cap = 0;
+	ip_rs_release(s);
 }
 
 void ipset_clear(struct ipset *s)
@@ -342,47 +340,15 @@ void ipset_clear(struct ipset *s)
 
 void ipset_copy(struct ipset *dst, const struct ipset *src)
 {
-	if (dst == src)
-		return;
 	dst->family = src->family;
-	XGROW(dst->r, dst->cap, src->n);
-	if (src->n)
-		memcpy(dst->r, src->r, sizeof(*src->r) * src->n);
-	dst->n = src->n;
+	ip_rs_copy(dst, src);
 }
 
 void ipset_add_range(struct ipset *s, u128 lo, u128 hi)
 {
-	size_t i, k, a = 0, b = s->n;
-
 	if (lo > hi || hi > family_max(s->family))
 		BUG("bad address range");
-	/* i: the first range that touches or follows [lo, hi]; k: the first one after it
-	 * that stays apart. Ranges i..k-1 melt into the new one. */
-	while (a < b) {
-		size_t m = a + (b - a) / 2;
-		if (touches(s->r[m].hi, lo))
-			b = m;
-		else
-			a = m + 1;
-	}
-	i = a;
-	for (k = i; k < s->n && touches(hi, s->r[k].lo); k++)
-		;
-	if (i == k) {
-		XGROW(s->r, s->cap, s->n + 1);
-		memmove(s->r + i + 1, s->r + i, sizeof(*s->r) * (s->n - i));
-		s->n++;
-	} else {
-		if (s->r[i].lo < lo)
-			lo = s->r[i].lo;
-		if (s->r[k - 1].hi > hi)
-			hi = s->r[k - 1].hi;
-		memmove(s->r + i + 1, s->r + k, sizeof(*s->r) * (s->n - k));
-		s->n -= k - i - 1;
-	}
-	s->r[i].lo = lo;
-	s->r[i].hi = hi;
+	ip_rs_add(s, lo, hi);
 }
 
 void ipset_add_all(struct ipset *s)
@@ -391,147 +357,43 @@ void ipset_add_all(struct ipset *s)
 	ipset_add_range(s, 0, family_max(s->family));
 }
 
-/* A result under construction: ranges arrive in order and melt into the last one. */
-struct ipbuild {
-	struct iprange *r;
-	size_t n, cap;
-};
-
-static void ipbuild_push(struct ipbuild *b, u128 lo, u128 hi)
+static void same_family(const struct ipset *a, const struct ipset *b)
 {
-	if (b->n && touches(b->r[b->n - 1].hi, lo)) {
-		if (hi > b->r[b->n - 1].hi)
-			b->r[b->n - 1].hi = hi;
-		return;
-	}
-	if (b->n == b->cap)
-		BUG("range buffer overrun");
-	b->r[b->n].lo = lo;
-	b->r[b->n].hi = hi;
-	b->n++;
-}
-
-/* Room for any union, intersection or difference of the two: at most n + m ranges. */
-static struct ipbuild ipbuild_start(const struct ipset *a, const struct ipset *b)
-{
-	struct ipbuild out;
-
 	if (a->family != b->family)
 		BUG("address families differ");
-	out.cap = a->n + b->n;
-	out.r = xmalloc(sizeof(*out.r) * out.cap);
-	out.n = 0;
-	return out;
-}
-
-/* Read from dst until here, so dst may also be the other operand. */
-static void ipbuild_finish(struct ipbuild *b, struct ipset *dst)
-{
-	free(dst->r);
-	dst->r = b->r;
-	dst->n = b->n;
-	dst->cap = b->cap;
 }
 
 void ipset_union(struct ipset *dst, const struct ipset *src)
 {
-	struct ipbuild b = ipbuild_start(dst, src);
-	size_t i = 0, j = 0;
-
-	while (i < dst->n || j < src->n) {
-		if (j == src->n || (i < dst->n && dst->r[i].lo <= src->r[j].lo)) {
-			ipbuild_push(&b, dst->r[i].lo, dst->r[i].hi);
-			i++;
-		} else {
-			ipbuild_push(&b, src->r[j].lo, src->r[j].hi);
-			j++;
-		}
-	}
-	ipbuild_finish(&b, dst);
+	same_family(dst, src);
+	ip_rs_union(dst, src);
 }
 
 void ipset_intersect(struct ipset *dst, const struct ipset *src)
 {
-	struct ipbuild b = ipbuild_start(dst, src);
-	size_t i = 0, j = 0;
-
-	while (i < dst->n && j < src->n) {
-		u128 lo = dst->r[i].lo > src->r[j].lo ? dst->r[i].lo : src->r[j].lo;
-		u128 hi = dst->r[i].hi < src->r[j].hi ? dst->r[i].hi : src->r[j].hi;
-		if (lo <= hi)
-			ipbuild_push(&b, lo, hi);
-		if (dst->r[i].hi < src->r[j].hi)
-			i++;
-		else
-			j++;
-	}
-	ipbuild_finish(&b, dst);
+	same_family(dst, src);
+	ip_rs_intersect(dst, src);
 }
 
 void ipset_subtract(struct ipset *dst, const struct ipset *src)
 {
-	struct ipbuild b = ipbuild_start(dst, src);
-	size_t j = 0;
-
-	for (size_t i = 0; i < dst->n; i++) {
-		u128 lo = dst->r[i].lo, hi = dst->r[i].hi;
-		bool left = true;
-
-		while (j < src->n && src->r[j].hi < lo)
-			j++;
-		for (size_t k = j; k < src->n && src->r[k].lo <= hi; k++) {
-			if (src->r[k].lo > lo)
-				ipbuild_push(&b, lo, src->r[k].lo - 1);
-			if (src->r[k].hi >= hi) {
-				left = false;
-				break;
-			}
-			lo = src->r[k].hi + 1; /* below hi, so no wrap */
-		}
-		if (left)
-			ipbuild_push(&b, lo, hi);
-	}
-	ipbuild_finish(&b, dst);
+	same_family(dst, src);
+	ip_rs_subtract(dst, src);
 }
 
 bool ipset_contains(const struct ipset *s, u128 addr)
 {
-	size_t a = 0, b = s->n;
-
-	while (a < b) {
-		size_t m = a + (b - a) / 2;
-		if (s->r[m].hi < addr)
-			a = m + 1;
-		else if (s->r[m].lo > addr)
-			b = m;
-		else
-			return true;
-	}
-	return false;
+	return ip_rs_contains(s, addr);
 }
 
 bool ipset_holds_range(const struct ipset *s, u128 lo, u128 hi)
 {
-	size_t a = 0, b = s->n;
-
-	while (a < b) {
-		size_t m = a + (b - a) / 2;
-		if (s->r[m].hi < lo)
-			a = m + 1;
-		else
-			b = m;
-	}
-	return a < s->n && s->r[a].lo <= lo && hi <= s->r[a].hi;
+	return ip_rs_holds(s, lo, hi);
 }
 
 bool ipset_equal(const struct ipset *a, const struct ipset *b)
 {
-	if (a->family != b->family || a->n != b->n)
-		return false;
-	for (size_t i = 0; i < a->n; i++)
-		if (a->r[i].lo != b->r[i].lo || a->r[i].hi != b->r[i].hi)
-			return false;
-	return true;
+	return a->family == b->family && ip_rs_equal(a, b);
 }
 
 bool ipset_is_empty(const struct ipset *s)
@@ -541,17 +403,5 @@ bool ipset_is_empty(const struct ipset *s)
 
 bool ipset_overlaps(const struct ipset *a, const struct ipset *b)
 {
-	size_t i = 0, j = 0;
-
-	if (a->family != b->family)
-		return false;
-	while (i < a->n && j < b->n) {
-		if (a->r[i].hi < b->r[j].lo)
-			i++;
-		else if (b->r[j].hi < a->r[i].lo)
-			j++;
-		else
-			return true;
-	}
-	return false;
+	return a->family == b->family && ip_rs_overlaps(a, b);
 }

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "escape.h"
 #include "model.h"
+#include "path.h"
 #include "pathglob.h"
 #include "suggest.h"
 #include "validate.h"
@@ -784,34 +785,9 @@ void config_apply(const struct config *c, struct diag *d)
 
 /* ---- ignorePaths ---- */
 
-/* "./a//b/./c" → "a/b/c": the form a pattern is written in. */
-static void clean_path(const char *p, struct strbuf *out)
-{
-	bool abs = *p == '/';
-	strbuf_reset(out);
-	if (abs)
-		strbuf_addch(out, '/');
-	while (*p) {
-		while (*p == '/')
-			p++;
-		size_t n = strcspn(p, "/");
-		if (n == 1 && p[0] == '.') {
-			p += n;
-			continue;
-		}
-		if (n) {
-			if (out->len && out->buf[out->len - 1] != '/')
-				strbuf_addch(out, '/');
-			strbuf_add(out, p, n);
-		}
-		p += n;
-	}
-}
-
 bool config_ignores(const struct config *c, const char *path)
 {
 	struct strbuf forms[3] = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT }, pat = STRBUF_INIT;
-	char cwd[4096];
 	size_t nforms = 0;
 	bool hit = false;
 
@@ -819,22 +795,18 @@ bool config_ignores(const struct config *c, const char *path)
 		return false;
 	/* The path as given and cleaned, plus: relative to the current directory when it
 	 * is absolute and inside it, absolute when it is relative. */
-	clean_path(path, &forms[nforms++]);
-	if (getcwd(cwd, sizeof(cwd)) && cwd[0] == '/') {
-		size_t cl = strlen(cwd);
-		const char *f = forms[0].buf;
-		if (f[0] == '/') {
-			if (cl == 1)
-				strbuf_addstr(&forms[nforms++], f + 1);
-			else if (!strncmp(f, cwd, cl) && f[cl] == '/')
-				strbuf_addstr(&forms[nforms++], f + cl + 1);
-		} else {
-			strbuf_addf(&forms[nforms], "%s/%s", cl == 1 ? "" : cwd, f);
-			nforms++;
+	path_clean(&forms[nforms++], path);
+	if (path_cwd(&forms[nforms])) {
+		const char *f = forms[0].buf, *rest = path_inside(f, forms[nforms].buf);
+		if (f[0] != '/') {
+			path_add(&forms[nforms++], f, PATH_DOTDOT_KEEP);
+		} else if (rest && *rest) {
+			strbuf_reset(&forms[nforms]);
+			strbuf_addstr(&forms[nforms++], rest);
 		}
 	}
 	for (size_t i = 0; i < c->nignore_paths && !hit; i++) {
-		clean_path(c->ignore_paths[i], &pat); /* "./dir/" is "dir" */
+		path_clean(&pat, c->ignore_paths[i]); /* "./dir/" is "dir" */
 		hit = pathglob_match(c->ignore_paths[i], path, false);
 		for (size_t f = 0; f < nforms && !hit; f++)
 			hit = pathglob_match(pat.buf, forms[f].buf, true);

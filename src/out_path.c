@@ -1,12 +1,12 @@
 /* File names in reports for CI (SARIF, GitHub annotations, JUnit): relative to the
  * repository root, whatever the directory npcheck runs in. */
 #include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "out.h"
+#include "path.h"
+#include "run.h"
 
 static char *root;
 static bool root_known;
@@ -14,17 +14,17 @@ static bool root_known;
 /* git's top level of the current directory, or NULL outside a work tree. */
 static char *git_toplevel(void)
 {
-	char line[PATH_MAX + 2];
+	const char *argv[] = { "git", "rev-parse", "--show-toplevel", NULL };
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
 	char *top = NULL;
-	FILE *f = popen("git rev-parse --show-toplevel 2>/dev/null", "r");
-	if (!f)
-		return NULL;
-	if (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (line[0] == '/')
-			top = xstrdup(line);
+
+	if (!run_capture(argv, NULL, 0, &out, PATH_MAX + 1, &err)) {
+		strbuf_setlen(&out, strcspn(out.buf, "\n"));
+		if (out.buf[0] == '/')
+			top = xstrdup(out.buf);
 	}
-	pclose(f);
+	strbuf_release(&out);
+	strbuf_release(&err);
 	return top;
 }
 
@@ -41,9 +41,10 @@ const char *out_repo_root(void)
 	const char *ws = getenv("GITHUB_WORKSPACE");
 	char *found = ws && ws[0] == '/' ? xstrdup(ws) : git_toplevel();
 	if (!found) {
-		char cwd[PATH_MAX];
-		if (getcwd(cwd, sizeof(cwd)) && cwd[0] == '/')
-			found = xstrdup(cwd);
+		struct strbuf cwd = STRBUF_INIT;
+		if (path_cwd(&cwd))
+			found = strbuf_detach(&cwd);
+		strbuf_release(&cwd);
 	}
 	if (found) {
 		/* The current directory is physical: so must the root be. */
@@ -59,53 +60,18 @@ const char *out_repo_root(void)
 	return root;
 }
 
-/* Append path's components to sb (an absolute path so far), "." dropped, ".." going up
- * but never above "/". */
-static void add_components(struct strbuf *sb, const char *p)
-{
-	while (*p) {
-		while (*p == '/')
-			p++;
-		size_t n = strcspn(p, "/");
-		if (n == 2 && p[0] == '.' && p[1] == '.') {
-			while (sb->len > 1 && sb->buf[sb->len - 1] != '/')
-				sb->len--;
-			if (sb->len > 1)
-				sb->len--;
-			sb->buf[sb->len] = '\0';
-		} else if (n && !(n == 1 && *p == '.')) {
-			if (sb->buf[sb->len - 1] != '/')
-				strbuf_addch(sb, '/');
-			strbuf_add(sb, p, n);
-		}
-		p += n;
-	}
-}
-
 char *out_repo_path(const char *path)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char cwd[PATH_MAX];
-	const char *top = out_repo_root();
+	const char *top = out_repo_root(), *rest;
 
 	if (path[0] == '<' || !path[0])
 		return xstrdup(path);
-	strbuf_addch(&sb, '/');
-	if (path[0] != '/' && getcwd(cwd, sizeof(cwd)) && cwd[0] == '/')
-		add_components(&sb, cwd);
-	add_components(&sb, path);
-	if (top) {
-		size_t tl = strlen(top);
-		if (tl == 1 && sb.len > 1) {
-			char *rel = xstrdup(sb.buf + 1);
-			strbuf_release(&sb);
-			return rel;
-		}
-		if (!strncmp(sb.buf, top, tl) && sb.buf[tl] == '/') {
-			char *rel = xstrdup(sb.buf + tl + 1);
-			strbuf_release(&sb);
-			return rel;
-		}
+	path_absolute(&sb, path);
+	if (top && (rest = path_inside(sb.buf, top)) && *rest) {
+		char *rel = xstrdup(rest);
+		strbuf_release(&sb);
+		return rel;
 	}
 	return strbuf_detach(&sb);
 }

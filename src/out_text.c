@@ -1,5 +1,5 @@
-/* Lint findings as text (FILE:LINE:COL: SEVERITY: MESSAGE [RULE]), the table of lint
- * writers, and the path helper the writers share. */
+/* Lint findings as text (FILE:LINE:COL: SEVERITY: MESSAGE [RULE]), and the table of lint
+ * writers. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>

@@ -1,8 +1,15 @@
-/* Port sets kept as sorted inclusive ranges, one per protocol, and their text form. */
+/* Port sets (the interval-set core typed for ports 1..65535), connection sets (one per protocol), and their text form. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "portset.h"
+
+/* The interval-set algebra (rangeset.h) on ports. */
+#define RS_VALUE int
+#define RS_RANGE struct portrange
+#define RS_SET struct portset
+#define RS(name) port_rs_##name
+#include "rangeset.h"
 
 static const char *const proto_names[PROTO__COUNT] = {
 	[PROTO_SCTP] = "SCTP",
@@ -48,14 +55,12 @@ const char *proto_name(int proto)
 
 void portset_init(struct portset *s)
 {
-	s->r = NULL;
-	s->n = s->cap = 0;
+	port_rs_init(s);
 }
 
 void portset_release(struct portset *s)
 {
-	free(s->r);
-	portset_init(s);
+	port_rs_release(s);
 }
 
 void portset_clear(struct portset *s)
@@ -65,50 +70,17 @@ void portset_clear(struct portset *s)
 
 void portset_copy(struct portset *dst, const struct portset *src)
 {
-	if (dst == src)
-		return;
-	XGROW(dst->r, dst->cap, src->n);
-	if (src->n)
-		memcpy(dst->r, src->r, sizeof(*src->r) * src->n);
-	dst->n = src->n;
+	port_rs_copy(dst, src);
 }
 
 void portset_add_range(struct portset *s, int lo, int hi)
 {
-	size_t i, k, a = 0, b = s->n;
-
 	if (lo < PORT_MIN)
 		lo = PORT_MIN;
 	if (hi > PORT_MAX)
 		hi = PORT_MAX;
-	if (lo > hi)
-		return;
-	/* i: the first range that touches or follows [lo, hi]; k: the first one after it
-	 * that stays apart. Ranges i..k-1 melt into the new one. */
-	while (a < b) {
-		size_t m = a + (b - a) / 2;
-		if (s->r[m].hi >= lo - 1)
-			b = m;
-		else
-			a = m + 1;
-	}
-	i = a;
-	for (k = i; k < s->n && s->r[k].lo <= hi + 1; k++)
-		;
-	if (i == k) {
-		XGROW(s->r, s->cap, s->n + 1);
-		memmove(s->r + i + 1, s->r + i, sizeof(*s->r) * (s->n - i));
-		s->n++;
-	} else {
-		if (s->r[i].lo < lo)
-			lo = s->r[i].lo;
-		if (s->r[k - 1].hi > hi)
-			hi = s->r[k - 1].hi;
-		memmove(s->r + i + 1, s->r + k, sizeof(*s->r) * (s->n - k));
-		s->n -= k - i - 1;
-	}
-	s->r[i].lo = lo;
-	s->r[i].hi = hi;
+	if (lo <= hi)
+		port_rs_add(s, lo, hi);
 }
 
 void portset_add_all(struct portset *s)
@@ -117,131 +89,29 @@ void portset_add_all(struct portset *s)
 	portset_add_range(s, PORT_MIN, PORT_MAX);
 }
 
-/* A result under construction: ranges arrive in order and melt into the last one. */
-struct portbuild {
-	struct portrange *r;
-	size_t n, cap;
-};
-
-static void portbuild_push(struct portbuild *b, int lo, int hi)
-{
-	if (b->n && lo <= b->r[b->n - 1].hi + 1) {
-		if (hi > b->r[b->n - 1].hi)
-			b->r[b->n - 1].hi = hi;
-		return;
-	}
-	if (b->n == b->cap)
-		BUG("range buffer overrun");
-	b->r[b->n].lo = lo;
-	b->r[b->n].hi = hi;
-	b->n++;
-}
-
-/* Room for any union, intersection or difference of the two: at most n + m ranges. */
-static struct portbuild portbuild_start(const struct portset *a, const struct portset *b)
-{
-	struct portbuild out;
-
-	out.cap = a->n + b->n;
-	out.r = xmalloc(sizeof(*out.r) * out.cap);
-	out.n = 0;
-	return out;
-}
-
-/* Called once both operands are read, so dst may also be the other operand. */
-static void portbuild_finish(struct portbuild *b, struct portset *dst)
-{
-	free(dst->r);
-	dst->r = b->r;
-	dst->n = b->n;
-	dst->cap = b->cap;
-}
-
 void portset_union(struct portset *dst, const struct portset *src)
 {
-	struct portbuild b = portbuild_start(dst, src);
-	size_t i = 0, j = 0;
-
-	while (i < dst->n || j < src->n) {
-		if (j == src->n || (i < dst->n && dst->r[i].lo <= src->r[j].lo)) {
-			portbuild_push(&b, dst->r[i].lo, dst->r[i].hi);
-			i++;
-		} else {
-			portbuild_push(&b, src->r[j].lo, src->r[j].hi);
-			j++;
-		}
-	}
-	portbuild_finish(&b, dst);
+	port_rs_union(dst, src);
 }
 
 void portset_intersect(struct portset *dst, const struct portset *src)
 {
-	struct portbuild b = portbuild_start(dst, src);
-	size_t i = 0, j = 0;
-
-	while (i < dst->n && j < src->n) {
-		int lo = dst->r[i].lo > src->r[j].lo ? dst->r[i].lo : src->r[j].lo;
-		int hi = dst->r[i].hi < src->r[j].hi ? dst->r[i].hi : src->r[j].hi;
-		if (lo <= hi)
-			portbuild_push(&b, lo, hi);
-		if (dst->r[i].hi < src->r[j].hi)
-			i++;
-		else
-			j++;
-	}
-	portbuild_finish(&b, dst);
+	port_rs_intersect(dst, src);
 }
 
 void portset_subtract(struct portset *dst, const struct portset *src)
 {
-	struct portbuild b = portbuild_start(dst, src);
-	size_t j = 0;
-
-	for (size_t i = 0; i < dst->n; i++) {
-		int lo = dst->r[i].lo, hi = dst->r[i].hi;
-		bool left = true;
-
-		while (j < src->n && src->r[j].hi < lo)
-			j++;
-		for (size_t k = j; k < src->n && src->r[k].lo <= hi; k++) {
-			if (src->r[k].lo > lo)
-				portbuild_push(&b, lo, src->r[k].lo - 1);
-			if (src->r[k].hi >= hi) {
-				left = false;
-				break;
-			}
-			lo = src->r[k].hi + 1;
-		}
-		if (left)
-			portbuild_push(&b, lo, hi);
-	}
-	portbuild_finish(&b, dst);
+	port_rs_subtract(dst, src);
 }
 
 bool portset_contains(const struct portset *s, int port)
 {
-	size_t a = 0, b = s->n;
-
-	while (a < b) {
-		size_t m = a + (b - a) / 2;
-		if (s->r[m].hi < port)
-			a = m + 1;
-		else if (s->r[m].lo > port)
-			b = m;
-		else
-			return true;
-	}
-	return false;
+	return port_rs_contains(s, port);
 }
 
 bool portset_equal(const struct portset *a, const struct portset *b)
 {
-	if (a->n != b->n)
-		return false;
-	for (size_t i = 0; i < a->n; i++)
-		if (a->r[i].lo != b->r[i].lo || a->r[i].hi != b->r[i].hi)
-			return false;
-	return true;
+	return port_rs_equal(a, b);
 }
 
 bool portset_is_empty(const struct portset *s)

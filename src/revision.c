@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "path.h"
 #include "revision.h"
 #include "run.h"
 
@@ -67,65 +68,22 @@ static int git_ask(const struct rctx *c, const char *const *argv, const char *in
  */
 static char *repo_relative(const char *path, const char *prefix, const char *top)
 {
-	struct strbuf in = STRBUF_INIT, out = STRBUF_INIT;
-	size_t tl = strlen(top);
-	char *res = NULL;
+	struct strbuf out = STRBUF_INIT;
+	const char *rest = path;
+	char real[PATH_MAX];
 
 	if (path[0] == '/') {
-		char real[PATH_MAX];
-		const char *p = path;
-		if (!(strncmp(p, top, tl) == 0 && (p[tl] == '/' || !p[tl])) && realpath(path, real))
-			p = real;
-		if (strncmp(p, top, tl) == 0 && (p[tl] == '/' || !p[tl]))
-			strbuf_addstr(&in, p + tl);
-		else
-			goto done;
-	} else {
-		strbuf_addf(&in, "%s/%s", prefix, path);
+		rest = path_inside(path, top);
+		if (!rest && realpath(path, real))
+			rest = path_inside(real, top);
+	} else if (path_add(&out, prefix, PATH_DOTDOT_FAIL)) {
+		rest = NULL;
 	}
-	for (const char *s = in.buf; *s;) {
-		size_t n = strcspn(s, "/");
-		if (n == 0 || (n == 1 && s[0] == '.')) {
-			/* empty or "." */
-		} else if (n == 2 && s[0] == '.' && s[1] == '.') {
-			if (!out.len)
-				goto done;
-			char *slash = strrchr(out.buf, '/');
-			strbuf_setlen(&out, slash ? (size_t)(slash - out.buf) : 0);
-		} else {
-			if (out.len)
-				strbuf_addch(&out, '/');
-			strbuf_add(&out, s, n);
-		}
-		s += n + (s[n] == '/');
+	if (!rest || path_add(&out, rest, PATH_DOTDOT_FAIL)) {
+		strbuf_release(&out);
+		return NULL;
 	}
-	res = strbuf_detach(&out);
-done:
-	strbuf_release(&in);
-	strbuf_release(&out);
-	return res;
-}
-
-static bool manifest_name(const char *path)
-{
-	static const char *const exts[] = { ".yaml", ".yml", ".json" };
-	const char *base = strrchr(path, '/');
-	size_t n;
-	base = base ? base + 1 : path;
-	n = strlen(base);
-	for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
-		size_t e = strlen(exts[i]);
-		if (n > e && !strcmp(base + n - e, exts[i]))
-			return true;
-	}
-	return false;
-}
-
-/* Is path rel, or inside rel ("" is the whole tree)? */
-static bool path_under(const char *path, const char *rel)
-{
-	size_t n = strlen(rel);
-	return !n || (!strncmp(path, rel, n) && (!path[n] || path[n] == '/'));
+	return strbuf_detach(&out);
 }
 
 /* The walk's order (source.c): the entries of a directory sorted by name, each
@@ -188,21 +146,6 @@ static bool hidden_below(const char *path)
 	return false;
 }
 
-/* The name the work tree's walk gives a file found at rest below path argument arg. */
-static char *walk_name(const char *arg, const char *rest)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t al = strlen(arg);
-	if (strcmp(arg, ".")) {
-		strbuf_addstr(&sb, arg);
-		if (al && arg[al - 1] != '/')
-			strbuf_addch(&sb, '/');
-	}
-	strbuf_addstr(&sb, rest);
-	return strbuf_detach(&sb);
-}
-
-
 /* Where the work tree is, which tree rev names, and each path from the top. */
 static int locate(struct rctx *c)
 {
@@ -257,20 +200,20 @@ static void take_entry(struct rctx *c, const char *mode, const char *type, const
 	    (strcmp(mode, "100644") && strcmp(mode, "100755") && strcmp(mode, "100664")))
 		return;
 	for (size_t i = 0; i < c->npaths; i++) {
-		size_t rl = strlen(c->rels[i]);
-		if (!path_under(path, c->rels[i]))
+		const char *rest = path_inside(path, c->rels[i]);
+		if (!rest)
 			continue;
-		const char *rest = path + rl + (rl > 0);
-		bool named = !*rest;
 		/* What the walk of the work tree would read: a file named, or manifests not
-		 * hidden below a directory named. */
-		if (!named && (!manifest_name(path) || hidden_below(rest)))
+		 * hidden below a directory named, under the name the walk gives them. */
+		struct strbuf name = STRBUF_INIT;
+		if (!*rest)
+			strbuf_addstr(&name, c->paths[i]);
+		else if (path_is_manifest(path) && !hidden_below(rest))
+			path_child(&name, c->paths[i], rest);
+		else
 			return;
 		XGROW(c->blobs, c->cap, c->nblobs + 1);
-		c->blobs[c->nblobs++] = (struct blob){
-			path, oid, size, i,
-			named ? xstrdup(c->paths[i]) : walk_name(c->paths[i], rest)
-		};
+		c->blobs[c->nblobs++] = (struct blob){ path, oid, size, i, strbuf_detach(&name) };
 		return;
 	}
 }

@@ -9,6 +9,7 @@
 
 #include "escape.h"
 #include "load_int.h"
+#include "path.h"
 
 struct collect {
 	struct arena *a;
@@ -102,18 +103,6 @@ void source_done(struct source_file *f)
 	free(f->heap);
 	f->heap = NULL;
 	f->buf = NULL;
-}
-
-static bool has_manifest_ext(const char *name)
-{
-	static const char *const exts[] = { ".yaml", ".yml", ".json" };
-	size_t n = strlen(name);
-	for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
-		size_t e = strlen(exts[i]);
-		if (n > e && !strcmp(name + n - e, exts[i]))
-			return true;
-	}
-	return false;
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -219,23 +208,16 @@ static void walk(struct collect *c, const char *dir, int depth)
 	for (size_t i = 0; i < n; i++) {
 		struct strbuf p = STRBUF_INIT;
 		struct stat st;
-		size_t dl = strlen(dir);
-		/* "npcheck lint ." names files as "a.yaml", not "./a.yaml". */
-		if (strcmp(dir, ".")) {
-			strbuf_addstr(&p, dir);
-			if (dl && dir[dl - 1] != '/')
-				strbuf_addch(&p, '/');
-		}
-		strbuf_addstr(&p, names[i]);
+		path_child(&p, dir, names[i]);
 		if (stat(p.buf, &st) != 0) {
 			if (lstat(p.buf, &st) != 0 || !S_ISLNK(st.st_mode))
 				read_error(c, p.buf, strerror(errno));
 		} else if (S_ISDIR(st.st_mode)) {
 			if (!chart || strcmp(names[i], "templates"))
 				walk(c, p.buf, depth + 1);
-		} else if (S_ISREG(st.st_mode) && has_manifest_ext(names[i])) {
+		} else if (S_ISREG(st.st_mode) && path_is_manifest(names[i])) {
 			add_file(c, p.buf);
-		} else if (!S_ISREG(st.st_mode) && has_manifest_ext(names[i])) {
+		} else if (!S_ISREG(st.st_mode) && path_is_manifest(names[i])) {
 			/* Reading a FIFO could wait forever, a device never end. */
 			struct strbuf q = STRBUF_INIT;
 			escape_text_n(&q, p.buf, p.len);

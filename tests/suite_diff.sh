@@ -147,6 +147,29 @@ else
 		echo "not ok diff/base-old-error-names-revision: $(head -n 1 "$tmp/err")"
 	fi
 
+	# A file named on the command line is read at the revision under the name given,
+	# whatever its extension, as the work tree reads it.
+	(cd "$repo" && "$npcheck" diff --base HEAD k8s/broken.yaml k8s/pods.yaml >"$tmp/out" 2>"$tmp/err" </dev/null); st=$?
+	if [ "$st" -eq 2 ] && grep -q "^k8s/broken.yaml:4:1: error: .*\[yaml-syntax\]$" "$tmp/err" &&
+		! grep -q "^k8s/broken.yaml[^:]" "$tmp/err"; then
+		echo "ok diff/base-named-file-name"
+	else
+		echo "not ok diff/base-named-file-name: exit $st, $(head -n 3 "$tmp/err" | tr '\n' ' ')"
+	fi
+	(
+		mkdir "$tmp/repo2" && cd "$tmp/repo2" && git init -q . &&
+			printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: before, namespace: x}\n' >pods.txt &&
+			git add pods.txt && git -c commit.gpgsign=false commit -q -m txt &&
+			printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: after, namespace: x}\n' >pods.txt
+	) || echo "not ok diff/base: cannot set up a second repository"
+	(cd "$tmp/repo2" && "$npcheck" diff --base HEAD -o csv pods.txt >"$tmp/out" 2>"$tmp/err" </dev/null); st=$?
+	if [ "$st" -eq 1 ] && [ ! -s "$tmp/err" ] && grep -q ",x/before\[Pod\],All Connections,No Connections," "$tmp/out" &&
+		grep -q ",x/after\[Pod\],No Connections,All Connections," "$tmp/out"; then
+		echo "ok diff/base-named-file-any-extension"
+	else
+		echo "not ok diff/base-named-file-any-extension: exit $st: $(head -n 3 "$tmp/out" | tr '\n' ' ')"
+	fi
+
 	# The revision is read with one `git ls-tree` and one `git cat-file --batch`, however
 	# many files it has: a git on PATH that logs its commands counts them.
 	realgit=$(command -v git)

@@ -533,285 +533,68 @@ static void test_ipset_aliasing(void **state)
 	ipset_release(&b);
 }
 
-/*
- * The model: a window of W addresses starting at base, one bool each. Random sets
- * live inside the window; the windows sit at 0, at the top of each family (to catch
- * wrap at 2^32-1 and 2^128-1) and across the 2^64 carry.
- */
-#define W 96
+/* The laws, on sets of the family laws_family. */
+static int laws_family;
+#define LAWS_SET struct ipset
+#define LAWS_VALUE u128
+#define LAWS_FN(op) ipset_##op
+#define LAWS_INIT(s) ipset_init((s), laws_family)
+#define LAWS_CHECK(s) check_ipset(s)
+#define LAWS_MAX (laws_family == AF_V4 ? IPV4_MAX : IPV6_MAX)
+#define LAWS_RANDOM() (U128(rng(), rng()) & LAWS_MAX)
+#define LAWS_OVERLAPS
+#include "rangeset_laws.h"
 
-struct model {
-	bool in[W];
-};
-
-static void random_set(struct ipset *s, struct model *m, u128 base)
-{
-	int k = (int)(rng() % 5);
-
-	memset(m, 0, sizeof(*m));
-	ipset_clear(s);
-	for (int i = 0; i < k; i++) {
-		int lo = (int)(rng() % W), len = (int)(rng() % 12);
-		int hi = lo + len < W ? lo + len : W - 1;
-		ipset_add_range(s, base + (u128)lo, base + (u128)hi);
-		for (int x = lo; x <= hi; x++)
-			m->in[x] = true;
-	}
-	/* Sometimes single addresses at the window edges, where off-by-ones live. */
-	if (rng() % 4 == 0) {
-		ipset_add_range(s, base, base);
-		m->in[0] = true;
-	}
-	if (rng() % 4 == 0) {
-		ipset_add_range(s, base + W - 1, base + W - 1);
-		m->in[W - 1] = true;
-	}
-}
-
-static void same_as_model(const struct ipset *s, const struct model *m, u128 base)
-{
-	size_t count = 0;
-
-	check_ipset(s);
-	for (size_t i = 0; i < s->n; i++) {
-		assert_true(s->r[i].lo >= base && s->r[i].hi <= base + W - 1);
-		count += (size_t)(s->r[i].hi - s->r[i].lo) + 1;
-	}
-	for (int x = 0; x < W; x++)
-		if (ipset_contains(s, base + (u128)x) != m->in[x])
-			fail_msg("address base+%d: set says %d, model %d", x,
-				ipset_contains(s, base + (u128)x), m->in[x]);
-	for (int x = 0; x < W; x++)
-		count -= m->in[x];
-	assert_true(count == 0);
-	if (base > 0)
-		assert_false(ipset_contains(s, base - 1));
-}
-
-static void laws(struct ipset *a, struct ipset *b, struct ipset *c, int family)
-{
-	struct ipset x, y, u, ca, cb;
-
-	ipset_init(&x, family);
-	ipset_init(&y, family);
-	ipset_init(&u, family);
-	ipset_init(&ca, family);
-	ipset_init(&cb, family);
-	ipset_add_all(&u);
-
-	/* Commutative. */
-	ipset_copy(&x, a);
-	ipset_union(&x, b);
-	ipset_copy(&y, b);
-	ipset_union(&y, a);
-	assert_true(ipset_equal(&x, &y));
-	ipset_copy(&x, a);
-	ipset_intersect(&x, b);
-	ipset_copy(&y, b);
-	ipset_intersect(&y, a);
-	assert_true(ipset_equal(&x, &y));
-	assert_true(ipset_overlaps(a, b) == !ipset_is_empty(&x));
-	assert_true(ipset_overlaps(a, b) == ipset_overlaps(b, a));
-
-	/* Associative. */
-	ipset_copy(&x, a);
-	ipset_union(&x, b);
-	ipset_union(&x, c);
-	ipset_copy(&y, b);
-	ipset_union(&y, c);
-	ipset_union(&y, a);
-	assert_true(ipset_equal(&x, &y));
-	ipset_copy(&x, a);
-	ipset_intersect(&x, b);
-	ipset_intersect(&x, c);
-	ipset_copy(&y, b);
-	ipset_intersect(&y, c);
-	ipset_intersect(&y, a);
-	assert_true(ipset_equal(&x, &y));
-
-	/* (A \ B) ∩ B = ∅ and (A \ B) ∪ (A ∩ B) = A. */
-	ipset_copy(&x, a);
-	ipset_subtract(&x, b);
-	ipset_copy(&y, &x);
-	ipset_intersect(&y, b);
-	assert_true(ipset_is_empty(&y));
-	assert_false(ipset_overlaps(&x, b));
-	ipset_copy(&y, a);
-	ipset_intersect(&y, b);
-	ipset_union(&x, &y);
-	assert_true(ipset_equal(&x, a));
-
-	/* De Morgan against the whole space. */
-	ipset_copy(&ca, &u);
-	ipset_subtract(&ca, a);
-	ipset_copy(&cb, &u);
-	ipset_subtract(&cb, b);
-	ipset_copy(&x, a);
-	ipset_union(&x, b);
-	ipset_copy(&y, &u);
-	ipset_subtract(&y, &x);
-	ipset_copy(&x, &ca);
-	ipset_intersect(&x, &cb);
-	assert_true(ipset_equal(&x, &y));
-	ipset_copy(&x, a);
-	ipset_intersect(&x, b);
-	ipset_copy(&y, &u);
-	ipset_subtract(&y, &x);
-	ipset_copy(&x, &ca);
-	ipset_union(&x, &cb);
-	assert_true(ipset_equal(&x, &y));
-	check_ipset(&ca);
-	/* The complement of the complement, and A ∪ ¬A = U. */
-	ipset_copy(&x, &u);
-	ipset_subtract(&x, &ca);
-	assert_true(ipset_equal(&x, a));
-	ipset_copy(&x, a);
-	ipset_union(&x, &ca);
-	assert_true(ipset_equal(&x, &u));
-
-	/* Idempotent. */
-	ipset_copy(&x, a);
-	ipset_union(&x, a);
-	assert_true(ipset_equal(&x, a));
-	ipset_intersect(&x, a);
-	assert_true(ipset_equal(&x, a));
-	ipset_subtract(&x, a);
-	assert_true(ipset_is_empty(&x));
-
-	/* Distributive: A ∩ (B ∪ C) = (A ∩ B) ∪ (A ∩ C). */
-	ipset_copy(&x, b);
-	ipset_union(&x, c);
-	ipset_intersect(&x, a);
-	ipset_copy(&y, a);
-	ipset_intersect(&y, b);
-	ipset_copy(&ca, a);
-	ipset_intersect(&ca, c);
-	ipset_union(&y, &ca);
-	assert_true(ipset_equal(&x, &y));
-
-	ipset_release(&x);
-	ipset_release(&y);
-	ipset_release(&u);
-	ipset_release(&ca);
-	ipset_release(&cb);
-}
-
-static void run_random(int family, u128 base, int rounds)
-{
-	struct ipset a, b, c, x;
-	struct model ma, mb, mc, mx;
-
-	ipset_init(&a, family);
-	ipset_init(&b, family);
-	ipset_init(&c, family);
-	ipset_init(&x, family);
-	for (int i = 0; i < rounds; i++) {
-		random_set(&a, &ma, base);
-		random_set(&b, &mb, base);
-		random_set(&c, &mc, base);
-		same_as_model(&a, &ma, base);
-
-		ipset_copy(&x, &a);
-		ipset_union(&x, &b);
-		for (int k = 0; k < W; k++)
-			mx.in[k] = ma.in[k] || mb.in[k];
-		same_as_model(&x, &mx, base);
-
-		ipset_copy(&x, &a);
-		ipset_intersect(&x, &b);
-		for (int k = 0; k < W; k++)
-			mx.in[k] = ma.in[k] && mb.in[k];
-		same_as_model(&x, &mx, base);
-
-		bool overlap = false;
-		for (int k = 0; k < W; k++)
-			overlap |= mx.in[k];
-		assert_true(ipset_overlaps(&a, &b) == overlap);
-
-		ipset_copy(&x, &a);
-		ipset_subtract(&x, &b);
-		for (int k = 0; k < W; k++)
-			mx.in[k] = ma.in[k] && !mb.in[k];
-		same_as_model(&x, &mx, base);
-
-		assert_true(ipset_equal(&a, &b) == !memcmp(&ma, &mb, sizeof(ma)));
-		assert_true(ipset_is_empty(&a) == !memchr(ma.in, true, W));
-
-		laws(&a, &b, &c, family);
-	}
-	ipset_release(&a);
-	ipset_release(&b);
-	ipset_release(&c);
-	ipset_release(&x);
-}
-
+/* Windows at 0, at the top of each family (to catch wrap at 2^32-1 and 2^128-1) and
+ * across the 2^64 carry. */
 static void test_random_v4_low(void **state)
 {
 	(void)state;
 	rng_state = 1;
-	run_random(AF_V4, 0, 3000);
+	laws_family = AF_V4;
+	laws_random(0, 3000);
 }
 
 static void test_random_v4_top(void **state)
 {
 	(void)state;
 	rng_state = 2;
-	run_random(AF_V4, IPV4_MAX - (W - 1), 3000);
+	laws_family = AF_V4;
+	laws_random(IPV4_MAX - (LAWS_W - 1), 3000);
 }
 
 static void test_random_v6_low(void **state)
 {
 	(void)state;
 	rng_state = 3;
-	run_random(AF_V6, 0, 3000);
+	laws_family = AF_V6;
+	laws_random(0, 3000);
 }
 
 static void test_random_v6_top(void **state)
 {
 	(void)state;
 	rng_state = 4;
-	run_random(AF_V6, IPV6_MAX - (W - 1), 3000);
+	laws_family = AF_V6;
+	laws_random(IPV6_MAX - (LAWS_W - 1), 3000);
 }
 
 static void test_random_v6_carry(void **state)
 {
 	(void)state;
 	rng_state = 5;
-	run_random(AF_V6, U128(1, 0) - W / 2, 3000);
+	laws_family = AF_V6;
+	laws_random(U128(1, 0) - LAWS_W / 2, 3000);
 }
 
-/* Random ranges over the whole space, checked by the laws alone (no model fits). */
 static void test_random_wide(void **state)
 {
-	struct ipset s[3];
-	int fams[2] = { AF_V4, AF_V6 };
-
 	(void)state;
 	rng_state = 6;
-	for (int f = 0; f < 2; f++) {
-		u128 max = fams[f] == AF_V4 ? IPV4_MAX : IPV6_MAX;
-		for (int k = 0; k < 3; k++)
-			ipset_init(&s[k], fams[f]);
-		for (int i = 0; i < 2000; i++) {
-			for (int k = 0; k < 3; k++) {
-				ipset_clear(&s[k]);
-				int n = (int)(rng() % 6);
-				for (int j = 0; j < n; j++) {
-					u128 lo = U128(rng(), rng()) & max, hi = U128(rng(), rng()) & max;
-					if (lo > hi) {
-						u128 t = lo;
-						lo = hi;
-						hi = t;
-					}
-					ipset_add_range(&s[k], lo, hi);
-				}
-				check_ipset(&s[k]);
-			}
-			laws(&s[0], &s[1], &s[2], fams[f]);
-		}
-		for (int k = 0; k < 3; k++)
-			ipset_release(&s[k]);
-	}
+	laws_family = AF_V4;
+	laws_random_wide(2000);
+	laws_family = AF_V6;
+	laws_random_wide(2000);
 }
 
 int main(void)
