@@ -56,10 +56,27 @@ all: npcheck
 npcheck: $(BUILD)/npcheck
 	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
 
-$(BUILD)/npcheck: $(OBJS)
+# The flags a build is made with, in a stamp file (git's GIT-CFLAGS): it changes when
+# they do (`make DEVELOPER=1` after `make`, another CC, CFLAGS or HOMEPAGE), and
+# everything compiled or linked with them is made again. A stamp's recipe is
+# WRITE_FLAGS, with the flags it tracks in STAMP_FLAGS (mk/fuzz.mk has one too).
+WRITE_FLAGS = mkdir -p $(dir $@); flags='$(subst ','\'',$(STAMP_FLAGS))'; \
+	if [ x"$$flags" != x"$$(cat $@ 2>/dev/null)" ]; then \
+		echo "  FLAGS   $@ (new flags: building again)"; printf '%s\n' "$$flags" >$@; \
+	fi
+FLAGS_STAMP := $(BUILD)/FLAGS
+
+$(FLAGS_STAMP): STAMP_FLAGS = $(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(PKG_LIBS)
+$(FLAGS_STAMP): FORCE
+	@$(WRITE_FLAGS)
+
+.PHONY: FORCE
+FORCE:
+
+$(BUILD)/npcheck: $(OBJS) $(FLAGS_STAMP)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS) -lm
 
-$(BUILD)/%.o: src/%.c
+$(BUILD)/%.o: src/%.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -68,13 +85,14 @@ $(BUILD)/libnpcheck.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libnpcheck.a
+# Unit tests see the internal headers of src/ too (the loader's, validation's).
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libnpcheck.a $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(BUILD)/libnpcheck.a $(PKG_LIBS) \
 		$(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka) -lm $(SANFLAGS)
 
 # `make check`: unit tests, then the golden CLI, failure, example and peer suites.
-# tests/run prints the one summary line `N passed, N failed`.
+# tests/run prints the one summary line `N passed, N failed, N skipped`.
 check: npcheck $(UNIT_BINS)
 	@NPCHECK=./npcheck BUILD=$(BUILD) sh tests/run $(UNIT_BINS)
 
@@ -128,7 +146,7 @@ uninstall:
 clean:
 	rm -rf build npcheck npcheck-static
 
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
 
 # Extra targets (bench, fuzz, valgrind) live in their own fragments.
 -include $(sort $(wildcard mk/*.mk))

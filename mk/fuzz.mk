@@ -40,13 +40,18 @@ $(FUZZ_DIR)/arena.$(FUZZ_ARENA):
 
 fuzz-build: $(FUZZ_BINS)
 
+# The flags of this build, tracked as the main build's are (Makefile: WRITE_FLAGS).
+$(FUZZ_DIR)/FLAGS: STAMP_FLAGS = $(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) $(PKG_LIBS)
+$(FUZZ_DIR)/FLAGS: FORCE
+	@$(WRITE_FLAGS)
+
 # The library is built for coverage feedback (fuzzer-no-link); each target links libFuzzer.
-$(FUZZ_DIR)/lib/%.o: src/%.c
+$(FUZZ_DIR)/lib/%.o: src/%.c $(FUZZ_DIR)/FLAGS
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $<"
 	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c -o $@ $<
 
-$(FUZZ_DIR)/obj/%.o: tests/fuzz/%.c
+$(FUZZ_DIR)/obj/%.o: tests/fuzz/%.c $(FUZZ_DIR)/FLAGS
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $<"
 	@$(FUZZ_CC) $(FUZZ_CFLAGS) -Itests/fuzz -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c -o $@ $<
@@ -56,7 +61,7 @@ $(FUZZ_DIR)/libnpcheck.a: $(FUZZ_LIB_OBJS) $(FUZZ_DIR)/arena.$(FUZZ_ARENA)
 	@rm -f $@
 	@ar rcs $@ $(FUZZ_LIB_OBJS)
 
-$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/fuzz_%.o $(FUZZ_DIR)/libnpcheck.a
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/fuzz_%.o $(FUZZ_DIR)/libnpcheck.a $(FUZZ_DIR)/FLAGS
 	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< $(FUZZ_DIR)/libnpcheck.a $(PKG_LIBS) -lm -pthread
 
 fuzz: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)

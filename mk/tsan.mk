@@ -10,7 +10,7 @@ tsan:
 	@$(MAKE) --no-print-directory SANITIZE=thread BUILD=build/tsan CC=$(TSAN_CC) build/tsan/npcheck
 	@NPCHECK=build/tsan/npcheck TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
 		sh tests/suite_parts.sh >build/tsan/parts.log 2>&1; \
-	p=$$(grep -c '^ok ' build/tsan/parts.log); f=$$(grep -c '^not ok ' build/tsan/parts.log); \
+	set -- $$(sh tests/tally build/tsan/parts.log); p=$$1 f=$$2 s=$$3; \
 	grep -A5 '^not ok ' build/tsan/parts.log | head -n 40; \
-	echo "make tsan: $$p passed, $$f failed (log: build/tsan/parts.log)"; \
+	echo "make tsan: $$p passed, $$f failed, $$s skipped (log: build/tsan/parts.log)"; \
 	[ "$$f" -eq 0 ] && [ "$$p" -gt 0 ]

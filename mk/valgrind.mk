@@ -22,15 +22,15 @@ valgrind: $(BUILD)/npcheck
 	@printf '#!/bin/sh\n# npcheck under valgrind memcheck, written by make valgrind\nexec %s %s %s "$$@"\n' \
 		'$(VALGRIND)' '$(VALGRIND_FLAGS)' '$(abspath $(BUILD)/npcheck)' >$(VG_DIR)/npcheck
 	@chmod +x $(VG_DIR)/npcheck
-	@fail=0; pass=0; \
+	@fail=0; pass=0; skip=0; \
 	for s in $(VG_SUITES); do \
 		[ -f "$$s" ] || { echo "# $$s: missing, skipped"; continue; }; \
 		log=$(VG_DIR)/$$(basename $$s .sh).log; \
 		NPCHECK=$(VG_DIR)/npcheck HOSTILE_SKIP_HUGE=1 sh $$s >$$log 2>&1; \
-		p=$$(grep -c '^ok ' $$log); f=$$(grep -c '^not ok ' $$log); \
-		pass=$$((pass + p)); fail=$$((fail + f)); \
+		set -- $$(sh tests/tally $$log); \
+		pass=$$((pass + $$1)); fail=$$((fail + $$2)); skip=$$((skip + $$3)); \
 		grep '^not ok ' $$log; \
-		echo "# $$s: $$p passed, $$f failed (log: $$log)"; \
+		echo "# $$s: $$1 passed, $$2 failed, $$3 skipped (log: $$log)"; \
 	done; \
 	log=$(VG_DIR)/examples.log; : >$$log; p=0; f=0; \
 	for d in examples/*/; do \
@@ -46,5 +46,5 @@ valgrind: $(BUILD)/npcheck
 	pass=$$((pass + p)); fail=$$((fail + f)); \
 	echo "# examples: $$p passed, $$f failed (log: $$log)"; \
 	rm -f $(VG_DIR)/out $(VG_DIR)/err; \
-	echo "valgrind: $$pass passed, $$fail failed"; \
+	echo "valgrind: $$pass passed, $$fail failed, $$skip skipped"; \
 	[ $$fail -eq 0 ]

@@ -83,7 +83,7 @@ base_check() {
 }
 
 if ! command -v git >/dev/null 2>&1; then
-	echo "ok diff/base (skipped: git not found)"
+	echo "ok diff/base # skip git not found"
 else
 	src=$PWD/tests/diff/base
 	repo=$tmp/repo
