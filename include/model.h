@@ -152,6 +152,12 @@ struct endpoint {
 	 * StatefulSet's spec.ordinals.start, a Job's spec.manualSelector. */
 	long long replicas, ordinal_start;
 	bool manual_selector;
+	/* Pods an operator makes from a resource without a template (operators.c): the
+	 * kind of the controller that makes them (StatefulSet) and its object's name (NULL
+	 * when unknown: several shards); NULL ctl_kind means the object itself. op_source
+	 * says where the table entry's labels and ports come from. */
+	const char *ctl_kind, *ctl_name;
+	const char *op_source;
 };
 
 /* What tells the pods of a split owner apart: the first discriminator that differs. */
@@ -240,6 +246,8 @@ struct object {
 	struct diag_obj dobj;          /* for diag_report */
 };
 
+struct op_table;
+
 struct model_options {
 	const char *default_ns; /* -n; NULL means "default" */
 	bool verbose;           /* -v: name skipped kinds on stderr */
@@ -255,6 +263,9 @@ struct model_options {
 	size_t max_file;        /* --max-input-size: bytes per file; 0: MODEL_MAX_FILE */
 	size_t max_total;       /* --max-total-input: bytes of all files; 0: MODEL_MAX_TOTAL */
 	bool stdin_implicit;    /* stdin is read because no path was given: "no input" says so */
+	/* Kinds whose operators make pods without a template in the resource (operators.h);
+	 * NULL: the built-in table. */
+	const struct op_table *operators;
 };
 
 /* An object of a kind that carries network policy npcheck does not model (Cilium,

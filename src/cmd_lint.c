@@ -86,6 +86,7 @@ int cmd_lint(struct cli *cli)
 	mo.stdin_implicit = cli->stdin_implicit;
 	mo.skip_file = skip_ignored;
 	mo.skip_ctx = &cfg;
+	mo.operators = &cfg.operators;
 	model_load(&m, a, &d, paths, npaths, &mo);
 	lint_run(&m, &cfg, &d);
 	drop_ignored(&cfg, &d);

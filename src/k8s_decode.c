@@ -6,6 +6,7 @@
 
 #include "escape.h"
 #include "model.h"
+#include "operators.h"
 #include "tiers.h"
 
 /*
@@ -348,8 +349,15 @@ static const struct ypath p_namespace[] = { { "metadata", true, NULL }, { NULL, 
 static const struct ypath p_nothing[] = { { NULL, false, NULL } };
 /* A kind npcheck does not know may still be a workload by its shape (Argo Rollouts'
  * Rollout, OpenKruise's CloneSet, ...): its metadata and spec.template are built. */
+/* The same path keeps what operators.c reads of a custom resource that has no template:
+ * its pod labels, counts, port switches and extra containers' ports. */
+static const struct ypath p_op_pod_metadata[] = { { "labels", true, NULL }, { NULL, false, NULL } };
 static const struct ypath p_shape_spec[] = {
-	{ "template", false, p_template }, { "replicas", true, NULL }, { NULL, false, NULL }
+	{ "template", false, p_template }, { "replicas", true, NULL },
+	{ "podMetadata", false, p_op_pod_metadata }, { "shards", true, NULL },
+	{ "portName", true, NULL }, { "listenLocal", true, NULL }, { "thanos", true, NULL },
+	{ "hostNetwork", true, NULL }, { "containers", false, p_containers },
+	{ NULL, false, NULL }
 };
 static const struct ypath p_shape[] = {
 	{ "metadata", true, NULL }, { "spec", false, p_shape_spec }, { NULL, false, NULL }
@@ -935,7 +943,7 @@ static const char *generated_name(struct model *m, const struct ynode *meta)
 
 static void decode_object(struct model *m, const char *file, const struct ynode *doc,
 			  const struct read_kind *rk, const char *api,
-			  const struct model_options *opt)
+			  const struct model_options *opt, const struct op_kind *op)
 {
 	const char *kind = rk->kind;
 	if (rk->api_version && !api_version_served(m, file, doc, kind, api, rk->api_version, opt))
@@ -1026,6 +1034,8 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 		decode_service(m, o, doc);
 	} else if (!strcmp(kind, "Namespace")) {
 		/* model.c builds namespaces from the objects */
+	} else if (op) {
+		operators_decode(m, o, doc, op);
 	} else {
 		o->workload = true;
 		decode_workload(m, o, doc, rk->template_path);
@@ -1152,7 +1162,7 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 	 * select (tier_decode.c). */
 	if (tiers_is_kind(kind, api)) {
 		const struct read_kind tier = { kind, NULL, NAME_DNS_SUBDOMAIN, NULL, NULL };
-		decode_object(m, file, doc, &tier, api, opt);
+		decode_object(m, file, doc, &tier, api, opt, NULL);
 		return;
 	}
 	if (note_unmodelled(m, file, doc, kind, opt))
@@ -1162,7 +1172,16 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 		/* A workload by its shape, whatever its kind and version (SPEC 1). */
 		const struct read_kind shape = { kind, NULL, NAME_DNS_SUBDOMAIN, "spec.template",
 						 TPL_LABELS("spec.template") };
-		decode_object(m, file, doc, &shape, api, opt);
+		decode_object(m, file, doc, &shape, api, opt, NULL);
+		return;
+	}
+	/* A custom resource whose operator makes pods without a template in it: the
+	 * table says what they carry (operators.c). */
+	const struct op_kind *op = rk ? NULL : operators_find(opt ? opt->operators : NULL, kind,
+							     api);
+	if (op) {
+		const struct read_kind made = { kind, NULL, NAME_DNS_SUBDOMAIN, NULL, NULL };
+		decode_object(m, file, doc, &made, api, opt, op);
 		return;
 	}
 	if (!rk) {
@@ -1171,7 +1190,7 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 				       doc->pos.col, kind);
 		return;
 	}
-	decode_object(m, file, doc, rk, api, opt);
+	decode_object(m, file, doc, rk, api, opt, NULL);
 }
 
 bool k8s_decode_document(struct model *m, const char *file, const struct ynode *doc,
