@@ -182,6 +182,8 @@ const char *fold_selector_depends(const struct selector *s, const struct labels 
 				  const struct ynode **at);
 /* Is key one that a controller may set to a value unknown offline? (fold.c) */
 bool fold_key_may_be_unknown(const char *key);
+/* The same, or one an operator's table marks so in this model (model.c). */
+bool model_key_may_be_unknown(const struct model *m, const char *key);
 /* Each requirement of a valid policy's pod selector that looks at e's namespace and
  * compares a label of e whose value is set at run time: the verdicts about e depend on
  * it (fold.c). Calls fn for each; returns how many. */
@@ -315,6 +317,10 @@ struct model {
 	size_t nfiles;
 	size_t parts; /* file parts parsed side by side and merged (load.c); 0: one parser */
 	bool has_unknown_labels; /* some endpoint has a label value set at run time (fold.c) */
+	/* Keys with a value set at run time beyond the controllers' own (fold.c knows
+	 * those): what operators' tables mark so (operators.c), distinct. */
+	const char **unknown_keys;
+	size_t nunknown_keys;
 	bool no_fold;  /* from model_options */
 	/* Private to the decoder. */
 	bool decoding_kept, kept_unit;

@@ -285,6 +285,34 @@ static struct object *implied_owner(struct model *m, const struct objidx *idx,
 	return NULL;
 }
 
+/* Keys that some endpoint made from an operator's table holds with a value set at run
+ * time (a version, a shard): lint's unknown-label-value and selects-nothing ask. Few
+ * kinds, few such keys: a short list. */
+static void collect_unknown_keys(struct model *m)
+{
+	size_t cap = 0;
+	for (size_t i = 0; i < m->nendpoints; i++) {
+		const struct endpoint *e = m->endpoints[i];
+		if (!e->op_source)
+			continue;
+		for (size_t j = 0; j < e->labels.n; j++) {
+			const char *key = e->labels.kv[j].key;
+			if (e->labels.kv[j].val != LABEL_UNKNOWN || model_key_may_be_unknown(m, key))
+				continue;
+			m->has_unknown_labels = true;
+			if (m->nunknown_keys == cap) {
+				size_t nc = cap ? 2 * cap : 8;
+				const char **nk = ARENA_ARRAY(m->arena, const char *, nc);
+				if (m->nunknown_keys)
+					memcpy(nk, m->unknown_keys, sizeof(*nk) * m->nunknown_keys);
+				m->unknown_keys = nk;
+				cap = nc;
+			}
+			m->unknown_keys[m->nunknown_keys++] = key;
+		}
+	}
+}
+
 /*
  * "Pods of one owner are one endpoint" while no policy tells them apart (fold.c): a Pod
  * (or a workload) with a controller owner is reported as that owner, walking up while
@@ -363,6 +391,17 @@ static void fold_endpoints(struct model *m, const struct objidx *idx)
 		m->endpoints[k++] = e;
 	}
 	m->nendpoints = k;
+	collect_unknown_keys(m);
+}
+
+bool model_key_may_be_unknown(const struct model *m, const char *key)
+{
+	if (fold_key_may_be_unknown(key))
+		return true;
+	for (size_t i = 0; i < m->nunknown_keys; i++)
+		if (!strcmp(m->unknown_keys[i], key))
+			return true;
+	return false;
 }
 
 /* The unmodelled objects by kind and API group, in order of first appearance; one note
