@@ -349,15 +349,8 @@ static const struct ypath p_namespace[] = { { "metadata", true, NULL }, { NULL, 
 static const struct ypath p_nothing[] = { { NULL, false, NULL } };
 /* A kind npcheck does not know may still be a workload by its shape (Argo Rollouts'
  * Rollout, OpenKruise's CloneSet, ...): its metadata and spec.template are built. */
-/* The same path keeps what operators.c reads of a custom resource that has no template:
- * its pod labels, counts, port switches and extra containers' ports. */
-static const struct ypath p_op_pod_metadata[] = { { "labels", true, NULL }, { NULL, false, NULL } };
 static const struct ypath p_shape_spec[] = {
-	{ "template", false, p_template }, { "replicas", true, NULL },
-	{ "podMetadata", false, p_op_pod_metadata }, { "shards", true, NULL },
-	{ "portName", true, NULL }, { "listenLocal", true, NULL }, { "thanos", true, NULL },
-	{ "hostNetwork", true, NULL }, { "containers", false, p_containers },
-	{ NULL, false, NULL }
+	{ "template", false, p_template }, { "replicas", true, NULL }, { NULL, false, NULL }
 };
 static const struct ypath p_shape[] = {
 	{ "metadata", true, NULL }, { "spec", false, p_shape_spec }, { NULL, false, NULL }
@@ -386,9 +379,8 @@ static const struct {
 	{ "networking.gke.io", "FQDNNetworkPolicy", false },
 };
 
-const struct ypath *k8s_build_paths(void *ctx, const char *kind)
+const struct ypath *k8s_build_paths(const struct model_options *opt, const char *kind)
 {
-	(void)ctx;
 	size_t kl = strlen(kind);
 	if (!strcmp(kind, "NetworkPolicy") || (kl >= 4 && !strcmp(kind + kl - 4, "List")))
 		return NULL;
@@ -407,6 +399,10 @@ const struct ypath *k8s_build_paths(void *ctx, const char *kind)
 	const struct read_kind *rk = read_kind(kind);
 	if (rk && rk->template_path)
 		return p_workload;
+	/* A kind of the operators' table: its fields are the table's to name (a custom
+	 * resource is small), so all of it is built. */
+	if (!rk && operators_has_kind(opt ? opt->operators : NULL, kind))
+		return NULL;
 	/* Unmodelled policy kinds: their metadata says where they apply. */
 	for (size_t i = 0; i < ARRAY_SIZE(unmodelled_kinds); i++)
 		if (!strcmp(unmodelled_kinds[i].kind, kind))

@@ -36,6 +36,12 @@ static bool decode_unit(void *ctx, const struct ynode *n)
 	return k8s_decode_document(uc->m, uc->file, n, uc->opt);
 }
 
+static const struct ypath *build_paths(void *ctx, const char *kind)
+{
+	const struct unit_ctx *uc = ctx;
+	return k8s_build_paths(uc->opt, kind);
+}
+
 static bool json_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -130,7 +136,7 @@ static int parse_into(struct model *m, const char *file, const char *buf, size_t
 		      size_t line0, bool whole, const struct model_options *opt)
 {
 	struct unit_ctx uc = { m, file, opt };
-	struct ynode_sink sink = { decode_unit, &uc, k8s_skip_keys, k8s_build_paths };
+	struct ynode_sink sink = { decode_unit, &uc, k8s_skip_keys, build_paths };
 	size_t *starts = NULL, n = whole ? model_json_starts(buf, len, &starts) : 0;
 	if (n < 2) {
 		free(starts);
