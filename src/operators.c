@@ -57,33 +57,38 @@ static const struct op_port tr_ports[] = {
 };
 
 static const struct op_kind builtin[] = {
-	{ "Prometheus", "monitoring.coreos.com", "prometheus-{name}", NULL,
-	  "spec.podMetadata.labels", prom_labels, ARRAY_SIZE(prom_labels), prom_ports, ARRAY_SIZE(prom_ports),
-	  "spec.containers", "spec.replicas", 1, "spec.shards", "spec.hostNetwork",
-	  PO "pkg/prometheus/server/statefulset.go at cec7972516ad (makeStatefulSetSpec: "
-	  "podSelectorLabels; port web 9090 unless listenLocal; thanos-sidecar http 10902, grpc "
-	  "10901), pkg/prometheus (prometheusNameByShard, ShardLabelName, BuildPodMetadata), "
+	{ .kind = "Prometheus", .group = "monitoring.coreos.com",
+	  .workload = "prometheus-{name}", .pod_labels = "spec.podMetadata.labels",
+	  .labels = prom_labels, .nlabels = ARRAY_SIZE(prom_labels),
+	  .ports = prom_ports, .nports = ARRAY_SIZE(prom_ports),
+	  .containers = "spec.containers", .replicas = "spec.replicas", .default_replicas = 1,
+	  .shards = "spec.shards", .host_network = "spec.hostNetwork",
+	  .source = PO "pkg/prometheus/server/statefulset.go at cec7972516ad "
+	  "(makeStatefulSetSpec: podSelectorLabels; port web 9090 unless listenLocal; "
+	  "thanos-sidecar http 10902, grpc 10901; hostNetwork), pkg/prometheus "
+	  "(prometheusNameByShard, ShardLabelName, BuildPodMetadata), "
 	  "pkg/operator/config_reloader.go at ab87afc83000 (CreateConfigReloader: reloader-web "
 	  "8080 unless listenLocal), pkg/apis/monitoring/v1/prometheus_types.go at "
-	  "d9f72134bfb9 (podMetadata: reserved labels)",
-	  false },
-	{ "Alertmanager", "monitoring.coreos.com", "alertmanager-{name}", NULL,
-	  "spec.podMetadata.labels", am_labels, ARRAY_SIZE(am_labels), am_ports,
-	  ARRAY_SIZE(am_ports), "spec.containers", "spec.replicas", 1, NULL, NULL,
-	  PO "pkg/alertmanager/statefulset.go (makeStatefulSetSpec: podSelectorLabels; ports "
-	  "web 9093 unless listenLocal, mesh-tcp 9094, mesh-udp 9094/UDP; prefixedName), "
-	  "pkg/operator/config_reloader.go at ab87afc83000 (reloader-web 8080 unless "
-	  "listenLocal), pkg/apis/monitoring/v1/alertmanager_types.go at 1aa717277920 "
-	  "(podMetadata: reserved labels)",
-	  false },
-	{ "ThanosRuler", "monitoring.coreos.com", "thanos-ruler-{name}", NULL,
-	  "spec.podMetadata.labels", tr_labels, ARRAY_SIZE(tr_labels), tr_ports,
-	  ARRAY_SIZE(tr_ports), "spec.containers", "spec.replicas", 1, NULL, NULL,
-	  PO "pkg/thanos/statefulset.go at afba05267513 (makeStatefulSetSpec: ports grpc "
-	  "10901, web 10902 unless listenLocal; prefixedName), "
+	  "d9f72134bfb9 (podMetadata: reserved labels)" },
+	{ .kind = "Alertmanager", .group = "monitoring.coreos.com",
+	  .workload = "alertmanager-{name}", .pod_labels = "spec.podMetadata.labels",
+	  .labels = am_labels, .nlabels = ARRAY_SIZE(am_labels),
+	  .ports = am_ports, .nports = ARRAY_SIZE(am_ports),
+	  .containers = "spec.containers", .replicas = "spec.replicas", .default_replicas = 1,
+	  .source = PO "pkg/alertmanager/statefulset.go (makeStatefulSetSpec: "
+	  "podSelectorLabels; ports web 9093 unless listenLocal, mesh-tcp 9094, mesh-udp "
+	  "9094/UDP; prefixedName), pkg/operator/config_reloader.go at ab87afc83000 "
+	  "(reloader-web 8080 unless listenLocal), pkg/apis/monitoring/v1/alertmanager_types.go "
+	  "at 1aa717277920 (podMetadata: reserved labels)" },
+	{ .kind = "ThanosRuler", .group = "monitoring.coreos.com",
+	  .workload = "thanos-ruler-{name}", .pod_labels = "spec.podMetadata.labels",
+	  .labels = tr_labels, .nlabels = ARRAY_SIZE(tr_labels),
+	  .ports = tr_ports, .nports = ARRAY_SIZE(tr_ports),
+	  .containers = "spec.containers", .replicas = "spec.replicas", .default_replicas = 1,
+	  .source = PO "pkg/thanos/statefulset.go at afba05267513 (makeStatefulSetSpec: ports "
+	  "grpc 10901, web 10902 unless listenLocal; prefixedName), "
 	  "pkg/apis/monitoring/v1/thanos_types.go at 60a731f3afca (podMetadata: reserved "
-	  "labels)",
-	  false },
+	  "labels)" },
 };
 
 static const struct op_table builtin_table = { builtin, ARRAY_SIZE(builtin) };
