@@ -287,6 +287,16 @@ struct unmodelled_kind {
 	bool cluster; /* cluster-wide: may apply to pods of every namespace */
 };
 
+/* An object of a kind npcheck does not read, of an API group outside Kubernetes' own,
+ * with metadata.namespace: a custom resource whose operator may make pods that no
+ * manifest holds (k8s_decode.c records them; lint names them where a selector matches
+ * nothing). */
+struct custom_obj {
+	const char *kind, *api_version, *ns;
+	struct ypos pos; /* the object's kind */
+	size_t seq;      /* input order */
+};
+
 /* What a stranger's merge request may make npcheck read (SPEC §6): per file (stdin
  * included), and all files of one load together. */
 #define MODEL_MAX_FILE ((size_t)256 << 20)
@@ -314,6 +324,8 @@ struct model {
 	size_t nunmodelled, unmodelled_cap;
 	struct unmodelled_kind *unmodelled_kinds; /* arena */
 	size_t nunmodelled_kinds;
+	struct custom_obj *custom; /* sorted by namespace, then input order, once loaded */
+	size_t ncustom, custom_cap;
 	size_t nfiles;
 	size_t parts; /* file parts parsed side by side and merged (load.c); 0: one parser */
 	bool has_unknown_labels; /* some endpoint has a label value set at run time (fold.c) */
@@ -350,6 +362,10 @@ int model_load_memory(struct model *m, struct arena *a, struct diag *d,
 void model_free(struct model *m);
 
 struct namespace *model_namespace(const struct model *m, const char *name);
+/* The first custom resource of the input in namespace ns (input order), and how many
+ * there are in *count; NULL when none. */
+const struct custom_obj *model_custom_in(const struct model *m, const char *ns,
+					 size_t *count);
 /* An unmodelled policy kind of the input that may select pods of namespace ns (one in
  * ns, or a cluster-wide one), or NULL. */
 const struct unmodelled_kind *model_unmodelled_for(const struct model *m, const char *ns);

@@ -1097,6 +1097,34 @@ static bool note_unmodelled(struct model *m, const char *file, const struct ynod
 	return false;
 }
 
+/*
+ * A namespaced object of a kind npcheck does not read, in an API group outside
+ * Kubernetes' own (a group with a dot, not *.k8s.io): a custom resource whose operator
+ * may make pods no manifest holds. Recorded for lint's selects-nothing findings; a
+ * document without metadata.namespace may be of a cluster-wide kind and is not.
+ */
+static void note_custom(struct model *m, const char *file, const struct ynode *doc,
+			const char *kind, const char *api)
+{
+	const char *slash = api ? strchr(api, '/') : NULL;
+	const char *ns = str_of(ynode_get(ynode_get(doc, "metadata"), "namespace"));
+	if (!slash || !ns || !*ns)
+		return;
+	size_t gl = (size_t)(slash - api);
+	const char *dot = memchr(api, '.', gl);
+	if (!dot || (gl >= 6 && !memcmp(api + gl - 6, "k8s.io", 6) &&
+		     (gl == 6 || api[gl - 7] == '.')))
+		return;
+	const struct ynode *kn = ynode_get(doc, "kind");
+	XGROW(m->custom, m->custom_cap, m->ncustom + 1);
+	m->custom[m->ncustom++] = (struct custom_obj){
+		.kind = arena_strdup(m->arena, kind),
+		.api_version = arena_strdup(m->arena, api),
+		.ns = arena_strdup(m->arena, ns),
+		.pos = { file, (kn ? kn : doc)->pos.line, (kn ? kn : doc)->pos.col },
+	};
+}
+
 /* A pod template: a mapping whose spec lists containers. */
 static bool is_pod_template(const struct ynode *t)
 {
@@ -1181,6 +1209,7 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 		return;
 	}
 	if (!rk) {
+		note_custom(m, file, doc, kind, api);
 		if (opt && opt->verbose)
 			escape_eprintf("%s:%d:%d: skipping kind %s", file, doc->pos.line,
 				       doc->pos.col, kind);

@@ -289,6 +289,7 @@ static void part_release(struct part *p)
 	free(p->m.policies);
 	free(p->m.services);
 	free(p->m.unmodelled);
+	free(p->m.custom);
 	tiers_release(&p->m);
 }
 
@@ -317,6 +318,7 @@ static void part_merge(struct model *m, struct part *p)
 	APPEND(m, &p->m, policies, npolicies, policies_cap);
 	APPEND(m, &p->m, services, nservices, services_cap);
 	APPEND(m, &p->m, unmodelled, nunmodelled, unmodelled_cap);
+	APPEND(m, &p->m, custom, ncustom, custom_cap);
 	tiers_merge(m, &p->m);
 	diag_append(m->diag, &p->d);
 	part_release(p);
