@@ -12,7 +12,8 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 VERSION := 0.1.0
 # Where npcheck is documented: SARIF's informationUri, and its rules' helpUri into the
-# manual's HTML rendering at $(HOMEPAGE)/npcheck.1.html (set it where the project lives).
+# manual's HTML rendering at $(HOMEPAGE)/npcheck.1.html. The default is a placeholder
+# until the project has a home: packagers set it (make HOMEPAGE=https://...).
 HOMEPAGE ?= https://example.com/npcheck
 
 PKGS := yaml-0.1 libcyaml libpcre2-8
@@ -65,6 +66,14 @@ $(BUILD)/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# HOMEPAGE is compiled into out_sarif.o: a different one rebuilds it.
+$(BUILD)/out_sarif.o: $(BUILD)/homepage
+$(BUILD)/homepage: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(HOMEPAGE)' | cmp -s - $@ || echo '$(HOMEPAGE)' > $@
+.PHONY: FORCE
+FORCE:
 
 $(BUILD)/libnpcheck.a: $(LIB_OBJS)
 	rm -f $@
