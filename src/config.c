@@ -81,7 +81,7 @@ static const cyaml_schema_value_t string_entry = {
 
 /* One field per rule of the registry: an id that is not a rule is an unknown key. */
 static const cyaml_schema_field_t rules_fields[] = {
-#define RULE(e, id, sev, shortd, help)                                                      \
+#define RULE(e, id, sev, shortd, help, fix, example)                                        \
 	{ .key = id, .data_offset = RULE_##e * sizeof(char *),                              \
 	  .value = { CYAML_VALUE_STRING(CYAML_FLAG_OPTIONAL | CYAML_FLAG_POINTER, char, 0,  \
 					CYAML_UNLIMITED) } },

@@ -7,7 +7,8 @@
 # - completions/npcheck.fish, sourced in fish: `complete -C` (when fish is installed);
 # - completions/_npcheck parses as zsh (when zsh is installed);
 # - `make install DESTDIR=...` puts the binary, the kubectl-npcheck and
-#   kubectl_complete-npcheck links, the manual page and the completions where they
+#   kubectl_complete-npcheck links, the manual page, the completions and the JSON
+#   Schemas (schemas/, in share/npcheck/schemas) where they
 #   belong, the installed kubectl-npcheck runs as npcheck does, kubectl_complete-npcheck
 #   answers as kubectl asks, and `make uninstall` removes every file again.
 # Prints one line per case, "ok NAME" or "not ok NAME: why".
@@ -183,7 +184,8 @@ else
 		share/man/man1/kubectl-npcheck.1 share/bash-completion/completions/npcheck \
 		share/bash-completion/completions/kubectl-npcheck share/zsh/site-functions/_npcheck \
 		share/fish/vendor_completions.d/npcheck.fish \
-		share/fish/vendor_completions.d/kubectl-npcheck.fish bin/kubectl_complete-npcheck; do
+		share/fish/vendor_completions.d/kubectl-npcheck.fish bin/kubectl_complete-npcheck \
+		$(cd "$root" && ls schemas/*.schema.json | sed 's|^|share/npcheck/|'); do
 		if [ -f "$dest$prefix/$f" ]; then
 			echo "ok install/$f"
 		else
