@@ -86,17 +86,23 @@ static void write_text(struct exposure *x)
 	size_t nunprot = 0;
 	int width = 0;
 
-	/* The width: the longest workload with some line (an unprotected one has one). */
-	for (size_t e = 0; e < m->nendpoints; e++) {
-		bool any = !exposure_protected(x, e, DIR_EGRESS) ||
-			   !exposure_protected(x, e, DIR_INGRESS) ||
-			   exposure_lines(x, e, DIR_EGRESS, count_line, NULL) ||
-			   exposure_lines(x, e, DIR_INGRESS, count_line, NULL);
-		strbuf_reset(&name);
-		escape_text(&name, m->endpoints[e]->display);
-		if (any && (int)name.len > width)
-			width = (int)name.len;
-	}
+	/* The width: the longest workload with some line. An unprotected one has one;
+	 * the lines of another are computed only when its name is longer than the
+	 * width so far. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t e = 0; e < m->nendpoints; e++) {
+			bool open = !exposure_protected(x, e, DIR_EGRESS) ||
+				    !exposure_protected(x, e, DIR_INGRESS);
+			if (open != !pass)
+				continue;
+			strbuf_reset(&name);
+			escape_text(&name, m->endpoints[e]->display);
+			if ((int)name.len <= width)
+				continue;
+			if (open || exposure_lines(x, e, DIR_EGRESS, count_line, NULL) ||
+			    exposure_lines(x, e, DIR_INGRESS, count_line, NULL))
+				width = (int)name.len;
+		}
 	printf("Exposure Analysis Result:\n");
 	size_t egress_lines = 0;
 	for (int d = DIR_EGRESS; d >= DIR_INGRESS; d--) {
