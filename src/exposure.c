@@ -488,6 +488,7 @@ void exposure_init(struct exposure *x, const struct solver *s)
 		}
 	}
 	x->roff[s->nrules] = nm;
+	strbuf_release(&sb);
 
 	for (size_t i = 0; i < npeers; i++) {
 		free(nsk[i]);
