@@ -42,6 +42,7 @@ struct cli {
 	const char *pod;         /* --pod (explain) */
 	const char *base;        /* --base REV (diff) */
 	uint64_t max_rows;       /* --max-rows N (matrix); 0 = MATRIX_MAX_ROWS */
+	bool exposure;           /* --exposure (list) */
 	size_t max_input;        /* --max-input-size; 0: MODEL_MAX_FILE */
 	size_t max_total;        /* --max-total-input; 0: MODEL_MAX_TOTAL */
 	bool stdin_implicit;     /* no path given: stdin is read (cli_input_paths) */
@@ -68,6 +69,7 @@ int cmd_list(struct cli *cli);
 int cmd_matrix(struct cli *cli);
 int cmd_explain(struct cli *cli);
 int cmd_diff(struct cli *cli);
+int cmd_exposure(struct cli *cli);
 int cmd_rules(struct cli *cli);
 /* Shell completion (hidden): `npcheck __complete WORD... CUR`, or run as
  * kubectl_complete-npcheck WORD... CUR. */

@@ -39,6 +39,7 @@ static const struct comp_option {
 	{ NULL, "--pod", true, " explain ", "only this endpoint" },
 	{ NULL, "--max-rows", true, " matrix ", "print at most N rows" },
 	{ NULL, "--base", true, " diff ", "compare with the paths at this git revision" },
+	{ NULL, "--exposure", false, " list ", "then what each workload is open to beyond the input" },
 };
 
 static const struct comp_option *option_named(const char *w)

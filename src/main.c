@@ -24,6 +24,8 @@ const struct command commands[] = {
 	  "what each endpoint's policies allow, in words", "text,json" },
 	{ "diff", cmd_diff, "npcheck diff [options] OLD NEW\n       npcheck diff [options] --base REV [PATH...]",
 	  "connections added, removed and changed between two manifest sets", "text,json,csv,md" },
+	{ "exposure", cmd_exposure, "npcheck exposure [options] [PATH...]",
+	  "what each workload is open to beyond the input", "text,json" },
 	{ "rules", cmd_rules, "npcheck rules [-o json] [RULE...]",
 	  "every lint rule: id, default severity, summary (with RULE: its rationale)",
 	  "text,json" },
@@ -42,6 +44,7 @@ static const char global_options[] =
 	"      --pod ENDPOINT     explain: only this endpoint\n"
 	"      --base REV         diff: compare PATH at git revision REV with the work tree\n"
 	"      --max-rows N       matrix: print at most N rows (default 1000000)\n"
+	"      --exposure         list: then what each workload is open to beyond the input\n"
 	"  -j, --jobs N           threads for parsing (default: one per CPU)\n"
 	"      --max-input-size N bytes read from one file or stdin (default 256M)\n"
 	"      --max-total-input N\n"
@@ -212,7 +215,7 @@ void cli_unload(struct loaded *l)
 
 enum {
 	OPT_COLOR = 256, OPT_FAIL_ON, OPT_PROTOCOL, OPT_POD, OPT_BASE, OPT_VERSION, OPT_MAX_ROWS,
-	OPT_MAX_INPUT, OPT_MAX_TOTAL,
+	OPT_MAX_INPUT, OPT_MAX_TOTAL, OPT_EXPOSURE,
 };
 
 /* A byte count: digits, then an optional K, M or G (KiB, MiB, GiB; "KiB" too), from 1
@@ -254,6 +257,7 @@ static const struct option long_options[] = {
 	{ "pod", required_argument, NULL, OPT_POD },
 	{ "base", required_argument, NULL, OPT_BASE },
 	{ "max-rows", required_argument, NULL, OPT_MAX_ROWS },
+	{ "exposure", no_argument, NULL, OPT_EXPOSURE },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "max-input-size", required_argument, NULL, OPT_MAX_INPUT },
 	{ "max-total-input", required_argument, NULL, OPT_MAX_TOTAL },
@@ -347,6 +351,7 @@ static int run(int argc, char **argv)
 		case OPT_PROTOCOL: cli.protocol = optarg; break;
 		case OPT_POD: cli.pod = optarg; break;
 		case OPT_BASE: cli.base = optarg; break;
+		case OPT_EXPOSURE: cli.exposure = true; break;
 		case OPT_MAX_ROWS: {
 			char *end;
 			errno = 0;
@@ -426,6 +431,8 @@ static int run(int argc, char **argv)
 	}
 	if (cli.max_rows && cmd->exec != cmd_matrix)
 		return cli_usage_error(&cli, "--max-rows applies to matrix only");
+	if (cli.exposure && cmd->exec != cmd_list)
+		return cli_usage_error(&cli, "--exposure applies to list only");
 	const char *nc = getenv("NO_COLOR");
 	cli.color_on = cli.color == COLOR_ALWAYS ||
 		       (cli.color == COLOR_AUTO && isatty(STDOUT_FILENO) && !(nc && *nc));

@@ -52,7 +52,7 @@ complete_case() {
 # Paths are completed relative to $tmp.
 mkdir -p "$tmp/manifests" && : >"$tmp/manifests.yaml" && : >"$tmp/npcheck.yml"
 
-commands="diff explain help lint list matrix reach rules"
+commands="diff explain exposure help lint list matrix reach rules"
 complete_case commands "$commands" npcheck ""
 complete_case command-prefix "lint list" npcheck l
 complete_case after-global-option "lint list" npcheck -n shop l
@@ -77,6 +77,7 @@ complete_case reach-options "--port --protocol" npcheck reach --p
 complete_case explain-options "--pod" npcheck explain --po
 complete_case diff-options "--base" npcheck diff --b
 complete_case matrix-max-rows "--max-rows" npcheck matrix --max-r
+complete_case list-exposure "--exposure" npcheck list --exp
 complete_case max-input "--max-input-size" npcheck list --max-i
 complete_case paths "manifests manifests.yaml" npcheck lint man
 complete_case reach-paths "manifests manifests.yaml" npcheck reach a b m
