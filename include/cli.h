@@ -121,8 +121,8 @@ extern const struct command *const commands[];
 const struct command *command_lookup(const char *name);
 
 /* cli.c: the command line. */
-/* Read argv: options (anywhere), then the command and its arguments. Returns 0, or
- * EXIT_USAGE after printing the error. */
+/* Read argv: options (anywhere), then the command and its arguments; --version ends
+ * the reading (cli->version). Returns 0, or EXIT_USAGE after printing the error. */
 int cli_parse(struct cli *cli, int argc, char **argv);
 /* Does command c take option id? */
 bool command_takes(const struct command *c, enum cli_opt_id id);

@@ -81,6 +81,8 @@ static int cmd_lint(struct cli *cli)
 		return EXIT_USAGE;
 	/* main.c loaded the configuration; --fail-on wins over its failOn */
 	const struct config *cfg = cli->config;
+	if (!cfg)
+		BUG("lint runs without the configuration");
 	if (!cli->fail_on && cfg->fail_on > SEV_OFF)
 		fail_on = cfg->fail_on;
 	a = arena_new();

@@ -1,6 +1,6 @@
-/* npcheck's entry point: global options, the command table, and the exit status. */
+/* npcheck's entry point: the command table, one command run (its options checked, the
+ * configuration loaded), shared helpers of the commands, and the exit status. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
