@@ -36,6 +36,15 @@ const struct cli_opt cli_opts[OPT__COUNT] = {
 #include "options.def"
 #undef OPTION
 
+/* Option id in c's own list, or NULL (c may be NULL). */
+static const struct command_option *own_option(const struct command *c, enum cli_opt_id id)
+{
+	for (size_t i = 0; c && i < COMMAND_MAX_OPTIONS && c->options[i].id; i++)
+		if (c->options[i].id == id)
+			return &c->options[i];
+	return NULL;
+}
+
 bool command_takes(const struct command *c, enum cli_opt_id id)
 {
 	switch (cli_opts[id].scope) {
@@ -44,20 +53,9 @@ bool command_takes(const struct command *c, enum cli_opt_id id)
 	case SCOPE_INPUT:
 		return c->reads_input;
 	case SCOPE_OWN:
-		break;
+		return own_option(c, id) != NULL;
 	}
-	for (size_t i = 0; i < COMMAND_MAX_OPTIONS && c->options[i].id; i++)
-		if (c->options[i].id == id)
-			return true;
-	return false;
-}
-
-static const struct command_option *own_option(const struct command *c, enum cli_opt_id id)
-{
-	for (size_t i = 0; c && i < COMMAND_MAX_OPTIONS && c->options[i].id; i++)
-		if (c->options[i].id == id)
-			return &c->options[i];
-	return NULL;
+	BUG("unknown option scope");
 }
 
 const char *command_option_help(const struct command *c, enum cli_opt_id id)
