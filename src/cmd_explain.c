@@ -17,6 +17,20 @@
 #include "query.h"
 #include "tiers.h"
 
+static int cmd_explain(struct cli *cli);
+
+const struct command cmd_explain_entry = {
+	.name = "explain",
+	.exec = cmd_explain,
+	.usage = "[PATH...]",
+	.summary = "what each endpoint's policies allow, in words",
+	.formats = "text,json",
+	.reads_input = true,
+	.options = {
+		{ OPT_POD, NULL, NULL },
+	},
+};
+
 static void describe_selector(const struct selector *s, struct strbuf *sb)
 {
 	static const char *const ops[] = { "in", "notin", "exists", "does not exist", "?" };
@@ -461,7 +475,7 @@ static void explain_endpoint(const struct solver *s, struct shown *sh,
 		strbuf_addch(out, '}');
 }
 
-int cmd_explain(struct cli *cli)
+static int cmd_explain(struct cli *cli)
 {
 	const char *fmt = cli_format(cli);
 	const char *const *paths;

@@ -9,6 +9,17 @@
 #include "exposure.h"
 #include "tiers.h"
 
+static int cmd_exposure(struct cli *cli);
+
+const struct command cmd_exposure_entry = {
+	.name = "exposure",
+	.exec = cmd_exposure,
+	.usage = "[PATH...]",
+	.summary = "what each workload is open to beyond the input",
+	.formats = "text,json",
+	.reads_input = true,
+};
+
 static const char *const dir_names[] = { "ingress", "egress" };
 static const char *const dir_titles[] = { "Ingress", "Egress" };
 static const char *const type_names[] = { "entire-cluster", "pods", "external" };
@@ -207,7 +218,7 @@ void exposure_print(const char *fmt, const struct solver *s, bool member)
 	exposure_free(&x);
 }
 
-int cmd_exposure(struct cli *cli)
+static int cmd_exposure(struct cli *cli)
 {
 	const char *const *paths;
 	size_t npaths;

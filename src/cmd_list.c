@@ -7,6 +7,20 @@
 #include "escape.h"
 #include "exposure.h"
 
+static int cmd_list(struct cli *cli);
+
+const struct command cmd_list_entry = {
+	.name = "list",
+	.exec = cmd_list,
+	.usage = "[PATH...]",
+	.summary = "every allowed connection between endpoints",
+	.formats = "text,json,csv,md,dot",
+	.reads_input = true,
+	.options = {
+		{ OPT_EXPOSURE, NULL, NULL },
+	},
+};
+
 struct writer {
 	const char *fmt;
 	size_t n;
@@ -132,7 +146,7 @@ static void write_list(const char *fmt, const struct solver *s, bool exposure)
 	strbuf_release(&w.conns);
 }
 
-int cmd_list(struct cli *cli)
+static int cmd_list(struct cli *cli)
 {
 	const char *const *paths;
 	size_t npaths;

@@ -6,6 +6,17 @@
 #include "cli.h"
 #include "suggest.h"
 
+static int cmd_rules(struct cli *cli);
+
+const struct command cmd_rules_entry = {
+	.name = "rules",
+	.exec = cmd_rules,
+	.usage = "[RULE...]",
+	.summary = "every lint rule: id, default severity, summary (with RULE: its rationale)",
+	.formats = "text,json",
+	.reads_input = false,
+};
+
 /* Text wrapped at 78 columns, each line indented by two spaces. */
 static void print_wrapped(const char *text)
 {
@@ -42,7 +53,7 @@ static void print_fix(const struct rule_info *ri)
 	}
 }
 
-int cmd_rules(struct cli *cli)
+static int cmd_rules(struct cli *cli)
 {
 	const char *fmt = cli_format(cli);
 	bool pick[RULE__COUNT];

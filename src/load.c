@@ -365,9 +365,15 @@ static void *work(void *arg)
 	return NULL;
 }
 
-static bool skipped(const struct source_file *f, const struct model_options *opt)
+/* Is f not to be read (ignorePaths)? A source given in memory loses its bytes here, so
+ * that nothing parses it (parse_run takes every file of a batch that has a buffer). */
+static bool skipped(struct source_file *f, const struct model_options *opt)
 {
-	return opt && opt->skip_file && opt->skip_file(opt->skip_ctx, f->path);
+	if (!opt || !opt->skip_file || !opt->skip_file(opt->skip_ctx, f->path))
+		return false;
+	free(f->buf);
+	f->buf = NULL;
+	return true;
 }
 
 /* One file after another, each read, parsed and freed in turn. */

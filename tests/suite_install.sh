@@ -79,6 +79,13 @@ complete_case diff-options "--base" npcheck diff --b
 complete_case matrix-max-rows "--max-rows" npcheck matrix --max-r
 complete_case list-exposure "--exposure" npcheck list --exp
 complete_case max-input "--max-input-size" npcheck list --max-i
+# Each command's options are those of its declaration (cmd_<name>.c): rules reads no
+# manifests, list has none of its own.
+complete_case rules-options "--help --output --version" npcheck rules --
+complete_case list-options "--color --config --help --jobs --max-input-size --max-total-input --namespace --output --quiet --verbose --version" \
+	npcheck list --
+complete_case list-no-port "" npcheck list --po
+complete_case matrix-options "--port --protocol" npcheck matrix --p
 complete_case paths "manifests manifests.yaml" npcheck lint man
 complete_case reach-paths "manifests manifests.yaml" npcheck reach a b m
 complete_case config-file "npcheck.yml" npcheck lint -c npc
