@@ -38,6 +38,20 @@
 #include "run.h"
 #include "solver.h"
 
+static int cmd_diff(struct cli *cli);
+
+const struct command cmd_diff_entry = {
+	.name = "diff",
+	.exec = cmd_diff,
+	.usage = "OLD NEW\n--base REV [PATH...]",
+	.summary = "connections added, removed and changed between two manifest sets",
+	.formats = "text,json,csv,md",
+	.reads_input = true,
+	.options = {
+		{ OPT_BASE, NULL, NULL },
+	},
+};
+
 enum diff_type { DIFF_CHANGED, DIFF_ADDED, DIFF_REMOVED };
 static const char *const diff_type_names[] = { "changed", "added", "removed" };
 
@@ -650,17 +664,17 @@ static int diff_base(struct cli *cli, const char *fmt, const struct model_option
 	return rc;
 }
 
-int cmd_diff(struct cli *cli)
+static int cmd_diff(struct cli *cli)
 {
 	/* A side with no object is a change from or to nothing, not an input error. */
-	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose,
-				    .jobs = cli->jobs, .allow_empty = true, .max_file = cli->max_input,
-				    .max_total = cli->max_total };
+	struct model_options mo;
 	struct side sides[2];
 	const char *fmt = cli_format(cli);
 
 	if (!fmt)
 		return EXIT_USAGE;
+	cli_model_options(cli, &mo);
+	mo.allow_empty = true;
 	if (cli->base)
 		return diff_base(cli, fmt, &mo);
 	if (cli->nargs != 2)

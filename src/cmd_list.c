@@ -5,6 +5,21 @@
 #include "cli.h"
 #include "connlist.h"
 #include "escape.h"
+#include "exposure.h"
+
+static int cmd_list(struct cli *cli);
+
+const struct command cmd_list_entry = {
+	.name = "list",
+	.exec = cmd_list,
+	.usage = "[PATH...]",
+	.summary = "every allowed connection between endpoints",
+	.formats = "text,json,csv,md,dot",
+	.reads_input = true,
+	.options = {
+		{ OPT_EXPOSURE, NULL, NULL },
+	},
+};
 
 struct writer {
 	const char *fmt;
@@ -101,7 +116,7 @@ static void write_line(void *ctx, const struct conn_line *l)
 	w->n++;
 }
 
-static void write_list(const char *fmt, const struct solver *s)
+static void write_list(const char *fmt, const struct solver *s, bool exposure)
 {
 	struct writer w = { fmt, 0, STRBUF_INIT, STRBUF_INIT };
 	if (!strcmp(fmt, "dot"))
@@ -113,15 +128,25 @@ static void write_list(const char *fmt, const struct solver *s)
 	else if (!strcmp(fmt, "md"))
 		printf("| src | dst | conn |\n|-----|-----|------|\n");
 	connlist_each(s, write_line, &w);
-	if (!strcmp(fmt, "json"))
+	if (!strcmp(fmt, "json") && exposure) {
+		/* list --exposure: netpol-analyzer's exposure section after the list. */
+		printf(w.n ? "\n], " : "], ");
+		exposure_print(fmt, s, true);
+		printf("}\n");
+	} else if (!strcmp(fmt, "json")) {
 		printf(w.n ? "\n]}\n" : "]}\n");
+	} else if (exposure) {
+		if (w.n)
+			printf("\n");
+		exposure_print(fmt, s, false);
+	}
 	else if (!strcmp(fmt, "dot"))
 		printf("}\n");
 	strbuf_release(&w.sb);
 	strbuf_release(&w.conns);
 }
 
-int cmd_list(struct cli *cli)
+static int cmd_list(struct cli *cli)
 {
 	const char *const *paths;
 	size_t npaths;
@@ -131,11 +156,13 @@ int cmd_list(struct cli *cli)
 
 	if (!fmt)
 		return EXIT_USAGE;
+	if (cli->exposure && strcmp(fmt, "text") && strcmp(fmt, "json"))
+		return cli_usage_error(cli, "--exposure is written as text or json, not %s", fmt);
 	if (cli_input_paths(cli, &paths, &npaths))
 		return EXIT_USAGE;
 	int rc = cli_load(cli, paths, npaths, &l);
 	solver_init(&s, &l.model);
-	write_list(fmt, &s);
+	write_list(fmt, &s, cli->exposure);
 	solver_free(&s);
 	cli_unload(&l);
 	return rc;

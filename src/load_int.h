@@ -55,8 +55,9 @@ bool k8s_decode_document(struct model *m, const char *file, const struct ynode *
 			 const struct model_options *opt);
 /* k8s_decode.c: keys whose (collection) values no kind npcheck reads ever needs. */
 extern const char *const k8s_skip_keys[];
-/* k8s_decode.c: what to build of a unit of this kind (a ynode_sink filter). */
-const struct ypath *k8s_build_paths(void *ctx, const char *kind);
+/* k8s_decode.c: what to build of a unit of this kind (for a ynode_sink filter); NULL:
+ * all of it. */
+const struct ypath *k8s_build_paths(const struct model_options *opt, const char *kind);
 /* normalize.c: API defaults (protocol TCP, policyTypes). */
 void normalize_policy(struct policy *p);
 
