@@ -192,8 +192,6 @@ static char *canon(const struct selector *sel, const char *ns_of_policy)
 		free(req[i]);
 	}
 	free(req);
-	if (!sb.buf)
-		strbuf_addstr(&sb, "");
 	return strbuf_detach(&sb);
 }
 

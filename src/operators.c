@@ -154,7 +154,6 @@ const char *operators_expand(struct arena *a, const char *tpl, const char *name,
 {
 	struct strbuf sb = STRBUF_INIT;
 	*err = NULL;
-	strbuf_addstr(&sb, "");
 	for (const char *p = tpl; *p;) {
 		if (*p != '{') {
 			size_t n = strcspn(p, "{");
