@@ -860,6 +860,24 @@ static void pod_policy(const char *ns, const char *name, const char *k, const ch
 	policy_types(!egress, egress);
 }
 
+static void write_dump_service(const char *ns, const char *app, const struct cport *ports,
+			       size_t nports);
+
+/* Egress to every namespace on UDP and TCP 53, as DNS policies are often written: every
+ * pod of the cluster is a destination of the rule. */
+static void dns_everywhere(const char *ns)
+{
+	policy_begin(ns, "allow-dns-anywhere");
+	line(2, "egress:");
+	line(2, "- ports:");
+	port_item(4, "UDP", "53", 0);
+	port_item(4, "TCP", "53", 0);
+	line(4, "to:");
+	line(4, "- namespaceSelector: {}");
+	line(2, "podSelector: {}");
+	policy_types(false, true);
+}
+
 static void write_pods_namespace(const struct nsinfo *ns, const struct nsinfo *peer, long npods)
 {
 	write_namespace(ns->name, ns->team, ns->env);
@@ -904,9 +922,18 @@ static void write_pods_namespace(const struct nsinfo *ns, const struct nsinfo *p
 	policy_begin(ns->name, "default-deny");
 	line(2, "podSelector: {}");
 	policy_types(true, true);
+	dns_everywhere(ns->name);
 	for (unsigned app = 0; app < PODS_APPS; app++) {
 		char appname[32], name[64];
 		snprintf(appname, sizeof appname, "app-%02u", app);
+		/* Its Service: port 80 to the first named port, and each port as itself. */
+		struct cport sp[3];
+		size_t nsp = 1 + app % 3;
+		for (size_t i = 0; i < nsp; i++) {
+			size_t pi = (app + i * 2) % NELEM(pod_port_names);
+			sp[i] = (struct cport){ pod_port_names[pi], pod_port_numbers[pi], "TCP" };
+		}
+		write_dump_service(ns->name, appname, sp, nsp);
 		const char *ports[2] = { pod_port_names[app % NELEM(pod_port_names)],
 					 pod_port_names[(app + 2) % NELEM(pod_port_names)] };
 		const char *caller = pod_tiers[(app + 4) % NELEM(pod_tiers)];
@@ -1075,12 +1102,13 @@ static void write_dump_shape(long n)
 			}
 			write_dump_service(ns.name, apps[a], ports, np);
 		}
-		/* Six policies: deny, web from anywhere on http, api from web and the peer
+		/* Seven policies: deny, DNS to every namespace, web from anywhere on http, api from web and the peer
 		 * team's api, db from api, egress of web and api. */
 		const char *http[] = { "http" }, *grpc[] = { "grpc", "http" }, *pg[] = { "5432" };
 		policy_begin(ns.name, "default-deny");
 		line(2, "podSelector: {}");
 		policy_types(true, true);
+		dns_everywhere(ns.name);
 		pod_policy(ns.name, "web-ingress", "app", "web", false, "app", "web", NULL, http, 1);
 		pod_policy(ns.name, "api-ingress", "app", "api", false, "tier", "frontend", NULL,
 			   grpc, 2);
