@@ -113,6 +113,10 @@ void solver_np_direction(const struct solver *s, enum direction dir, const struc
 void solver_allowed(const struct solver *s, const struct sref *src, const struct sref *dst,
 		    struct connset *out);
 
+/* The endpoints carrying the label key=val, sorted by index (NULL, *n = 0: none). */
+const uint32_t *solver_label_endpoints(const struct solver *s, const char *key, const char *val,
+				       size_t *n);
+
 /* Does the endpoint match this peer of a policy (in the policy's namespace)? */
 bool solver_peer_matches_endpoint(const struct model *m, const struct policy *p,
 				  const struct peer *peer, const struct endpoint *e);

@@ -244,6 +244,14 @@ static const struct eplist *lidx_best(const struct labelidx *x, const struct sel
 	return best;
 }
 
+const uint32_t *solver_label_endpoints(const struct solver *s, const char *key, const char *val,
+				       size_t *n)
+{
+	const struct lentry *e = lidx_slot(s->lidx, key, val);
+	*n = e->key ? e->eps.n : 0;
+	return e->key ? e->eps.v : NULL;
+}
+
 /* Add to out the endpoints in [lo, hi) that sel matches, through the label index when
  * the selector has an equality requirement to narrow the candidates. */
 static void match_pods(const struct solver *s, const struct selector *sel, size_t lo, size_t hi,
