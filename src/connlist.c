@@ -72,10 +72,25 @@ static void cand_add_set(struct cand *c, const struct epset *set, size_t nep)
 		cand_add(c, j);
 }
 
+/* Those not isolated for ingress plus those selected by a policy with an ingress rule
+ * matching src: the destinations whose ingress may admit src. */
+static void add_ingress(const struct solver *s, size_t src, struct cand *c)
+{
+	for (size_t i = 0; i < s->nopen_ingress; i++)
+		cand_add(c, s->open_ingress[i]);
+	for (size_t i = 0; i < s->nin_rules_of[src]; i++)
+		cand_add_set(c, &s->selected[s->rules[s->in_rules_of[src][i]].policy_index], s->nep);
+	for (size_t i = 0; i < s->nall_peer_in_rules; i++)
+		cand_add_set(c, &s->selected[s->rules[s->all_peer_in_rules[i]].policy_index],
+			     s->nep);
+}
+
 /*
  * The destinations src may reach: with its egress isolated, those its egress rules'
- * peers match; otherwise those not isolated for ingress plus those selected by a
- * policy with an ingress rule matching src. Any other destination denies everything.
+ * peers match and whose ingress may admit src (the smaller side is gathered and the
+ * other tested, so a rule towards every pod of the cluster, as DNS rules are often
+ * written, costs what the other side holds); otherwise those whose ingress may admit
+ * src. Any other destination denies everything.
  */
 void connlist_candidates(const struct solver *s, size_t src, struct cand *c)
 {
@@ -89,21 +104,37 @@ void connlist_candidates(const struct solver *s, size_t src, struct cand *c)
 			cand_add(c, j);
 		return;
 	}
-	if (se->isolated[DIR_EGRESS]) {
-		for (size_t i = 0; i < se->nrules[DIR_EGRESS]; i++) {
-			const struct srule *r = &s->rules[se->rules[DIR_EGRESS][i]];
-			cand_add_set(c, &r->eps, s->nep);
-		}
-	} else {
-		for (size_t i = 0; i < s->nopen_ingress; i++)
-			cand_add(c, s->open_ingress[i]);
-		for (size_t i = 0; i < s->nin_rules_of[src]; i++)
-			cand_add_set(c, &s->selected[s->rules[s->in_rules_of[src][i]].policy_index],
-				     s->nep);
-		for (size_t i = 0; i < s->nall_peer_in_rules; i++)
-			cand_add_set(c, &s->selected[s->rules[s->all_peer_in_rules[i]].policy_index],
-				     s->nep);
+	if (!se->isolated[DIR_EGRESS]) {
+		add_ingress(s, src, c);
+		return;
 	}
+	size_t nout = 0, nin = s->nopen_ingress;
+	const size_t *out = se->rules[DIR_EGRESS];
+	for (size_t i = 0; i < se->nrules[DIR_EGRESS]; i++)
+		nout += s->rules[out[i]].eps.n;
+	for (size_t i = 0; i < s->nin_rules_of[src]; i++)
+		nin += s->selected[s->rules[s->in_rules_of[src][i]].policy_index].n;
+	for (size_t i = 0; i < s->nall_peer_in_rules; i++)
+		nin += s->selected[s->rules[s->all_peer_in_rules[i]].policy_index].n;
+	if (nout <= nin) {
+		for (size_t i = 0; i < se->nrules[DIR_EGRESS]; i++)
+			cand_add_set(c, &s->rules[out[i]].eps, s->nep);
+		return;
+	}
+	add_ingress(s, src, c);
+	/* Keep those an egress rule's peers match; the others lose their stamp. */
+	c->tag++;
+	size_t k = 0;
+	for (size_t j = 0; j < c->n; j++) {
+		size_t d = c->v[j];
+		for (size_t i = 0; i < se->nrules[DIR_EGRESS]; i++)
+			if (epset_has(&s->rules[out[i]].eps, d)) {
+				c->stamp[d] = c->tag;
+				c->v[k++] = (uint32_t)d;
+				break;
+			}
+	}
+	c->n = k;
 }
 
 struct pending {
