@@ -84,6 +84,9 @@ struct solver {
 	size_t nall_peer_in_rules;
 	/* The policy tiers' rules (tiers.c), or NULL when the input has no valid one. */
 	struct tier_solver *tiers;
+	/* While the solver is built: the endpoints of each distinct selector already
+	 * matched (policies repeat selectors). NULL afterwards. */
+	struct selcache *selcache;
 };
 
 void solver_init(struct solver *s, const struct model *m);
