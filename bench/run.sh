@@ -64,9 +64,15 @@ out "$(printf '%-13s %-24s %8s %8s %4s %8s %8s %7s %7s %6s %5s  %s' \
 # row SIZE LABEL WALL CPU RUNS RSS_KIB NOTE (uses $bytes, $base, $base_cpu, $shape and
 # $tmp.prev, the previous size's cpu time per shape and command, for the exponent)
 row() {
-	key="$shape|$2"
-	prev=$(awk -F'\t' -v k="$key" '$1 == k { p = $2 "\t" $3 } END { print p }' "$tmp.prev")
-	[ "$3" != - ] && printf '%s\t%s\t%s\n' "$key" "$4" "$bytes" >>"$tmp.prev"
+	key="$shape|$2" prev=""
+	# A run stopped at its time limit (list on the pod shapes) has no growth to speak of.
+	case $7 in
+	*TIMEOUT*) ;;
+	*)
+		prev=$(awk -F'\t' -v k="$key" '$1 == k { p = $2 "\t" $3 } END { print p }' "$tmp.prev")
+		[ "$3" != - ] && printf '%s\t%s\t%s\n' "$key" "$4" "$bytes" >>"$tmp.prev"
+		;;
+	esac
 	out "$(awk -v n="$1" -v label="$2" -v wall="$3" -v cpu="$4" -v runs="$5" -v rss="$6" \
 		-v bytes="$bytes" -v base="$base" -v base_cpu="$base_cpu" -v note="$7" \
 		-v prev="$prev" 'BEGIN {

@@ -8,7 +8,7 @@ BENCH_DIR ?= build/bench
 BENCH_SIZES ?= 1000 10000 50000
 # The pod-heavy shapes (bench/README.md), in pods: BENCH_SCALE=small (the default) runs
 # each at about 15 MB, full at about 15, 50 and 150 MB, limits the dump at the
-# Kubernetes limits (150k pods in 5k namespaces, 30k policies; about 320 MB).
+# Kubernetes limits (150k pods in 5k namespaces; 35k policies; about 325 MB).
 BENCH_SCALE ?= small
 BENCH_SHAPES ?= deploy pods dump
 ifeq ($(BENCH_SCALE),full)
