@@ -99,7 +99,7 @@ measure() {
 	shift 3
 	runs=1
 	[ "$n" -le "$SMALL_MAX" ] && runs=$RUNS
-	best="" best_cpu="" peak=0 status="" done=0
+	best="" best_cpu="" worst="" worst_cpu="" peak=0 status="" done=0
 	while [ "$done" -lt "$runs" ]; do
 		"$RUNSTAT" ${follow:+-f} -t "${m_timeout:-$TIMEOUT}" -e "$tmp.err" "$@" >"$tmp"
 		read -r w c r s f l <"$tmp"
@@ -108,6 +108,9 @@ measure() {
 		[ "$r" -gt "$peak" ] && peak=$r
 		if [ -z "$best" ] || awk -v a="$best" -v b="$w" 'BEGIN { exit !(b + 0 < a + 0) }'; then
 			best=$w best_cpu=$c best_first=${f:-} best_lines=${l:-}
+		fi
+		if [ -z "$worst" ] || awk -v a="$worst" -v b="$w" 'BEGIN { exit !(b + 0 > a + 0) }'; then
+			worst=$w worst_cpu=$c
 		fi
 		case " $m_ok " in *" $s "*) ;; *) break ;; esac
 		# A slow run is not repeated: its noise is small next to its length.
@@ -122,6 +125,10 @@ measure() {
 	esac
 	if [ "$status" = timeout ]; then
 		note="TIMEOUT after ${m_timeout:-$TIMEOUT}s (killed)"
+	fi
+	# The spread: a shared machine moves the times from run to run.
+	if [ "$done" -gt 1 ]; then
+		note="$note; $done runs: wall $best–$worst s, cpu of those $best_cpu–$worst_cpu s"
 	fi
 	if [ -n "${follow:-}" ]; then
 		note="$note; first line $(awk -v f="$best_first" -v b="$base" 'BEGIN {
