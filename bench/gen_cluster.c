@@ -1055,7 +1055,11 @@ static void write_dump_shape(long n)
 				 (int)nnodes, agent, 1);
 		for (long i = 0; i < nnodes && left > 0; i++, left--) {
 			char name[64];
-			snprintf(name, sizeof name, "node-agent-%05lx", (unsigned long)rng() & 0xfffff);
+			/* Unique for up to 2^20 nodes: an odd multiplier is a bijection mod 2^20
+			 * (rng() is still drawn, so the rest of the dump is unchanged). */
+			(void)rng();
+			snprintf(name, sizeof name, "node-agent-%05lx",
+				 (unsigned long)(i * 40503 + 12345) & 0xfffff);
 			write_pod("kube-system", name, labels, &own, "registry.example.com/agent", 1,
 				  agent, 1, (unsigned)i);
 		}
@@ -1095,8 +1099,9 @@ static void write_dump_shape(long n)
 				if (sts)
 					snprintf(name, sizeof name, "%s-%d", apps[a], r);
 				else
+					/* The low hex digit is the replica: unique in its set. */
 					snprintf(name, sizeof name, "%s-%05lx", rsname,
-						 (unsigned long)rng() & 0xfffff);
+						 ((unsigned long)rng() & 0xffff0) | (unsigned long)r);
 				write_pod(ns.name, name, labels, &own, "registry.example.com/app",
 					  1 + (int)pick(2), ports, np, (unsigned)pick((unsigned)nnodes));
 			}
