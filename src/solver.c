@@ -843,11 +843,9 @@ const struct peer *solver_matching_peer(const struct solver *s, const struct sru
 	return NULL;
 }
 
-void solver_rule_ports(const struct solver *s, const struct srule *r, const struct sref *dst,
-		       struct connset *out)
+/* Add to out the ports of rule r's named ports that dst resolves. */
+static void add_named_ports(const struct srule *r, const struct sref *dst, struct connset *out)
 {
-	(void)s;
-	connset_copy(out, &r->fixed);
 	/* A named port matches a destination pod's container port with that name and
 	 * protocol; an external address has no named ports. */
 	if (!dst->ep)
@@ -861,12 +859,19 @@ void solver_rule_ports(const struct solver *s, const struct srule *r, const stru
 		}
 }
 
+void solver_rule_ports(const struct solver *s, const struct srule *r, const struct sref *dst,
+		       struct connset *out)
+{
+	(void)s;
+	connset_copy(out, &r->fixed);
+	add_named_ports(r, dst, out);
+}
+
 void solver_np_direction(const struct solver *s, enum direction dir, const struct sref *src,
 			 const struct sref *dst, struct connset *out)
 {
 	const struct sref *self = dir == DIR_EGRESS ? src : dst;
 	const struct sref *other = dir == DIR_EGRESS ? dst : src;
-	struct connset tmp;
 
 	connset_clear(out);
 	if (!self->ep || !s->eps[self->ep->index].isolated[dir]) {
@@ -874,17 +879,16 @@ void solver_np_direction(const struct solver *s, enum direction dir, const struc
 		return;
 	}
 	const struct sendpoint *se = &s->eps[self->ep->index];
-	connset_init(&tmp);
 	for (size_t i = 0; i < se->nrules[dir]; i++) {
 		const struct srule *r = &s->rules[se->rules[dir][i]];
 		if (!solver_rule_matches(s, r, other))
 			continue;
-		solver_rule_ports(s, r, dst, &tmp);
-		connset_union(out, &tmp);
+		/* The union of the rules' ports (solver_rule_ports), built in place. */
+		connset_union(out, &r->fixed);
+		add_named_ports(r, dst, out);
 		if (connset_is_all(out))
 			break;
 	}
-	connset_release(&tmp);
 }
 
 void solver_direction(const struct solver *s, enum direction dir, const struct sref *src,
