@@ -167,6 +167,13 @@ static void portbuild_finish(struct portbuild *b, struct portset *dst)
 
 void portset_union(struct portset *dst, const struct portset *src)
 {
+	/* The usual cases: one side empty (most protocols of most rules). */
+	if (!src->n || dst == src)
+		return;
+	if (!dst->n) {
+		portset_copy(dst, src);
+		return;
+	}
 	struct portbuild b;
 	portbuild_start(&b, dst, src);
 	size_t i = 0, j = 0;
@@ -185,6 +192,12 @@ void portset_union(struct portset *dst, const struct portset *src)
 
 void portset_intersect(struct portset *dst, const struct portset *src)
 {
+	if (!dst->n || dst == src)
+		return;
+	if (!src->n) {
+		dst->n = 0;
+		return;
+	}
 	struct portbuild b;
 	portbuild_start(&b, dst, src);
 	size_t i = 0, j = 0;
