@@ -117,10 +117,13 @@ void portset_add_all(struct portset *s)
 	portset_add_range(s, PORT_MIN, PORT_MAX);
 }
 
-/* A result under construction: ranges arrive in order and melt into the last one. */
+/* A result under construction: ranges arrive in order and melt into the last one.
+ * Small results are built in buf, so the usual operation allocates nothing. */
+#define PORTBUILD_INLINE 16
 struct portbuild {
 	struct portrange *r;
 	size_t n, cap;
+	struct portrange buf[PORTBUILD_INLINE];
 };
 
 static void portbuild_push(struct portbuild *b, int lo, int hi)
@@ -138,19 +141,24 @@ static void portbuild_push(struct portbuild *b, int lo, int hi)
 }
 
 /* Room for any union, intersection or difference of the two: at most n + m ranges. */
-static struct portbuild portbuild_start(const struct portset *a, const struct portset *b)
+static void portbuild_start(struct portbuild *out, const struct portset *a,
+			    const struct portset *b)
 {
-	struct portbuild out;
-
-	out.cap = a->n + b->n;
-	out.r = xmalloc(sizeof(*out.r) * out.cap);
-	out.n = 0;
-	return out;
+	out->cap = a->n + b->n;
+	out->r = out->cap <= PORTBUILD_INLINE ? out->buf : xmalloc(sizeof(*out->r) * out->cap);
+	out->n = 0;
 }
 
 /* Called once both operands are read, so dst may also be the other operand. */
 static void portbuild_finish(struct portbuild *b, struct portset *dst)
 {
+	if (b->r == b->buf) {
+		XGROW(dst->r, dst->cap, b->n);
+		if (b->n)
+			memcpy(dst->r, b->buf, sizeof(*b->buf) * b->n);
+		dst->n = b->n;
+		return;
+	}
 	free(dst->r);
 	dst->r = b->r;
 	dst->n = b->n;
@@ -159,7 +167,15 @@ static void portbuild_finish(struct portbuild *b, struct portset *dst)
 
 void portset_union(struct portset *dst, const struct portset *src)
 {
-	struct portbuild b = portbuild_start(dst, src);
+	/* The usual cases: one side empty (most protocols of most rules). */
+	if (!src->n || dst == src)
+		return;
+	if (!dst->n) {
+		portset_copy(dst, src);
+		return;
+	}
+	struct portbuild b;
+	portbuild_start(&b, dst, src);
 	size_t i = 0, j = 0;
 
 	while (i < dst->n || j < src->n) {
@@ -176,7 +192,14 @@ void portset_union(struct portset *dst, const struct portset *src)
 
 void portset_intersect(struct portset *dst, const struct portset *src)
 {
-	struct portbuild b = portbuild_start(dst, src);
+	if (!dst->n || dst == src)
+		return;
+	if (!src->n) {
+		dst->n = 0;
+		return;
+	}
+	struct portbuild b;
+	portbuild_start(&b, dst, src);
 	size_t i = 0, j = 0;
 
 	while (i < dst->n && j < src->n) {
@@ -194,7 +217,8 @@ void portset_intersect(struct portset *dst, const struct portset *src)
 
 void portset_subtract(struct portset *dst, const struct portset *src)
 {
-	struct portbuild b = portbuild_start(dst, src);
+	struct portbuild b;
+	portbuild_start(&b, dst, src);
 	size_t j = 0;
 
 	for (size_t i = 0; i < dst->n; i++) {
