@@ -709,11 +709,428 @@ static void write_tiers(int nteams)
 	}
 }
 
+/* ---- pod-heavy shapes ---- */
+
+/*
+ * The pods shape (-P N): N standalone Pods (no owner), about PODS_PER_NS per namespace,
+ * each with 3-7 labels and 1-3 containers with named ports, and about POLS_PER_NS
+ * NetworkPolicies per namespace whose selectors repeat (one per app, a few per tier).
+ * The dump shape (-D N): what `kubectl get pods,deploy,rs,sts,ds,svc,netpol,ns -A -o yaml`
+ * prints for N pods at the Kubernetes limits' density (30 pods and 6 policies per
+ * namespace): Deployments with a ReplicaSet and Pods owned by it, a StatefulSet, a node
+ * agent DaemonSet with one Pod per node, Services and policies.
+ */
+#define PODS_PER_NS 820
+#define PODS_APPS 80
+#define DUMP_PODS_PER_NS 30
+#define DUMP_NODE_PODS 110
+
+static const char *const pod_tiers[] = { "frontend", "backend", "worker", "db", "cache" };
+static const char *const pod_components[] = { "server", "api", "consumer", "scheduler",
+					      "exporter", "proxy" };
+static const char *const pod_port_names[] = { "http", "grpc", "metrics", "admin", "health",
+					      "debug" };
+static const int pod_port_numbers[] = { 8080, 9090, 9102, 8081, 8086, 6060 };
+
+static unsigned long pod_ip_next = 2;
+/* For -r: the first two application Pods written (the pods shape), or the first web and
+ * api Pods (the dump shape), as NAMESPACE/NAME. */
+static char first_pod[2][160];
+
+static void pod_ip(char buf[32])
+{
+	unsigned long ip = pod_ip_next++;
+	snprintf(buf, 32, "10.%lu.%lu.%lu", 128 + (ip >> 16) % 64, (ip >> 8) & 255, ip & 255);
+}
+
+struct owner {
+	const char *api_version, *kind, *name;
+};
+
+/* One running Pod. labels: sorted k=v pairs, NULL-terminated; ports[i] of container
+ * i % ncontainers. */
+static void write_pod(const char *ns, const char *name, const char *const *labels,
+		      const struct owner *own, const char *image, int ncontainers,
+		      const struct cport *ports, size_t nports, unsigned node)
+{
+	char u[37], ip[32];
+	if (strcmp(ns, "kube-system")) {
+		int slot = !first_pod[0][0] ? 0 : !first_pod[1][0] ? 1 : -1;
+		if (slot == 1 && !strncmp(name, "web-", 4))
+			slot = -1;
+		if (slot == 1 && own && strncmp(name, "api-", 4))
+			slot = -1;
+		if (slot >= 0)
+			snprintf(first_pod[slot], sizeof first_pod[slot], "%s/%s", ns, name);
+	}
+	object_begin("v1", "Pod");
+	uid(u);
+	line(0, "metadata:");
+	timestamp(2, "creationTimestamp", nobjects);
+	if (own && !strcmp(own->kind, "ReplicaSet"))
+		line(2, "generateName: %.*s", (int)(strrchr(name, '-') - name + 1), name);
+	line(2, "labels:");
+	for (size_t i = 0; labels[i]; i += 2)
+		line(4, "%s: %s", labels[i], labels[i + 1]);
+	line(2, "name: %s", name);
+	line(2, "namespace: %s", ns);
+	if (own) {
+		char ou[37];
+		uid(ou);
+		line(2, "ownerReferences:");
+		line(2, "- apiVersion: %s", own->api_version);
+		line(4, "blockOwnerDeletion: true");
+		line(4, "controller: true");
+		line(4, "kind: %s", own->kind);
+		line(4, "name: %s", own->name);
+		line(4, "uid: %s", ou);
+	}
+	line(2, "resourceVersion: \"%lu\"", resource_version++);
+	line(2, "uid: %s", u);
+	line(0, "spec:");
+	line(2, "containers:");
+	for (int c = 0; c < ncontainers; c++) {
+		line(2, "- image: %s%s", image, c ? "-sidecar" : "");
+		line(4, "imagePullPolicy: IfNotPresent");
+		line(4, "name: %s", c ? (c == 1 ? "sidecar" : "proxy") : "main");
+		bool any = false;
+		for (size_t i = (size_t)c; i < nports; i += (size_t)ncontainers) {
+			if (!any)
+				line(4, "ports:");
+			any = true;
+			line(4, "- containerPort: %d", ports[i].port);
+			line(6, "name: %s", ports[i].name);
+			line(6, "protocol: %s", ports[i].proto);
+		}
+		line(4, "resources: {}");
+		line(4, "terminationMessagePath: /dev/termination-log");
+		line(4, "terminationMessagePolicy: File");
+	}
+	line(2, "dnsPolicy: ClusterFirst");
+	line(2, "enableServiceLinks: true");
+	line(2, "nodeName: node-%04u", node);
+	line(2, "restartPolicy: Always");
+	line(2, "schedulerName: default-scheduler");
+	line(2, "serviceAccountName: default");
+	line(0, "status:");
+	line(2, "conditions:");
+	static const char *const conds[] = { "Initialized", "Ready", "ContainersReady",
+					     "PodScheduled" };
+	for (size_t i = 0; i < NELEM(conds); i++) {
+		line(2, "- lastProbeTime: null");
+		timestamp(4, "lastTransitionTime", nobjects + i);
+		line(4, "status: \"True\"");
+		line(4, "type: %s", conds[i]);
+	}
+	pod_ip(ip);
+	line(2, "hostIP: 10.0.%u.%u", node / 250 % 256, node % 250 + 1);
+	line(2, "phase: Running");
+	line(2, "podIP: %s", ip);
+	line(2, "podIPs:");
+	line(2, "- ip: %s", ip);
+	line(2, "qosClass: BestEffort");
+	timestamp(2, "startTime", nobjects + 1);
+}
+
+/* A policy selecting matchLabels k=v, allowing from/to (k2=v2 pods, optionally in the
+ * namespaces labelled team) on ports (names or numbers). */
+static void pod_policy(const char *ns, const char *name, const char *k, const char *v,
+		       bool egress, const char *pk, const char *pv, const char *peer_team,
+		       const char *const *ports, size_t nports)
+{
+	policy_begin(ns, name);
+	line(2, "%s:", egress ? "egress" : "ingress");
+	line(2, "- %s:", egress ? "to" : "from");
+	if (peer_team) {
+		line(4, "- namespaceSelector:");
+		line(8, "matchLabels:");
+		line(10, "team: %s", peer_team);
+		line(6, "podSelector:");
+	} else {
+		line(4, "- podSelector:");
+	}
+	line(8, "matchLabels:");
+	line(10, "%s: %s", pk, pv);
+	line(4, "ports:");
+	for (size_t i = 0; i < nports; i++)
+		port_item(4, "TCP", ports[i], 0);
+	line(2, "podSelector:");
+	line(4, "matchLabels:");
+	line(6, "%s: %s", k, v);
+	policy_types(!egress, egress);
+}
+
+static void write_dump_service(const char *ns, const char *app, const struct cport *ports,
+			       size_t nports);
+
+/* Egress to every namespace on UDP and TCP 53, as DNS policies are often written: every
+ * pod of the cluster is a destination of the rule. */
+static void dns_everywhere(const char *ns)
+{
+	policy_begin(ns, "allow-dns-anywhere");
+	line(2, "egress:");
+	line(2, "- ports:");
+	port_item(4, "UDP", "53", 0);
+	port_item(4, "TCP", "53", 0);
+	line(4, "to:");
+	line(4, "- namespaceSelector: {}");
+	line(2, "podSelector: {}");
+	policy_types(false, true);
+}
+
+static void write_pods_namespace(const struct nsinfo *ns, const struct nsinfo *peer, long npods)
+{
+	write_namespace(ns->name, ns->team, ns->env);
+	for (long j = 0; j < npods; j++) {
+		unsigned app = pick(PODS_APPS);
+		const char *tier = pod_tiers[app % NELEM(pod_tiers)];
+		char appname[32], podname[64], version[8], release[16], image[96];
+		snprintf(appname, sizeof appname, "app-%02u", app);
+		snprintf(podname, sizeof podname, "%s-%05ld", appname, j);
+		snprintf(version, sizeof version, "v%u", 1 + pick(3));
+		snprintf(release, sizeof release, "r%u", pick(40));
+		snprintf(image, sizeof image, "registry.example.com/%s/%s:1.%u", ns->product,
+			 appname, pick(20));
+		/* 3 to 7 labels, keys sorted. */
+		unsigned nl = 3 + pick(5);
+		const char *labels[16];
+		size_t k = 0;
+		labels[k++] = "app", labels[k++] = appname;
+		if (nl > 5)
+			labels[k++] = "component", labels[k++] = pod_components[app % NELEM(pod_components)];
+		if (nl > 6)
+			labels[k++] = "release", labels[k++] = release;
+		labels[k++] = "team", labels[k++] = ns->team;
+		labels[k++] = "tier", labels[k++] = tier;
+		if (nl > 3)
+			labels[k++] = "version", labels[k++] = version;
+		if (nl > 4)
+			labels[k++] = "zone", labels[k++] = pick(2) ? "a" : "b";
+		labels[k] = NULL;
+		/* 1 to 3 containers, one to three named ports among them. */
+		int nc = 1 + (int)pick(3);
+		struct cport ports[3];
+		size_t np = 1 + app % 3;
+		for (size_t i = 0; i < np; i++) {
+			size_t pi = (app + i * 2) % NELEM(pod_port_names);
+			ports[i] = (struct cport){ pod_port_names[pi], pod_port_numbers[pi], "TCP" };
+		}
+		write_pod(ns->name, podname, labels, NULL, image, nc, ports, np, pick(200));
+	}
+	/* Per app: an ingress policy from its tier's callers on its named ports (two thirds
+	 * of the apps also get an egress policy); a few per tier; a default deny. */
+	policy_begin(ns->name, "default-deny");
+	line(2, "podSelector: {}");
+	policy_types(true, true);
+	dns_everywhere(ns->name);
+	for (unsigned app = 0; app < PODS_APPS; app++) {
+		char appname[32], name[64];
+		snprintf(appname, sizeof appname, "app-%02u", app);
+		/* Its Service: port 80 to the first named port, and each port as itself. */
+		struct cport sp[3];
+		size_t nsp = 1 + app % 3;
+		for (size_t i = 0; i < nsp; i++) {
+			size_t pi = (app + i * 2) % NELEM(pod_port_names);
+			sp[i] = (struct cport){ pod_port_names[pi], pod_port_numbers[pi], "TCP" };
+		}
+		write_dump_service(ns->name, appname, sp, nsp);
+		const char *ports[2] = { pod_port_names[app % NELEM(pod_port_names)],
+					 pod_port_names[(app + 2) % NELEM(pod_port_names)] };
+		const char *caller = pod_tiers[(app + 4) % NELEM(pod_tiers)];
+		snprintf(name, sizeof name, "%s-ingress", appname);
+		pod_policy(ns->name, name, "app", appname, false, "tier", caller, NULL, ports, 2);
+		snprintf(name, sizeof name, "%s-ingress-peer", appname);
+		pod_policy(ns->name, name, "app", appname, false, "tier", caller, peer->team,
+			   ports, 1);
+		if (app % 3) {
+			const char *num[2] = { "8080", "9090" };
+			snprintf(name, sizeof name, "%s-egress", appname);
+			pod_policy(ns->name, name, "app", appname, true, "tier",
+				   pod_tiers[(app + 1) % NELEM(pod_tiers)], NULL, num, 2);
+		}
+	}
+	for (size_t t = 0; t < NELEM(pod_tiers); t++) {
+		char name[64];
+		const char *m[1] = { "metrics" };
+		snprintf(name, sizeof name, "%s-scrape", pod_tiers[t]);
+		pod_policy(ns->name, name, "tier", pod_tiers[t], false, "app", "app-00", NULL, m, 1);
+	}
+}
+
+static void write_pods_shape(long n)
+{
+	long nns = (n + PODS_PER_NS - 1) / PODS_PER_NS;
+	for (long k = 0; k < nns; k++) {
+		struct nsinfo ns, peer;
+		ns_info(&ns, (int)k);
+		ns_info(&peer, (int)((k + 3) % nns));
+		long left = n - k * PODS_PER_NS;
+		write_pods_namespace(&ns, &peer, left < PODS_PER_NS ? left : PODS_PER_NS);
+	}
+}
+
+/* A workload object of the dump (Deployment, ReplicaSet, StatefulSet, DaemonSet) with the
+ * pod template labels given; short, as its pods carry what the analysis reads. */
+static void write_controller(const char *api, const char *kind, const char *ns,
+			     const char *name, const char *const *labels, const struct owner *own,
+			     int replicas, const struct cport *ports, size_t nports)
+{
+	object_begin(api, kind);
+	line(0, "metadata:");
+	timestamp(2, "creationTimestamp", nobjects);
+	line(2, "generation: 1");
+	line(2, "labels:");
+	for (size_t i = 0; labels[i]; i += 2)
+		line(4, "%s: %s", labels[i], labels[i + 1]);
+	line(2, "name: %s", name);
+	line(2, "namespace: %s", ns);
+	if (own) {
+		char ou[37];
+		uid(ou);
+		line(2, "ownerReferences:");
+		line(2, "- apiVersion: %s", own->api_version);
+		line(4, "blockOwnerDeletion: true");
+		line(4, "controller: true");
+		line(4, "kind: %s", own->kind);
+		line(4, "name: %s", own->name);
+		line(4, "uid: %s", ou);
+	}
+	line(2, "resourceVersion: \"%lu\"", resource_version++);
+	char u[37];
+	uid(u);
+	line(2, "uid: %s", u);
+	line(0, "spec:");
+	if (strcmp(kind, "DaemonSet"))
+		line(2, "replicas: %d", replicas);
+	line(2, "selector:");
+	line(4, "matchLabels:");
+	line(6, "app: %s", labels[1]);
+	line(2, "template:");
+	line(4, "metadata:");
+	line(6, "labels:");
+	for (size_t i = 0; labels[i]; i += 2)
+		line(8, "%s: %s", labels[i], labels[i + 1]);
+	line(4, "spec:");
+	line(6, "containers:");
+	line(6, "- image: registry.example.com/%s:1.0", labels[1]);
+	line(8, "name: main");
+	line(8, "ports:");
+	for (size_t i = 0; i < nports; i++) {
+		line(8, "- containerPort: %d", ports[i].port);
+		line(10, "name: %s", ports[i].name);
+		line(10, "protocol: %s", ports[i].proto);
+	}
+	line(0, "status:");
+	line(2, "observedGeneration: 1");
+	line(2, "readyReplicas: %d", replicas);
+	line(2, "replicas: %d", replicas);
+}
+
+static void write_dump_service(const char *ns, const char *app, const struct cport *ports,
+			       size_t nports)
+{
+	const char *sel[] = { "app", app, NULL };
+	struct workload w = { .ns = ns, .name = app, .sel = sel, .nports = nports };
+	memcpy(w.ports, ports, nports * sizeof(*ports));
+	write_service(&w);
+}
+
+static void write_dump_shape(long n)
+{
+	long nns = (n + DUMP_PODS_PER_NS - 1) / DUMP_PODS_PER_NS;
+	long nnodes = (n + DUMP_NODE_PODS - 1) / DUMP_NODE_PODS;
+	static const struct cport web[] = { { "http", 8080, "TCP" }, { "metrics", 9102, "TCP" } };
+	static const struct cport api[] = { { "grpc", 9090, "TCP" }, { "http", 8080, "TCP" },
+					    { "metrics", 9102, "TCP" } };
+	static const struct cport db[] = { { "postgres", 5432, "TCP" }, { "metrics", 9187, "TCP" } };
+	static const struct cport agent[] = { { "metrics", 9100, "TCP" } };
+	long left = n;
+
+	/* The node agent: one Pod per node in kube-system. */
+	write_namespace("kube-system", NULL, NULL);
+	{
+		const char *labels[] = { "app", "node-agent", "tier", "system", NULL };
+		struct owner own = { "apps/v1", "DaemonSet", "node-agent" };
+		write_controller("apps/v1", "DaemonSet", "kube-system", "node-agent", labels, NULL,
+				 (int)nnodes, agent, 1);
+		for (long i = 0; i < nnodes && left > 0; i++, left--) {
+			char name[64];
+			/* Unique for up to 2^20 nodes: an odd multiplier is a bijection mod 2^20
+			 * (rng() is still drawn, so the rest of the dump is unchanged). */
+			(void)rng();
+			snprintf(name, sizeof name, "node-agent-%05lx",
+				 (unsigned long)(i * 40503 + 12345) & 0xfffff);
+			write_pod("kube-system", name, labels, &own, "registry.example.com/agent", 1,
+				  agent, 1, (unsigned)i);
+		}
+	}
+	for (long k = 0; k < nns && left > 0; k++) {
+		struct nsinfo ns, peer;
+		ns_info(&ns, (int)k);
+		ns_info(&peer, (int)((k + 3) % nns));
+		write_namespace(ns.name, ns.team, ns.env);
+		/* Three Deployments (web, api, worker) and a StatefulSet (db). */
+		static const char *const apps[] = { "web", "api", "worker", "db" };
+		static const int replicas[] = { 8, 12, 7, 3 };
+		for (size_t a = 0; a < NELEM(apps) && left > 0; a++) {
+			const char *tier = a == 0 ? "frontend" : a == 3 ? "db" : "backend";
+			const char *labels[] = { "app", apps[a], "team", ns.team, "tier", tier, NULL };
+			const struct cport *ports = a == 0 ? web : a == 3 ? db : api;
+			size_t np = a == 0 ? 2 : a == 3 ? 2 : 3;
+			bool sts = a == 3;
+			char rsname[64];
+			struct owner own;
+			if (sts) {
+				write_controller("apps/v1", "StatefulSet", ns.name, apps[a], labels,
+						 NULL, replicas[a], ports, np);
+				own = (struct owner){ "apps/v1", "StatefulSet", apps[a] };
+			} else {
+				struct owner dep = { "apps/v1", "Deployment", apps[a] };
+				snprintf(rsname, sizeof rsname, "%s-%08lx", apps[a],
+					 (unsigned long)rng() & 0xffffffff);
+				write_controller("apps/v1", "Deployment", ns.name, apps[a], labels,
+						 NULL, replicas[a], ports, np);
+				write_controller("apps/v1", "ReplicaSet", ns.name, rsname, labels,
+						 &dep, replicas[a], ports, np);
+				own = (struct owner){ "apps/v1", "ReplicaSet", rsname };
+			}
+			for (int r = 0; r < replicas[a] && left > 0; r++, left--) {
+				char name[80];
+				if (sts)
+					snprintf(name, sizeof name, "%s-%d", apps[a], r);
+				else
+					/* The low hex digit is the replica: unique in its set. */
+					snprintf(name, sizeof name, "%s-%05lx", rsname,
+						 ((unsigned long)rng() & 0xffff0) | (unsigned long)r);
+				write_pod(ns.name, name, labels, &own, "registry.example.com/app",
+					  1 + (int)pick(2), ports, np, (unsigned)pick((unsigned)nnodes));
+			}
+			write_dump_service(ns.name, apps[a], ports, np);
+		}
+		/* Seven policies: deny, DNS to every namespace, web from anywhere on http, api from web and the peer
+		 * team's api, db from api, egress of web and api. */
+		const char *http[] = { "http" }, *grpc[] = { "grpc", "http" }, *pg[] = { "5432" };
+		policy_begin(ns.name, "default-deny");
+		line(2, "podSelector: {}");
+		policy_types(true, true);
+		dns_everywhere(ns.name);
+		pod_policy(ns.name, "web-ingress", "app", "web", false, "app", "web", NULL, http, 1);
+		pod_policy(ns.name, "api-ingress", "app", "api", false, "tier", "frontend", NULL,
+			   grpc, 2);
+		pod_policy(ns.name, "api-from-peer", "app", "api", false, "app", "api", peer.team,
+			   grpc, 1);
+		pod_policy(ns.name, "db-ingress", "tier", "db", false, "app", "api", NULL, pg, 1);
+		pod_policy(ns.name, "web-egress", "app", "web", true, "app", "api", NULL, grpc, 2);
+	}
+}
+
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: gen_cluster [-l] [-t] [-s SEED] [-o FILE] WORKLOADS\n"
+	fprintf(f, "usage: gen_cluster [-l] [-t] [-P|-D] [-s SEED] [-o FILE] WORKLOADS\n"
 		   "       gen_cluster -r WORKLOADS   (print a reach question: SRC DST PORT)\n"
 		   "  -l  one `kind: List` document, as `kubectl get -o yaml` prints\n"
+		   "  -P  the pods shape: N standalone Pods, ~820 and ~210 policies per namespace\n"
+		   "  -D  the dump shape: N Pods owned by ReplicaSets, StatefulSets, a DaemonSet\n"
 		   "  -s  random seed (default 1)\n"
 		   "  -t  add 1,000 admin and 100 baseline ClusterNetworkPolicies\n");
 }
@@ -723,6 +1140,7 @@ int main(int argc, char **argv)
 	unsigned long long seed = 1;
 	const char *path = NULL;
 	bool reach = false, tiers = false;
+	char shape = 0;
 	int i;
 
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
@@ -730,6 +1148,8 @@ int main(int argc, char **argv)
 			as_list = true;
 		else if (!strcmp(argv[i], "-r"))
 			reach = true;
+		else if (!strcmp(argv[i], "-P") || !strcmp(argv[i], "-D"))
+			shape = argv[i][1];
 		else if (!strcmp(argv[i], "-t"))
 			tiers = true;
 		else if (!strcmp(argv[i], "-s") && i + 1 < argc)
@@ -755,6 +1175,19 @@ int main(int argc, char **argv)
 		return 3;
 	}
 	int nns = (int)((n + PER_NS - 1) / PER_NS);
+	if (reach && shape) {
+		/* The first two application Pods: generated to nowhere to learn their names. */
+		out = fopen("/dev/null", "w");
+		if (!out)
+			return 2;
+		rng_state = seed;
+		if (shape == 'P')
+			write_pods_shape(n);
+		else
+			write_dump_shape(n);
+		printf("%s %s 8080\n", first_pod[0], first_pod[1]);
+		return 0;
+	}
 	if (reach) {
 		/* A frontend asking a backend of its own namespace on the named http port:
 		 * allowed through frontend-egress and backend-ingress. */
@@ -776,8 +1209,13 @@ int main(int argc, char **argv)
 	setvbuf(out, buf, _IOFBF, sizeof buf);
 	if (as_list)
 		fprintf(out, "apiVersion: v1\nitems:\n");
-	write_infra();
-	for (int k = 0; k < nns; k++) {
+	if (shape == 'P')
+		write_pods_shape(n);
+	else if (shape == 'D')
+		write_dump_shape(n);
+	else
+		write_infra();
+	for (int k = 0; k < nns && !shape; k++) {
 		struct nsinfo ns, peer;
 		ns_info(&ns, k);
 		/* The next team's namespace of the same env (wrapping around). */
@@ -794,7 +1232,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gen_cluster: %s: %s\n", path ? path : "stdout", strerror(errno));
 		return 2;
 	}
-	fprintf(stderr, "gen_cluster: %ld workloads (+3 infra), %d namespaces (+3), %lu policies, "
+	if (shape)
+		fprintf(stderr, "gen_cluster: %ld pods, %lu policies, %lu objects\n", n, npolicies,
+			nobjects);
+	else
+		fprintf(stderr, "gen_cluster: %ld workloads (+3 infra), %d namespaces (+3), %lu policies, "
 			"%lu objects\n", n, nns, npolicies, nobjects);
 	return 0;
 }

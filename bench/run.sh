@@ -13,6 +13,11 @@
 #   BENCH_MATRIX_MAX   largest size `matrix` is run at (n² × ports rows of output)
 #   BENCH_TIMEOUT      seconds before a command is killed and reported as a timeout
 #   BENCH_SUFFIX       "" for cluster-N.yaml, ".list" for the `kind: List` form
+#   BENCH_SHAPES       which shapes: deploy (cluster-N), pods (pods-N), dump (dump-N)
+#   BENCH_PODS_SIZES   pod counts of the pods shape
+#   BENCH_DUMP_SIZES   pod counts of the dump shape
+#   BENCH_LIST_SECONDS on the pod shapes, `list` is stopped after this long (its lines/s
+#                      is what is measured; the whole output can be n²)
 set -eu
 
 : "${NPCHECK:?NPCHECK not set}" "${BENCH_DIR:?BENCH_DIR not set}"
@@ -21,6 +26,10 @@ RUNS=${BENCH_RUNS:-3}
 SMALL_MAX=${BENCH_SMALL_MAX:-10000}
 REPEAT_MAX=${BENCH_REPEAT_MAX_S:-30}
 LIST_MAX=${BENCH_LIST_MAX:-50000}
+SHAPES=${BENCH_SHAPES:-deploy}
+PODS_SIZES=${BENCH_PODS_SIZES:-}
+DUMP_SIZES=${BENCH_DUMP_SIZES:-}
+LIST_SECONDS=${BENCH_LIST_SECONDS:-20}
 MATRIX_MAX=${BENCH_MATRIX_MAX:-10000}
 TIMEOUT=${BENCH_TIMEOUT:-1800}
 RESULTS=$BENCH_DIR/results.txt
@@ -30,7 +39,8 @@ RUNSTAT=$BENCH_DIR/runstat
 list_n=0 list_wall=0 matrix_n=0 matrix_wall=0
 
 tmp=$BENCH_DIR/.run.$$
-trap 'rm -f "$tmp" "$tmp.err"' EXIT INT TERM
+trap 'rm -f "$tmp" "$tmp.err" "$tmp.prev"' EXIT INT TERM
+: >"$tmp.prev"
 : >"$RESULTS"
 
 out() {
@@ -41,26 +51,44 @@ cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null |
 out "# npcheck scale benchmark of $NPCHECK ($("$NPCHECK" --version 2>/dev/null | head -n 1))"
 out "# working tree: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src include 2>/dev/null || echo ', src/ or include/ changed since')"
 out "# ${cpu:-unknown CPU}, $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?') CPUs; $(date -u '+%Y-%m-%d %H:%M UTC')"
-out "# input: $BENCH_DIR/cluster-N${BENCH_SUFFIX:-}.yaml"
+out "# input: $BENCH_DIR/cluster-N${BENCH_SUFFIX:-}.yaml (deploy: N workloads), pods-N.yaml, dump-N.yaml (N pods)"
 out "# load average before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 out "# wall_s: best of the runs; cpu_s: user+sys of that run; rss: peak over the runs;"
-out "# wall/pa, cpu/pa: over parse-only's of the same file; rss/in: peak RSS / input size"
-out "$(printf '%-6s %-24s %8s %8s %4s %8s %8s %7s %7s %6s  %s' \
-	size command wall_s cpu_s runs rss_MiB in_MiB wall/pa cpu/pa rss/in 'exit / note')"
+out "# wall/pa, cpu/pa: over parse-only's of the same file; rss/in: peak RSS / input size;"
+out "# exp: growth exponent of cpu_s against the shape's previous size, log(cpu ratio) /"
+out "# log(input ratio): 1 is linear; list rows on the pod shapes are cut after"
+out "# BENCH_LIST_SECONDS ($LIST_SECONDS s) and note their first line's time and lines/s"
+out "$(printf '%-13s %-24s %8s %8s %4s %8s %8s %7s %7s %6s %5s  %s' \
+	size command wall_s cpu_s runs rss_MiB in_MiB wall/pa cpu/pa rss/in exp 'exit / note')"
 
-# row SIZE LABEL WALL CPU RUNS RSS_KIB NOTE (uses $bytes, $base and $base_cpu)
+# row SIZE LABEL WALL CPU RUNS RSS_KIB NOTE (uses $bytes, $base, $base_cpu, $shape and
+# $tmp.prev, the previous size's cpu time per shape and command, for the exponent)
 row() {
+	key="$shape|$2" prev=""
+	# A run stopped at its time limit (list on the pod shapes) has no growth to speak of.
+	case $7 in
+	*TIMEOUT*) ;;
+	*)
+		prev=$(awk -F'\t' -v k="$key" '$1 == k { p = $2 "\t" $3 } END { print p }' "$tmp.prev")
+		[ "$3" != - ] && printf '%s\t%s\t%s\n' "$key" "$4" "$bytes" >>"$tmp.prev"
+		;;
+	esac
 	out "$(awk -v n="$1" -v label="$2" -v wall="$3" -v cpu="$4" -v runs="$5" -v rss="$6" \
-		-v bytes="$bytes" -v base="$base" -v base_cpu="$base_cpu" -v note="$7" 'BEGIN {
+		-v bytes="$bytes" -v base="$base" -v base_cpu="$base_cpu" -v note="$7" \
+		-v prev="$prev" 'BEGIN {
 		if (wall == "-") {
-			printf "%-6s %-24s %8s %8s %4s %8s %8s %7s %7s %6s  %s", n, label, "-", "-",
-				"-", "-", sprintf("%.1f", bytes / 1048576), "-", "-", "-", note
+			printf "%-13s %-24s %8s %8s %4s %8s %8s %7s %7s %6s %5s  %s", n, label, "-", "-",
+				"-", "-", sprintf("%.1f", bytes / 1048576), "-", "-", "-", "-", note
 			exit
 		}
 		if (base <= 0) { base = wall; base_cpu = cpu }
-		printf "%-6s %-24s %8.3f %8.3f %4d %8.1f %8.1f %7.2f %7.2f %6.2f  %s", n, label,
+		e = "-"
+		split(prev, pv, "\t")
+		if (prev != "" && pv[1] > 0 && cpu > 0 && pv[2] > 0 && bytes != pv[2])
+			e = sprintf("%.2f", log(cpu / pv[1]) / log(bytes / pv[2]))
+		printf "%-13s %-24s %8.3f %8.3f %4d %8.1f %8.1f %7.2f %7.2f %6.2f %5s  %s", n, label,
 			wall, cpu, runs, rss / 1024, bytes / 1048576, wall / base,
-			(base_cpu > 0 ? cpu / base_cpu : 0), rss * 1024 / bytes, note
+			(base_cpu > 0 ? cpu / base_cpu : 0), rss * 1024 / bytes, e, note
 	}')"
 }
 
@@ -70,16 +98,19 @@ measure() {
 	m_n=$1 m_label=$2 m_ok=$3
 	shift 3
 	runs=1
-	[ "$m_n" -le "$SMALL_MAX" ] && runs=$RUNS
-	best="" best_cpu="" peak=0 status="" done=0
+	[ "$n" -le "$SMALL_MAX" ] && runs=$RUNS
+	best="" best_cpu="" worst="" worst_cpu="" peak=0 status="" done=0
 	while [ "$done" -lt "$runs" ]; do
-		"$RUNSTAT" -t "$TIMEOUT" -e "$tmp.err" "$@" >"$tmp"
-		read -r w c r s <"$tmp"
+		"$RUNSTAT" ${follow:+-f} -t "${m_timeout:-$TIMEOUT}" -e "$tmp.err" "$@" >"$tmp"
+		read -r w c r s f l <"$tmp"
 		done=$((done + 1))
 		status=$s
 		[ "$r" -gt "$peak" ] && peak=$r
 		if [ -z "$best" ] || awk -v a="$best" -v b="$w" 'BEGIN { exit !(b + 0 < a + 0) }'; then
-			best=$w best_cpu=$c
+			best=$w best_cpu=$c best_first=${f:-} best_lines=${l:-}
+		fi
+		if [ -z "$worst" ] || awk -v a="$worst" -v b="$w" 'BEGIN { exit !(b + 0 > a + 0) }'; then
+			worst=$w worst_cpu=$c
 		fi
 		case " $m_ok " in *" $s "*) ;; *) break ;; esac
 		# A slow run is not repeated: its noise is small next to its length.
@@ -93,7 +124,16 @@ measure() {
 		;;
 	esac
 	if [ "$status" = timeout ]; then
-		note="TIMEOUT after ${TIMEOUT}s (killed)"
+		note="TIMEOUT after ${m_timeout:-$TIMEOUT}s (killed)"
+	fi
+	# The spread: a shared machine moves the times from run to run.
+	if [ "$done" -gt 1 ]; then
+		note="$note; $done runs: wall $best–$worst s, cpu of those $best_cpu–$worst_cpu s"
+	fi
+	if [ -n "${follow:-}" ]; then
+		note="$note; first line $(awk -v f="$best_first" -v b="$base" 'BEGIN {
+			printf "%.3f s (%.2f× parse-only)", f, (b > 0 ? f / b : 0) }'), $best_lines lines, $(awk -v l="$best_lines" -v w="$best" -v f="$best_first" 'BEGIN {
+			printf "%.0f lines/s after it", (w > f ? (l - 1) / (w - f) : 0) }')"
 	fi
 	wall=$best
 	row "$m_n" "$m_label" "$best" "$best_cpu" "$done" "$peak" "$note"
@@ -108,40 +148,79 @@ skipped() {
 	row "$1" "$2" - - - - "skipped: $5$est"
 }
 
-for n in $SIZES; do
-	file=$BENCH_DIR/cluster-$n${BENCH_SUFFIX:-}.yaml
+# pod_shape SHAPE N: the pods or dump shape at N pods: every command, `list` followed
+# through a pipe and cut after BENCH_LIST_SECONDS.
+# shellcheck disable=SC2086 # $big is two words or none
+pod_shape() {
+	shape=$1 n=$2 flag=-P
+	[ "$shape" = dump ] && flag=-D
+	file=$BENCH_DIR/$shape-$n.yaml
 	if [ ! -f "$file" ]; then
 		echo "bench: $file missing (make bench generates it)" >&2
 		exit 2
 	fi
 	bytes=$(wc -c <"$file" | tr -d ' ')
+	label="$shape-$n"
+	# The dump at the limits is above the default --max-input-size (256M).
+	big=""
+	[ "$bytes" -ge 268435456 ] && big="--max-input-size $((bytes / 1048576 + 1))M"
 	base=0 base_cpu=0
-	measure "$n" parse-only 0 "$BENCH_DIR/parse_only" "$file"
+	measure "$label" parse-only 0 "$BENCH_DIR/parse_only" "$file"
 	base=$wall base_cpu=$best_cpu
-	measure "$n" lint "0 1" "$NPCHECK" lint "$file"
-	# One thread: what parsing in parts (-j, one part per CPU) gains, and the CPU it costs.
-	measure "$n" "lint -j 1" "0 1" "$NPCHECK" -j 1 lint "$file"
-
-	if [ "$n" -le "$LIST_MAX" ]; then
-		measure "$n" list 0 "$NPCHECK" list "$file"
-		[ "$wall" != - ] && list_n=$n list_wall=$wall
-	else
-		skipped "$n" list "$list_n" "$list_wall" \
-			"above BENCH_LIST_MAX ($LIST_MAX): endpoint pairs can grow as n² ($(awk -v n="$n" 'BEGIN { printf "%.1e", n * n }')); BENCH_LIST_MAX=$n runs it"
-	fi
-
-	if [ "$n" -le "$MATRIX_MAX" ]; then
-		measure "$n" "matrix -p 80,443 -o csv" 0 "$NPCHECK" matrix --port 80,443 --max-rows 100000000000 -o csv "$file"
-		[ "$wall" != - ] && matrix_n=$n matrix_wall=$wall
-	else
-		skipped "$n" "matrix -p 80,443 -o csv" "$matrix_n" "$matrix_wall" \
-			"above BENCH_MATRIX_MAX ($MATRIX_MAX): the CSV alone is n² × 2 ports = $(awk -v n="$n" 'BEGIN { printf "%.1e", 2 * n * n }') rows (~$(awk -v n="$n" 'BEGIN { printf "%.0f", 2 * n * n * 80 / 1e9 }') GB); BENCH_MATRIX_MAX=$n runs it"
-	fi
-
+	measure "$label" lint "0 1" "$NPCHECK" $big lint "$file"
+	measure "$label" "lint -j 1" "0 1" "$NPCHECK" $big -j 1 lint "$file"
+	follow=1 m_timeout=$LIST_SECONDS
+	measure "$label" "list -j 1" "0 timeout" "$NPCHECK" $big -j 1 list "$file"
+	follow="" m_timeout=""
 	# shellcheck disable=SC2046 # gen_cluster -r prints "SRC DST PORT"
-	set -- $("$BENCH_DIR/gen_cluster" -r "$n")
-	measure "$n" "reach ${1#*/} ${2#*/} -p $3" "0" "$NPCHECK" reach "$1" "$2" -p "$3" "$file"
-	measure "$n" "reach -j 1" "0" "$NPCHECK" -j 1 reach "$1" "$2" -p "$3" "$file"
+	set -- $("$BENCH_DIR/gen_cluster" $flag -r "$n")
+	measure "$label" "reach" "0 1" "$NPCHECK" $big reach "$1" "$2" -p "$3" "$file"
+	measure "$label" "reach -j 1" "0 1" "$NPCHECK" $big -j 1 reach "$1" "$2" -p "$3" "$file"
+}
+
+for sh in $SHAPES; do
+	case $sh in
+	deploy) ;;
+	pods) for n in $PODS_SIZES; do pod_shape pods "$n"; done; continue ;;
+	dump) for n in $DUMP_SIZES; do pod_shape dump "$n"; done; continue ;;
+	*) echo "bench: unknown shape '$sh' (deploy, pods, dump)" >&2; exit 2 ;;
+	esac
+	shape=deploy
+	for n in $SIZES; do
+		file=$BENCH_DIR/cluster-$n${BENCH_SUFFIX:-}.yaml
+		if [ ! -f "$file" ]; then
+			echo "bench: $file missing (make bench generates it)" >&2
+			exit 2
+		fi
+		bytes=$(wc -c <"$file" | tr -d ' ')
+		base=0 base_cpu=0
+		measure "$n" parse-only 0 "$BENCH_DIR/parse_only" "$file"
+		base=$wall base_cpu=$best_cpu
+		measure "$n" lint "0 1" "$NPCHECK" lint "$file"
+		# One thread: what parsing in parts (-j, one part per CPU) gains, and the CPU it costs.
+		measure "$n" "lint -j 1" "0 1" "$NPCHECK" -j 1 lint "$file"
+
+		if [ "$n" -le "$LIST_MAX" ]; then
+			measure "$n" list 0 "$NPCHECK" list "$file"
+			[ "$wall" != - ] && list_n=$n list_wall=$wall
+		else
+			skipped "$n" list "$list_n" "$list_wall" \
+				"above BENCH_LIST_MAX ($LIST_MAX): endpoint pairs can grow as n² ($(awk -v n="$n" 'BEGIN { printf "%.1e", n * n }')); BENCH_LIST_MAX=$n runs it"
+		fi
+
+		if [ "$n" -le "$MATRIX_MAX" ]; then
+			measure "$n" "matrix -p 80,443 -o csv" 0 "$NPCHECK" matrix --port 80,443 --max-rows 100000000000 -o csv "$file"
+			[ "$wall" != - ] && matrix_n=$n matrix_wall=$wall
+		else
+			skipped "$n" "matrix -p 80,443 -o csv" "$matrix_n" "$matrix_wall" \
+				"above BENCH_MATRIX_MAX ($MATRIX_MAX): the CSV alone is n² × 2 ports = $(awk -v n="$n" 'BEGIN { printf "%.1e", 2 * n * n }') rows (~$(awk -v n="$n" 'BEGIN { printf "%.0f", 2 * n * n * 80 / 1e9 }') GB); BENCH_MATRIX_MAX=$n runs it"
+		fi
+
+		# shellcheck disable=SC2046 # gen_cluster -r prints "SRC DST PORT"
+		set -- $("$BENCH_DIR/gen_cluster" -r "$n")
+		measure "$n" "reach ${1#*/} ${2#*/} -p $3" "0" "$NPCHECK" reach "$1" "$2" -p "$3" "$file"
+		measure "$n" "reach -j 1" "0" "$NPCHECK" -j 1 reach "$1" "$2" -p "$3" "$file"
+	done
 done
 out "# load average after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 echo "bench: results in $RESULTS" >&2

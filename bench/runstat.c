@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +32,10 @@ static void on_alarm(int sig)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: runstat [-t SECONDS] [-o OUT] [-e ERR] COMMAND [ARG...]\n"
+	fprintf(stderr, "usage: runstat [-f] [-t SECONDS] [-o OUT] [-e ERR] COMMAND [ARG...]\n"
 			"  prints: WALL_SECONDS CPU_SECONDS MAXRSS_KIB STATUS (0..255, sigN or timeout)\n"
+			"  -f  read the command's stdout through a pipe (discarded) and also print\n"
+			"      FIRST_LINE_SECONDS LINES: when its first line ended, and how many\n"
 			"  the command's stdout goes to OUT (default /dev/null), stderr to ERR\n"
 			"  (default: inherited)\n");
 	exit(3);
@@ -52,12 +55,17 @@ int main(int argc, char **argv)
 {
 	const char *outp = "/dev/null", *errp = NULL;
 	unsigned timeout = 0;
-	int i;
+	bool follow = false;
+	int i, pfd[2] = { -1, -1 };
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--")) {
 			i++;
 			break;
+		}
+		if (!strcmp(argv[i], "-f")) {
+			follow = true;
+			continue;
 		}
 		if (i + 1 >= argc)
 			usage();
@@ -78,7 +86,11 @@ int main(int argc, char **argv)
 	sa.sa_handler = on_alarm;
 	sigaction(SIGALRM, &sa, NULL);
 
-	struct timespec t0, t1;
+	if (follow && pipe(pfd)) {
+		perror("runstat: pipe");
+		return 4;
+	}
+	struct timespec t0, t1, tf = { 0, 0 };
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	child = fork();
 	if (child < 0) {
@@ -86,7 +98,14 @@ int main(int argc, char **argv)
 		return 4;
 	}
 	if (child == 0) {
-		redirect(outp, STDOUT_FILENO);
+		if (follow) {
+			if (dup2(pfd[1], STDOUT_FILENO) < 0)
+				_exit(127);
+			close(pfd[0]);
+			close(pfd[1]);
+		} else {
+			redirect(outp, STDOUT_FILENO);
+		}
 		if (errp)
 			redirect(errp, STDERR_FILENO);
 		execvp(argv[i], argv + i);
@@ -95,6 +114,23 @@ int main(int argc, char **argv)
 	}
 	if (timeout)
 		alarm(timeout);
+
+	unsigned long long lines = 0;
+	if (follow) {
+		static char buf[1 << 16];
+		close(pfd[1]);
+		for (;;) {
+			ssize_t k = read(pfd[0], buf, sizeof buf);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0)
+				break;
+			for (char *q = buf; (q = memchr(q, '\n', (size_t)(buf + k - q))); q++)
+				if (!lines++)
+					clock_gettime(CLOCK_MONOTONIC, &tf);
+		}
+		close(pfd[0]);
+	}
 
 	int status;
 	struct rusage ru;
@@ -118,6 +154,13 @@ int main(int argc, char **argv)
 	double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
 		     (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 	/* Linux reports ru_maxrss in KiB. */
-	printf("%.3f %.3f %ld %s\n", wall, cpu, ru.ru_maxrss, st);
+	if (follow) {
+		double first = lines ? (double)(tf.tv_sec - t0.tv_sec) +
+					       (double)(tf.tv_nsec - t0.tv_nsec) / 1e9
+				     : wall;
+		printf("%.3f %.3f %ld %s %.3f %llu\n", wall, cpu, ru.ru_maxrss, st, first, lines);
+	} else {
+		printf("%.3f %.3f %ld %s\n", wall, cpu, ru.ru_maxrss, st);
+	}
 	return 0;
 }

@@ -84,6 +84,9 @@ struct solver {
 	size_t nall_peer_in_rules;
 	/* The policy tiers' rules (tiers.c), or NULL when the input has no valid one. */
 	struct tier_solver *tiers;
+	/* While the solver is built: the endpoints of each distinct selector already
+	 * matched (policies repeat selectors). NULL afterwards. */
+	struct selcache *selcache;
 };
 
 void solver_init(struct solver *s, const struct model *m);
@@ -112,6 +115,10 @@ void solver_np_direction(const struct solver *s, enum direction dir, const struc
 /* The verdict of SPEC §2.7: egress ∩ ingress; a pod to itself is always allowed. */
 void solver_allowed(const struct solver *s, const struct sref *src, const struct sref *dst,
 		    struct connset *out);
+
+/* The endpoints carrying the label key=val, sorted by index (NULL, *n = 0: none). */
+const uint32_t *solver_label_endpoints(const struct solver *s, const char *key, const char *val,
+				       size_t *n);
 
 /* Does the endpoint match this peer of a policy (in the policy's namespace)? */
 bool solver_peer_matches_endpoint(const struct model *m, const struct policy *p,

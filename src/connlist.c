@@ -72,10 +72,25 @@ static void cand_add_set(struct cand *c, const struct epset *set, size_t nep)
 		cand_add(c, j);
 }
 
+/* Those not isolated for ingress plus those selected by a policy with an ingress rule
+ * matching src: the destinations whose ingress may admit src. */
+static void add_ingress(const struct solver *s, size_t src, struct cand *c)
+{
+	for (size_t i = 0; i < s->nopen_ingress; i++)
+		cand_add(c, s->open_ingress[i]);
+	for (size_t i = 0; i < s->nin_rules_of[src]; i++)
+		cand_add_set(c, &s->selected[s->rules[s->in_rules_of[src][i]].policy_index], s->nep);
+	for (size_t i = 0; i < s->nall_peer_in_rules; i++)
+		cand_add_set(c, &s->selected[s->rules[s->all_peer_in_rules[i]].policy_index],
+			     s->nep);
+}
+
 /*
  * The destinations src may reach: with its egress isolated, those its egress rules'
- * peers match; otherwise those not isolated for ingress plus those selected by a
- * policy with an ingress rule matching src. Any other destination denies everything.
+ * peers match and whose ingress may admit src (the smaller side is gathered and the
+ * other tested, so a rule towards every pod of the cluster, as DNS rules are often
+ * written, costs what the other side holds); otherwise those whose ingress may admit
+ * src. Any other destination denies everything.
  */
 void connlist_candidates(const struct solver *s, size_t src, struct cand *c)
 {
@@ -89,53 +104,79 @@ void connlist_candidates(const struct solver *s, size_t src, struct cand *c)
 			cand_add(c, j);
 		return;
 	}
-	if (se->isolated[DIR_EGRESS]) {
-		for (size_t i = 0; i < se->nrules[DIR_EGRESS]; i++) {
-			const struct srule *r = &s->rules[se->rules[DIR_EGRESS][i]];
-			cand_add_set(c, &r->eps, s->nep);
-		}
-	} else {
-		for (size_t i = 0; i < s->nopen_ingress; i++)
-			cand_add(c, s->open_ingress[i]);
-		for (size_t i = 0; i < s->nin_rules_of[src]; i++)
-			cand_add_set(c, &s->selected[s->rules[s->in_rules_of[src][i]].policy_index],
-				     s->nep);
-		for (size_t i = 0; i < s->nall_peer_in_rules; i++)
-			cand_add_set(c, &s->selected[s->rules[s->all_peer_in_rules[i]].policy_index],
-				     s->nep);
+	if (!se->isolated[DIR_EGRESS]) {
+		add_ingress(s, src, c);
+		return;
 	}
+	size_t nout = 0, nin = s->nopen_ingress;
+	const size_t *out = se->rules[DIR_EGRESS];
+	for (size_t i = 0; i < se->nrules[DIR_EGRESS]; i++)
+		nout += s->rules[out[i]].eps.n;
+	for (size_t i = 0; i < s->nin_rules_of[src]; i++)
+		nin += s->selected[s->rules[s->in_rules_of[src][i]].policy_index].n;
+	for (size_t i = 0; i < s->nall_peer_in_rules; i++)
+		nin += s->selected[s->rules[s->all_peer_in_rules[i]].policy_index].n;
+	if (nout <= nin) {
+		for (size_t i = 0; i < se->nrules[DIR_EGRESS]; i++)
+			cand_add_set(c, &s->rules[out[i]].eps, s->nep);
+		return;
+	}
+	add_ingress(s, src, c);
+	/* Keep those an egress rule's peers match; the others lose their stamp. */
+	c->tag++;
+	size_t k = 0;
+	for (size_t j = 0; j < c->n; j++) {
+		size_t d = c->v[j];
+		for (size_t i = 0; i < se->nrules[DIR_EGRESS]; i++)
+			if (epset_has(&s->rules[out[i]].eps, d)) {
+				c->stamp[d] = c->tag;
+				c->v[k++] = (uint32_t)d;
+				break;
+			}
+	}
+	c->n = k;
 }
 
+/* The lines of one source, sorted by destination before they are passed on: each
+ * destination has a rank, its place in name order among endpoints and external
+ * ranges, computed once, so the sort compares integers. */
+struct pend_line {
+	size_t rank;
+	struct conn_line l;
+};
+
 struct pending {
-	struct conn_line *l;
+	struct pend_line *l;
 	size_t n, cap;
 };
 
 static void pend(struct pending *p, const struct side *src, const struct side *dst,
-		 struct connset *c)
+		 size_t rank, struct connset *c)
 {
 	XGROW(p->l, p->cap, p->n + 1);
-	struct conn_line *l = &p->l[p->n++];
-	l->src = src->name;
-	l->dst = dst->name;
-	l->src_ref = src->ref;
-	l->dst_ref = dst->ref;
-	l->conns = *c; /* taken over */
+	struct pend_line *pl = &p->l[p->n++];
+	pl->rank = rank;
+	pl->l.src = src->name;
+	pl->l.dst = dst->name;
+	pl->l.src_ref = src->ref;
+	pl->l.dst_ref = dst->ref;
+	pl->l.conns = *c; /* taken over */
 	connset_init(c);
 }
 
-static int line_dst_cmp(const void *pa, const void *pb)
+static int line_rank_cmp(const void *pa, const void *pb)
 {
-	return strcmp(((const struct conn_line *)pa)->dst, ((const struct conn_line *)pb)->dst);
+	size_t a = ((const struct pend_line *)pa)->rank, b = ((const struct pend_line *)pb)->rank;
+	return (a > b) - (a < b);
 }
 
 static void flush(struct pending *p, void (*fn)(void *, const struct conn_line *), void *ctx)
 {
 	if (p->n > 1)
-		qsort(p->l, p->n, sizeof(*p->l), line_dst_cmp);
+		qsort(p->l, p->n, sizeof(*p->l), line_rank_cmp);
 	for (size_t i = 0; i < p->n; i++) {
-		fn(ctx, &p->l[i]);
-		connset_release(&p->l[i].conns);
+		fn(ctx, &p->l[i].l);
+		connset_release(&p->l[i].l.conns);
 	}
 	p->n = 0;
 }
@@ -148,6 +189,8 @@ void connlist_each(const struct solver *s, void (*fn)(void *ctx, const struct co
 	struct side *src_ext = externals(s, DIR_INGRESS, &nsrc_ext);
 	struct side *dst_ext = externals(s, DIR_EGRESS, &ndst_ext);
 	struct side *eps = xcalloc(s->nep ? s->nep : 1, sizeof(*eps));
+	size_t *ep_rank = xcalloc(s->nep + 1, sizeof(*ep_rank));
+	size_t *ext_rank = xcalloc(ndst_ext + 1, sizeof(*ext_rank));
 	struct cand c;
 	struct pending p = { NULL, 0, 0 };
 	struct connset conns;
@@ -156,6 +199,13 @@ void connlist_each(const struct solver *s, void (*fn)(void *ctx, const struct co
 	for (size_t i = 0; i < s->nep; i++) {
 		eps[i].ref = (struct sref){ .ep = m->endpoints[i] };
 		eps[i].name = (char *)m->endpoints[i]->display;
+	}
+	/* Destinations in name order: endpoints and external ranges merged. */
+	for (size_t a = 0, b = 0, r = 0; a < ndst_ext || b < s->nep; r++) {
+		if (b >= s->nep || (a < ndst_ext && strcmp(dst_ext[a].name, eps[b].name) < 0))
+			ext_rank[a++] = r;
+		else
+			ep_rank[b++] = r;
 	}
 	cand_init(&c, s);
 	connset_init(&conns);
@@ -167,7 +217,7 @@ void connlist_each(const struct solver *s, void (*fn)(void *ctx, const struct co
 			for (size_t j = 0; j < s->nep; j++) {
 				solver_allowed(s, &src->ref, &eps[j].ref, &conns);
 				if (!connset_is_empty(&conns))
-					pend(&p, src, &eps[j], &conns);
+					pend(&p, src, &eps[j], ep_rank[j], &conns);
 			}
 		} else {
 			size_t i = b++;
@@ -178,12 +228,12 @@ void connlist_each(const struct solver *s, void (*fn)(void *ctx, const struct co
 					continue;
 				solver_allowed(s, &src->ref, &eps[c.v[k]].ref, &conns);
 				if (!connset_is_empty(&conns))
-					pend(&p, src, &eps[c.v[k]], &conns);
+					pend(&p, src, &eps[c.v[k]], ep_rank[c.v[k]], &conns);
 			}
 			for (size_t k = 0; k < ndst_ext; k++) {
 				solver_allowed(s, &src->ref, &dst_ext[k].ref, &conns);
 				if (!connset_is_empty(&conns))
-					pend(&p, src, &dst_ext[k], &conns);
+					pend(&p, src, &dst_ext[k], ext_rank[k], &conns);
 			}
 		}
 		flush(&p, fn, ctx);
@@ -192,6 +242,8 @@ void connlist_each(const struct solver *s, void (*fn)(void *ctx, const struct co
 	free(p.l);
 	cand_release(&c);
 	free(eps);
+	free(ep_rank);
+	free(ext_rank);
 	for (size_t i = 0; i < nsrc_ext; i++)
 		free(src_ext[i].name);
 	for (size_t i = 0; i < ndst_ext; i++)

@@ -329,6 +329,7 @@ void lint_run(struct model *m, const struct config *cfg, struct diag *d)
 		if (families[i].run)
 			families[i].run(&c);
 	}
+	lint_select_release(&c);
 	solver_free(&c.s);
 	free(c.ns_known);
 	free(c.ns_workloads);

@@ -32,7 +32,11 @@ struct lint_ctx {
 		const struct endpoint *ep; /* from m->endpoints or m->host_net */
 	} *ips;               /* every known pod IP, sorted by family and address */
 	size_t nips;
+	struct lint_port_index *ports; /* lint_select.c's, built on first use */
 };
+
+/* Free what lint_select.c built (lint_run calls it at the end). */
+void lint_select_release(struct lint_ctx *c);
 
 /* A list for a message: the first LINT_LIST_SHOWN items formatted, the rest counted. */
 #define LINT_LIST_SHOWN 3
@@ -119,7 +123,8 @@ size_t lint_policy_index(const struct lint_ctx *c, const struct policy *p);
 /* The node a whole-object finding points at: metadata.name, else the document. */
 const struct ynode *lint_object_node(const struct object *o);
 
-/* Append "'a'", "'a' and 'b'", "'a', 'b', 'c' and 2 more" (at most three named). */
+/* Append "'a'", "'a' and 'b'", "'a', 'b', 'c' and 2 more" (at most three named: only
+ * names[0 .. LINT_LIST_SHOWN - 1] are read, n is the count). */
 void lint_add_names(struct strbuf *sb, const char *const *names, size_t n);
 /* The same without quotes, for items that quote what they name themselves. */
 void lint_add_list(struct strbuf *sb, const char *const *items, size_t n);

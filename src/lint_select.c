@@ -337,21 +337,294 @@ static bool service_selects(const struct service *s, const struct endpoint *e)
 	return true;
 }
 
+/*
+ * The port checks are asked once per port of every rule, and a rule's destinations can
+ * be every endpoint of the cluster (a namespaceSelector: {} peer), so they are answered
+ * from indexes built once rather than by walking the destinations:
+ * - byname: (protocol, container port name) → the endpoints exposing it, sorted;
+ * - bysvc: (protocol, port) → the endpoints a Service port of that number forwards to
+ *   another pod port (the endpoint does not expose the number itself, the Service
+ *   selects it and its target resolves to a port other than the number), sorted;
+ * - svc_of: per endpoint, the Services of its namespace selecting it, in the order of
+ *   c->ns_services.
+ * A check then walks the smaller of the destination set and the index's list, testing
+ * membership in the other, in increasing endpoint order as the walk over the
+ * destinations did, so findings are the same.
+ */
+struct port_ref {
+	int proto, port;    /* bysvc */
+	const char *name;   /* byname */
+	uint32_t ep;
+};
+
+struct lint_port_index {
+	struct port_ref *byname, *bysvc;
+	size_t nbyname, nbysvc;
+	const struct service **svc;  /* svc_of lists, end to end */
+	size_t *svc_first;           /* per endpoint, + 1: [svc_first[i], svc_first[i + 1]) */
+};
+
+static int byname_cmp(const void *pa, const void *pb)
+{
+	const struct port_ref *a = pa, *b = pb;
+	if (a->proto != b->proto)
+		return a->proto < b->proto ? -1 : 1;
+	int d = strcmp(a->name, b->name);
+	if (d)
+		return d;
+	return (a->ep > b->ep) - (a->ep < b->ep);
+}
+
+static int bysvc_cmp(const void *pa, const void *pb)
+{
+	const struct port_ref *a = pa, *b = pb;
+	if (a->proto != b->proto)
+		return a->proto < b->proto ? -1 : 1;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	return (a->ep > b->ep) - (a->ep < b->ep);
+}
+
+static size_t sort_unique(struct port_ref *v, size_t n, int (*cmp)(const void *, const void *))
+{
+	if (n < 2)
+		return n;
+	qsort(v, n, sizeof(*v), cmp);
+	size_t k = 1;
+	for (size_t i = 1; i < n; i++)
+		if (cmp(&v[i], &v[k - 1]))
+			v[k++] = v[i];
+	return k;
+}
+
+/* The endpoints of namespace nsi the Service selects, through the label index on the
+ * rarest of its selector's pairs; added to out (sorted within the namespace). */
+static size_t service_endpoints(const struct lint_ctx *c, const struct service *s, size_t nsi,
+				uint32_t *out)
+{
+	const struct model *m = c->m;
+	if (!s->has_selector || !s->selector.n || s->obj->invalid)
+		return 0;
+	const uint32_t *best = NULL;
+	size_t nbest = 0;
+	for (size_t i = 0; i < s->selector.n; i++) {
+		size_t n;
+		const uint32_t *v = solver_label_endpoints(&c->s, s->selector.kv[i].key,
+							   s->selector.kv[i].val, &n);
+		if (!i || n < nbest)
+			best = v, nbest = n;
+	}
+	size_t lo = c->s.ns_range[nsi][0], hi = c->s.ns_range[nsi][1], k = 0, a = 0, b = nbest;
+	while (a < b) {
+		size_t mid = (a + b) / 2;
+		if (best[mid] < lo)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	for (; a < nbest && best[a] < hi; a++)
+		if (service_selects(s, m->endpoints[best[a]]))
+			out[k++] = best[a];
+	return k;
+}
+
+static struct lint_port_index *port_index(struct lint_ctx *c)
+{
+	if (c->ports)
+		return c->ports;
+	const struct model *m = c->m;
+	struct lint_port_index *x = c->ports = xcalloc(1, sizeof(*x));
+	size_t nep = m->nendpoints;
+
+	/* Services per endpoint: (endpoint, service) pairs, counted then placed. */
+	size_t *count = xcalloc(nep + 1, sizeof(*count));
+	uint32_t *tmp = xmalloc(sizeof(*tmp) * (nep + 1));
+	size_t total = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t nsi = 0; nsi < m->nnamespaces; nsi++) {
+			const struct lint_ns_services *nss = &c->ns_services[nsi];
+			for (size_t si = 0; si < nss->n; si++) {
+				size_t k = service_endpoints(c, nss->v[si], nsi, tmp);
+				for (size_t j = 0; j < k; j++) {
+					if (pass)
+						x->svc[count[tmp[j]]++] = nss->v[si];
+					else
+						count[tmp[j]]++, total++;
+				}
+			}
+		}
+		if (!pass) {
+			x->svc = xmalloc(sizeof(*x->svc) * (total + 1));
+			x->svc_first = xmalloc(sizeof(*x->svc_first) * (nep + 1));
+			size_t at = 0;
+			for (size_t i = 0; i < nep; i++) {
+				size_t n = count[i];
+				x->svc_first[i] = count[i] = at;
+				at += n;
+			}
+			x->svc_first[nep] = at;
+		}
+	}
+	free(count);
+	free(tmp);
+
+	size_t nnamed = 0, capsvc = 0;
+	for (size_t i = 0; i < nep; i++)
+		nnamed += m->endpoints[i]->nports;
+	x->byname = xmalloc(sizeof(*x->byname) * (nnamed + 1));
+	for (size_t i = 0; i < nep; i++) {
+		const struct endpoint *e = m->endpoints[i];
+		/* As resolve_name answers: the first port of that name and protocol. */
+		for (size_t j = 0; j < e->nports; j++)
+			if (e->ports[j].name &&
+			    resolve_name(e, e->ports[j].name, e->ports[j].proto))
+				x->byname[x->nbyname++] = (struct port_ref){ e->ports[j].proto, 0,
+									     e->ports[j].name, (uint32_t)i };
+		for (size_t si = x->svc_first[i]; si < x->svc_first[i + 1]; si++) {
+			const struct service *s = x->svc[si];
+			for (size_t k = 0; k < s->nports; k++) {
+				const struct service_port *sp = &s->ports[k];
+				if (exposes(e, sp->proto, sp->port))
+					continue;
+				int target = sp->target_name ? resolve_name(e, sp->target_name, sp->proto)
+							     : sp->target_port;
+				if (!target || target == sp->port)
+					continue;
+				XGROW(x->bysvc, capsvc, x->nbysvc + 1);
+				x->bysvc[x->nbysvc++] = (struct port_ref){ sp->proto, sp->port, NULL,
+									   (uint32_t)i };
+			}
+		}
+	}
+	x->nbyname = sort_unique(x->byname, x->nbyname, byname_cmp);
+	x->nbysvc = sort_unique(x->bysvc, x->nbysvc, bysvc_cmp);
+	return x;
+}
+
+void lint_select_release(struct lint_ctx *c)
+{
+	if (!c->ports)
+		return;
+	free(c->ports->byname);
+	free(c->ports->bysvc);
+	free(c->ports->svc);
+	free(c->ports->svc_first);
+	free(c->ports);
+	c->ports = NULL;
+}
+
+/* The run [*lo, *hi) of v (sorted by cmp) equal to key but for its endpoint. */
+static void port_run(const struct port_ref *v, size_t n, const struct port_ref *key,
+		     int (*cmp)(const void *, const void *), size_t *lo, size_t *hi)
+{
+	struct port_ref k = *key;
+	size_t a = 0, b = n;
+	k.ep = 0;
+	while (a < b) {
+		size_t mid = (a + b) / 2;
+		if (cmp(&v[mid], &k) < 0)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	*lo = a;
+	k.ep = UINT32_MAX;
+	b = n;
+	while (a < b) {
+		size_t mid = (a + b) / 2;
+		if (cmp(&v[mid], &k) <= 0)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	*hi = a;
+}
+
+static bool run_has(const struct port_ref *v, size_t lo, size_t hi, size_t ep)
+{
+	size_t a = lo, b = hi;
+	while (a < b) {
+		size_t mid = (a + b) / 2;
+		if (v[mid].ep < ep)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	return a < hi && v[a].ep == ep;
+}
+
+/* Where a walk over the members of a destination set and an index run stands. */
+struct common_walk {
+	size_t at; /* next position in the run, or next endpoint index of dests */
+	size_t k;  /* epset_next's cursor */
+};
+
+/* The next member of dests in v[lo, hi), in increasing order (w starts zeroed); false
+ * when none is left. Walks the smaller of the two, testing membership in the other. */
+static bool next_common(const struct lint_ctx *c, const struct epset *dests,
+			const struct port_ref *v, size_t lo, size_t hi, struct common_walk *w,
+			size_t *ep)
+{
+	if (hi - lo <= dests->n) {
+		for (size_t k = lo + w->at; k < hi; k++)
+			if (epset_has(dests, v[k].ep)) {
+				w->at = k - lo + 1;
+				*ep = v[k].ep;
+				return true;
+			}
+		w->at = hi - lo;
+		return false;
+	}
+	for (size_t i = w->at; epset_next(dests, c->m->nendpoints, &i, &w->k); i++)
+		if (run_has(v, lo, hi, i)) {
+			w->at = i + 1;
+			*ep = i;
+			return true;
+		}
+	w->at = c->m->nendpoints;
+	return false;
+}
+
+/* Does some member of dests expose the port name with this protocol? */
+static bool dests_resolve(struct lint_ctx *c, const struct epset *dests, const char *name,
+			  int proto)
+{
+	const struct lint_port_index *x = port_index(c);
+	struct port_ref key = { proto, 0, name, 0 };
+	struct common_walk w = { 0, 0 };
+	size_t lo, hi, ep;
+	port_run(x->byname, x->nbyname, &key, byname_cmp, &lo, &hi);
+	return lo < hi && next_common(c, dests, x->byname, lo, hi, &w, &ep);
+}
+
+/* The display names of the first LINT_LIST_SHOWN members of dests (for lint_add_names,
+ * with dests->n as the count). */
+static void first_names(const struct lint_ctx *c, const struct epset *dests,
+			const char *names[LINT_LIST_SHOWN])
+{
+	size_t k = 0;
+	EPSET_FOREACH(dests, c->m->nendpoints, i) {
+		if (k == LINT_LIST_SHOWN)
+			break;
+		names[k++] = c->m->endpoints[i]->display;
+	}
+}
+
 /* "Policies see the pod's port": a Service port that forwards elsewhere. */
 static void check_service_port(struct lint_ctx *c, const struct lint_at *at, const struct epset *dests)
 {
 	const struct model *m = c->m;
 	const struct np_port *pt = at->port;
+	const struct lint_port_index *x = port_index(c);
+	struct port_ref key = { pt->proto, pt->port, NULL, 0 };
+	struct common_walk w = { 0, 0 };
+	size_t lo, hi, i;
 
-	EPSET_FOREACH(dests, m->nendpoints, i) {
+	port_run(x->bysvc, x->nbysvc, &key, bysvc_cmp, &lo, &hi);
+	while (lo < hi && next_common(c, dests, x->bysvc, lo, hi, &w, &i)) {
 		const struct endpoint *e = m->endpoints[i];
-		if (exposes(e, pt->proto, pt->port))
-			continue;
-		const struct lint_ns_services *nss = &c->ns_services[e->ns_index];
-		for (size_t si = 0; si < nss->n; si++) {
-			const struct service *s = nss->v[si];
-			if (!service_selects(s, e))
-				continue;
+		for (size_t si = x->svc_first[i]; si < x->svc_first[i + 1]; si++) {
+			const struct service *s = x->svc[si];
 			for (size_t k = 0; k < s->nports; k++) {
 				const struct service_port *sp = &s->ports[k];
 				if (sp->proto != pt->proto || sp->port != pt->port)
@@ -381,26 +654,20 @@ static void check_service_port(struct lint_ctx *c, const struct lint_at *at, con
 static void check_named_ipblock(struct lint_ctx *c, const struct lint_at *at)
 {
 	const struct np_port *pt = at->port;
-	const struct model *m = c->m;
 	const struct epset *dests = lint_rule_dests(c, at);
-	const char **names = xmalloc(sizeof(*names) * (dests->n + 1));
-	size_t k = 0;
 
-	EPSET_FOREACH(dests, m->nendpoints, i) {
-		if (resolve_name(m->endpoints[i], pt->port_name, pt->proto)) {
-			free(names);
-			return;
-		}
-		names[k++] = m->endpoints[i]->display;
-	}
-	if (!k) {
+	if (dests_resolve(c, dests, pt->port_name, pt->proto))
+		return;
+	if (!dests->n) {
 		lint_report(c, RULE_NAMED_PORT_IPBLOCK, pt->port_key, at->p->obj,
 			    "named port '%s' can never match: the rule's only peers are ipBlocks, "
 			    "which hold no known pod IP, and addresses outside the cluster have no "
 			    "named ports", pt->port_name);
 	} else {
+		const char *names[LINT_LIST_SHOWN];
 		struct strbuf sb = STRBUF_INIT;
-		lint_add_names(&sb, names, k);
+		first_names(c, dests, names);
+		lint_add_names(&sb, names, dests->n);
 		lint_report(c, RULE_NAMED_PORT_IPBLOCK, pt->port_key, at->p->obj,
 			    "named port '%s' can never match: the rule's only peers are ipBlocks, "
 			    "addresses outside the cluster have no named ports, and no pod with a "
@@ -408,14 +675,12 @@ static void check_named_ipblock(struct lint_ctx *c, const struct lint_at *at)
 			    pt->port_name, sb.buf, proto_name(pt->proto));
 		strbuf_release(&sb);
 	}
-	free(names);
 }
 
 static void on_port(struct lint_ctx *c, const struct lint_at *at)
 {
 	const struct np_port *pt = at->port;
 	const struct np_rule *r = at->rule;
-	const struct model *m = c->m;
 
 	if (pt->proto < 0 || !pt->has_port)
 		return;
@@ -434,22 +699,16 @@ static void on_port(struct lint_ctx *c, const struct lint_at *at)
 	if (!dests->n)
 		return; /* policy- or peer-selects-nothing speaks */
 	if (pt->port_name) {
-		const char **names = xmalloc(sizeof(*names) * dests->n);
-		size_t k = 0;
-		bool found = false;
-		EPSET_FOREACH(dests, m->nendpoints, i) {
-			found |= resolve_name(m->endpoints[i], pt->port_name, pt->proto) != 0;
-			names[k++] = m->endpoints[i]->display;
-		}
-		if (!found) {
+		if (!dests_resolve(c, dests, pt->port_name, pt->proto)) {
+			const char *names[LINT_LIST_SHOWN];
 			struct strbuf sb = STRBUF_INIT;
-			lint_add_names(&sb, names, k);
+			first_names(c, dests, names);
+			lint_add_names(&sb, names, dests->n);
 			lint_report(c, RULE_NAMED_PORT_UNRESOLVED, pt->port_key, at->p->obj,
 				    "named port '%s' matches no %s container port of %s",
 				    pt->port_name, proto_name(pt->proto), sb.buf);
 			strbuf_release(&sb);
 		}
-		free(names);
 	} else if (!pt->has_end_port) {
 		check_service_port(c, at, dests);
 	}

@@ -8,8 +8,9 @@
  *   RS_RANGE  the range type: a struct with RS_VALUE lo, hi
  *   RS_SET    the set type: a struct with RS_RANGE *r and size_t n, cap
  *   RS(name)  the name given to each function (and the build type) defined here
- * then includes this file, which defines them static inline and #undefs the four. The
- * typed wrappers check what is theirs (families, the port domain) and call these.
+ * and may define RS_BUILD_INLINE, the ranges a result is built in without allocating
+ * (16 if not), then includes this file, which defines them static inline and #undefs
+ * them. The typed wrappers check what is theirs (families, the port domain) and call these.
  * Values may reach the top of their type: nothing here computes the value after the
  * largest one or before 0.
  */
@@ -86,10 +87,15 @@ static inline void RS(copy)(RS_SET *dst, const RS_SET *src)
 	dst->n = src->n;
 }
 
-/* A result under construction: ranges arrive in order and melt into the last one. */
+/* A result under construction: ranges arrive in order and melt into the last one.
+ * Small results are built in buf, so the usual operation allocates nothing. */
+#ifndef RS_BUILD_INLINE
+#define RS_BUILD_INLINE 16
+#endif
 struct RS(build) {
 	RS_RANGE *r;
 	size_t n, cap;
+	RS_RANGE buf[RS_BUILD_INLINE];
 };
 
 static inline void RS(push)(struct RS(build) *b, RS_VALUE lo, RS_VALUE hi)
@@ -107,19 +113,23 @@ static inline void RS(push)(struct RS(build) *b, RS_VALUE lo, RS_VALUE hi)
 }
 
 /* Room for any union, intersection or difference of the two: at most n + m ranges. */
-static inline struct RS(build) RS(start)(const RS_SET *a, const RS_SET *b)
+static inline void RS(start)(struct RS(build) *out, const RS_SET *a, const RS_SET *b)
 {
-	struct RS(build) out;
-
-	out.cap = a->n + b->n;
-	out.r = xmalloc(sizeof(*out.r) * out.cap);
-	out.n = 0;
-	return out;
+	out->cap = a->n + b->n;
+	out->r = out->cap <= RS_BUILD_INLINE ? out->buf : xmalloc(sizeof(*out->r) * out->cap);
+	out->n = 0;
 }
 
 /* Called once both operands are read, so dst may also be the other operand. */
 static inline void RS(finish)(struct RS(build) *b, RS_SET *dst)
 {
+	if (b->r == b->buf) {
+		XGROW(dst->r, dst->cap, b->n);
+		if (b->n)
+			memcpy(dst->r, b->buf, sizeof(*b->buf) * b->n);
+		dst->n = b->n;
+		return;
+	}
 	free(dst->r);
 	dst->r = b->r;
 	dst->n = b->n;
@@ -128,7 +138,15 @@ static inline void RS(finish)(struct RS(build) *b, RS_SET *dst)
 
 static inline void RS(union)(RS_SET *dst, const RS_SET *src)
 {
-	struct RS(build) b = RS(start)(dst, src);
+	/* The usual cases: one side empty (most protocols of most rules), or the same set. */
+	if (!src->n || dst == src)
+		return;
+	if (!dst->n) {
+		RS(copy)(dst, src);
+		return;
+	}
+	struct RS(build) b;
+	RS(start)(&b, dst, src);
 	size_t i = 0, j = 0;
 
 	while (i < dst->n || j < src->n) {
@@ -145,7 +163,14 @@ static inline void RS(union)(RS_SET *dst, const RS_SET *src)
 
 static inline void RS(intersect)(RS_SET *dst, const RS_SET *src)
 {
-	struct RS(build) b = RS(start)(dst, src);
+	if (!dst->n || dst == src)
+		return;
+	if (!src->n) {
+		dst->n = 0;
+		return;
+	}
+	struct RS(build) b;
+	RS(start)(&b, dst, src);
 	size_t i = 0, j = 0;
 
 	while (i < dst->n && j < src->n) {
@@ -163,7 +188,8 @@ static inline void RS(intersect)(RS_SET *dst, const RS_SET *src)
 
 static inline void RS(subtract)(RS_SET *dst, const RS_SET *src)
 {
-	struct RS(build) b = RS(start)(dst, src);
+	struct RS(build) b;
+	RS(start)(&b, dst, src);
 	size_t j = 0;
 
 	for (size_t i = 0; i < dst->n; i++) {
@@ -243,6 +269,7 @@ static inline bool RS(overlaps)(const RS_SET *a, const RS_SET *b)
 	return false;
 }
 
+#undef RS_BUILD_INLINE
 #undef RS_VALUE
 #undef RS_RANGE
 #undef RS_SET

@@ -244,6 +244,14 @@ static const struct eplist *lidx_best(const struct labelidx *x, const struct sel
 	return best;
 }
 
+const uint32_t *solver_label_endpoints(const struct solver *s, const char *key, const char *val,
+				       size_t *n)
+{
+	const struct lentry *e = lidx_slot(s->lidx, key, val);
+	*n = e->key ? e->eps.n : 0;
+	return e->key ? e->eps.v : NULL;
+}
+
 /* Add to out the endpoints in [lo, hi) that sel matches, through the label index when
  * the selector has an equality requirement to narrow the candidates. */
 static void match_pods(const struct solver *s, const struct selector *sel, size_t lo, size_t hi,
@@ -263,6 +271,96 @@ static void match_pods(const struct solver *s, const struct selector *sel, size_
 			eplist_add(out, i);
 }
 
+/* ---- selector cache: (scope, selector) → the endpoints matched, while building ---- */
+
+struct sc_entry {
+	char *key;
+	uint32_t *v;
+	size_t n;
+};
+
+struct selcache {
+	struct sc_entry *t;
+	size_t cap, n;
+	struct strbuf key; /* the key being looked up */
+};
+
+static void sc_str(struct strbuf *sb, const char *str)
+{
+	if (!str)
+		strbuf_addstr(sb, "-;");
+	else
+		strbuf_addf(sb, "%zu:%s;", strlen(str), str);
+}
+
+/* A selector as a key: its requirements in written order, strings length-prefixed. */
+static void sc_selector(struct strbuf *sb, const struct selector *sel)
+{
+	strbuf_addf(sb, "m%zu", sel->nml);
+	for (size_t i = 0; i < sel->nml; i++) {
+		sc_str(sb, sel->ml[i].key);
+		sc_str(sb, sel->ml[i].val);
+	}
+	strbuf_addf(sb, "x%zu", sel->nexprs);
+	for (size_t i = 0; i < sel->nexprs; i++) {
+		const struct sel_expr *e = &sel->exprs[i];
+		sc_str(sb, e->key);
+		strbuf_addf(sb, "o%dv%zu", (int)e->op, e->nvalues);
+		for (size_t j = 0; j < e->nvalues; j++)
+			sc_str(sb, e->values[j]);
+	}
+}
+
+static struct sc_entry *sc_slot(const struct selcache *c, const char *key)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const unsigned char *q = (const unsigned char *)key; *q; q++)
+		h = (h ^ *q) * 1099511628211ull;
+	size_t i = (size_t)h & (c->cap - 1);
+	while (c->t[i].key && strcmp(c->t[i].key, key))
+		i = (i + 1) & (c->cap - 1);
+	return &c->t[i];
+}
+
+/* Remember what key matched (list sorted, as match_pods produces it). */
+static void sc_store(struct selcache *c, const struct eplist *l)
+{
+	if ((c->n + 1) * 2 > c->cap) {
+		struct sc_entry *old = c->t;
+		size_t oldcap = c->cap;
+		c->cap = c->cap ? c->cap * 2 : 64;
+		c->t = xcalloc(c->cap, sizeof(*c->t));
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].key)
+				*sc_slot(c, old[i].key) = old[i];
+		free(old);
+	}
+	struct sc_entry *e = sc_slot(c, c->key.buf);
+	e->key = xstrdup(c->key.buf);
+	e->n = l->n;
+	e->v = xmalloc(sizeof(*e->v) * (l->n + 1));
+	if (l->n)
+		memcpy(e->v, l->v, sizeof(*e->v) * l->n);
+	c->n++;
+}
+
+static void sc_free(struct selcache *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->cap; i++) {
+		free(c->t[i].key);
+		free(c->t[i].v);
+	}
+	free(c->t);
+	strbuf_release(&c->key);
+	free(c);
+}
+
+/* match_pods(sel) over namespace ns's endpoints, through the cache when there is one. */
+static void match_pods_cached(const struct solver *s, const struct selector *sel, size_t ns,
+			      struct eplist *out);
+
 static size_t ns_of_policy(const struct solver *s, const struct policy *p)
 {
 	const struct namespace *ns = model_namespace(s->m, p->obj->ns);
@@ -270,6 +368,9 @@ static size_t ns_of_policy(const struct solver *s, const struct policy *p)
 		BUG("policy in an unknown namespace");
 	return (size_t)ns->index;
 }
+
+static void match_peer_ns(const struct solver *s, const struct peer *peer,
+			  const struct selector *ps, struct eplist *out);
 
 /* The endpoints a peer matches, SPEC §2.4. */
 static void match_peer(const struct solver *s, const struct policy *p, const struct peer *peer,
@@ -300,10 +401,63 @@ static void match_peer(const struct solver *s, const struct policy *p, const str
 	}
 	const struct selector *ps = peer->pod_sel.node ? &peer->pod_sel : &all;
 	if (!peer->ns_sel.node) {
-		size_t ns = ns_of_policy(s, p);
-		match_pods(s, ps, s->ns_range[ns][0], s->ns_range[ns][1], out);
+		match_pods_cached(s, ps, ns_of_policy(s, p), out);
 		return;
 	}
+	struct selcache *c = s->selcache;
+	struct eplist one = { NULL, 0, 0, true };
+	if (c) {
+		strbuf_reset(&c->key);
+		strbuf_addch(&c->key, 's');
+		sc_selector(&c->key, &peer->ns_sel);
+		strbuf_addch(&c->key, 'p');
+		sc_selector(&c->key, ps);
+		const struct sc_entry *e = c->cap ? sc_slot(c, c->key.buf) : NULL;
+		if (e && e->key) {
+			for (size_t k = 0; k < e->n; k++)
+				eplist_add(out, e->v[k]);
+			return;
+		}
+	}
+	match_peer_ns(s, peer, ps, c ? &one : out);
+	if (c) {
+		sc_store(c, &one);
+		for (size_t k = 0; k < one.n; k++)
+			eplist_add(out, one.v[k]);
+		free(one.v);
+	}
+}
+
+static void match_pods_cached(const struct solver *s, const struct selector *sel, size_t ns,
+			      struct eplist *out)
+{
+	struct selcache *c = s->selcache;
+	if (!c) {
+		match_pods(s, sel, s->ns_range[ns][0], s->ns_range[ns][1], out);
+		return;
+	}
+	strbuf_reset(&c->key);
+	strbuf_addf(&c->key, "n%zup", ns);
+	sc_selector(&c->key, sel);
+	const struct sc_entry *e = c->cap ? sc_slot(c, c->key.buf) : NULL;
+	if (e && e->key) {
+		for (size_t k = 0; k < e->n; k++)
+			eplist_add(out, e->v[k]);
+		return;
+	}
+	struct eplist one = { NULL, 0, 0, true };
+	match_pods(s, sel, s->ns_range[ns][0], s->ns_range[ns][1], &one);
+	sc_store(c, &one);
+	for (size_t k = 0; k < one.n; k++)
+		eplist_add(out, one.v[k]);
+	free(one.v);
+}
+
+/* The endpoints of the namespaces peer's namespaceSelector matches that ps matches. */
+static void match_peer_ns(const struct solver *s, const struct peer *peer,
+			  const struct selector *ps, struct eplist *out)
+{
+	const struct model *m = s->m;
 	const struct eplist *cand = lidx_best(s->nslidx, &peer->ns_sel);
 	size_t n = cand ? cand->n : m->nnamespaces;
 	for (size_t k = 0; k < n; k++) {
@@ -552,6 +706,8 @@ static void init(struct solver *s, const struct model *m, const struct endpoint 
 	s->lidx = lidx_build(m, m->nendpoints, ep_labels);
 	s->nslidx = lidx_build(m, m->nnamespaces, ns_labels);
 	index_ips(s, m);
+	s->selcache = xcalloc(1, sizeof(*s->selcache));
+	strbuf_init(&s->selcache->key);
 
 	size_t nrules = 0;
 	for (size_t i = 0; i < m->npolicies; i++) {
@@ -582,8 +738,7 @@ static void init(struct solver *s, const struct model *m, const struct endpoint 
 			}
 		}
 		struct eplist sel = { NULL, 0, 0, true };
-		size_t ns = ns_of_policy(s, p);
-		match_pods(s, &p->pod_sel, s->ns_range[ns][0], s->ns_range[ns][1], &sel);
+		match_pods_cached(s, &p->pod_sel, ns_of_policy(s, p), &sel);
 		for (size_t k = 0; k < sel.n; k++) {
 			size_t e = sel.v[k];
 			struct sendpoint *se = &s->eps[e];
@@ -603,6 +758,8 @@ static void init(struct solver *s, const struct model *m, const struct endpoint 
 		}
 		eplist_finish(s, &sel, &s->selected[i]);
 	}
+	sc_free(s->selcache);
+	s->selcache = NULL;
 	build_external(s);
 	tiers_solver_init(s);
 
@@ -695,11 +852,9 @@ const struct peer *solver_matching_peer(const struct solver *s, const struct sru
 	return NULL;
 }
 
-void solver_rule_ports(const struct solver *s, const struct srule *r, const struct sref *dst,
-		       struct connset *out)
+/* Add to out the ports of rule r's named ports that dst resolves. */
+static void add_named_ports(const struct srule *r, const struct sref *dst, struct connset *out)
 {
-	(void)s;
-	connset_copy(out, &r->fixed);
 	/* A named port matches a destination pod's container port with that name and
 	 * protocol; an external address has no named ports. */
 	if (!dst->ep)
@@ -713,12 +868,19 @@ void solver_rule_ports(const struct solver *s, const struct srule *r, const stru
 		}
 }
 
+void solver_rule_ports(const struct solver *s, const struct srule *r, const struct sref *dst,
+		       struct connset *out)
+{
+	(void)s;
+	connset_copy(out, &r->fixed);
+	add_named_ports(r, dst, out);
+}
+
 void solver_np_direction(const struct solver *s, enum direction dir, const struct sref *src,
 			 const struct sref *dst, struct connset *out)
 {
 	const struct sref *self = dir == DIR_EGRESS ? src : dst;
 	const struct sref *other = dir == DIR_EGRESS ? dst : src;
-	struct connset tmp;
 
 	connset_clear(out);
 	if (!self->ep || !s->eps[self->ep->index].isolated[dir]) {
@@ -726,17 +888,16 @@ void solver_np_direction(const struct solver *s, enum direction dir, const struc
 		return;
 	}
 	const struct sendpoint *se = &s->eps[self->ep->index];
-	connset_init(&tmp);
 	for (size_t i = 0; i < se->nrules[dir]; i++) {
 		const struct srule *r = &s->rules[se->rules[dir][i]];
 		if (!solver_rule_matches(s, r, other))
 			continue;
-		solver_rule_ports(s, r, dst, &tmp);
-		connset_union(out, &tmp);
+		/* The union of the rules' ports (solver_rule_ports), built in place. */
+		connset_union(out, &r->fixed);
+		add_named_ports(r, dst, out);
 		if (connset_is_all(out))
 			break;
 	}
-	connset_release(&tmp);
 }
 
 void solver_direction(const struct solver *s, enum direction dir, const struct sref *src,

@@ -155,6 +155,55 @@ static void test_portset_random(void **state)
 	laws_random_wide(2000);
 }
 
+/* Union and intersection where one side is empty or both are the same set (answered
+ * without building), and results past the stack buffer of small ones. */
+static void test_portset_shortcuts(void **state)
+{
+	struct portset a, e, x;
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	portset_init(&a);
+	portset_init(&e);
+	portset_init(&x);
+	portset_add_range(&a, 80, 80);
+	portset_add_range(&a, 443, 443);
+
+	portset_union(&x, &e); /* empty ∪ empty */
+	assert_true(portset_is_empty(&x));
+	portset_union(&x, &a); /* empty ∪ a = a */
+	assert_true(portset_equal(&x, &a));
+	portset_union(&x, &e); /* a ∪ empty = a */
+	assert_true(portset_equal(&x, &a));
+	portset_union(&x, &x); /* a ∪ a = a */
+	assert_true(portset_equal(&x, &a));
+	portset_intersect(&x, &x); /* a ∩ a = a */
+	assert_true(portset_equal(&x, &a));
+	portset_intersect(&x, &e); /* a ∩ empty = empty */
+	assert_true(portset_is_empty(&x));
+	portset_intersect(&x, &a); /* empty ∩ a = empty */
+	assert_true(portset_is_empty(&x));
+
+	/* 40 single ports one way and 40 the other: 80 ranges, more than fit on the stack. */
+	portset_clear(&a);
+	portset_clear(&x);
+	for (int p = 0; p < 40; p++) {
+		portset_add_range(&a, 1000 + 4 * p, 1000 + 4 * p);
+		portset_add_range(&x, 1002 + 4 * p, 1002 + 4 * p);
+	}
+	portset_union(&x, &a);
+	assert_int_equal(x.n, 80);
+	portset_format(&x, &sb);
+	assert_true(strncmp(sb.buf, "1000,1002,1004,1006,", 20) == 0);
+	portset_intersect(&x, &a);
+	assert_true(portset_equal(&x, &a));
+
+	strbuf_release(&sb);
+	portset_release(&a);
+	portset_release(&e);
+	portset_release(&x);
+}
+
 static void connset_format_is(const struct connset *c, const char *want)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -370,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_proto),
 		cmocka_unit_test(test_portset_basics),
 		cmocka_unit_test(test_portset_random),
+		cmocka_unit_test(test_portset_shortcuts),
 		cmocka_unit_test(test_connset_format),
 		cmocka_unit_test(test_connset_parse),
 		cmocka_unit_test(test_connset_random_roundtrip),
