@@ -155,6 +155,14 @@ static void laws(const LAWS_SET *a, const LAWS_SET *b, const LAWS_SET *c)
 	assert_true(LAWS_FN(equal)(&x, a));
 	LAWS_FN(subtract)(&x, a);
 	assert_true(LAWS_FN(is_empty)(&x));
+	/* The same set on both sides (dst is src: union and intersection answer at once). */
+	LAWS_FN(copy)(&x, a);
+	LAWS_FN(union)(&x, &x);
+	assert_true(LAWS_FN(equal)(&x, a));
+	LAWS_FN(intersect)(&x, &x);
+	assert_true(LAWS_FN(equal)(&x, a));
+	LAWS_FN(subtract)(&x, &x);
+	assert_true(LAWS_FN(is_empty)(&x));
 
 	/* Distributive both ways: A ∩ (B ∪ C) = (A ∩ B) ∪ (A ∩ C) and
 	 * A ∪ (B ∩ C) = (A ∪ B) ∩ (A ∪ C). */
