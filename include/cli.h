@@ -44,6 +44,11 @@ struct cli {
 	uint64_t max_rows;       /* --max-rows N (matrix); 0 = MATRIX_MAX_ROWS */
 	size_t max_input;        /* --max-input-size; 0: MODEL_MAX_FILE */
 	size_t max_total;        /* --max-total-input; 0: MODEL_MAX_TOTAL */
+	/* --focus (every value, joined by commas), --focus-direction, --focus-conn: list,
+	 * matrix, explain and diff (focus.h). */
+	const char *focus;
+	const char *focus_dir;
+	const char *focus_conn;
 	bool stdin_implicit;     /* no path given: stdin is read (cli_input_paths) */
 	const char **args;       /* positional arguments after the command */
 	size_t nargs;

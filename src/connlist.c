@@ -140,8 +140,25 @@ static void flush(struct pending *p, void (*fn)(void *, const struct conn_line *
 	p->n = 0;
 }
 
+/* The pair's connections, narrowed to the focus, kept for output when any is left. */
+static void visit(const struct solver *s, const struct focus *f, struct pending *p,
+		  const struct side *src, const struct side *dst, struct connset *conns)
+{
+	if (!focus_keeps(f, &src->ref, &dst->ref))
+		return;
+	solver_allowed(s, &src->ref, &dst->ref, conns);
+	if (focus_narrow(f, conns))
+		pend(p, src, dst, conns);
+}
+
 void connlist_each(const struct solver *s, void (*fn)(void *ctx, const struct conn_line *l),
 		   void *ctx)
+{
+	connlist_each_focus(s, NULL, fn, ctx);
+}
+
+void connlist_each_focus(const struct solver *s, const struct focus *f,
+			 void (*fn)(void *ctx, const struct conn_line *l), void *ctx)
 {
 	const struct model *m = s->m;
 	size_t nsrc_ext, ndst_ext;
@@ -151,6 +168,8 @@ void connlist_each(const struct solver *s, void (*fn)(void *ctx, const struct co
 	struct cand c;
 	struct pending p = { NULL, 0, 0 };
 	struct connset conns;
+	/* Sources that keep only the focused destinations visit those alone. */
+	bool to_focus = f && f->nitems && f->dir != FOCUS_EGRESS;
 
 	/* Endpoints are already sorted by name. */
 	for (size_t i = 0; i < s->nep; i++) {
@@ -162,29 +181,26 @@ void connlist_each(const struct solver *s, void (*fn)(void *ctx, const struct co
 	/* Sources in name order: external ranges and endpoints merged. */
 	for (size_t a = 0, b = 0; a < nsrc_ext || b < s->nep;) {
 		bool ext = b >= s->nep || (a < nsrc_ext && strcmp(src_ext[a].name, eps[b].name) < 0);
-		if (ext) {
-			const struct side *src = &src_ext[a++];
-			for (size_t j = 0; j < s->nep; j++) {
-				solver_allowed(s, &src->ref, &eps[j].ref, &conns);
-				if (!connset_is_empty(&conns))
-					pend(&p, src, &eps[j], &conns);
-			}
+		const struct side *src = ext ? &src_ext[a++] : &eps[b++];
+		size_t i = ext ? 0 : b - 1;
+		if (!focus_src_all(f, &src->ref)) {
+			/* Only the focused destinations (f->eps, in name order; the focused
+			 * external ranges after them are merged by the sort in flush). */
+			for (size_t k = 0; to_focus && k < f->neps; k++)
+				if (ext || f->eps[k] != i)
+					visit(s, f, &p, src, &eps[f->eps[k]], &conns);
+			for (size_t k = 0; !ext && to_focus && f->nips && k < ndst_ext; k++)
+				visit(s, f, &p, src, &dst_ext[k], &conns);
+		} else if (ext) {
+			for (size_t j = 0; j < s->nep; j++)
+				visit(s, f, &p, src, &eps[j], &conns);
 		} else {
-			size_t i = b++;
-			const struct side *src = &eps[i];
 			connlist_candidates(s, i, &c);
-			for (size_t k = 0; k < c.n; k++) {
-				if (c.v[k] == i)
-					continue;
-				solver_allowed(s, &src->ref, &eps[c.v[k]].ref, &conns);
-				if (!connset_is_empty(&conns))
-					pend(&p, src, &eps[c.v[k]], &conns);
-			}
-			for (size_t k = 0; k < ndst_ext; k++) {
-				solver_allowed(s, &src->ref, &dst_ext[k].ref, &conns);
-				if (!connset_is_empty(&conns))
-					pend(&p, src, &dst_ext[k], &conns);
-			}
+			for (size_t k = 0; k < c.n; k++)
+				if (c.v[k] != i)
+					visit(s, f, &p, src, &eps[c.v[k]], &conns);
+			for (size_t k = 0; k < ndst_ext; k++)
+				visit(s, f, &p, src, &dst_ext[k], &conns);
 		}
 		flush(&p, fn, ctx);
 	}

@@ -42,6 +42,12 @@ static const char global_options[] =
 	"      --pod ENDPOINT     explain: only this endpoint\n"
 	"      --base REV         diff: compare PATH at git revision REV with the work tree\n"
 	"      --max-rows N       matrix: print at most N rows (default 1000000)\n"
+	"      --focus ENDPOINT[,...]\n"
+	"                         list, matrix, explain, diff: only connections of these\n"
+	"      --focus-direction ingress|egress\n"
+	"                         with --focus: only into (ingress) or out of (egress) them\n"
+	"      --focus-conn PROTO-PORT\n"
+	"                         only connections that allow this one (tcp-8080)\n"
 	"  -j, --jobs N           threads for parsing (default: one per CPU)\n"
 	"      --max-input-size N bytes read from one file or stdin (default 256M)\n"
 	"      --max-total-input N\n"
@@ -213,7 +219,11 @@ void cli_unload(struct loaded *l)
 enum {
 	OPT_COLOR = 256, OPT_FAIL_ON, OPT_PROTOCOL, OPT_POD, OPT_BASE, OPT_VERSION, OPT_MAX_ROWS,
 	OPT_MAX_INPUT, OPT_MAX_TOTAL,
+	OPT_FOCUS, OPT_FOCUS_DIR, OPT_FOCUS_CONN,
 };
+
+/* --focus values, every one (the option repeats), joined by commas. */
+static struct strbuf focus_values = STRBUF_INIT;
 
 /* A byte count: digits, then an optional K, M or G (KiB, MiB, GiB; "KiB" too), from 1
  * byte to 1 TiB. Returns 0 when s is not one. */
@@ -257,6 +267,9 @@ static const struct option long_options[] = {
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "max-input-size", required_argument, NULL, OPT_MAX_INPUT },
 	{ "max-total-input", required_argument, NULL, OPT_MAX_TOTAL },
+	{ "focus", required_argument, NULL, OPT_FOCUS },
+	{ "focus-direction", required_argument, NULL, OPT_FOCUS_DIR },
+	{ "focus-conn", required_argument, NULL, OPT_FOCUS_CONN },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -367,6 +380,14 @@ static int run(int argc, char **argv)
 			*(c == OPT_MAX_INPUT ? &cli.max_input : &cli.max_total) = n;
 			break;
 		}
+		case OPT_FOCUS:
+			if (focus_values.len)
+				strbuf_addch(&focus_values, ',');
+			strbuf_addstr(&focus_values, optarg);
+			cli.focus = focus_values.buf;
+			break;
+		case OPT_FOCUS_DIR: cli.focus_dir = optarg; break;
+		case OPT_FOCUS_CONN: cli.focus_conn = optarg; break;
 		case OPT_VERSION:
 			printf("npcheck %s\n", NPCHECK_VERSION);
 			return EXIT_CLEAN;
@@ -426,6 +447,11 @@ static int run(int argc, char **argv)
 	}
 	if (cli.max_rows && cmd->exec != cmd_matrix)
 		return cli_usage_error(&cli, "--max-rows applies to matrix only");
+	if ((cli.focus || cli.focus_dir || cli.focus_conn) && cmd->exec != cmd_list &&
+	    cmd->exec != cmd_matrix && cmd->exec != cmd_explain && cmd->exec != cmd_diff)
+		return cli_usage_error(&cli, "%s applies to list, matrix, explain and diff only",
+				       cli.focus ? "--focus" : cli.focus_dir ? "--focus-direction"
+									   : "--focus-conn");
 	const char *nc = getenv("NO_COLOR");
 	cli.color_on = cli.color == COLOR_ALWAYS ||
 		       (cli.color == COLOR_AUTO && isatty(STDOUT_FILENO) && !(nc && *nc));
@@ -434,5 +460,7 @@ static int run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	return close_stdout(run(argc, argv));
+	int rc = run(argc, argv);
+	strbuf_release(&focus_values);
+	return close_stdout(rc);
 }

@@ -1,0 +1,182 @@
+/* --focus, --focus-direction and --focus-conn: parse, resolve, and the pair predicate. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+#include "escape.h"
+#include "focus.h"
+#include "query.h"
+
+int focus_parse(struct focus *f, struct cli *cli)
+{
+	memset(f, 0, sizeof(*f));
+	if (cli->focus) {
+		for (const char *p = cli->focus;;) {
+			size_t n = strcspn(p, ",");
+			if (!n) {
+				focus_release(f);
+				return cli_usage_error(cli, "--focus takes endpoint names separated by "
+						       "commas, not '%s'", cli->focus);
+			}
+			f->items = xrealloc(f->items, sizeof(*f->items) * (f->nitems + 1));
+			f->items[f->nitems] = xmalloc(n + 1);
+			memcpy(f->items[f->nitems], p, n);
+			f->items[f->nitems++][n] = '\0';
+			if (!p[n])
+				break;
+			p += n + 1;
+		}
+	}
+	if (cli->focus_dir) {
+		if (!strcasecmp(cli->focus_dir, "ingress")) {
+			f->dir = FOCUS_INGRESS;
+		} else if (!strcasecmp(cli->focus_dir, "egress")) {
+			f->dir = FOCUS_EGRESS;
+		} else {
+			focus_release(f);
+			return cli_usage_error(cli, "--focus-direction takes ingress or egress, not "
+					       "'%s'%s", cli->focus_dir,
+					       cli_did_you_mean(cli->focus_dir, "ingress,egress"));
+		}
+		if (!f->nitems) {
+			focus_release(f);
+			return cli_usage_error(cli, "--focus-direction needs --focus: the direction "
+					       "is into or out of the focused endpoints");
+		}
+	}
+	if (cli->focus_conn) {
+		/* PROTO-PORT, as netpol-analyzer writes it: tcp-8080. */
+		const char *c = cli->focus_conn, *dash = strchr(c, '-');
+		char proto[16];
+		char *end;
+		long port = 0;
+		bool ok = dash && dash > c && (size_t)(dash - c) < sizeof(proto) &&
+			  dash[1] >= '0' && dash[1] <= '9';
+		if (ok) {
+			port = strtol(dash + 1, &end, 10);
+			ok = !*end && port >= PORT_MIN && port <= PORT_MAX;
+		}
+		if (!ok) {
+			focus_release(f);
+			return cli_usage_error(cli, "--focus-conn takes PROTOCOL-PORT (a port from 1 "
+					       "to 65535: tcp-8080, udp-53), not '%s'", c);
+		}
+		memcpy(proto, c, (size_t)(dash - c));
+		proto[dash - c] = '\0';
+		f->proto = proto_parse(proto);
+		if (f->proto < 0) {
+			focus_release(f);
+			return cli_usage_error(cli, "--focus-conn: unknown protocol '%s' (tcp, udp or "
+					       "sctp)%s", proto, cli_did_you_mean(proto, "tcp,udp,sctp"));
+		}
+		f->port = (int)port;
+	}
+	return 0;
+}
+
+bool focus_active(const struct focus *f)
+{
+	return f->nitems || f->port;
+}
+
+static void focus_clear_resolved(struct focus *f)
+{
+	free(f->ep);
+	free(f->eps);
+	free(f->ips);
+	f->ep = NULL;
+	f->eps = NULL;
+	f->ips = NULL;
+	f->nep = f->neps = f->nips = 0;
+}
+
+int focus_resolve(struct focus *f, const struct model *m, const char *default_ns, bool quiet)
+{
+	focus_clear_resolved(f);
+	f->nep = m->nendpoints;
+	f->ep = xcalloc(f->nep + 1, sizeof(*f->ep));
+	for (size_t i = 0; i < f->nitems; i++) {
+		struct query_target t;
+		int rc = quiet ? query_resolve_quiet(m, f->items[i], default_ns, true, &t)
+			       : query_resolve(m, f->items[i], default_ns, true, &t);
+		if (rc)
+			return -1;
+		for (size_t k = 0; k < t.n; k++) {
+			const struct sref *r = &t.refs[k];
+			if (r->ep) {
+				f->ep[r->ep->index] = true;
+				continue;
+			}
+			f->ips = xrealloc(f->ips, sizeof(*f->ips) * (f->nips + 1));
+			f->ips[f->nips++] = (struct focus_ip){ r->family, r->lo };
+		}
+		query_target_release(&t);
+	}
+	for (size_t i = 0; i < f->nep; i++)
+		if (f->ep[i]) {
+			f->eps = xrealloc(f->eps, sizeof(*f->eps) * (f->neps + 1));
+			f->eps[f->neps++] = (uint32_t)i;
+		}
+	return 0;
+}
+
+void focus_copy_options(struct focus *dst, const struct focus *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->items = xcalloc(src->nitems + 1, sizeof(*dst->items));
+	for (size_t i = 0; i < src->nitems; i++)
+		dst->items[i] = xstrdup(src->items[i]);
+	dst->nitems = src->nitems;
+	dst->dir = src->dir;
+	dst->proto = src->proto;
+	dst->port = src->port;
+}
+
+void focus_release(struct focus *f)
+{
+	for (size_t i = 0; i < f->nitems; i++)
+		free(f->items[i]);
+	free(f->items);
+	focus_clear_resolved(f);
+	memset(f, 0, sizeof(*f));
+}
+
+bool focus_has(const struct focus *f, const struct sref *r)
+{
+	if (r->ep)
+		return (size_t)r->ep->index < f->nep && f->ep[r->ep->index];
+	for (size_t i = 0; i < f->nips; i++)
+		if (f->ips[i].family == r->family && f->ips[i].addr >= r->lo &&
+		    f->ips[i].addr <= r->hi)
+			return true;
+	return false;
+}
+
+bool focus_keeps(const struct focus *f, const struct sref *src, const struct sref *dst)
+{
+	if (!f || !f->nitems)
+		return true;
+	switch (f->dir) {
+	case FOCUS_INGRESS: return focus_has(f, dst);
+	case FOCUS_EGRESS: return focus_has(f, src);
+	default: return focus_has(f, src) || focus_has(f, dst);
+	}
+}
+
+bool focus_src_all(const struct focus *f, const struct sref *src)
+{
+	return !f || !f->nitems || (f->dir != FOCUS_INGRESS && focus_has(f, src));
+}
+
+bool focus_narrow(const struct focus *f, struct connset *c)
+{
+	if (!f || !f->port)
+		return !connset_is_empty(c);
+	bool has = connset_contains(c, f->proto, f->port);
+	connset_clear(c);
+	if (has)
+		connset_add(c, f->proto, f->port, f->port);
+	return has;
+}
