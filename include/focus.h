@@ -46,6 +46,9 @@ bool focus_active(const struct focus *f);
  * nothing or several endpoints, print why (with "did you mean") and return -1. With
  * quiet, print nothing (diff asks each side). */
 int focus_resolve(struct focus *f, const struct model *m, const char *default_ns, bool quiet);
+/* The same for two models (diff's OLD and NEW): an item may name endpoints of either
+ * side; one that names nothing on both sides is the error, printed as for m[1]. */
+int focus_resolve_either(struct focus *f[2], const struct model *m[2], const char *default_ns);
 /* The same focus, unresolved (for a second model). */
 void focus_copy_options(struct focus *dst, const struct focus *src);
 void focus_release(struct focus *f);

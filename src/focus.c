@@ -92,34 +92,70 @@ static void focus_clear_resolved(struct focus *f)
 	f->nep = f->neps = f->nips = 0;
 }
 
-int focus_resolve(struct focus *f, const struct model *m, const char *default_ns, bool quiet)
+/* Mark what item names in m; -1 when it names nothing there (printed unless quiet). */
+static int resolve_item(struct focus *f, const struct model *m, const char *item,
+			const char *default_ns, bool quiet)
+{
+	struct query_target t;
+	int rc = quiet ? query_resolve_quiet(m, item, default_ns, true, &t)
+		       : query_resolve(m, item, default_ns, true, &t);
+	if (rc)
+		return -1;
+	for (size_t k = 0; k < t.n; k++) {
+		const struct sref *r = &t.refs[k];
+		if (r->ep) {
+			f->ep[r->ep->index] = true;
+			continue;
+		}
+		f->ips = xrealloc(f->ips, sizeof(*f->ips) * (f->nips + 1));
+		f->ips[f->nips++] = (struct focus_ip){ r->family, r->lo };
+	}
+	query_target_release(&t);
+	return 0;
+}
+
+static void resolve_start(struct focus *f, const struct model *m)
 {
 	focus_clear_resolved(f);
 	f->nep = m->nendpoints;
 	f->ep = xcalloc(f->nep + 1, sizeof(*f->ep));
-	for (size_t i = 0; i < f->nitems; i++) {
-		struct query_target t;
-		int rc = quiet ? query_resolve_quiet(m, f->items[i], default_ns, true, &t)
-			       : query_resolve(m, f->items[i], default_ns, true, &t);
-		if (rc)
-			return -1;
-		for (size_t k = 0; k < t.n; k++) {
-			const struct sref *r = &t.refs[k];
-			if (r->ep) {
-				f->ep[r->ep->index] = true;
-				continue;
-			}
-			f->ips = xrealloc(f->ips, sizeof(*f->ips) * (f->nips + 1));
-			f->ips[f->nips++] = (struct focus_ip){ r->family, r->lo };
-		}
-		query_target_release(&t);
-	}
+}
+
+static void resolve_end(struct focus *f)
+{
 	for (size_t i = 0; i < f->nep; i++)
 		if (f->ep[i]) {
 			f->eps = xrealloc(f->eps, sizeof(*f->eps) * (f->neps + 1));
 			f->eps[f->neps++] = (uint32_t)i;
 		}
-	return 0;
+}
+
+int focus_resolve(struct focus *f, const struct model *m, const char *default_ns, bool quiet)
+{
+	int rc = 0;
+	resolve_start(f, m);
+	for (size_t i = 0; i < f->nitems && !rc; i++)
+		rc = resolve_item(f, m, f->items[i], default_ns, quiet);
+	resolve_end(f);
+	return rc;
+}
+
+int focus_resolve_either(struct focus *f[2], const struct model *m[2], const char *default_ns)
+{
+	int rc = 0;
+	for (int k = 0; k < 2; k++)
+		resolve_start(f[k], m[k]);
+	for (size_t i = 0; i < f[0]->nitems && !rc; i++) {
+		bool found = false;
+		for (int k = 0; k < 2; k++)
+			found |= !resolve_item(f[k], m[k], f[0]->items[i], default_ns, true);
+		/* Named on neither side: say why on the new one. */
+		if (!found && resolve_item(f[1], m[1], f[0]->items[i], default_ns, false))
+			rc = -1;
+	}
+	for (int k = 0; k < 2; k++)
+		resolve_end(f[k]);
+	return rc;
 }
 
 void focus_copy_options(struct focus *dst, const struct focus *src)
