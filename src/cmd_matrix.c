@@ -301,7 +301,7 @@ static void write_grids(struct mx *x, bool md)
 	struct strbuf sb = STRBUF_INIT;
 	struct grid g[2];
 	size_t ng = 0;
-	const struct focus *f = x->f;
+	const struct focus *f = x->f && x->f->nitems ? x->f : NULL;
 
 	if (!f) {
 		g[ng++] = (struct grid){ x->all, x->all, x->n, x->n };
