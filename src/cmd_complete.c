@@ -39,6 +39,11 @@ static const struct comp_option {
 	{ NULL, "--pod", true, " explain ", "only this endpoint" },
 	{ NULL, "--max-rows", true, " matrix ", "print at most N rows" },
 	{ NULL, "--base", true, " diff ", "compare with the paths at this git revision" },
+	{ NULL, "--focus", true, " list matrix explain diff ", "only connections of these endpoints" },
+	{ NULL, "--focus-direction", true, " list matrix explain diff ",
+	  "only into (ingress) or out of (egress) the focused endpoints" },
+	{ NULL, "--focus-conn", true, " list matrix explain diff ",
+	  "only this connection (tcp-8080)" },
 };
 
 static const struct comp_option *option_named(const char *w)
@@ -181,6 +186,10 @@ static int complete_value(struct out *o, const struct comp_option *opt, const ch
 		offer_git_revisions(o);
 	} else if (!strcmp(l, "--pod")) {
 		offer_endpoints(o, pos, npos, false);
+	} else if (!strcmp(l, "--focus")) {
+		offer_endpoints(o, pos, npos, true);
+	} else if (!strcmp(l, "--focus-direction")) {
+		offer_list(o, "ingress,egress", ',');
 	}
 	return COMP_NO_FILES;
 }
