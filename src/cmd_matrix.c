@@ -424,13 +424,14 @@ int cmd_matrix(struct cli *cli)
 	uint64_t limit = cli->max_rows ? cli->max_rows : MATRIX_MAX_ROWS;
 	uint64_t npairs = mul_sat(x.n, x.n);
 	if (f.nitems)
-		npairs = mul_sat(f.neps, x.n) * (1 + (f.dir == FOCUS_BOTH));
+		npairs = mul_sat(mul_sat(f.neps, x.n), f.dir == FOCUS_BOTH ? 2 : 1);
 	uint64_t nrows = mul_sat(npairs, ncols);
 	if (f.nitems && (nrows > limit || cli->verbose ||
 			 (nrows > MATRIX_ANNOUNCE_ROWS && !cli->quiet))) {
-		fprintf(stderr, "npcheck matrix: %s%" PRIu64 " rows (%zu focused endpoints x %zu "
-			"x %zu ports%s)%s\n", nrows == UINT64_MAX ? "over " : "", nrows, f.neps,
-			x.n, ncols, f.dir == FOCUS_BOTH ? ", both directions" : "",
+		fprintf(stderr, "npcheck matrix: %s%" PRIu64 " rows (%zu focused endpoint%s x %zu "
+			"x %zu port%s%s)%s\n", nrows == UINT64_MAX ? "over " : "", nrows, f.neps,
+			f.neps == 1 ? "" : "s", x.n, ncols, ncols == 1 ? "" : "s",
+			f.dir == FOCUS_BOTH ? ", both directions" : "",
 			nrows > limit ? ", over the limit; ask for fewer ports with --port and "
 					"--protocol, or raise the limit with --max-rows" : "");
 		if (nrows > limit) {
