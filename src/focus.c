@@ -93,10 +93,40 @@ static void focus_clear_resolved(struct focus *f)
 }
 
 /* Mark what item names in m; -1 when it names nothing there (printed unless quiet). */
+/* Does item name e's owner, split into classes: OWNER, NS/OWNER or NS/OWNER[KIND]? */
+static bool names_split_owner(const struct endpoint *e, const char *item)
+{
+	size_t nl = strlen(e->ns);
+	if (!e->split)
+		return false;
+	if (!strcmp(item, e->owner_name) || !strcmp(item, e->owner_display))
+		return true;
+	return !strncmp(item, e->ns, nl) && item[nl] == '/' && !strcmp(item + nl + 1, e->owner_name);
+}
+
 static int resolve_item(struct focus *f, const struct model *m, const char *item,
 			const char *default_ns, bool quiet)
 {
 	struct query_target t;
+	/* A workload whose pods policies tell apart is several endpoints: the focus on the
+	 * workload is on all of them (reach asks which one), when they are one owner's. */
+	const struct endpoint *owner = NULL;
+	bool one_owner = true;
+	for (size_t i = 0; i < m->nendpoints && one_owner; i++) {
+		const struct endpoint *e = m->endpoints[i];
+		if (!names_split_owner(e, item))
+			continue;
+		if (owner && strcmp(owner->owner_display, e->owner_display))
+			one_owner = false;
+		owner = owner ? owner : e;
+	}
+	if (owner && one_owner) {
+		for (size_t i = 0; i < m->nendpoints; i++)
+			if (m->endpoints[i]->split &&
+			    !strcmp(m->endpoints[i]->owner_display, owner->owner_display))
+				f->ep[i] = true;
+		return 0;
+	}
 	int rc = quiet ? query_resolve_quiet(m, item, default_ns, true, &t)
 		       : query_resolve(m, item, default_ns, true, &t);
 	if (rc)
