@@ -37,6 +37,13 @@ void cand_init(struct cand *c, const struct solver *s);
 void cand_release(struct cand *c);
 void connlist_candidates(const struct solver *s, size_t src, struct cand *c);
 
+/* For destinations dsts[0 .. n): which endpoints may reach each, as bits k * nep + i
+ * (source i, destination dsts[k]); a source not marked is denied everything, loopback
+ * of a single pod included as allowed. Heap; the caller frees. */
+uint64_t *connlist_sources(const struct solver *s, const uint32_t *dsts, size_t n);
+#define CONNLIST_MAY(bits, s, k, i) \
+	(((bits)[((k) * (s)->nep + (i)) / 64] >> (((k) * (s)->nep + (i)) % 64)) & 1)
+
 /* "SRC => DST : CONNS" */
 void conn_line_format(const struct conn_line *l, struct strbuf *out);
 

@@ -579,10 +579,15 @@ static void walk_source(struct walk *w, size_t i, int t)
 		print_kept(w, &w->to_ext, ix, &p, t, w->u[j].name);
 		for (int k = 0; k < 2; k++)
 			side_allowed(&w->sides[k], k, &a, &b, &c[k]);
-		df_narrow(w->df, c);
 		int ty = diff_type_of(c);
 		if (ty < 0)
 			continue;
+		/* Equal sets are equal at any port: only a difference is narrowed. */
+		if (w->df && w->df->f[0]->port) {
+			df_narrow(w->df, c);
+			if ((ty = diff_type_of(c)) < 0)
+				continue;
+		}
 		w->has[ty][i] = true;
 		if (ty != t)
 			continue;

@@ -57,6 +57,8 @@ struct mx {
 	bool write_failed;
 	const struct focus *f; /* NULL without --focus */
 	uint32_t *all;         /* 0 .. n - 1: every endpoint as rows or columns */
+	uint64_t *may;         /* with focused columns: the sources each lets in
+				* (connlist_sources); the others are denied everything */
 };
 
 /* a * b, or UINT64_MAX when that does not fit. */
@@ -139,7 +141,8 @@ static void write_rows(struct mx *x, bool json)
 			mx_candidates(x, i);
 		for (size_t t = 0; t < nd && mx_flush(x, &sb, false); t++) {
 			size_t j = dsts[t];
-			const struct connset *c = mx_allowed(x, i, j, all);
+			const struct connset *c =
+				all || CONNLIST_MAY(x->may, &x->s, t, i) ? mx_allowed(x, i, j, all) : NULL;
 			const char *dj = json ? x->m->endpoints[j]->display : x->names[j];
 			for (size_t k = 0; k < x->ncols; k++) {
 				bool ok = c && connset_contains(c, x->cols[k].proto, x->cols[k].port);
@@ -185,6 +188,8 @@ static void grid_row(struct mx *x, const struct grid *g, size_t i, size_t k0, si
 	if (g->nc != x->n) {
 		/* A few focused columns: each solved. */
 		for (size_t b = 0; b < g->nc; b++) {
+			if (!CONNLIST_MAY(x->may, &x->s, b, i))
+				continue;
 			const struct connset *c = mx_allowed(x, i, g->ci[b], false);
 			for (size_t k = k0; k < k1; k++)
 				row[b * w + k - k0] = connset_contains(c, x->cols[k].proto,
@@ -455,6 +460,8 @@ int cmd_matrix(struct cli *cli)
 	for (size_t i = 0; i < x.n; i++)
 		x.all[i] = (uint32_t)i;
 	solver_init(&x.s, x.m);
+	if (f.nitems && f.dir != FOCUS_EGRESS)
+		x.may = connlist_sources(&x.s, f.eps, f.neps);
 	connset_init(&x.c);
 	cand_init(&x.cand, &x.s);
 	if (strcmp(fmt, "json")) {
@@ -488,6 +495,7 @@ int cmd_matrix(struct cli *cli)
 	cand_release(&x.cand);
 	solver_free(&x.s);
 out:
+	free(x.may);
 	free(x.all);
 	focus_release(&f);
 	free(cols);

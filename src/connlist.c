@@ -106,6 +106,44 @@ void connlist_candidates(const struct solver *s, size_t src, struct cand *c)
 	}
 }
 
+/*
+ * The sources that may reach endpoint dst: with its ingress isolated, those its ingress
+ * rules' peers match, and dst itself when it is one pod (loopback); otherwise every
+ * endpoint. Any other source is denied everything by dst.
+ */
+static void sources_of(const struct solver *s, size_t dst, struct cand *c)
+{
+	const struct sendpoint *se = &s->eps[dst];
+	c->n = 0;
+	c->tag++;
+	if (s->tiers || !se->isolated[DIR_INGRESS]) {
+		for (size_t j = 0; j < s->nep; j++)
+			cand_add(c, j);
+		return;
+	}
+	for (size_t i = 0; i < se->nrules[DIR_INGRESS]; i++)
+		cand_add_set(c, &s->rules[se->rules[DIR_INGRESS][i]].eps, s->nep);
+	if (s->m->endpoints[dst]->is_pod)
+		cand_add(c, dst);
+}
+
+uint64_t *connlist_sources(const struct solver *s, const uint32_t *dsts, size_t n)
+{
+	size_t words = (n * s->nep + 63) / 64;
+	uint64_t *bits = xcalloc(words ? words : 1, sizeof(*bits));
+	struct cand c;
+	cand_init(&c, s);
+	for (size_t k = 0; k < n; k++) {
+		sources_of(s, dsts[k], &c);
+		for (size_t t = 0; t < c.n; t++) {
+			size_t b = k * s->nep + c.v[t];
+			bits[b / 64] |= (uint64_t)1 << (b % 64);
+		}
+	}
+	cand_release(&c);
+	return bits;
+}
+
 struct pending {
 	struct conn_line *l;
 	size_t n, cap;
@@ -168,8 +206,10 @@ void connlist_each_focus(const struct solver *s, const struct focus *f,
 	struct cand c;
 	struct pending p = { NULL, 0, 0 };
 	struct connset conns;
-	/* Sources that keep only the focused destinations visit those alone. */
+	/* Sources that keep only the focused destinations visit those alone, and only
+	 * those that let them in. */
 	bool to_focus = f && f->nitems && f->dir != FOCUS_EGRESS;
+	uint64_t *may = to_focus ? connlist_sources(s, f->eps, f->neps) : NULL;
 
 	/* Endpoints are already sorted by name. */
 	for (size_t i = 0; i < s->nep; i++) {
@@ -187,7 +227,7 @@ void connlist_each_focus(const struct solver *s, const struct focus *f,
 			/* Only the focused destinations (f->eps, in name order; the focused
 			 * external ranges after them are merged by the sort in flush). */
 			for (size_t k = 0; to_focus && k < f->neps; k++)
-				if (ext || f->eps[k] != i)
+				if (ext || (f->eps[k] != i && CONNLIST_MAY(may, s, k, i)))
 					visit(s, f, &p, src, &eps[f->eps[k]], &conns);
 			for (size_t k = 0; !ext && to_focus && f->nips && k < ndst_ext; k++)
 				visit(s, f, &p, src, &dst_ext[k], &conns);
@@ -206,6 +246,7 @@ void connlist_each_focus(const struct solver *s, const struct focus *f,
 	}
 	connset_release(&conns);
 	free(p.l);
+	free(may);
 	cand_release(&c);
 	free(eps);
 	for (size_t i = 0; i < nsrc_ext; i++)

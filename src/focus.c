@@ -240,7 +240,10 @@ bool focus_narrow(const struct focus *f, struct connset *c)
 {
 	if (!f || !f->port)
 		return !connset_is_empty(c);
+	/* Most pairs allow nothing: nothing to cut. */
 	bool has = connset_contains(c, f->proto, f->port);
+	if (!has && connset_is_empty(c))
+		return false;
 	connset_clear(c);
 	if (has)
 		connset_add(c, f->proto, f->port, f->port);
