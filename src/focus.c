@@ -14,7 +14,11 @@ int focus_parse(struct focus *f, struct cli *cli)
 	memset(f, 0, sizeof(*f));
 	if (cli->focus) {
 		for (const char *p = cli->focus;;) {
-			size_t n = strcspn(p, ",");
+			/* Commas separate the values, except inside the braces of a split
+			 * workload's class (NS/NAME[KIND]{pod-1,pod-2}). */
+			size_t n = 0;
+			for (int depth = 0; p[n] && (p[n] != ',' || depth > 0); n++)
+				depth += (p[n] == '{') - (p[n] == '}' && depth > 0);
 			if (!n) {
 				focus_release(f);
 				return cli_usage_error(cli, "--focus takes endpoint names separated by "
