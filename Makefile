@@ -6,11 +6,14 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/npcheck
+SCHEMAS := $(sort $(wildcard schemas/*.schema.json))
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 VERSION := 0.1.0
 # Where npcheck is documented: SARIF's informationUri, and its rules' helpUri into the
-# manual's HTML rendering at $(HOMEPAGE)/npcheck.1.html (set it where the project lives).
+# manual's HTML rendering at $(HOMEPAGE)/npcheck.1.html. The default is a placeholder
+# until the project has a home: packagers set it (make HOMEPAGE=https://...).
 HOMEPAGE ?= https://example.com/npcheck
 
 PKGS := yaml-0.1 libcyaml libpcre2-8
@@ -64,6 +67,14 @@ $(BUILD)/%.o: src/%.c
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# HOMEPAGE is compiled into out_sarif.o: a different one rebuilds it.
+$(BUILD)/out_sarif.o: $(BUILD)/homepage
+$(BUILD)/homepage: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(HOMEPAGE)' | cmp -s - $@ || echo '$(HOMEPAGE)' > $@
+.PHONY: FORCE
+FORCE:
+
 $(BUILD)/libnpcheck.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJS)
@@ -94,14 +105,15 @@ demo: npcheck
 
 # kubectl-npcheck makes npcheck a kubectl plugin (`kubectl npcheck reach a b`), and
 # kubectl_complete-npcheck completes its arguments in kubectl's completion (both links to
-# npcheck); the completions go where bash-completion, zsh and fish look by default.
+# npcheck); the completions go where bash-completion, zsh and fish look by default; the
+# JSON Schemas of the commands' -o json (schemas/, see the manual) go to $(DATADIR)/schemas.
 # The binary installed: ./npcheck, or npcheck-static for `make dist`.
 INSTALL_BIN ?= npcheck
 install: $(INSTALL_BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 		$(DESTDIR)$(PREFIX)/share/zsh/site-functions \
-		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d $(DESTDIR)$(DATADIR)/schemas
 	install -m 755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/npcheck
 	ln -sf npcheck $(DESTDIR)$(BINDIR)/kubectl-npcheck
 	ln -sf npcheck $(DESTDIR)$(BINDIR)/kubectl_complete-npcheck
@@ -114,6 +126,7 @@ install: $(INSTALL_BIN)
 	install -m 644 completions/npcheck.fish \
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/npcheck.fish
 	ln -sf npcheck.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/kubectl-npcheck.fish
+	install -m 644 $(SCHEMAS) $(DESTDIR)$(DATADIR)/schemas/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/npcheck $(DESTDIR)$(BINDIR)/kubectl-npcheck \
@@ -123,7 +136,8 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man1/npcheck.1 $(DESTDIR)$(MANDIR)/man1/kubectl-npcheck.1 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/npcheck \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/kubectl-npcheck \
-		$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_npcheck
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_npcheck \
+		$(SCHEMAS:schemas/%=$(DESTDIR)$(DATADIR)/schemas/%)
 
 clean:
 	rm -rf build npcheck npcheck-static

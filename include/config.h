@@ -5,6 +5,7 @@
 
 #include "cidrset.h"
 #include "diag.h"
+#include "operators.h"
 
 struct config {
 	int fail_on;                      /* enum severity; -1 when not set */
@@ -19,6 +20,14 @@ struct config {
 	struct cidr *dns_ips;             /* NodeLocal DNSCache addresses (as /32 or /128) */
 	size_t ndns_ips;
 	bool cni_endport, cni_sctp;       /* default true: a conformant plugin */
+	/* operators: the configuration's entries first, then the built-in ones they do not
+	 * replace (the same kind and group). Its kinds, and everything they point to, are
+	 * the config's (op_merged, op_own, op_strings), or the built-in table's. */
+	struct op_table operators;
+	struct op_kind *op_merged, *op_own;
+	size_t nop_own;
+	char **op_strings;
+	size_t nop_strings, op_strings_cap;
 	const char *path;                 /* file it came from, or NULL for defaults */
 };
 

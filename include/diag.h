@@ -7,7 +7,7 @@
 enum severity { SEV_OFF = 0, SEV_INFO = 1, SEV_WARNING = 2, SEV_ERROR = 3 };
 
 enum rule_id {
-#define RULE(e, id, sev, shortd, help) RULE_##e,
+#define RULE(e, id, sev, shortd, help, fix, example) RULE_##e,
 #include "rules.def"
 #undef RULE
 	RULE__COUNT
@@ -18,6 +18,8 @@ struct rule_info {
 	enum severity severity;
 	const char *short_desc;
 	const char *help;
+	const char *fix;     /* one sentence: how to resolve a finding */
+	const char *example; /* YAML showing the fix, '\n'-terminated lines */
 };
 /* The registry, indexed by enum rule_id. */
 extern const struct rule_info rule_table[RULE__COUNT];

@@ -152,6 +152,12 @@ struct endpoint {
 	 * StatefulSet's spec.ordinals.start, a Job's spec.manualSelector. */
 	long long replicas, ordinal_start;
 	bool manual_selector;
+	/* Pods an operator makes from a resource without a template (operators.c): the
+	 * kind of the controller that makes them (StatefulSet) and its object's name (NULL
+	 * when unknown: several shards); NULL ctl_kind means the object itself. op_source
+	 * says where the table entry's labels and ports come from. */
+	const char *ctl_kind, *ctl_name;
+	const char *op_source;
 };
 
 /* What tells the pods of a split owner apart: the first discriminator that differs. */
@@ -176,6 +182,8 @@ const char *fold_selector_depends(const struct selector *s, const struct labels 
 				  const struct ynode **at);
 /* Is key one that a controller may set to a value unknown offline? (fold.c) */
 bool fold_key_may_be_unknown(const char *key);
+/* The same, or one an operator's table marks so in this model (model.c). */
+bool model_key_may_be_unknown(const struct model *m, const char *key);
 /* Each requirement of a valid policy's pod selector that looks at e's namespace and
  * compares a label of e whose value is set at run time: the verdicts about e depend on
  * it (fold.c). Calls fn for each; returns how many. */
@@ -240,6 +248,8 @@ struct object {
 	struct diag_obj dobj;          /* for diag_report */
 };
 
+struct op_table;
+
 struct model_options {
 	const char *default_ns; /* -n; NULL means "default" */
 	bool verbose;           /* -v: name skipped kinds on stderr */
@@ -255,6 +265,9 @@ struct model_options {
 	size_t max_file;        /* --max-input-size: bytes per file; 0: MODEL_MAX_FILE */
 	size_t max_total;       /* --max-total-input: bytes of all files; 0: MODEL_MAX_TOTAL */
 	bool stdin_implicit;    /* stdin is read because no path was given: "no input" says so */
+	/* Kinds whose operators make pods without a template in the resource (operators.h);
+	 * NULL: the built-in table. */
+	const struct op_table *operators;
 };
 
 /* An object of a kind that carries network policy npcheck does not model (Cilium,
@@ -272,6 +285,16 @@ struct unmodelled_kind {
 	size_t count;
 	struct ypos first;
 	bool cluster; /* cluster-wide: may apply to pods of every namespace */
+};
+
+/* An object of a kind npcheck does not read, of an API group outside Kubernetes' own,
+ * with metadata.namespace: a custom resource whose operator may make pods that no
+ * manifest holds (k8s_decode.c records them; lint names them where a selector matches
+ * nothing). */
+struct custom_obj {
+	const char *kind, *api_version, *ns;
+	struct ypos pos; /* the object's kind */
+	size_t seq;      /* input order */
 };
 
 /* What a stranger's merge request may make npcheck read (SPEC §6): per file (stdin
@@ -301,9 +324,15 @@ struct model {
 	size_t nunmodelled, unmodelled_cap;
 	struct unmodelled_kind *unmodelled_kinds; /* arena */
 	size_t nunmodelled_kinds;
+	struct custom_obj *custom; /* sorted by namespace, then input order, once loaded */
+	size_t ncustom, custom_cap;
 	size_t nfiles;
 	size_t parts; /* file parts parsed side by side and merged (load.c); 0: one parser */
 	bool has_unknown_labels; /* some endpoint has a label value set at run time (fold.c) */
+	/* Keys with a value set at run time beyond the controllers' own (fold.c knows
+	 * those): what operators' tables mark so (operators.c), distinct. */
+	const char **unknown_keys;
+	size_t nunknown_keys;
 	bool no_fold;  /* from model_options */
 	/* Private to the decoder. */
 	bool decoding_kept, kept_unit;
@@ -333,6 +362,10 @@ int model_load_memory(struct model *m, struct arena *a, struct diag *d,
 void model_free(struct model *m);
 
 struct namespace *model_namespace(const struct model *m, const char *name);
+/* The first custom resource of the input in namespace ns (input order), and how many
+ * there are in *count; NULL when none. */
+const struct custom_obj *model_custom_in(const struct model *m, const char *ns,
+					 size_t *count);
 /* An unmodelled policy kind of the input that may select pods of namespace ns (one in
  * ns, or a cluster-wide one), or NULL. */
 const struct unmodelled_kind *model_unmodelled_for(const struct model *m, const char *ns);
@@ -388,8 +421,9 @@ bool k8s_decode_document(struct model *m, const char *file, const struct ynode *
 			 const struct model_options *opt);
 /* k8s_decode.c: keys whose (collection) values no kind npcheck reads ever needs. */
 extern const char *const k8s_skip_keys[];
-/* k8s_decode.c: what to build of a unit of this kind (a ynode_sink filter). */
-const struct ypath *k8s_build_paths(void *ctx, const char *kind);
+/* k8s_decode.c: what to build of a unit of this kind (for a ynode_sink filter); NULL:
+ * all of it. */
+const struct ypath *k8s_build_paths(const struct model_options *opt, const char *kind);
 /* validate.c: API-server validation of one policy; sets p->invalid and reports. */
 void validate_policy(struct model *m, struct policy *p);
 /* validate.c: how the API server checks a kind's metadata.name (ValidateNameFunc). */

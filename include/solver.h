@@ -116,6 +116,9 @@ void solver_allowed(const struct solver *s, const struct sref *src, const struct
 /* Does the endpoint match this peer of a policy (in the policy's namespace)? */
 bool solver_peer_matches_endpoint(const struct model *m, const struct policy *p,
 				  const struct peer *peer, const struct endpoint *e);
+/* Does the peer (not an ipBlock) match some endpoint of the input? */
+bool solver_peer_matches_any(const struct solver *s, const struct policy *p,
+			     const struct peer *peer);
 /* Does the policy select this endpoint? */
 bool solver_policy_selects(const struct policy *p, const struct endpoint *e);
 

@@ -4,7 +4,7 @@
 # differs, so a sanitizer build cannot be linked statically.
 # `make dist`: $(DISTDIR)/npcheck-$(VERSION)-linux-$(ARCH).tar.gz and its .sha256: the
 # static binary with the kubectl links, the manual page (also as HTML, where SARIF's
-# helpUri points) and the completions laid out as `make install` lays them out under
+# helpUri points), the completions and the JSON Schemas laid out as `make install` lays them out under
 # PREFIX, README.md, LICENSE (when the tree has one)
 # and SHA256SUMS of the files inside. Reproducible: sorted, owned by root, dated at the
 # last commit (SOURCE_DATE_EPOCH), gzip without a timestamp.

@@ -14,56 +14,26 @@
  */
 enum { COMP_FILES = 0, COMP_NO_FILES = 4 };
 
-/* Every option: short and long name, whether it takes a value, the commands it belongs
- * to (NULL: every command), and what it does. */
-static const struct comp_option {
-	const char *shortopt, *longopt;
-	bool value;
-	const char *commands;
-	const char *desc;
-} comp_options[] = {
-	{ "-n", "--namespace", true, NULL, "namespace for objects without metadata.namespace" },
-	{ "-o", "--output", true, NULL, "output format" },
-	{ "-j", "--jobs", true, NULL, "threads for parsing" },
-	{ NULL, "--max-input-size", true, NULL, "bytes read from one file or stdin" },
-	{ NULL, "--max-total-input", true, NULL, "bytes read from all inputs" },
-	{ "-q", "--quiet", false, NULL, "print less" },
-	{ "-v", "--verbose", false, NULL, "print more" },
-	{ "-h", "--help", false, NULL, "the usage" },
-	{ "-c", "--config", true, " lint ", "configuration file" },
-	{ NULL, "--color", true, " lint ", "colour the text output" },
-	{ NULL, "--colour", true, "", "" }, /* accepted, not offered */
-	{ NULL, "--fail-on", true, " lint ", "exit 1 at or above this severity" },
-	{ "-p", "--port", true, " reach matrix ", "port number or name (matrix: a list)" },
-	{ NULL, "--protocol", true, " reach matrix ", "TCP, UDP or SCTP (matrix: a list)" },
-	{ NULL, "--pod", true, " explain ", "only this endpoint" },
-	{ NULL, "--max-rows", true, " matrix ", "print at most N rows" },
-	{ NULL, "--base", true, " diff ", "compare with the paths at this git revision" },
-	{ NULL, "--focus", true, " list matrix explain diff ", "only connections of these endpoints" },
-	{ NULL, "--focus-direction", true, " list matrix explain diff ",
-	  "only into (ingress) or out of (egress) the focused endpoints" },
-	{ NULL, "--focus-conn", true, " list matrix explain diff ",
-	  "only this connection (tcp-8080)" },
-};
-
-static const struct comp_option *option_named(const char *w)
+/* The option a word names ("-n", "--namespace"), or OPT_NONE. */
+static enum cli_opt_id option_named(const char *w)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(comp_options); i++)
-		if ((comp_options[i].shortopt && !strcmp(w, comp_options[i].shortopt)) ||
-		    !strcmp(w, comp_options[i].longopt))
-			return &comp_options[i];
-	return NULL;
+	for (int i = 1; i < OPT__COUNT; i++) {
+		const struct cli_opt *o = &cli_opts[i];
+		if ((w[0] == '-' && o->short_name && w[1] == o->short_name && !w[2]) ||
+		    (!strncmp(w, "--", 2) && !strcmp(w + 2, o->long_name)))
+			return (enum cli_opt_id)i;
+	}
+	return OPT_NONE;
 }
 
-static bool applies(const struct comp_option *o, const char *cmd)
+/* Does option id belong on a line of cmd? Without a command (or with an unknown one),
+ * the options every command that reads manifests takes. */
+static bool applies(enum cli_opt_id id, const char *cmd)
 {
-	char key[32];
-	if (!o->commands)
-		return true;
-	if (!cmd)
-		return false;
-	snprintf(key, sizeof(key), " %s ", cmd);
-	return strstr(o->commands, key) != NULL;
+	const struct command *c = cmd ? command_lookup(cmd) : NULL;
+	if (c)
+		return command_takes(c, id);
+	return cli_opts[id].scope != SCOPE_OWN;
 }
 
 struct out {
@@ -166,30 +136,27 @@ static void offer_git_revisions(struct out *o)
 	pclose(f);
 }
 
-/* The value of option opt for command cmd; returns the directive. */
-static int complete_value(struct out *o, const struct comp_option *opt, const char *cmd,
+/* The value of option id for command cmd, as options.def's VALUES says; returns the
+ * directive. */
+static int complete_value(struct out *o, enum cli_opt_id id, const char *cmd,
 			  const char *const *pos, size_t npos)
 {
-	const char *l = opt->longopt;
-	if (!strcmp(l, "--output")) {
+	const char *v = cli_opts[id].values;
+	if (!v)
+		return COMP_NO_FILES;
+	if (!strcmp(v, "@formats")) {
 		const struct command *c = cmd ? command_lookup(cmd) : NULL;
 		offer_list(o, c ? c->formats : "text,json,sarif,junit,github,csv,md,dot", ',');
-	} else if (!strcmp(l, "--color") || !strcmp(l, "--colour")) {
-		offer_list(o, "auto,always,never", ',');
-	} else if (!strcmp(l, "--fail-on")) {
-		offer_list(o, "error,warning,info", ',');
-	} else if (!strcmp(l, "--protocol")) {
-		offer_list(o, "TCP,UDP,SCTP", ',');
-	} else if (!strcmp(l, "--config")) {
+	} else if (!strcmp(v, "@files")) {
 		return COMP_FILES;
-	} else if (!strcmp(l, "--base")) {
+	} else if (!strcmp(v, "@revisions")) {
 		offer_git_revisions(o);
-	} else if (!strcmp(l, "--pod")) {
+	} else if (!strcmp(v, "@endpoints")) {
 		offer_endpoints(o, pos, npos, false);
-	} else if (!strcmp(l, "--focus")) {
-		offer_endpoints(o, pos, npos, true);
-	} else if (!strcmp(l, "--focus-direction")) {
-		offer_list(o, "ingress,egress", ',');
+	} else if (v[0] == '@') {
+		BUG("unknown completion of option values");
+	} else {
+		offer_list(o, v, ',');
 	}
 	return COMP_NO_FILES;
 }
@@ -199,12 +166,12 @@ static size_t positionals(const char *const *w, size_t n, const char **pos, size
 {
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
-		const struct comp_option *opt;
+		enum cli_opt_id opt;
 		if (!strcmp(w[i], "-") || !strcmp(w[i], "="))
 			continue; /* stdin is no input for completion; bash's "=" word */
 		if (w[i][0] == '-') {
 			opt = option_named(w[i]);
-			if (opt && opt->value)
+			if (opt && cli_opts[opt].arg)
 				i++;
 			continue;
 		}
@@ -220,19 +187,19 @@ static int complete(const char *const *w, size_t n, const char *const *rest, siz
 	const char *cmd = NULL;
 	const char *pos[256], *after[256];
 	size_t npos = 0, nafter = positionals(rest, nrest, after, ARRAY_SIZE(after));
-	const struct comp_option *pending = NULL; /* the option whose value cur is */
+	enum cli_opt_id pending = OPT_NONE; /* the option whose value cur is */
 	struct out o = { cur, "", 0 };
 
 	for (size_t i = 0; i + 1 < n; i++) {
-		const struct comp_option *opt;
+		enum cli_opt_id opt;
 		if (pending) {
 			/* bash splits "--fail-on=x" into three words: "=" keeps the option */
 			if (strcmp(w[i], "="))
-				pending = NULL;
+				pending = OPT_NONE;
 		} else if (!strcmp(w[i], "--")) {
 			continue;
 		} else if (w[i][0] == '-' && w[i][1] && (opt = option_named(w[i]))) {
-			pending = opt->value ? opt : NULL;
+			pending = cli_opts[opt].arg ? opt : OPT_NONE;
 		} else if (w[i][0] == '-' && w[i][1]) {
 			/* --opt=value, a bundle, or unknown: takes no word of its own */
 		} else if (!cmd) {
@@ -257,7 +224,7 @@ static int complete(const char *const *w, size_t n, const char *const *rest, siz
 			memcpy(name, cur, len);
 			name[len] = '\0';
 			pending = option_named(name);
-			if (pending && pending->value) {
+			if (pending && cli_opts[pending].arg) {
 				char prefix[64];
 				memcpy(prefix, cur, len + 1);
 				prefix[len + 1] = '\0';
@@ -270,19 +237,21 @@ static int complete(const char *const *w, size_t n, const char *const *rest, siz
 	if (pending)
 		return complete_value(&o, pending, cmd, paths, npaths);
 	if (cur[0] == '-') {
-		for (size_t i = 0; i < ARRAY_SIZE(comp_options); i++) {
-			const struct comp_option *opt = &comp_options[i];
-			if (!applies(opt, cmd) || !*opt->desc)
+		const struct command *c = cmd ? command_lookup(cmd) : NULL;
+		for (int i = 1; i < OPT__COUNT; i++) {
+			const char *desc = command_option_help(c, (enum cli_opt_id)i);
+			struct strbuf word = STRBUF_INIT;
+			if (!desc || !applies((enum cli_opt_id)i, cmd))
 				continue;
-			offer(&o, opt->longopt, opt->desc);
+			strbuf_addf(&word, "--%s", cli_opts[i].long_name);
+			offer(&o, word.buf, desc);
+			strbuf_release(&word);
 		}
-		if (!cmd)
-			offer(&o, "--version", "print the version");
 		return COMP_NO_FILES;
 	}
 	if (!cmd || (!strcmp(cmd, "help") && !npos)) {
-		for (const struct command *c = commands; c->name; c++)
-			offer(&o, c->name, c->summary);
+		for (const struct command *const *c = commands; *c; c++)
+			offer(&o, (*c)->name, (*c)->summary);
 		offer(&o, "help", "usage of a command");
 		return COMP_NO_FILES;
 	}

@@ -44,6 +44,23 @@
 #include "focus.h"
 #include "solver.h"
 
+static int cmd_diff(struct cli *cli);
+
+const struct command cmd_diff_entry = {
+	.name = "diff",
+	.exec = cmd_diff,
+	.usage = "OLD NEW\n--base REV [PATH...]",
+	.summary = "connections added, removed and changed between two manifest sets",
+	.formats = "text,json,csv,md",
+	.reads_input = true,
+	.options = {
+		{ OPT_BASE, NULL, NULL },
+		{ OPT_FOCUS, NULL, NULL },
+		{ OPT_FOCUS_DIR, NULL, NULL },
+		{ OPT_FOCUS_CONN, NULL, NULL },
+	},
+};
+
 enum diff_type { DIFF_CHANGED, DIFF_ADDED, DIFF_REMOVED };
 static const char *const diff_type_names[] = { "changed", "added", "removed" };
 
@@ -1269,12 +1286,10 @@ static int diff_base(struct cli *cli, const char *fmt, const struct model_option
 	return rc;
 }
 
-int cmd_diff(struct cli *cli)
+static int cmd_diff(struct cli *cli)
 {
 	/* A side with no object is a change from or to nothing, not an input error. */
-	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose,
-				    .jobs = cli->jobs, .allow_empty = true, .max_file = cli->max_input,
-				    .max_total = cli->max_total };
+	struct model_options mo;
 	struct side sides[2];
 	const char *fmt = cli_format(cli);
 	struct focus f;
@@ -1282,6 +1297,8 @@ int cmd_diff(struct cli *cli)
 
 	if (!fmt || focus_parse(&f, cli))
 		return EXIT_USAGE;
+	cli_model_options(cli, &mo);
+	mo.allow_empty = true;
 	const struct focus *fo = focus_active(&f) ? &f : NULL;
 	if (cli->base) {
 		rc = diff_base(cli, fmt, &mo, fo);

@@ -18,6 +18,23 @@
 #include "query.h"
 #include "tiers.h"
 
+static int cmd_explain(struct cli *cli);
+
+const struct command cmd_explain_entry = {
+	.name = "explain",
+	.exec = cmd_explain,
+	.usage = "[PATH...]",
+	.summary = "what each endpoint's policies allow, in words",
+	.formats = "text,json",
+	.reads_input = true,
+	.options = {
+		{ OPT_POD, NULL, NULL },
+		{ OPT_FOCUS, NULL, NULL },
+		{ OPT_FOCUS_DIR, NULL, NULL },
+		{ OPT_FOCUS_CONN, NULL, NULL },
+	},
+};
+
 static void describe_selector(const struct selector *s, struct strbuf *sb)
 {
 	static const char *const ops[] = { "in", "notin", "exists", "does not exist", "?" };
@@ -369,13 +386,41 @@ static void explain_endpoint(const struct solver *s, struct shown *sh,
 	const struct sendpoint *se = &s->eps[e->index];
 	size_t *kept = NULL;
 
+	/* Pods that an operator makes from a resource: where the resource is, and where
+	 * the table's labels and ports come from. */
+	const struct object *op = e->op_source ? e->obj : NULL;
+	const struct ynode *at = op ? (op->name_node ? op->name_node : op->node) : NULL;
 	if (json) {
 		strbuf_addstr(out, first ? "\n  {\"endpoint\": " : ",\n  {\"endpoint\": ");
 		strbuf_add_json_str(out, e->display);
+		if (op) {
+			strbuf_addstr(out, ", \"operator\": {\"kind\": ");
+			strbuf_add_json_str(out, op->kind);
+			strbuf_addstr(out, ", \"file\": ");
+			strbuf_add_json_str(out, op->file);
+			strbuf_addf(out, ", \"line\": %d, \"column\": %d, \"source\": ",
+				    at ? at->pos.line : 1, at ? at->pos.col : 1);
+			strbuf_add_json_str(out, e->op_source);
+			strbuf_addstr(out, "}");
+		}
 	} else {
 		strbuf_addstr(out, first ? "" : "\n");
 		escape_text(out, e->display);
 		strbuf_addch(out, '\n');
+		if (op) {
+			strbuf_addstr(out, "  pods the operator makes from ");
+			escape_text(out, op->kind);
+			strbuf_addch(out, ' ');
+			escape_text(out, op->ns ? op->ns : "");
+			strbuf_addch(out, '/');
+			escape_text(out, op->name ? op->name : "");
+			strbuf_addstr(out, " (");
+			escape_text(out, op->file);
+			strbuf_addf(out, ":%d:%d), labels and ports as the table of operators says: ",
+				    at ? at->pos.line : 1, at ? at->pos.col : 1);
+			escape_text(out, e->op_source);
+			strbuf_addch(out, '\n');
+		}
 	}
 	for (int d = 0; d < DIR__COUNT; d++) {
 		/* --focus-direction: that direction only. */
@@ -472,7 +517,7 @@ static void explain_endpoint(const struct solver *s, struct shown *sh,
 	free(kept);
 }
 
-int cmd_explain(struct cli *cli)
+static int cmd_explain(struct cli *cli)
 {
 	const char *fmt = cli_format(cli);
 	const char *const *paths;

@@ -4,8 +4,23 @@
 #include <string.h>
 
 #include "cli.h"
+#include "config.h"
 #include "lint.h"
 #include "out.h"
+
+static int cmd_lint(struct cli *cli);
+
+const struct command cmd_lint_entry = {
+	.name = "lint",
+	.exec = cmd_lint,
+	.usage = "[PATH...]",
+	.summary = "validate manifests and report lint findings",
+	.formats = "text,json,sarif,junit,github,md",
+	.reads_input = true,
+	.options = {
+		{ OPT_FAIL_ON, NULL, NULL },
+	},
+};
 
 /* ignorePaths: findings in matching files are dropped entirely, as if never reported. */
 static void drop_ignored(const struct config *cfg, struct diag *d)
@@ -40,12 +55,7 @@ static const char **files_read(const struct model *m, const struct config *cfg, 
 	return files;
 }
 
-static bool skip_ignored(void *ctx, const char *path)
-{
-	return config_ignores(ctx, path);
-}
-
-int cmd_lint(struct cli *cli)
+static int cmd_lint(struct cli *cli)
 {
 	const char *const *paths;
 	size_t npaths;
@@ -53,9 +63,7 @@ int cmd_lint(struct cli *cli)
 	struct arena *a;
 	struct diag d;
 	struct model m;
-	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose,
-				    .jobs = cli->jobs, .quiet_unmodelled = true,
-				    .max_file = cli->max_input, .max_total = cli->max_total };
+	struct model_options mo;
 	struct lint_report report;
 	const char **files;
 	int fail_on = SEV_ERROR, rc;
@@ -71,26 +79,22 @@ int cmd_lint(struct cli *cli)
 	}
 	if (cli_input_paths(cli, &paths, &npaths))
 		return EXIT_USAGE;
-	struct config cfg;
-	config_defaults(&cfg);
-	if (config_load(&cfg, cli->config_path)) {
-		config_release(&cfg);
-		return EXIT_USAGE;
-	}
-	/* --fail-on wins over the configuration's failOn */
-	if (!cli->fail_on && cfg.fail_on > SEV_OFF)
-		fail_on = cfg.fail_on;
+	/* main.c loaded the configuration; --fail-on wins over its failOn */
+	const struct config *cfg = cli->config;
+	if (!cfg)
+		BUG("lint runs without the configuration");
+	if (!cli->fail_on && cfg->fail_on > SEV_OFF)
+		fail_on = cfg->fail_on;
 	a = arena_new();
 	diag_init(&d, a);
-	config_apply(&cfg, &d);
-	mo.stdin_implicit = cli->stdin_implicit;
-	mo.skip_file = skip_ignored;
-	mo.skip_ctx = &cfg;
+	config_apply(cfg, &d);
+	cli_model_options(cli, &mo);
+	mo.quiet_unmodelled = true;
 	model_load(&m, a, &d, paths, npaths, &mo);
-	lint_run(&m, &cfg, &d);
-	drop_ignored(&cfg, &d);
+	lint_run(&m, cfg, &d);
+	drop_ignored(cfg, &d);
 	diag_sort(&d);
-	files = files_read(&m, &cfg, &report.nfiles);
+	files = files_read(&m, cfg, &report.nfiles);
 	report.d = &d;
 	report.files = files;
 	report.fail_on = fail_on;
@@ -107,6 +111,5 @@ int cmd_lint(struct cli *cli)
 	model_free(&m);
 	diag_release(&d);
 	arena_free(a);
-	config_release(&cfg);
 	return rc;
 }

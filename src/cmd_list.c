@@ -6,6 +6,24 @@
 #include "cli.h"
 #include "connlist.h"
 #include "escape.h"
+#include "exposure.h"
+
+static int cmd_list(struct cli *cli);
+
+const struct command cmd_list_entry = {
+	.name = "list",
+	.exec = cmd_list,
+	.usage = "[PATH...]",
+	.summary = "every allowed connection between endpoints",
+	.formats = "text,json,csv,md,dot",
+	.reads_input = true,
+	.options = {
+		{ OPT_EXPOSURE, NULL, NULL },
+		{ OPT_FOCUS, NULL, NULL },
+		{ OPT_FOCUS_DIR, NULL, NULL },
+		{ OPT_FOCUS_CONN, NULL, NULL },
+	},
+};
 
 struct writer {
 	const char *fmt;
@@ -114,7 +132,8 @@ static void write_line(void *ctx, const struct conn_line *l)
 	w->n++;
 }
 
-static void write_list(const char *fmt, const struct solver *s, const struct focus *f)
+static void write_list(const char *fmt, const struct solver *s, const struct focus *f,
+		       bool exposure)
 {
 	struct writer w = { fmt, 0, STRBUF_INIT, STRBUF_INIT, NULL, NULL };
 	struct strbuf keep = STRBUF_INIT;
@@ -146,15 +165,25 @@ static void write_list(const char *fmt, const struct solver *s, const struct foc
 	else if (!strcmp(fmt, "md"))
 		printf("| src | dst | conn |\n|-----|-----|------|\n");
 	connlist_each_focus(s, focus_active(f) ? f : NULL, write_line, &w);
-	if (!strcmp(fmt, "json"))
+	if (!strcmp(fmt, "json") && exposure) {
+		/* list --exposure: netpol-analyzer's exposure section after the list. */
+		printf(w.n ? "\n], " : "], ");
+		exposure_print(fmt, s, true);
+		printf("}\n");
+	} else if (!strcmp(fmt, "json")) {
 		printf(w.n ? "\n]}\n" : "]}\n");
+	} else if (exposure) {
+		if (w.n)
+			printf("\n");
+		exposure_print(fmt, s, false);
+	}
 	else if (!strcmp(fmt, "dot"))
 		printf("}\n");
 	strbuf_release(&w.sb);
 	strbuf_release(&w.conns);
 }
 
-int cmd_list(struct cli *cli)
+static int cmd_list(struct cli *cli)
 {
 	const char *const *paths;
 	size_t npaths;
@@ -165,6 +194,10 @@ int cmd_list(struct cli *cli)
 
 	if (!fmt || focus_parse(&f, cli))
 		return EXIT_USAGE;
+	if (cli->exposure && strcmp(fmt, "text") && strcmp(fmt, "json")) {
+		focus_release(&f);
+		return cli_usage_error(cli, "--exposure is written as text or json, not %s", fmt);
+	}
 	if (cli_input_paths(cli, &paths, &npaths)) {
 		focus_release(&f);
 		return EXIT_USAGE;
@@ -175,7 +208,7 @@ int cmd_list(struct cli *cli)
 		goto out;
 	}
 	solver_init(&s, &l.model);
-	write_list(fmt, &s, &f);
+	write_list(fmt, &s, &f, cli->exposure);
 	solver_free(&s);
 out:
 	focus_release(&f);

@@ -11,6 +11,25 @@
 #include "focus.h"
 #include "query.h"
 
+static int cmd_matrix(struct cli *cli);
+
+const struct command cmd_matrix_entry = {
+	.name = "matrix",
+	.exec = cmd_matrix,
+	.usage = "[PATH...]",
+	.summary = "the truth table over all endpoint pairs",
+	.formats = "text,csv,json,md",
+	.reads_input = true,
+	.options = {
+		{ OPT_PORT, "LIST", "ports and ranges (default: every port the input names)" },
+		{ OPT_PROTOCOL, "LIST", "TCP, UDP, SCTP (default: TCP with --port, else all)" },
+		{ OPT_MAX_ROWS, NULL, NULL },
+		{ OPT_FOCUS, NULL, NULL },
+		{ OPT_FOCUS_DIR, NULL, NULL },
+		{ OPT_FOCUS_CONN, NULL, NULL },
+	},
+};
+
 /* "Every port named in the input": numeric policy ports and container ports. */
 static void input_ports(const struct model *m, const bool protos[PROTO__COUNT],
 			struct portset ps[PROTO__COUNT])
@@ -336,7 +355,7 @@ static void write_grids(struct mx *x, bool md)
 	strbuf_release(&sb);
 }
 
-int cmd_matrix(struct cli *cli)
+static int cmd_matrix(struct cli *cli)
 {
 	const char *fmt = cli_format(cli);
 	const char *const *paths;

@@ -11,6 +11,21 @@
 #include "tiers.h"
 #include "suggest.h"
 
+static int cmd_reach(struct cli *cli);
+
+const struct command cmd_reach_entry = {
+	.name = "reach",
+	.exec = cmd_reach,
+	.usage = "SRC DST [PATH...]",
+	.summary = "verdict for one connection, with the deciding policies",
+	.formats = "text,json",
+	.reads_input = true,
+	.options = {
+		{ OPT_PORT, "PORT", "a port number, or the name of a container port of DST" },
+		{ OPT_PROTOCOL, "P", "TCP (the default), UDP or SCTP" },
+	},
+};
+
 struct ask {
 	bool has_port;
 	int proto;       /* when has_port, or -1 for "every protocol" */
@@ -362,7 +377,7 @@ static void explain_deps(const struct model *m, const struct sref *src, const st
 	strbuf_release(&dj);
 }
 
-int cmd_reach(struct cli *cli)
+static int cmd_reach(struct cli *cli)
 {
 	const char *fmt = cli_format(cli);
 	struct query_target st = { 0 }, dt = { 0 };

@@ -1,10 +1,21 @@
 /* npcheck rules [RULE...]: the lint rules of include/rules.def, with their default
- * severity; given rule ids, each one's rationale too. */
+ * severity; given rule ids, each one's rationale, fix and example too. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "suggest.h"
+
+static int cmd_rules(struct cli *cli);
+
+const struct command cmd_rules_entry = {
+	.name = "rules",
+	.exec = cmd_rules,
+	.usage = "[RULE...]",
+	.summary = "every lint rule: id, default severity, summary (with RULE: its rationale)",
+	.formats = "text,json",
+	.reads_input = false,
+};
 
 /* Text wrapped at 78 columns, each line indented by two spaces. */
 static void print_wrapped(const char *text)
@@ -25,7 +36,24 @@ static void print_wrapped(const char *text)
 	printf("\n");
 }
 
-int cmd_rules(struct cli *cli)
+/* "Fix: ..." wrapped like the rationale, then the example indented by four spaces. */
+static void print_fix(const struct rule_info *ri)
+{
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addf(&sb, "Fix: %s", ri->fix);
+	print_wrapped(sb.buf);
+	strbuf_release(&sb);
+	printf("\n");
+	for (const char *p = ri->example; *p;) {
+		size_t n = strcspn(p, "\n");
+		printf("%s%.*s\n", n ? "    " : "", (int)n, p);
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
+}
+
+static int cmd_rules(struct cli *cli)
 {
 	const char *fmt = cli_format(cli);
 	bool pick[RULE__COUNT];
@@ -66,6 +94,10 @@ int cmd_rules(struct cli *cli)
 			if (!all) {
 				strbuf_addstr(&sb, ", \"help\": ");
 				strbuf_add_json_str(&sb, rule_table[i].help);
+				strbuf_addstr(&sb, ", \"fix\": ");
+				strbuf_add_json_str(&sb, rule_table[i].fix);
+				strbuf_addstr(&sb, ", \"example\": ");
+				strbuf_add_json_str(&sb, rule_table[i].example);
 			}
 			strbuf_addch(&sb, '}');
 		}
@@ -82,6 +114,8 @@ int cmd_rules(struct cli *cli)
 			printf("%s%s (%s): %s\n", first ? "" : "\n", rule_table[i].id,
 			       severity_name(rule_table[i].severity), rule_table[i].short_desc);
 			print_wrapped(rule_table[i].help);
+			printf("\n");
+			print_fix(&rule_table[i]);
 			first = false;
 		}
 		return EXIT_CLEAN;

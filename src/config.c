@@ -1,5 +1,6 @@
 /* .npcheck.yaml through libcyaml: the schema, error positions, and ignorePaths (pathglob.c). */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,8 +48,21 @@ struct raw_cni {
 struct raw_rules {
 	char *sev[RULE__COUNT];
 };
+/* operators: strings and lists through libcyaml (so unknown keys get their "did you
+ * mean"); labels, numbers and booleans from the tree, checked there. */
+struct raw_op_port {
+	char *name, *protocol;
+};
+struct raw_op {
+	char *kind, *group, *workload, *workload_kind, *pod_labels, *containers, *replicas,
+		*shards, *host_network, *source;
+	struct raw_op_port *ports;
+	unsigned ports_count;
+};
 struct raw {
 	char *fail_on;
+	struct raw_op *ops;
+	unsigned ops_count;
 	struct raw_rules *rules;
 	char **ignore;
 	unsigned ignore_count;
@@ -67,7 +81,7 @@ static const cyaml_schema_value_t string_entry = {
 
 /* One field per rule of the registry: an id that is not a rule is an unknown key. */
 static const cyaml_schema_field_t rules_fields[] = {
-#define RULE(e, id, sev, shortd, help)                                                      \
+#define RULE(e, id, sev, shortd, help, fix, example)                                        \
 	{ .key = id, .data_offset = RULE_##e * sizeof(char *),                              \
 	  .value = { CYAML_VALUE_STRING(CYAML_FLAG_OPTIONAL | CYAML_FLAG_POINTER, char, 0,  \
 					CYAML_UNLIMITED) } },
@@ -99,6 +113,43 @@ static const cyaml_schema_field_t cni_fields[] = {
 	CYAML_FIELD_END
 };
 
+#define OPT_STRING(key, type, member) \
+	CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_OPTIONAL, type, member, 0, CYAML_UNLIMITED)
+
+static const cyaml_schema_field_t op_port_fields[] = {
+	OPT_STRING("name", struct raw_op_port, name),
+	CYAML_FIELD_IGNORE("port", CYAML_FLAG_OPTIONAL),
+	OPT_STRING("protocol", struct raw_op_port, protocol),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t op_port_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct raw_op_port, op_port_fields),
+};
+
+static const cyaml_schema_field_t op_fields[] = {
+	OPT_STRING("kind", struct raw_op, kind),
+	OPT_STRING("group", struct raw_op, group),
+	CYAML_FIELD_IGNORE("disabled", CYAML_FLAG_OPTIONAL),
+	OPT_STRING("workload", struct raw_op, workload),
+	OPT_STRING("workloadKind", struct raw_op, workload_kind),
+	OPT_STRING("podLabels", struct raw_op, pod_labels),
+	CYAML_FIELD_IGNORE("labels", CYAML_FLAG_OPTIONAL),
+	CYAML_FIELD_SEQUENCE("ports", OPT_PTR, struct raw_op, ports, &op_port_entry, 0,
+			     CYAML_UNLIMITED),
+	OPT_STRING("containers", struct raw_op, containers),
+	OPT_STRING("replicas", struct raw_op, replicas),
+	CYAML_FIELD_IGNORE("defaultReplicas", CYAML_FLAG_OPTIONAL),
+	OPT_STRING("shards", struct raw_op, shards),
+	OPT_STRING("hostNetwork", struct raw_op, host_network),
+	OPT_STRING("source", struct raw_op, source),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t op_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct raw_op, op_fields),
+};
+
 static const cyaml_schema_field_t top_fields[] = {
 	CYAML_FIELD_STRING_PTR("failOn", CYAML_FLAG_OPTIONAL, struct raw, fail_on, 0,
 			       CYAML_UNLIMITED),
@@ -106,6 +157,7 @@ static const cyaml_schema_field_t top_fields[] = {
 	STRING_LIST("ignorePaths", struct raw, ignore),
 	CYAML_FIELD_MAPPING_PTR("cluster", OPT_PTR, struct raw, cluster, cluster_fields),
 	CYAML_FIELD_MAPPING_PTR("cni", OPT_PTR, struct raw, cni, cni_fields),
+	CYAML_FIELD_SEQUENCE("operators", OPT_PTR, struct raw, ops, &op_entry, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_END
 };
 
@@ -161,6 +213,7 @@ static void capture_log(cyaml_log_t level, void *ctx, const char *fmt, va_list a
 struct cy_error {
 	char msg[512];
 	char fields[CY_MAX_FIELDS][64]; /* mapping keys, innermost first */
+	int index[CY_MAX_FIELDS];        /* the entry of the list a field holds, or -1 */
 	int nfields;
 	bool in_entry; /* the innermost frame is a sequence entry */
 	int line, col; /* of the innermost frame; 0 when there is none */
@@ -168,6 +221,7 @@ struct cy_error {
 
 static void parse_cyaml_log(const char *log, struct cy_error *ce)
 {
+	int pending = -1; /* a list entry: of the next field out */
 	memset(ce, 0, sizeof(*ce));
 	for (const char *p = log; p && *p;) {
 		const char *nl = strchr(p, '\n');
@@ -186,17 +240,23 @@ static void parse_cyaml_log(const char *log, struct cy_error *ce)
 			continue;
 		}
 		bool frame = false, entry = false;
+		unsigned idx;
 		if (sscanf(line, "  in mapping field '%63[^']' (line: %d, column: %d)%n", key, &l, &c,
 			   &consumed) == 3 && consumed) {
-			if (ce->nfields < CY_MAX_FIELDS)
+			if (ce->nfields < CY_MAX_FIELDS) {
+				ce->index[ce->nfields] = pending;
 				snprintf(ce->fields[ce->nfields++], sizeof(ce->fields[0]), "%s", key);
+			}
+			pending = -1;
 			frame = true;
 		} else if (sscanf(line, "  in mapping (line: %d, column: %d)%n", &l, &c, &consumed) ==
 				   2 && consumed) {
 			frame = true;
-		} else if (sscanf(line, "  in sequence entry '%*u' (line: %d, column: %d)%n", &l, &c,
-				  &consumed) == 2 && consumed) {
+		} else if (sscanf(line, "  in sequence entry '%u' (line: %d, column: %d)%n", &idx, &l,
+				  &c, &consumed) == 3 && consumed) {
 			frame = entry = true;
+			/* libcyaml counts entries from 1 here */
+			pending = idx >= 1 && idx < 1000000 ? (int)idx - 1 : -1;
 		}
 		if (frame && !ce->line) {
 			ce->line = l;
@@ -268,14 +328,24 @@ static void print_errors(struct loadctx *x)
 #define error_node(x, n, ...) \
 	error_at((x), (n) ? (n)->pos.line : 1, (n) ? (n)->pos.col : 1, __VA_ARGS__)
 
-/* The dotted path of the error's mapping fields, outermost first. */
-static void cy_path(const struct cy_error *ce, int skip_inner, struct strbuf *sb)
+/* The dotted path of the error's mapping fields, outermost first, with the list entries
+ * ("operators[1].kind") when indexed. */
+static void cy_path_of(const struct cy_error *ce, int skip_inner, bool indexed,
+		       struct strbuf *sb)
 {
 	for (int i = ce->nfields - 1; i >= skip_inner; i--) {
 		if (sb->len)
 			strbuf_addch(sb, '.');
 		strbuf_addstr(sb, ce->fields[i]);
+		/* An error at a list item itself says "an item of" the list instead. */
+		if (indexed && ce->index[i] >= 0 && !(i == 0 && ce->in_entry))
+			strbuf_addf(sb, "[%d]", ce->index[i]);
 	}
+}
+
+static void cy_path(const struct cy_error *ce, int skip_inner, struct strbuf *sb)
+{
+	cy_path_of(ce, skip_inner, true, sb);
 }
 
 /* The tree's mapping at the error's path (minus skip_inner innermost fields). */
@@ -283,8 +353,11 @@ static const struct ynode *cy_mapping(const struct loadctx *x, const struct cy_e
 				      int skip_inner)
 {
 	const struct ynode *m = x->root;
-	for (int i = ce->nfields - 1; i >= skip_inner && m; i--)
+	for (int i = ce->nfields - 1; i >= skip_inner && m; i--) {
 		m = ynode_get(m, ce->fields[i]);
+		if (m && m->kind == YN_SEQ && ce->index[i] >= 0)
+			m = (size_t)ce->index[i] < m->n ? m->kids[ce->index[i]] : NULL;
+	}
 	return m && m->kind == YN_MAP ? m : NULL;
 }
 
@@ -333,9 +406,13 @@ static const cyaml_schema_field_t *fields_at(const char *path)
 		const cyaml_schema_field_t *k = f;
 		while (k->key && (strlen(k->key) != n || strncmp(k->key, path, n)))
 			k++;
-		if (!k->key || k->value.type != CYAML_MAPPING)
+		if (k->key && k->value.type == CYAML_SEQUENCE &&
+		    k->value.sequence.entry->type == CYAML_MAPPING)
+			f = k->value.sequence.entry->mapping.fields; /* a list of mappings */
+		else if (!k->key || k->value.type != CYAML_MAPPING)
 			return NULL;
-		f = k->value.mapping.fields;
+		else
+			f = k->value.mapping.fields;
 		path += n + (path[n] == '.');
 	}
 	return f;
@@ -383,9 +460,11 @@ static void report_cyaml_error(struct loadctx *x, cyaml_err_t err, const char *l
 			line = k->pos.line;
 			col = k->pos.col;
 		}
-		struct strbuf hint = STRBUF_INIT;
+		struct strbuf hint = STRBUF_INIT, plain = STRBUF_INIT;
 		cy_path(&ce, 0, &path);
-		did_you_mean_key(path.buf ? path.buf : "", key, &hint);
+		cy_path_of(&ce, 0, false, &plain);
+		did_you_mean_key(plain.buf ? plain.buf : "", key, &hint);
+		strbuf_release(&plain);
 		if (!strcmp(path.buf ? path.buf : "", "rules"))
 			error_at(x, line, col, "unknown rule '%s'%s", key, hint.len ? hint.buf : "");
 		else
@@ -597,6 +676,252 @@ static void set_cni(struct loadctx *x, const char *name, bool *out)
 			   n->kind == YN_SCALAR ? n->str : "");
 }
 
+/* ---- operators ---- */
+
+#define CONFIG_MAX_OPERATORS 256
+
+static const char *op_keep(struct config *c, const char *s)
+{
+	if (!s)
+		return NULL;
+	XGROW(c->op_strings, c->op_strings_cap, c->nop_strings + 1);
+	return c->op_strings[c->nop_strings++] = xstrdup(s);
+}
+
+/* A field path of the resource: dotted keys, none empty. */
+static bool valid_field_path(const char *s)
+{
+	if (!*s || *s == '.' || s[strlen(s) - 1] == '.')
+		return false;
+	return strstr(s, "..") == NULL;
+}
+
+/* A template (workload, label values): its placeholders, and what it expands to for a
+ * sample resource must be a valid label value (when label is true). */
+static bool check_template(struct loadctx *x, const struct ynode *at, const char *what,
+			   const char *tpl, bool label)
+{
+	const char *msg = operators_check_template(tpl);
+	if (!msg && label) {
+		struct arena *a = arena_new();
+		const char *err, *v = operators_expand(a, tpl, "name", "namespace", 0, &err);
+		msg = v ? validate_label_value(v) : err;
+		if (msg)
+			error_node(x, at, "invalid %s '%s': %s", what, tpl, msg);
+		arena_free(a);
+		return !msg;
+	}
+	if (msg)
+		error_node(x, at, "invalid %s '%s': %s", what, tpl, msg);
+	return !msg;
+}
+
+static void op_labels_from(struct loadctx *x, struct config *c, const struct ynode *lab,
+			   const char *where, struct op_kind *k)
+{
+	if (!lab)
+		return;
+	if (ynode_is_null(lab) || lab->kind != YN_MAP) {
+		error_node(x, lab, "'%s.labels' must be a mapping of labels", where);
+		return;
+	}
+	if (lab->n > CONFIG_MAX_LABELS) {
+		error_node(x, lab, "'%s.labels' has more than %d labels", where, CONFIG_MAX_LABELS);
+		return;
+	}
+	struct op_label *l = xcalloc(lab->n + 1, sizeof(*l));
+	size_t n = 0;
+	for (size_t i = 0; i < lab->n; i++) {
+		const struct ynode *kn = lab->kids[2 * i], *vn = lab->kids[2 * i + 1];
+		const char *ks = ynode_str(kn), *msg;
+		bool dup = false;
+		if (!ks || kn->kind != YN_SCALAR) {
+			error_node(x, kn, "label keys in '%s.labels' must be strings", where);
+			continue;
+		}
+		for (size_t j = 0; j < n && !dup; j++)
+			dup = !strcmp(l[j].key, ks);
+		if (dup) {
+			error_node(x, kn, "duplicate key '%s.labels.%s'", where, ks);
+			continue;
+		}
+		if ((msg = validate_label_key(ks)) != NULL) {
+			error_node(x, kn, "invalid label key '%s' in '%s.labels': %s", ks, where, msg);
+			continue;
+		}
+		if (ynode_is_null(vn)) {
+			l[n].key = op_keep(c, ks); /* set at run time */
+			l[n++].value = NULL;
+			continue;
+		}
+		if (vn->kind != YN_SCALAR) {
+			error_node(x, vn, "the value of label '%s' in '%s.labels' must be a string "
+				   "or null", ks, where);
+			continue;
+		}
+		if (!check_template(x, vn, "label value", vn->str, true))
+			continue;
+		l[n].key = op_keep(c, ks);
+		l[n++].value = op_keep(c, vn->str);
+	}
+	k->labels = l;
+	k->nlabels = n;
+}
+
+static void op_ports_from(struct loadctx *x, struct config *c, const struct raw_op *r,
+			  const struct ynode *seq, const char *where, struct op_kind *k)
+{
+	struct op_port *p = xcalloc(r->ports_count + 1, sizeof(*p));
+	size_t n = 0;
+	for (unsigned i = 0; i < r->ports_count; i++) {
+		const struct ynode *it = seq_item(seq, i), *pn = ynode_get(it, "port");
+		const struct raw_op_port *rp = &r->ports[i];
+		long long v;
+		int proto = PROTO_TCP;
+		if (!pn) {
+			error_node(x, it, "'%s.ports[%u]' needs a port", where, i);
+			continue;
+		}
+		if (ynode_int(pn, &v) || v < 1 || v > 65535) {
+			error_node(x, pn, "invalid port '%s' in '%s.ports[%u]' (expected 1 to 65535)",
+				   pn->kind == YN_SCALAR ? pn->str : "", where, i);
+			continue;
+		}
+		if (rp->protocol && (proto = proto_parse(rp->protocol)) < 0) {
+			error_node(x, ynode_get(it, "protocol"),
+				   "invalid protocol '%s' in '%s.ports[%u]' (expected TCP, UDP or SCTP)",
+				   rp->protocol, where, i);
+			continue;
+		}
+		if (rp->name && !*rp->name) {
+			error_node(x, ynode_get(it, "name"), "empty port name in '%s.ports[%u]'", where,
+				   i);
+			continue;
+		}
+		p[n].name = op_keep(c, rp->name);
+		p[n].port = (int)v;
+		p[n++].proto = proto;
+	}
+	k->ports = p;
+	k->nports = n;
+}
+
+/* One entry of operators: checked, into k (strings kept in c). */
+static void op_entry_from(struct loadctx *x, struct config *c, const struct raw_op *r,
+			  const struct ynode *it, unsigned idx, struct op_kind *k)
+{
+	char where[32];
+	const struct ynode *n;
+	snprintf(where, sizeof(where), "operators[%u]", idx);
+	memset(k, 0, sizeof(*k));
+	k->default_replicas = 1;
+	if (!r->kind || !*r->kind)
+		error_node(x, it, "'%s' needs a kind", where);
+	if (!r->group || !*r->group || strchr(r->group, '/'))
+		error_node(x, r->group ? ynode_get(it, "group") : it,
+			   "'%s' needs a group: the API group of the kind, without version (e.g. "
+			   "monitoring.coreos.com)", where);
+	k->kind = op_keep(c, r->kind);
+	k->group = op_keep(c, r->group);
+	if ((n = ynode_get(it, "disabled")) != NULL) {
+		bool b;
+		if (config_bool(n, &b))
+			error_node(x, n, "invalid %s.disabled '%s' (expected true or false)", where,
+				   n->kind == YN_SCALAR ? n->str : "");
+		else
+			k->disabled = b;
+	}
+	if (r->workload && check_template(x, ynode_get(it, "workload"), "workload", r->workload,
+					  false))
+		k->workload = op_keep(c, r->workload);
+	if (r->workload_kind) {
+		static const char *const kinds[] = { "StatefulSet", "Deployment", "DaemonSet" };
+		for (size_t i = 0; i < ARRAY_SIZE(kinds) && !k->workload_kind; i++)
+			if (!strcmp(kinds[i], r->workload_kind))
+				k->workload_kind = kinds[i];
+		if (!k->workload_kind)
+			error_node(x, ynode_get(it, "workloadKind"),
+				   "invalid %s.workloadKind '%s' (expected StatefulSet, Deployment or "
+				   "DaemonSet)", where, r->workload_kind);
+	}
+	static const char *const paths[] = { "podLabels", "containers", "replicas", "shards",
+					     "hostNetwork" };
+	const char *vals[] = { r->pod_labels, r->containers, r->replicas, r->shards,
+			       r->host_network };
+	const char **outs[] = { &k->pod_labels, &k->containers, &k->replicas, &k->shards,
+				&k->host_network };
+	for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+		if (!vals[i])
+			continue;
+		if (!valid_field_path(vals[i]))
+			error_node(x, ynode_get(it, paths[i]),
+				   "invalid %s.%s '%s' (expected a field path such as spec.replicas)",
+				   where, paths[i], vals[i]);
+		else
+			*outs[i] = op_keep(c, vals[i]);
+	}
+	if ((n = ynode_get(it, "defaultReplicas")) != NULL) {
+		long long v;
+		if (ynode_int(n, &v) || v < 0 || v > INT32_MAX)
+			error_node(x, n, "invalid %s.defaultReplicas '%s' (expected 0 or more)", where,
+				   n->kind == YN_SCALAR ? n->str : "");
+		else
+			k->default_replicas = v;
+	}
+	op_labels_from(x, c, ynode_get(it, "labels"), where, k);
+	op_ports_from(x, c, r, ynode_get(it, "ports"), where, k);
+	if (r->source)
+		k->source = op_keep(c, r->source);
+	else {
+		char src[64];
+		snprintf(src, sizeof(src), "line %d of the configuration", it ? it->pos.line : 1);
+		k->source = op_keep(c, src);
+	}
+}
+
+/* The configuration's entries, then the built-in ones none of them replaces. */
+static void set_operators(struct loadctx *x, struct config *c, const struct raw *r)
+{
+	const struct ynode *seq = ynode_get(x->root, "operators");
+	const struct op_table *def = operators_default();
+	if (!r->ops_count)
+		return;
+	if (r->ops_count > CONFIG_MAX_OPERATORS) {
+		error_node(x, seq, "more than %d entries in operators", CONFIG_MAX_OPERATORS);
+		return;
+	}
+	c->op_own = xcalloc(r->ops_count, sizeof(*c->op_own));
+	c->nop_own = r->ops_count;
+	for (unsigned i = 0; i < r->ops_count; i++) {
+		const struct ynode *it = seq_item(seq, i);
+		op_entry_from(x, c, &r->ops[i], it, i, &c->op_own[i]);
+		for (unsigned j = 0; j < i; j++)
+			if (c->op_own[i].kind && c->op_own[j].kind && c->op_own[i].group &&
+			    c->op_own[j].group && !strcmp(c->op_own[i].kind, c->op_own[j].kind) &&
+			    !strcmp(c->op_own[i].group, c->op_own[j].group)) {
+				error_node(x, it, "operators[%u] repeats kind %s of group %s "
+					   "(operators[%u])", i, c->op_own[i].kind, c->op_own[i].group,
+					   j);
+				break;
+			}
+	}
+	c->op_merged = xcalloc(r->ops_count + def->n, sizeof(*c->op_merged));
+	size_t n = 0;
+	for (unsigned i = 0; i < r->ops_count; i++)
+		c->op_merged[n++] = c->op_own[i];
+	for (size_t d = 0; d < def->n; d++) {
+		bool replaced = false;
+		for (unsigned i = 0; i < r->ops_count && !replaced; i++)
+			replaced = c->op_own[i].kind && c->op_own[i].group &&
+				   !strcmp(c->op_own[i].kind, def->kinds[d].kind) &&
+				   !strcmp(c->op_own[i].group, def->kinds[d].group);
+		if (!replaced)
+			c->op_merged[n++] = def->kinds[d];
+	}
+	c->operators.kinds = c->op_merged;
+	c->operators.n = n;
+}
+
 /* Move what libcyaml loaded into c, checking each value. */
 static void set_config(struct loadctx *x, struct config *c, const struct raw *r)
 {
@@ -656,6 +981,7 @@ static void set_config(struct loadctx *x, struct config *c, const struct raw *r)
 	}
 	set_cni(x, "cni.endPort", &c->cni_endport);
 	set_cni(x, "cni.sctp", &c->cni_sctp);
+	set_operators(x, c, r);
 }
 
 /* ---- the interface ---- */
@@ -671,6 +997,7 @@ void config_defaults(struct config *c)
 	c->dns_label_values = default_dns_values;
 	c->ndns_labels = ARRAY_SIZE(default_dns_keys);
 	c->cni_endport = c->cni_sctp = true;
+	c->operators = *operators_default();
 }
 
 void config_release(struct config *c)
@@ -692,6 +1019,15 @@ void config_release(struct config *c)
 		free(c->dns_label_values);
 	}
 	free(c->dns_ips);
+	for (size_t i = 0; i < c->nop_own; i++) {
+		free((void *)(uintptr_t)c->op_own[i].labels);
+		free((void *)(uintptr_t)c->op_own[i].ports);
+	}
+	free(c->op_own);
+	free(c->op_merged);
+	for (size_t i = 0; i < c->nop_strings; i++)
+		free(c->op_strings[i]);
+	free(c->op_strings);
 	config_defaults(c);
 }
 

@@ -5,7 +5,8 @@
 #include "diag.h"
 
 const struct rule_info rule_table[RULE__COUNT] = {
-#define RULE(e, id, sev, shortd, help) [RULE_##e] = { id, sev, shortd, help },
+#define RULE(e, id, sev, shortd, help, fix, example) \
+	[RULE_##e] = { id, sev, shortd, help, fix, example },
 #include "rules.def"
 #undef RULE
 };

@@ -312,6 +312,18 @@ static void labels_set(struct labels *l, const char *key, const char *val, bool 
 	l->n++;
 }
 
+/* The kind whose controller makes a template's pods, and that controller's object name
+ * (NULL when unknown): the object's own, or what an operator's table says. */
+static const char *ctl_kind(const struct endpoint *t)
+{
+	return t->ctl_kind ? t->ctl_kind : t->obj->kind;
+}
+
+static const char *ctl_name(const struct endpoint *t)
+{
+	return t->ctl_kind ? t->ctl_name : t->obj->name;
+}
+
 /* The template's labels with its controller's, for the replica of this ordinal (or
  * none: ordinal < 0). Arena-owned. */
 static struct labels template_labels(struct model *m, const struct endpoint *t,
@@ -324,18 +336,18 @@ static struct labels template_labels(struct model *m, const struct endpoint *t,
 		memcpy(l.kv, t->labels.kv, sizeof(*l.kv) * t->labels.n);
 	for (size_t i = 0; i < ARRAY_SIZE(ctl_labels); i++) {
 		const struct ctl_label *c = &ctl_labels[i];
-		if (strcmp(c->kind, t->obj->kind) || (c->if_absent && t->manual_selector))
+		if (strcmp(c->kind, ctl_kind(t)) || (c->if_absent && t->manual_selector))
 			continue;
 		const char *v = LABEL_UNKNOWN;
 		if (c->value == V_UNKNOWN)
 			m->has_unknown_labels = true;
-		if (c->value == V_OBJECT_NAME)
-			v = t->obj->name;
+		if (c->value == V_OBJECT_NAME && ctl_name(t))
+			v = ctl_name(t);
 		else if (c->value == V_POD_NAME || c->value == V_POD_INDEX) {
-			if (ordinal < 0)
+			if (ordinal < 0 || !ctl_name(t))
 				continue;
 			v = c->value == V_POD_NAME
-				    ? arena_printf(m->arena, "%s-%lld", t->obj->name, ordinal)
+				    ? arena_printf(m->arena, "%s-%lld", ctl_name(t), ordinal)
 				    : arena_printf(m->arena, "%lld", ordinal);
 		}
 		labels_set(&l, c->key, v, c->if_absent);
@@ -376,7 +388,8 @@ static size_t template_members(struct fold *f, const struct endpoint *t, struct 
 {
 	struct model *m = f->m;
 	long long replicas = t->replicas < 0 ? 1 : t->replicas;
-	if (strcmp(t->obj->kind, "StatefulSet") || !replicas || !t->obj->name) {
+	const char *name = ctl_name(t);
+	if (strcmp(ctl_kind(t), "StatefulSet") || !replicas || !name) {
 		*out = xcalloc(1, sizeof(**out));
 		(*out)->src = t;
 		(*out)->labels = template_labels(m, t, -1);
@@ -387,7 +400,7 @@ static size_t template_members(struct fold *f, const struct endpoint *t, struct 
 	long long *ord = xmalloc(sizeof(*ord) * (f->nnamed + 65));
 	size_t nord = 0;
 	for (size_t i = 0; i < f->nnamed; i++) {
-		long long o = named_ordinal(f->named[i], t->obj->name);
+		long long o = named_ordinal(f->named[i], name);
 		if (o >= start && o - start < replicas)
 			ord[nord++] = o;
 	}
@@ -409,7 +422,7 @@ static size_t template_members(struct fold *f, const struct endpoint *t, struct 
 		struct member *mb = &(*out)[i];
 		mb->src = t;
 		mb->labels = template_labels(m, t, ord[i]);
-		mb->name = arena_printf(m->arena, "%s-%lld", t->obj->name, ord[i]);
+		mb->name = arena_printf(m->arena, "%s-%lld", name, ord[i]);
 		mb->count = 1;
 	}
 	if (rest) {
@@ -426,7 +439,7 @@ static size_t template_members(struct fold *f, const struct endpoint *t, struct 
 				continue;
 			if (!mb->nnames)
 				mb->labels = template_labels(m, t, o);
-			mb->names[mb->nnames++] = arena_printf(m->arena, "%s-%lld", t->obj->name, o);
+			mb->names[mb->nnames++] = arena_printf(m->arena, "%s-%lld", name, o);
 		}
 	}
 	free(ord);
@@ -781,7 +794,7 @@ void fold_owner(struct fold *f, struct endpoint **grp, size_t n, struct object *
 	size_t nm = 0;
 
 	/* One pod, or one template that is not a StatefulSet's: one endpoint, as it is. */
-	if (n == 1 && (grp[0]->is_pod || strcmp(grp[0]->obj->kind, "StatefulSet"))) {
+	if (n == 1 && (grp[0]->is_pod || strcmp(ctl_kind(grp[0]), "StatefulSet"))) {
 		struct endpoint *e = grp[0];
 		if (!e->is_pod) {
 			e->labels = template_labels(m, e, -1);
@@ -813,9 +826,14 @@ void fold_owner(struct fold *f, struct endpoint **grp, size_t n, struct object *
 		if (nm > 1)
 			qsort(mb, nm, sizeof(*mb), member_name_cmp);
 	} else {
+		/* The owner's own template; but a template an operator's table stands for
+		 * gives way to the one the operator made, when the input has it (a dump). */
 		const struct endpoint *t = grp[0];
 		for (size_t i = 0; i < n; i++)
 			if (grp[i]->obj == owner)
+				t = grp[i];
+		for (size_t i = 0; i < n && t->op_source; i++)
+			if (!grp[i]->op_source)
 				t = grp[i];
 		nm = template_members(f, t, &mb);
 	}

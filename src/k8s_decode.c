@@ -6,6 +6,7 @@
 
 #include "escape.h"
 #include "model.h"
+#include "operators.h"
 #include "tiers.h"
 
 /*
@@ -378,9 +379,8 @@ static const struct {
 	{ "networking.gke.io", "FQDNNetworkPolicy", false },
 };
 
-const struct ypath *k8s_build_paths(void *ctx, const char *kind)
+const struct ypath *k8s_build_paths(const struct model_options *opt, const char *kind)
 {
-	(void)ctx;
 	size_t kl = strlen(kind);
 	if (!strcmp(kind, "NetworkPolicy") || (kl >= 4 && !strcmp(kind + kl - 4, "List")))
 		return NULL;
@@ -399,6 +399,10 @@ const struct ypath *k8s_build_paths(void *ctx, const char *kind)
 	const struct read_kind *rk = read_kind(kind);
 	if (rk && rk->template_path)
 		return p_workload;
+	/* A kind of the operators' table: its fields are the table's to name (a custom
+	 * resource is small), so all of it is built. */
+	if (!rk && operators_has_kind(opt ? opt->operators : NULL, kind))
+		return NULL;
 	/* Unmodelled policy kinds: their metadata says where they apply. */
 	for (size_t i = 0; i < ARRAY_SIZE(unmodelled_kinds); i++)
 		if (!strcmp(unmodelled_kinds[i].kind, kind))
@@ -935,7 +939,7 @@ static const char *generated_name(struct model *m, const struct ynode *meta)
 
 static void decode_object(struct model *m, const char *file, const struct ynode *doc,
 			  const struct read_kind *rk, const char *api,
-			  const struct model_options *opt)
+			  const struct model_options *opt, const struct op_kind *op)
 {
 	const char *kind = rk->kind;
 	if (rk->api_version && !api_version_served(m, file, doc, kind, api, rk->api_version, opt))
@@ -1026,6 +1030,8 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 		decode_service(m, o, doc);
 	} else if (!strcmp(kind, "Namespace")) {
 		/* model.c builds namespaces from the objects */
+	} else if (op) {
+		operators_decode(m, o, doc, op);
 	} else {
 		o->workload = true;
 		decode_workload(m, o, doc, rk->template_path);
@@ -1091,6 +1097,34 @@ static bool note_unmodelled(struct model *m, const char *file, const struct ynod
 	return false;
 }
 
+/*
+ * A namespaced object of a kind npcheck does not read, in an API group outside
+ * Kubernetes' own (a group with a dot, not *.k8s.io): a custom resource whose operator
+ * may make pods no manifest holds. Recorded for lint's selects-nothing findings; a
+ * document without metadata.namespace may be of a cluster-wide kind and is not.
+ */
+static void note_custom(struct model *m, const char *file, const struct ynode *doc,
+			const char *kind, const char *api)
+{
+	const char *slash = api ? strchr(api, '/') : NULL;
+	const char *ns = str_of(ynode_get(ynode_get(doc, "metadata"), "namespace"));
+	if (!slash || !ns || !*ns)
+		return;
+	size_t gl = (size_t)(slash - api);
+	const char *dot = memchr(api, '.', gl);
+	if (!dot || (gl >= 6 && !memcmp(api + gl - 6, "k8s.io", 6) &&
+		     (gl == 6 || api[gl - 7] == '.')))
+		return;
+	const struct ynode *kn = ynode_get(doc, "kind");
+	XGROW(m->custom, m->custom_cap, m->ncustom + 1);
+	m->custom[m->ncustom++] = (struct custom_obj){
+		.kind = arena_strdup(m->arena, kind),
+		.api_version = arena_strdup(m->arena, api),
+		.ns = arena_strdup(m->arena, ns),
+		.pos = { file, (kn ? kn : doc)->pos.line, (kn ? kn : doc)->pos.col },
+	};
+}
+
 /* A pod template: a mapping whose spec lists containers. */
 static bool is_pod_template(const struct ynode *t)
 {
@@ -1152,7 +1186,7 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 	 * select (tier_decode.c). */
 	if (tiers_is_kind(kind, api)) {
 		const struct read_kind tier = { kind, NULL, NAME_DNS_SUBDOMAIN, NULL, NULL };
-		decode_object(m, file, doc, &tier, api, opt);
+		decode_object(m, file, doc, &tier, api, opt, NULL);
 		return;
 	}
 	if (note_unmodelled(m, file, doc, kind, opt))
@@ -1162,16 +1196,26 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 		/* A workload by its shape, whatever its kind and version (SPEC 1). */
 		const struct read_kind shape = { kind, NULL, NAME_DNS_SUBDOMAIN, "spec.template",
 						 TPL_LABELS("spec.template") };
-		decode_object(m, file, doc, &shape, api, opt);
+		decode_object(m, file, doc, &shape, api, opt, NULL);
+		return;
+	}
+	/* A custom resource whose operator makes pods without a template in it: the
+	 * table says what they carry (operators.c). */
+	const struct op_kind *op = rk ? NULL : operators_find(opt ? opt->operators : NULL, kind,
+							     api);
+	if (op) {
+		const struct read_kind made = { kind, NULL, NAME_DNS_SUBDOMAIN, NULL, NULL };
+		decode_object(m, file, doc, &made, api, opt, op);
 		return;
 	}
 	if (!rk) {
+		note_custom(m, file, doc, kind, api);
 		if (opt && opt->verbose)
 			escape_eprintf("%s:%d:%d: skipping kind %s", file, doc->pos.line,
 				       doc->pos.col, kind);
 		return;
 	}
-	decode_object(m, file, doc, rk, api, opt);
+	decode_object(m, file, doc, rk, api, opt, NULL);
 }
 
 bool k8s_decode_document(struct model *m, const char *file, const struct ynode *doc,

@@ -79,13 +79,13 @@ static const struct endpoint *depends_on(const struct lint_ctx *c, const struct 
 	return NULL;
 }
 
-static bool may_depend(const struct selector *sel)
+static bool may_depend(const struct model *m, const struct selector *sel)
 {
 	for (size_t i = 0; i < sel->nml; i++)
-		if (fold_key_may_be_unknown(sel->ml[i].key))
+		if (model_key_may_be_unknown(m, sel->ml[i].key))
 			return true;
 	for (size_t i = 0; i < sel->nexprs; i++)
-		if (sel->exprs[i].key && fold_key_may_be_unknown(sel->exprs[i].key))
+		if (sel->exprs[i].key && model_key_may_be_unknown(m, sel->exprs[i].key))
 			return true;
 	return false;
 }
@@ -95,7 +95,7 @@ bool lint_sel_depends(const struct lint_ctx *c, const struct lint_at *at,
 {
 	const char *key;
 	const struct ynode *node;
-	return c->m->has_unknown_labels && may_depend(sel) &&
+	return c->m->has_unknown_labels && may_depend(c->m, sel) &&
 	       depends_on(c, at, sel, role, &key, &node);
 }
 
@@ -104,7 +104,7 @@ static void on_selector(struct lint_ctx *c, const struct lint_at *at, const stru
 {
 	const char *key;
 	const struct ynode *node = NULL;
-	if (role == SEL_ROLE_PEER_NS || !c->m->has_unknown_labels || !may_depend(sel))
+	if (role == SEL_ROLE_PEER_NS || !c->m->has_unknown_labels || !may_depend(c->m, sel))
 		return;
 	const struct endpoint *e = depends_on(c, at, sel, role, &key, &node);
 	if (e)

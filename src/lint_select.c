@@ -164,6 +164,22 @@ static bool peer_matches_any(const struct lint_ctx *c, const struct policy *p,
 	return false;
 }
 
+/* "; namespace 'NS' holds ... custom resources": pods that an operator makes from them
+ * are in no manifest (or "" when the namespace holds none). Arena-owned. */
+static const char *custom_hint(const struct lint_ctx *c, const char *ns)
+{
+	size_t n;
+	const struct custom_obj *first = model_custom_in(c->m, ns, &n);
+	if (!first)
+		return "";
+	return arena_printf(c->m->arena,
+			    "; the namespace holds %zu custom resource%s npcheck does not model "
+			    "(first: %s %s at %s:%d:%d): if an operator makes pods from %s, "
+			    "describe the kind under operators in the configuration",
+			    n, n == 1 ? "" : "s", first->kind, first->api_version, first->pos.file,
+			    first->pos.line, first->pos.col, n == 1 ? "it" : "them");
+}
+
 static void on_policy(struct lint_ctx *c, const struct lint_at *at)
 {
 	const struct policy *p = at->p;
@@ -182,7 +198,8 @@ static void on_policy(struct lint_ctx *c, const struct lint_at *at)
 	if (!matched && ns_workloads(c, o->ns) &&
 	    !lint_sel_depends(c, at, &p->pod_sel, SEL_ROLE_POLICY))
 		lint_report(c, RULE_POLICY_SELECTS_NOTHING, where, o,
-			    "podSelector matches no pod or workload in namespace '%s'", o->ns);
+			    "podSelector matches no pod or workload in namespace '%s'%s", o->ns,
+			    custom_hint(c, o->ns));
 }
 
 static void on_peer(struct lint_ctx *c, const struct lint_at *at)
@@ -206,7 +223,8 @@ static void on_peer(struct lint_ctx *c, const struct lint_at *at)
 		/* podSelector alone: the policy's own namespace. */
 		if (ns_workloads(c, o->ns))
 			lint_report(c, RULE_PEER_SELECTS_NOTHING, peer->pod_sel.key_node, o,
-				    "podSelector matches no pod or workload in namespace '%s'", o->ns);
+				    "podSelector matches no pod or workload in namespace '%s'%s",
+				    o->ns, custom_hint(c, o->ns));
 		return;
 	}
 	const char **names = xmalloc(sizeof(*names) * (m->nnamespaces + 1));

@@ -36,6 +36,12 @@ static bool decode_unit(void *ctx, const struct ynode *n)
 	return k8s_decode_document(uc->m, uc->file, n, uc->opt);
 }
 
+static const struct ypath *build_paths(void *ctx, const char *kind)
+{
+	const struct unit_ctx *uc = ctx;
+	return k8s_build_paths(uc->opt, kind);
+}
+
 static bool json_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -130,7 +136,7 @@ static int parse_into(struct model *m, const char *file, const char *buf, size_t
 		      size_t line0, bool whole, const struct model_options *opt)
 {
 	struct unit_ctx uc = { m, file, opt };
-	struct ynode_sink sink = { decode_unit, &uc, k8s_skip_keys, k8s_build_paths };
+	struct ynode_sink sink = { decode_unit, &uc, k8s_skip_keys, build_paths };
 	size_t *starts = NULL, n = whole ? model_json_starts(buf, len, &starts) : 0;
 	if (n < 2) {
 		free(starts);
@@ -283,6 +289,7 @@ static void part_release(struct part *p)
 	free(p->m.policies);
 	free(p->m.services);
 	free(p->m.unmodelled);
+	free(p->m.custom);
 	tiers_release(&p->m);
 }
 
@@ -311,6 +318,7 @@ static void part_merge(struct model *m, struct part *p)
 	APPEND(m, &p->m, policies, npolicies, policies_cap);
 	APPEND(m, &p->m, services, nservices, services_cap);
 	APPEND(m, &p->m, unmodelled, nunmodelled, unmodelled_cap);
+	APPEND(m, &p->m, custom, ncustom, custom_cap);
 	tiers_merge(m, &p->m);
 	diag_append(m->diag, &p->d);
 	part_release(p);
@@ -357,9 +365,15 @@ static void *work(void *arg)
 	return NULL;
 }
 
-static bool skipped(const struct source_file *f, const struct model_options *opt)
+/* Is f not to be read (ignorePaths)? A source given in memory loses its bytes here, so
+ * that nothing parses it (parse_run takes every file of a batch that has a buffer). */
+static bool skipped(struct source_file *f, const struct model_options *opt)
 {
-	return opt && opt->skip_file && opt->skip_file(opt->skip_ctx, f->path);
+	if (!opt || !opt->skip_file || !opt->skip_file(opt->skip_ctx, f->path))
+		return false;
+	free(f->buf);
+	f->buf = NULL;
+	return true;
 }
 
 /* One file after another, each read, parsed and freed in turn. */

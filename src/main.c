@@ -1,67 +1,27 @@
-/* npcheck's entry point: global options, the command table, and the exit status. */
+/* npcheck's entry point: the command table, one command run (its options checked, the
+ * configuration loaded), shared helpers of the commands, and the exit status. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "config.h"
 #include "escape.h"
 #include "suggest.h"
 
-const struct command commands[] = {
-	{ "lint", cmd_lint, "npcheck lint [options] [PATH...]",
-	  "validate manifests and report lint findings", "text,json,sarif,junit,github,md" },
-	{ "reach", cmd_reach, "npcheck reach [options] SRC DST [-p PORT] [--protocol P] [PATH...]",
-	  "verdict for one connection, with the deciding policies", "text,json" },
-	{ "list", cmd_list, "npcheck list [options] [PATH...]",
-	  "every allowed connection between endpoints", "text,json,csv,md,dot" },
-	{ "matrix", cmd_matrix,
-	  "npcheck matrix [options] [--port LIST] [--protocol LIST] [PATH...]",
-	  "the truth table over all endpoint pairs", "text,csv,json,md" },
-	{ "explain", cmd_explain, "npcheck explain [options] [--pod ENDPOINT] [PATH...]",
-	  "what each endpoint's policies allow, in words", "text,json" },
-	{ "diff", cmd_diff, "npcheck diff [options] OLD NEW\n       npcheck diff [options] --base REV [PATH...]",
-	  "connections added, removed and changed between two manifest sets", "text,json,csv,md" },
-	{ "rules", cmd_rules, "npcheck rules [-o json] [RULE...]",
-	  "every lint rule: id, default severity, summary (with RULE: its rationale)",
-	  "text,json" },
-	{ NULL, NULL, NULL, NULL, NULL },
+/* The commands, in the order of the help: each declared in its cmd_<name>.c. */
+const struct command *const commands[] = {
+	&cmd_lint_entry, &cmd_reach_entry, &cmd_list_entry, &cmd_matrix_entry,
+	&cmd_explain_entry, &cmd_diff_entry, &cmd_exposure_entry, &cmd_rules_entry, NULL,
 };
-
-static const char global_options[] =
-	"Options:\n"
-	"  -n, --namespace NS     namespace for objects without metadata.namespace\n"
-	"  -c, --config FILE      configuration (default: .npcheck.yaml or .npcheck.yml)\n"
-	"  -o, --output FORMAT    output format\n"
-	"      --color WHEN       auto, always or never (NO_COLOR is honoured)\n"
-	"      --fail-on SEV      lint: exit 1 at or above error, warning or info\n"
-	"  -p, --port PORT        reach: a port number or name; matrix: a list\n"
-	"      --protocol P       TCP, UDP or SCTP (matrix: a list)\n"
-	"      --pod ENDPOINT     explain: only this endpoint\n"
-	"      --base REV         diff: compare PATH at git revision REV with the work tree\n"
-	"      --max-rows N       matrix: print at most N rows (default 1000000)\n"
-	"      --focus ENDPOINT[,...]\n"
-	"                         list, matrix, explain, diff: only connections of these\n"
-	"      --focus-direction ingress|egress\n"
-	"                         with --focus: only into (ingress) or out of (egress) them\n"
-	"      --focus-conn PROTO-PORT\n"
-	"                         only connections that allow this one (tcp-8080)\n"
-	"  -j, --jobs N           threads for parsing (default: one per CPU)\n"
-	"      --max-input-size N bytes read from one file or stdin (default 256M)\n"
-	"      --max-total-input N\n"
-	"                         bytes read from all inputs (default 1G)\n"
-	"  -q, --quiet            print less\n"
-	"  -v, --verbose          print more (the documents and kinds skipped)\n"
-	"  -h, --help             this help\n"
-	"      --version          print the version\n";
 
 const struct command *command_lookup(const char *name)
 {
-	for (const struct command *c = commands; c->name; c++)
-		if (!strcmp(c->name, name))
-			return c;
+	for (const struct command *const *c = commands; *c; c++)
+		if (!strcmp((*c)->name, name))
+			return *c;
 	return NULL;
 }
 
@@ -71,8 +31,8 @@ static bool no_such_command(const char *name)
 {
 	struct suggest sg;
 	suggest_init(&sg, name);
-	for (const struct command *c = commands; c->name; c++)
-		suggest_add(&sg, c->name);
+	for (const struct command *const *c = commands; *c; c++)
+		suggest_add(&sg, (*c)->name);
 	suggest_add(&sg, "help");
 	/* the name is as typed: escaped (a suggestion is one of ours) */
 	if (suggest_best(&sg))
@@ -81,24 +41,6 @@ static bool no_such_command(const char *name)
 	else
 		escape_eprintf("npcheck: no such command '%s'", name);
 	return suggest_best(&sg) != NULL;
-}
-
-void command_usage(const struct command *c, bool full)
-{
-	printf("usage: %s\n\n%s.\nFormats (-o): %s\n", c->usage, c->summary, c->formats);
-	if (full)
-		printf("\n%s", global_options);
-}
-
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: npcheck COMMAND [options] [ARGS...]\n\n"
-		   "Offline analyzer and linter for Kubernetes NetworkPolicy.\n\nCommands:\n");
-	for (const struct command *c = commands; c->name; c++)
-		fprintf(f, "  %-8s %s\n", c->name, c->summary);
-	fprintf(f, "  %-8s %s\n", "help", "usage of a command");
-	fprintf(f, "\n%s\nRun 'npcheck help COMMAND' for a command's usage; 'man npcheck' for "
-		   "the rules and semantics.\n", global_options);
 }
 
 int cli_usage_error(struct cli *cli, const char *fmt, ...)
@@ -196,11 +138,28 @@ void cli_print_input_errors(struct cli *cli, const struct diag *d)
 	strbuf_release(&msg);
 }
 
+static bool skip_ignored(void *ctx, const char *path)
+{
+	return config_ignores(ctx, path);
+}
+
+void cli_model_options(const struct cli *cli, struct model_options *mo)
+{
+	*mo = (struct model_options){ .default_ns = cli->ns, .verbose = cli->verbose,
+				      .jobs = cli->jobs, .max_file = cli->max_input,
+				      .max_total = cli->max_total,
+				      .stdin_implicit = cli->stdin_implicit };
+	if (cli->config) {
+		mo->skip_file = skip_ignored;
+		mo->skip_ctx = (void *)cli->config;
+		mo->operators = &cli->config->operators;
+	}
+}
+
 int cli_load(struct cli *cli, const char *const *paths, size_t npaths, struct loaded *l)
 {
-	struct model_options mo = { .default_ns = cli->ns, .verbose = cli->verbose,
-				    .jobs = cli->jobs, .max_file = cli->max_input,
-				    .max_total = cli->max_total, .stdin_implicit = cli->stdin_implicit };
+	struct model_options mo;
+	cli_model_options(cli, &mo);
 	l->arena = arena_new();
 	diag_init(&l->diag, l->arena);
 	model_load(&l->model, l->arena, &l->diag, paths, npaths, &mo);
@@ -214,89 +173,6 @@ void cli_unload(struct loaded *l)
 	model_free(&l->model);
 	diag_release(&l->diag);
 	arena_free(l->arena);
-}
-
-enum {
-	OPT_COLOR = 256, OPT_FAIL_ON, OPT_PROTOCOL, OPT_POD, OPT_BASE, OPT_VERSION, OPT_MAX_ROWS,
-	OPT_MAX_INPUT, OPT_MAX_TOTAL,
-	OPT_FOCUS, OPT_FOCUS_DIR, OPT_FOCUS_CONN,
-};
-
-/* --focus values, every one (the option repeats), joined by commas. */
-static struct strbuf focus_values = STRBUF_INIT;
-
-/* A byte count: digits, then an optional K, M or G (KiB, MiB, GiB; "KiB" too), from 1
- * byte to 1 TiB. Returns 0 when s is not one. */
-static size_t parse_size(const char *s)
-{
-	static const struct { const char *suffix; unsigned shift; } units[] = {
-		{ "", 0 }, { "K", 10 }, { "KiB", 10 }, { "M", 20 }, { "MiB", 20 },
-		{ "G", 30 }, { "GiB", 30 },
-	};
-	char *end;
-	unsigned long long v;
-
-	if (*s < '0' || *s > '9')
-		return 0;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
-		return 0;
-	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
-		if (strcmp(end, units[i].suffix))
-			continue;
-		if (v > (1ULL << 40) >> units[i].shift)
-			return 0;
-		return (size_t)(v << units[i].shift);
-	}
-	return 0;
-}
-
-static const struct option long_options[] = {
-	{ "namespace", required_argument, NULL, 'n' },
-	{ "config", required_argument, NULL, 'c' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "color", required_argument, NULL, OPT_COLOR },
-	{ "colour", required_argument, NULL, OPT_COLOR },
-	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
-	{ "port", required_argument, NULL, 'p' },
-	{ "protocol", required_argument, NULL, OPT_PROTOCOL },
-	{ "pod", required_argument, NULL, OPT_POD },
-	{ "base", required_argument, NULL, OPT_BASE },
-	{ "max-rows", required_argument, NULL, OPT_MAX_ROWS },
-	{ "jobs", required_argument, NULL, 'j' },
-	{ "max-input-size", required_argument, NULL, OPT_MAX_INPUT },
-	{ "max-total-input", required_argument, NULL, OPT_MAX_TOTAL },
-	{ "focus", required_argument, NULL, OPT_FOCUS },
-	{ "focus-direction", required_argument, NULL, OPT_FOCUS_DIR },
-	{ "focus-conn", required_argument, NULL, OPT_FOCUS_CONN },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
-};
-
-/* "unknown option '--fial-on'; did you mean '--fail-on'?" */
-static int unknown_option(struct cli *cli, const char *arg)
-{
-	struct suggest sg;
-	char word[64];
-	size_t n;
-	if (strncmp(arg, "--", 2))
-		return cli_usage_error(cli, "unknown option '%s'", arg);
-	n = strcspn(arg + 2, "=");
-	if (n >= sizeof(word))
-		return cli_usage_error(cli, "unknown option '%s'", arg);
-	memcpy(word, arg + 2, n);
-	word[n] = '\0';
-	suggest_init(&sg, word);
-	for (const struct option *o = long_options; o->name; o++)
-		suggest_add(&sg, o->name);
-	if (!suggest_best(&sg))
-		return cli_usage_error(cli, "unknown option '--%s'", word);
-	return cli_usage_error(cli, "unknown option '--%s'; did you mean '--%s'?", word,
-			       suggest_best(&sg));
 }
 
 /*
@@ -322,8 +198,8 @@ static int close_stdout(int rc)
 static int run(int argc, char **argv)
 {
 	struct cli cli = { 0 };
-	bool help = false;
-	int c;
+	struct config cfg;
+	int rc;
 
 	/* Completion takes the words as typed, options included: before getopt sees them. */
 	const char *base = argc ? strrchr(argv[0], '/') : NULL;
@@ -335,93 +211,19 @@ static int run(int argc, char **argv)
 		cli.nargs = (size_t)(argc - skip);
 		return cmd_complete(&cli);
 	}
-	/* Options may stand anywhere: GNU getopt moves the operands to the end, and the
-	 * first operand is the command. */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":n:c:o:p:j:qvh", long_options, NULL)) != -1) {
-		switch (c) {
-		case 'n': cli.ns = optarg; break;
-		case 'c': cli.config_path = optarg; break;
-		case 'o': cli.output = optarg; break;
-		case 'p': cli.port = optarg; break;
-		case 'j': {
-			char *end;
-			errno = 0;
-			unsigned long n = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || *optarg == '-' || n < 1 || n > 1024)
-				return cli_usage_error(&cli, "--jobs takes a number from 1 to 1024, not '%s'", optarg);
-			cli.jobs = (unsigned)n;
-			break;
-		}
-		case 'q': cli.quiet = true; break;
-		case 'v': cli.verbose = true; break;
-		case 'h': help = true; break;
-		case OPT_FAIL_ON: cli.fail_on = optarg; break;
-		case OPT_PROTOCOL: cli.protocol = optarg; break;
-		case OPT_POD: cli.pod = optarg; break;
-		case OPT_BASE: cli.base = optarg; break;
-		case OPT_MAX_ROWS: {
-			char *end;
-			errno = 0;
-			unsigned long long n = strtoull(optarg, &end, 10);
-			if (errno || end == optarg || *end || *optarg == '-' || *optarg == '+' || n < 1)
-				return cli_usage_error(&cli, "--max-rows takes a positive number, not '%s'", optarg);
-			cli.max_rows = (uint64_t)n;
-			break;
-		}
-		case OPT_MAX_INPUT:
-		case OPT_MAX_TOTAL: {
-			size_t n = parse_size(optarg);
-			if (!n)
-				return cli_usage_error(&cli, "%s takes a size in bytes (a number, then K, M "
-						       "or G) from 1 to 1T, not '%s'",
-						       c == OPT_MAX_INPUT ? "--max-input-size"
-									  : "--max-total-input", optarg);
-			*(c == OPT_MAX_INPUT ? &cli.max_input : &cli.max_total) = n;
-			break;
-		}
-		case OPT_FOCUS:
-			if (focus_values.len)
-				strbuf_addch(&focus_values, ',');
-			strbuf_addstr(&focus_values, optarg);
-			cli.focus = focus_values.buf;
-			break;
-		case OPT_FOCUS_DIR: cli.focus_dir = optarg; break;
-		case OPT_FOCUS_CONN: cli.focus_conn = optarg; break;
-		case OPT_VERSION:
-			printf("npcheck %s\n", NPCHECK_VERSION);
-			return EXIT_CLEAN;
-		case OPT_COLOR:
-			if (!strcmp(optarg, "auto"))
-				cli.color = COLOR_AUTO;
-			else if (!strcmp(optarg, "always"))
-				cli.color = COLOR_ALWAYS;
-			else if (!strcmp(optarg, "never"))
-				cli.color = COLOR_NEVER;
-			else
-				return cli_usage_error(&cli, "--color takes auto, always or never, not '%s'%s",
-						       optarg, cli_did_you_mean(optarg, "auto,always,never"));
-			break;
-		case ':':
-			return cli_usage_error(&cli, "option '%s' needs an argument", argv[optind - 1]);
-		default:
-			if (optopt && optopt < 256)
-				return cli_usage_error(&cli, "unknown option '-%c'", optopt);
-			return unknown_option(&cli, argv[optind - 1]);
-		}
+	if (cli_parse(&cli, argc, argv))
+		return EXIT_USAGE;
+	if (cli.version) {
+		printf("npcheck %s\n", NPCHECK_VERSION);
+		return EXIT_CLEAN;
 	}
-	if (optind < argc)
-		cli.command = argv[optind++];
-	cli.args = (const char **)argv + optind;
-	cli.nargs = (size_t)(argc - optind);
-
 	if (!cli.command) {
-		usage(help ? stdout : stderr);
-		return help ? EXIT_CLEAN : EXIT_USAGE;
+		cli_usage(cli.help ? stdout : stderr);
+		return cli.help ? EXIT_CLEAN : EXIT_USAGE;
 	}
 	if (!strcmp(cli.command, "help")) {
 		if (!cli.nargs) {
-			usage(stdout);
+			cli_usage(stdout);
 			return EXIT_CLEAN;
 		}
 		const struct command *hc = command_lookup(cli.args[0]);
@@ -437,30 +239,36 @@ static int run(int argc, char **argv)
 		/* The whole usage only when no command comes close. */
 		if (!no_such_command(cli.command)) {
 			fprintf(stderr, "\n");
-			usage(stderr);
+			cli_usage(stderr);
 		}
 		return EXIT_USAGE;
 	}
-	if (help) {
+	if (cli.help) {
 		command_usage(cmd, true);
 		return EXIT_CLEAN;
 	}
-	if (cli.max_rows && cmd->exec != cmd_matrix)
-		return cli_usage_error(&cli, "--max-rows applies to matrix only");
-	if ((cli.focus || cli.focus_dir || cli.focus_conn) && cmd->exec != cmd_list &&
-	    cmd->exec != cmd_matrix && cmd->exec != cmd_explain && cmd->exec != cmd_diff)
-		return cli_usage_error(&cli, "%s applies to list, matrix, explain and diff only",
-				       cli.focus ? "--focus" : cli.focus_dir ? "--focus-direction"
-									   : "--focus-conn");
+	if (cli_check_options(&cli, cmd))
+		return EXIT_USAGE;
 	const char *nc = getenv("NO_COLOR");
 	cli.color_on = cli.color == COLOR_ALWAYS ||
 		       (cli.color == COLOR_AUTO && isatty(STDOUT_FILENO) && !(nc && *nc));
-	return cmd->exec(&cli);
+	/* One configuration for every command that reads manifests: a bad one is a usage
+	 * error (SPEC 5) wherever it is given. */
+	if (cmd->reads_input) {
+		config_defaults(&cfg);
+		if (config_load(&cfg, cli.config_path)) {
+			config_release(&cfg);
+			return EXIT_USAGE;
+		}
+		cli.config = &cfg;
+	}
+	rc = cmd->exec(&cli);
+	if (cli.config)
+		config_release(&cfg);
+	return rc;
 }
 
 int main(int argc, char **argv)
 {
-	int rc = run(argc, argv);
-	strbuf_release(&focus_values);
-	return close_stdout(rc);
+	return close_stdout(run(argc, argv));
 }

@@ -285,6 +285,34 @@ static struct object *implied_owner(struct model *m, const struct objidx *idx,
 	return NULL;
 }
 
+/* Keys that some endpoint made from an operator's table holds with a value set at run
+ * time (a version, a shard): lint's unknown-label-value and selects-nothing ask. Few
+ * kinds, few such keys: a short list. */
+static void collect_unknown_keys(struct model *m)
+{
+	size_t cap = 0;
+	for (size_t i = 0; i < m->nendpoints; i++) {
+		const struct endpoint *e = m->endpoints[i];
+		if (!e->op_source)
+			continue;
+		for (size_t j = 0; j < e->labels.n; j++) {
+			const char *key = e->labels.kv[j].key;
+			if (e->labels.kv[j].val != LABEL_UNKNOWN || model_key_may_be_unknown(m, key))
+				continue;
+			m->has_unknown_labels = true;
+			if (m->nunknown_keys == cap) {
+				size_t nc = cap ? 2 * cap : 8;
+				const char **nk = ARENA_ARRAY(m->arena, const char *, nc);
+				if (m->nunknown_keys)
+					memcpy(nk, m->unknown_keys, sizeof(*nk) * m->nunknown_keys);
+				m->unknown_keys = nk;
+				cap = nc;
+			}
+			m->unknown_keys[m->nunknown_keys++] = key;
+		}
+	}
+}
+
 /*
  * "Pods of one owner are one endpoint" while no policy tells them apart (fold.c): a Pod
  * (or a workload) with a controller owner is reported as that owner, walking up while
@@ -363,6 +391,17 @@ static void fold_endpoints(struct model *m, const struct objidx *idx)
 		m->endpoints[k++] = e;
 	}
 	m->nendpoints = k;
+	collect_unknown_keys(m);
+}
+
+bool model_key_may_be_unknown(const struct model *m, const char *key)
+{
+	if (fold_key_may_be_unknown(key))
+		return true;
+	for (size_t i = 0; i < m->nunknown_keys; i++)
+		if (!strcmp(m->unknown_keys[i], key))
+			return true;
+	return false;
 }
 
 /* The unmodelled objects by kind and API group, in order of first appearance; one note
@@ -418,6 +457,39 @@ const struct unmodelled_kind *model_unmodelled_for(const struct model *m, const 
 	return NULL;
 }
 
+static int custom_cmp(const void *pa, const void *pb)
+{
+	const struct custom_obj *a = pa, *b = pb;
+	int c = strcmp(a->ns, b->ns);
+	return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* The custom resources by namespace, for model_custom_in. */
+static void sort_custom(struct model *m)
+{
+	for (size_t i = 0; i < m->ncustom; i++)
+		m->custom[i].seq = i;
+	if (m->ncustom > 1)
+		qsort(m->custom, m->ncustom, sizeof(*m->custom), custom_cmp);
+}
+
+const struct custom_obj *model_custom_in(const struct model *m, const char *ns,
+					 size_t *count)
+{
+	size_t lo = 0, hi = m->ncustom;
+	*count = 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(m->custom[mid].ns, ns) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < m->ncustom && !strcmp(m->custom[i].ns, ns); i++)
+		(*count)++;
+	return *count ? &m->custom[lo] : NULL;
+}
+
 /* Parse the files (which model_parse_files frees) and build the model; rc is what
  * collecting them returned. With no object at all, the no-input error is at where
  * (a file name), about what ("this path", "standard input"...). */
@@ -438,6 +510,7 @@ static int model_build(struct model *m, struct diag *d, struct source_file *file
 		rc = -1;
 	free(files);
 	group_unmodelled(m, opt);
+	sort_custom(m);
 	/* No input at all is an input error (SPEC 1): a check of nothing must not pass. */
 	if (!m->nobjects && !d->input_error && !(opt && opt->allow_empty)) {
 		/* Positioned at the first path's start, like an unreadable file. */
@@ -519,6 +592,7 @@ void model_free(struct model *m)
 	free(m->policies);
 	free(m->services);
 	free(m->unmodelled);
+	free(m->custom);
 	tiers_release(m);
 	memset(m, 0, sizeof(*m));
 }

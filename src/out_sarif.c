@@ -74,13 +74,17 @@ static void write_rules(struct jw *w)
 		strbuf_reset(&sb);
 		strbuf_addf(&sb, "%s#%s", NPCHECK_MANUAL, ri->id);
 		jw_str(w, "helpUri", sb.buf);
+		/* help: the rationale, then how to fix a finding, with its example. */
 		jw_object(w, "help", false);
-		jw_str(w, "text", ri->help);
 		strbuf_reset(&sb);
-		strbuf_addf(&sb, "**%s** (%s): %s.\n\n%s\n\nSee [%s in the manual](%s#%s); "
+		strbuf_addf(&sb, "%s\n\nFix: %s\n\n%s", ri->help, ri->fix, ri->example);
+		jw_str(w, "text", sb.buf);
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "**%s** (%s): %s.\n\n%s\n\n**Fix:** %s\n\n```yaml\n%s```\n\n"
+			    "See [%s in the manual](%s#%s); "
 			    "suppress with the annotation `npcheck.io/ignore: \"%s: REASON\"`.",
-			    ri->id, severity_name(ri->severity), ri->short_desc, ri->help, ri->id,
-			    NPCHECK_MANUAL, ri->id, ri->id);
+			    ri->id, severity_name(ri->severity), ri->short_desc, ri->help, ri->fix,
+			    ri->example, ri->id, NPCHECK_MANUAL, ri->id, ri->id);
 		jw_str(w, "markdown", sb.buf);
 		jw_end(w);
 		jw_object(w, "defaultConfiguration", true);

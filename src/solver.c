@@ -314,6 +314,15 @@ static void match_peer(const struct solver *s, const struct policy *p, const str
 	}
 }
 
+bool solver_peer_matches_any(const struct solver *s, const struct policy *p,
+			     const struct peer *peer)
+{
+	struct eplist l = { NULL, 0, 0, true };
+	match_peer(s, p, peer, &l);
+	free(l.v);
+	return l.n > 0;
+}
+
 static void build_rule(struct solver *s, struct srule *r)
 {
 	const struct np_rule *nr = r->rule;

@@ -4,7 +4,8 @@
 # paths, format, fail-on, working directory, config and upload-sarif; the SARIF upload
 # only where the token may write (not a fork's pull request); the job summary with the
 # findings and, for a pull request, the connectivity change against its base; the job
-# failing on the status after the upload.
+# failing on the status after the upload; the README's workflow using the action, and its
+# plain steps without the action, as written.
 # Prints one line per case, "ok NAME" or "not ok NAME: why".
 cd "$(dirname "$0")/.." || exit 4
 root=$(pwd)
@@ -135,4 +136,37 @@ else
 	check readme-workflow "$tmp/readme.out" "ran Lint" "uses Upload SARIF" "output status=1" \
 		"job failed"
 	check readme-workflow-summary "$tmp/readme.md" '| warning | `or-trap` | deploy/netpol.yaml:16:5 |'
+fi
+
+# The README's plain steps (its second workflow block), as written, with npcheck on the
+# PATH: SARIF written and uploaded, the summary table, the job failing only on findings.
+mkdir -p "$tmp/plain" "$tmp/plainbin"
+ln -sf "$NPCHECK" "$tmp/plainbin/npcheck"
+sed -n '/^### GitHub Actions/,/^### GitLab CI/p' README.md |
+	awk '/^```yaml/ { n++; on = n == 2; next } /^```/ { on = 0 } on' | python3 -c '
+import sys, yaml
+steps = yaml.safe_load(sys.stdin)
+yaml.safe_dump({"name": "README steps", "runs": {"using": "composite", "steps": steps}}, sys.stdout)' \
+	>"$tmp/plain/action.yml" 2>"$tmp/plain.err"
+# plain NAME: the steps run in the workspace, as run() runs the action.
+plain() {
+	: >"$tmp/$1.md"
+	PATH="$tmp/plainbin:$PATH" GITHUB_EVENT_NAME=push GITHUB_STEP_SUMMARY=$tmp/$1.md \
+		RUNNER_TEMP=$tmp/runner-$1 python3 tests/action/simulate.py "$tmp/plain" "$ws" \
+		>"$tmp/$1.out" 2>"$tmp/$1.log"
+}
+if ! grep -q 'upload-sarif' "$tmp/plain/action.yml"; then
+	echo "not ok action/readme-steps: no steps uploading SARIF in the README's second block: $(head -c 200 "$tmp/plain.err")"
+else
+	plain steps
+	check readme-steps "$tmp/steps.out" "ran Lint" \
+		"uses ? github/codeql-action/upload-sarif@v3 category=npcheck sarif_file=npcheck.sarif" \
+		"skipped Fail on findings" "job succeeded"
+	check readme-steps-summary "$tmp/steps.md" '| warning | `or-trap` | deploy/netpol.yaml:16:5 |'
+	check readme-steps-sarif "$ws/npcheck.sarif" '"uri": "deploy/netpol.yaml"'
+	cp tests/fail/endport-less-than-port.yaml "$ws/deploy/"
+	plain steps-error
+	check readme-steps-error "$tmp/steps-error.out" "ran Lint" "uses ? github/codeql-action/upload-sarif@v3" \
+		"ran Fail on findings (exit 1)" "job failed"
+	rm -f "$ws/deploy/endport-less-than-port.yaml" "$ws/npcheck.sarif"
 fi

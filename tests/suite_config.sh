@@ -1,8 +1,9 @@
 #!/bin/sh
 # The configuration through the command line: every rejected file in tests/config/bad
-# exits 3 with exactly its .err on stderr; rules turn findings off or change their
-# severity; failOn and --fail-on set the exit status; ignorePaths drops findings; the
-# default .npcheck.yaml / .npcheck.yml is read from the current directory.
+# exits 3 with exactly its .err on stderr, in every command that reads manifests; rules
+# turn findings off or change their severity; failOn and --fail-on set the exit status;
+# ignorePaths drops findings (and files, in every command); the default .npcheck.yaml /
+# .npcheck.yml is read from the current directory (not by rules).
 # Prints one line per case, "ok NAME" or "not ok NAME: why".
 cd "$(dirname "$0")/.." || exit 4
 : "${NPCHECK:=./npcheck}"
@@ -57,6 +58,26 @@ for cfg in $dir/bad/*.yaml; do
 		echo "not ok config/$name: output on stdout"
 	else
 		echo "ok config/$name"
+	fi
+done
+# ... and the same in every command that reads manifests: one loader, one message.
+for cfg in $dir/bad/*.yaml; do
+	name=$(basename "$cfg" .yaml)
+	why=""
+	for args in "reach a b" "list" "matrix" "explain" "diff $in"; do
+		# shellcheck disable=SC2086
+		"$NPCHECK" $args -c "$cfg" $in >"$tmp/out" 2>"$tmp/err"
+		st=$?
+		if [ "$st" -ne 3 ]; then
+			why="$why ${args%% *}: exit $st;"
+		elif ! cmp -s "$tmp/err" "${cfg%.yaml}.err" || [ -s "$tmp/out" ]; then
+			why="$why ${args%% *}: output differs;"
+		fi
+	done
+	if [ -z "$why" ]; then
+		echo "ok config/every-command/$name"
+	else
+		echo "not ok config/every-command/$name:$why"
 	fi
 done
 run -c $dir/none.yaml $in
@@ -143,4 +164,26 @@ if [ "$st" -eq 3 ] && [ "$(cat "$tmp/err")" = ".npcheck.yaml:2:9: error: unknown
 	echo "ok config/default-bad"
 else
 	echo "not ok config/default-bad: status $st: $(cat "$tmp/err")"
+fi
+# The default file is every manifest command's: list fails on it as lint does; rules
+# reads no manifests and no configuration.
+(cd "$tmp/cwd" && "$NPCHECK" list input/policy.yaml >"$tmp/out" 2>"$tmp/err")
+st=$?
+if [ "$st" -eq 3 ] && [ "$(cat "$tmp/err")" = ".npcheck.yaml:2:9: error: unknown failOn value \
+'warnings' (expected error, warning or info)" ] && [ ! -s "$tmp/out" ]; then
+	echo "ok config/default-bad-list"
+else
+	echo "not ok config/default-bad-list: status $st: $(cat "$tmp/err")"
+fi
+(cd "$tmp/cwd" && "$NPCHECK" rules or-trap >"$tmp/out" 2>"$tmp/err")
+st=$?
+expect default-bad-rules 0 "^or-trap"
+
+# ignorePaths in a query: the ignored file is not read (its errors are not printed).
+"$NPCHECK" list -c $dir/ignore.yaml $in >"$tmp/out" 2>"$tmp/err"
+st=$?
+if [ "$st" -eq 0 ] && grep -q "input/policy.yaml" "$tmp/err" && ! grep -q "ignored/" "$tmp/err"; then
+	echo "ok config/ignore-paths-list"
+else
+	echo "not ok config/ignore-paths-list: status $st: $(head -n 3 "$tmp/err")"
 fi

@@ -147,6 +147,23 @@ else
 		echo "not ok diff/base-old-error-names-revision: $(head -n 1 "$tmp/err")"
 	fi
 
+	# ignorePaths applies to the revision's files as to the work tree's: a committed file
+	# that does not parse, ignored, is neither parsed nor reported, with one parser or a
+	# pool (policy-broken.yaml sorts between two files the pool reads in one batch).
+	(
+		cd "$repo" && cp "$src/broken.yaml" k8s/policy-broken.yaml &&
+			git add k8s/policy-broken.yaml &&
+			git -c commit.gpgsign=false commit -q -m broken2 && rm k8s/policy-broken.yaml
+	) || echo "not ok diff/base: cannot commit"
+	printf 'ignorePaths: ["**/*broken.yaml"]\n' >"$tmp/ignore.yaml"
+	for j in 1 4; do
+		(cd "$repo" && "$npcheck" diff -j $j -c "$tmp/ignore.yaml" --base HEAD k8s \
+			>"$tmp/out" 2>"$tmp/err" </dev/null); st=$?
+		base_check ignore-paths-j$j 1 "$src/stdout"
+	done
+	(cd "$repo" && git reset -q --soft HEAD^ && git rm -q --cached k8s/policy-broken.yaml) ||
+		echo "not ok diff/base: cannot undo the commit"
+
 	# The revision is read with one `git ls-tree` and one `git cat-file --batch`, however
 	# many files it has: a git on PATH that logs its commands counts them.
 	realgit=$(command -v git)

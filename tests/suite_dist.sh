@@ -1,7 +1,8 @@
 #!/bin/sh
 # `make static` and `make dist` (mk/dist.mk): the static binary has no interpreter and no
 # shared library, runs with an empty environment and answers as ./npcheck does; the
-# tarball holds the binary, its kubectl links, the manual page, the completions and
+# tarball holds the binary, its kubectl links, the manual page, the completions, the
+# JSON Schemas and
 # README.md, its SHA256SUMS and .sha256 verify, and two runs make the same bytes.
 # Skipped in a sanitizer build (a sanitized binary cannot be linked statically; the
 # plain `make check` runs it).
@@ -66,7 +67,7 @@ missing=""
 for f in bin/npcheck bin/kubectl-npcheck bin/kubectl_complete-npcheck share/man/man1/npcheck.1 \
 	share/bash-completion/completions/npcheck share/zsh/site-functions/_npcheck \
 	share/fish/vendor_completions.d/npcheck.fish share/doc/npcheck/npcheck.1.html README.md \
-	SHA256SUMS; do
+	SHA256SUMS $(ls schemas/*.schema.json | sed 's|^|share/npcheck/|'); do
 	[ -e "$top/$f" ] || missing="$missing $f"
 done
 if [ -z "$missing" ]; then

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Failure suite: inputs npcheck must reject, with their exact diagnostics.
 # For each tests/fail/NAME.yaml runs `$NPCHECK lint --color never tests/fail/NAME.yaml`
-# and compares stdout with NAME.expected and the exit status with the first line of
+# and compares stdout with NAME.expected, stderr with NAME.stderr (the summary line;
+# empty when there is no such file) and the exit status with the first line of
 # NAME.status (default 1; 2 for input errors such as YAML syntax or a wrong type).
 # Prints "ok fail/NAME" or "not ok fail/NAME: why" followed by a short diff; one line per
 # case, never stops early.
@@ -35,6 +36,14 @@ for f in "$here"/fail/*.yaml; do
 		echo "not ok fail/$name: output differs from $name.expected (exit $st)"
 		diff -u "$base.expected" "$out" | head -20
 		[ -s "$err" ] && head -5 "$err" | sed 's/^/# stderr: /'
+	elif ! if [ -f "$base.stderr" ]; then cmp -s "$base.stderr" "$err"; else [ ! -s "$err" ]; fi
+	then
+		echo "not ok fail/$name: stderr differs from $name.stderr (exit $st)"
+		if [ -f "$base.stderr" ]; then
+			diff -u "$base.stderr" "$err" | head -20
+		else
+			head -5 "$err" | sed 's/^/# stderr: /'
+		fi
 	elif [ "$st" != "$want" ]; then
 		echo "not ok fail/$name: exit status $st, expected $want"
 		head -5 "$err" | sed 's/^/# stderr: /'

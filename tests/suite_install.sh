@@ -7,7 +7,8 @@
 # - completions/npcheck.fish, sourced in fish: `complete -C` (when fish is installed);
 # - completions/_npcheck parses as zsh (when zsh is installed);
 # - `make install DESTDIR=...` puts the binary, the kubectl-npcheck and
-#   kubectl_complete-npcheck links, the manual page and the completions where they
+#   kubectl_complete-npcheck links, the manual page, the completions and the JSON
+#   Schemas (schemas/, in share/npcheck/schemas) where they
 #   belong, the installed kubectl-npcheck runs as npcheck does, kubectl_complete-npcheck
 #   answers as kubectl asks, and `make uninstall` removes every file again.
 # Prints one line per case, "ok NAME" or "not ok NAME: why".
@@ -51,7 +52,7 @@ complete_case() {
 # Paths are completed relative to $tmp.
 mkdir -p "$tmp/manifests" && : >"$tmp/manifests.yaml" && : >"$tmp/npcheck.yml"
 
-commands="diff explain help lint list matrix reach rules"
+commands="diff explain exposure help lint list matrix reach rules"
 complete_case commands "$commands" npcheck ""
 complete_case command-prefix "lint list" npcheck l
 complete_case after-global-option "lint list" npcheck -n shop l
@@ -76,7 +77,15 @@ complete_case reach-options "--port --protocol" npcheck reach --p
 complete_case explain-options "--pod" npcheck explain --po
 complete_case diff-options "--base" npcheck diff --b
 complete_case matrix-max-rows "--max-rows" npcheck matrix --max-r
+complete_case list-exposure "--exposure" npcheck list --exp
 complete_case max-input "--max-input-size" npcheck list --max-i
+# Each command's options are those of its declaration (cmd_<name>.c): rules reads no
+# manifests, list has none of its own.
+complete_case rules-options "--help --output --version" npcheck rules --
+complete_case list-options "--color --config --exposure --help --jobs --max-input-size --max-total-input --namespace --output --quiet --verbose --version" \
+	npcheck list --
+complete_case list-no-port "" npcheck list --po
+complete_case matrix-options "--port --protocol" npcheck matrix --p
 complete_case paths "manifests manifests.yaml" npcheck lint man
 complete_case reach-paths "manifests manifests.yaml" npcheck reach a b m
 complete_case config-file "npcheck.yml" npcheck lint -c npc
@@ -183,7 +192,8 @@ else
 		share/man/man1/kubectl-npcheck.1 share/bash-completion/completions/npcheck \
 		share/bash-completion/completions/kubectl-npcheck share/zsh/site-functions/_npcheck \
 		share/fish/vendor_completions.d/npcheck.fish \
-		share/fish/vendor_completions.d/kubectl-npcheck.fish bin/kubectl_complete-npcheck; do
+		share/fish/vendor_completions.d/kubectl-npcheck.fish bin/kubectl_complete-npcheck \
+		$(cd "$root" && ls schemas/*.schema.json | sed 's|^|share/npcheck/|'); do
 		if [ -f "$dest$prefix/$f" ]; then
 			echo "ok install/$f"
 		else

@@ -47,7 +47,8 @@ printf '%s\n' "$rules" | awk '
 done
 [ -n "$rules" ] && echo "ok man/rule-examples"
 
-# The commands, options and output formats of the binary are all documented.
+# The commands, options and output formats of the binary are all documented: the global
+# options under "Global options", each command's own in its entry under COMMANDS.
 : "${NPCHECK:=./npcheck}"
 if [ -x "$NPCHECK" ]; then
 	cmds=$(sed -n '/^\.Sh COMMANDS/,/^\.Sh /p' "$man")
@@ -69,11 +70,26 @@ if [ -x "$NPCHECK" ]; then
 			echo "ok man/command/$c"
 		fi
 	done
+	# The global options, each an item of "Global options".
+	globals=$(sed -n '/^\.Ss Global options/,/^\.S[sh] /p' "$man")
 	"$NPCHECK" --help | sed -n 's/^  *\(-[a-z], \)*--\([a-z-]*\).*/\2/p' | while read -r o; do
-		if grep -Eq "^\.(It|Op)? ?.*Fl -$o( |\$)" "$man"; then
+		if printf '%s\n' "$globals" | grep -Eq "^\.It Fl (.*Fl )?-$o( |\$)"; then
 			echo "ok man/option/--$o"
 		else
-			echo "not ok man/option/--$o: not documented"
+			echo "not ok man/option/--$o: not an item of Global options"
 		fi
+	done
+	# Each command's own options (its help's "Options:"), each an item of its entry.
+	"$NPCHECK" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z]*\) .*/\1/p' | while read -r c; do
+		[ "$c" = help ] && continue
+		item=$(printf '%s\n' "$cmds" | awk -v c="$c" '/^\.It Cm / { on = ($3 == c) } on { print }')
+		"$NPCHECK" help "$c" | sed -n '/^Options:/,/^$/s/^  *\(-[a-z], \)*--\([a-z-]*\).*/\2/p' |
+		while read -r o; do
+			if printf '%s\n' "$item" | grep -Eq "^\.It Fl (.*Fl )?-$o( |\$)"; then
+				echo "ok man/option/$c/--$o"
+			else
+				echo "not ok man/option/$c/--$o: not an item of the entry of $c"
+			fi
+		done
 	done
 fi

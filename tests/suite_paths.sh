@@ -1,8 +1,9 @@
 #!/bin/sh
 # File names in SARIF, GitHub annotations and JUnit are relative to the repository root
 # (git's top level, or GITHUB_WORKSPACE), whatever the directory npcheck runs in; SARIF's
-# %SRCROOT% is that root; standard input is the SARIF URI "stdin"; outside a repository
-# the current directory is the root.
+# %SRCROOT% is that root, and a file outside it an absolute file: URI; standard input is
+# the SARIF URI "stdin" and <stdin> elsewhere; outside a repository the current directory
+# is the root.
 # Prints one line per case, "ok NAME" or "not ok NAME: why".
 cd "$(dirname "$0")/.." || exit 4
 root=$(pwd)
@@ -54,6 +55,27 @@ has github-workspace "$tmp/gh" "file=manifests/netpol.yaml,"
 # Standard input.
 "$NPCHECK" lint -o sarif - <"$repo/deploy/manifests/netpol.yaml" >"$tmp/sarif" 2>/dev/null
 has sarif-stdin "$tmp/sarif" '"uri": "stdin"' '"text": "standard input"'
+"$NPCHECK" lint -o github - <"$repo/deploy/manifests/netpol.yaml" >"$tmp/gh" 2>/dev/null
+has github-stdin "$tmp/gh" "file=<stdin>,line=16,"
+"$NPCHECK" lint -o junit - <"$repo/deploy/manifests/netpol.yaml" >"$tmp/junit" 2>/dev/null
+has junit-stdin "$tmp/junit" '<testsuite name="&lt;stdin&gt;"'
+
+# A file outside the repository: an absolute file: URI, not relative to %SRCROOT%.
+mkdir -p "$tmp/outside"
+cp "$root/examples/or-trap/netpol.yaml" "$tmp/outside/"
+"$NPCHECK" lint -o sarif . ../../../outside >"$tmp/sarif" 2>/dev/null
+if python3 -c '
+import json, sys
+locs = [r["locations"][0]["physicalLocation"]["artifactLocation"]
+        for r in json.load(open(sys.argv[1]))["runs"][0]["results"]]
+want = {"uri": "file://" + sys.argv[2] + "/outside/netpol.yaml"}
+sys.exit(not (want in locs and {"uri": "deploy/manifests/netpol.yaml", "uriBaseId": "%SRCROOT%"} in locs))' \
+	"$tmp/sarif" "$tmp" 2>/dev/null; then
+	echo "ok paths/sarif-outside-root"
+else
+	echo "not ok paths/sarif-outside-root: no absolute file: URI without uriBaseId for the file outside:"
+	grep -m 3 '"uri"' "$tmp/sarif" | sed 's/^/# /'
+fi
 
 # Outside a repository: the current directory is the root.
 plain=$tmp/plain

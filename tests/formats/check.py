@@ -6,7 +6,8 @@ usage: check.py FORMAT FILE [SCHEMA]
   sarif  SARIF 2.1.0: valid against SCHEMA (when python3-jsonschema is installed and
          SCHEMA exists; else that part is reported as skipped), every rule of
          include/rules.def in the driver, results pointing at their rules, locations
-         inside the repository with line and column >= 1, %SRCROOT% = this directory
+         inside the repository with line and column >= 1, %SRCROOT% = this directory,
+         each rule's help.markdown giving its rationale, fix and YAML example
   junit  well-formed XML: testsuites > testsuite > testcase, and counts that add up
 Prints "ok NAME" / "not ok NAME: why" lines, as the suites do.
 """
@@ -102,6 +103,13 @@ def check_sarif(path, schema_path):
                 p.append(f"rule {r.get('id')}: no {k}.text")
             if k == "name" and not r.get("name"):
                 p.append(f"rule {r.get('id')}: no name")
+        # help: the rationale (the full description), then the fix with a YAML example.
+        md = r.get("help", {}).get("markdown", "")
+        full = r.get("fullDescription", {}).get("text", "")
+        if not full or full not in md or "**Fix:** " not in md or "\n```yaml\n" not in md:
+            p.append(f"rule {r.get('id')}: help.markdown lacks the rationale, a fix or its example")
+        if not r.get("helpUri", "").endswith("#" + str(r.get("id"))):
+            p.append(f"rule {r.get('id')}: helpUri {r.get('helpUri')} is not its manual entry")
     base = run.get("originalUriBaseIds", {}).get("%SRCROOT%", {}).get("uri")
     if base != pathlib.Path.cwd().as_uri() + "/":
         p.append(f"%SRCROOT% is {base}, not this directory")

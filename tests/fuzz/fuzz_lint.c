@@ -1,8 +1,10 @@
 /*
  * libFuzzer target: the whole pipeline on one manifest file — model_load (through a
  * memfd, so the real source/ynode/decode/validate path runs) → lint_run → the writers →
- * a solver over the model → connlist_each; then everything is freed. Checks that every
- * finding is positioned and that connection sets print and parse back to themselves.
+ * a solver over the model → connlist_each → the exposure of every endpoint; then
+ * everything is freed. Checks that every finding is positioned, that connection sets
+ * print and parse back to themselves, and that exposure lines come sorted, each peer
+ * once, an unprotected endpoint open to the entire cluster.
  */
 #define _GNU_SOURCE
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "cli.h"
 #include "config.h"
 #include "connlist.h"
+#include "exposure.h"
 #include "fuzz_check.h"
 #include "fuzz_memfd.h"
 #include "lint.h"
@@ -77,6 +80,45 @@ static void on_line(void *ctx, const struct conn_line *l)
 	check_connset_text(&l->conns);
 }
 
+/* Exposure lines of one endpoint and direction: sorted by peer, each once, never empty. */
+struct xlines {
+	struct strbuf prev;
+	size_t n;
+	bool cluster_all; /* an "entire-cluster : All Connections" line */
+};
+
+static void on_exposure(void *ctx, const struct expo_line *l)
+{
+	struct xlines *x = ctx;
+	FUZZ_CHECK(l->peer && *l->peer && l->conns && *l->conns, "exposure line %zu", x->n);
+	FUZZ_CHECK(strcmp(l->conns, "No Connections"), "'%s' with no connection", l->peer);
+	if (x->n++)
+		FUZZ_CHECK(strcmp(x->prev.buf, l->peer) < 0, "'%s' after '%s'", l->peer,
+			   x->prev.buf);
+	strbuf_reset(&x->prev);
+	strbuf_addstr(&x->prev, l->peer);
+	if (l->type == EXPO_CLUSTER && !strcmp(l->conns, "All Connections"))
+		x->cluster_all = true;
+}
+
+static void check_exposure(const struct solver *s)
+{
+	struct exposure x;
+	struct xlines xl = { STRBUF_INIT, 0, false };
+	exposure_init(&x, s);
+	for (size_t e = 0; e < s->nep; e++)
+		for (int d = 0; d < DIR__COUNT; d++) {
+			xl.n = 0;
+			xl.cluster_all = false;
+			exposure_lines(&x, e, (enum direction)d, on_exposure, &xl);
+			if (!exposure_protected(&x, e, (enum direction)d))
+				FUZZ_CHECK(xl.cluster_all, "%s unprotected but not open to the cluster",
+					   s->m->endpoints[e]->display);
+		}
+	strbuf_release(&xl.prev);
+	exposure_free(&x);
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	static const char *const formats[] = { "text", "json", "sarif", "junit", "github" };
@@ -125,6 +167,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	connlist_each(&s, on_line, &lc);
 	strbuf_release(&lc.src);
 	strbuf_release(&lc.dst);
+	check_exposure(&s);
 	/* a pod to itself: loopback is never subject to policy */
 	for (size_t i = 0; i < m.nendpoints; i++) {
 		struct sref self = { .ep = m.endpoints[i] };

@@ -125,6 +125,12 @@ static bool on_unit(void *ctx, const struct ynode *n)
 	return k8s_decode_document(uc->m, file_name, n, uc->opt);
 }
 
+static const struct ypath *build_paths(void *ctx, const char *kind)
+{
+	const struct unit_ctx *uc = ctx;
+	return k8s_build_paths(uc->opt, kind);
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	struct arena *a = arena_new();
@@ -136,7 +142,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	struct ynode_sink sink = { .unit = on_unit, .ctx = &uc };
 	if (size % 2) {
 		sink.skip_keys = k8s_skip_keys;
-		sink.filter = k8s_build_paths;
+		sink.filter = build_paths;
 	}
 
 	diag_init(&d, a);

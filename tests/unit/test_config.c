@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "portset.h"
 
 static char tmpdir[64];
 static char oldcwd[4096];
@@ -334,6 +335,26 @@ static void test_errors(void **state)
 		{ "cni:\n  endPort: maybe\n",
 		  "2:12: error: invalid cni.endPort 'maybe' (expected true or false)\n" },
 		{ "cni: {sctp: yes}\n", "1:13: error: invalid cni.sctp 'yes' (expected true or false)\n" },
+		/* operators: a list of mappings, its entries named with their index */
+		{ "operators:\n- kind: A\n  group: a.io\n- kind: B\n  grup: b.io\n",
+		  "5:3: error: unknown key 'operators[1].grup'; did you mean 'group'?\n" },
+		{ "operators: [{kind: A, group: a.io, ports: [{port: 1, nam: x}]}]\n",
+		  "1:54: error: unknown key 'operators[0].ports[0].nam'; did you mean 'name'?\n" },
+		{ "operators: [a]\n",
+		  "1:13: error: an item of 'operators' must be a mapping, not a scalar\n" },
+		{ "operators: [{kind: A, group: a.io, workload: 'x-{id}'}]\n",
+		  "1:46: error: invalid workload 'x-{id}': unknown placeholder (expected {name}, "
+		  "{namespace} or {shard})\n" },
+		{ "operators: [{kind: A, group: a.io, labels: {a: 'b c'}}]\n",
+		  "1:48: error: invalid label value 'b c': a valid label must be an empty string or "
+		  "consist of alphanumeric characters, '-', '_' or '.', and must start and end with "
+		  "an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex "
+		  "used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')\n" },
+		{ "operators: [{kind: A, group: a.io, ports: [{port: 70000}]}]\n",
+		  "1:51: error: invalid port '70000' in 'operators[0].ports[0]' (expected 1 to "
+		  "65535)\n" },
+		{ "operators: [{kind: A, group: a.io}, {kind: A, group: a.io}]\n",
+		  "1:37: error: operators[1] repeats kind A of group a.io (operators[0])\n" },
 		/* every error of a file is reported, in file order */
 		{ "cni: {sctp: 1}\nfailOn: x\nrules: {allow-all: x}\n",
 		  "1:13: error: invalid cni.sctp '1' (expected true or false)\n"
@@ -460,6 +481,38 @@ static void test_default_file(void **state)
 	assert_int_equal(chdir(oldcwd), 0);
 }
 
+/* operators: entries of the configuration first; a built-in one of the same kind and
+ * group is replaced, the others stay. */
+static void test_operators(void **state)
+{
+	struct config c;
+	(void)state;
+	config_defaults(&c);
+	assert_ptr_equal(c.operators.kinds, operators_default()->kinds);
+	load_ok(&c, "operators:\n"
+		    "- kind: Cache\n  group: example.com\n  workload: cache-{name}\n"
+		    "  labels: {app: cache, id: '{namespace}.{name}', build: null}\n"
+		    "  ports: [{name: redis, port: 6379}, {port: 7946, protocol: udp}]\n"
+		    "  defaultReplicas: 0\n"
+		    "- kind: Prometheus\n  group: monitoring.coreos.com\n  disabled: true\n");
+	assert_int_equal((int)c.operators.n, 4); /* Cache, Prometheus off, Alertmanager, ThanosRuler */
+	const struct op_kind *k = operators_find(&c.operators, "Cache", "example.com/v2");
+	assert_non_null(k);
+	assert_string_equal(k->workload, "cache-{name}");
+	assert_int_equal((int)k->nlabels, 3);
+	assert_string_equal(k->labels[1].value, "{namespace}.{name}");
+	assert_null(k->labels[2].value);
+	assert_int_equal((int)k->nports, 2);
+	assert_null(k->ports[1].name);
+	assert_int_equal(k->ports[1].proto, PROTO_UDP);
+	assert_int_equal((int)k->default_replicas, 0);
+	assert_non_null(k->source);
+	assert_null(operators_find(&c.operators, "Prometheus", "monitoring.coreos.com/v1"));
+	assert_non_null(operators_find(&c.operators, "Alertmanager", "monitoring.coreos.com/v1"));
+	config_release(&c);
+	assert_ptr_equal(c.operators.kinds, operators_default()->kinds);
+}
+
 static void test_apply(void **state)
 {
 	struct config c;
@@ -550,6 +603,7 @@ int main(void)
 		cmocka_unit_test(test_too_large),
 		cmocka_unit_test(test_deep),
 		cmocka_unit_test(test_default_file),
+		cmocka_unit_test(test_operators),
 		cmocka_unit_test(test_apply),
 		cmocka_unit_test(test_ignores),
 	};

@@ -1,0 +1,1 @@
+exposure examples/ipblock-except

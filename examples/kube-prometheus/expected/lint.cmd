@@ -1,0 +1,1 @@
+lint --color never examples/kube-prometheus

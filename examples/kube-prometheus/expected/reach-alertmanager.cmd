@@ -1,0 +1,1 @@
+reach k8s main -p web examples/kube-prometheus

@@ -1,0 +1,1 @@
+reach grafana k8s -p web examples/kube-prometheus

@@ -1,0 +1,62 @@
+/*
+ * Exposure analysis: per endpoint and direction, what it is open to beyond the input —
+ * the entire cluster, pods that rule selectors name but the input does not hold
+ * ("representative peers"), external ranges — and whether any policy isolates it.
+ * Computed per distinct rule peer and endpoint class, never per pair of pods. An
+ * exposure is built over a solver and owns its tables (heap); release it with
+ * exposure_free. Lines handed to callbacks are valid during the call only.
+ */
+#ifndef NPCHECK_EXPOSURE_H
+#define NPCHECK_EXPOSURE_H
+
+#include "solver.h"
+
+/* What a line's peer is. */
+enum expo_peer { EXPO_CLUSTER, EXPO_PODS, EXPO_EXTERNAL };
+
+/* One line: the endpoint is open, in one direction, to peer on conns. */
+struct expo_line {
+	enum expo_peer type;
+	const char *peer;  /* "entire-cluster", "ns/[pod with {app=x}]", "FIRST-LAST[External]" */
+	const char *conns; /* the SPEC's grammar; egress named ports stay names: "TCP http" */
+};
+
+struct expo_rep;
+
+struct exposure {
+	const struct solver *s;
+	struct expo_rep *reps; /* distinct rule peers whose pods the input may not hold */
+	size_t nreps;
+	/* Per solver rule: whether it opens the entire cluster, and the representative
+	 * peers its peers match (rmatch[roff[r] .. roff[r + 1])). */
+	bool *rule_all;
+	size_t *roff;
+	uint32_t *rmatch;
+	/* Scratch for one endpoint and direction. */
+	struct expo_conns *acc;
+	uint32_t *stamp, tag, *touched;
+	size_t ntouched;
+};
+
+void exposure_init(struct exposure *x, const struct solver *s);
+void exposure_free(struct exposure *x);
+
+/* Is endpoint e isolated in direction d (SPEC §2.2)? Not: "not protected". */
+bool exposure_protected(const struct exposure *x, size_t e, enum direction d);
+/*
+ * The lines of endpoint e in direction d, sorted by peer name (bytes): for an endpoint
+ * no policy isolates, the entire cluster on every connection; else the entire cluster
+ * on what rules with no peers or an empty namespaceSelector allow, and each
+ * representative peer that some rule matches on what those rules allow, unless the
+ * entire cluster gets it all already. Then the external ranges the verdicts open.
+ * Returns how many lines fn was called for.
+ */
+size_t exposure_lines(struct exposure *x, size_t e, enum direction d,
+		      void (*fn)(void *ctx, const struct expo_line *l), void *ctx);
+
+/* cmd_exposure.c: print the exposure of the model s was built on, in fmt "text"
+ * (netpol-analyzer's section, from "Exposure Analysis Result:") or "json" (an object
+ * with "version", or with member: the member "exposure": {...} of list's object). */
+void exposure_print(const char *fmt, const struct solver *s, bool member);
+
+#endif

@@ -1,0 +1,239 @@
+/* npcheck exposure (and list --exposure): what each workload is open to beyond the
+ * input, in netpol-analyzer's exposure format or as JSON. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "escape.h"
+#include "exposure.h"
+#include "tiers.h"
+
+static int cmd_exposure(struct cli *cli);
+
+const struct command cmd_exposure_entry = {
+	.name = "exposure",
+	.exec = cmd_exposure,
+	.usage = "[PATH...]",
+	.summary = "what each workload is open to beyond the input",
+	.formats = "text,json",
+	.reads_input = true,
+};
+
+static const char *const dir_names[] = { "ingress", "egress" };
+static const char *const dir_titles[] = { "Ingress", "Egress" };
+static const char *const type_names[] = { "entire-cluster", "pods", "external" };
+
+/* The policy tiers are not part of this analysis: say so, once, never silently. */
+static void tiers_note(const struct solver *s)
+{
+	const struct tiers *t = s->m->tiers;
+	const char *kinds[3] = { NULL, NULL, NULL };
+	size_t nk = 0;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!s->tiers || !t)
+		return;
+	for (size_t i = 0; i < t->norder; i++) {
+		const char *k = tpolicy_kind(t->order[i]);
+		bool seen = false;
+		for (size_t j = 0; j < nk; j++)
+			seen |= !strcmp(kinds[j], k);
+		if (!seen && nk < ARRAY_SIZE(kinds))
+			kinds[nk++] = k;
+	}
+	for (size_t j = 0; j < nk; j++)
+		strbuf_addf(&sb, "%s%s", j ? ", " : "", kinds[j]);
+	fprintf(stderr,
+		"npcheck: note: exposure does not account for the %zu policy tier object%s (%s) "
+		"of the input: what it shows is what the NetworkPolicies alone allow\n",
+		t->norder, t->norder == 1 ? "" : "s", sb.buf);
+	strbuf_release(&sb);
+}
+
+struct text_ctx {
+	const char *workload; /* escaped */
+	int width;
+	enum direction d;
+	bool blank;           /* a blank line before the direction's title */
+	size_t lines;         /* of this direction, so far */
+	struct strbuf sb;
+};
+
+static void count_line(void *ctx, const struct expo_line *l)
+{
+	(void)ctx;
+	(void)l;
+}
+
+/* "WORKLOAD \t=> \tPEER : CONNS", the workload padded to the longest one shown. */
+static void text_line(void *ctx, const struct expo_line *l)
+{
+	struct text_ctx *t = ctx;
+	if (!t->lines)
+		printf("%s%s Exposure:\n", t->blank ? "\n" : "", dir_titles[t->d]);
+	t->lines++;
+	strbuf_reset(&t->sb);
+	strbuf_addf(&t->sb, "%-*s \t%s \t", t->width, t->workload,
+		    t->d == DIR_EGRESS ? "=>" : "<=");
+	escape_text(&t->sb, l->peer);
+	strbuf_addstr(&t->sb, " : ");
+	escape_text(&t->sb, l->conns);
+	strbuf_addch(&t->sb, '\n');
+	fwrite(t->sb.buf, 1, t->sb.len, stdout);
+}
+
+static int str_cmp(const void *pa, const void *pb)
+{
+	return strcmp(*(char *const *)pa, *(char *const *)pb);
+}
+
+static void write_text(struct exposure *x)
+{
+	const struct model *m = x->s->m;
+	struct text_ctx t = { 0 };
+	struct strbuf name = STRBUF_INIT;
+	char **unprot = xcalloc(2 * m->nendpoints + 1, sizeof(*unprot));
+	size_t nunprot = 0;
+	int width = 0;
+
+	/* The width: the longest workload with some line. An unprotected one has one;
+	 * the lines of another are computed only when its name is longer than the
+	 * width so far. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t e = 0; e < m->nendpoints; e++) {
+			bool open = !exposure_protected(x, e, DIR_EGRESS) ||
+				    !exposure_protected(x, e, DIR_INGRESS);
+			if (open != !pass)
+				continue;
+			strbuf_reset(&name);
+			escape_text(&name, m->endpoints[e]->display);
+			if ((int)name.len <= width)
+				continue;
+			if (open || exposure_lines(x, e, DIR_EGRESS, count_line, NULL) ||
+			    exposure_lines(x, e, DIR_INGRESS, count_line, NULL))
+				width = (int)name.len;
+		}
+	printf("Exposure Analysis Result:\n");
+	size_t egress_lines = 0;
+	for (int d = DIR_EGRESS; d >= DIR_INGRESS; d--) {
+		t.d = (enum direction)d;
+		t.lines = 0;
+		t.width = width;
+		t.blank = d == DIR_INGRESS && egress_lines;
+		for (size_t e = 0; e < m->nendpoints; e++) {
+			strbuf_reset(&name);
+			escape_text(&name, m->endpoints[e]->display);
+			t.workload = name.buf;
+			exposure_lines(x, e, t.d, text_line, &t);
+		}
+		if (d == DIR_EGRESS)
+			egress_lines = t.lines;
+	}
+	for (size_t e = 0; e < m->nendpoints; e++)
+		for (int d = DIR_EGRESS; d >= DIR_INGRESS; d--) {
+			if (exposure_protected(x, e, (enum direction)d))
+				continue;
+			strbuf_reset(&name);
+			escape_text(&name, m->endpoints[e]->display);
+			strbuf_addf(&name, " is not protected on %s", dir_titles[d]);
+			unprot[nunprot++] = xstrdup(name.buf);
+		}
+	if (nunprot > 1)
+		qsort(unprot, nunprot, sizeof(*unprot), str_cmp);
+	if (nunprot)
+		printf("\nWorkloads not protected by network policies:\n");
+	for (size_t i = 0; i < nunprot; i++) {
+		printf("%s\n", unprot[i]);
+		free(unprot[i]);
+	}
+	free(unprot);
+	strbuf_release(&name);
+	strbuf_release(&t.sb);
+}
+
+struct json_ctx {
+	const char *workload; /* raw */
+	size_t n;
+	struct strbuf sb;
+};
+
+static void json_line(void *ctx, const struct expo_line *l)
+{
+	struct json_ctx *j = ctx;
+	strbuf_reset(&j->sb);
+	strbuf_addstr(&j->sb, j->n++ ? ",\n  {\"workload\": " : "\n  {\"workload\": ");
+	strbuf_add_json_str(&j->sb, j->workload);
+	strbuf_addstr(&j->sb, ", \"peer\": ");
+	strbuf_add_json_str(&j->sb, l->peer);
+	strbuf_addf(&j->sb, ", \"type\": \"%s\", \"connections\": ", type_names[l->type]);
+	strbuf_add_json_str(&j->sb, l->conns);
+	strbuf_addch(&j->sb, '}');
+	fwrite(j->sb.buf, 1, j->sb.len, stdout);
+}
+
+/* The members "egress", "ingress" and "unprotected", without braces. */
+static void write_json_members(struct exposure *x)
+{
+	const struct model *m = x->s->m;
+	struct json_ctx j = { 0 };
+
+	for (int d = DIR_EGRESS; d >= DIR_INGRESS; d--) {
+		printf("%s\"%s\": [", d == DIR_EGRESS ? "" : ", ", dir_names[d]);
+		j.n = 0;
+		for (size_t e = 0; e < m->nendpoints; e++) {
+			j.workload = m->endpoints[e]->display;
+			exposure_lines(x, e, (enum direction)d, json_line, &j);
+		}
+		printf(j.n ? "\n]" : "]");
+	}
+	printf(", \"unprotected\": [");
+	j.n = 0;
+	for (size_t e = 0; e < m->nendpoints; e++)
+		for (int d = DIR_EGRESS; d >= DIR_INGRESS; d--) {
+			if (exposure_protected(x, e, (enum direction)d))
+				continue;
+			strbuf_reset(&j.sb);
+			strbuf_addstr(&j.sb, j.n++ ? ",\n  {\"workload\": " : "\n  {\"workload\": ");
+			strbuf_add_json_str(&j.sb, m->endpoints[e]->display);
+			strbuf_addf(&j.sb, ", \"direction\": \"%s\"}", dir_names[d]);
+			fwrite(j.sb.buf, 1, j.sb.len, stdout);
+		}
+	printf(j.n ? "\n]" : "]");
+	strbuf_release(&j.sb);
+}
+
+void exposure_print(const char *fmt, const struct solver *s, bool member)
+{
+	struct exposure x;
+	tiers_note(s);
+	exposure_init(&x, s);
+	if (!strcmp(fmt, "json")) {
+		printf(member ? "\"exposure\": {" : "{\"version\": %d, ", NPCHECK_JSON_VERSION);
+		write_json_members(&x);
+		printf(member ? "}" : "}\n");
+	} else {
+		write_text(&x);
+	}
+	exposure_free(&x);
+}
+
+static int cmd_exposure(struct cli *cli)
+{
+	const char *const *paths;
+	size_t npaths;
+	const char *fmt = cli_format(cli);
+	struct solver s;
+	struct loaded l;
+
+	if (!fmt)
+		return EXIT_USAGE;
+	if (cli_input_paths(cli, &paths, &npaths))
+		return EXIT_USAGE;
+	int rc = cli_load(cli, paths, npaths, &l);
+	solver_init(&s, &l.model);
+	exposure_print(fmt, &s, false);
+	solver_free(&s);
+	cli_unload(&l);
+	return rc;
+}
