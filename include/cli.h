@@ -35,7 +35,7 @@ enum cli_opt_id {
 	OPT__COUNT
 };
 
-enum cli_opt_kind { OPTK_STR, OPTK_FLAG, OPTK_JOBS, OPTK_ROWS, OPTK_SIZE, OPTK_COLOR };
+enum cli_opt_kind { OPTK_STR, OPTK_FLAG, OPTK_JOBS, OPTK_ROWS, OPTK_SIZE, OPTK_COLOR, OPTK_LIST };
 enum cli_opt_scope { SCOPE_ALL, SCOPE_INPUT, SCOPE_OWN };
 
 /* One row of options.def. */
@@ -73,6 +73,11 @@ struct cli {
 	bool exposure;           /* --exposure (list) */
 	size_t max_input;        /* --max-input-size; 0: MODEL_MAX_FILE */
 	size_t max_total;        /* --max-total-input; 0: MODEL_MAX_TOTAL */
+	/* --focus (every value, joined by commas), --focus-direction, --focus-conn: list,
+	 * matrix, explain and diff (focus.h). */
+	const char *focus;
+	const char *focus_dir;
+	const char *focus_conn;
 	bool stdin_implicit;     /* no path given: stdin is read (cli_input_paths) */
 	const char **args;       /* positional arguments after the command */
 	size_t nargs;

@@ -2,6 +2,7 @@
 #ifndef NPCHECK_CONNLIST_H
 #define NPCHECK_CONNLIST_H
 
+#include "focus.h"
 #include "solver.h"
 
 struct conn_line {
@@ -19,6 +20,11 @@ struct conn_line {
  */
 void connlist_each(const struct solver *s, void (*fn)(void *ctx, const struct conn_line *l),
 		   void *ctx);
+/* The same, for the pairs the focus keeps (f may be NULL: every pair), each connection
+ * set narrowed to --focus-conn. A source that keeps only the focused destinations is
+ * paired with those alone, so a focus on a few endpoints costs a few pairs per source. */
+void connlist_each_focus(const struct solver *s, const struct focus *f,
+			 void (*fn)(void *ctx, const struct conn_line *l), void *ctx);
 /* The endpoints (indexes, unsorted) an endpoint may reach: every other destination
  * denies it everything. cand_init sizes the set for a solver; cand_release frees it. */
 struct cand {
@@ -30,6 +36,13 @@ struct cand {
 void cand_init(struct cand *c, const struct solver *s);
 void cand_release(struct cand *c);
 void connlist_candidates(const struct solver *s, size_t src, struct cand *c);
+
+/* For destinations dsts[0 .. n): which endpoints may reach each, as bits k * nep + i
+ * (source i, destination dsts[k]); a source not marked is denied everything, loopback
+ * of a single pod included as allowed. Heap; the caller frees. */
+uint64_t *connlist_sources(const struct solver *s, const uint32_t *dsts, size_t n);
+#define CONNLIST_MAY(bits, s, k, i) \
+	(((bits)[((k) * (s)->nep + (i)) / 64] >> (((k) * (s)->nep + (i)) % 64)) & 1)
 
 /* "SRC => DST : CONNS" */
 void conn_line_format(const struct conn_line *l, struct strbuf *out);

@@ -20,6 +20,9 @@ struct query_target {
  */
 int query_resolve(const struct model *m, const char *text, const char *default_ns,
 		  bool allow_service, struct query_target *out);
+/* The same, printing nothing on failure. */
+int query_resolve_quiet(const struct model *m, const char *text, const char *default_ns,
+			bool allow_service, struct query_target *out);
 void query_target_release(struct query_target *t);
 
 /* Parse a comma-separated list of port numbers and ranges ("80,443,8000-8080") into

@@ -17,6 +17,7 @@
 #define OPT_TYPE_ROWS uint64_t
 #define OPT_TYPE_SIZE size_t
 #define OPT_TYPE_COLOR enum color_mode
+#define OPT_TYPE_LIST const char *
 
 const struct cli_opt cli_opts[OPT__COUNT] = {
 #define OPTION(id, sh, lo, ar, ki, fi, sc, va, he)                                          \
@@ -115,6 +116,21 @@ static int set_value(struct cli *cli, enum cli_opt_id id, const char *arg)
 	case OPTK_FLAG:
 		*(bool *)field = true;
 		return 0;
+	case OPTK_LIST: {
+		/* Given again: the values so far, a comma, this one (held until exit). */
+		static struct strbuf lists[OPT__COUNT];
+		struct strbuf *sb = &lists[id];
+		if (*(const char **)field) {
+			if (!sb->len)
+				strbuf_addstr(sb, *(const char **)field);
+			strbuf_addch(sb, ',');
+			strbuf_addstr(sb, arg);
+			*(const char **)field = sb->buf;
+		} else {
+			*(const char **)field = arg;
+		}
+		return 0;
+	}
 	case OPTK_JOBS: {
 		errno = 0;
 		unsigned long n = strtoul(arg, &end, 10);

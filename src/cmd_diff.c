@@ -34,6 +34,7 @@
 
 #include "cli.h"
 #include "escape.h"
+#include "focus.h"
 #include "revision.h"
 #include "run.h"
 #include "solver.h"
@@ -49,6 +50,9 @@ const struct command cmd_diff_entry = {
 	.reads_input = true,
 	.options = {
 		{ OPT_BASE, NULL, NULL },
+		{ OPT_FOCUS, NULL, NULL },
+		{ OPT_FOCUS_DIR, NULL, NULL },
+		{ OPT_FOCUS_CONN, NULL, NULL },
 	},
 };
 
@@ -83,8 +87,16 @@ struct row {
 	struct connset c[2];
 };
 
+/* --focus on both sides: which endpoints of the union are focused; NULL without it. */
+struct dfocus {
+	const struct focus *f[2]; /* resolved on OLD and NEW */
+	const struct uep *u;      /* the union, for indexes */
+	bool *foc;                /* per endpoint of the union: focused on either side */
+};
+
 /* Rows kept a while before they are printed (heap; ends' names formatted in name). */
 struct rows {
+	const struct dfocus *df;
 	struct row *r;
 	char **name; /* the external end's name, for sorting */
 	size_t n, cap;
@@ -150,6 +162,34 @@ static void end_format(const struct end *e, struct strbuf *sb)
 		sref_format(&r, sb);
 }
 
+/* Is this end focused: a focused endpoint, or a range holding a focused address? */
+static bool df_has(const struct dfocus *df, const struct end *e)
+{
+	if (e->u)
+		return df->foc[e->u - df->u];
+	struct sref r = { NULL, e->family, e->lo, e->hi };
+	return focus_has(df->f[0], &r) || focus_has(df->f[1], &r);
+}
+
+static bool df_keeps(const struct dfocus *df, const struct end *src, const struct end *dst)
+{
+	if (!df || !df->f[0]->nitems)
+		return true;
+	switch (df->f[0]->dir) {
+	case FOCUS_INGRESS: return df_has(df, dst);
+	case FOCUS_EGRESS: return df_has(df, src);
+	default: return df_has(df, src) || df_has(df, dst);
+	}
+}
+
+/* Both sides' sets cut to --focus-conn. */
+static void df_narrow(const struct dfocus *df, struct connset c[2])
+{
+	if (df)
+		for (int k = 0; k < 2; k++)
+			focus_narrow(df->f[0], &c[k]);
+}
+
 /* What side k allows from src to dst: nothing when an endpoint is missing there. */
 static void side_allowed(const struct side *sd, int k, const struct end *src,
 			 const struct end *dst, struct connset *out)
@@ -210,6 +250,8 @@ static void refine(struct side sides[2], int dir, int f, struct iprange **out, s
 static void rows_add(struct rows *rs, int type, const struct end *src, const struct end *dst,
 		     const struct connset c[2])
 {
+	if (!df_keeps(rs->df, src, dst))
+		return;
 	if (rs->n == rs->cap) {
 		XGROW(rs->r, rs->cap, rs->n + 1);
 		rs->name = xrealloc(rs->name, sizeof(*rs->name) * rs->cap);
@@ -269,6 +311,7 @@ static void compare_external(struct side sides[2], struct rows *rs, const struct
 				else
 					side_allowed(&sides[k], k, &ep, &x, &c[k]);
 			}
+			df_narrow(rs->df, c);
 			if (have && connset_equal(&c[0], &rc[0]) && connset_equal(&c[1], &rc[1])) {
 				run.hi = rg[i].hi;
 				continue;
@@ -497,6 +540,7 @@ struct walk {
 	struct rows to_ext;   /* one source's rows towards external ranges */
 	bool *has[3];         /* per source: has rows of this type */
 	struct out *o;
+	const struct dfocus *df; /* NULL without --focus options */
 };
 
 /* Print the kept row ix[*p] ... while of type t and named before name (NULL: all). */
@@ -519,9 +563,14 @@ static void walk_source(struct walk *w, size_t i, int t)
 	struct end a = { &w->u[i], 0, 0, 0 };
 	struct connset c[2];
 	struct row r;
+	const struct focus *fo = w->df ? w->df->f[0] : NULL;
+	/* A source not asked about as a whole: only the focused destinations. */
+	bool all = !fo || !fo->nitems || (fo->dir != FOCUS_INGRESS && w->df->foc[i]);
+	bool to_focus = !all && fo->dir != FOCUS_EGRESS;
+	bool ips = w->df && (w->df->f[0]->nips || w->df->f[1]->nips);
 
 	rows_clear(&w->to_ext);
-	for (int f = 0; f < w->families; f++)
+	for (int f = 0; f < w->families && (all || (to_focus && ips)); f++)
 		compare_external(w->sides, &w->to_ext, &w->u[i], DIR_EGRESS, f,
 				 w->rg[DIR_EGRESS][f], w->nrg[DIR_EGRESS][f]);
 	size_t *ix = rows_order(&w->to_ext), p = 0;
@@ -536,6 +585,8 @@ static void walk_source(struct walk *w, size_t i, int t)
 		 * never subject to policy (SPEC §2.7): nothing to compare. */
 		if (i == j && self_is_loopback(&w->u[i]))
 			continue;
+		if (!all && (!to_focus || !w->df->foc[j]))
+			continue;
 		struct end b = { &w->u[j], 0, 0, 0 };
 		print_kept(w, &w->to_ext, ix, &p, t, w->u[j].name);
 		for (int k = 0; k < 2; k++)
@@ -543,6 +594,12 @@ static void walk_source(struct walk *w, size_t i, int t)
 		int ty = diff_type_of(c);
 		if (ty < 0)
 			continue;
+		/* Equal sets are equal at any port: only a difference is narrowed. */
+		if (w->df && w->df->f[0]->port) {
+			df_narrow(w->df, c);
+			if ((ty = diff_type_of(c)) < 0)
+				continue;
+		}
 		w->has[ty][i] = true;
 		if (ty != t)
 			continue;
@@ -567,24 +624,52 @@ static void walk_type(struct walk *w, int t)
 	print_kept(w, &w->from_ext, w->from_ext_order, &p, t, NULL);
 }
 
-/* Compare two loaded sides, print as it goes, and give the exit status. */
-static int diff_sides(const char *fmt, struct side sides[2])
+/* Compare two loaded sides, print as it goes, and give the exit status. With focus
+ * options (fo[0] unresolved options, or NULL), only the pairs they ask about. */
+static int diff_sides(struct cli *cli, const char *fmt, struct side sides[2],
+		      const struct focus *fo)
 {
 	struct out o;
 	struct walk w = { .sides = sides, .o = &o };
+	struct focus f[2];
+	struct dfocus df = { { &f[0], &f[1] }, NULL, NULL };
 
-	out_init(&o, fmt);
 	w.u = union_endpoints(sides, &w.nu);
+	if (fo) {
+		struct focus *fp[2] = { &f[0], &f[1] };
+		const struct model *mp[2] = { &sides[0].m, &sides[1].m };
+		focus_copy_options(&f[0], fo);
+		focus_copy_options(&f[1], fo);
+		if (focus_resolve_either(fp, mp, cli->ns)) {
+			focus_release(&f[0]);
+			focus_release(&f[1]);
+			free(w.u);
+			return EXIT_USAGE;
+		}
+		df.u = w.u;
+		df.foc = xcalloc(w.nu + 1, sizeof(bool));
+		for (size_t i = 0; i < w.nu; i++)
+			for (int k = 0; k < 2; k++)
+				if (w.u[i].ep[k] && f[k].ep[w.u[i].ep[k]->index])
+					df.foc[i] = true;
+		w.df = &df;
+		w.from_ext.df = w.to_ext.df = &df;
+	}
+	out_init(&o, fmt);
 	w.families = sides[0].s.has_v6 || sides[1].s.has_v6 ? 2 : 1;
 	for (int t = 0; t < 3; t++)
 		w.has[t] = xcalloc(w.nu + 1, sizeof(bool));
 	for (int dir = 0; dir < DIR__COUNT; dir++)
-		for (int f = 0; f < w.families; f++)
-			refine(sides, dir, f, &w.rg[dir][f], &w.nrg[dir][f]);
+		for (int fam = 0; fam < w.families; fam++)
+			refine(sides, dir, fam, &w.rg[dir][fam], &w.nrg[dir][fam]);
+	/* Rows from external ranges: towards a focused endpoint, or from a focused address
+	 * (to any endpoint). */
+	bool fips = fo && (f[0].nips || f[1].nips) && fo->dir != FOCUS_INGRESS;
 	for (size_t i = 0; i < w.nu; i++)
-		for (int f = 0; f < w.families; f++)
-			compare_external(sides, &w.from_ext, &w.u[i], DIR_INGRESS, f,
-					 w.rg[DIR_INGRESS][f], w.nrg[DIR_INGRESS][f]);
+		for (int fam = 0; fam < w.families; fam++)
+			if (!fo || !fo->nitems || fips || (df.foc[i] && fo->dir != FOCUS_EGRESS))
+				compare_external(sides, &w.from_ext, &w.u[i], DIR_INGRESS, fam,
+						 w.rg[DIR_INGRESS][fam], w.nrg[DIR_INGRESS][fam]);
 	w.from_ext_order = rows_order(&w.from_ext);
 	for (int t = DIFF_CHANGED; t <= DIFF_REMOVED; t++)
 		walk_type(&w, t);
@@ -602,15 +687,21 @@ static int diff_sides(const char *fmt, struct side sides[2])
 	for (int t = 0; t < 3; t++)
 		free(w.has[t]);
 	for (int dir = 0; dir < DIR__COUNT; dir++)
-		for (int f = 0; f < w.families; f++)
-			free(w.rg[dir][f]);
+		for (int fam = 0; fam < w.families; fam++)
+			free(w.rg[dir][fam]);
 	free(w.u);
+	if (fo) {
+		focus_release(&f[0]);
+		focus_release(&f[1]);
+		free(df.foc);
+	}
 	return rc;
 }
 
 /* ---- --base: the old side read through git ---- */
 
-static int diff_base(struct cli *cli, const char *fmt, const struct model_options *mo)
+static int diff_base(struct cli *cli, const char *fmt, const struct model_options *mo,
+		     const struct focus *fo)
 {
 	static const char *const dot[] = { "." };
 	const char *const *paths = cli->nargs ? cli->args : dot;
@@ -658,7 +749,7 @@ static int diff_base(struct cli *cli, const char *fmt, const struct model_option
 		escape_eprintf("npcheck diff: at revision %s:", cli->base);
 	cli_print_input_errors(cli, &sides[0].d);
 	cli_print_input_errors(cli, &sides[1].d);
-	rc = diff_sides(fmt, sides);
+	rc = diff_sides(cli, fmt, sides, fo);
 	for (int k = 0; k < 2; k++)
 		side_free(&sides[k]);
 	return rc;
@@ -670,23 +761,29 @@ static int cmd_diff(struct cli *cli)
 	struct model_options mo;
 	struct side sides[2];
 	const char *fmt = cli_format(cli);
+	struct focus f;
+	int rc;
 
-	if (!fmt)
+	if (!fmt || focus_parse(&f, cli))
 		return EXIT_USAGE;
 	cli_model_options(cli, &mo);
 	mo.allow_empty = true;
-	if (cli->base)
-		return diff_base(cli, fmt, &mo);
-	if (cli->nargs != 2)
-		return cli_usage_error(cli, "expected two paths, OLD and NEW (or --base REV [PATH...])");
-	if (!strcmp(cli->args[0], "-") && !strcmp(cli->args[1], "-"))
-		return cli_usage_error(cli, "only one of OLD and NEW can be read from stdin");
-	for (int k = 0; k < 2; k++)
-		side_load(&sides[k], &cli->args[k], 1, &mo);
-	for (int k = 0; k < 2; k++)
-		cli_print_input_errors(cli, &sides[k].d);
-	int rc = diff_sides(fmt, sides);
-	for (int k = 0; k < 2; k++)
-		side_free(&sides[k]);
+	const struct focus *fo = focus_active(&f) ? &f : NULL;
+	if (cli->base) {
+		rc = diff_base(cli, fmt, &mo, fo);
+	} else if (cli->nargs != 2) {
+		rc = cli_usage_error(cli, "expected two paths, OLD and NEW (or --base REV [PATH...])");
+	} else if (!strcmp(cli->args[0], "-") && !strcmp(cli->args[1], "-")) {
+		rc = cli_usage_error(cli, "only one of OLD and NEW can be read from stdin");
+	} else {
+		for (int k = 0; k < 2; k++)
+			side_load(&sides[k], &cli->args[k], 1, &mo);
+		for (int k = 0; k < 2; k++)
+			cli_print_input_errors(cli, &sides[k].d);
+		rc = diff_sides(cli, fmt, sides, fo);
+		for (int k = 0; k < 2; k++)
+			side_free(&sides[k]);
+	}
+	focus_release(&f);
 	return rc;
 }

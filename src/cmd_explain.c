@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "escape.h"
+#include "focus.h"
 #include "query.h"
 #include "tiers.h"
 
@@ -28,6 +29,9 @@ const struct command cmd_explain_entry = {
 	.reads_input = true,
 	.options = {
 		{ OPT_POD, NULL, NULL },
+		{ OPT_FOCUS, NULL, NULL },
+		{ OPT_FOCUS_DIR, NULL, NULL },
+		{ OPT_FOCUS_CONN, NULL, NULL },
 	},
 };
 
@@ -355,10 +359,31 @@ static void flush_out(struct strbuf *out, bool final)
 	}
 }
 
+/* Does rule ri allow the --focus-conn connection towards endpoint e (ingress), or
+ * towards some destination (egress: its fixed ports, or a named port, which each
+ * destination resolves for itself)? */
+static bool rule_allows_focus(const struct solver *s, size_t ri, const struct endpoint *e,
+			      const struct focus *f)
+{
+	const struct srule *r = &s->rules[ri];
+	if (!f->port)
+		return true;
+	if (r->dir == DIR_EGRESS)
+		return r->nnamed || connset_contains(&r->fixed, f->proto, f->port);
+	struct connset c;
+	connset_init(&c);
+	solver_rule_ports(s, r, &(struct sref){ .ep = e }, &c);
+	bool ok = connset_contains(&c, f->proto, f->port);
+	connset_release(&c);
+	return ok;
+}
+
 static void explain_endpoint(const struct solver *s, struct shown *sh,
-			     const struct endpoint *e, bool json, bool first, struct strbuf *out)
+			     const struct endpoint *e, const struct focus *f, bool json,
+			     bool first, struct strbuf *out)
 {
 	const struct sendpoint *se = &s->eps[e->index];
+	size_t *kept = NULL;
 
 	/* Pods that an operator makes from a resource: where the resource is, and where
 	 * the table's labels and ports come from. */
@@ -397,6 +422,10 @@ static void explain_endpoint(const struct solver *s, struct shown *sh,
 		}
 	}
 	for (int d = 0; d < DIR__COUNT; d++) {
+		/* --focus-direction: that direction only. */
+		if (f->nitems && f->dir != FOCUS_BOTH &&
+		    d != (f->dir == FOCUS_INGRESS ? DIR_INGRESS : DIR_EGRESS))
+			continue;
 		if (json) {
 			strbuf_addf(out, ", \"%s\": {\"isolated\": %s, \"policies\": [", dir_names[d],
 				    se->isolated[d] ? "true" : "false");
@@ -438,16 +467,28 @@ static void explain_endpoint(const struct solver *s, struct shown *sh,
 				strbuf_addf(out, ":%d:%d)", n->pos.line, n->pos.col);
 			}
 			strbuf_addch(out, '\n');
-			if (!se->nrules[d])
-				strbuf_addf(out, "    no rule allows any %s traffic\n", dir_names[d]);
 		}
+		/* --focus-conn: the rules that allow it. */
+		const size_t *rules = se->rules[d];
+		size_t nrules = se->nrules[d];
+		if (f->port) {
+			kept = xrealloc(kept, sizeof(*kept) * (nrules + 1));
+			nrules = 0;
+			for (size_t i = 0; i < se->nrules[d]; i++)
+				if (rule_allows_focus(s, se->rules[d][i], e, f))
+					kept[nrules++] = se->rules[d][i];
+			rules = kept;
+		}
+		if (!json && !se->nrules[d])
+			strbuf_addf(out, "    no rule allows any %s traffic\n", dir_names[d]);
+		else if (!json && !nrules)
+			strbuf_addf(out, "    no rule allows %s %d\n", proto_name(f->proto), f->port);
 		/* A policy's rules come together: shown before as a whole, they are one line. */
 		size_t items = 0;
-		for (size_t i = 0, j; i < se->nrules[d]; i = j) {
-			const size_t *rules = se->rules[d];
+		for (size_t i = 0, j; i < nrules; i = j) {
 			size_t pi = s->rules[rules[i]].policy_index;
 			bool again = true;
-			for (j = i; j < se->nrules[d] && s->rules[rules[j]].policy_index == pi; j++)
+			for (j = i; j < nrules && s->rules[rules[j]].policy_index == pi; j++)
 				again &= sh->rule_for[rules[j]] != SIZE_MAX;
 			if (again && rules_items(s, rules + i, j - i, SAY_AGAIN_ITEMS) > SAY_AGAIN_ITEMS) {
 				explain_rules_again(s, rules + i, j - i, sh->rule_for[rules[i]], json,
@@ -472,6 +513,7 @@ static void explain_endpoint(const struct solver *s, struct shown *sh,
 	}
 	if (json)
 		strbuf_addch(out, '}');
+	free(kept);
 }
 
 static int cmd_explain(struct cli *cli)
@@ -481,12 +523,19 @@ static int cmd_explain(struct cli *cli)
 	size_t npaths;
 	struct loaded l;
 	struct solver s;
+	struct focus f;
 	int rc;
 
-	if (!fmt)
+	if (!fmt || focus_parse(&f, cli))
 		return EXIT_USAGE;
-	if (cli_input_paths(cli, &paths, &npaths))
+	if (cli->pod && f.nitems) {
+		focus_release(&f);
+		return cli_usage_error(cli, "--pod and --focus both name endpoints: give one");
+	}
+	if (cli_input_paths(cli, &paths, &npaths)) {
+		focus_release(&f);
 		return EXIT_USAGE;
+	}
 	rc = cli_load(cli, paths, npaths, &l);
 	const struct model *mp = &l.model;
 	solver_init(&s, mp);
@@ -507,17 +556,28 @@ static int cmd_explain(struct cli *cli)
 			goto out;
 		}
 	}
+	if (focus_resolve(&f, mp, cli->ns, false)) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (f.nips) {
+		rc = cli_usage_error(cli, "--focus names an external address: explain tells of "
+				     "endpoints of the input only");
+		goto out;
+	}
 	if (json)
 		strbuf_addf(&out, "{\"version\": %d, \"endpoints\": [", NPCHECK_JSON_VERSION);
 	size_t shown = 0;
 	for (size_t i = 0; i < mp->nendpoints; i++) {
 		if (t.n && t.refs[0].ep != mp->endpoints[i])
 			continue;
-		explain_endpoint(&s, &sh, mp->endpoints[i], json, shown++ == 0, &out);
+		if (f.nitems && !f.ep[i])
+			continue;
+		explain_endpoint(&s, &sh, mp->endpoints[i], &f, json, shown++ == 0, &out);
 		flush_out(&out, false);
 	}
 	if (!json)
-		for (size_t i = 0; i < mp->nhost_net && !t.n; i++) {
+		for (size_t i = 0; i < mp->nhost_net && !t.n && !f.nitems; i++) {
 			strbuf_addstr(&out, shown++ ? "\n" : "");
 			escape_text(&out, mp->host_net[i]->display);
 			strbuf_addstr(&out, "\n  hostNetwork: node traffic, no policy applies\n");
@@ -530,6 +590,7 @@ static int cmd_explain(struct cli *cli)
 		rc = EXIT_INTERNAL;
 	}
 out:
+	focus_release(&f);
 	strbuf_release(&out);
 	shown_release(&sh);
 	query_target_release(&t);

@@ -1,5 +1,6 @@
 /* npcheck list: every allowed connection between endpoints, as connection sets. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -18,6 +19,9 @@ const struct command cmd_list_entry = {
 	.reads_input = true,
 	.options = {
 		{ OPT_EXPOSURE, NULL, NULL },
+		{ OPT_FOCUS, NULL, NULL },
+		{ OPT_FOCUS_DIR, NULL, NULL },
+		{ OPT_FOCUS_CONN, NULL, NULL },
 	},
 };
 
@@ -25,9 +29,13 @@ struct writer {
 	const char *fmt;
 	size_t n;
 	struct strbuf sb, conns;
+	/* dot with --focus: the lines are kept until the nodes they name are known */
+	struct strbuf *keep;
+	bool *named;
 };
 
-static void dot_header(const struct model *m)
+/* The dot graph's head and its endpoint nodes by namespace; with only, those marked. */
+static void dot_header(const struct model *m, const bool *only)
 {
 	printf("digraph npcheck {\n\trankdir=LR;\n\tnode [shape=box, fontname=\"Helvetica\"];\n"
 	       "\tedge [fontname=\"Helvetica\", fontsize=10];\n");
@@ -36,7 +44,7 @@ static void dot_header(const struct model *m)
 		bool any = false;
 		for (size_t j = 0; j < m->nendpoints; j++) {
 			const struct endpoint *e = m->endpoints[j];
-			if (strcmp(e->ns, ns->name))
+			if (strcmp(e->ns, ns->name) || (only && !only[j]))
 				continue;
 			struct strbuf id = STRBUF_INIT, label = STRBUF_INIT;
 			if (!any) {
@@ -112,22 +120,51 @@ static void write_line(void *ctx, const struct conn_line *l)
 		strbuf_release(&b);
 		strbuf_release(&c);
 	}
-	fwrite(sb->buf, 1, sb->len, stdout);
+	if (w->keep) {
+		strbuf_add(w->keep, sb->buf, sb->len);
+		if (l->src_ref.ep)
+			w->named[l->src_ref.ep->index] = true;
+		if (l->dst_ref.ep)
+			w->named[l->dst_ref.ep->index] = true;
+	} else {
+		fwrite(sb->buf, 1, sb->len, stdout);
+	}
 	w->n++;
 }
 
-static void write_list(const char *fmt, const struct solver *s, bool exposure)
+static void write_list(const char *fmt, const struct solver *s, const struct focus *f,
+		       bool exposure)
 {
-	struct writer w = { fmt, 0, STRBUF_INIT, STRBUF_INIT };
+	struct writer w = { fmt, 0, STRBUF_INIT, STRBUF_INIT, NULL, NULL };
+	struct strbuf keep = STRBUF_INIT;
+	bool focus_dot = !strcmp(fmt, "dot") && f->nitems;
+	/* With --focus, the graph's nodes are the focused endpoints and their peers (as
+	 * netpol-analyzer draws it), known once the lines are. */
+	if (focus_dot) {
+		w.keep = &keep;
+		w.named = xcalloc(s->nep + 1, sizeof(bool));
+		connlist_each_focus(s, f, write_line, &w);
+		for (size_t i = 0; i < s->nep; i++)
+			w.named[i] |= f->ep[i];
+		dot_header(s->m, w.named);
+		if (keep.len)
+			fwrite(keep.buf, 1, keep.len, stdout);
+		printf("}\n");
+		free(w.named);
+		strbuf_release(&keep);
+		strbuf_release(&w.sb);
+		strbuf_release(&w.conns);
+		return;
+	}
 	if (!strcmp(fmt, "dot"))
-		dot_header(s->m);
+		dot_header(s->m, NULL);
 	else if (!strcmp(fmt, "json"))
 		printf("{\"version\": %d, \"connections\": [", NPCHECK_JSON_VERSION);
 	else if (!strcmp(fmt, "csv"))
 		printf("src,dst,conn\n");
 	else if (!strcmp(fmt, "md"))
 		printf("| src | dst | conn |\n|-----|-----|------|\n");
-	connlist_each(s, write_line, &w);
+	connlist_each_focus(s, focus_active(f) ? f : NULL, write_line, &w);
 	if (!strcmp(fmt, "json") && exposure) {
 		/* list --exposure: netpol-analyzer's exposure section after the list. */
 		printf(w.n ? "\n], " : "], ");
@@ -153,17 +190,28 @@ static int cmd_list(struct cli *cli)
 	const char *fmt = cli_format(cli);
 	struct solver s;
 	struct loaded l;
+	struct focus f;
 
-	if (!fmt)
+	if (!fmt || focus_parse(&f, cli))
 		return EXIT_USAGE;
-	if (cli->exposure && strcmp(fmt, "text") && strcmp(fmt, "json"))
+	if (cli->exposure && strcmp(fmt, "text") && strcmp(fmt, "json")) {
+		focus_release(&f);
 		return cli_usage_error(cli, "--exposure is written as text or json, not %s", fmt);
-	if (cli_input_paths(cli, &paths, &npaths))
+	}
+	if (cli_input_paths(cli, &paths, &npaths)) {
+		focus_release(&f);
 		return EXIT_USAGE;
+	}
 	int rc = cli_load(cli, paths, npaths, &l);
+	if (focus_resolve(&f, &l.model, cli->ns, false)) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	solver_init(&s, &l.model);
-	write_list(fmt, &s, cli->exposure);
+	write_list(fmt, &s, &f, cli->exposure);
 	solver_free(&s);
+out:
+	focus_release(&f);
 	cli_unload(&l);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "connlist.h"
 #include "escape.h"
+#include "focus.h"
 #include "query.h"
 
 static int cmd_matrix(struct cli *cli);
@@ -23,6 +24,9 @@ const struct command cmd_matrix_entry = {
 		{ OPT_PORT, "LIST", "ports and ranges (default: every port the input names)" },
 		{ OPT_PROTOCOL, "LIST", "TCP, UDP, SCTP (default: TCP with --port, else all)" },
 		{ OPT_MAX_ROWS, NULL, NULL },
+		{ OPT_FOCUS, NULL, NULL },
+		{ OPT_FOCUS_DIR, NULL, NULL },
+		{ OPT_FOCUS_CONN, NULL, NULL },
 	},
 };
 
@@ -70,6 +74,10 @@ struct mx {
 	char **names; /* endpoint names as the format writes them, escaped once (escape.h);
 		       * NULL for json, which escapes as it writes */
 	bool write_failed;
+	const struct focus *f; /* NULL without --focus */
+	uint32_t *all;         /* 0 .. n - 1: every endpoint as rows or columns */
+	uint64_t *may;         /* with focused columns: the sources each lets in
+				* (connlist_sources); the others are denied everything */
 };
 
 /* a * b, or UINT64_MAX when that does not fit. */
@@ -90,15 +98,29 @@ static void mx_candidates(struct mx *x, size_t i)
 	}
 }
 
-/* What source i may open to destination j (after mx_candidates(x, i)): NULL when
- * nothing. Valid until the next call. */
-static const struct connset *mx_allowed(struct mx *x, size_t i, size_t j)
+/* What source i may open to destination j (after mx_candidates(x, i) when cand): NULL
+ * when nothing. Without cand, the pair is solved whatever the candidates (a source
+ * asked about a few focused destinations only). Valid until the next call. */
+static const struct connset *mx_allowed(struct mx *x, size_t i, size_t j, bool cand)
 {
-	if (x->cand.stamp[j] != x->cand.tag)
+	if (cand && x->cand.stamp[j] != x->cand.tag)
 		return NULL;
 	struct sref src = { .ep = x->m->endpoints[i] }, dst = { .ep = x->m->endpoints[j] };
 	solver_allowed(&x->s, &src, &dst, &x->c);
 	return &x->c;
+}
+
+/* The destinations of source i: every endpoint, the focused ones, or none (*n == 0). */
+static const uint32_t *mx_dsts(struct mx *x, size_t i, size_t *n, bool *all)
+{
+	struct sref src = { .ep = x->m->endpoints[i] };
+	*all = focus_src_all(x->f, &src);
+	if (*all) {
+		*n = x->n;
+		return x->all;
+	}
+	*n = x->f->dir != FOCUS_EGRESS ? x->f->neps : 0;
+	return x->f->eps;
 }
 
 /* Write what sb holds once it is large, or always when final; false once a write failed. */
@@ -129,10 +151,17 @@ static void write_rows(struct mx *x, bool json)
 		strbuf_addstr(&sb, "source,destination,protocol,port,verdict\n");
 	for (size_t i = 0; i < x->n && !x->write_failed; i++) {
 		const char *si = json ? x->m->endpoints[i]->display : x->names[i];
-		size_t sil = strlen(si);
-		mx_candidates(x, i);
-		for (size_t j = 0; j < x->n && mx_flush(x, &sb, false); j++) {
-			const struct connset *c = mx_allowed(x, i, j);
+		size_t sil = strlen(si), nd;
+		bool all;
+		const uint32_t *dsts = mx_dsts(x, i, &nd, &all);
+		if (!nd)
+			continue;
+		if (all)
+			mx_candidates(x, i);
+		for (size_t t = 0; t < nd && mx_flush(x, &sb, false); t++) {
+			size_t j = dsts[t];
+			const struct connset *c =
+				all || CONNLIST_MAY(x->may, &x->s, t, i) ? mx_allowed(x, i, j, all) : NULL;
 			const char *dj = json ? x->m->endpoints[j]->display : x->names[j];
 			for (size_t k = 0; k < x->ncols; k++) {
 				bool ok = c && connset_contains(c, x->cols[k].proto, x->cols[k].port);
@@ -162,31 +191,52 @@ static void write_rows(struct mx *x, bool json)
 	free(colname);
 }
 
-/* Row i of the blocks k0 .. k1 - 1: cell (j, k) is row[j * (k1 - k0) + k - k0]. */
-static void grid_row(struct mx *x, size_t i, size_t k0, size_t k1, unsigned char *row)
+/* One grid: the source rows ri[0 .. nr) by the destination columns ci[0 .. nc), both
+ * endpoint indexes; every endpoint (the whole table) or the focused ones. */
+struct grid {
+	const uint32_t *ri, *ci;
+	size_t nr, nc;
+};
+
+/* Row i of the blocks k0 .. k1 - 1: cell (column b, k) is row[b * (k1 - k0) + k - k0]. */
+static void grid_row(struct mx *x, const struct grid *g, size_t i, size_t k0, size_t k1,
+		     unsigned char *row)
 {
 	size_t w = k1 - k0;
-	memset(row, 0, x->n * w);
+	memset(row, 0, g->nc * w);
+	if (g->nc != x->n) {
+		/* A few focused columns: each solved. */
+		for (size_t b = 0; b < g->nc; b++) {
+			if (!CONNLIST_MAY(x->may, &x->s, b, i))
+				continue;
+			const struct connset *c = mx_allowed(x, i, g->ci[b], false);
+			for (size_t k = k0; k < k1; k++)
+				row[b * w + k - k0] = connset_contains(c, x->cols[k].proto,
+								       x->cols[k].port);
+		}
+		return;
+	}
 	mx_candidates(x, i);
 	for (size_t t = 0; t < x->cand.n; t++) {
 		size_t j = x->cand.v[t];
-		const struct connset *c = mx_allowed(x, i, j);
+		const struct connset *c = mx_allowed(x, i, j, true);
 		for (size_t k = k0; k < k1; k++)
 			row[j * w + k - k0] = connset_contains(c, x->cols[k].proto, x->cols[k].port);
 	}
 }
 
 /* One block's heading and column numbers (text), or heading and table head (md). */
-static void block_head(struct mx *x, size_t k, bool md, struct strbuf *sb)
+static void block_head(struct mx *x, const struct grid *g, size_t k, bool md,
+		       struct strbuf *sb)
 {
 	const struct column *col = &x->cols[k];
 	if (md) {
 		strbuf_addf(sb, "\n### %s %d\n\n| source \\ destination |", proto_name(col->proto),
 			    col->port);
-		for (size_t j = 0; j < x->n; j++)
-			strbuf_addf(sb, " %s |", x->names[j]);
+		for (size_t b = 0; b < g->nc; b++)
+			strbuf_addf(sb, " %s |", x->names[g->ci[b]]);
 		strbuf_addstr(sb, "\n|---|");
-		for (size_t j = 0; j < x->n; j++)
+		for (size_t b = 0; b < g->nc; b++)
 			strbuf_addstr(sb, "---|");
 		strbuf_addch(sb, '\n');
 		return;
@@ -194,84 +244,115 @@ static void block_head(struct mx *x, size_t k, bool md, struct strbuf *sb)
 	/* Cells as wide as the largest endpoint number, so columns line up. */
 	int w = snprintf(NULL, 0, "%zu", x->n);
 	strbuf_addf(sb, "\n%s %d\n%*s", proto_name(col->proto), col->port, w + 3, "");
-	for (size_t j = 0; j < x->n; j++)
-		strbuf_addf(sb, " %*zu", w, j + 1);
+	for (size_t b = 0; b < g->nc; b++)
+		strbuf_addf(sb, " %*zu", w, (size_t)g->ci[b] + 1);
 	strbuf_addch(sb, '\n');
 }
 
-/* One line of a block: source i's verdicts, cell(j) for each destination j. */
-static void block_line(struct mx *x, size_t i, bool md, const unsigned char *cells,
-		       struct strbuf *sb)
+/* One line of a block: source i's verdicts, cell(b) for each destination column b. */
+static void block_line(struct mx *x, const struct grid *g, size_t i, bool md,
+		       const unsigned char *cells, struct strbuf *sb)
 {
 	if (md) {
 		strbuf_addf(sb, "| %s |", x->names[i]);
-		for (size_t j = 0; j < x->n; j++)
-			strbuf_addstr(sb, cells[j] ? " allow |" : " deny |");
+		for (size_t b = 0; b < g->nc; b++)
+			strbuf_addstr(sb, cells[b] ? " allow |" : " deny |");
 		strbuf_addch(sb, '\n');
 		return;
 	}
 	int w = snprintf(NULL, 0, "%zu", x->n);
 	strbuf_addf(sb, "  %*zu ", w, i + 1);
-	for (size_t j = 0; j < x->n; j++)
-		strbuf_addf(sb, " %*s", w, cells[j] ? "." : "X");
+	for (size_t b = 0; b < g->nc; b++)
+		strbuf_addf(sb, " %*s", w, cells[b] ? "." : "X");
 	strbuf_addch(sb, '\n');
 }
 
 /* text and md: one block per port, rows sources, columns destinations. Blocks are
  * computed in runs whose bits fit in GRID_BYTES; a run of one block is printed line by
  * line as it is computed. */
-static void write_grids(struct mx *x, bool md)
+static void write_grid(struct mx *x, const struct grid *g, bool md, struct strbuf *sb)
 {
-	struct strbuf sb = STRBUF_INIT;
-	size_t n = x->n, per = n ? GRID_BYTES * 8 / n / n : 0;
+	size_t nr = g->nr, nc = g->nc, cells = nr * nc;
+	size_t per = cells ? GRID_BYTES * 8 / cells : 0;
 	size_t run = per < 1 ? 1 : per > x->ncols ? x->ncols : per;
-	unsigned char *row = xcalloc(n * (run ? run : 1) + 1, 1);
-	uint8_t *grid = run > 1 ? xcalloc((n * n * run + 7) / 8 + 1, 1) : NULL;
-	unsigned char *line = xcalloc(n + 1, 1);
+	unsigned char *row = xcalloc(nc * (run ? run : 1) + 1, 1);
+	uint8_t *grid = run > 1 ? xcalloc((cells * run + 7) / 8 + 1, 1) : NULL;
+	unsigned char *line = xcalloc(nc + 1, 1);
 
-	if (!md) {
-		int w = snprintf(NULL, 0, "%zu", n);
-		strbuf_addstr(&sb, "Endpoints:\n");
-		for (size_t i = 0; i < n && mx_flush(x, &sb, false); i++)
-			strbuf_addf(&sb, "  %*zu  %s\n", w, i + 1, x->names[i]);
-		strbuf_addstr(&sb, "Rows are sources, columns destinations: '.' allowed, 'X' denied.\n");
-	}
 	for (size_t k0 = 0; k0 < x->ncols && !x->write_failed; k0 += run) {
 		size_t k1 = k0 + run < x->ncols ? k0 + run : x->ncols, w = k1 - k0;
 		if (!grid) {
-			block_head(x, k0, md, &sb);
-			for (size_t i = 0; i < n && mx_flush(x, &sb, false); i++) {
-				grid_row(x, i, k0, k1, row);
-				block_line(x, i, md, row, &sb);
+			block_head(x, g, k0, md, sb);
+			for (size_t a = 0; a < nr && mx_flush(x, sb, false); a++) {
+				grid_row(x, g, g->ri[a], k0, k1, row);
+				block_line(x, g, g->ri[a], md, row, sb);
 			}
 			continue;
 		}
-		memset(grid, 0, (n * n * w + 7) / 8 + 1);
-		for (size_t i = 0; i < n; i++) {
-			grid_row(x, i, k0, k1, row);
-			for (size_t j = 0; j < n; j++)
+		memset(grid, 0, (cells * w + 7) / 8 + 1);
+		for (size_t a = 0; a < nr; a++) {
+			grid_row(x, g, g->ri[a], k0, k1, row);
+			for (size_t b = 0; b < nc; b++)
 				for (size_t k = 0; k < w; k++)
-					if (row[j * w + k]) {
-						size_t bit = (k * n + i) * n + j;
+					if (row[b * w + k]) {
+						size_t bit = (k * nr + a) * nc + b;
 						grid[bit / 8] |= (uint8_t)(1u << (bit % 8));
 					}
 		}
 		for (size_t k = 0; k < w && !x->write_failed; k++) {
-			block_head(x, k0 + k, md, &sb);
-			for (size_t i = 0; i < n && mx_flush(x, &sb, false); i++) {
-				for (size_t j = 0; j < n; j++) {
-					size_t bit = (k * n + i) * n + j;
-					line[j] = (grid[bit / 8] >> (bit % 8)) & 1;
+			block_head(x, g, k0 + k, md, sb);
+			for (size_t a = 0; a < nr && mx_flush(x, sb, false); a++) {
+				for (size_t b = 0; b < nc; b++) {
+					size_t bit = (k * nr + a) * nc + b;
+					line[b] = (grid[bit / 8] >> (bit % 8)) & 1;
 				}
-				block_line(x, i, md, line, &sb);
+				block_line(x, g, g->ri[a], md, line, sb);
 			}
 		}
 	}
-	mx_flush(x, &sb, true);
-	strbuf_release(&sb);
 	free(row);
 	free(grid);
 	free(line);
+}
+
+/*
+ * The grids: the whole table; with --focus, the focused endpoints' rows by every column
+ * (egress), every row by the focused endpoints' columns (ingress), or both, one after
+ * the other, each with its heading. Endpoints keep their numbers in the whole table.
+ */
+static void write_grids(struct mx *x, bool md)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct grid g[2];
+	size_t ng = 0;
+	const struct focus *f = x->f && x->f->nitems ? x->f : NULL;
+
+	if (!f) {
+		g[ng++] = (struct grid){ x->all, x->all, x->n, x->n };
+	} else {
+		if (f->dir != FOCUS_INGRESS)
+			g[ng++] = (struct grid){ f->eps, x->all, f->neps, x->n };
+		if (f->dir != FOCUS_EGRESS)
+			g[ng++] = (struct grid){ x->all, f->eps, x->n, f->neps };
+	}
+	if (!md) {
+		int w = snprintf(NULL, 0, "%zu", x->n);
+		strbuf_addstr(&sb, "Endpoints:\n");
+		for (size_t i = 0; i < x->n && mx_flush(x, &sb, false); i++)
+			strbuf_addf(&sb, "  %*zu  %s\n", w, i + 1, x->names[i]);
+		strbuf_addstr(&sb, "Rows are sources, columns destinations: '.' allowed, 'X' denied.\n");
+	}
+	for (size_t k = 0; k < ng && !x->write_failed; k++) {
+		if (f) {
+			bool out = g[k].ri == f->eps;
+			const char *what = out ? "From the focused endpoints (egress)"
+					       : "To the focused endpoints (ingress)";
+			strbuf_addf(&sb, md ? "\n## %s\n" : "\n%s:\n", what);
+		}
+		write_grid(x, &g[k], md, &sb);
+	}
+	mx_flush(x, &sb, true);
+	strbuf_release(&sb);
 }
 
 static int cmd_matrix(struct cli *cli)
@@ -284,43 +365,71 @@ static int cmd_matrix(struct cli *cli)
 	struct portset asked;
 	struct loaded l;
 	struct mx x = { 0 };
+	struct focus f;
 
-	if (!fmt)
+	if (!fmt || focus_parse(&f, cli))
 		return EXIT_USAGE;
 	if (cli->protocol) {
 		const char *bad;
 		int r = query_parse_protocols(cli->protocol, protos, &bad);
-		if (r == -2)
-			return cli_usage_error(cli, "NetworkPolicy does not define %s: its behaviour "
-					       "under a policy is up to the CNI plugin", bad);
-		if (r)
+		if (r) {
+			focus_release(&f);
+			if (r == -2)
+				return cli_usage_error(cli, "NetworkPolicy does not define %s: its "
+						       "behaviour under a policy is up to the CNI "
+						       "plugin", bad);
 			return cli_usage_error(cli, "unknown protocol '%s' (TCP, UDP or SCTP)", bad);
+		}
 	}
 	portset_init(&asked);
 	if (cli->port && query_parse_ports(cli->port, &asked)) {
 		portset_release(&asked);
+		focus_release(&f);
 		return cli_usage_error(cli, "cannot read port list '%s' (e.g. 80,443,8000-8080)",
 				       cli->port);
 	}
+	/* --focus-conn narrows the columns to its one port: among --port and --protocol when
+	 * they are given. */
+	if (f.port && ((cli->port && !portset_contains(&asked, f.port)) ||
+		       (cli->protocol && !protos[f.proto]))) {
+		portset_release(&asked);
+		focus_release(&f);
+		return cli_usage_error(cli, "--focus-conn %s is not among the ports asked for with "
+				       "--port and --protocol", cli->focus_conn);
+	}
 	if (cli_input_paths(cli, &paths, &npaths)) {
 		portset_release(&asked);
+		focus_release(&f);
 		return EXIT_USAGE;
 	}
 	int rc = cli_load(cli, paths, npaths, &l);
 	x.m = &l.model;
-
-	for (int p = 0; p < PROTO__COUNT; p++) {
+	for (int p = 0; p < PROTO__COUNT; p++)
 		portset_init(&ps[p]);
-		if (protos[p] && cli->port)
-			portset_copy(&ps[p], &asked);
+	struct column *cols = NULL;
+	if (focus_resolve(&f, x.m, cli->ns, false)) {
+		rc = EXIT_USAGE;
+		goto out;
 	}
-	if (!cli->port) {
+	if (f.nips) {
+		rc = cli_usage_error(cli, "--focus names an external address: the matrix has "
+				     "endpoints of the input only");
+		goto out;
+	}
+	if (focus_active(&f))
+		x.f = &f;
+
+	for (int p = 0; p < PROTO__COUNT; p++)
+		if (protos[p] && cli->port && !f.port)
+			portset_copy(&ps[p], &asked);
+	if (f.port)
+		portset_add_range(&ps[f.proto], f.port, f.port);
+	else if (!cli->port) {
 		if (!cli->protocol)
 			protos[PROTO_UDP] = protos[PROTO_SCTP] = true;
 		input_ports(x.m, protos, ps);
 	}
 	/* Every port asked for is a column: at most 3 x 65,535. */
-	struct column *cols = NULL;
 	size_t ncols = 0, cap = 0;
 	for (int p = 0; p < PROTO__COUNT; p++)
 		for (size_t r = 0; r < ps[p].n; r++)
@@ -337,8 +446,23 @@ static int cmd_matrix(struct cli *cli)
 	 * csv form per source, destination, protocol and port (every format prints as many
 	 * cells). */
 	uint64_t limit = cli->max_rows ? cli->max_rows : MATRIX_MAX_ROWS;
-	uint64_t nrows = mul_sat(mul_sat(x.n, x.n), ncols);
-	if (nrows > limit) {
+	uint64_t npairs = mul_sat(x.n, x.n);
+	if (f.nitems)
+		npairs = mul_sat(mul_sat(f.neps, x.n), f.dir == FOCUS_BOTH ? 2 : 1);
+	uint64_t nrows = mul_sat(npairs, ncols);
+	if (f.nitems && (nrows > limit || cli->verbose ||
+			 (nrows > MATRIX_ANNOUNCE_ROWS && !cli->quiet))) {
+		fprintf(stderr, "npcheck matrix: %s%" PRIu64 " rows (%zu focused endpoint%s x %zu "
+			"x %zu port%s%s)%s\n", nrows == UINT64_MAX ? "over " : "", nrows, f.neps,
+			f.neps == 1 ? "" : "s", x.n, ncols, ncols == 1 ? "" : "s",
+			f.dir == FOCUS_BOTH ? ", both directions" : "",
+			nrows > limit ? ", over the limit; ask for fewer ports with --port and "
+					"--protocol, or raise the limit with --max-rows" : "");
+		if (nrows > limit) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	} else if (nrows > limit) {
 		fprintf(stderr, "npcheck matrix: the table has %s%" PRIu64 " rows (%zu endpoints x "
 			"%zu x %zu ports), over the limit of %" PRIu64 "; ask for fewer ports with "
 			"--port and --protocol, or raise the limit with --max-rows\n",
@@ -347,11 +471,16 @@ static int cmd_matrix(struct cli *cli)
 		goto out;
 	}
 	/* Stated up front when the table is large (or asked with -v), unless -q. */
-	if (cli->verbose || (nrows > MATRIX_ANNOUNCE_ROWS && !cli->quiet))
+	else if (cli->verbose || (nrows > MATRIX_ANNOUNCE_ROWS && !cli->quiet))
 		fprintf(stderr, "npcheck matrix: %" PRIu64 " rows (%zu endpoints x %zu x %zu ports)\n",
 			nrows, x.n, x.n, ncols);
 
+	x.all = xcalloc(x.n + 1, sizeof(*x.all));
+	for (size_t i = 0; i < x.n; i++)
+		x.all[i] = (uint32_t)i;
 	solver_init(&x.s, x.m);
+	if (f.nitems && f.dir != FOCUS_EGRESS)
+		x.may = connlist_sources(&x.s, f.eps, f.neps);
 	connset_init(&x.c);
 	cand_init(&x.cand, &x.s);
 	if (strcmp(fmt, "json")) {
@@ -385,6 +514,9 @@ static int cmd_matrix(struct cli *cli)
 	cand_release(&x.cand);
 	solver_free(&x.s);
 out:
+	free(x.may);
+	free(x.all);
+	focus_release(&f);
 	free(cols);
 	for (int p = 0; p < PROTO__COUNT; p++)
 		portset_release(&ps[p]);

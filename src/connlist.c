@@ -137,6 +137,44 @@ void connlist_candidates(const struct solver *s, size_t src, struct cand *c)
 	c->n = k;
 }
 
+/*
+ * The sources that may reach endpoint dst: with its ingress isolated, those its ingress
+ * rules' peers match, and dst itself when it is one pod (loopback); otherwise every
+ * endpoint. Any other source is denied everything by dst.
+ */
+static void sources_of(const struct solver *s, size_t dst, struct cand *c)
+{
+	const struct sendpoint *se = &s->eps[dst];
+	c->n = 0;
+	c->tag++;
+	if (s->tiers || !se->isolated[DIR_INGRESS]) {
+		for (size_t j = 0; j < s->nep; j++)
+			cand_add(c, j);
+		return;
+	}
+	for (size_t i = 0; i < se->nrules[DIR_INGRESS]; i++)
+		cand_add_set(c, &s->rules[se->rules[DIR_INGRESS][i]].eps, s->nep);
+	if (s->m->endpoints[dst]->is_pod)
+		cand_add(c, dst);
+}
+
+uint64_t *connlist_sources(const struct solver *s, const uint32_t *dsts, size_t n)
+{
+	size_t words = (n * s->nep + 63) / 64;
+	uint64_t *bits = xcalloc(words ? words : 1, sizeof(*bits));
+	struct cand c;
+	cand_init(&c, s);
+	for (size_t k = 0; k < n; k++) {
+		sources_of(s, dsts[k], &c);
+		for (size_t t = 0; t < c.n; t++) {
+			size_t b = k * s->nep + c.v[t];
+			bits[b / 64] |= (uint64_t)1 << (b % 64);
+		}
+	}
+	cand_release(&c);
+	return bits;
+}
+
 /* The lines of one source, sorted by destination before they are passed on: each
  * destination has a rank, its place in name order among endpoints and external
  * ranges, computed once, so the sort compares integers. */
@@ -181,8 +219,26 @@ static void flush(struct pending *p, void (*fn)(void *, const struct conn_line *
 	p->n = 0;
 }
 
+/* The pair's connections, narrowed to the focus, kept for output when any is left. */
+static void visit(const struct solver *s, const struct focus *f, struct pending *p,
+		  const struct side *src, const struct side *dst, size_t rank,
+		  struct connset *conns)
+{
+	if (!focus_keeps(f, &src->ref, &dst->ref))
+		return;
+	solver_allowed(s, &src->ref, &dst->ref, conns);
+	if (focus_narrow(f, conns))
+		pend(p, src, dst, rank, conns);
+}
+
 void connlist_each(const struct solver *s, void (*fn)(void *ctx, const struct conn_line *l),
 		   void *ctx)
+{
+	connlist_each_focus(s, NULL, fn, ctx);
+}
+
+void connlist_each_focus(const struct solver *s, const struct focus *f,
+			 void (*fn)(void *ctx, const struct conn_line *l), void *ctx)
 {
 	const struct model *m = s->m;
 	size_t nsrc_ext, ndst_ext;
@@ -194,6 +250,10 @@ void connlist_each(const struct solver *s, void (*fn)(void *ctx, const struct co
 	struct cand c;
 	struct pending p = { NULL, 0, 0 };
 	struct connset conns;
+	/* Sources that keep only the focused destinations visit those alone, and only
+	 * those that let them in. */
+	bool to_focus = f && f->nitems && f->dir != FOCUS_EGRESS;
+	uint64_t *may = to_focus ? connlist_sources(s, f->eps, f->neps) : NULL;
 
 	/* Endpoints are already sorted by name. */
 	for (size_t i = 0; i < s->nep; i++) {
@@ -212,34 +272,32 @@ void connlist_each(const struct solver *s, void (*fn)(void *ctx, const struct co
 	/* Sources in name order: external ranges and endpoints merged. */
 	for (size_t a = 0, b = 0; a < nsrc_ext || b < s->nep;) {
 		bool ext = b >= s->nep || (a < nsrc_ext && strcmp(src_ext[a].name, eps[b].name) < 0);
-		if (ext) {
-			const struct side *src = &src_ext[a++];
-			for (size_t j = 0; j < s->nep; j++) {
-				solver_allowed(s, &src->ref, &eps[j].ref, &conns);
-				if (!connset_is_empty(&conns))
-					pend(&p, src, &eps[j], ep_rank[j], &conns);
-			}
+		const struct side *src = ext ? &src_ext[a++] : &eps[b++];
+		size_t i = ext ? 0 : b - 1;
+		if (!focus_src_all(f, &src->ref)) {
+			/* Only the focused destinations (f->eps, in name order; the focused
+			 * external ranges after them are merged by the sort in flush). */
+			for (size_t k = 0; to_focus && k < f->neps; k++)
+				if (ext || (f->eps[k] != i && CONNLIST_MAY(may, s, k, i)))
+					visit(s, f, &p, src, &eps[f->eps[k]], ep_rank[f->eps[k]], &conns);
+			for (size_t k = 0; !ext && to_focus && f->nips && k < ndst_ext; k++)
+				visit(s, f, &p, src, &dst_ext[k], ext_rank[k], &conns);
+		} else if (ext) {
+			for (size_t j = 0; j < s->nep; j++)
+				visit(s, f, &p, src, &eps[j], ep_rank[j], &conns);
 		} else {
-			size_t i = b++;
-			const struct side *src = &eps[i];
 			connlist_candidates(s, i, &c);
-			for (size_t k = 0; k < c.n; k++) {
-				if (c.v[k] == i)
-					continue;
-				solver_allowed(s, &src->ref, &eps[c.v[k]].ref, &conns);
-				if (!connset_is_empty(&conns))
-					pend(&p, src, &eps[c.v[k]], ep_rank[c.v[k]], &conns);
-			}
-			for (size_t k = 0; k < ndst_ext; k++) {
-				solver_allowed(s, &src->ref, &dst_ext[k].ref, &conns);
-				if (!connset_is_empty(&conns))
-					pend(&p, src, &dst_ext[k], ext_rank[k], &conns);
-			}
+			for (size_t k = 0; k < c.n; k++)
+				if (c.v[k] != i)
+					visit(s, f, &p, src, &eps[c.v[k]], ep_rank[c.v[k]], &conns);
+			for (size_t k = 0; k < ndst_ext; k++)
+				visit(s, f, &p, src, &dst_ext[k], ext_rank[k], &conns);
 		}
 		flush(&p, fn, ctx);
 	}
 	connset_release(&conns);
 	free(p.l);
+	free(may);
 	cand_release(&c);
 	free(eps);
 	free(ep_rank);

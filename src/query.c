@@ -1,4 +1,5 @@
 /* Resolve endpoint arguments (names, kinds, Services, IPs) and port/protocol lists. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,20 @@ static const char *kind_of(const char *s)
 	return NULL;
 }
 
+/* Set while a caller asks quietly (query_resolve_quiet): messages are not printed. */
+static bool quiet;
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+	if (quiet)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
 static bool is_service_word(const char *s)
 {
 	return !strcasecmp(s, "svc") || !strcasecmp(s, "service") || !strcasecmp(s, "services");
@@ -51,16 +66,16 @@ static void suggest(const struct model *m, const char *text, const char *name)
 			best = d;
 	}
 	struct strbuf e = STRBUF_INIT;
-	fprintf(stderr, "npcheck: no endpoint named '%s'", escape_text_str(&e, text));
+	say("npcheck: no endpoint named '%s'", escape_text_str(&e, text));
 	if (best == (size_t)-1 || best > 3 + strlen(name) / 3) {
-		fprintf(stderr, "\n");
+		say("\n");
 		strbuf_release(&e);
 		return;
 	}
-	fprintf(stderr, "; did you mean:\n");
+	say("; did you mean:\n");
 	for (size_t i = 0, shown = 0; i < m->nendpoints && shown < 8; i++)
 		if (edit_distance(name, m->endpoints[i]->name) == best) {
-			fprintf(stderr, "  %s\n", escape_text_str(&e, m->endpoints[i]->display));
+			say("  %s\n", escape_text_str(&e, m->endpoints[i]->display));
 			shown++;
 		}
 	strbuf_release(&e);
@@ -79,7 +94,7 @@ static int resolve_service(const struct model *m, const char *ns, const char *na
 		if (svc) {
 			struct strbuf e[5] = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT,
 					       STRBUF_INIT };
-			fprintf(stderr, "npcheck: '%s' names several Services; add a namespace:\n"
+			say("npcheck: '%s' names several Services; add a namespace:\n"
 					"  %s/svc/%s\n  %s/svc/%s\n", escape_text_str(&e[0], text),
 				escape_text_str(&e[1], svc->obj->ns), escape_text_str(&e[2], name),
 				escape_text_str(&e[3], s->obj->ns), escape_text_str(&e[4], name));
@@ -91,7 +106,7 @@ static int resolve_service(const struct model *m, const char *ns, const char *na
 	}
 	if (!svc) {
 		struct strbuf e = STRBUF_INIT;
-		fprintf(stderr, "npcheck: no Service named '%s'\n", escape_text_str(&e, text));
+		say("npcheck: no Service named '%s'\n", escape_text_str(&e, text));
 		strbuf_release(&e);
 		return -1;
 	}
@@ -110,7 +125,7 @@ static int resolve_service(const struct model *m, const char *ns, const char *na
 	}
 	if (!out->n) {
 		struct strbuf e = STRBUF_INIT, f = STRBUF_INIT;
-		fprintf(stderr, "npcheck: Service '%s/%s' selects no endpoint in the input\n",
+		say("npcheck: Service '%s/%s' selects no endpoint in the input\n",
 			escape_text_str(&e, svc->obj->ns), escape_text_str(&f, name));
 		strbuf_release(&e);
 		strbuf_release(&f);
@@ -169,14 +184,14 @@ int query_resolve(const struct model *m, const char *text, const char *default_n
 			break;
 		*slash = '\0';
 		if (nparts == 3) {
-			fprintf(stderr, "npcheck: cannot read endpoint '%s'\n", escape_text_str(&e1, text));
+			say("npcheck: cannot read endpoint '%s'\n", escape_text_str(&e1, text));
 			goto out;
 		}
 	}
 	/* svc/NAME or NS/svc/NAME: the endpoints behind a Service. */
 	if (nparts >= 2 && is_service_word(parts[nparts - 2])) {
 		if (!allow_service)
-			fprintf(stderr, "npcheck: a Service can only be a destination: '%s'\n",
+			say("npcheck: a Service can only be a destination: '%s'\n",
 				escape_text_str(&e1, text));
 		else
 			rc = resolve_service(m, nparts == 3 ? parts[0] : NULL, parts[nparts - 1], text,
@@ -197,7 +212,7 @@ int query_resolve(const struct model *m, const char *text, const char *default_n
 		ns = parts[0];
 		kind = kind_of(parts[1]);
 		if (!kind) {
-			fprintf(stderr, "npcheck: unknown kind '%s' in '%s'\n",
+			say("npcheck: unknown kind '%s' in '%s'\n",
 				escape_text_str(&e2, parts[1]), escape_text_str(&e1, text));
 			goto out;
 		}
@@ -288,17 +303,17 @@ int query_resolve(const struct model *m, const char *text, const char *default_n
 		push(out, &r);
 		rc = 0;
 	} else if (nc > 1) {
-		fprintf(stderr, "npcheck: '%s' matches %zu endpoints; name one of:\n",
+		say("npcheck: '%s' matches %zu endpoints; name one of:\n",
 			escape_text_str(&e1, text), nc);
 		for (size_t i = 0; i < nc; i++)
-			fprintf(stderr, "  %s\n", escape_text_str(&e2, cands[i]->display));
+			say("  %s\n", escape_text_str(&e2, cands[i]->display));
 	} else {
 		bool host = false;
 		for (size_t i = 0; i < m->nhost_net; i++)
 			if (!strcmp(m->host_net[i]->name, name) && (!ns || !strcmp(m->host_net[i]->ns, ns)))
 				host = true;
 		if (host)
-			fprintf(stderr, "npcheck: '%s' uses hostNetwork: its traffic is node traffic, "
+			say("npcheck: '%s' uses hostNetwork: its traffic is node traffic, "
 					"which NetworkPolicy does not govern\n", escape_text_str(&e1, text));
 		else
 			suggest(m, text, name);
@@ -310,6 +325,15 @@ out:
 	free(copy);
 	if (rc)
 		query_target_release(out);
+	return rc;
+}
+
+int query_resolve_quiet(const struct model *m, const char *text, const char *default_ns,
+			bool allow_service, struct query_target *out)
+{
+	quiet = true;
+	int rc = query_resolve(m, text, default_ns, allow_service, out);
+	quiet = false;
 	return rc;
 }
 

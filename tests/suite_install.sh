@@ -82,7 +82,7 @@ complete_case max-input "--max-input-size" npcheck list --max-i
 # Each command's options are those of its declaration (cmd_<name>.c): rules reads no
 # manifests, list has none of its own.
 complete_case rules-options "--help --output --version" npcheck rules --
-complete_case list-options "--color --config --exposure --help --jobs --max-input-size --max-total-input --namespace --output --quiet --verbose --version" \
+complete_case list-options "--color --config --exposure --focus --focus-conn --focus-direction --help --jobs --max-input-size --max-total-input --namespace --output --quiet --verbose --version" \
 	npcheck list --
 complete_case list-no-port "" npcheck list --po
 complete_case matrix-options "--port --protocol" npcheck matrix --p

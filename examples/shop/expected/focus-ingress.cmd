@@ -1,0 +1,1 @@
+list --focus shop-api/api --focus-direction ingress examples/shop
