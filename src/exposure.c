@@ -535,19 +535,30 @@ bool exposure_shown(const struct exposure *x, size_t e, enum direction d)
 	return e < f->nep && f->ep[e];
 }
 
-/* --focus-conn: cut e to the focused connection; a named port is no number (an egress
- * one is the destination pod's to resolve), so it never holds it. Returns whether
- * something is left. */
+/* --focus-conn: cut c to the focused connection (focus_narrow's rule, here so that the
+ * analysis needs no command-line code). Returns whether something is left. */
+static bool conns_narrow(const struct exposure *x, struct connset *c)
+{
+	const struct focus *f = x->focus;
+	if (!f || !f->port)
+		return !connset_is_empty(c);
+	bool has = connset_contains(c, f->proto, f->port);
+	connset_clear(c);
+	if (has)
+		connset_add(c, f->proto, f->port, f->port);
+	return has;
+}
+
+/* The same for e; a named port is no number (an egress one is the destination pod's
+ * to resolve), so it never holds it. */
 static bool ec_narrow(const struct exposure *x, struct expo_conns *e)
 {
 	const struct focus *f = x->focus;
 	if (!f || !f->port)
 		return !ec_is_empty(e);
-	bool has = connset_contains(&e->c, f->proto, f->port);
-	ec_clear(e);
-	if (has)
-		connset_add(&e->c, f->proto, f->port, f->port);
-	return has;
+	for (int p = 0; p < PROTO__COUNT; p++)
+		e->nnames[p] = 0;
+	return conns_narrow(x, &e->c);
 }
 
 bool exposure_protected(const struct exposure *x, size_t e, enum direction d)
@@ -674,7 +685,7 @@ size_t exposure_lines(struct exposure *x, size_t e, enum direction d,
 				solver_np_direction(s, d, &self, &ext, &c);
 			else
 				solver_np_direction(s, d, &ext, &self, &c);
-			if (!focus_narrow(x->focus, &c))
+			if (!conns_narrow(x, &c))
 				continue;
 			struct strbuf name = STRBUF_INIT;
 			sref_format(&ext, &name);
