@@ -22,9 +22,15 @@ struct expo_line {
 };
 
 struct expo_rep;
+struct focus;
+struct cli;
 
 struct exposure {
 	const struct solver *s;
+	/* --focus, --focus-direction and --focus-conn (NULL: none), set after exposure_init:
+	 * only the lines of focused endpoints, in the focused direction, holding the
+	 * focused connection, cut down to it. Resolved against s's model, no address. */
+	const struct focus *focus;
 	struct expo_rep *reps; /* distinct rule peers whose pods the input may not hold */
 	size_t nreps;
 	/* Per solver rule: whether it opens the entire cluster, and the representative
@@ -41,6 +47,8 @@ struct exposure {
 void exposure_init(struct exposure *x, const struct solver *s);
 void exposure_free(struct exposure *x);
 
+/* Does the focus ask about endpoint e in direction d (true without a focus)? */
+bool exposure_shown(const struct exposure *x, size_t e, enum direction d);
 /* Is endpoint e isolated in direction d (SPEC §2.2)? Not: "not protected". */
 bool exposure_protected(const struct exposure *x, size_t e, enum direction d);
 /*
@@ -49,6 +57,9 @@ bool exposure_protected(const struct exposure *x, size_t e, enum direction d);
  * on what rules with no peers or an empty namespaceSelector allow, and each
  * representative peer that some rule matches on what those rules allow, unless the
  * entire cluster gets it all already. Then the external ranges the verdicts open.
+ * With a focus: no line for an endpoint or direction it leaves out, and with
+ * --focus-conn, the lines whose connections hold it, showing it only; an egress named
+ * port ("TCP http") holds no port number: its number is the destination pod's.
  * Returns how many lines fn was called for.
  */
 size_t exposure_lines(struct exposure *x, size_t e, enum direction d,
@@ -56,7 +67,13 @@ size_t exposure_lines(struct exposure *x, size_t e, enum direction d,
 
 /* cmd_exposure.c: print the exposure of the model s was built on, in fmt "text"
  * (netpol-analyzer's section, from "Exposure Analysis Result:") or "json" (an object
- * with "version", or with member: the member "exposure": {...} of list's object). */
-void exposure_print(const char *fmt, const struct solver *s, bool member);
+ * with "version", or with member: the member "exposure": {...} of list's object),
+ * narrowed by f (NULL or inactive: everything; resolved against s's model). */
+void exposure_print(const char *fmt, const struct solver *s, const struct focus *f,
+		    bool member);
+/* The usage error of a --focus that names an external address (exposure lines are a
+ * workload's; its external peers are ranges of the rules, not the input's): prints it
+ * and returns EXIT_USAGE. */
+int exposure_focus_refused(struct cli *cli);
 
 #endif

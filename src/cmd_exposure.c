@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "escape.h"
 #include "exposure.h"
+#include "focus.h"
 #include "tiers.h"
 
 static int cmd_exposure(struct cli *cli);
@@ -18,6 +19,11 @@ const struct command cmd_exposure_entry = {
 	.summary = "what each workload is open to beyond the input",
 	.formats = "text,json",
 	.reads_input = true,
+	.options = {
+		{ OPT_FOCUS, NULL, NULL },
+		{ OPT_FOCUS_DIR, NULL, NULL },
+		{ OPT_FOCUS_CONN, NULL, NULL },
+	},
 };
 
 static const char *const dir_names[] = { "ingress", "egress" };
@@ -83,6 +89,12 @@ static void text_line(void *ctx, const struct expo_line *l)
 	fwrite(t->sb.buf, 1, t->sb.len, stdout);
 }
 
+int exposure_focus_refused(struct cli *cli)
+{
+	return cli_usage_error(cli, "--focus names an external address: exposure is per "
+			       "workload of the input");
+}
+
 static int str_cmp(const void *pa, const void *pb)
 {
 	return strcmp(*(char *const *)pa, *(char *const *)pb);
@@ -97,13 +109,15 @@ static void write_text(struct exposure *x)
 	size_t nunprot = 0;
 	int width = 0;
 
-	/* The width: the longest workload with some line. An unprotected one has one;
-	 * the lines of another are computed only when its name is longer than the
-	 * width so far. */
+	/* The width: the longest workload with some line. An unprotected one has one (in a
+	 * direction the focus asks about); the lines of another are computed only when
+	 * its name is longer than the width so far. */
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t e = 0; e < m->nendpoints; e++) {
-			bool open = !exposure_protected(x, e, DIR_EGRESS) ||
-				    !exposure_protected(x, e, DIR_INGRESS);
+			bool open = false;
+			for (int d = DIR_EGRESS; d >= DIR_INGRESS; d--)
+				open |= exposure_shown(x, e, (enum direction)d) &&
+					!exposure_protected(x, e, (enum direction)d);
 			if (open != !pass)
 				continue;
 			strbuf_reset(&name);
@@ -132,7 +146,8 @@ static void write_text(struct exposure *x)
 	}
 	for (size_t e = 0; e < m->nendpoints; e++)
 		for (int d = DIR_EGRESS; d >= DIR_INGRESS; d--) {
-			if (exposure_protected(x, e, (enum direction)d))
+			if (!exposure_shown(x, e, (enum direction)d) ||
+			    exposure_protected(x, e, (enum direction)d))
 				continue;
 			strbuf_reset(&name);
 			escape_text(&name, m->endpoints[e]->display);
@@ -191,7 +206,8 @@ static void write_json_members(struct exposure *x)
 	j.n = 0;
 	for (size_t e = 0; e < m->nendpoints; e++)
 		for (int d = DIR_EGRESS; d >= DIR_INGRESS; d--) {
-			if (exposure_protected(x, e, (enum direction)d))
+			if (!exposure_shown(x, e, (enum direction)d) ||
+			    exposure_protected(x, e, (enum direction)d))
 				continue;
 			strbuf_reset(&j.sb);
 			strbuf_addstr(&j.sb, j.n++ ? ",\n  {\"workload\": " : "\n  {\"workload\": ");
@@ -203,11 +219,13 @@ static void write_json_members(struct exposure *x)
 	strbuf_release(&j.sb);
 }
 
-void exposure_print(const char *fmt, const struct solver *s, bool member)
+void exposure_print(const char *fmt, const struct solver *s, const struct focus *f,
+		    bool member)
 {
 	struct exposure x;
 	tiers_note(s);
 	exposure_init(&x, s);
+	x.focus = f && focus_active(f) ? f : NULL;
 	if (!strcmp(fmt, "json")) {
 		printf(member ? "\"exposure\": {" : "{\"version\": %d, ", NPCHECK_JSON_VERSION);
 		write_json_members(&x);
@@ -225,15 +243,25 @@ static int cmd_exposure(struct cli *cli)
 	const char *fmt = cli_format(cli);
 	struct solver s;
 	struct loaded l;
+	struct focus f;
 
-	if (!fmt)
+	if (!fmt || focus_parse(&f, cli))
 		return EXIT_USAGE;
-	if (cli_input_paths(cli, &paths, &npaths))
+	if (cli_input_paths(cli, &paths, &npaths)) {
+		focus_release(&f);
 		return EXIT_USAGE;
+	}
 	int rc = cli_load(cli, paths, npaths, &l);
+	if (focus_resolve(&f, &l.model, cli->ns, false) ||
+	    (f.nips && exposure_focus_refused(cli))) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	solver_init(&s, &l.model);
-	exposure_print(fmt, &s, false);
+	exposure_print(fmt, &s, &f, false);
 	solver_free(&s);
+out:
+	focus_release(&f);
 	cli_unload(&l);
 	return rc;
 }

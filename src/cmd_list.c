@@ -168,14 +168,14 @@ static void write_list(const char *fmt, const struct solver *s, const struct foc
 	if (!strcmp(fmt, "json") && exposure) {
 		/* list --exposure: netpol-analyzer's exposure section after the list. */
 		printf(w.n ? "\n], " : "], ");
-		exposure_print(fmt, s, true);
+		exposure_print(fmt, s, f, true);
 		printf("}\n");
 	} else if (!strcmp(fmt, "json")) {
 		printf(w.n ? "\n]}\n" : "]}\n");
 	} else if (exposure) {
 		if (w.n)
 			printf("\n");
-		exposure_print(fmt, s, false);
+		exposure_print(fmt, s, f, false);
 	}
 	else if (!strcmp(fmt, "dot"))
 		printf("}\n");
@@ -203,7 +203,9 @@ static int cmd_list(struct cli *cli)
 		return EXIT_USAGE;
 	}
 	int rc = cli_load(cli, paths, npaths, &l);
-	if (focus_resolve(&f, &l.model, cli->ns, false)) {
+	/* The exposure part is per workload: an address is no focus there. */
+	if (focus_resolve(&f, &l.model, cli->ns, false) ||
+	    (cli->exposure && f.nips && exposure_focus_refused(cli))) {
 		rc = EXIT_USAGE;
 		goto out;
 	}

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "exposure.h"
+#include "focus.h"
 
 #define NS_NAME_LABEL "kubernetes.io/metadata.name"
 
@@ -522,6 +523,42 @@ void exposure_free(struct exposure *x)
 	memset(x, 0, sizeof(*x));
 }
 
+bool exposure_shown(const struct exposure *x, size_t e, enum direction d)
+{
+	const struct focus *f = x->focus;
+	if (!f || !f->nitems)
+		return true;
+	if (f->dir == FOCUS_INGRESS ? d != DIR_INGRESS : f->dir == FOCUS_EGRESS && d != DIR_EGRESS)
+		return false;
+	return e < f->nep && f->ep[e];
+}
+
+/* --focus-conn: cut c to the focused connection (focus_narrow's rule, here so that the
+ * analysis needs no command-line code). Returns whether something is left. */
+static bool conns_narrow(const struct exposure *x, struct connset *c)
+{
+	const struct focus *f = x->focus;
+	if (!f || !f->port)
+		return !connset_is_empty(c);
+	bool has = connset_contains(c, f->proto, f->port);
+	connset_clear(c);
+	if (has)
+		connset_add(c, f->proto, f->port, f->port);
+	return has;
+}
+
+/* The same for e; a named port is no number (an egress one is the destination pod's
+ * to resolve), so it never holds it. */
+static bool ec_narrow(const struct exposure *x, struct expo_conns *e)
+{
+	const struct focus *f = x->focus;
+	if (!f || !f->port)
+		return !ec_is_empty(e);
+	for (int p = 0; p < PROTO__COUNT; p++)
+		e->nnames[p] = 0;
+	return conns_narrow(x, &e->c);
+}
+
 bool exposure_protected(const struct exposure *x, size_t e, enum direction d)
 {
 	return x->s->eps[e].isolated[d];
@@ -572,8 +609,15 @@ size_t exposure_lines(struct exposure *x, size_t e, enum direction d,
 	size_t n = 0, cap = 0;
 	struct strbuf sb = STRBUF_INIT;
 
+	if (!exposure_shown(x, e, d))
+		return 0;
 	if (!exposure_protected(x, e, d)) {
-		strbuf_addstr(&sb, "All Connections");
+		struct expo_conns all;
+		ec_init(&all);
+		connset_add_all(&all.c);
+		ec_narrow(x, &all);
+		ec_format(&all, &sb);
+		ec_release(&all);
 		pend(&v, &n, &cap, EXPO_CLUSTER, xstrdup("entire-cluster"), &sb);
 	} else {
 		const struct sendpoint *se = &s->eps[e];
@@ -606,7 +650,7 @@ size_t exposure_lines(struct exposure *x, size_t e, enum direction d,
 				ec_union(&x->acc[rep], &rc);
 			}
 		}
-		if (!ec_is_empty(&all)) {
+		if (ec_narrow(x, &all)) {
 			ec_format(&all, &sb);
 			pend(&v, &n, &cap, EXPO_CLUSTER, xstrdup("entire-cluster"), &sb);
 		}
@@ -614,7 +658,9 @@ size_t exposure_lines(struct exposure *x, size_t e, enum direction d,
 		 * more is not shown. */
 		for (size_t i = 0; i < x->ntouched; i++) {
 			struct expo_conns *a = &x->acc[x->touched[i]];
-			if (ec_contained(a, &all))
+			/* Narrowed first: one that gets no more of the focused connection is
+			 * not shown either. */
+			if (!ec_narrow(x, a) || ec_contained(a, &all))
 				continue;
 			ec_union(a, &all);
 			ec_format(a, &sb);
@@ -637,7 +683,7 @@ size_t exposure_lines(struct exposure *x, size_t e, enum direction d,
 				solver_np_direction(s, d, &self, &ext, &c);
 			else
 				solver_np_direction(s, d, &ext, &self, &c);
-			if (connset_is_empty(&c))
+			if (!conns_narrow(x, &c))
 				continue;
 			struct strbuf name = STRBUF_INIT;
 			sref_format(&ext, &name);

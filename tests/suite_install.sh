@@ -85,6 +85,8 @@ complete_case rules-options "--help --output --version" npcheck rules --
 complete_case list-options "--color --config --exposure --focus --focus-conn --focus-direction --help --jobs --max-input-size --max-total-input --namespace --output --quiet --verbose --version" \
 	npcheck list --
 complete_case list-no-port "" npcheck list --po
+complete_case exposure-focus-options "--focus --focus-conn --focus-direction" npcheck exposure --foc
+complete_case exposure-focus-direction "egress ingress" npcheck exposure --focus api --focus-direction ""
 complete_case matrix-options "--port --protocol" npcheck matrix --p
 complete_case paths "manifests manifests.yaml" npcheck lint man
 complete_case reach-paths "manifests manifests.yaml" npcheck reach a b m

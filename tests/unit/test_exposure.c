@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "exposure.h"
+#include "focus.h"
 #include "testutil.h"
 
 /* A model, its solver and its exposure. */
@@ -167,6 +168,59 @@ static void test_named_ports(void **state)
 	xt_free(&x);
 }
 
+/* --focus-conn: the lines that allow the connection, cut down to it; an egress named
+ * port is no number (the destination pod names it), an ingress one is the endpoint's. */
+static void test_focus_conn(void **state)
+{
+	(void)state;
+	struct xt x;
+	struct focus f = { 0 };
+	xt_load(&x, NS("a") POD("a", "web", "{app: web}")
+		NP("a", "p", "{podSelector: {}, policyTypes: [Ingress, Egress], ingress: ["
+		   "{from: [{namespaceSelector: {}}], ports: [{port: http}]}],"
+		   " egress: [{to: [{namespaceSelector: {}}], ports: [{port: dns, protocol: UDP},"
+		   " {port: 53, protocol: UDP}, {port: http}]}]}"));
+	x.x.focus = &f;
+	f.proto = PROTO_TCP;
+	f.port = 8080;
+	expect_lines(&x, "a/web[Pod]", DIR_INGRESS, "entire-cluster : TCP 8080\n");
+	expect_lines(&x, "a/web[Pod]", DIR_EGRESS, "");
+	f.proto = PROTO_UDP;
+	f.port = 53;
+	expect_lines(&x, "a/web[Pod]", DIR_INGRESS, "");
+	expect_lines(&x, "a/web[Pod]", DIR_EGRESS, "entire-cluster : UDP 53\n");
+	xt_free(&x);
+}
+
+/* --focus and --focus-direction: the focused endpoints' lines, in that direction; a peer
+ * that gets no more of the focused connection than the entire cluster has no line. */
+static void test_focus_endpoints(void **state)
+{
+	(void)state;
+	struct xt x;
+	bool ep[2] = { false, true };
+	struct focus f = { .nitems = 1, .dir = FOCUS_INGRESS, .nep = 2, .ep = ep };
+	xt_load(&x, NS("a") POD("a", "api", "{app: api}") POD("a", "web", "{app: web}")
+		NP("a", "p", "{podSelector: {}, policyTypes: [Ingress], ingress: ["
+		   "{from: [{namespaceSelector: {}}], ports: [{port: 80}]},"
+		   "{from: [{podSelector: {matchLabels: {app: probe}}}], ports: [{port: 80},"
+		   " {port: 90}]}]}"));
+	x.x.focus = &f;
+	assert_true(exposure_shown(&x.x, 1, DIR_INGRESS));
+	assert_false(exposure_shown(&x.x, 1, DIR_EGRESS));
+	assert_false(exposure_shown(&x.x, 0, DIR_INGRESS));
+	expect_lines(&x, "a/api[Pod]", DIR_INGRESS, "");
+	expect_lines(&x, "a/web[Pod]", DIR_EGRESS, "");
+	expect_lines(&x, "a/web[Pod]", DIR_INGRESS,
+		     "a/[pod with {app=probe}] : TCP 80,90\nentire-cluster : TCP 80\n");
+	f.proto = PROTO_TCP;
+	f.port = 80;
+	expect_lines(&x, "a/web[Pod]", DIR_INGRESS, "entire-cluster : TCP 80\n");
+	f.port = 90;
+	expect_lines(&x, "a/web[Pod]", DIR_INGRESS, "a/[pod with {app=probe}] : TCP 90\n");
+	xt_free(&x);
+}
+
 /* The namespaces every cluster has are namespaces whose pods the input does not hold. */
 static void test_system_namespace(void **state)
 {
@@ -239,6 +293,8 @@ int main(void)
 		cmocka_unit_test(test_refined_by_input_pods),
 		cmocka_unit_test(test_entire_cluster_subsumes),
 		cmocka_unit_test(test_named_ports),
+		cmocka_unit_test(test_focus_conn),
+		cmocka_unit_test(test_focus_endpoints),
 		cmocka_unit_test(test_system_namespace),
 		cmocka_unit_test(test_external_ranges),
 		cmocka_unit_test(test_namespace_peer_matches_its_representatives),

@@ -1,0 +1,1 @@
+exposure --focus shop-api/api --focus-direction ingress examples/shop
