@@ -12,7 +12,7 @@
 #include "focus.h"
 #include "testutil.h"
 
-/* main.c is not in the library: the two helpers focus.c uses, recording the error. */
+/* main.c is not in the library: the two helpers focus_cli.c uses, recording the error. */
 static char last_error[256];
 
 int cli_usage_error(struct cli *cli, const char *fmt, ...)
