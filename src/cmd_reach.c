@@ -514,7 +514,8 @@ static void write_text(const struct reach_result *res)
 		else
 			text_verdict(&res->v[i], res->port, &out);
 	}
-	fwrite(out.buf, 1, out.len, stdout);
+	if (out.len)
+		fwrite(out.buf, 1, out.len, stdout);
 	strbuf_release(&out);
 }
 

@@ -107,6 +107,14 @@ void jw_raw(struct jw *w, const char *key, const char *json)
 	strbuf_addstr(&w->sb, json);
 }
 
+void jw_flush(struct jw *w, FILE *f, size_t at_least)
+{
+	if (w->sb.len && w->sb.len >= at_least) {
+		fwrite(w->sb.buf, 1, w->sb.len, f);
+		strbuf_reset(&w->sb);
+	}
+}
+
 void jw_finish(struct jw *w, FILE *f)
 {
 	if (w->depth)
