@@ -443,7 +443,7 @@ static void text_direction(const struct solver *s, const struct ep_expl *x, enum
 	if (!dx->isolated) {
 		if (dx->tiers_apply) {
 			strbuf_addf(out, "  %s: not isolated by NetworkPolicy\n", dir_names[d]);
-			tiers_explain_endpoint(s, x->e, d, false, out);
+			tiers_explain_endpoint(s, x->e, d, out);
 		} else {
 			strbuf_addf(out, "  %s: not isolated: every %s allowed\n", dir_names[d],
 				    d == DIR_INGRESS ? "source is" : "destination is");
@@ -471,7 +471,7 @@ static void text_direction(const struct solver *s, const struct ep_expl *x, enum
 		text_said(s, &dx->items[i], out);
 		flush_out(out, false);
 	}
-	tiers_explain_endpoint(s, x->e, d, false, out);
+	tiers_explain_endpoint(s, x->e, d, out);
 }
 
 /* What a writer keeps between endpoints. */
@@ -570,19 +570,6 @@ static void json_said(const struct solver *s, const struct said *it, struct jw *
 	strbuf_release(&pn);
 }
 
-/* The member "tiers" as tier_explain.c writes it (", \"tiers\": [...]"). */
-static void json_tiers(const struct solver *s, const struct endpoint *e, enum direction d,
-		       struct jw *j)
-{
-	static const char member[] = ", \"tiers\": ";
-	struct strbuf t = STRBUF_INIT;
-	tiers_explain_endpoint(s, e, d, true, &t);
-	if (t.len < sizeof(member) - 1 || memcmp(t.buf, member, sizeof(member) - 1))
-		BUG("tiers_explain_endpoint wrote no \"tiers\" member");
-	jw_raw(j, "tiers", t.buf + sizeof(member) - 1);
-	strbuf_release(&t);
-}
-
 static void json_direction(const struct solver *s, const struct ep_expl *x, enum direction d,
 			   struct jw *j)
 {
@@ -603,7 +590,7 @@ static void json_direction(const struct solver *s, const struct ep_expl *x, enum
 		json_said(s, &dx->items[i], j);
 	jw_end(j);
 	if (s->tiers)
-		json_tiers(s, x->e, d, j);
+		tiers_json_endpoint(s, x->e, d, j);
 	jw_end(j);
 }
 

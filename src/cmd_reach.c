@@ -155,7 +155,8 @@ struct why {
 	const struct policy *const *policies;
 	size_t npolicies, nhits;
 	struct rule_hit *hits;
-	char *tiers_text, *tiers_json; /* tiered */
+	struct tier_decision *dec;     /* tiered: what decided each part, narrowed */
+	size_t ndec;
 	struct why *np;                /* tiered, where NetworkPolicy decides */
 };
 
@@ -247,23 +248,19 @@ static void why_tiered(const struct solver *s, enum direction dir, const struct 
 		narrow(&dec[i].conns, q);
 		np_decides |= dec[i].step == TSTEP_NP && !connset_is_empty(&dec[i].conns);
 	}
-	struct strbuf name = STRBUF_INIT, tt = STRBUF_INIT, tj = STRBUF_INIT;
+	struct strbuf name = STRBUF_INIT;
 	sref_format(self, &name);
-	tiers_explain_decisions(dec, ndec, iso, &tt, &tj);
 	memset(w, 0, sizeof(*w));
 	w->dir = dir;
 	w->endpoint = strbuf_detach(&name);
 	w->isolated = iso;
 	w->tiered = true;
-	w->tiers_text = strbuf_detach(&tt);
-	w->tiers_json = strbuf_detach(&tj);
+	w->dec = dec;
+	w->ndec = ndec;
 	if (np_decides) {
 		w->np = xcalloc(1, sizeof(*w->np));
 		why_direction(s, dir, src, dst, q, w->np);
 	}
-	for (size_t i = 0; i < ndec; i++)
-		connset_release(&dec[i].conns);
-	free(dec);
 	connset_release(&np);
 	connset_release(&out);
 }
@@ -274,8 +271,9 @@ static void why_release(struct why *w)
 		free(w->hits[i].conns);
 	free(w->hits);
 	free(w->endpoint);
-	free(w->tiers_text);
-	free(w->tiers_json);
+	for (size_t i = 0; i < w->ndec; i++)
+		connset_release(&w->dec[i].conns);
+	free(w->dec);
 	if (w->np) {
 		why_release(w->np);
 		free(w->np);
@@ -440,7 +438,7 @@ static void text_tiered(const struct why *w, struct strbuf *sb)
 	strbuf_addf(sb, "  %s %s %s: policy tiers apply%s\n", dir_names[w->dir],
 		    dir_words[w->dir], w->endpoint,
 		    w->isolated ? ", and NetworkPolicy isolates it" : "; no NetworkPolicy isolates it");
-	strbuf_addstr(sb, w->tiers_text);
+	tiers_explain_decisions(w->dec, w->ndec, w->isolated, sb);
 	if (!w->np)
 		return;
 	struct strbuf nsb = STRBUF_INIT;
@@ -574,7 +572,7 @@ static void json_tiered(const struct why *w, struct jw *j)
 	}
 	jw_str(j, "endpoint", w->endpoint);
 	jw_bool(j, "isolated", w->isolated);
-	jw_raw(j, "tiers", w->tiers_json);
+	tiers_json_decisions(w->dec, w->ndec, j);
 	if (w->np) {
 		jw_object(j, "networkPolicy", true);
 		jw_object(j, dir_names[w->dir], true);

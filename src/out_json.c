@@ -101,12 +101,6 @@ void jw_bool(struct jw *w, const char *key, bool v)
 	strbuf_addstr(&w->sb, v ? "true" : "false");
 }
 
-void jw_raw(struct jw *w, const char *key, const char *json)
-{
-	jw_member(w, key);
-	strbuf_addstr(&w->sb, json);
-}
-
 void jw_flush(struct jw *w, FILE *f, size_t at_least)
 {
 	if (w->sb.len && w->sb.len >= at_least) {
