@@ -7,6 +7,7 @@
 #include "connlist.h"
 #include "escape.h"
 #include "exposure.h"
+#include "out.h"
 
 static int cmd_list(struct cli *cli);
 
@@ -23,15 +24,6 @@ const struct command cmd_list_entry = {
 		{ OPT_FOCUS_DIR, NULL, NULL },
 		{ OPT_FOCUS_CONN, NULL, NULL },
 	},
-};
-
-struct writer {
-	const char *fmt;
-	size_t n;
-	struct strbuf sb, conns;
-	/* dot with --focus: the lines are kept until the nodes they name are known */
-	struct strbuf *keep;
-	bool *named;
 };
 
 /* The dot graph's head and its endpoint nodes by namespace; with only, those marked. */
@@ -72,115 +64,219 @@ static void dot_header(const struct model *m, const bool *only)
 	}
 }
 
-/* One line of the list, in the chosen format. */
-static void write_line(void *ctx, const struct conn_line *l)
-{
-	struct writer *w = ctx;
-	struct strbuf *sb = &w->sb;
+/* What the writers keep while the list is written. */
+struct list_out {
+	const struct list_writer *w;
+	size_t n;
+	struct strbuf sb, conns; /* the line, its connections */
+	struct jw j;
+	/* dot with --focus: the lines are kept until the nodes they name are known */
+	struct strbuf *keep;
+	bool *named;
+};
 
-	strbuf_reset(sb);
-	strbuf_reset(&w->conns);
-	connset_format(&l->conns, &w->conns);
-	if (!strcmp(w->fmt, "text")) {
-		escape_text(sb, l->src);
-		strbuf_addstr(sb, " => ");
-		escape_text(sb, l->dst);
-		strbuf_addf(sb, " : %s\n", w->conns.buf);
-	} else if (!strcmp(w->fmt, "json")) {
-		strbuf_addstr(sb, w->n ? ",\n  {\"source\": " : "\n  {\"source\": ");
-		strbuf_add_json_str(sb, l->src);
-		strbuf_addstr(sb, ", \"destination\": ");
-		strbuf_add_json_str(sb, l->dst);
-		strbuf_addstr(sb, ", \"connections\": ");
-		strbuf_add_json_str(sb, w->conns.buf);
-		strbuf_addstr(sb, "}");
-	} else if (!strcmp(w->fmt, "csv")) {
-		/* Connection sets hold commas: quote the field. */
-		escape_csv(sb, l->src);
-		strbuf_addch(sb, ',');
-		escape_csv(sb, l->dst);
-		strbuf_addf(sb, ",\"%s\"\n", w->conns.buf);
-	} else if (!strcmp(w->fmt, "md")) {
-		strbuf_addstr(sb, "| ");
-		escape_md(sb, l->src);
-		strbuf_addstr(sb, " | ");
-		escape_md(sb, l->dst);
-		strbuf_addf(sb, " | %s |\n", w->conns.buf);
-	} else {
-		struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, c = STRBUF_INIT;
-		escape_dot(&a, l->src);
-		escape_dot(&b, l->dst);
-		escape_dot(&c, w->conns.buf);
-		if (!l->src_ref.ep)
-			strbuf_addf(sb, "\t%s [shape=ellipse, style=dashed];\n", a.buf);
-		if (!l->dst_ref.ep)
-			strbuf_addf(sb, "\t%s [shape=ellipse, style=dashed];\n", b.buf);
-		strbuf_addf(sb, "\t%s -> %s [label=%s];\n", a.buf, b.buf, c.buf);
-		strbuf_release(&a);
-		strbuf_release(&b);
-		strbuf_release(&c);
-	}
-	if (w->keep) {
-		strbuf_add(w->keep, sb->buf, sb->len);
-		if (l->src_ref.ep)
-			w->named[l->src_ref.ep->index] = true;
-		if (l->dst_ref.ep)
-			w->named[l->dst_ref.ep->index] = true;
-	} else {
-		fwrite(sb->buf, 1, sb->len, stdout);
-	}
-	w->n++;
+static void text_line(struct list_out *o, const struct conn_line *l)
+{
+	escape_text(&o->sb, l->src);
+	strbuf_addstr(&o->sb, " => ");
+	escape_text(&o->sb, l->dst);
+	strbuf_addf(&o->sb, " : %s\n", o->conns.buf);
 }
 
-static void write_list(const char *fmt, const struct solver *s, const struct focus *f,
-		       bool exposure)
+static void json_line(struct list_out *o, const struct conn_line *l)
 {
-	struct writer w = { fmt, 0, STRBUF_INIT, STRBUF_INIT, NULL, NULL };
-	struct strbuf keep = STRBUF_INIT;
-	bool focus_dot = !strcmp(fmt, "dot") && f->nitems;
-	/* With --focus, the graph's nodes are the focused endpoints and their peers (as
-	 * netpol-analyzer draws it), known once the lines are. */
-	if (focus_dot) {
-		w.keep = &keep;
-		w.named = xcalloc(s->nep + 1, sizeof(bool));
-		connlist_each_focus(s, f, write_line, &w);
-		for (size_t i = 0; i < s->nep; i++)
-			w.named[i] |= f->ep[i];
-		dot_header(s->m, w.named);
-		if (keep.len)
-			fwrite(keep.buf, 1, keep.len, stdout);
-		printf("}\n");
-		free(w.named);
-		strbuf_release(&keep);
-		strbuf_release(&w.sb);
-		strbuf_release(&w.conns);
+	jw_object(&o->j, NULL, true);
+	jw_str(&o->j, "source", l->src);
+	jw_str(&o->j, "destination", l->dst);
+	jw_str(&o->j, "connections", o->conns.buf);
+	jw_end(&o->j);
+	jw_flush(&o->j, stdout, 65536);
+}
+
+static void csv_line(struct list_out *o, const struct conn_line *l)
+{
+	/* Connection sets hold commas: quote the field. */
+	escape_csv(&o->sb, l->src);
+	strbuf_addch(&o->sb, ',');
+	escape_csv(&o->sb, l->dst);
+	strbuf_addf(&o->sb, ",\"%s\"\n", o->conns.buf);
+}
+
+static void md_line(struct list_out *o, const struct conn_line *l)
+{
+	strbuf_addstr(&o->sb, "| ");
+	escape_md(&o->sb, l->src);
+	strbuf_addstr(&o->sb, " | ");
+	escape_md(&o->sb, l->dst);
+	strbuf_addf(&o->sb, " | %s |\n", o->conns.buf);
+}
+
+static void dot_line(struct list_out *o, const struct conn_line *l)
+{
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, c = STRBUF_INIT;
+	escape_dot(&a, l->src);
+	escape_dot(&b, l->dst);
+	escape_dot(&c, o->conns.buf);
+	if (!l->src_ref.ep)
+		strbuf_addf(&o->sb, "\t%s [shape=ellipse, style=dashed];\n", a.buf);
+	if (!l->dst_ref.ep)
+		strbuf_addf(&o->sb, "\t%s [shape=ellipse, style=dashed];\n", b.buf);
+	strbuf_addf(&o->sb, "\t%s -> %s [label=%s];\n", a.buf, b.buf, c.buf);
+	strbuf_release(&a);
+	strbuf_release(&b);
+	strbuf_release(&c);
+}
+
+static void no_head(struct list_out *o, const struct model *m)
+{
+	(void)o;
+	(void)m;
+}
+
+static void json_head(struct list_out *o, const struct model *m)
+{
+	(void)m;
+	jw_init(&o->j);
+	jw_object(&o->j, NULL, true);
+	jw_int(&o->j, "version", NPCHECK_JSON_VERSION);
+	jw_lines(&o->j, "connections");
+}
+
+static void csv_head(struct list_out *o, const struct model *m)
+{
+	(void)o;
+	(void)m;
+	printf("src,dst,conn\n");
+}
+
+static void md_head(struct list_out *o, const struct model *m)
+{
+	(void)o;
+	(void)m;
+	printf("| src | dst | conn |\n|-----|-----|------|\n");
+}
+
+static void dot_head(struct list_out *o, const struct model *m)
+{
+	(void)o;
+	dot_header(m, NULL);
+}
+
+/* After the lines: with exposure (text and json only), its section. */
+static void no_tail(struct list_out *o, const struct solver *s, const struct focus *f,
+		    bool exposure)
+{
+	(void)o;
+	(void)s;
+	(void)f;
+	(void)exposure;
+}
+
+static void text_tail(struct list_out *o, const struct solver *s, const struct focus *f,
+		      bool exposure)
+{
+	if (!exposure)
 		return;
-	}
-	if (!strcmp(fmt, "dot"))
-		dot_header(s->m, NULL);
-	else if (!strcmp(fmt, "json"))
-		printf("{\"version\": %d, \"connections\": [", NPCHECK_JSON_VERSION);
-	else if (!strcmp(fmt, "csv"))
-		printf("src,dst,conn\n");
-	else if (!strcmp(fmt, "md"))
-		printf("| src | dst | conn |\n|-----|-----|------|\n");
-	connlist_each_focus(s, focus_active(f) ? f : NULL, write_line, &w);
-	if (!strcmp(fmt, "json") && exposure) {
+	if (o->n)
+		printf("\n");
+	exposure_write_text(s, f);
+}
+
+static void json_tail(struct list_out *o, const struct solver *s, const struct focus *f,
+		      bool exposure)
+{
+	jw_end(&o->j);
+	if (exposure) {
 		/* list --exposure: netpol-analyzer's exposure section after the list. */
-		printf(w.n ? "\n], " : "], ");
-		exposure_print(fmt, s, f, true);
-		printf("}\n");
-	} else if (!strcmp(fmt, "json")) {
-		printf(w.n ? "\n]}\n" : "]}\n");
-	} else if (exposure) {
-		if (w.n)
-			printf("\n");
-		exposure_print(fmt, s, f, false);
+		jw_object(&o->j, "exposure", true);
+		exposure_write_json(s, f, &o->j);
+		jw_end(&o->j);
 	}
-	else if (!strcmp(fmt, "dot"))
-		printf("}\n");
-	strbuf_release(&w.sb);
-	strbuf_release(&w.conns);
+	jw_end(&o->j);
+	jw_finish(&o->j, stdout);
+}
+
+static void dot_tail(struct list_out *o, const struct solver *s, const struct focus *f,
+		     bool exposure)
+{
+	(void)o;
+	(void)s;
+	(void)f;
+	(void)exposure;
+	printf("}\n");
+}
+
+static const struct list_writer {
+	const char *fmt;
+	void (*head)(struct list_out *o, const struct model *m);
+	void (*line)(struct list_out *o, const struct conn_line *l);
+	void (*tail)(struct list_out *o, const struct solver *s, const struct focus *f,
+		     bool exposure);
+	bool exposure; /* list --exposure writes this format */
+} writers[] = {
+	{ "text", no_head, text_line, text_tail, true },
+	{ "json", json_head, json_line, json_tail, true },
+	{ "csv", csv_head, csv_line, no_tail, false },
+	{ "md", md_head, md_line, no_tail, false },
+	{ "dot", dot_head, dot_line, dot_tail, false },
+};
+
+/* One line of the list, through the writer. */
+static void write_line(void *ctx, const struct conn_line *l)
+{
+	struct list_out *o = ctx;
+
+	strbuf_reset(&o->sb);
+	strbuf_reset(&o->conns);
+	connset_format(&l->conns, &o->conns);
+	o->w->line(o, l);
+	if (o->keep) {
+		strbuf_add(o->keep, o->sb.buf, o->sb.len);
+		if (l->src_ref.ep)
+			o->named[l->src_ref.ep->index] = true;
+		if (l->dst_ref.ep)
+			o->named[l->dst_ref.ep->index] = true;
+	} else if (o->sb.len) {
+		fwrite(o->sb.buf, 1, o->sb.len, stdout);
+	}
+	o->n++;
+}
+
+/* dot with --focus: the graph's nodes are the focused endpoints and their peers (as
+ * netpol-analyzer draws it), known once the lines are. */
+static void write_focus_dot(struct list_out *o, const struct solver *s, const struct focus *f)
+{
+	struct strbuf keep = STRBUF_INIT;
+	o->keep = &keep;
+	o->named = xcalloc(s->nep + 1, sizeof(bool));
+	connlist_each_focus(s, f, write_line, o);
+	for (size_t i = 0; i < s->nep; i++)
+		o->named[i] |= f->ep[i];
+	dot_header(s->m, o->named);
+	if (keep.len)
+		fwrite(keep.buf, 1, keep.len, stdout);
+	printf("}\n");
+	free(o->named);
+	strbuf_release(&keep);
+}
+
+static void write_list(const struct list_writer *w, const struct solver *s,
+		       const struct focus *f, bool exposure)
+{
+	struct list_out o;
+	memset(&o, 0, sizeof(o));
+	o.w = w;
+	strbuf_init(&o.sb);
+	strbuf_init(&o.conns);
+	if (w->line == dot_line && f->nitems) {
+		write_focus_dot(&o, s, f);
+	} else {
+		w->head(&o, s->m);
+		connlist_each_focus(s, focus_active(f) ? f : NULL, write_line, &o);
+		w->tail(&o, s, f, exposure);
+	}
+	strbuf_release(&o.sb);
+	strbuf_release(&o.conns);
 }
 
 static int cmd_list(struct cli *cli)
@@ -194,7 +290,11 @@ static int cmd_list(struct cli *cli)
 
 	if (!fmt || focus_parse(&f, cli))
 		return EXIT_USAGE;
-	if (cli->exposure && strcmp(fmt, "text") && strcmp(fmt, "json")) {
+	const struct list_writer *w = &writers[0];
+	for (size_t i = 0; i < ARRAY_SIZE(writers); i++)
+		if (!strcmp(writers[i].fmt, fmt))
+			w = &writers[i];
+	if (cli->exposure && !w->exposure) {
 		focus_release(&f);
 		return cli_usage_error(cli, "--exposure is written as text or json, not %s", fmt);
 	}
@@ -210,7 +310,7 @@ static int cmd_list(struct cli *cli)
 		goto out;
 	}
 	solver_init(&s, &l.model);
-	write_list(fmt, &s, &f, cli->exposure);
+	write_list(w, &s, &f, cli->exposure);
 	solver_free(&s);
 out:
 	focus_release(&f);
