@@ -7,8 +7,6 @@
 
 #include "tiers.h"
 
-static const char tier_group[] = "policy.networking.k8s.io";
-
 static const struct tkind {
 	const char *kind;
 	const char *version; /* the one version served */
@@ -25,16 +23,6 @@ static const struct tkind *tkind_of(const char *kind)
 		if (!strcmp(tkinds[i].kind, kind))
 			return &tkinds[i];
 	return NULL;
-}
-
-bool tiers_is_kind(const char *kind, const char *api_version)
-{
-	if (!tkind_of(kind))
-		return false;
-	if (!api_version)
-		return true;
-	size_t gl = strlen(tier_group);
-	return !strncmp(api_version, tier_group, gl) && api_version[gl] == '/';
 }
 
 const char *tier_name(enum tier t)
