@@ -62,11 +62,16 @@ struct solver {
 	size_t (*ns_range)[2];  /* per namespace: [first, last) in model.endpoints */
 	struct labelidx *lidx;  /* (key, value) → endpoints, for selector candidates */
 	struct labelidx *nslidx; /* (key, value) → namespaces */
+	/* Every known pod IP, and the node IPs hostNetwork workloads report, sorted by
+	 * family and address, pods first (the one pod-IP index: ipBlock peers here, lint's
+	 * in-cluster checks). */
 	struct ep_ip {
 		int family;
 		u128 addr;
-		size_t ep;
-	} *ips;                 /* every known pod IP, sorted, for ipBlock peers */
+		size_t ep;                    /* index in m->endpoints; SIZE_MAX: m->host_net */
+		const struct endpoint *endpoint;
+		size_t seq;                   /* pods, then hostNetwork workloads, in model order */
+	} *ips;
 	size_t nips;
 	/* External ranges: [dir][family] — sources are cut by ingress blocks, destinations by
 	 * egress blocks. */

@@ -85,9 +85,6 @@ struct tiers {
 
 /* ---- decoding (tier_decode.c) ---- */
 
-/* Is this kind of this apiVersion a tier kind npcheck reads (any version of the group,
- * so that an unserved version is reported)? */
-bool tiers_is_kind(const char *kind, const char *api_version);
 /* Decode and validate one tier object (its tree is kept) into m->tiers. */
 void tiers_decode(struct model *m, struct object *o, const struct ynode *doc);
 /* Decode one Node (labels, status.addresses); its tree is not kept. */

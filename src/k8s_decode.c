@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "kinds.h"
 #include "load_int.h"
 #include "operators.h"
 #include "tiers.h"
@@ -259,51 +260,6 @@ const char *const k8s_skip_keys[] = {
 };
 
 /*
- * The kinds npcheck reads: the one apiVersion the API server serves each under (the
- * beta versions are gone: NetworkPolicy and the apps kinds from extensions/v1beta1 and
- * apps/v1beta1,2 since v1.16, CronJob from batch/v1beta1 since v1.25), how it checks
- * their names, where a workload's pod template sits (NULL: not a workload), and the
- * labels beyond metadata.labels that the API server validates as labels and npcheck
- * reads (a template's labels, a Service's selector).
- */
-#define TPL_LABELS(t) t ".metadata.labels"
-static const struct read_kind {
-	const char *kind;
-	const char *api_version;
-	enum name_rule name;
-	const char *template_path;
-	const char *labels_path;
-} read_kinds[] = {
-	{ "NetworkPolicy", "networking.k8s.io/v1", NAME_DNS_SUBDOMAIN, NULL, NULL },
-	{ "Namespace", "v1", NAME_DNS_LABEL, NULL, NULL },
-	{ "Pod", "v1", NAME_DNS_SUBDOMAIN, NULL, NULL },
-	{ "Service", "v1", NAME_DNS1035_LABEL, NULL, "spec.selector" },
-	{ "Deployment", "apps/v1", NAME_DNS_SUBDOMAIN, "spec.template",
-	  TPL_LABELS("spec.template") },
-	{ "ReplicaSet", "apps/v1", NAME_DNS_SUBDOMAIN, "spec.template",
-	  TPL_LABELS("spec.template") },
-	{ "StatefulSet", "apps/v1", NAME_DNS_SUBDOMAIN, "spec.template",
-	  TPL_LABELS("spec.template") },
-	{ "DaemonSet", "apps/v1", NAME_DNS_SUBDOMAIN, "spec.template",
-	  TPL_LABELS("spec.template") },
-	{ "Job", "batch/v1", NAME_DNS_SUBDOMAIN, "spec.template", TPL_LABELS("spec.template") },
-	{ "CronJob", "batch/v1", NAME_CRONJOB, "spec.jobTemplate.spec.template",
-	  TPL_LABELS("spec.jobTemplate.spec.template") },
-	{ "ReplicationController", "v1", NAME_DNS_SUBDOMAIN, "spec.template",
-	  TPL_LABELS("spec.template") },
-	/* The nodes peers of the policy tiers select (tier_decode.c). */
-	{ "Node", "v1", NAME_DNS_SUBDOMAIN, NULL, NULL },
-};
-
-static const struct read_kind *read_kind(const char *kind)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(read_kinds); i++)
-		if (!strcmp(read_kinds[i].kind, kind))
-			return &read_kinds[i];
-	return NULL;
-}
-
-/*
  * What each kind needs built, once its kind is read (kubectl writes kind before
  * metadata, spec and status). NetworkPolicy and List kinds are built whole; a kind
  * npcheck does not read keeps only its root scalars.
@@ -344,7 +300,6 @@ static const struct ypath p_service[] = {
 	{ "metadata", true, NULL }, { "spec", false, p_service_spec }, { NULL, false, NULL }
 };
 static const struct ypath p_namespace[] = { { "metadata", true, NULL }, { NULL, false, NULL } };
-static const struct ypath p_nothing[] = { { NULL, false, NULL } };
 /* A kind npcheck does not know may still be a workload by its shape (Argo Rollouts'
  * Rollout, OpenKruise's CloneSet, ...): its metadata and spec.template are built. */
 static const struct ypath p_shape_spec[] = {
@@ -357,56 +312,6 @@ static const struct ypath p_node_status[] = { { "addresses", true, NULL }, { NUL
 static const struct ypath p_node[] = {
 	{ "metadata", true, NULL }, { "status", false, p_node_status }, { NULL, false, NULL }
 };
-
-/* Kinds that carry network policy npcheck does not model, by API group: they are never
- * skipped silently (SPEC 1). Calico's NetworkPolicy shares its kind with Kubernetes', so
- * the group decides. */
-static const struct {
-	const char *group, *kind;
-	bool cluster;
-} unmodelled_kinds[] = {
-	{ "cilium.io", "CiliumNetworkPolicy", false },
-	{ "cilium.io", "CiliumClusterwideNetworkPolicy", true },
-	{ "crd.projectcalico.org", "NetworkPolicy", false },
-	{ "crd.projectcalico.org", "GlobalNetworkPolicy", true },
-	{ "projectcalico.org", "NetworkPolicy", false },
-	{ "projectcalico.org", "GlobalNetworkPolicy", true },
-	{ "k8s.cni.cncf.io", "MultiNetworkPolicy", false },
-	{ "crd.antrea.io", "NetworkPolicy", false },
-	{ "crd.antrea.io", "ClusterNetworkPolicy", true },
-	{ "networking.gke.io", "FQDNNetworkPolicy", false },
-};
-
-const struct ypath *k8s_build_paths(const struct model_options *opt, const char *kind)
-{
-	size_t kl = strlen(kind);
-	if (!strcmp(kind, "NetworkPolicy") || (kl >= 4 && !strcmp(kind + kl - 4, "List")))
-		return NULL;
-	if (!strcmp(kind, "Pod"))
-		return p_pod;
-	if (!strcmp(kind, "Service"))
-		return p_service;
-	if (!strcmp(kind, "Namespace"))
-		return p_namespace;
-	/* The policy tiers are built whole (their positions are kept); a Node keeps its
-	 * labels and addresses. */
-	if (tiers_is_kind(kind, NULL))
-		return NULL;
-	if (!strcmp(kind, "Node"))
-		return p_node;
-	const struct read_kind *rk = read_kind(kind);
-	if (rk && rk->template_path)
-		return p_workload;
-	/* A kind of the operators' table: its fields are the table's to name (a custom
-	 * resource is small), so all of it is built. */
-	if (!rk && operators_has_kind(opt ? opt->operators : NULL, kind))
-		return NULL;
-	/* Unmodelled policy kinds: their metadata says where they apply. */
-	for (size_t i = 0; i < ARRAY_SIZE(unmodelled_kinds); i++)
-		if (!strcmp(unmodelled_kinds[i].kind, kind))
-			return p_namespace;
-	return rk ? p_nothing : p_shape;
-}
 
 /* ---- extraction ---- */
 
@@ -880,10 +785,182 @@ static void decode_service(struct model *m, struct object *o, const struct ynode
 	m->services[m->nservices++] = s;
 }
 
-static bool is_namespaced(const char *kind)
+/* ---- the kind table ---- */
+
+static void kd_policy(struct model *m, struct object *o, const struct ynode *doc,
+		      const struct k8s_kind *k, const struct op_kind *op)
 {
-	return strcmp(kind, "Namespace") != 0 && strcmp(kind, "Node") != 0 &&
-	       !tiers_is_kind(kind, NULL);
+	(void)k, (void)op;
+	decode_policy(m, o, doc); /* validated after loading (validate_policy) */
+}
+
+static void kd_tier(struct model *m, struct object *o, const struct ynode *doc,
+		    const struct k8s_kind *k, const struct op_kind *op)
+{
+	(void)k, (void)op;
+	tiers_decode(m, o, doc);
+}
+
+static void kd_node(struct model *m, struct object *o, const struct ynode *doc,
+		    const struct k8s_kind *k, const struct op_kind *op)
+{
+	(void)k, (void)op;
+	tiers_decode_node(m, o, doc);
+}
+
+static void kd_pod(struct model *m, struct object *o, const struct ynode *doc,
+		   const struct k8s_kind *k, const struct op_kind *op)
+{
+	(void)k, (void)op;
+	decode_pod(m, o, doc);
+}
+
+static void kd_service(struct model *m, struct object *o, const struct ynode *doc,
+		       const struct k8s_kind *k, const struct op_kind *op)
+{
+	(void)k, (void)op;
+	decode_service(m, o, doc);
+}
+
+static void kd_namespace(struct model *m, struct object *o, const struct ynode *doc,
+			 const struct k8s_kind *k, const struct op_kind *op)
+{
+	(void)m, (void)o, (void)doc, (void)k, (void)op; /* model.c builds namespaces */
+}
+
+static void kd_workload(struct model *m, struct object *o, const struct ynode *doc,
+			const struct k8s_kind *k, const struct op_kind *op)
+{
+	(void)op;
+	o->workload = true;
+	decode_workload(m, o, doc, k->template_path);
+}
+
+static void kd_operator(struct model *m, struct object *o, const struct ynode *doc,
+			const struct k8s_kind *k, const struct op_kind *op)
+{
+	(void)k;
+	operators_decode(m, o, doc, op);
+}
+
+/*
+ * The kinds npcheck knows. Those it reads: the one apiVersion the API server serves each
+ * under (the beta versions are gone: NetworkPolicy and the apps kinds from
+ * extensions/v1beta1 and apps/v1beta1,2 since v1.16, CronJob from batch/v1beta1 since
+ * v1.25), whether it is namespaced, how it checks their names, what is built of it and
+ * how it is decoded, where a workload's pod template sits, and the labels beyond
+ * metadata.labels that the API server validates as labels and npcheck reads (a
+ * template's labels, a Service's selector). The policy tiers of policy.networking.k8s.io
+ * (tier_decode.c judges their versions), and the Nodes their nodes peers select. Then the
+ * kinds that carry network policy npcheck does not model, by API group: they are never
+ * skipped silently (SPEC 1); their metadata says where they apply. Calico's
+ * NetworkPolicy shares its kind with Kubernetes', so the group decides; a kind of a
+ * group is found before a kind of any group, and by name alone the first entry is.
+ */
+#define TPL_LABELS(t) t ".metadata.labels"
+#define READ(kind, api, ns, rule, decode, build, tpl, labels)                              \
+	{ kind, NULL, api, ns, false, true, false, rule, decode, build, tpl, labels }
+#define WORKLOAD(kind, api, rule, tpl) \
+	READ(kind, api, true, rule, kd_workload, p_workload, tpl, TPL_LABELS(tpl))
+#define TIER(kind) \
+	{ kind, "policy.networking.k8s.io", NULL, false, true, false, false, \
+	  NAME_DNS_SUBDOMAIN, kd_tier, NULL, NULL, NULL }
+#define UNMODELLED(group, kind, ns) \
+	{ kind, group, NULL, ns, false, false, false, NAME_DNS_SUBDOMAIN, NULL, p_namespace, \
+	  NULL, NULL }
+static const struct k8s_kind kinds[] = {
+	{ "NetworkPolicy", NULL, "networking.k8s.io/v1", true, true, false, true,
+	  NAME_DNS_SUBDOMAIN, kd_policy, NULL, NULL, NULL },
+	READ("Namespace", "v1", false, NAME_DNS_LABEL, kd_namespace, p_namespace, NULL, NULL),
+	READ("Pod", "v1", true, NAME_DNS_SUBDOMAIN, kd_pod, p_pod, NULL, NULL),
+	READ("Service", "v1", true, NAME_DNS1035_LABEL, kd_service, p_service, NULL,
+	     "spec.selector"),
+	WORKLOAD("Deployment", "apps/v1", NAME_DNS_SUBDOMAIN, "spec.template"),
+	WORKLOAD("ReplicaSet", "apps/v1", NAME_DNS_SUBDOMAIN, "spec.template"),
+	WORKLOAD("StatefulSet", "apps/v1", NAME_DNS_SUBDOMAIN, "spec.template"),
+	WORKLOAD("DaemonSet", "apps/v1", NAME_DNS_SUBDOMAIN, "spec.template"),
+	WORKLOAD("Job", "batch/v1", NAME_DNS_SUBDOMAIN, "spec.template"),
+	WORKLOAD("CronJob", "batch/v1", NAME_CRONJOB, "spec.jobTemplate.spec.template"),
+	WORKLOAD("ReplicationController", "v1", NAME_DNS_SUBDOMAIN, "spec.template"),
+	{ "Node", NULL, "v1", false, false, false, false, NAME_DNS_SUBDOMAIN, kd_node, p_node,
+	  NULL, NULL },
+	TIER("AdminNetworkPolicy"),
+	TIER("BaselineAdminNetworkPolicy"),
+	TIER("ClusterNetworkPolicy"),
+	UNMODELLED("cilium.io", "CiliumNetworkPolicy", true),
+	UNMODELLED("cilium.io", "CiliumClusterwideNetworkPolicy", false),
+	UNMODELLED("crd.projectcalico.org", "NetworkPolicy", true),
+	UNMODELLED("crd.projectcalico.org", "GlobalNetworkPolicy", false),
+	UNMODELLED("projectcalico.org", "NetworkPolicy", true),
+	UNMODELLED("projectcalico.org", "GlobalNetworkPolicy", false),
+	UNMODELLED("k8s.cni.cncf.io", "MultiNetworkPolicy", true),
+	UNMODELLED("crd.antrea.io", "NetworkPolicy", true),
+	UNMODELLED("crd.antrea.io", "ClusterNetworkPolicy", false),
+	UNMODELLED("networking.gke.io", "FQDNNetworkPolicy", true),
+};
+/* What is decoded of a kind npcheck does not know: a workload by its shape (Argo
+ * Rollouts' Rollout, OpenKruise's CloneSet, ...), or an operator's custom resource that
+ * makes pods without a template in it (operators.c); the document names the kind. */
+static const struct k8s_kind shape_kind =
+	READ(NULL, NULL, true, NAME_DNS_SUBDOMAIN, kd_workload, p_shape, "spec.template",
+	     TPL_LABELS("spec.template"));
+static const struct k8s_kind operator_kind =
+	READ(NULL, NULL, true, NAME_DNS_SUBDOMAIN, kd_operator, NULL, NULL, NULL);
+
+/* Is api_version ("GROUP/VERSION") of this group? */
+static bool of_group(const char *api_version, const char *group)
+{
+	size_t gl = strlen(group);
+	return !strncmp(api_version, group, gl) && api_version[gl] == '/';
+}
+
+const struct k8s_kind *k8s_kind_find(const char *kind, const char *api_version)
+{
+	const struct k8s_kind *any = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+		const struct k8s_kind *k = &kinds[i];
+		if (strcmp(k->kind, kind))
+			continue;
+		if (!api_version)
+			return k;
+		if (!k->group && !any)
+			any = k;
+		else if (k->group && of_group(api_version, k->group))
+			return k;
+	}
+	return any;
+}
+
+static const struct k8s_kind *kind_of_any_group(const char *kind)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (!kinds[i].group && !strcmp(kinds[i].kind, kind))
+			return &kinds[i];
+	return NULL;
+}
+
+static bool is_list_kind(const char *kind)
+{
+	size_t kl = strlen(kind);
+	return kl >= 4 && !strcmp(kind + kl - 4, "List");
+}
+
+/*
+ * What each kind needs built, once its kind is read (kubectl writes kind before
+ * metadata, spec and status): the table's, a List kind whole, a kind of the operators'
+ * table whole (its fields are the table's to name; a custom resource is small), and of
+ * a kind npcheck does not know what would make it a workload by its shape.
+ */
+const struct ypath *k8s_build_paths(const struct model_options *opt, const char *kind)
+{
+	if (is_list_kind(kind))
+		return NULL;
+	const struct k8s_kind *k = k8s_kind_find(kind, NULL);
+	if (k && k->decode)
+		return k->build;
+	if (operators_has_kind(opt ? opt->operators : NULL, kind))
+		return NULL;
+	return k ? k->build : p_shape;
 }
 
 /*
@@ -892,8 +969,8 @@ static bool is_namespaced(const char *kind)
  * and takes no part. The finding names the object as it would have been read.
  */
 static bool api_version_served(struct model *m, const char *file, const struct ynode *doc,
-			       const char *kind, const char *api, const char *want,
-			       const struct model_options *opt)
+			       const char *kind, bool namespaced, const char *api,
+			       const char *want, const struct model_options *opt)
 {
 	if (api && !strcmp(api, want))
 		return true;
@@ -903,7 +980,7 @@ static bool api_version_served(struct model *m, const char *file, const struct y
 	struct diag_obj dobj = { arena_strdup(m->arena, kind), NULL, NULL, NULL };
 	if (str_of(name))
 		dobj.name = arena_strdup(m->arena, str_of(name));
-	if (strcmp(kind, "Namespace") && strcmp(kind, "List"))
+	if (namespaced)
 		dobj.ns = ns && *ns ? arena_strdup(m->arena, ns)
 			: opt && opt->default_ns ? opt->default_ns : "default";
 	struct ypos pos = doc->pos;
@@ -934,23 +1011,11 @@ static const char *generated_name(struct model *m, const struct ynode *meta)
 	return arena_printf(m->arena, "%s<generated>", gen);
 }
 
-static void decode_object(struct model *m, const char *file, const struct ynode *doc,
-			  const struct read_kind *rk, const char *api,
-			  const struct model_options *opt, const struct op_kind *op)
+/* The metadata every kind's object keeps: name, namespace, labels, the npcheck.io/ignore
+ * annotation, the controlling owner. */
+static void decode_meta(struct model *m, struct object *o, const struct ynode *meta,
+			const struct k8s_kind *k, const struct model_options *opt)
 {
-	const char *kind = rk->kind;
-	if (rk->api_version && !api_version_served(m, file, doc, kind, api, rk->api_version, opt))
-		return;
-	struct object *o = ARENA_NEW(m->arena, struct object);
-	m->decoding_kept = !strcmp(kind, "NetworkPolicy") || tiers_is_kind(kind, NULL);
-	/* A tier kind's version is judged by tiers_decode: its name and version are the
-	 * document's, kept; every other kind's are the table's. */
-	o->kind = rk->api_version ? kind : keep_str(m, kind);
-	o->api_version = rk->api_version ? rk->api_version : keep_str(m, api);
-	o->file = file;
-	const struct ynode *meta = ynode_get(doc, "metadata");
-	o->node = keep_node(m, doc);
-	o->meta_node = m->decoding_kept ? meta : NULL;
 	expect_kind(m, o, meta, YN_MAP, "metadata");
 	o->name_node = keep_node(m, ynode_get(meta, "name"));
 	o->name = str_of(o->name_node);
@@ -966,11 +1031,11 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 	if (ns && !*ns)
 		ns = NULL; /* namespace: "" is no namespace, as kubectl reads it */
 	o->ns_given = ns != NULL;
-	if (is_namespaced(kind))
+	if (k->namespaced)
 		o->ns = ns ? ns : opt && opt->default_ns ? opt->default_ns : "default";
 	const struct ynode *lab = ynode_get(meta, "labels");
 	const struct ynode *ann = ynode_get(meta, "annotations");
-	if (strcmp(kind, "NetworkPolicy")) {
+	if (!k->meta_schema) {
 		expect_kind(m, o, lab, YN_MAP, "metadata.labels");
 		expect_kind(m, o, ann, YN_MAP, "metadata.annotations");
 		expect_strings(m, o, lab, "metadata.labels");
@@ -1000,6 +1065,27 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 			break;
 		}
 	}
+}
+
+static void decode_object(struct model *m, const char *file, const struct ynode *doc,
+			  const struct k8s_kind *k, const char *api,
+			  const struct model_options *opt, const struct op_kind *op)
+{
+	if (k->api_version &&
+	    !api_version_served(m, file, doc, k->kind, k->namespaced, api, k->api_version, opt))
+		return;
+	struct object *o = ARENA_NEW(m->arena, struct object);
+	m->decoding_kept = k->kept;
+	/* A kind the table serves at one version is named by the table; any other (a
+	 * policy tier, whose version its decoder judges, a workload by its shape, an
+	 * operator's kind) by the document, kept. */
+	o->kind = k->api_version ? k->kind : keep_str(m, k->kind);
+	o->api_version = k->api_version ? k->api_version : keep_str(m, api);
+	o->file = file;
+	const struct ynode *meta = ynode_get(doc, "metadata");
+	o->node = keep_node(m, doc);
+	o->meta_node = m->decoding_kept ? meta : NULL;
+	decode_meta(m, o, meta, k, opt);
 	o->dobj.kind = o->kind;
 	o->dobj.ns = o->ns;
 	o->dobj.name = o->name;
@@ -1007,37 +1093,12 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 	XGROW(m->objects, m->objects_cap, m->nobjects + 1);
 	m->objects[m->nobjects++] = o;
 
-	if (!strcmp(kind, "NetworkPolicy")) {
+	if (k->kept)
 		m->kept_unit = true;
-		decode_policy(m, o, doc); /* validated after loading (validate_policy) */
-		return;
-	}
-	if (tiers_is_kind(kind, NULL)) {
-		m->kept_unit = true;
-		tiers_decode(m, o, doc);
-		return;
-	}
-	if (!strcmp(kind, "Node")) {
-		tiers_decode_node(m, o, doc);
-		return;
-	}
-	if (!strcmp(kind, "Pod")) {
-		decode_pod(m, o, doc);
-	} else if (!strcmp(kind, "Service")) {
-		decode_service(m, o, doc);
-	} else if (!strcmp(kind, "Namespace")) {
-		/* model.c builds namespaces from the objects */
-	} else if (op) {
-		operators_decode(m, o, doc, op);
-	} else {
-		o->workload = true;
-		decode_workload(m, o, doc, rk->template_path);
-	}
+	k->decode(m, o, doc, k, op);
 	/* What could not be decoded never reaches the API server's validation. */
-	if (!o->invalid)
-		validate_object_meta(m, o, meta, rk->name,
-				     rk->labels_path ? ynode_path(doc, rk->labels_path) : NULL,
-				     rk->labels_path);
+	if (k->check_meta && !o->invalid)
+		validate_object_meta(m, o, meta, k, doc);
 }
 
 /*
@@ -1057,41 +1118,31 @@ static void reject_list_items(struct model *m, const char *file, const struct yn
 	}
 }
 
-/* Record an object of an unmodelled policy kind; false if the kind is not one. */
+/* Record an object of an unmodelled policy kind (k); false without an apiVersion. */
 static bool note_unmodelled(struct model *m, const char *file, const struct ynode *doc,
-			    const char *kind, const struct model_options *opt)
+			    const struct k8s_kind *k, const struct model_options *opt)
 {
-	const struct ynode *av = ynode_get(doc, "apiVersion");
-	const char *api = str_of(av);
-	const char *slash = api ? strchr(api, '/') : NULL;
-	if (!slash)
+	const char *api = str_of(ynode_get(doc, "apiVersion"));
+	if (!api || !strchr(api, '/'))
 		return false;
-	size_t gl = (size_t)(slash - api);
-	for (size_t i = 0; i < ARRAY_SIZE(unmodelled_kinds); i++) {
-		if (strcmp(unmodelled_kinds[i].kind, kind) ||
-		    strlen(unmodelled_kinds[i].group) != gl ||
-		    memcmp(unmodelled_kinds[i].group, api, gl))
-			continue;
-		const struct ynode *kn = ynode_get(doc, "kind");
-		const char *ns = NULL;
-		if (!unmodelled_kinds[i].cluster) {
-			ns = str_of(ynode_get(ynode_get(doc, "metadata"), "namespace"));
-			if (!ns || !*ns)
-				ns = opt && opt->default_ns ? opt->default_ns : "default";
-		}
-		XGROW(m->unmodelled, m->unmodelled_cap, m->nunmodelled + 1);
-		m->unmodelled[m->nunmodelled++] = (struct unmodelled){
-			.kind = arena_strdup(m->arena, kind),
-			.api_version = arena_strdup(m->arena, api),
-			.ns = ns ? arena_strdup(m->arena, ns) : NULL,
-			.pos = { file, (kn ? kn : doc)->pos.line, (kn ? kn : doc)->pos.col },
-		};
-		if (opt && opt->verbose)
-			fprintf(stderr, "%s:%d:%d: not modelled: kind %s (%s)\n", file,
-				doc->pos.line, doc->pos.col, kind, api);
-		return true;
+	const struct ynode *kn = ynode_get(doc, "kind");
+	const char *ns = NULL;
+	if (k->namespaced) {
+		ns = str_of(ynode_get(ynode_get(doc, "metadata"), "namespace"));
+		if (!ns || !*ns)
+			ns = opt && opt->default_ns ? opt->default_ns : "default";
 	}
-	return false;
+	XGROW(m->unmodelled, m->unmodelled_cap, m->nunmodelled + 1);
+	m->unmodelled[m->nunmodelled++] = (struct unmodelled){
+		.kind = arena_strdup(m->arena, k->kind),
+		.api_version = arena_strdup(m->arena, api),
+		.ns = ns ? arena_strdup(m->arena, ns) : NULL,
+		.pos = { file, (kn ? kn : doc)->pos.line, (kn ? kn : doc)->pos.col },
+	};
+	if (opt && opt->verbose)
+		fprintf(stderr, "%s:%d:%d: not modelled: kind %s (%s)\n", file, doc->pos.line,
+			doc->pos.col, k->kind, api);
+	return true;
 }
 
 /*
@@ -1129,6 +1180,28 @@ static bool is_pod_template(const struct ynode *t)
 	return t && t->kind == YN_MAP && c && c->kind == YN_SEQ;
 }
 
+/* A document of a kind npcheck does not know: a workload by its shape, whatever its
+ * kind and version (SPEC 1), an operator's custom resource, or skipped. */
+static void decode_unknown(struct model *m, const char *file, const struct ynode *doc,
+			   const char *kind, const char *api, const struct model_options *opt)
+{
+	struct k8s_kind k;
+	const struct op_kind *op = NULL;
+	if (is_pod_template(ynode_path(doc, "spec.template"))) {
+		k = shape_kind;
+	} else if ((op = operators_find(opt ? opt->operators : NULL, kind, api))) {
+		k = operator_kind;
+	} else {
+		note_custom(m, file, doc, kind, api);
+		if (opt && opt->verbose)
+			escape_eprintf("%s:%d:%d: skipping kind %s", file, doc->pos.line,
+				       doc->pos.col, kind);
+		return;
+	}
+	k.kind = kind;
+	decode_object(m, file, doc, &k, api, opt, op);
+}
+
 static void decode_doc(struct model *m, const char *file, const struct ynode *doc,
 		       const char *default_kind, const char *default_api,
 		       const struct model_options *opt, int depth)
@@ -1151,12 +1224,11 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 				       doc->pos.line, doc->pos.col);
 		return;
 	}
-	size_t kl = strlen(kind);
 	const struct ynode *items = ynode_get(doc, "items");
 	const char *api = str_of(ynode_get(doc, "apiVersion"));
 	if (!api)
 		api = default_api;
-	if (kl >= 4 && !strcmp(kind + kl - 4, "List") && items && depth < 4) {
+	if (is_list_kind(kind) && items && depth < 4) {
 		if (items->kind != YN_SEQ) {
 			if (!ynode_is_null(items)) {
 				diag_report(m->diag, RULE_INVALID_SPEC, &items->pos, NULL,
@@ -1169,8 +1241,9 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 		/* A typed list (PodList) names its items' kind and apiVersion; kind: List
 		 * does not. kubectl reads a List itself, as apiVersion v1 (its items are
 		 * judged on their own); a typed list's apiVersion is judged in its items. */
+		size_t kl = strlen(kind);
 		const char *item_kind = kl > 4 ? arena_strndup(m->arena, kind, kl - 4) : NULL;
-		if (!item_kind && !api_version_served(m, file, doc, kind, api, "v1", opt)) {
+		if (!item_kind && !api_version_served(m, file, doc, kind, false, api, "v1", opt)) {
 			reject_list_items(m, file, doc);
 			return;
 		}
@@ -1179,40 +1252,19 @@ static void decode_doc(struct model *m, const char *file, const struct ynode *do
 				   depth + 1);
 		return;
 	}
-	/* The policy tiers of policy.networking.k8s.io, and the Nodes their nodes peers
-	 * select (tier_decode.c). */
-	if (tiers_is_kind(kind, api)) {
-		const struct read_kind tier = { kind, NULL, NAME_DNS_SUBDOMAIN, NULL, NULL };
-		decode_object(m, file, doc, &tier, api, opt, NULL);
+	const struct k8s_kind *k = k8s_kind_find(kind, api);
+	if (k && !k->decode) {
+		if (note_unmodelled(m, file, doc, k, opt))
+			return;
+		/* The document has no apiVersion of its own (a typed list's item): the kind
+		 * of no group, if npcheck reads one by that name. */
+		k = kind_of_any_group(kind);
+	}
+	if (k) {
+		decode_object(m, file, doc, k, api, opt, NULL);
 		return;
 	}
-	if (note_unmodelled(m, file, doc, kind, opt))
-		return;
-	const struct read_kind *rk = read_kind(kind);
-	if (!rk && is_pod_template(ynode_path(doc, "spec.template"))) {
-		/* A workload by its shape, whatever its kind and version (SPEC 1). */
-		const struct read_kind shape = { kind, NULL, NAME_DNS_SUBDOMAIN, "spec.template",
-						 TPL_LABELS("spec.template") };
-		decode_object(m, file, doc, &shape, api, opt, NULL);
-		return;
-	}
-	/* A custom resource whose operator makes pods without a template in it: the
-	 * table says what they carry (operators.c). */
-	const struct op_kind *op = rk ? NULL : operators_find(opt ? opt->operators : NULL, kind,
-							     api);
-	if (op) {
-		const struct read_kind made = { kind, NULL, NAME_DNS_SUBDOMAIN, NULL, NULL };
-		decode_object(m, file, doc, &made, api, opt, op);
-		return;
-	}
-	if (!rk) {
-		note_custom(m, file, doc, kind, api);
-		if (opt && opt->verbose)
-			escape_eprintf("%s:%d:%d: skipping kind %s", file, doc->pos.line,
-				       doc->pos.col, kind);
-		return;
-	}
-	decode_object(m, file, doc, rk, api, opt, NULL);
+	decode_unknown(m, file, doc, kind, api, opt);
 }
 
 bool k8s_decode_document(struct model *m, const char *file, const struct ynode *doc,

@@ -239,38 +239,6 @@ static void walk(struct lint_ctx *c, const struct lint_visitor *v)
 	}
 }
 
-static int ip_cmp(const void *pa, const void *pb)
-{
-	const struct lint_ip *a = pa, *b = pb;
-	if (a->family != b->family)
-		return a->family < b->family ? -1 : 1;
-	return (a->addr > b->addr) - (a->addr < b->addr);
-}
-
-/* Every known pod IP, pods first and then hostNetwork workloads (node addresses). */
-static void index_ips(struct lint_ctx *c)
-{
-	const struct model *m = c->m;
-	size_t n = 0;
-	for (int host = 0; host < 2; host++) {
-		struct endpoint *const *eps = host ? m->host_net : m->endpoints;
-		size_t neps = host ? m->nhost_net : m->nendpoints;
-		for (size_t i = 0; i < neps; i++)
-			n += eps[i]->nips;
-	}
-	c->ips = xcalloc(n + 1, sizeof(*c->ips));
-	for (int host = 0; host < 2; host++) {
-		struct endpoint *const *eps = host ? m->host_net : m->endpoints;
-		size_t neps = host ? m->nhost_net : m->nendpoints;
-		for (size_t i = 0; i < neps; i++)
-			for (size_t j = 0; j < eps[i]->nips; j++)
-				c->ips[c->nips++] = (struct lint_ip){ eps[i]->ips[j].family,
-								      eps[i]->ips[j].addr, eps[i] };
-	}
-	if (c->nips > 1)
-		qsort(c->ips, c->nips, sizeof(*c->ips), ip_cmp);
-}
-
 /* What namespaces the input really holds, beyond those only policies name. */
 static void index_namespaces(struct lint_ctx *c)
 {
@@ -309,7 +277,6 @@ void lint_run(struct model *m, const struct config *cfg, struct diag *d)
 	struct lint_ctx c = { .m = m, .cfg = cfg, .d = d };
 
 	index_namespaces(&c);
-	index_ips(&c);
 	solver_init(&c.s, m);
 	c.pol_by_addr = xcalloc(m->npolicies + 1, sizeof(*c.pol_by_addr));
 	for (size_t pi = 0; pi < m->npolicies; pi++)
@@ -335,7 +302,6 @@ void lint_run(struct model *m, const struct config *cfg, struct diag *d)
 	free(c.ns_workloads);
 	free(c.first_rule);
 	free(c.pol_by_addr);
-	free(c.ips);
 	for (size_t i = 0; i < m->nnamespaces; i++)
 		free(c.ns_services[i].v);
 	free(c.ns_services);

@@ -60,10 +60,10 @@ static bool range_overlaps(const struct ipset *set, u128 lo, u128 hi)
 /* The first known pod IP at or above (family, lo). */
 static size_t first_ip(const struct lint_ctx *c, int family, u128 lo)
 {
-	size_t a = 0, b = c->nips;
+	size_t a = 0, b = c->s.nips;
 	while (a < b) {
 		size_t mid = (a + b) / 2;
-		const struct lint_ip *x = &c->ips[mid];
+		const struct ep_ip *x = &c->s.ips[mid];
 		if (x->family < family || (x->family == family && x->addr < lo))
 			a = mid + 1;
 		else
@@ -102,9 +102,11 @@ static void check_in_cluster(struct lint_ctx *c, const struct lint_at *at, const
 		/* One past the range: past the whole family when it ends at its top. */
 		size_t end = set->r[r].hi == (set->family == AF_V6 ? IPV6_MAX : IPV4_MAX)
 			? first_ip(c, set->family + 1, 0) : first_ip(c, set->family, set->r[r].hi + 1);
-		for (; i < end && l.n < LINT_LIST_SHOWN; i++)
-			lint_list_add(c, &l, "%s IP %s of '%s'", c->ips[i].ep->host_network ? "node" : "pod",
-				      ip_format(set->family, c->ips[i].addr, buf), c->ips[i].ep->display);
+		for (; i < end && l.n < LINT_LIST_SHOWN; i++) {
+			const struct endpoint *e = c->s.ips[i].endpoint;
+			lint_list_add(c, &l, "%s IP %s of '%s'", e->host_network ? "node" : "pod",
+				      ip_format(set->family, c->s.ips[i].addr, buf), e->display);
+		}
 		l.n += end - i;
 	}
 	if (l.n) {

@@ -26,12 +26,6 @@ struct lint_ctx {
 		uintptr_t p;
 		size_t index;
 	} *pol_by_addr;       /* the policies sorted by address, for lint_policy_index */
-	struct lint_ip {
-		int family;
-		u128 addr;
-		const struct endpoint *ep; /* from m->endpoints or m->host_net */
-	} *ips;               /* every known pod IP, sorted by family and address */
-	size_t nips;
 	struct lint_port_index *ports; /* lint_select.c's, built on first use */
 };
 

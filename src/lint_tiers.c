@@ -226,9 +226,9 @@ static void peers(struct lint_ctx *c, const struct tpolicy *p)
 				for (size_t n = 0; n < pe->nnets; n++) {
 					const struct cidr *cd = &pe->nets[n];
 					const char *what = NULL;
-					for (size_t i = 0; i < c->nips && !what; i++)
-						if (cidr_holds(cd, c->ips[i].family, c->ips[i].addr))
-							what = c->ips[i].ep->display;
+					for (size_t i = 0; i < c->s.nips && !what; i++)
+						if (cidr_holds(cd, c->s.ips[i].family, c->s.ips[i].addr))
+							what = c->s.ips[i].endpoint->display;
 					for (size_t i = 0; t && i < t->nnodes && !what; i++)
 						for (size_t a = 0; a < t->nodes[i]->nips && !what; a++)
 							if (cidr_holds(cd, t->nodes[i]->ips[a].family,

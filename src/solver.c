@@ -394,7 +394,8 @@ static void match_peer(const struct solver *s, const struct policy *p, const str
 		}
 		for (size_t k = lo; k < s->nips && s->ips[k].family == c->family &&
 				    s->ips[k].addr <= c->hi; k++)
-			if (solver_peer_matches_endpoint(m, p, peer, m->endpoints[s->ips[k].ep]))
+			if (s->ips[k].ep != SIZE_MAX &&
+			    solver_peer_matches_endpoint(m, p, peer, m->endpoints[s->ips[k].ep]))
 				eplist_add(out, s->ips[k].ep);
 		(void)m;
 		return;
@@ -666,22 +667,28 @@ static int ep_ip_cmp(const void *pa, const void *pb)
 		return a->family < b->family ? -1 : 1;
 	if (a->addr != b->addr)
 		return a->addr < b->addr ? -1 : 1;
-	return a->ep < b->ep ? -1 : a->ep > b->ep;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
 static void index_ips(struct solver *s, const struct model *m)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < m->nendpoints; i++)
-		n += m->endpoints[i]->nips;
+	for (int host = 0; host < 2; host++) {
+		struct endpoint *const *eps = host ? m->host_net : m->endpoints;
+		size_t neps = host ? m->nhost_net : m->nendpoints;
+		for (size_t i = 0; i < neps; i++)
+			n += eps[i]->nips;
+	}
 	s->ips = xcalloc(n ? n : 1, sizeof(*s->ips));
-	for (size_t i = 0; i < m->nendpoints; i++)
-		for (size_t j = 0; j < m->endpoints[i]->nips; j++) {
-			struct ep_ip *x = &s->ips[s->nips++];
-			x->family = m->endpoints[i]->ips[j].family;
-			x->addr = m->endpoints[i]->ips[j].addr;
-			x->ep = i;
-		}
+	for (int host = 0; host < 2; host++) {
+		struct endpoint *const *eps = host ? m->host_net : m->endpoints;
+		size_t neps = host ? m->nhost_net : m->nendpoints;
+		for (size_t i = 0; i < neps; i++)
+			for (size_t j = 0; j < eps[i]->nips; j++, s->nips++)
+				s->ips[s->nips] = (struct ep_ip){ eps[i]->ips[j].family,
+								  eps[i]->ips[j].addr,
+								  host ? SIZE_MAX : i, eps[i], s->nips };
+	}
 	if (s->nips > 1)
 		qsort(s->ips, s->nips, sizeof(*s->ips), ep_ip_cmp);
 }

@@ -8,8 +8,6 @@
 #include "tiers.h"
 #include "validate.h"
 
-static const char tier_group[] = "policy.networking.k8s.io";
-
 static const struct tkind {
 	const char *kind;
 	const char *version; /* the one version served */
@@ -26,16 +24,6 @@ static const struct tkind *tkind_of(const char *kind)
 		if (!strcmp(tkinds[i].kind, kind))
 			return &tkinds[i];
 	return NULL;
-}
-
-bool tiers_is_kind(const char *kind, const char *api_version)
-{
-	if (!tkind_of(kind))
-		return false;
-	if (!api_version)
-		return true;
-	size_t gl = strlen(tier_group);
-	return !strncmp(api_version, tier_group, gl) && api_version[gl] == '/';
 }
 
 const char *tier_name(enum tier t)

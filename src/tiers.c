@@ -68,7 +68,7 @@ static void peer_eps(const struct solver *s, const struct tpeer *pe, uint64_t *b
 		break;
 	case TP_NETWORKS:
 		for (size_t k = 0; k < s->nips; k++)
-			for (size_t c = 0; c < pe->nnets; c++)
+			for (size_t c = 0; c < pe->nnets && s->ips[k].ep != SIZE_MAX; c++)
 				if (cidr_holds(&pe->nets[c], s->ips[k].family, s->ips[k].addr))
 					set_bit(bits, s->ips[k].ep);
 		break;

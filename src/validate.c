@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "kinds.h"
 #include "validate.h"
 
 /*
@@ -624,15 +625,16 @@ static void validate_meta(struct vctx *v, const struct ynode *meta, enum name_ru
 }
 
 bool validate_object_meta(struct model *m, struct object *o, const struct ynode *meta,
-			  enum name_rule rule, const struct ynode *labels, const char *labels_path)
+			  const struct k8s_kind *k, const struct ynode *doc)
 {
+	const struct ynode *labels = k->labels_path ? ynode_path(doc, k->labels_path) : NULL;
 	struct vctx v = { m, o, NULL, STRBUF_INIT, STRBUF_INIT, false };
 	/* Annotations change nothing npcheck computes: only a NetworkPolicy's are checked. */
-	validate_meta(&v, meta, rule, o->ns != NULL, false);
+	validate_meta(&v, meta, k->name, k->namespaced, false);
 	if (labels) {
 		/* ValidatePodTemplateSpec (the template's labels), ValidateService (its
 		 * selector): validated as labels. */
-		size_t base = path_push(&v, "%s", labels_path);
+		size_t base = path_push(&v, "%s", k->labels_path);
 		validate_label_map(&v, labels);
 		path_pop(&v, base);
 	}
@@ -891,7 +893,8 @@ void validate_policy(struct model *m, struct policy *p)
 		return;
 	struct vctx v = { m, p->obj, p, STRBUF_INIT, STRBUF_INIT, false };
 
-	validate_meta(&v, p->obj->meta_node, NAME_DNS_SUBDOMAIN, true, true);
+	const struct k8s_kind *k = k8s_kind_find("NetworkPolicy", p->obj->api_version);
+	validate_meta(&v, p->obj->meta_node, k->name, k->namespaced, true);
 
 	size_t base = path_push(&v, "spec.podSelector");
 	validate_selector(&v, &p->pod_sel);

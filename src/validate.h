@@ -18,12 +18,13 @@ enum name_rule {
 	NAME_CRONJOB,       /* a subdomain of at most 52 characters */
 };
 /* validate.c: API-server validation of the metadata (meta, the metadata mapping or NULL)
- * of an object of a kind other than NetworkPolicy, and of one more mapping the API server
- * checks as labels (a pod template's labels, a Service's selector: labels at field path
- * labels_path, or NULL). Runs while the object's tree is decoded, on any loader thread.
- * Reports, sets o->invalid and returns true when the API server would reject it. */
+ * of an object (its tree doc) of a kind (k, kinds.h) other than NetworkPolicy, and of
+ * the one more mapping the API server checks as labels (k->labels_path: a pod template's
+ * labels, a Service's selector). Runs while the object's tree is decoded, on any loader
+ * thread. Reports, sets o->invalid and returns true when the API server would reject it. */
+struct k8s_kind;
 bool validate_object_meta(struct model *m, struct object *o, const struct ynode *meta,
-			  enum name_rule rule, const struct ynode *labels, const char *labels_path);
+			  const struct k8s_kind *k, const struct ynode *doc);
 /* validate.c: Kubernetes name and label syntax (pcre2). Return NULL when valid, else
  * the API server's message (static or arena-owned). */
 const char *validate_dns1123_subdomain(const char *s);

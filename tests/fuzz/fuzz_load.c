@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "fuzz_check.h"
+#include "kinds.h"
 #include "load_int.h"
-#include "tiers.h"
 #include "validate.h"
 
 static const char file_name[] = "fuzz.yaml";
@@ -184,9 +184,10 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	for (size_t i = 0; i < m.nobjects; i++) {
 		const struct object *o = m.objects[i];
 		FUZZ_CHECK(o->kind && o->file && o->node, "object %zu incomplete", i);
-		/* Cluster-scoped: Namespace, Node and the policy tiers. */
-		bool cluster = !strcmp(o->kind, "Namespace") || !strcmp(o->kind, "Node") ||
-			       tiers_is_kind(o->kind, NULL);
+		/* Cluster-scoped as the kind table says (Namespace, Node, the policy
+		 * tiers); a kind it does not know is read only when namespaced. */
+		const struct k8s_kind *k = k8s_kind_find(o->kind, o->api_version);
+		bool cluster = k && !k->namespaced;
 		FUZZ_CHECK(cluster || o->ns, "namespaced %s without ns", o->kind);
 		w.visits = 0;
 		check_node(&w, o->node);
