@@ -25,10 +25,59 @@ const struct command cmd_list_entry = {
 	},
 };
 
+/* Connection sets already formatted, by a hash of their ranges: a list repeats a few
+ * distinct sets over many lines, so each is formatted about once. */
+#define CONNS_CACHE 256
+struct conns_text {
+	bool used;
+	struct connset set;
+	struct strbuf text;
+};
+
+static uint64_t connset_hash(const struct connset *c)
+{
+	uint64_t h = 1469598103934665603u;
+	for (int p = 0; p < PROTO__COUNT; p++) {
+		h = (h ^ (uint64_t)c->p[p].n) * 1099511628211u;
+		for (size_t i = 0; i < c->p[p].n; i++) {
+			h = (h ^ (uint64_t)c->p[p].r[i].lo) * 1099511628211u;
+			h = (h ^ (uint64_t)c->p[p].r[i].hi) * 1099511628211u;
+		}
+	}
+	return h ^ (h >> 29);
+}
+
+/* The text of c (SPEC §3), from the cache or formatted into it. */
+static const char *conns_text(struct conns_text *cache, const struct connset *c)
+{
+	struct conns_text *e = &cache[connset_hash(c) % CONNS_CACHE];
+	if (e->used && connset_equal(&e->set, c))
+		return e->text.buf;
+	if (!e->used) {
+		connset_init(&e->set);
+		strbuf_init(&e->text);
+		e->used = true;
+	}
+	connset_copy(&e->set, c);
+	strbuf_reset(&e->text);
+	connset_format(c, &e->text);
+	return e->text.buf;
+}
+
+static void conns_cache_release(struct conns_text *cache)
+{
+	for (size_t i = 0; i < CONNS_CACHE; i++)
+		if (cache[i].used) {
+			connset_release(&cache[i].set);
+			strbuf_release(&cache[i].text);
+		}
+}
+
 struct writer {
 	const char *fmt;
 	size_t n;
-	struct strbuf sb, conns;
+	struct strbuf sb;
+	struct conns_text *cache;
 	/* dot with --focus: the lines are kept until the nodes they name are known */
 	struct strbuf *keep;
 	bool *named;
@@ -78,39 +127,41 @@ static void write_line(void *ctx, const struct conn_line *l)
 	struct writer *w = ctx;
 	struct strbuf *sb = &w->sb;
 
+	const char *conns = conns_text(w->cache, &l->conns);
+
 	strbuf_reset(sb);
-	strbuf_reset(&w->conns);
-	connset_format(&l->conns, &w->conns);
 	if (!strcmp(w->fmt, "text")) {
 		escape_text(sb, l->src);
 		strbuf_addstr(sb, " => ");
 		escape_text(sb, l->dst);
-		strbuf_addf(sb, " : %s\n", w->conns.buf);
+		strbuf_addstr(sb, " : ");
+		strbuf_addstr(sb, conns);
+		strbuf_addch(sb, '\n');
 	} else if (!strcmp(w->fmt, "json")) {
 		strbuf_addstr(sb, w->n ? ",\n  {\"source\": " : "\n  {\"source\": ");
 		strbuf_add_json_str(sb, l->src);
 		strbuf_addstr(sb, ", \"destination\": ");
 		strbuf_add_json_str(sb, l->dst);
 		strbuf_addstr(sb, ", \"connections\": ");
-		strbuf_add_json_str(sb, w->conns.buf);
+		strbuf_add_json_str(sb, conns);
 		strbuf_addstr(sb, "}");
 	} else if (!strcmp(w->fmt, "csv")) {
 		/* Connection sets hold commas: quote the field. */
 		escape_csv(sb, l->src);
 		strbuf_addch(sb, ',');
 		escape_csv(sb, l->dst);
-		strbuf_addf(sb, ",\"%s\"\n", w->conns.buf);
+		strbuf_addf(sb, ",\"%s\"\n", conns);
 	} else if (!strcmp(w->fmt, "md")) {
 		strbuf_addstr(sb, "| ");
 		escape_md(sb, l->src);
 		strbuf_addstr(sb, " | ");
 		escape_md(sb, l->dst);
-		strbuf_addf(sb, " | %s |\n", w->conns.buf);
+		strbuf_addf(sb, " | %s |\n", conns);
 	} else {
 		struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, c = STRBUF_INIT;
 		escape_dot(&a, l->src);
 		escape_dot(&b, l->dst);
-		escape_dot(&c, w->conns.buf);
+		escape_dot(&c, conns);
 		if (!l->src_ref.ep)
 			strbuf_addf(sb, "\t%s [shape=ellipse, style=dashed];\n", a.buf);
 		if (!l->dst_ref.ep)
@@ -135,11 +186,12 @@ static void write_line(void *ctx, const struct conn_line *l)
 static void write_list(const char *fmt, const struct solver *s, const struct focus *f,
 		       bool exposure)
 {
-	struct writer w = { fmt, 0, STRBUF_INIT, STRBUF_INIT, NULL, NULL };
+	struct writer w = { fmt, 0, STRBUF_INIT, NULL, NULL, NULL };
 	struct strbuf keep = STRBUF_INIT;
 	bool focus_dot = !strcmp(fmt, "dot") && f->nitems;
 	/* With --focus, the graph's nodes are the focused endpoints and their peers (as
 	 * netpol-analyzer draws it), known once the lines are. */
+	w.cache = xcalloc(CONNS_CACHE, sizeof(*w.cache));
 	if (focus_dot) {
 		w.keep = &keep;
 		w.named = xcalloc(s->nep + 1, sizeof(bool));
@@ -153,7 +205,8 @@ static void write_list(const char *fmt, const struct solver *s, const struct foc
 		free(w.named);
 		strbuf_release(&keep);
 		strbuf_release(&w.sb);
-		strbuf_release(&w.conns);
+		conns_cache_release(w.cache);
+		free(w.cache);
 		return;
 	}
 	if (!strcmp(fmt, "dot"))
@@ -180,7 +233,8 @@ static void write_list(const char *fmt, const struct solver *s, const struct foc
 	else if (!strcmp(fmt, "dot"))
 		printf("}\n");
 	strbuf_release(&w.sb);
-	strbuf_release(&w.conns);
+	conns_cache_release(w.cache);
+	free(w.cache);
 }
 
 static int cmd_list(struct cli *cli)
