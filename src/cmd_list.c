@@ -78,6 +78,9 @@ struct writer {
 	size_t n;
 	struct strbuf sb;
 	struct conns_text *cache;
+	/* text: the last source's name, escaped (a source's lines come together) */
+	const char *src;
+	struct strbuf src_text;
 	/* dot with --focus: the lines are kept until the nodes they name are known */
 	struct strbuf *keep;
 	bool *named;
@@ -131,7 +134,12 @@ static void write_line(void *ctx, const struct conn_line *l)
 
 	strbuf_reset(sb);
 	if (!strcmp(w->fmt, "text")) {
-		escape_text(sb, l->src);
+		if (l->src != w->src) {
+			strbuf_reset(&w->src_text);
+			escape_text(&w->src_text, l->src);
+			w->src = l->src;
+		}
+		strbuf_add(sb, w->src_text.buf, w->src_text.len);
 		strbuf_addstr(sb, " => ");
 		escape_text(sb, l->dst);
 		strbuf_addstr(sb, " : ");
@@ -186,7 +194,7 @@ static void write_line(void *ctx, const struct conn_line *l)
 static void write_list(const char *fmt, const struct solver *s, const struct focus *f,
 		       bool exposure)
 {
-	struct writer w = { fmt, 0, STRBUF_INIT, NULL, NULL, NULL };
+	struct writer w = { fmt, 0, STRBUF_INIT, NULL, NULL, STRBUF_INIT, NULL, NULL };
 	struct strbuf keep = STRBUF_INIT;
 	bool focus_dot = !strcmp(fmt, "dot") && f->nitems;
 	/* With --focus, the graph's nodes are the focused endpoints and their peers (as
@@ -233,6 +241,7 @@ static void write_list(const char *fmt, const struct solver *s, const struct foc
 	else if (!strcmp(fmt, "dot"))
 		printf("}\n");
 	strbuf_release(&w.sb);
+	strbuf_release(&w.src_text);
 	conns_cache_release(w.cache);
 	free(w.cache);
 }

@@ -188,6 +188,8 @@ struct pend_line {
 struct pending {
 	struct pend_line *l;
 	size_t n, cap, live;
+	uint64_t *order; /* rank << 32 | place in l, sorted when the ranks are not in order */
+	size_t order_cap;
 };
 
 static void pend(struct pending *p, const struct side *src, const struct side *dst,
@@ -213,20 +215,33 @@ static void pend_release(struct pending *p)
 	for (size_t i = 0; i < p->live; i++)
 		connset_release(&p->l[i].l.conns);
 	free(p->l);
+	free(p->order);
 }
 
-static int line_rank_cmp(const void *pa, const void *pb)
+static int u64_cmp(const void *pa, const void *pb)
 {
-	size_t a = ((const struct pend_line *)pa)->rank, b = ((const struct pend_line *)pb)->rank;
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
 	return (a > b) - (a < b);
 }
 
+/* Ranks and places fit 32 bits: endpoints and ranges are counted in uint32_t. */
 static void flush(struct pending *p, void (*fn)(void *, const struct conn_line *), void *ctx)
 {
-	if (p->n > 1)
-		qsort(p->l, p->n, sizeof(*p->l), line_rank_cmp);
+	bool sorted = true;
+	for (size_t i = 1; i < p->n && sorted; i++)
+		sorted = p->l[i - 1].rank < p->l[i].rank;
+	if (sorted) {
+		for (size_t i = 0; i < p->n; i++)
+			fn(ctx, &p->l[i].l);
+		p->n = 0;
+		return;
+	}
+	XGROW(p->order, p->order_cap, p->n);
 	for (size_t i = 0; i < p->n; i++)
-		fn(ctx, &p->l[i].l);
+		p->order[i] = (uint64_t)p->l[i].rank << 32 | i;
+	qsort(p->order, p->n, sizeof(*p->order), u64_cmp);
+	for (size_t i = 0; i < p->n; i++)
+		fn(ctx, &p->l[p->order[i] & 0xffffffffu].l);
 	p->n = 0;
 }
 
@@ -362,8 +377,9 @@ static void memo_source(const struct solver *s, struct memo *mm, size_t src, siz
 
 /* src's verdict towards the endpoint dst (src != dst), from the memo when a like
  * destination was weighed before. */
-static void memo_allowed(const struct solver *s, struct memo *mm, const struct sref *src,
-			 const struct sref *dst, struct connset *conns)
+static const struct connset *memo_allowed(const struct solver *s, struct memo *mm,
+					  const struct sref *src, const struct sref *dst,
+					  struct connset *conns)
 {
 	size_t d = (size_t)dst->ep->index;
 	const struct sendpoint *se = &s->eps[src->ep->index];
@@ -376,15 +392,13 @@ static void memo_allowed(const struct solver *s, struct memo *mm, const struct s
 	size_t k = (mix(mix(1469598103934665603u, c), mask) >> 7) & (mm->cap - 1);
 	struct memo_entry *e;
 	while ((e = &mm->e[k])->stamp == mm->stamp) {
-		if (e->cls == c && e->mask == mask) {
-			connset_copy(conns, &e->verdict);
-			return;
-		}
+		if (e->cls == c && e->mask == mask)
+			return &e->verdict;
 		k = (k + 1) & (mm->cap - 1);
 	}
 	solver_allowed_tmp(s, src, dst, conns, conns + 1);
 	if (mm->used * 2 >= mm->cap)
-		return; /* full enough: no more entries for this source */
+		return conns; /* full enough: no more entries for this source */
 	if (!e->stamp)
 		connset_init(&e->verdict);
 	e->stamp = mm->stamp;
@@ -392,6 +406,7 @@ static void memo_allowed(const struct solver *s, struct memo *mm, const struct s
 	e->mask = mask;
 	connset_copy(&e->verdict, conns);
 	mm->used++;
+	return conns;
 }
 
 /* The pair's connections, narrowed to the focus, kept for output when any is left. */
@@ -401,10 +416,18 @@ static void visit(const struct solver *s, const struct focus *f, struct pending 
 {
 	if (!focus_keeps(f, &src->ref, &dst->ref))
 		return;
-	if (mm && mm->on && src->ref.ep && dst->ref.ep && src->ref.ep != dst->ref.ep)
-		memo_allowed(s, mm, &src->ref, &dst->ref, conns);
-	else
+	if (mm && mm->on && src->ref.ep && dst->ref.ep && src->ref.ep != dst->ref.ep) {
+		const struct connset *v = memo_allowed(s, mm, &src->ref, &dst->ref, conns);
+		if (!f) {
+			if (!connset_is_empty(v))
+				pend(p, src, dst, rank, v);
+			return;
+		}
+		if (v != conns)
+			connset_copy(conns, v);
+	} else {
 		solver_allowed_tmp(s, &src->ref, &dst->ref, conns, conns + 1);
+	}
 	if (focus_narrow(f, conns))
 		pend(p, src, dst, rank, conns);
 }
@@ -426,7 +449,7 @@ void connlist_each_focus(const struct solver *s, const struct focus *f,
 	size_t *ep_rank = xcalloc(s->nep + 1, sizeof(*ep_rank));
 	size_t *ext_rank = xcalloc(ndst_ext + 1, sizeof(*ext_rank));
 	struct cand c;
-	struct pending p = { NULL, 0, 0, 0 };
+	struct pending p = { NULL, 0, 0, 0, NULL, 0 };
 	/* The pair's verdict and the solver's scratch set */
 	struct connset conns[2];
 	struct memo mm = { s->tiers ? NULL : classes(s), NULL, 0, 0, 0, false };
