@@ -332,8 +332,9 @@ static uint32_t *classes(const struct solver *s)
 }
 
 struct memo_entry {
-	uint32_t stamp, cls;
+	uint32_t stamp, cls;   /* stamp: the source the entry is for; 0 none */
 	uint64_t mask;
+	bool live;             /* verdict initialized */
 	struct connset verdict;
 };
 
@@ -348,7 +349,7 @@ struct memo {
 static void memo_release(struct memo *mm)
 {
 	for (size_t i = 0; i < mm->cap; i++)
-		if (mm->e[i].stamp)
+		if (mm->e[i].live)
 			connset_release(&mm->e[i].verdict);
 	free(mm->e);
 }
@@ -399,8 +400,10 @@ static const struct connset *memo_allowed(const struct solver *s, struct memo *m
 	solver_allowed_tmp(s, src, dst, conns, conns + 1);
 	if (mm->used * 2 >= mm->cap)
 		return conns; /* full enough: no more entries for this source */
-	if (!e->stamp)
+	if (!e->live) {
 		connset_init(&e->verdict);
+		e->live = true;
+	}
 	e->stamp = mm->stamp;
 	e->cls = c;
 	e->mask = mask;
