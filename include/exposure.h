@@ -62,15 +62,18 @@ bool exposure_protected(const struct exposure *x, size_t e, enum direction d);
  * port ("TCP http") holds no port number: its number is the destination pod's.
  * Returns how many lines fn was called for.
  */
+struct jw;
+
 size_t exposure_lines(struct exposure *x, size_t e, enum direction d,
 		      void (*fn)(void *ctx, const struct expo_line *l), void *ctx);
 
-/* cmd_exposure.c: print the exposure of the model s was built on, in fmt "text"
- * (netpol-analyzer's section, from "Exposure Analysis Result:") or "json" (an object
- * with "version", or with member: the member "exposure": {...} of list's object),
- * narrowed by f (NULL or inactive: everything; resolved against s's model). */
-void exposure_print(const char *fmt, const struct solver *s, const struct focus *f,
-		    bool member);
+/* cmd_exposure.c: the exposure of the model s was built on, narrowed by f (NULL or
+ * inactive: everything; resolved against s's model), written to stdout as text
+ * (netpol-analyzer's section, from "Exposure Analysis Result:"), or as the members
+ * "egress", "ingress" and "unprotected" of the JSON object open in j (flushed to stdout
+ * as it grows). */
+void exposure_write_text(const struct solver *s, const struct focus *f);
+void exposure_write_json(const struct solver *s, const struct focus *f, struct jw *j);
 /* The usage error of a --focus that names an external address (exposure lines are a
  * workload's; its external peers are ranges of the rules, not the input's): prints it
  * and returns EXIT_USAGE. */

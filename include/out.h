@@ -50,7 +50,10 @@ char *out_repo_path(const char *path);
 /*
  * A small JSON writer that indents by two spaces. A container opened "inline" prints
  * its members, and all it contains, on one line. key is NULL for array elements and
- * the top-level value. jw_finish writes the text and a newline to f and releases it.
+ * the top-level value. jw_lines opens an array whose elements go one a line even
+ * inside a one-line container; lines are indented by the containers not on one line.
+ * jw_flush writes the text so far to f once it holds at_least bytes (the document goes
+ * on). jw_finish writes the text and a newline to f and releases it.
  */
 #define JW_MAX_DEPTH 16
 struct jw {
@@ -62,9 +65,12 @@ struct jw {
 void jw_init(struct jw *w);
 void jw_object(struct jw *w, const char *key, bool inline_);
 void jw_array(struct jw *w, const char *key, bool inline_);
+void jw_lines(struct jw *w, const char *key);
 void jw_end(struct jw *w);
 void jw_str(struct jw *w, const char *key, const char *s); /* NULL: null */
 void jw_int(struct jw *w, const char *key, long long v);
+void jw_bool(struct jw *w, const char *key, bool v);
+void jw_flush(struct jw *w, FILE *f, size_t at_least);
 void jw_finish(struct jw *w, FILE *f);
 
 #endif

@@ -185,14 +185,18 @@ bool tiers_rule_matches(const struct strule *r, const struct sref *peer);
  * (file:line:col)". Names are escaped for the terminal. */
 void tiers_name_policy(const struct tpolicy *p, struct strbuf *sb);
 void tiers_name_rule(const struct strule *r, struct strbuf *sb);
-/* reach: one line per decision (already narrowed to the question) into sb, and a JSON
- * array into js. */
+/* reach: one line per decision (already narrowed to the question) into sb; or the
+ * decisions as the member "tiers" of the JSON object open in j. */
+struct jw;
 void tiers_explain_decisions(const struct tier_decision *dec, size_t ndec, bool np_isolated,
-			     struct strbuf *sb, struct strbuf *js);
-/* explain: the tier rules applying to e in direction d, in evaluation order (text), or
- * the member ", \"tiers\": [...]" (json). */
+			     struct strbuf *sb);
+void tiers_json_decisions(const struct tier_decision *dec, size_t ndec, struct jw *j);
+/* explain: the tier rules applying to e in direction d, in evaluation order, as text
+ * into out; or as the member "tiers" of the JSON object open in j. */
 void tiers_explain_endpoint(const struct solver *s, const struct endpoint *e, enum direction d,
-			    bool json, struct strbuf *out);
+			    struct strbuf *out);
+void tiers_json_endpoint(const struct solver *s, const struct endpoint *e, enum direction d,
+			 struct jw *j);
 /* Each pod selector of a tier policy (subject or pods peer) that looks at e's namespace
  * and compares a label of e whose value is set at run time: calls fn, returns how many
  * (the tiers' part of fold_unknown_deps). */

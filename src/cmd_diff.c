@@ -42,6 +42,7 @@
 #include "cli.h"
 #include "escape.h"
 #include "focus.h"
+#include "out.h"
 #include "solver.h"
 
 static int cmd_diff(struct cli *cli);
@@ -109,9 +110,10 @@ struct rows {
 
 /* Where rows go as they are found, in order: what to print and how. */
 struct out {
-	bool json, csv, md;
+	const struct diff_writer *w;
 	size_t n;           /* rows printed */
 	struct strbuf sb, c1, c2, info, src, dst;
+	struct jw j;        /* json: the document, flushed as it grows */
 	bool write_failed;
 };
 
@@ -420,39 +422,103 @@ static void row_info(const struct row *r, const char *src, const char *dst, stru
 	strbuf_addf(sb, " %s", diff_type_names[r->type]);
 }
 
+/* Write what sb holds once it is large, or always when final. */
+static void out_flush(struct out *o, struct strbuf *sb, bool final)
+{
+	if (sb->len && (final || sb->len >= 65536)) {
+		if (fwrite(sb->buf, 1, sb->len, stdout) != sb->len)
+			o->write_failed = true;
+		strbuf_reset(sb);
+	}
+}
+
+/* The writers: each row's fields are formatted (o->src, o->dst, o->c1, o->c2, o->info)
+ * before row is called with its type. */
+
+static void text_row(struct out *o, const char *type)
+{
+	struct strbuf *sb = &o->sb;
+	if (!o->n)
+		strbuf_addstr(sb, "Connectivity diff:\n");
+	strbuf_addf(sb, "diff-type: %s, source: ", type);
+	escape_text(sb, o->src.buf);
+	strbuf_addstr(sb, ", destination: ");
+	escape_text(sb, o->dst.buf);
+	strbuf_addf(sb, ", ref1: %s, ref2: %s", o->c1.buf, o->c2.buf);
+	if (o->info.len) {
+		strbuf_addstr(sb, ", workloads-diff-info: ");
+		escape_text(sb, o->info.buf);
+	}
+	strbuf_addch(sb, '\n');
+}
+
+static void csv_row(struct out *o, const char *type)
+{
+	const char *f[] = { type, o->src.buf, o->dst.buf, o->c1.buf, o->c2.buf, o->info.buf };
+	for (size_t k = 0; k < ARRAY_SIZE(f); k++) {
+		if (k)
+			strbuf_addch(&o->sb, ',');
+		escape_csv(&o->sb, f[k]); /* quoted as Go's encoding/csv quotes */
+	}
+	strbuf_addch(&o->sb, '\n');
+}
+
+static void md_row(struct out *o, const char *type)
+{
+	const char *f[] = { type, o->src.buf, o->dst.buf, o->c1.buf, o->c2.buf, o->info.buf };
+	for (size_t k = 0; k < ARRAY_SIZE(f); k++) {
+		strbuf_addstr(&o->sb, k ? " | " : "| ");
+		escape_md(&o->sb, f[k]);
+	}
+	strbuf_addstr(&o->sb, " |\n");
+}
+
+static void json_row(struct out *o, const char *type)
+{
+	jw_object(&o->j, NULL, true);
+	jw_str(&o->j, "type", type);
+	jw_str(&o->j, "source", o->src.buf);
+	jw_str(&o->j, "destination", o->dst.buf);
+	jw_str(&o->j, "ref1", o->c1.buf);
+	jw_str(&o->j, "ref2", o->c2.buf);
+	jw_str(&o->j, "info", o->info.buf);
+	jw_end(&o->j);
+	out_flush(o, &o->j.sb, false);
+}
+
+static const struct diff_writer {
+	const char *fmt;
+	const char *head;   /* before the rows */
+	bool json;          /* the rows go into the JSON writer */
+	void (*row)(struct out *o, const char *type);
+} writers[] = {
+	{ "text", "", false, text_row },
+	{ "json", "", true, json_row },
+	{ "csv", "diff-type,source,destination,ref1,ref2,workloads-diff-info\n", false, csv_row },
+	{ "md", "| diff-type | source | destination | ref1 | ref2 | workloads-diff-info |\n"
+		"|-----------|--------|-------------|------|------|---------------------|\n",
+	  false, md_row },
+};
+
 static void out_init(struct out *o, const char *fmt)
 {
 	memset(o, 0, sizeof(*o));
-	o->json = !strcmp(fmt, "json");
-	o->csv = !strcmp(fmt, "csv");
-	o->md = !strcmp(fmt, "md");
-	if (o->json)
-		strbuf_addf(&o->sb, "{\"version\": %d, \"diff\": [", NPCHECK_JSON_VERSION);
-	else if (o->csv)
-		strbuf_addstr(&o->sb, "diff-type,source,destination,ref1,ref2,workloads-diff-info\n");
-	else if (o->md)
-		strbuf_addstr(&o->sb,
-			      "| diff-type | source | destination | ref1 | ref2 | workloads-diff-info |\n"
-			      "|-----------|--------|-------------|------|------|---------------------|\n");
-}
-
-static void out_flush(struct out *o, bool final)
-{
-	if (o->sb.len && (final || o->sb.len >= 65536)) {
-		if (fwrite(o->sb.buf, 1, o->sb.len, stdout) != o->sb.len)
-			o->write_failed = true;
-		strbuf_reset(&o->sb);
+	o->w = &writers[0];
+	for (size_t i = 0; i < ARRAY_SIZE(writers); i++)
+		if (!strcmp(writers[i].fmt, fmt))
+			o->w = &writers[i];
+	strbuf_addstr(&o->sb, o->w->head);
+	if (o->w->json) {
+		jw_init(&o->j);
+		jw_object(&o->j, NULL, true);
+		jw_int(&o->j, "version", NPCHECK_JSON_VERSION);
+		jw_lines(&o->j, "diff");
 	}
 }
 
 /* Print one row, in its place in the order. */
 static void out_row(struct out *o, const struct row *r)
 {
-	const char *type = diff_type_names[r->type];
-	struct strbuf *sb = &o->sb;
-
-	if (!o->json && !o->csv && !o->md && !o->n)
-		strbuf_addstr(sb, "Connectivity diff:\n");
 	strbuf_reset(&o->c1);
 	strbuf_reset(&o->c2);
 	strbuf_reset(&o->info);
@@ -464,56 +530,22 @@ static void out_row(struct out *o, const struct row *r)
 	end_format(&r->dst, &o->dst);
 	strbuf_addstr(&o->info, ""); /* never NULL, even when empty */
 	row_info(r, o->src.buf, o->dst.buf, &o->info);
-	if (o->json) {
-		strbuf_addstr(sb, o->n ? ",\n  {\"type\": " : "\n  {\"type\": ");
-		strbuf_add_json_str(sb, type);
-		strbuf_addstr(sb, ", \"source\": ");
-		strbuf_add_json_str(sb, o->src.buf);
-		strbuf_addstr(sb, ", \"destination\": ");
-		strbuf_add_json_str(sb, o->dst.buf);
-		strbuf_addstr(sb, ", \"ref1\": ");
-		strbuf_add_json_str(sb, o->c1.buf);
-		strbuf_addstr(sb, ", \"ref2\": ");
-		strbuf_add_json_str(sb, o->c2.buf);
-		strbuf_addstr(sb, ", \"info\": ");
-		strbuf_add_json_str(sb, o->info.buf);
-		strbuf_addch(sb, '}');
-	} else if (o->csv) {
-		const char *f[] = { type, o->src.buf, o->dst.buf, o->c1.buf, o->c2.buf, o->info.buf };
-		for (size_t k = 0; k < ARRAY_SIZE(f); k++) {
-			if (k)
-				strbuf_addch(sb, ',');
-			escape_csv(sb, f[k]); /* quoted as Go's encoding/csv quotes */
-		}
-		strbuf_addch(sb, '\n');
-	} else if (o->md) {
-		const char *f[] = { type, o->src.buf, o->dst.buf, o->c1.buf, o->c2.buf, o->info.buf };
-		for (size_t k = 0; k < ARRAY_SIZE(f); k++) {
-			strbuf_addstr(sb, k ? " | " : "| ");
-			escape_md(sb, f[k]);
-		}
-		strbuf_addstr(sb, " |\n");
-	} else {
-		strbuf_addf(sb, "diff-type: %s, source: ", type);
-		escape_text(sb, o->src.buf);
-		strbuf_addstr(sb, ", destination: ");
-		escape_text(sb, o->dst.buf);
-		strbuf_addf(sb, ", ref1: %s, ref2: %s", o->c1.buf, o->c2.buf);
-		if (o->info.len) {
-			strbuf_addstr(sb, ", workloads-diff-info: ");
-			escape_text(sb, o->info.buf);
-		}
-		strbuf_addch(sb, '\n');
-	}
+	o->w->row(o, diff_type_names[r->type]);
 	o->n++;
-	out_flush(o, false);
+	out_flush(o, &o->sb, false);
 }
 
 static void out_finish(struct out *o)
 {
-	if (o->json)
-		strbuf_addstr(&o->sb, o->n ? "\n]}\n" : "]}\n");
-	out_flush(o, true);
+	out_flush(o, &o->sb, true);
+	if (o->w->json) {
+		jw_end(&o->j);
+		jw_end(&o->j);
+		if (!o->write_failed)
+			jw_finish(&o->j, stdout);
+		else
+			strbuf_release(&o->j.sb);
+	}
 	strbuf_release(&o->sb);
 	strbuf_release(&o->c1);
 	strbuf_release(&o->c2);

@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "escape.h"
+#include "out.h"
 #include "focus.h"
 #include "query.h"
 #include "tiers.h"
@@ -219,138 +220,6 @@ static size_t rules_items(const struct solver *s, const size_t *rules, size_t n,
 	return items;
 }
 
-/* One rule in full: its words (peers referred to when shown before) and the endpoints
- * its peers match. */
-static void explain_rule(const struct solver *s, struct shown *sh, size_t ri, bool json,
-			 bool first, struct strbuf *out)
-{
-	const struct model *m = s->m;
-	const struct srule *r = &s->rules[ri];
-	struct strbuf peers = STRBUF_INIT, words = STRBUF_INIT, ref = STRBUF_INIT;
-	const struct srule *same = NULL;
-
-	describe_peers(r, &peers);
-	/* A short list is clearer said again than referred to. */
-	if (peers_items(r->rule) > PEERS_AGAIN_ITEMS) {
-		size_t prev = shown_peers(sh, peers.buf, ri);
-		if (prev != SIZE_MAX && prev != ri) {
-			same = &s->rules[prev];
-			policy_name(same->policy, &ref);
-			strbuf_addf(&ref, " %s rule %d", dir_names[same->dir], same->rule->index + 1);
-		}
-	}
-	if (same) {
-		strbuf_addf(&words, "%s the same peers as %s ", r->dir == DIR_INGRESS ? "from" : "to",
-			    ref.buf);
-	} else {
-		strbuf_add(&words, peers.buf, peers.len);
-		strbuf_addch(&words, ' ');
-	}
-	describe_ports(r->rule, &words);
-
-	/* Which endpoints of the input the rule's peers match, as a hint: how many, and the
-	 * first five. */
-	size_t nmatch = r->all_peers ? 0 : r->eps.n, k = 0;
-	struct strbuf matches = STRBUF_INIT;
-	strbuf_addstr(&matches, "");
-	if (!r->all_peers)
-		EPSET_FOREACH(&r->eps, m->nendpoints, j) {
-			if (k == 5)
-				break;
-			if (json) {
-				strbuf_addstr(&matches, k ? ", " : "");
-				strbuf_add_json_str(&matches, m->endpoints[j]->display);
-			} else {
-				strbuf_addstr(&matches, k ? ", " : "");
-				escape_text(&matches, m->endpoints[j]->display);
-			}
-			k++;
-		}
-	const struct ynode *n = r->rule->node;
-	if (json) {
-		strbuf_addstr(out, first ? "{\"policy\": " : ", {\"policy\": ");
-		struct strbuf pn = STRBUF_INIT;
-		policy_name(r->policy, &pn);
-		strbuf_add_json_str(out, pn.buf);
-		strbuf_release(&pn);
-		strbuf_addf(out, ", \"rule\": %d, \"file\": ", r->rule->index + 1);
-		strbuf_add_json_str(out, n->pos.file);
-		strbuf_addf(out, ", \"line\": %d, \"allows\": ", n->pos.line);
-		strbuf_add_json_str(out, words.buf);
-		if (same) {
-			struct strbuf pn2 = STRBUF_INIT;
-			policy_name(same->policy, &pn2);
-			strbuf_addstr(out, ", \"same_peers_as\": {\"policy\": ");
-			strbuf_add_json_str(out, pn2.buf);
-			strbuf_addf(out, ", \"direction\": \"%s\", \"rule\": %d}", dir_names[same->dir],
-				    same->rule->index + 1);
-			strbuf_release(&pn2);
-		}
-		strbuf_addf(out, ", \"matching_endpoints\": %zu, \"examples\": [%s]}", nmatch,
-			    matches.buf);
-	} else {
-		strbuf_addstr(out, "    ");
-		escape_text(out, r->policy->obj->ns);
-		strbuf_addch(out, '/');
-		escape_text(out, r->policy->obj->name);
-		strbuf_addf(out, " %s rule %d (", dir_names[r->dir], r->rule->index + 1);
-		escape_text(out, n->pos.file);
-		strbuf_addf(out, ":%d:%d) allows ", n->pos.line, n->pos.col);
-		escape_text(out, words.buf);
-		strbuf_addch(out, '\n');
-		/* The same peers match the same endpoints: said once, at the first. */
-		if (!r->all_peers && !same) {
-			if (nmatch)
-				strbuf_addf(out, "      matching %zu endpoint%s of the input: %s%s\n",
-					    nmatch, nmatch == 1 ? "" : "s", matches.buf,
-					    nmatch > 5 ? ", ..." : "");
-			else if (r->ip[0].n == 0 && r->ip[1].n == 0)
-				strbuf_addstr(out, "      matching no endpoint of the input\n");
-		}
-	}
-	strbuf_release(&peers);
-	strbuf_release(&words);
-	strbuf_release(&ref);
-	strbuf_release(&matches);
-}
-
-/* A policy's rules (solver indexes rules[0..n), in order) shown in full for endpoint
- * `for` before: one line that says so. */
-static void explain_rules_again(const struct solver *s, const size_t *rules, size_t n,
-				size_t for_ep, bool json, bool first, struct strbuf *out)
-{
-	const struct srule *r0 = &s->rules[rules[0]], *r1 = &s->rules[rules[n - 1]];
-	const struct ynode *node = r0->rule->node;
-	const char *ep = s->m->endpoints[for_ep]->display;
-	int a = r0->rule->index + 1, b = r1->rule->index + 1;
-
-	if (json) {
-		strbuf_addstr(out, first ? "{\"policy\": " : ", {\"policy\": ");
-		struct strbuf pn = STRBUF_INIT;
-		policy_name(r0->policy, &pn);
-		strbuf_add_json_str(out, pn.buf);
-		strbuf_release(&pn);
-		strbuf_addf(out, ", \"first_rule\": %d, \"last_rule\": %d, \"file\": ", a, b);
-		strbuf_add_json_str(out, node->pos.file);
-		strbuf_addf(out, ", \"line\": %d, \"as_for_endpoint\": ", node->pos.line);
-		strbuf_add_json_str(out, ep);
-		strbuf_addch(out, '}');
-		return;
-	}
-	strbuf_addstr(out, "    ");
-	escape_text(out, r0->policy->obj->ns);
-	strbuf_addch(out, '/');
-	escape_text(out, r0->policy->obj->name);
-	strbuf_addf(out, " %s rule%s %d", dir_names[r0->dir], n > 1 ? "s" : "", a);
-	if (n > 1)
-		strbuf_addf(out, "-%d", b);
-	strbuf_addstr(out, " (");
-	escape_text(out, node->pos.file);
-	strbuf_addf(out, ":%d:%d): as for ", node->pos.line, node->pos.col);
-	escape_text(out, ep);
-	strbuf_addstr(out, " above\n");
-}
-
 /* Write what out holds when it has grown large (always when final). */
 static void flush_out(struct strbuf *out, bool final)
 {
@@ -379,142 +248,420 @@ static bool rule_allows_focus(const struct solver *s, size_t ri, const struct en
 	return ok;
 }
 
-static void explain_endpoint(const struct solver *s, struct shown *sh,
-			     const struct endpoint *e, const struct focus *f, bool json,
-			     bool first, struct strbuf *out)
+/* One item of a direction: a rule said in full, or a policy's rules said in full for an
+ * earlier endpoint, as one line. */
+struct said {
+	size_t first, last;         /* solver rule indexes: the rule, or the policy's rules */
+	size_t as_for;              /* again: the endpoint (model index); SIZE_MAX: in full */
+	char *words;                /* in full: what the rule allows, in words */
+	const struct srule *same;   /* in full: the rule first shown with the same peers */
+	size_t nmatch, nexamples;   /* in full: the endpoints its peers match, the first five */
+	const struct endpoint *examples[5];
+};
+
+/* One direction of an endpoint (shown unless --focus-direction leaves it out). */
+struct dir_expl {
+	bool shown, isolated, tiers_apply;
+	size_t nrules, nkept;       /* its rules, those allowing --focus-conn */
+	struct said *items;
+	size_t nitems;
+};
+
+/* An endpoint, explained. */
+struct ep_expl {
+	const struct endpoint *e;
+	const struct object *op;    /* pods an operator makes from a resource */
+	const struct ynode *at;     /* where that resource is */
+	const struct focus *f;
+	struct dir_expl dir[DIR__COUNT];
+};
+
+/* One rule in full: its words (peers referred to when shown before) and the endpoints
+ * its peers match. */
+static void said_rule(const struct solver *s, struct shown *sh, size_t ri, struct said *it)
+{
+	const struct model *m = s->m;
+	const struct srule *r = &s->rules[ri];
+	struct strbuf peers = STRBUF_INIT, words = STRBUF_INIT;
+
+	memset(it, 0, sizeof(*it));
+	it->first = it->last = ri;
+	it->as_for = SIZE_MAX;
+	describe_peers(r, &peers);
+	/* A short list is clearer said again than referred to. */
+	if (peers_items(r->rule) > PEERS_AGAIN_ITEMS) {
+		size_t prev = shown_peers(sh, peers.buf, ri);
+		if (prev != SIZE_MAX && prev != ri)
+			it->same = &s->rules[prev];
+	}
+	if (it->same) {
+		struct strbuf ref = STRBUF_INIT;
+		policy_name(it->same->policy, &ref);
+		strbuf_addf(&words, "%s the same peers as %s %s rule %d ",
+			    r->dir == DIR_INGRESS ? "from" : "to", ref.buf,
+			    dir_names[it->same->dir], it->same->rule->index + 1);
+		strbuf_release(&ref);
+	} else {
+		strbuf_add(&words, peers.buf, peers.len);
+		strbuf_addch(&words, ' ');
+	}
+	describe_ports(r->rule, &words);
+	it->words = strbuf_detach(&words);
+	/* Which endpoints of the input the rule's peers match, as a hint: how many, and the
+	 * first five. */
+	it->nmatch = r->all_peers ? 0 : r->eps.n;
+	if (!r->all_peers)
+		EPSET_FOREACH(&r->eps, m->nendpoints, j) {
+			if (it->nexamples == 5)
+				break;
+			it->examples[it->nexamples++] = m->endpoints[j];
+		}
+	strbuf_release(&peers);
+}
+
+/* The rules of direction d of e that are shown: all, or those allowing --focus-conn.
+ * A policy's rules come together: shown before as a whole, they are one line. */
+static void said_rules(const struct solver *s, struct shown *sh, const struct endpoint *e,
+		       const struct focus *f, enum direction d, struct dir_expl *dx)
 {
 	const struct sendpoint *se = &s->eps[e->index];
+	const size_t *rules = se->rules[d];
+	size_t nrules = se->nrules[d];
 	size_t *kept = NULL;
-
-	/* Pods that an operator makes from a resource: where the resource is, and where
-	 * the table's labels and ports come from. */
-	const struct object *op = e->op_source ? e->obj : NULL;
-	const struct ynode *at = op ? (op->name_node ? op->name_node : op->node) : NULL;
-	if (json) {
-		strbuf_addstr(out, first ? "\n  {\"endpoint\": " : ",\n  {\"endpoint\": ");
-		strbuf_add_json_str(out, e->display);
-		if (op) {
-			strbuf_addstr(out, ", \"operator\": {\"kind\": ");
-			strbuf_add_json_str(out, op->kind);
-			strbuf_addstr(out, ", \"file\": ");
-			strbuf_add_json_str(out, op->file);
-			strbuf_addf(out, ", \"line\": %d, \"column\": %d, \"source\": ",
-				    at ? at->pos.line : 1, at ? at->pos.col : 1);
-			strbuf_add_json_str(out, e->op_source);
-			strbuf_addstr(out, "}");
+	if (f->port) {
+		kept = xcalloc(nrules + 1, sizeof(*kept));
+		nrules = 0;
+		for (size_t i = 0; i < se->nrules[d]; i++)
+			if (rule_allows_focus(s, se->rules[d][i], e, f))
+				kept[nrules++] = se->rules[d][i];
+		rules = kept;
+	}
+	dx->nrules = se->nrules[d];
+	dx->nkept = nrules;
+	dx->items = xcalloc(nrules + 1, sizeof(*dx->items));
+	for (size_t i = 0, j; i < nrules; i = j) {
+		size_t pi = s->rules[rules[i]].policy_index;
+		bool again = true;
+		for (j = i; j < nrules && s->rules[rules[j]].policy_index == pi; j++)
+			again &= sh->rule_for[rules[j]] != SIZE_MAX;
+		if (again && rules_items(s, rules + i, j - i, SAY_AGAIN_ITEMS) > SAY_AGAIN_ITEMS) {
+			dx->items[dx->nitems++] = (struct said){ .first = rules[i],
+				.last = rules[j - 1], .as_for = sh->rule_for[rules[i]] };
+			continue;
 		}
-	} else {
-		strbuf_addstr(out, first ? "" : "\n");
-		escape_text(out, e->display);
-		strbuf_addch(out, '\n');
-		if (op) {
-			strbuf_addstr(out, "  pods the operator makes from ");
-			escape_text(out, op->kind);
-			strbuf_addch(out, ' ');
-			escape_text(out, op->ns ? op->ns : "");
-			strbuf_addch(out, '/');
-			escape_text(out, op->name ? op->name : "");
-			strbuf_addstr(out, " (");
-			escape_text(out, op->file);
-			strbuf_addf(out, ":%d:%d), labels and ports as the table of operators says: ",
-				    at ? at->pos.line : 1, at ? at->pos.col : 1);
-			escape_text(out, e->op_source);
-			strbuf_addch(out, '\n');
+		for (size_t k = i; k < j; k++) {
+			said_rule(s, sh, rules[k], &dx->items[dx->nitems++]);
+			if (sh->rule_for[rules[k]] == SIZE_MAX)
+				sh->rule_for[rules[k]] = (size_t)e->index;
 		}
 	}
+	free(kept);
+}
+
+static void explain_endpoint(const struct solver *s, struct shown *sh,
+			     const struct endpoint *e, const struct focus *f, struct ep_expl *x)
+{
+	const struct sendpoint *se = &s->eps[e->index];
+	memset(x, 0, sizeof(*x));
+	x->e = e;
+	x->f = f;
+	x->op = e->op_source ? e->obj : NULL;
+	x->at = x->op ? (x->op->name_node ? x->op->name_node : x->op->node) : NULL;
 	for (int d = 0; d < DIR__COUNT; d++) {
+		struct dir_expl *dx = &x->dir[d];
 		/* --focus-direction: that direction only. */
 		if (f->nitems && f->dir != FOCUS_BOTH &&
 		    d != (f->dir == FOCUS_INGRESS ? DIR_INGRESS : DIR_EGRESS))
 			continue;
-		if (json) {
-			strbuf_addf(out, ", \"%s\": {\"isolated\": %s, \"policies\": [", dir_names[d],
-				    se->isolated[d] ? "true" : "false");
-			for (size_t i = 0; i < se->npolicies[d]; i++) {
-				struct strbuf pn = STRBUF_INIT;
-				strbuf_addstr(out, i ? ", " : "");
-				policy_name(se->policies[d][i], &pn);
-				strbuf_add_json_str(out, pn.buf);
-				strbuf_release(&pn);
-			}
-			strbuf_addstr(out, "], \"rules\": [");
+		dx->shown = true;
+		dx->isolated = se->isolated[d];
+		dx->tiers_apply = tiers_apply(s, &(struct sref){ .ep = e }, (enum direction)d);
+		if (dx->isolated)
+			said_rules(s, sh, e, f, (enum direction)d, dx);
+	}
+}
+
+static void ep_expl_release(struct ep_expl *x)
+{
+	for (int d = 0; d < DIR__COUNT; d++) {
+		for (size_t i = 0; i < x->dir[d].nitems; i++)
+			free(x->dir[d].items[i].words);
+		free(x->dir[d].items);
+	}
+}
+
+/* Text writer. */
+
+static void text_said(const struct solver *s, const struct said *it, struct strbuf *out)
+{
+	const struct srule *r = &s->rules[it->first], *r1 = &s->rules[it->last];
+	const struct ynode *n = r->rule->node;
+	int a = r->rule->index + 1, b = r1->rule->index + 1;
+	bool again = it->as_for != SIZE_MAX;
+
+	strbuf_addstr(out, "    ");
+	escape_text(out, r->policy->obj->ns);
+	strbuf_addch(out, '/');
+	escape_text(out, r->policy->obj->name);
+	if (again) {
+		strbuf_addf(out, " %s rule%s %d", dir_names[r->dir], it->first != it->last ? "s" : "", a);
+		if (it->first != it->last)
+			strbuf_addf(out, "-%d", b);
+		strbuf_addstr(out, " (");
+		escape_text(out, n->pos.file);
+		strbuf_addf(out, ":%d:%d): as for ", n->pos.line, n->pos.col);
+		escape_text(out, s->m->endpoints[it->as_for]->display);
+		strbuf_addstr(out, " above\n");
+		return;
+	}
+	strbuf_addf(out, " %s rule %d (", dir_names[r->dir], a);
+	escape_text(out, n->pos.file);
+	strbuf_addf(out, ":%d:%d) allows ", n->pos.line, n->pos.col);
+	escape_text(out, it->words);
+	strbuf_addch(out, '\n');
+	/* The same peers match the same endpoints: said once, at the first. */
+	if (r->all_peers || it->same)
+		return;
+	if (it->nmatch) {
+		strbuf_addf(out, "      matching %zu endpoint%s of the input: ", it->nmatch,
+			    it->nmatch == 1 ? "" : "s");
+		for (size_t k = 0; k < it->nexamples; k++) {
+			strbuf_addstr(out, k ? ", " : "");
+			escape_text(out, it->examples[k]->display);
 		}
-		if (!se->isolated[d]) {
-			if (json) {
-				strbuf_addstr(out, "]");
-				if (s->tiers)
-					tiers_explain_endpoint(s, e, (enum direction)d, true, out);
-				strbuf_addstr(out, "}");
-			} else if (tiers_apply(s, &(struct sref){ .ep = e }, (enum direction)d)) {
-				strbuf_addf(out, "  %s: not isolated by NetworkPolicy\n", dir_names[d]);
-				tiers_explain_endpoint(s, e, (enum direction)d, false, out);
-			} else {
-				strbuf_addf(out, "  %s: not isolated: every %s allowed\n", dir_names[d],
-					    d == DIR_INGRESS ? "source is" : "destination is");
-			}
-			continue;
-		}
-		if (!json) {
-			strbuf_addf(out, "  %s: isolated by", dir_names[d]);
-			for (size_t i = 0; i < se->npolicies[d]; i++) {
-				const struct policy *p = se->policies[d][i];
-				const struct ynode *n = p->obj->name_node ? p->obj->name_node : p->obj->node;
-				strbuf_addstr(out, i ? ", " : " ");
-				escape_text(out, p->obj->ns);
-				strbuf_addch(out, '/');
-				escape_text(out, p->obj->name);
-				strbuf_addstr(out, " (");
-				escape_text(out, n->pos.file);
-				strbuf_addf(out, ":%d:%d)", n->pos.line, n->pos.col);
-			}
-			strbuf_addch(out, '\n');
-		}
-		/* --focus-conn: the rules that allow it. */
-		const size_t *rules = se->rules[d];
-		size_t nrules = se->nrules[d];
-		if (f->port) {
-			kept = xrealloc(kept, sizeof(*kept) * (nrules + 1));
-			nrules = 0;
-			for (size_t i = 0; i < se->nrules[d]; i++)
-				if (rule_allows_focus(s, se->rules[d][i], e, f))
-					kept[nrules++] = se->rules[d][i];
-			rules = kept;
-		}
-		if (!json && !se->nrules[d])
-			strbuf_addf(out, "    no rule allows any %s traffic\n", dir_names[d]);
-		else if (!json && !nrules)
-			strbuf_addf(out, "    no rule allows %s %d\n", proto_name(f->proto), f->port);
-		/* A policy's rules come together: shown before as a whole, they are one line. */
-		size_t items = 0;
-		for (size_t i = 0, j; i < nrules; i = j) {
-			size_t pi = s->rules[rules[i]].policy_index;
-			bool again = true;
-			for (j = i; j < nrules && s->rules[rules[j]].policy_index == pi; j++)
-				again &= sh->rule_for[rules[j]] != SIZE_MAX;
-			if (again && rules_items(s, rules + i, j - i, SAY_AGAIN_ITEMS) > SAY_AGAIN_ITEMS) {
-				explain_rules_again(s, rules + i, j - i, sh->rule_for[rules[i]], json,
-						    !items++, out);
-				continue;
-			}
-			for (size_t k = i; k < j; k++) {
-				explain_rule(s, sh, rules[k], json, !items++, out);
-				if (sh->rule_for[rules[k]] == SIZE_MAX)
-					sh->rule_for[rules[k]] = (size_t)e->index;
-				flush_out(out, false);
-			}
-		}
-		if (json) {
-			strbuf_addstr(out, "]");
-			if (s->tiers)
-				tiers_explain_endpoint(s, e, (enum direction)d, true, out);
-			strbuf_addstr(out, "}");
+		strbuf_addf(out, "%s\n", it->nmatch > 5 ? ", ..." : "");
+	} else if (r->ip[0].n == 0 && r->ip[1].n == 0) {
+		strbuf_addstr(out, "      matching no endpoint of the input\n");
+	}
+}
+
+static void text_direction(const struct solver *s, const struct ep_expl *x, enum direction d,
+			   struct strbuf *out)
+{
+	const struct dir_expl *dx = &x->dir[d];
+	const struct sendpoint *se = &s->eps[x->e->index];
+	if (!dx->isolated) {
+		if (dx->tiers_apply) {
+			strbuf_addf(out, "  %s: not isolated by NetworkPolicy\n", dir_names[d]);
+			tiers_explain_endpoint(s, x->e, d, out);
 		} else {
-			tiers_explain_endpoint(s, e, (enum direction)d, false, out);
+			strbuf_addf(out, "  %s: not isolated: every %s allowed\n", dir_names[d],
+				    d == DIR_INGRESS ? "source is" : "destination is");
+		}
+		return;
+	}
+	strbuf_addf(out, "  %s: isolated by", dir_names[d]);
+	for (size_t i = 0; i < se->npolicies[d]; i++) {
+		const struct policy *p = se->policies[d][i];
+		const struct ynode *n = p->obj->name_node ? p->obj->name_node : p->obj->node;
+		strbuf_addstr(out, i ? ", " : " ");
+		escape_text(out, p->obj->ns);
+		strbuf_addch(out, '/');
+		escape_text(out, p->obj->name);
+		strbuf_addstr(out, " (");
+		escape_text(out, n->pos.file);
+		strbuf_addf(out, ":%d:%d)", n->pos.line, n->pos.col);
+	}
+	strbuf_addch(out, '\n');
+	if (!dx->nrules)
+		strbuf_addf(out, "    no rule allows any %s traffic\n", dir_names[d]);
+	else if (!dx->nkept)
+		strbuf_addf(out, "    no rule allows %s %d\n", proto_name(x->f->proto), x->f->port);
+	for (size_t i = 0; i < dx->nitems; i++) {
+		text_said(s, &dx->items[i], out);
+		flush_out(out, false);
+	}
+	tiers_explain_endpoint(s, x->e, d, out);
+}
+
+/* What a writer keeps between endpoints. */
+struct ex_out {
+	const struct solver *s;
+	struct strbuf sb;
+	struct jw j;
+	size_t shown;
+	bool all;   /* every endpoint asked for (no --pod, no --focus) */
+};
+
+static void text_begin(struct ex_out *o)
+{
+	(void)o;
+}
+
+static void text_endpoint(struct ex_out *o, const struct ep_expl *x)
+{
+	struct strbuf *out = &o->sb;
+	const struct object *op = x->op;
+	strbuf_addstr(out, o->shown++ ? "\n" : "");
+	escape_text(out, x->e->display);
+	strbuf_addch(out, '\n');
+	if (op) {
+		/* Pods that an operator makes from a resource: where the resource is, and
+		 * where the table's labels and ports come from. */
+		strbuf_addstr(out, "  pods the operator makes from ");
+		escape_text(out, op->kind);
+		strbuf_addch(out, ' ');
+		escape_text(out, op->ns ? op->ns : "");
+		strbuf_addch(out, '/');
+		escape_text(out, op->name ? op->name : "");
+		strbuf_addstr(out, " (");
+		escape_text(out, op->file);
+		strbuf_addf(out, ":%d:%d), labels and ports as the table of operators says: ",
+			    x->at ? x->at->pos.line : 1, x->at ? x->at->pos.col : 1);
+		escape_text(out, x->e->op_source);
+		strbuf_addch(out, '\n');
+	}
+	for (int d = 0; d < DIR__COUNT; d++)
+		if (x->dir[d].shown)
+			text_direction(o->s, x, (enum direction)d, out);
+	flush_out(out, false);
+}
+
+/* After the endpoints, the hostNetwork pods, which no policy applies to. */
+static void text_end(struct ex_out *o)
+{
+	const struct model *mp = o->s->m;
+	for (size_t i = 0; i < mp->nhost_net && o->all; i++) {
+		strbuf_addstr(&o->sb, o->shown++ ? "\n" : "");
+		escape_text(&o->sb, mp->host_net[i]->display);
+		strbuf_addstr(&o->sb, "\n  hostNetwork: node traffic, no policy applies\n");
+	}
+	flush_out(&o->sb, true);
+}
+
+/* JSON writer. */
+
+static void json_said(const struct solver *s, const struct said *it, struct jw *j)
+{
+	const struct srule *r = &s->rules[it->first];
+	const struct ynode *n = r->rule->node;
+	struct strbuf pn = STRBUF_INIT;
+
+	policy_name(r->policy, &pn);
+	jw_object(j, NULL, true);
+	jw_str(j, "policy", pn.buf);
+	if (it->as_for != SIZE_MAX) {
+		jw_int(j, "first_rule", r->rule->index + 1);
+		jw_int(j, "last_rule", s->rules[it->last].rule->index + 1);
+		jw_str(j, "file", n->pos.file);
+		jw_int(j, "line", n->pos.line);
+		jw_str(j, "as_for_endpoint", s->m->endpoints[it->as_for]->display);
+	} else {
+		jw_int(j, "rule", r->rule->index + 1);
+		jw_str(j, "file", n->pos.file);
+		jw_int(j, "line", n->pos.line);
+		jw_str(j, "allows", it->words);
+		if (it->same) {
+			strbuf_reset(&pn);
+			policy_name(it->same->policy, &pn);
+			jw_object(j, "same_peers_as", true);
+			jw_str(j, "policy", pn.buf);
+			jw_str(j, "direction", dir_names[it->same->dir]);
+			jw_int(j, "rule", it->same->rule->index + 1);
+			jw_end(j);
+		}
+		jw_int(j, "matching_endpoints", (long long)it->nmatch);
+		jw_array(j, "examples", true);
+		for (size_t k = 0; k < it->nexamples; k++)
+			jw_str(j, NULL, it->examples[k]->display);
+		jw_end(j);
+	}
+	jw_end(j);
+	strbuf_release(&pn);
+}
+
+static void json_direction(const struct solver *s, const struct ep_expl *x, enum direction d,
+			   struct jw *j)
+{
+	const struct dir_expl *dx = &x->dir[d];
+	const struct sendpoint *se = &s->eps[x->e->index];
+	jw_object(j, dir_names[d], true);
+	jw_bool(j, "isolated", dx->isolated);
+	jw_array(j, "policies", true);
+	for (size_t i = 0; i < se->npolicies[d]; i++) {
+		struct strbuf pn = STRBUF_INIT;
+		policy_name(se->policies[d][i], &pn);
+		jw_str(j, NULL, pn.buf);
+		strbuf_release(&pn);
+	}
+	jw_end(j);
+	jw_array(j, "rules", true);
+	for (size_t i = 0; i < dx->nitems; i++)
+		json_said(s, &dx->items[i], j);
+	jw_end(j);
+	if (s->tiers)
+		tiers_json_endpoint(s, x->e, d, j);
+	jw_end(j);
+}
+
+static void json_begin(struct ex_out *o)
+{
+	jw_init(&o->j);
+	jw_object(&o->j, NULL, true);
+	jw_int(&o->j, "version", NPCHECK_JSON_VERSION);
+	jw_lines(&o->j, "endpoints");
+}
+
+static void json_endpoint(struct ex_out *o, const struct ep_expl *x)
+{
+	struct jw *j = &o->j;
+	jw_object(j, NULL, true);
+	jw_str(j, "endpoint", x->e->display);
+	if (x->op) {
+		jw_object(j, "operator", true);
+		jw_str(j, "kind", x->op->kind);
+		jw_str(j, "file", x->op->file);
+		jw_int(j, "line", x->at ? x->at->pos.line : 1);
+		jw_int(j, "column", x->at ? x->at->pos.col : 1);
+		jw_str(j, "source", x->e->op_source);
+		jw_end(j);
+	}
+	for (int d = 0; d < DIR__COUNT; d++)
+		if (x->dir[d].shown)
+			json_direction(o->s, x, (enum direction)d, j);
+	jw_end(j);
+	o->shown++;
+	flush_out(&j->sb, false);
+}
+
+static void json_end(struct ex_out *o)
+{
+	jw_end(&o->j);
+	jw_end(&o->j);
+	jw_finish(&o->j, stdout);
+}
+
+static const struct ex_writer {
+	const char *fmt;
+	void (*begin)(struct ex_out *o);
+	void (*endpoint)(struct ex_out *o, const struct ep_expl *x);
+	void (*end)(struct ex_out *o);
+} writers[] = {
+	{ "text", text_begin, text_endpoint, text_end },
+	{ "json", json_begin, json_endpoint, json_end },
+};
+
+/* --pod and --focus resolved: rc for a usage error, else 0. */
+static int resolve_endpoints(struct cli *cli, const struct model *mp, struct focus *f,
+			     struct query_target *t)
+{
+	if (cli->pod) {
+		if (query_resolve(mp, cli->pod, cli->ns, false, t) || !t->refs[0].ep) {
+			if (t->n && !t->refs[0].ep) {
+				struct strbuf sb = STRBUF_INIT;
+				fprintf(stderr, "npcheck explain: '%s' is not a pod or workload of the input\n",
+					escape_text_str(&sb, cli->pod));
+				strbuf_release(&sb);
+			}
+			return EXIT_USAGE;
 		}
 	}
-	if (json)
-		strbuf_addch(out, '}');
-	free(kept);
+	if (focus_resolve(f, mp, cli->ns, false))
+		return EXIT_USAGE;
+	if (f->nips)
+		return cli_usage_error(cli, "--focus names an external address: explain tells of "
+				       "endpoints of the input only");
+	return 0;
 }
 
 static int cmd_explain(struct cli *cli)
@@ -541,58 +688,44 @@ static int cmd_explain(struct cli *cli)
 	const struct model *mp = &l.model;
 	solver_init(&s, mp);
 
-	bool json = !strcmp(fmt, "json");
-	struct strbuf out = STRBUF_INIT;
+	const struct ex_writer *w = &writers[0];
+	for (size_t i = 0; i < ARRAY_SIZE(writers); i++)
+		if (!strcmp(writers[i].fmt, fmt))
+			w = &writers[i];
 	struct query_target t = { 0 };
 	struct shown sh = { NULL, 0, 0, NULL };
 	sh.rule_for = xmalloc(sizeof(*sh.rule_for) * (s.nrules + 1));
 	for (size_t i = 0; i < s.nrules; i++)
 		sh.rule_for[i] = SIZE_MAX;
-	if (cli->pod) {
-		if (query_resolve(mp, cli->pod, cli->ns, false, &t) || !t.refs[0].ep) {
-			if (t.n && !t.refs[0].ep)
-				fprintf(stderr, "npcheck explain: '%s' is not a pod or workload of the input\n",
-					escape_text_str(&out, cli->pod));
-			rc = EXIT_USAGE;
-			goto out;
-		}
-	}
-	if (focus_resolve(&f, mp, cli->ns, false)) {
-		rc = EXIT_USAGE;
+	int r = resolve_endpoints(cli, mp, &f, &t);
+	if (r) {
+		rc = r;
 		goto out;
 	}
-	if (f.nips) {
-		rc = cli_usage_error(cli, "--focus names an external address: explain tells of "
-				     "endpoints of the input only");
-		goto out;
-	}
-	if (json)
-		strbuf_addf(&out, "{\"version\": %d, \"endpoints\": [", NPCHECK_JSON_VERSION);
-	size_t shown = 0;
+	struct ex_out o;
+	memset(&o, 0, sizeof(o));
+	o.s = &s;
+	strbuf_init(&o.sb);
+	o.all = !t.n && !f.nitems;
+	w->begin(&o);
 	for (size_t i = 0; i < mp->nendpoints; i++) {
+		struct ep_expl x;
 		if (t.n && t.refs[0].ep != mp->endpoints[i])
 			continue;
 		if (f.nitems && !f.ep[i])
 			continue;
-		explain_endpoint(&s, &sh, mp->endpoints[i], &f, json, shown++ == 0, &out);
-		flush_out(&out, false);
+		explain_endpoint(&s, &sh, mp->endpoints[i], &f, &x);
+		w->endpoint(&o, &x);
+		ep_expl_release(&x);
 	}
-	if (!json)
-		for (size_t i = 0; i < mp->nhost_net && !t.n && !f.nitems; i++) {
-			strbuf_addstr(&out, shown++ ? "\n" : "");
-			escape_text(&out, mp->host_net[i]->display);
-			strbuf_addstr(&out, "\n  hostNetwork: node traffic, no policy applies\n");
-		}
-	if (json)
-		strbuf_addstr(&out, shown ? "\n]}\n" : "]}\n");
-	flush_out(&out, true);
+	w->end(&o);
+	strbuf_release(&o.sb);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "npcheck explain: cannot write the output\n");
 		rc = EXIT_INTERNAL;
 	}
 out:
 	focus_release(&f);
-	strbuf_release(&out);
 	shown_release(&sh);
 	query_target_release(&t);
 	solver_free(&s);

@@ -8,6 +8,7 @@
 #include "escape.h"
 #include "exposure.h"
 #include "focus.h"
+#include "out.h"
 #include "tiers.h"
 
 static int cmd_exposure(struct cli *cli);
@@ -169,72 +170,91 @@ static void write_text(struct exposure *x)
 
 struct json_ctx {
 	const char *workload; /* raw */
-	size_t n;
-	struct strbuf sb;
+	struct jw *j;
 };
 
 static void json_line(void *ctx, const struct expo_line *l)
 {
-	struct json_ctx *j = ctx;
-	strbuf_reset(&j->sb);
-	strbuf_addstr(&j->sb, j->n++ ? ",\n  {\"workload\": " : "\n  {\"workload\": ");
-	strbuf_add_json_str(&j->sb, j->workload);
-	strbuf_addstr(&j->sb, ", \"peer\": ");
-	strbuf_add_json_str(&j->sb, l->peer);
-	strbuf_addf(&j->sb, ", \"type\": \"%s\", \"connections\": ", type_names[l->type]);
-	strbuf_add_json_str(&j->sb, l->conns);
-	strbuf_addch(&j->sb, '}');
-	fwrite(j->sb.buf, 1, j->sb.len, stdout);
+	struct json_ctx *c = ctx;
+	jw_object(c->j, NULL, true);
+	jw_str(c->j, "workload", c->workload);
+	jw_str(c->j, "peer", l->peer);
+	jw_str(c->j, "type", type_names[l->type]);
+	jw_str(c->j, "connections", l->conns);
+	jw_end(c->j);
+	jw_flush(c->j, stdout, 65536);
 }
 
-/* The members "egress", "ingress" and "unprotected", without braces. */
-static void write_json_members(struct exposure *x)
+/* The members "egress", "ingress" and "unprotected". */
+static void write_json_members(struct exposure *x, struct jw *j)
 {
 	const struct model *m = x->s->m;
-	struct json_ctx j = { 0 };
+	struct json_ctx c = { NULL, j };
 
 	for (int d = DIR_EGRESS; d >= DIR_INGRESS; d--) {
-		printf("%s\"%s\": [", d == DIR_EGRESS ? "" : ", ", dir_names[d]);
-		j.n = 0;
+		jw_lines(j, dir_names[d]);
 		for (size_t e = 0; e < m->nendpoints; e++) {
-			j.workload = m->endpoints[e]->display;
-			exposure_lines(x, e, (enum direction)d, json_line, &j);
+			c.workload = m->endpoints[e]->display;
+			exposure_lines(x, e, (enum direction)d, json_line, &c);
 		}
-		printf(j.n ? "\n]" : "]");
+		jw_end(j);
 	}
-	printf(", \"unprotected\": [");
-	j.n = 0;
+	jw_lines(j, "unprotected");
 	for (size_t e = 0; e < m->nendpoints; e++)
 		for (int d = DIR_EGRESS; d >= DIR_INGRESS; d--) {
 			if (!exposure_shown(x, e, (enum direction)d) ||
 			    exposure_protected(x, e, (enum direction)d))
 				continue;
-			strbuf_reset(&j.sb);
-			strbuf_addstr(&j.sb, j.n++ ? ",\n  {\"workload\": " : "\n  {\"workload\": ");
-			strbuf_add_json_str(&j.sb, m->endpoints[e]->display);
-			strbuf_addf(&j.sb, ", \"direction\": \"%s\"}", dir_names[d]);
-			fwrite(j.sb.buf, 1, j.sb.len, stdout);
+			jw_object(j, NULL, true);
+			jw_str(j, "workload", m->endpoints[e]->display);
+			jw_str(j, "direction", dir_names[d]);
+			jw_end(j);
+			jw_flush(j, stdout, 65536);
 		}
-	printf(j.n ? "\n]" : "]");
-	strbuf_release(&j.sb);
+	jw_end(j);
 }
 
-void exposure_print(const char *fmt, const struct solver *s, const struct focus *f,
-		    bool member)
+static void exposure_start(struct exposure *x, const struct solver *s, const struct focus *f)
+{
+	tiers_note(s);
+	exposure_init(x, s);
+	x->focus = f && focus_active(f) ? f : NULL;
+}
+
+void exposure_write_text(const struct solver *s, const struct focus *f)
 {
 	struct exposure x;
-	tiers_note(s);
-	exposure_init(&x, s);
-	x.focus = f && focus_active(f) ? f : NULL;
-	if (!strcmp(fmt, "json")) {
-		printf(member ? "\"exposure\": {" : "{\"version\": %d, ", NPCHECK_JSON_VERSION);
-		write_json_members(&x);
-		printf(member ? "}" : "}\n");
-	} else {
-		write_text(&x);
-	}
+	exposure_start(&x, s, f);
+	write_text(&x);
 	exposure_free(&x);
 }
+
+void exposure_write_json(const struct solver *s, const struct focus *f, struct jw *j)
+{
+	struct exposure x;
+	exposure_start(&x, s, f);
+	write_json_members(&x, j);
+	exposure_free(&x);
+}
+
+static void write_json(const struct solver *s, const struct focus *f)
+{
+	struct jw j;
+	jw_init(&j);
+	jw_object(&j, NULL, true);
+	jw_int(&j, "version", NPCHECK_JSON_VERSION);
+	exposure_write_json(s, f, &j);
+	jw_end(&j);
+	jw_finish(&j, stdout);
+}
+
+static const struct exposure_writer {
+	const char *fmt;
+	void (*write)(const struct solver *s, const struct focus *f);
+} writers[] = {
+	{ "text", exposure_write_text },
+	{ "json", write_json },
+};
 
 static int cmd_exposure(struct cli *cli)
 {
@@ -258,7 +278,9 @@ static int cmd_exposure(struct cli *cli)
 		goto out;
 	}
 	solver_init(&s, &l.model);
-	exposure_print(fmt, &s, &f, false);
+	for (size_t i = 0; i < ARRAY_SIZE(writers); i++)
+		if (!strcmp(writers[i].fmt, fmt))
+			writers[i].write(&s, &f);
 	solver_free(&s);
 out:
 	focus_release(&f);

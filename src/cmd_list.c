@@ -7,6 +7,7 @@
 #include "connlist.h"
 #include "escape.h"
 #include "exposure.h"
+#include "out.h"
 
 static int cmd_list(struct cli *cli);
 
@@ -24,6 +25,44 @@ const struct command cmd_list_entry = {
 		{ OPT_FOCUS_CONN, NULL, NULL },
 	},
 };
+
+/* The dot graph's head and its endpoint nodes by namespace; with only, those marked. */
+static void dot_header(const struct model *m, const bool *only)
+{
+	printf("digraph npcheck {\n\trankdir=LR;\n\tnode [shape=box, fontname=\"Helvetica\"];\n"
+	       "\tedge [fontname=\"Helvetica\", fontsize=10];\n");
+	for (size_t i = 0; i < m->nnamespaces; i++) {
+		const struct namespace *ns = m->namespaces[i];
+		bool any = false;
+		for (size_t j = 0; j < m->nendpoints; j++) {
+			const struct endpoint *e = m->endpoints[j];
+			if (strcmp(e->ns, ns->name) || (only && !only[j]))
+				continue;
+			struct strbuf id = STRBUF_INIT, label = STRBUF_INIT;
+			if (!any) {
+				struct strbuf cl = STRBUF_INIT;
+				strbuf_addf(&cl, "cluster_%s", ns->name);
+				escape_dot(&id, cl.buf);
+				strbuf_reset(&cl);
+				escape_dot(&cl, ns->name);
+				printf("\tsubgraph %s {\n\t\tlabel=%s;\n", id.buf, cl.buf);
+				strbuf_reset(&id);
+				strbuf_release(&cl);
+				any = true;
+			}
+			escape_dot(&id, e->display);
+			strbuf_addf(&label, "%s[%s]", e->name, e->kind);
+			printf("\t\t%s [label=", id.buf);
+			strbuf_reset(&id);
+			escape_dot(&id, label.buf);
+			printf("%s];\n", id.buf);
+			strbuf_release(&id);
+			strbuf_release(&label);
+		}
+		if (any)
+			printf("\t}\n");
+	}
+}
 
 /* Connection sets already formatted, by a hash of their ranges: a list repeats a few
  * distinct sets over many lines, so each is formatted about once. */
@@ -73,177 +112,233 @@ static void conns_cache_release(struct conns_text *cache)
 		}
 }
 
-struct writer {
-	const char *fmt;
+/* What the writers keep while the list is written. */
+struct list_out {
+	const struct list_writer *w;
 	size_t n;
-	struct strbuf sb;
+	struct strbuf sb;         /* the line */
+	const char *ctext;        /* its connections, from cache */
 	struct conns_text *cache;
 	/* text: the last source's name, escaped (a source's lines come together) */
 	const char *src;
 	struct strbuf src_text;
+	struct jw j;
 	/* dot with --focus: the lines are kept until the nodes they name are known */
 	struct strbuf *keep;
 	bool *named;
 };
 
-/* The dot graph's head and its endpoint nodes by namespace; with only, those marked. */
-static void dot_header(const struct model *m, const bool *only)
+static void text_line(struct list_out *o, const struct conn_line *l)
 {
-	printf("digraph npcheck {\n\trankdir=LR;\n\tnode [shape=box, fontname=\"Helvetica\"];\n"
-	       "\tedge [fontname=\"Helvetica\", fontsize=10];\n");
-	for (size_t i = 0; i < m->nnamespaces; i++) {
-		const struct namespace *ns = m->namespaces[i];
-		bool any = false;
-		for (size_t j = 0; j < m->nendpoints; j++) {
-			const struct endpoint *e = m->endpoints[j];
-			if (strcmp(e->ns, ns->name) || (only && !only[j]))
-				continue;
-			struct strbuf id = STRBUF_INIT, label = STRBUF_INIT;
-			if (!any) {
-				struct strbuf cl = STRBUF_INIT;
-				strbuf_addf(&cl, "cluster_%s", ns->name);
-				escape_dot(&id, cl.buf);
-				strbuf_reset(&cl);
-				escape_dot(&cl, ns->name);
-				printf("\tsubgraph %s {\n\t\tlabel=%s;\n", id.buf, cl.buf);
-				strbuf_reset(&id);
-				strbuf_release(&cl);
-				any = true;
-			}
-			escape_dot(&id, e->display);
-			strbuf_addf(&label, "%s[%s]", e->name, e->kind);
-			printf("\t\t%s [label=", id.buf);
-			strbuf_reset(&id);
-			escape_dot(&id, label.buf);
-			printf("%s];\n", id.buf);
-			strbuf_release(&id);
-			strbuf_release(&label);
-		}
-		if (any)
-			printf("\t}\n");
+	if (l->src != o->src) {
+		strbuf_reset(&o->src_text);
+		escape_text(&o->src_text, l->src);
+		o->src = l->src;
 	}
+	strbuf_add(&o->sb, o->src_text.buf, o->src_text.len);
+	strbuf_addstr(&o->sb, " => ");
+	escape_text(&o->sb, l->dst);
+	strbuf_addstr(&o->sb, " : ");
+	strbuf_addstr(&o->sb, o->ctext);
+	strbuf_addch(&o->sb, '\n');
 }
 
-/* One line of the list, in the chosen format. */
+static void json_line(struct list_out *o, const struct conn_line *l)
+{
+	jw_object(&o->j, NULL, true);
+	jw_str(&o->j, "source", l->src);
+	jw_str(&o->j, "destination", l->dst);
+	jw_str(&o->j, "connections", o->ctext);
+	jw_end(&o->j);
+	jw_flush(&o->j, stdout, 65536);
+}
+
+static void csv_line(struct list_out *o, const struct conn_line *l)
+{
+	/* Connection sets hold commas: quote the field. */
+	escape_csv(&o->sb, l->src);
+	strbuf_addch(&o->sb, ',');
+	escape_csv(&o->sb, l->dst);
+	strbuf_addf(&o->sb, ",\"%s\"\n", o->ctext);
+}
+
+static void md_line(struct list_out *o, const struct conn_line *l)
+{
+	strbuf_addstr(&o->sb, "| ");
+	escape_md(&o->sb, l->src);
+	strbuf_addstr(&o->sb, " | ");
+	escape_md(&o->sb, l->dst);
+	strbuf_addf(&o->sb, " | %s |\n", o->ctext);
+}
+
+static void dot_line(struct list_out *o, const struct conn_line *l)
+{
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, c = STRBUF_INIT;
+	escape_dot(&a, l->src);
+	escape_dot(&b, l->dst);
+	escape_dot(&c, o->ctext);
+	if (!l->src_ref.ep)
+		strbuf_addf(&o->sb, "\t%s [shape=ellipse, style=dashed];\n", a.buf);
+	if (!l->dst_ref.ep)
+		strbuf_addf(&o->sb, "\t%s [shape=ellipse, style=dashed];\n", b.buf);
+	strbuf_addf(&o->sb, "\t%s -> %s [label=%s];\n", a.buf, b.buf, c.buf);
+	strbuf_release(&a);
+	strbuf_release(&b);
+	strbuf_release(&c);
+}
+
+static void no_head(struct list_out *o, const struct model *m)
+{
+	(void)o;
+	(void)m;
+}
+
+static void json_head(struct list_out *o, const struct model *m)
+{
+	(void)m;
+	jw_init(&o->j);
+	jw_object(&o->j, NULL, true);
+	jw_int(&o->j, "version", NPCHECK_JSON_VERSION);
+	jw_lines(&o->j, "connections");
+}
+
+static void csv_head(struct list_out *o, const struct model *m)
+{
+	(void)o;
+	(void)m;
+	printf("src,dst,conn\n");
+}
+
+static void md_head(struct list_out *o, const struct model *m)
+{
+	(void)o;
+	(void)m;
+	printf("| src | dst | conn |\n|-----|-----|------|\n");
+}
+
+static void dot_head(struct list_out *o, const struct model *m)
+{
+	(void)o;
+	dot_header(m, NULL);
+}
+
+/* After the lines: with exposure (text and json only), its section. */
+static void no_tail(struct list_out *o, const struct solver *s, const struct focus *f,
+		    bool exposure)
+{
+	(void)o;
+	(void)s;
+	(void)f;
+	(void)exposure;
+}
+
+static void text_tail(struct list_out *o, const struct solver *s, const struct focus *f,
+		      bool exposure)
+{
+	if (!exposure)
+		return;
+	if (o->n)
+		printf("\n");
+	exposure_write_text(s, f);
+}
+
+static void json_tail(struct list_out *o, const struct solver *s, const struct focus *f,
+		      bool exposure)
+{
+	jw_end(&o->j);
+	if (exposure) {
+		/* list --exposure: netpol-analyzer's exposure section after the list. */
+		jw_object(&o->j, "exposure", true);
+		exposure_write_json(s, f, &o->j);
+		jw_end(&o->j);
+	}
+	jw_end(&o->j);
+	jw_finish(&o->j, stdout);
+}
+
+static void dot_tail(struct list_out *o, const struct solver *s, const struct focus *f,
+		     bool exposure)
+{
+	(void)o;
+	(void)s;
+	(void)f;
+	(void)exposure;
+	printf("}\n");
+}
+
+static const struct list_writer {
+	const char *fmt;
+	void (*head)(struct list_out *o, const struct model *m);
+	void (*line)(struct list_out *o, const struct conn_line *l);
+	void (*tail)(struct list_out *o, const struct solver *s, const struct focus *f,
+		     bool exposure);
+	bool exposure; /* list --exposure writes this format */
+} writers[] = {
+	{ "text", no_head, text_line, text_tail, true },
+	{ "json", json_head, json_line, json_tail, true },
+	{ "csv", csv_head, csv_line, no_tail, false },
+	{ "md", md_head, md_line, no_tail, false },
+	{ "dot", dot_head, dot_line, dot_tail, false },
+};
+
+/* One line of the list, through the writer. */
 static void write_line(void *ctx, const struct conn_line *l)
 {
-	struct writer *w = ctx;
-	struct strbuf *sb = &w->sb;
+	struct list_out *o = ctx;
 
-	const char *conns = conns_text(w->cache, &l->conns);
-
-	strbuf_reset(sb);
-	if (!strcmp(w->fmt, "text")) {
-		if (l->src != w->src) {
-			strbuf_reset(&w->src_text);
-			escape_text(&w->src_text, l->src);
-			w->src = l->src;
-		}
-		strbuf_add(sb, w->src_text.buf, w->src_text.len);
-		strbuf_addstr(sb, " => ");
-		escape_text(sb, l->dst);
-		strbuf_addstr(sb, " : ");
-		strbuf_addstr(sb, conns);
-		strbuf_addch(sb, '\n');
-	} else if (!strcmp(w->fmt, "json")) {
-		strbuf_addstr(sb, w->n ? ",\n  {\"source\": " : "\n  {\"source\": ");
-		strbuf_add_json_str(sb, l->src);
-		strbuf_addstr(sb, ", \"destination\": ");
-		strbuf_add_json_str(sb, l->dst);
-		strbuf_addstr(sb, ", \"connections\": ");
-		strbuf_add_json_str(sb, conns);
-		strbuf_addstr(sb, "}");
-	} else if (!strcmp(w->fmt, "csv")) {
-		/* Connection sets hold commas: quote the field. */
-		escape_csv(sb, l->src);
-		strbuf_addch(sb, ',');
-		escape_csv(sb, l->dst);
-		strbuf_addf(sb, ",\"%s\"\n", conns);
-	} else if (!strcmp(w->fmt, "md")) {
-		strbuf_addstr(sb, "| ");
-		escape_md(sb, l->src);
-		strbuf_addstr(sb, " | ");
-		escape_md(sb, l->dst);
-		strbuf_addf(sb, " | %s |\n", conns);
-	} else {
-		struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, c = STRBUF_INIT;
-		escape_dot(&a, l->src);
-		escape_dot(&b, l->dst);
-		escape_dot(&c, conns);
-		if (!l->src_ref.ep)
-			strbuf_addf(sb, "\t%s [shape=ellipse, style=dashed];\n", a.buf);
-		if (!l->dst_ref.ep)
-			strbuf_addf(sb, "\t%s [shape=ellipse, style=dashed];\n", b.buf);
-		strbuf_addf(sb, "\t%s -> %s [label=%s];\n", a.buf, b.buf, c.buf);
-		strbuf_release(&a);
-		strbuf_release(&b);
-		strbuf_release(&c);
-	}
-	if (w->keep) {
-		strbuf_add(w->keep, sb->buf, sb->len);
+	strbuf_reset(&o->sb);
+	o->ctext = conns_text(o->cache, &l->conns);
+	o->w->line(o, l);
+	if (o->keep) {
+		strbuf_add(o->keep, o->sb.buf, o->sb.len);
 		if (l->src_ref.ep)
-			w->named[l->src_ref.ep->index] = true;
+			o->named[l->src_ref.ep->index] = true;
 		if (l->dst_ref.ep)
-			w->named[l->dst_ref.ep->index] = true;
-	} else {
-		fwrite(sb->buf, 1, sb->len, stdout);
+			o->named[l->dst_ref.ep->index] = true;
+	} else if (o->sb.len) {
+		fwrite(o->sb.buf, 1, o->sb.len, stdout);
 	}
-	w->n++;
+	o->n++;
 }
 
-static void write_list(const char *fmt, const struct solver *s, const struct focus *f,
-		       bool exposure)
+/* dot with --focus: the graph's nodes are the focused endpoints and their peers (as
+ * netpol-analyzer draws it), known once the lines are. */
+static void write_focus_dot(struct list_out *o, const struct solver *s, const struct focus *f)
 {
-	struct writer w = { fmt, 0, STRBUF_INIT, NULL, NULL, STRBUF_INIT, NULL, NULL };
 	struct strbuf keep = STRBUF_INIT;
-	bool focus_dot = !strcmp(fmt, "dot") && f->nitems;
-	/* With --focus, the graph's nodes are the focused endpoints and their peers (as
-	 * netpol-analyzer draws it), known once the lines are. */
-	w.cache = xcalloc(CONNS_CACHE, sizeof(*w.cache));
-	if (focus_dot) {
-		w.keep = &keep;
-		w.named = xcalloc(s->nep + 1, sizeof(bool));
-		connlist_each_focus(s, f, write_line, &w);
-		for (size_t i = 0; i < s->nep; i++)
-			w.named[i] |= f->ep[i];
-		dot_header(s->m, w.named);
-		if (keep.len)
-			fwrite(keep.buf, 1, keep.len, stdout);
-		printf("}\n");
-		free(w.named);
-		strbuf_release(&keep);
-		strbuf_release(&w.sb);
-		conns_cache_release(w.cache);
-		free(w.cache);
-		return;
+	o->keep = &keep;
+	o->named = xcalloc(s->nep + 1, sizeof(bool));
+	connlist_each_focus(s, f, write_line, o);
+	for (size_t i = 0; i < s->nep; i++)
+		o->named[i] |= f->ep[i];
+	dot_header(s->m, o->named);
+	if (keep.len)
+		fwrite(keep.buf, 1, keep.len, stdout);
+	printf("}\n");
+	free(o->named);
+	strbuf_release(&keep);
+}
+
+static void write_list(const struct list_writer *w, const struct solver *s,
+		       const struct focus *f, bool exposure)
+{
+	struct list_out o;
+	memset(&o, 0, sizeof(o));
+	o.w = w;
+	strbuf_init(&o.sb);
+	strbuf_init(&o.src_text);
+	o.cache = xcalloc(CONNS_CACHE, sizeof(*o.cache));
+	if (w->line == dot_line && f->nitems) {
+		write_focus_dot(&o, s, f);
+	} else {
+		w->head(&o, s->m);
+		connlist_each_focus(s, focus_active(f) ? f : NULL, write_line, &o);
+		w->tail(&o, s, f, exposure);
 	}
-	if (!strcmp(fmt, "dot"))
-		dot_header(s->m, NULL);
-	else if (!strcmp(fmt, "json"))
-		printf("{\"version\": %d, \"connections\": [", NPCHECK_JSON_VERSION);
-	else if (!strcmp(fmt, "csv"))
-		printf("src,dst,conn\n");
-	else if (!strcmp(fmt, "md"))
-		printf("| src | dst | conn |\n|-----|-----|------|\n");
-	connlist_each_focus(s, focus_active(f) ? f : NULL, write_line, &w);
-	if (!strcmp(fmt, "json") && exposure) {
-		/* list --exposure: netpol-analyzer's exposure section after the list. */
-		printf(w.n ? "\n], " : "], ");
-		exposure_print(fmt, s, f, true);
-		printf("}\n");
-	} else if (!strcmp(fmt, "json")) {
-		printf(w.n ? "\n]}\n" : "]}\n");
-	} else if (exposure) {
-		if (w.n)
-			printf("\n");
-		exposure_print(fmt, s, f, false);
-	}
-	else if (!strcmp(fmt, "dot"))
-		printf("}\n");
-	strbuf_release(&w.sb);
-	strbuf_release(&w.src_text);
-	conns_cache_release(w.cache);
-	free(w.cache);
+	strbuf_release(&o.sb);
+	strbuf_release(&o.src_text);
+	conns_cache_release(o.cache);
+	free(o.cache);
 }
 
 static int cmd_list(struct cli *cli)
@@ -257,7 +352,11 @@ static int cmd_list(struct cli *cli)
 
 	if (!fmt || focus_parse(&f, cli))
 		return EXIT_USAGE;
-	if (cli->exposure && strcmp(fmt, "text") && strcmp(fmt, "json")) {
+	const struct list_writer *w = &writers[0];
+	for (size_t i = 0; i < ARRAY_SIZE(writers); i++)
+		if (!strcmp(writers[i].fmt, fmt))
+			w = &writers[i];
+	if (cli->exposure && !w->exposure) {
 		focus_release(&f);
 		return cli_usage_error(cli, "--exposure is written as text or json, not %s", fmt);
 	}
@@ -273,7 +372,7 @@ static int cmd_list(struct cli *cli)
 		goto out;
 	}
 	solver_init(&s, &l.model);
-	write_list(fmt, &s, &f, cli->exposure);
+	write_list(w, &s, &f, cli->exposure);
 	solver_free(&s);
 out:
 	focus_release(&f);

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "connlist.h"
 #include "escape.h"
+#include "out.h"
 #include "focus.h"
 #include "query.h"
 
@@ -134,61 +135,99 @@ static bool mx_flush(struct mx *x, struct strbuf *sb, bool final)
 	return !x->write_failed;
 }
 
-/* csv and json: one row per source, destination, protocol and port, as computed. */
-static void write_rows(struct mx *x, bool json)
+/* Every cell of the rows form (csv, json), as computed: cell(ctx, i, j, k, ok) for
+ * source i, destination j, column k; stops once cell returns false. */
+static void each_cell(struct mx *x, bool (*cell)(void *ctx, size_t i, size_t j, size_t k, bool ok),
+		      void *ctx)
 {
-	struct strbuf sb = STRBUF_INIT;
-	/* ",PROTO,PORT" per column, formatted once. */
-	char (*colname)[24] = xcalloc(x->ncols ? x->ncols : 1, sizeof(*colname));
-	size_t rows = 0;
-
-	for (size_t k = 0; k < x->ncols; k++)
-		snprintf(colname[k], sizeof(colname[k]), ",%s,%d", proto_name(x->cols[k].proto),
-			 x->cols[k].port);
-	if (json)
-		strbuf_addf(&sb, "{\"version\": %d, \"rows\": [", NPCHECK_JSON_VERSION);
-	else
-		strbuf_addstr(&sb, "source,destination,protocol,port,verdict\n");
-	for (size_t i = 0; i < x->n && !x->write_failed; i++) {
-		const char *si = json ? x->m->endpoints[i]->display : x->names[i];
-		size_t sil = strlen(si), nd;
+	for (size_t i = 0; i < x->n; i++) {
+		size_t nd;
 		bool all;
 		const uint32_t *dsts = mx_dsts(x, i, &nd, &all);
 		if (!nd)
 			continue;
 		if (all)
 			mx_candidates(x, i);
-		for (size_t t = 0; t < nd && mx_flush(x, &sb, false); t++) {
+		for (size_t t = 0; t < nd; t++) {
 			size_t j = dsts[t];
 			const struct connset *c =
 				all || CONNLIST_MAY(x->may, &x->s, t, i) ? mx_allowed(x, i, j, all) : NULL;
-			const char *dj = json ? x->m->endpoints[j]->display : x->names[j];
-			for (size_t k = 0; k < x->ncols; k++) {
-				bool ok = c && connset_contains(c, x->cols[k].proto, x->cols[k].port);
-				if (!json) {
-					/* The bulk of a large run: plain appends, no format parsing. */
-					strbuf_add(&sb, si, sil);
-					strbuf_addch(&sb, ',');
-					strbuf_addstr(&sb, dj);
-					strbuf_addstr(&sb, colname[k]);
-					strbuf_addstr(&sb, ok ? ",allow\n" : ",deny\n");
-					continue;
-				}
-				strbuf_addstr(&sb, rows++ ? ",\n  {\"source\": " : "\n  {\"source\": ");
-				strbuf_add_json_str(&sb, si);
-				strbuf_addstr(&sb, ", \"destination\": ");
-				strbuf_add_json_str(&sb, dj);
-				strbuf_addf(&sb, ", \"protocol\": \"%s\", \"port\": %d, \"verdict\": \"%s\"}",
-					    proto_name(x->cols[k].proto), x->cols[k].port,
-					    ok ? "allow" : "deny");
-			}
+			for (size_t k = 0; k < x->ncols; k++)
+				if (!cell(ctx, i, j, k,
+					  c && connset_contains(c, x->cols[k].proto, x->cols[k].port)))
+					return;
 		}
 	}
-	if (json)
-		strbuf_addstr(&sb, rows ? "\n]}\n" : "]}\n");
-	mx_flush(x, &sb, true);
-	strbuf_release(&sb);
-	free(colname);
+}
+
+struct csv_rows {
+	struct mx *x;
+	struct strbuf sb;
+	char (*colname)[24]; /* ",PROTO,PORT" per column, formatted once */
+};
+
+static bool csv_cell(void *ctx, size_t i, size_t j, size_t k, bool ok)
+{
+	struct csv_rows *w = ctx;
+	/* The bulk of a large run: plain appends, no format parsing. */
+	strbuf_addstr(&w->sb, w->x->names[i]);
+	strbuf_addch(&w->sb, ',');
+	strbuf_addstr(&w->sb, w->x->names[j]);
+	strbuf_addstr(&w->sb, w->colname[k]);
+	strbuf_addstr(&w->sb, ok ? ",allow\n" : ",deny\n");
+	return mx_flush(w->x, &w->sb, false);
+}
+
+/* csv: one row per source, destination, protocol and port. */
+static void write_csv(struct mx *x)
+{
+	struct csv_rows w = { x, STRBUF_INIT, NULL };
+	w.colname = xcalloc(x->ncols ? x->ncols : 1, sizeof(*w.colname));
+	for (size_t k = 0; k < x->ncols; k++)
+		snprintf(w.colname[k], sizeof(w.colname[k]), ",%s,%d", proto_name(x->cols[k].proto),
+			 x->cols[k].port);
+	strbuf_addstr(&w.sb, "source,destination,protocol,port,verdict\n");
+	each_cell(x, csv_cell, &w);
+	mx_flush(x, &w.sb, true);
+	strbuf_release(&w.sb);
+	free(w.colname);
+}
+
+struct json_rows {
+	struct mx *x;
+	struct jw j;
+};
+
+static bool json_cell(void *ctx, size_t i, size_t j, size_t k, bool ok)
+{
+	struct json_rows *w = ctx;
+	const struct mx *x = w->x;
+	jw_object(&w->j, NULL, true);
+	jw_str(&w->j, "source", x->m->endpoints[i]->display);
+	jw_str(&w->j, "destination", x->m->endpoints[j]->display);
+	jw_str(&w->j, "protocol", proto_name(x->cols[k].proto));
+	jw_int(&w->j, "port", x->cols[k].port);
+	jw_str(&w->j, "verdict", ok ? "allow" : "deny");
+	jw_end(&w->j);
+	return mx_flush(w->x, &w->j.sb, false);
+}
+
+/* json: the rows of the csv form, through the JSON writer, written as they come. */
+static void write_json(struct mx *x)
+{
+	struct json_rows w;
+	w.x = x;
+	jw_init(&w.j);
+	jw_object(&w.j, NULL, true);
+	jw_int(&w.j, "version", NPCHECK_JSON_VERSION);
+	jw_lines(&w.j, "rows");
+	each_cell(x, json_cell, &w);
+	jw_end(&w.j);
+	jw_end(&w.j);
+	if (!x->write_failed)
+		jw_finish(&w.j, stdout);
+	else
+		strbuf_release(&w.j.sb);
 }
 
 /* One grid: the source rows ri[0 .. nr) by the destination columns ci[0 .. nc), both
@@ -355,58 +394,187 @@ static void write_grids(struct mx *x, bool md)
 	strbuf_release(&sb);
 }
 
+static void write_text(struct mx *x)
+{
+	write_grids(x, false);
+}
+
+static void write_md(struct mx *x)
+{
+	write_grids(x, true);
+}
+
+/* The writers: how each format escapes endpoint names (NULL: as it writes them), and
+ * how it writes the table. */
+static const struct mx_writer {
+	const char *fmt;
+	void (*escape)(struct strbuf *sb, const char *s);
+	void (*write)(struct mx *x);
+} writers[] = {
+	{ "text", escape_text, write_text },
+	{ "csv", escape_csv, write_csv },
+	{ "json", NULL, write_json },
+	{ "md", escape_md, write_md },
+};
+
+/* --protocol, --port and --focus-conn against them. Returns an exit status for a usage
+ * error, else 0. */
+static int parse_options(struct cli *cli, const struct focus *f, bool protos[PROTO__COUNT],
+			 struct portset *asked)
+{
+	if (cli->protocol) {
+		const char *bad;
+		int r = query_parse_protocols(cli->protocol, protos, &bad);
+		if (r == -2)
+			return cli_usage_error(cli, "NetworkPolicy does not define %s: its "
+					       "behaviour under a policy is up to the CNI "
+					       "plugin", bad);
+		if (r)
+			return cli_usage_error(cli, "unknown protocol '%s' (TCP, UDP or SCTP)", bad);
+	}
+	if (cli->port && query_parse_ports(cli->port, asked))
+		return cli_usage_error(cli, "cannot read port list '%s' (e.g. 80,443,8000-8080)",
+				       cli->port);
+	/* --focus-conn narrows the columns to its one port: among --port and --protocol when
+	 * they are given. */
+	if (f->port && ((cli->port && !portset_contains(asked, f->port)) ||
+			(cli->protocol && !protos[f->proto])))
+		return cli_usage_error(cli, "--focus-conn %s is not among the ports asked for with "
+				       "--port and --protocol", cli->focus_conn);
+	return 0;
+}
+
+/* The columns: every port asked for (at most 3 x 65,535), the focused connection's, or
+ * every port the input names. */
+static void make_columns(const struct cli *cli, const struct focus *f, struct mx *x,
+			 bool protos[PROTO__COUNT], const struct portset *asked)
+{
+	struct portset ps[PROTO__COUNT];
+	struct column *cols = NULL;
+	size_t ncols = 0, cap = 0;
+
+	for (int p = 0; p < PROTO__COUNT; p++)
+		portset_init(&ps[p]);
+	for (int p = 0; p < PROTO__COUNT; p++)
+		if (protos[p] && cli->port && !f->port)
+			portset_copy(&ps[p], asked);
+	if (f->port)
+		portset_add_range(&ps[f->proto], f->port, f->port);
+	else if (!cli->port) {
+		if (!cli->protocol)
+			protos[PROTO_UDP] = protos[PROTO_SCTP] = true;
+		input_ports(x->m, protos, ps);
+	}
+	for (int p = 0; p < PROTO__COUNT; p++)
+		for (size_t r = 0; r < ps[p].n; r++)
+			for (int port = ps[p].r[r].lo; port <= ps[p].r[r].hi; port++) {
+				XGROW(cols, cap, ncols + 1);
+				cols[ncols].proto = p;
+				cols[ncols++].port = port;
+			}
+	for (int p = 0; p < PROTO__COUNT; p++)
+		portset_release(&ps[p]);
+	x->cols = cols;
+	x->ncols = ncols;
+}
+
+/* The size of the table, before any of it is computed or printed: one row of the csv
+ * form per source, destination, protocol and port (every format prints as many cells).
+ * Stated when large (or asked with -v), unless -q; EXIT_USAGE over the limit. */
+static int check_size(const struct cli *cli, const struct focus *f, const struct mx *x)
+{
+	uint64_t limit = cli->max_rows ? cli->max_rows : MATRIX_MAX_ROWS;
+	uint64_t npairs = mul_sat(x->n, x->n);
+	size_t ncols = x->ncols;
+	if (f->nitems)
+		npairs = mul_sat(mul_sat(f->neps, x->n), f->dir == FOCUS_BOTH ? 2 : 1);
+	uint64_t nrows = mul_sat(npairs, ncols);
+	if (f->nitems && (nrows > limit || cli->verbose ||
+			  (nrows > MATRIX_ANNOUNCE_ROWS && !cli->quiet))) {
+		fprintf(stderr, "npcheck matrix: %s%" PRIu64 " rows (%zu focused endpoint%s x %zu "
+			"x %zu port%s%s)%s\n", nrows == UINT64_MAX ? "over " : "", nrows, f->neps,
+			f->neps == 1 ? "" : "s", x->n, ncols, ncols == 1 ? "" : "s",
+			f->dir == FOCUS_BOTH ? ", both directions" : "",
+			nrows > limit ? ", over the limit; ask for fewer ports with --port and "
+					"--protocol, or raise the limit with --max-rows" : "");
+		return nrows > limit ? EXIT_USAGE : 0;
+	}
+	if (nrows > limit) {
+		fprintf(stderr, "npcheck matrix: the table has %s%" PRIu64 " rows (%zu endpoints x "
+			"%zu x %zu ports), over the limit of %" PRIu64 "; ask for fewer ports with "
+			"--port and --protocol, or raise the limit with --max-rows\n",
+			nrows == UINT64_MAX ? "over " : "", nrows, x->n, x->n, ncols, limit);
+		return EXIT_USAGE;
+	}
+	if (cli->verbose || (nrows > MATRIX_ANNOUNCE_ROWS && !cli->quiet))
+		fprintf(stderr, "npcheck matrix: %" PRIu64 " rows (%zu endpoints x %zu x %zu ports)\n",
+			nrows, x->n, x->n, ncols);
+	return 0;
+}
+
+/* The table through writer w, computed as it is written. Returns EXIT_INTERNAL when the
+ * output cannot be written, else 0. */
+static int render(struct mx *x, const struct focus *f, const struct mx_writer *w)
+{
+	int rc = 0;
+	x->all = xcalloc(x->n + 1, sizeof(*x->all));
+	for (size_t i = 0; i < x->n; i++)
+		x->all[i] = (uint32_t)i;
+	solver_init(&x->s, x->m);
+	if (f->nitems && f->dir != FOCUS_EGRESS)
+		x->may = connlist_sources(&x->s, f->eps, f->neps);
+	connset_init(&x->c);
+	cand_init(&x->cand, &x->s);
+	if (w->escape) {
+		x->names = xcalloc(x->n + 1, sizeof(*x->names));
+		for (size_t i = 0; i < x->n; i++) {
+			struct strbuf e = STRBUF_INIT;
+			w->escape(&e, x->m->endpoints[i]->display);
+			x->names[i] = e.buf ? strbuf_detach(&e) : xstrdup("");
+		}
+	}
+	w->write(x);
+	for (size_t i = 0; x->names && i < x->n; i++)
+		free(x->names[i]);
+	free(x->names);
+	if (fflush(stdout) || ferror(stdout))
+		x->write_failed = true;
+	if (x->write_failed) {
+		fprintf(stderr, "npcheck matrix: cannot write the output: %s\n", strerror(errno));
+		rc = EXIT_INTERNAL;
+	}
+	connset_release(&x->c);
+	cand_release(&x->cand);
+	solver_free(&x->s);
+	return rc;
+}
+
 static int cmd_matrix(struct cli *cli)
 {
 	const char *fmt = cli_format(cli);
 	const char *const *paths;
 	size_t npaths;
 	bool protos[PROTO__COUNT] = { false, true, false };
-	struct portset ps[PROTO__COUNT];
 	struct portset asked;
 	struct loaded l;
 	struct mx x = { 0 };
 	struct focus f;
+	const struct mx_writer *w = NULL;
 
 	if (!fmt || focus_parse(&f, cli))
 		return EXIT_USAGE;
-	if (cli->protocol) {
-		const char *bad;
-		int r = query_parse_protocols(cli->protocol, protos, &bad);
-		if (r) {
-			focus_release(&f);
-			if (r == -2)
-				return cli_usage_error(cli, "NetworkPolicy does not define %s: its "
-						       "behaviour under a policy is up to the CNI "
-						       "plugin", bad);
-			return cli_usage_error(cli, "unknown protocol '%s' (TCP, UDP or SCTP)", bad);
-		}
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(writers); i++)
+		if (!strcmp(writers[i].fmt, fmt))
+			w = &writers[i];
 	portset_init(&asked);
-	if (cli->port && query_parse_ports(cli->port, &asked)) {
+	int rc = parse_options(cli, &f, protos, &asked);
+	if (rc || cli_input_paths(cli, &paths, &npaths)) {
 		portset_release(&asked);
 		focus_release(&f);
-		return cli_usage_error(cli, "cannot read port list '%s' (e.g. 80,443,8000-8080)",
-				       cli->port);
+		return rc ? rc : EXIT_USAGE;
 	}
-	/* --focus-conn narrows the columns to its one port: among --port and --protocol when
-	 * they are given. */
-	if (f.port && ((cli->port && !portset_contains(&asked, f.port)) ||
-		       (cli->protocol && !protos[f.proto]))) {
-		portset_release(&asked);
-		focus_release(&f);
-		return cli_usage_error(cli, "--focus-conn %s is not among the ports asked for with "
-				       "--port and --protocol", cli->focus_conn);
-	}
-	if (cli_input_paths(cli, &paths, &npaths)) {
-		portset_release(&asked);
-		focus_release(&f);
-		return EXIT_USAGE;
-	}
-	int rc = cli_load(cli, paths, npaths, &l);
+	rc = cli_load(cli, paths, npaths, &l);
 	x.m = &l.model;
-	for (int p = 0; p < PROTO__COUNT; p++)
-		portset_init(&ps[p]);
-	struct column *cols = NULL;
 	if (focus_resolve(&f, x.m, cli->ns, false)) {
 		rc = EXIT_USAGE;
 		goto out;
@@ -418,108 +586,18 @@ static int cmd_matrix(struct cli *cli)
 	}
 	if (focus_active(&f))
 		x.f = &f;
-
-	for (int p = 0; p < PROTO__COUNT; p++)
-		if (protos[p] && cli->port && !f.port)
-			portset_copy(&ps[p], &asked);
-	if (f.port)
-		portset_add_range(&ps[f.proto], f.port, f.port);
-	else if (!cli->port) {
-		if (!cli->protocol)
-			protos[PROTO_UDP] = protos[PROTO_SCTP] = true;
-		input_ports(x.m, protos, ps);
-	}
-	/* Every port asked for is a column: at most 3 x 65,535. */
-	size_t ncols = 0, cap = 0;
-	for (int p = 0; p < PROTO__COUNT; p++)
-		for (size_t r = 0; r < ps[p].n; r++)
-			for (int port = ps[p].r[r].lo; port <= ps[p].r[r].hi; port++) {
-				XGROW(cols, cap, ncols + 1);
-				cols[ncols].proto = p;
-				cols[ncols++].port = port;
-			}
-	x.cols = cols;
-	x.ncols = ncols;
+	make_columns(cli, &f, &x, protos, &asked);
 	x.n = x.m->nendpoints;
-
-	/* The size of the table, before any of it is computed or printed: one row of the
-	 * csv form per source, destination, protocol and port (every format prints as many
-	 * cells). */
-	uint64_t limit = cli->max_rows ? cli->max_rows : MATRIX_MAX_ROWS;
-	uint64_t npairs = mul_sat(x.n, x.n);
-	if (f.nitems)
-		npairs = mul_sat(mul_sat(f.neps, x.n), f.dir == FOCUS_BOTH ? 2 : 1);
-	uint64_t nrows = mul_sat(npairs, ncols);
-	if (f.nitems && (nrows > limit || cli->verbose ||
-			 (nrows > MATRIX_ANNOUNCE_ROWS && !cli->quiet))) {
-		fprintf(stderr, "npcheck matrix: %s%" PRIu64 " rows (%zu focused endpoint%s x %zu "
-			"x %zu port%s%s)%s\n", nrows == UINT64_MAX ? "over " : "", nrows, f.neps,
-			f.neps == 1 ? "" : "s", x.n, ncols, ncols == 1 ? "" : "s",
-			f.dir == FOCUS_BOTH ? ", both directions" : "",
-			nrows > limit ? ", over the limit; ask for fewer ports with --port and "
-					"--protocol, or raise the limit with --max-rows" : "");
-		if (nrows > limit) {
-			rc = EXIT_USAGE;
-			goto out;
-		}
-	} else if (nrows > limit) {
-		fprintf(stderr, "npcheck matrix: the table has %s%" PRIu64 " rows (%zu endpoints x "
-			"%zu x %zu ports), over the limit of %" PRIu64 "; ask for fewer ports with "
-			"--port and --protocol, or raise the limit with --max-rows\n",
-			nrows == UINT64_MAX ? "over " : "", nrows, x.n, x.n, ncols, limit);
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	/* Stated up front when the table is large (or asked with -v), unless -q. */
-	else if (cli->verbose || (nrows > MATRIX_ANNOUNCE_ROWS && !cli->quiet))
-		fprintf(stderr, "npcheck matrix: %" PRIu64 " rows (%zu endpoints x %zu x %zu ports)\n",
-			nrows, x.n, x.n, ncols);
-
-	x.all = xcalloc(x.n + 1, sizeof(*x.all));
-	for (size_t i = 0; i < x.n; i++)
-		x.all[i] = (uint32_t)i;
-	solver_init(&x.s, x.m);
-	if (f.nitems && f.dir != FOCUS_EGRESS)
-		x.may = connlist_sources(&x.s, f.eps, f.neps);
-	connset_init(&x.c);
-	cand_init(&x.cand, &x.s);
-	if (strcmp(fmt, "json")) {
-		x.names = xcalloc(x.n + 1, sizeof(*x.names));
-		for (size_t i = 0; i < x.n; i++) {
-			struct strbuf e = STRBUF_INIT;
-			const char *d = x.m->endpoints[i]->display;
-			if (!strcmp(fmt, "csv"))
-				escape_csv(&e, d);
-			else if (!strcmp(fmt, "md"))
-				escape_md(&e, d);
-			else
-				escape_text(&e, d);
-			x.names[i] = e.buf ? strbuf_detach(&e) : xstrdup("");
-		}
-	}
-	if (!strcmp(fmt, "csv") || !strcmp(fmt, "json"))
-		write_rows(&x, !strcmp(fmt, "json"));
-	else
-		write_grids(&x, !strcmp(fmt, "md"));
-	for (size_t i = 0; x.names && i < x.n; i++)
-		free(x.names[i]);
-	free(x.names);
-	if (fflush(stdout) || ferror(stdout))
-		x.write_failed = true;
-	if (x.write_failed) {
-		fprintf(stderr, "npcheck matrix: cannot write the output: %s\n", strerror(errno));
-		rc = EXIT_INTERNAL;
-	}
-	connset_release(&x.c);
-	cand_release(&x.cand);
-	solver_free(&x.s);
+	int r = check_size(cli, &f, &x);
+	if (r)
+		rc = r;
+	else if ((r = render(&x, &f, w)))
+		rc = r;
 out:
 	free(x.may);
 	free(x.all);
 	focus_release(&f);
-	free(cols);
-	for (int p = 0; p < PROTO__COUNT; p++)
-		portset_release(&ps[p]);
+	free((void *)x.cols);
 	portset_release(&asked);
 	cli_unload(&l);
 	return rc;

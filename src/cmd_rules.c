@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "out.h"
 #include "suggest.h"
 
 static int cmd_rules(struct cli *cli);
@@ -53,16 +54,80 @@ static void print_fix(const struct rule_info *ri)
 	}
 }
 
+/* The rules asked for: every rule (a table), or the ones named (in full). */
+struct rules_result {
+	bool pick[RULE__COUNT];
+	bool all;
+};
+
+static void write_text(const struct rules_result *res)
+{
+	int width = 0;
+	if (!res->all) {
+		bool first = true;
+		for (int i = 0; i < RULE__COUNT; i++) {
+			if (!res->pick[i])
+				continue;
+			printf("%s%s (%s): %s\n", first ? "" : "\n", rule_table[i].id,
+			       severity_name(rule_table[i].severity), rule_table[i].short_desc);
+			print_wrapped(rule_table[i].help);
+			printf("\n");
+			print_fix(&rule_table[i]);
+			first = false;
+		}
+		return;
+	}
+	for (int i = 0; i < RULE__COUNT; i++)
+		if ((int)strlen(rule_table[i].id) > width)
+			width = (int)strlen(rule_table[i].id);
+	for (int i = 0; i < RULE__COUNT; i++)
+		printf("%-*s  %-7s  %s\n", width, rule_table[i].id,
+		       severity_name(rule_table[i].severity), rule_table[i].short_desc);
+}
+
+static void write_json(const struct rules_result *res)
+{
+	struct jw j;
+	jw_init(&j);
+	jw_object(&j, NULL, true);
+	jw_int(&j, "version", NPCHECK_JSON_VERSION);
+	jw_lines(&j, "rules");
+	for (int i = 0; i < RULE__COUNT; i++) {
+		if (!res->pick[i])
+			continue;
+		jw_object(&j, NULL, true);
+		jw_str(&j, "id", rule_table[i].id);
+		jw_str(&j, "severity", severity_name(rule_table[i].severity));
+		jw_str(&j, "summary", rule_table[i].short_desc);
+		if (!res->all) {
+			jw_str(&j, "help", rule_table[i].help);
+			jw_str(&j, "fix", rule_table[i].fix);
+			jw_str(&j, "example", rule_table[i].example);
+		}
+		jw_end(&j);
+	}
+	jw_end(&j);
+	jw_end(&j);
+	jw_finish(&j, stdout);
+}
+
+static const struct rules_writer {
+	const char *fmt;
+	void (*write)(const struct rules_result *res);
+} writers[] = {
+	{ "text", write_text },
+	{ "json", write_json },
+};
+
 static int cmd_rules(struct cli *cli)
 {
 	const char *fmt = cli_format(cli);
-	bool pick[RULE__COUNT];
-	int width = 0;
-	bool all = !cli->nargs;
+	struct rules_result res;
 
 	if (!fmt)
 		return EXIT_USAGE;
-	memset(pick, all, sizeof(pick));
+	res.all = !cli->nargs;
+	memset(res.pick, res.all, sizeof(res.pick));
 	for (size_t i = 0; i < cli->nargs; i++) {
 		int r = rule_lookup(cli->args[i]);
 		if (r < 0) {
@@ -76,55 +141,10 @@ static int cmd_rules(struct cli *cli)
 			return cli_usage_error(cli, "no rule '%s' (npcheck rules lists them)",
 					       cli->args[i]);
 		}
-		pick[r] = true;
+		res.pick[r] = true;
 	}
-	if (!strcmp(fmt, "json")) {
-		struct strbuf sb = STRBUF_INIT;
-		bool first = true;
-		strbuf_addf(&sb, "{\"version\": %d, \"rules\": [", NPCHECK_JSON_VERSION);
-		for (int i = 0; i < RULE__COUNT; i++) {
-			if (!pick[i])
-				continue;
-			strbuf_addstr(&sb, first ? "\n  {\"id\": " : ",\n  {\"id\": ");
-			first = false;
-			strbuf_add_json_str(&sb, rule_table[i].id);
-			strbuf_addf(&sb, ", \"severity\": \"%s\", \"summary\": ",
-				    severity_name(rule_table[i].severity));
-			strbuf_add_json_str(&sb, rule_table[i].short_desc);
-			if (!all) {
-				strbuf_addstr(&sb, ", \"help\": ");
-				strbuf_add_json_str(&sb, rule_table[i].help);
-				strbuf_addstr(&sb, ", \"fix\": ");
-				strbuf_add_json_str(&sb, rule_table[i].fix);
-				strbuf_addstr(&sb, ", \"example\": ");
-				strbuf_add_json_str(&sb, rule_table[i].example);
-			}
-			strbuf_addch(&sb, '}');
-		}
-		strbuf_addstr(&sb, "\n]}\n");
-		fputs(sb.buf, stdout);
-		strbuf_release(&sb);
-		return EXIT_CLEAN;
-	}
-	if (!all) {
-		bool first = true;
-		for (int i = 0; i < RULE__COUNT; i++) {
-			if (!pick[i])
-				continue;
-			printf("%s%s (%s): %s\n", first ? "" : "\n", rule_table[i].id,
-			       severity_name(rule_table[i].severity), rule_table[i].short_desc);
-			print_wrapped(rule_table[i].help);
-			printf("\n");
-			print_fix(&rule_table[i]);
-			first = false;
-		}
-		return EXIT_CLEAN;
-	}
-	for (int i = 0; i < RULE__COUNT; i++)
-		if ((int)strlen(rule_table[i].id) > width)
-			width = (int)strlen(rule_table[i].id);
-	for (int i = 0; i < RULE__COUNT; i++)
-		printf("%-*s  %-7s  %s\n", width, rule_table[i].id,
-		       severity_name(rule_table[i].severity), rule_table[i].short_desc);
+	for (size_t i = 0; i < ARRAY_SIZE(writers); i++)
+		if (!strcmp(writers[i].fmt, fmt))
+			writers[i].write(&res);
 	return EXIT_CLEAN;
 }

@@ -10,6 +10,14 @@ void jw_init(struct jw *w)
 	strbuf_init(&w->sb);
 }
 
+/* Two spaces for each container, of the depth first ones, that is not on one line. */
+static void jw_indent(struct jw *w, int depth)
+{
+	for (int i = 0; i < depth; i++)
+		if (!w->inline_[i])
+			strbuf_addstr(&w->sb, "  ");
+}
+
 /* Whatever goes before a value: the separator, a line break, the key. */
 static void jw_member(struct jw *w, const char *key)
 {
@@ -22,8 +30,7 @@ static void jw_member(struct jw *w, const char *key)
 				strbuf_addch(&w->sb, ' ');
 		} else {
 			strbuf_addch(&w->sb, '\n');
-			for (int i = 0; i < w->depth; i++)
-				strbuf_addstr(&w->sb, "  ");
+			jw_indent(w, w->depth);
 		}
 		w->first[d] = false;
 	}
@@ -33,7 +40,8 @@ static void jw_member(struct jw *w, const char *key)
 	}
 }
 
-static void jw_open(struct jw *w, const char *key, char open, char close, bool inline_)
+static void jw_open(struct jw *w, const char *key, char open, char close, bool inline_,
+		    bool lines)
 {
 	if (w->depth >= JW_MAX_DEPTH)
 		BUG("JSON nested too deep");
@@ -41,18 +49,23 @@ static void jw_open(struct jw *w, const char *key, char open, char close, bool i
 	strbuf_addch(&w->sb, open);
 	w->close[w->depth] = close;
 	w->first[w->depth] = true;
-	w->inline_[w->depth] = inline_ || (w->depth > 0 && w->inline_[w->depth - 1]);
+	w->inline_[w->depth] = !lines && (inline_ || (w->depth > 0 && w->inline_[w->depth - 1]));
 	w->depth++;
 }
 
 void jw_object(struct jw *w, const char *key, bool inline_)
 {
-	jw_open(w, key, '{', '}', inline_);
+	jw_open(w, key, '{', '}', inline_, false);
 }
 
 void jw_array(struct jw *w, const char *key, bool inline_)
 {
-	jw_open(w, key, '[', ']', inline_);
+	jw_open(w, key, '[', ']', inline_, false);
+}
+
+void jw_lines(struct jw *w, const char *key)
+{
+	jw_open(w, key, '[', ']', false, true);
 }
 
 void jw_end(struct jw *w)
@@ -62,8 +75,7 @@ void jw_end(struct jw *w)
 	int d = --w->depth;
 	if (!w->inline_[d] && !w->first[d]) {
 		strbuf_addch(&w->sb, '\n');
-		for (int i = 0; i < d; i++)
-			strbuf_addstr(&w->sb, "  ");
+		jw_indent(w, d);
 	}
 	strbuf_addch(&w->sb, w->close[d]);
 }
@@ -81,6 +93,20 @@ void jw_int(struct jw *w, const char *key, long long v)
 {
 	jw_member(w, key);
 	strbuf_addf(&w->sb, "%lld", v);
+}
+
+void jw_bool(struct jw *w, const char *key, bool v)
+{
+	jw_member(w, key);
+	strbuf_addstr(&w->sb, v ? "true" : "false");
+}
+
+void jw_flush(struct jw *w, FILE *f, size_t at_least)
+{
+	if (w->sb.len && w->sb.len >= at_least) {
+		fwrite(w->sb.buf, 1, w->sb.len, f);
+		strbuf_reset(&w->sb);
+	}
 }
 
 void jw_finish(struct jw *w, FILE *f)

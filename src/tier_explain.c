@@ -2,6 +2,7 @@
  * (reach), and the tier rules that apply to an endpoint (explain). */
 #include <string.h>
 
+#include "out.h"
 #include "tiers.h"
 
 static const char *const dir_names[] = { "ingress", "egress" };
@@ -40,36 +41,27 @@ void tiers_name_rule(const struct strule *r, struct strbuf *sb)
 		    r->rule->node->pos.col);
 }
 
-static void json_rule(const struct strule *r, struct strbuf *js)
+static void json_rule(const struct strule *r, struct jw *j)
 {
 	const struct tpolicy *p = r->tp;
-	strbuf_addf(js, "\"tier\": \"%s\", \"kind\": ", tier_name(p->tier));
-	strbuf_add_json_str(js, p->obj->kind);
-	strbuf_addstr(js, ", \"policy\": ");
-	strbuf_add_json_str(js, p->obj->name ? p->obj->name : "");
+	jw_str(j, "tier", tier_name(p->tier));
+	jw_str(j, "kind", p->obj->kind);
+	jw_str(j, "policy", p->obj->name ? p->obj->name : "");
 	if (p->version == 1 && p->tier == TIER_BASELINE)
-		strbuf_addstr(js, ", \"priority\": null"); /* a BANP has none */
+		jw_str(j, "priority", NULL); /* a BANP has none */
 	else
-		strbuf_addf(js, ", \"priority\": %lld", p->priority);
-	strbuf_addf(js, ", \"rule\": %d, \"name\": ", r->rule->index + 1);
-	if (r->rule->name)
-		strbuf_add_json_str(js, r->rule->name);
-	else
-		strbuf_addstr(js, "null");
-	strbuf_addstr(js, ", \"action\": ");
-	strbuf_add_json_str(js, tier_action_name(p, r->rule->action));
-	strbuf_addstr(js, ", \"file\": ");
-	strbuf_add_json_str(js, r->rule->node->pos.file);
-	strbuf_addf(js, ", \"line\": %d, \"column\": %d", r->rule->node->pos.line,
-		    r->rule->node->pos.col);
+		jw_int(j, "priority", p->priority);
+	jw_int(j, "rule", r->rule->index + 1);
+	jw_str(j, "name", r->rule->name);
+	jw_str(j, "action", tier_action_name(p, r->rule->action));
+	jw_str(j, "file", r->rule->node->pos.file);
+	jw_int(j, "line", r->rule->node->pos.line);
+	jw_int(j, "column", r->rule->node->pos.col);
 }
 
 void tiers_explain_decisions(const struct tier_decision *dec, size_t ndec, bool np_isolated,
-			     struct strbuf *sb, struct strbuf *js)
+			     struct strbuf *sb)
 {
-	static const char *const steps[] = { "admin", "networkPolicy", "baseline", "default" };
-	strbuf_addstr(js, "[");
-	size_t shown = 0;
 	for (size_t i = 0; i < ndec; i++) {
 		const struct tier_decision *d = &dec[i];
 		struct strbuf cs = STRBUF_INIT;
@@ -117,28 +109,37 @@ void tiers_explain_decisions(const struct tier_decision *dec, size_t ndec, bool 
 					  "applies depends on the implementation (npcheck takes them "
 					  "in name order)\n");
 		}
-		strbuf_addf(js, "%s{\"step\": \"%s\", \"allows\": %s, ", shown++ ? ", " : "",
-			    steps[d->step], d->allows ? "true" : "false");
-		if (d->rule) {
-			json_rule(d->rule, js);
-			strbuf_addstr(js, ", ");
-		}
-		if (d->passed) {
-			strbuf_addstr(js, "\"passedBy\": {");
-			json_rule(d->pass, js);
-			strbuf_addstr(js, "}, ");
-		}
-		if (d->tie) {
-			strbuf_addstr(js, "\"tieWith\": ");
-			strbuf_add_json_str(js, d->tie_with->obj->name ? d->tie_with->obj->name : "");
-			strbuf_addstr(js, ", ");
-		}
-		strbuf_addstr(js, "\"connections\": ");
-		strbuf_add_json_str(js, cs.buf);
-		strbuf_addch(js, '}');
 		strbuf_release(&cs);
 	}
-	strbuf_addstr(js, "]");
+}
+
+void tiers_json_decisions(const struct tier_decision *dec, size_t ndec, struct jw *j)
+{
+	static const char *const steps[] = { "admin", "networkPolicy", "baseline", "default" };
+	jw_array(j, "tiers", true);
+	for (size_t i = 0; i < ndec; i++) {
+		const struct tier_decision *d = &dec[i];
+		struct strbuf cs = STRBUF_INIT;
+		if (connset_is_empty(&d->conns))
+			continue;
+		connset_format(&d->conns, &cs);
+		jw_object(j, NULL, true);
+		jw_str(j, "step", steps[d->step]);
+		jw_bool(j, "allows", d->allows);
+		if (d->rule)
+			json_rule(d->rule, j);
+		if (d->passed) {
+			jw_object(j, "passedBy", true);
+			json_rule(d->pass, j);
+			jw_end(j);
+		}
+		if (d->tie)
+			jw_str(j, "tieWith", d->tie_with->obj->name ? d->tie_with->obj->name : "");
+		jw_str(j, "connections", cs.buf);
+		jw_end(j);
+		strbuf_release(&cs);
+	}
+	jw_end(j);
 }
 
 /* ---- explain: the tier rules of one endpoint ---- */
@@ -244,43 +245,54 @@ static void describe_ports(const struct trule *r, struct strbuf *sb)
 	}
 }
 
+/* What a tier rule's peers and ports match, in words. */
+static void rule_words(const struct strule *r, enum direction d, struct strbuf *words)
+{
+	strbuf_addstr(words, d == DIR_INGRESS ? "from " : "to ");
+	for (size_t j = 0; j < r->rule->npeers; j++) {
+		if (j)
+			strbuf_addstr(words, j + 1 == r->rule->npeers ? " or " : ", ");
+		describe_peer(&r->rule->peers[j], words);
+	}
+	strbuf_addch(words, ' ');
+	describe_ports(r->rule, words);
+}
+
 void tiers_explain_endpoint(const struct solver *s, const struct endpoint *e, enum direction d,
-			    bool json, struct strbuf *out)
+			    struct strbuf *out)
 {
 	struct tier_iter it;
 	const struct strule *r;
-	bool any = tiers_apply(s, &(struct sref){ .ep = e }, d);
-	if (json) {
-		strbuf_addstr(out, ", \"tiers\": [");
-	} else if (any) {
+	if (tiers_apply(s, &(struct sref){ .ep = e }, d))
 		strbuf_addf(out, "  %s tiers, in the order they decide:\n", dir_names[d]);
-	}
 	tier_iter_init(&it, s, (size_t)e->index, d);
-	for (size_t i = 0; (r = tier_iter_next(&it)); i++) {
+	while ((r = tier_iter_next(&it))) {
 		struct strbuf words = STRBUF_INIT;
-		strbuf_addstr(&words, d == DIR_INGRESS ? "from " : "to ");
-		for (size_t j = 0; j < r->rule->npeers; j++) {
-			if (j)
-				strbuf_addstr(&words, j + 1 == r->rule->npeers ? " or " : ", ");
-			describe_peer(&r->rule->peers[j], &words);
-		}
-		strbuf_addch(&words, ' ');
-		describe_ports(r->rule, &words);
-		if (json) {
-			strbuf_addstr(out, i ? ", {" : "{");
-			json_rule(r, out);
-			strbuf_addstr(out, ", \"matches\": ");
-			strbuf_add_json_str(out, words.buf);
-			strbuf_addch(out, '}');
-		} else {
-			strbuf_addf(out, "    %s: ", tier_action_name(r->tp, r->rule->action));
-			tiers_name_rule(r, out);
-			strbuf_addf(out, " %s\n", words.buf);
-		}
+		rule_words(r, d, &words);
+		strbuf_addf(out, "    %s: ", tier_action_name(r->tp, r->rule->action));
+		tiers_name_rule(r, out);
+		strbuf_addf(out, " %s\n", words.buf);
 		strbuf_release(&words);
 	}
-	if (json)
-		strbuf_addstr(out, "]");
+}
+
+void tiers_json_endpoint(const struct solver *s, const struct endpoint *e, enum direction d,
+			 struct jw *j)
+{
+	struct tier_iter it;
+	const struct strule *r;
+	jw_array(j, "tiers", true);
+	tier_iter_init(&it, s, (size_t)e->index, d);
+	while ((r = tier_iter_next(&it))) {
+		struct strbuf words = STRBUF_INIT;
+		rule_words(r, d, &words);
+		jw_object(j, NULL, true);
+		json_rule(r, j);
+		jw_str(j, "matches", words.buf);
+		jw_end(j);
+		strbuf_release(&words);
+	}
+	jw_end(j);
 }
 
 /* ---- label values set at run time ---- */
