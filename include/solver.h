@@ -120,6 +120,10 @@ void solver_np_direction(const struct solver *s, enum direction dir, const struc
 /* The verdict of SPEC §2.7: egress ∩ ingress; a pod to itself is always allowed. */
 void solver_allowed(const struct solver *s, const struct sref *src, const struct sref *dst,
 		    struct connset *out);
+/* The same with the caller's initialized scratch set tmp for the ingress side, so a loop
+ * over many pairs allocates nothing per pair. */
+void solver_allowed_tmp(const struct solver *s, const struct sref *src, const struct sref *dst,
+			struct connset *out, struct connset *tmp);
 
 /* The endpoints carrying the label key=val, sorted by index (NULL, *n = 0: none). */
 const uint32_t *solver_label_endpoints(const struct solver *s, const char *key, const char *val,

@@ -64,11 +64,64 @@ static void dot_header(const struct model *m, const bool *only)
 	}
 }
 
+/* Connection sets already formatted, by a hash of their ranges: a list repeats a few
+ * distinct sets over many lines, so each is formatted about once. */
+#define CONNS_CACHE 256
+struct conns_text {
+	bool used;
+	struct connset set;
+	struct strbuf text;
+};
+
+static uint64_t connset_hash(const struct connset *c)
+{
+	uint64_t h = 1469598103934665603u;
+	for (int p = 0; p < PROTO__COUNT; p++) {
+		h = (h ^ (uint64_t)c->p[p].n) * 1099511628211u;
+		for (size_t i = 0; i < c->p[p].n; i++) {
+			h = (h ^ (uint64_t)c->p[p].r[i].lo) * 1099511628211u;
+			h = (h ^ (uint64_t)c->p[p].r[i].hi) * 1099511628211u;
+		}
+	}
+	return h ^ (h >> 29);
+}
+
+/* The text of c (SPEC §3), from the cache or formatted into it. */
+static const char *conns_text(struct conns_text *cache, const struct connset *c)
+{
+	struct conns_text *e = &cache[connset_hash(c) % CONNS_CACHE];
+	if (e->used && connset_equal(&e->set, c))
+		return e->text.buf;
+	if (!e->used) {
+		connset_init(&e->set);
+		strbuf_init(&e->text);
+		e->used = true;
+	}
+	connset_copy(&e->set, c);
+	strbuf_reset(&e->text);
+	connset_format(c, &e->text);
+	return e->text.buf;
+}
+
+static void conns_cache_release(struct conns_text *cache)
+{
+	for (size_t i = 0; i < CONNS_CACHE; i++)
+		if (cache[i].used) {
+			connset_release(&cache[i].set);
+			strbuf_release(&cache[i].text);
+		}
+}
+
 /* What the writers keep while the list is written. */
 struct list_out {
 	const struct list_writer *w;
 	size_t n;
-	struct strbuf sb, conns; /* the line, its connections */
+	struct strbuf sb;         /* the line */
+	const char *ctext;        /* its connections, from cache */
+	struct conns_text *cache;
+	/* text: the last source's name, escaped (a source's lines come together) */
+	const char *src;
+	struct strbuf src_text;
 	struct jw j;
 	/* dot with --focus: the lines are kept until the nodes they name are known */
 	struct strbuf *keep;
@@ -77,10 +130,17 @@ struct list_out {
 
 static void text_line(struct list_out *o, const struct conn_line *l)
 {
-	escape_text(&o->sb, l->src);
+	if (l->src != o->src) {
+		strbuf_reset(&o->src_text);
+		escape_text(&o->src_text, l->src);
+		o->src = l->src;
+	}
+	strbuf_add(&o->sb, o->src_text.buf, o->src_text.len);
 	strbuf_addstr(&o->sb, " => ");
 	escape_text(&o->sb, l->dst);
-	strbuf_addf(&o->sb, " : %s\n", o->conns.buf);
+	strbuf_addstr(&o->sb, " : ");
+	strbuf_addstr(&o->sb, o->ctext);
+	strbuf_addch(&o->sb, '\n');
 }
 
 static void json_line(struct list_out *o, const struct conn_line *l)
@@ -88,7 +148,7 @@ static void json_line(struct list_out *o, const struct conn_line *l)
 	jw_object(&o->j, NULL, true);
 	jw_str(&o->j, "source", l->src);
 	jw_str(&o->j, "destination", l->dst);
-	jw_str(&o->j, "connections", o->conns.buf);
+	jw_str(&o->j, "connections", o->ctext);
 	jw_end(&o->j);
 	jw_flush(&o->j, stdout, 65536);
 }
@@ -99,7 +159,7 @@ static void csv_line(struct list_out *o, const struct conn_line *l)
 	escape_csv(&o->sb, l->src);
 	strbuf_addch(&o->sb, ',');
 	escape_csv(&o->sb, l->dst);
-	strbuf_addf(&o->sb, ",\"%s\"\n", o->conns.buf);
+	strbuf_addf(&o->sb, ",\"%s\"\n", o->ctext);
 }
 
 static void md_line(struct list_out *o, const struct conn_line *l)
@@ -108,7 +168,7 @@ static void md_line(struct list_out *o, const struct conn_line *l)
 	escape_md(&o->sb, l->src);
 	strbuf_addstr(&o->sb, " | ");
 	escape_md(&o->sb, l->dst);
-	strbuf_addf(&o->sb, " | %s |\n", o->conns.buf);
+	strbuf_addf(&o->sb, " | %s |\n", o->ctext);
 }
 
 static void dot_line(struct list_out *o, const struct conn_line *l)
@@ -116,7 +176,7 @@ static void dot_line(struct list_out *o, const struct conn_line *l)
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, c = STRBUF_INIT;
 	escape_dot(&a, l->src);
 	escape_dot(&b, l->dst);
-	escape_dot(&c, o->conns.buf);
+	escape_dot(&c, o->ctext);
 	if (!l->src_ref.ep)
 		strbuf_addf(&o->sb, "\t%s [shape=ellipse, style=dashed];\n", a.buf);
 	if (!l->dst_ref.ep)
@@ -227,8 +287,7 @@ static void write_line(void *ctx, const struct conn_line *l)
 	struct list_out *o = ctx;
 
 	strbuf_reset(&o->sb);
-	strbuf_reset(&o->conns);
-	connset_format(&l->conns, &o->conns);
+	o->ctext = conns_text(o->cache, &l->conns);
 	o->w->line(o, l);
 	if (o->keep) {
 		strbuf_add(o->keep, o->sb.buf, o->sb.len);
@@ -267,7 +326,8 @@ static void write_list(const struct list_writer *w, const struct solver *s,
 	memset(&o, 0, sizeof(o));
 	o.w = w;
 	strbuf_init(&o.sb);
-	strbuf_init(&o.conns);
+	strbuf_init(&o.src_text);
+	o.cache = xcalloc(CONNS_CACHE, sizeof(*o.cache));
 	if (w->line == dot_line && f->nitems) {
 		write_focus_dot(&o, s, f);
 	} else {
@@ -276,7 +336,9 @@ static void write_list(const struct list_writer *w, const struct solver *s,
 		w->tail(&o, s, f, exposure);
 	}
 	strbuf_release(&o.sb);
-	strbuf_release(&o.conns);
+	strbuf_release(&o.src_text);
+	conns_cache_release(o.cache);
+	free(o.cache);
 }
 
 static int cmd_list(struct cli *cli)

@@ -183,50 +183,254 @@ struct pend_line {
 	struct conn_line l;
 };
 
+/* The lines' connection sets stay allocated from one source to the next (live of
+ * them initialized), so a line costs no allocation once the sets have grown. */
 struct pending {
 	struct pend_line *l;
-	size_t n, cap;
+	size_t n, cap, live;
+	uint64_t *order; /* rank << 32 | place in l, sorted when the ranks are not in order */
+	size_t order_cap;
 };
 
 static void pend(struct pending *p, const struct side *src, const struct side *dst,
-		 size_t rank, struct connset *c)
+		 size_t rank, const struct connset *c)
 {
 	XGROW(p->l, p->cap, p->n + 1);
-	struct pend_line *pl = &p->l[p->n++];
+	struct pend_line *pl = &p->l[p->n];
+	if (p->n == p->live) {
+		connset_init(&pl->l.conns);
+		p->live++;
+	}
+	p->n++;
 	pl->rank = rank;
 	pl->l.src = src->name;
 	pl->l.dst = dst->name;
 	pl->l.src_ref = src->ref;
 	pl->l.dst_ref = dst->ref;
-	pl->l.conns = *c; /* taken over */
-	connset_init(c);
+	connset_copy(&pl->l.conns, c);
 }
 
-static int line_rank_cmp(const void *pa, const void *pb)
+static void pend_release(struct pending *p)
 {
-	size_t a = ((const struct pend_line *)pa)->rank, b = ((const struct pend_line *)pb)->rank;
+	for (size_t i = 0; i < p->live; i++)
+		connset_release(&p->l[i].l.conns);
+	free(p->l);
+	free(p->order);
+}
+
+static int u64_cmp(const void *pa, const void *pb)
+{
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
 	return (a > b) - (a < b);
 }
 
+/* Ranks and places fit 32 bits: endpoints and ranges are counted in uint32_t. */
 static void flush(struct pending *p, void (*fn)(void *, const struct conn_line *), void *ctx)
 {
-	if (p->n > 1)
-		qsort(p->l, p->n, sizeof(*p->l), line_rank_cmp);
-	for (size_t i = 0; i < p->n; i++) {
-		fn(ctx, &p->l[i].l);
-		connset_release(&p->l[i].l.conns);
+	bool sorted = true;
+	for (size_t i = 1; i < p->n && sorted; i++)
+		sorted = p->l[i - 1].rank < p->l[i].rank;
+	if (sorted) {
+		for (size_t i = 0; i < p->n; i++)
+			fn(ctx, &p->l[i].l);
+		p->n = 0;
+		return;
 	}
+	XGROW(p->order, p->order_cap, p->n);
+	for (size_t i = 0; i < p->n; i++)
+		p->order[i] = (uint64_t)p->l[i].rank << 32 | i;
+	qsort(p->order, p->n, sizeof(*p->order), u64_cmp);
+	for (size_t i = 0; i < p->n; i++)
+		fn(ctx, &p->l[p->order[i] & 0xffffffffu].l);
 	p->n = 0;
+}
+
+/*
+ * Destinations every rule treats alike. Without policy tiers, what an endpoint source
+ * may open to another endpoint dst depends on dst through: which of the source's egress
+ * rules match dst, dst's ingress isolation and ingress rules, and dst's container ports
+ * (named ports). The last three make dst's class; with the first (a mask over the
+ * source's egress rules), the class keys a memo of verdicts kept for one source, so a
+ * source's verdict towards many like destinations is computed once.
+ */
+#define MEMO_MAX_RULES 64
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	return (h ^ v) * 1099511628211u;
+}
+
+static uint64_t str_hash(uint64_t h, const char *str)
+{
+	if (!str)
+		return mix(h, 0xff);
+	for (; *str; str++)
+		h = mix(h, (unsigned char)*str);
+	return mix(h, 0);
+}
+
+static uint64_t class_hash(const struct solver *s, size_t j)
+{
+	const struct sendpoint *se = &s->eps[j];
+	const struct endpoint *e = s->m->endpoints[j];
+	uint64_t h = mix(1469598103934665603u, se->isolated[DIR_INGRESS]);
+	h = mix(h, se->nrules[DIR_INGRESS]);
+	for (size_t i = 0; i < se->nrules[DIR_INGRESS]; i++)
+		h = mix(h, se->rules[DIR_INGRESS][i]);
+	h = mix(h, e->nports);
+	for (size_t i = 0; i < e->nports; i++) {
+		h = mix(h, (uint64_t)(e->ports[i].proto + 1));
+		h = mix(h, (uint64_t)e->ports[i].port);
+		h = str_hash(h, e->ports[i].name);
+	}
+	return h ^ (h >> 31);
+}
+
+static bool same_class(const struct solver *s, size_t a, size_t b)
+{
+	const struct sendpoint *sa = &s->eps[a], *sb = &s->eps[b];
+	const struct endpoint *ea = s->m->endpoints[a], *eb = s->m->endpoints[b];
+	if (sa->isolated[DIR_INGRESS] != sb->isolated[DIR_INGRESS] ||
+	    sa->nrules[DIR_INGRESS] != sb->nrules[DIR_INGRESS] || ea->nports != eb->nports)
+		return false;
+	for (size_t i = 0; i < sa->nrules[DIR_INGRESS]; i++)
+		if (sa->rules[DIR_INGRESS][i] != sb->rules[DIR_INGRESS][i])
+			return false;
+	for (size_t i = 0; i < ea->nports; i++) {
+		const struct container_port *pa = &ea->ports[i], *pb = &eb->ports[i];
+		if (pa->proto != pb->proto || pa->port != pb->port || !pa->name != !pb->name ||
+		    (pa->name && strcmp(pa->name, pb->name)))
+			return false;
+	}
+	return true;
+}
+
+static size_t pow2_at_least(size_t n)
+{
+	size_t c = 16;
+	while (c < n)
+		c *= 2;
+	return c;
+}
+
+/* The class of every endpoint (its first member's index), through a hash table. */
+static uint32_t *classes(const struct solver *s)
+{
+	size_t cap = pow2_at_least(2 * s->nep);
+	uint32_t *slot = xcalloc(cap, sizeof(*slot)); /* endpoint + 1; 0: free */
+	uint32_t *cls = xcalloc(s->nep ? s->nep : 1, sizeof(*cls));
+	for (size_t j = 0; j < s->nep; j++) {
+		size_t k = class_hash(s, j) & (cap - 1);
+		while (slot[k] && !same_class(s, slot[k] - 1, j))
+			k = (k + 1) & (cap - 1);
+		if (!slot[k])
+			slot[k] = (uint32_t)j + 1;
+		cls[j] = slot[k] - 1;
+	}
+	free(slot);
+	return cls;
+}
+
+struct memo_entry {
+	uint32_t stamp, cls;   /* stamp: the source the entry is for; 0 none */
+	uint64_t mask;
+	bool live;             /* verdict initialized */
+	struct connset verdict;
+};
+
+struct memo {
+	const uint32_t *cls;   /* per endpoint; NULL: no memo (policy tiers) */
+	struct memo_entry *e;
+	size_t cap, used;
+	uint32_t stamp;        /* this source's; entries of others are free */
+	bool on;               /* this source's egress rules fit the mask */
+};
+
+static void memo_release(struct memo *mm)
+{
+	for (size_t i = 0; i < mm->cap; i++)
+		if (mm->e[i].live)
+			connset_release(&mm->e[i].verdict);
+	free(mm->e);
+}
+
+/* A new source with about n destinations to weigh. */
+static void memo_source(const struct solver *s, struct memo *mm, size_t src, size_t n)
+{
+	mm->on = mm->cls && s->eps[src].nrules[DIR_EGRESS] <= MEMO_MAX_RULES;
+	if (!mm->on)
+		return;
+	if (mm->cap < 2 * n) {
+		size_t cap = pow2_at_least(2 * n);
+		memo_release(mm);
+		mm->e = xcalloc(cap, sizeof(*mm->e));
+		mm->cap = cap;
+		mm->stamp = 0;
+	}
+	mm->used = 0;
+	if (++mm->stamp == 0) {
+		/* The stamps wrapped: every entry is free again. */
+		for (size_t i = 0; i < mm->cap; i++)
+			mm->e[i].stamp = 0;
+		mm->stamp = 1;
+	}
+}
+
+/* src's verdict towards the endpoint dst (src != dst), from the memo when a like
+ * destination was weighed before. */
+static const struct connset *memo_allowed(const struct solver *s, struct memo *mm,
+					  const struct sref *src, const struct sref *dst,
+					  struct connset *conns)
+{
+	size_t d = (size_t)dst->ep->index;
+	const struct sendpoint *se = &s->eps[src->ep->index];
+	uint64_t mask = 0;
+	if (se->isolated[DIR_EGRESS])
+		for (size_t i = 0; i < se->nrules[DIR_EGRESS]; i++)
+			if (solver_rule_matches(s, &s->rules[se->rules[DIR_EGRESS][i]], dst))
+				mask |= (uint64_t)1 << i;
+	uint32_t c = mm->cls[d];
+	size_t k = (mix(mix(1469598103934665603u, c), mask) >> 7) & (mm->cap - 1);
+	struct memo_entry *e;
+	while ((e = &mm->e[k])->stamp == mm->stamp) {
+		if (e->cls == c && e->mask == mask)
+			return &e->verdict;
+		k = (k + 1) & (mm->cap - 1);
+	}
+	solver_allowed_tmp(s, src, dst, conns, conns + 1);
+	if (mm->used * 2 >= mm->cap)
+		return conns; /* full enough: no more entries for this source */
+	if (!e->live) {
+		connset_init(&e->verdict);
+		e->live = true;
+	}
+	e->stamp = mm->stamp;
+	e->cls = c;
+	e->mask = mask;
+	connset_copy(&e->verdict, conns);
+	mm->used++;
+	return conns;
 }
 
 /* The pair's connections, narrowed to the focus, kept for output when any is left. */
 static void visit(const struct solver *s, const struct focus *f, struct pending *p,
 		  const struct side *src, const struct side *dst, size_t rank,
-		  struct connset *conns)
+		  struct connset *conns, struct memo *mm)
 {
 	if (!focus_keeps(f, &src->ref, &dst->ref))
 		return;
-	solver_allowed(s, &src->ref, &dst->ref, conns);
+	if (mm && mm->on && src->ref.ep && dst->ref.ep && src->ref.ep != dst->ref.ep) {
+		const struct connset *v = memo_allowed(s, mm, &src->ref, &dst->ref, conns);
+		if (!f) {
+			if (!connset_is_empty(v))
+				pend(p, src, dst, rank, v);
+			return;
+		}
+		if (v != conns)
+			connset_copy(conns, v);
+	} else {
+		solver_allowed_tmp(s, &src->ref, &dst->ref, conns, conns + 1);
+	}
 	if (focus_narrow(f, conns))
 		pend(p, src, dst, rank, conns);
 }
@@ -248,8 +452,10 @@ void connlist_each_focus(const struct solver *s, const struct focus *f,
 	size_t *ep_rank = xcalloc(s->nep + 1, sizeof(*ep_rank));
 	size_t *ext_rank = xcalloc(ndst_ext + 1, sizeof(*ext_rank));
 	struct cand c;
-	struct pending p = { NULL, 0, 0 };
-	struct connset conns;
+	struct pending p = { NULL, 0, 0, 0, NULL, 0 };
+	/* The pair's verdict and the solver's scratch set */
+	struct connset conns[2];
+	struct memo mm = { s->tiers ? NULL : classes(s), NULL, 0, 0, 0, false };
 	/* Sources that keep only the focused destinations visit those alone, and only
 	 * those that let them in. */
 	bool to_focus = f && f->nitems && f->dir != FOCUS_EGRESS;
@@ -268,7 +474,8 @@ void connlist_each_focus(const struct solver *s, const struct focus *f,
 			ep_rank[b++] = r;
 	}
 	cand_init(&c, s);
-	connset_init(&conns);
+	connset_init(&conns[0]);
+	connset_init(&conns[1]);
 	/* Sources in name order: external ranges and endpoints merged. */
 	for (size_t a = 0, b = 0; a < nsrc_ext || b < s->nep;) {
 		bool ext = b >= s->nep || (a < nsrc_ext && strcmp(src_ext[a].name, eps[b].name) < 0);
@@ -279,24 +486,29 @@ void connlist_each_focus(const struct solver *s, const struct focus *f,
 			 * external ranges after them are merged by the sort in flush). */
 			for (size_t k = 0; to_focus && k < f->neps; k++)
 				if (ext || (f->eps[k] != i && CONNLIST_MAY(may, s, k, i)))
-					visit(s, f, &p, src, &eps[f->eps[k]], ep_rank[f->eps[k]], &conns);
+					visit(s, f, &p, src, &eps[f->eps[k]], ep_rank[f->eps[k]], conns, NULL);
 			for (size_t k = 0; !ext && to_focus && f->nips && k < ndst_ext; k++)
-				visit(s, f, &p, src, &dst_ext[k], ext_rank[k], &conns);
+				visit(s, f, &p, src, &dst_ext[k], ext_rank[k], conns, NULL);
 		} else if (ext) {
 			for (size_t j = 0; j < s->nep; j++)
-				visit(s, f, &p, src, &eps[j], ep_rank[j], &conns);
+				visit(s, f, &p, src, &eps[j], ep_rank[j], conns, NULL);
 		} else {
 			connlist_candidates(s, i, &c);
+			memo_source(s, &mm, i, c.n);
 			for (size_t k = 0; k < c.n; k++)
 				if (c.v[k] != i)
-					visit(s, f, &p, src, &eps[c.v[k]], ep_rank[c.v[k]], &conns);
+					visit(s, f, &p, src, &eps[c.v[k]], ep_rank[c.v[k]], conns,
+					      &mm);
 			for (size_t k = 0; k < ndst_ext; k++)
-				visit(s, f, &p, src, &dst_ext[k], ext_rank[k], &conns);
+				visit(s, f, &p, src, &dst_ext[k], ext_rank[k], conns, NULL);
 		}
 		flush(&p, fn, ctx);
 	}
-	connset_release(&conns);
-	free(p.l);
+	connset_release(&conns[0]);
+	connset_release(&conns[1]);
+	pend_release(&p);
+	memo_release(&mm);
+	free((uint32_t *)mm.cls);
 	free(may);
 	cand_release(&c);
 	free(eps);

@@ -925,11 +925,9 @@ void solver_direction(const struct solver *s, enum direction dir, const struct s
 	connset_release(&np);
 }
 
-void solver_allowed(const struct solver *s, const struct sref *src, const struct sref *dst,
-		    struct connset *out)
+void solver_allowed_tmp(const struct solver *s, const struct sref *src, const struct sref *dst,
+			struct connset *out, struct connset *tmp)
 {
-	struct connset in;
-
 	/* Loopback is never subject to policy; between two pods of one workload it is. */
 	if (src->ep && src->ep == dst->ep && src->ep->is_pod) {
 		connset_clear(out);
@@ -939,9 +937,17 @@ void solver_allowed(const struct solver *s, const struct sref *src, const struct
 	solver_direction(s, DIR_EGRESS, src, dst, out);
 	if (connset_is_empty(out))
 		return;
+	solver_direction(s, DIR_INGRESS, src, dst, tmp);
+	connset_intersect(out, tmp);
+}
+
+void solver_allowed(const struct solver *s, const struct sref *src, const struct sref *dst,
+		    struct connset *out)
+{
+	struct connset in;
+
 	connset_init(&in);
-	solver_direction(s, DIR_INGRESS, src, dst, &in);
-	connset_intersect(out, &in);
+	solver_allowed_tmp(s, src, dst, out, &in);
 	connset_release(&in);
 }
 

@@ -57,14 +57,28 @@ static struct sref ip(const char *a)
 	return range(a, a);
 }
 
-/* What solver_allowed says, in the output contract's words. */
+/* What solver_allowed says, in the output contract's words; solver_allowed_tmp, whose
+ * output and scratch sets come in holding other ports, must say the same. */
 static void check_conns(const struct st *x, struct sref src, struct sref dst, const char *want,
 			const char *file, int line)
 {
-	struct connset c;
+	struct connset c, c2, tmp;
 	struct strbuf sb = STRBUF_INIT, a = STRBUF_INIT, b = STRBUF_INIT;
 	connset_init(&c);
+	connset_init(&c2);
+	connset_init(&tmp);
 	solver_allowed(&x->s, &src, &dst, &c);
+	connset_add(&c2, PROTO_UDP, 7, 9);
+	connset_add(&tmp, PROTO_TCP, 1, 3);
+	solver_allowed_tmp(&x->s, &src, &dst, &c2, &tmp);
+	if (!connset_equal(&c, &c2)) {
+		connset_release(&c);
+		connset_release(&c2);
+		connset_release(&tmp);
+		fail_msg("solver_allowed_tmp differs from solver_allowed (%s:%d)", file, line);
+	}
+	connset_release(&c2);
+	connset_release(&tmp);
 	connset_format(&c, &sb);
 	if (strcmp(sb.buf, want)) {
 		sref_format(&src, &a);
