@@ -134,39 +134,166 @@ static int resolve_service(const struct model *m, const char *ns, const char *na
 	return 0;
 }
 
+/* An IP address is an external endpoint, or the pod that has it. */
+static bool resolve_ip(const struct model *m, const char *text, struct query_target *out)
+{
+	struct sref ip = { 0 };
+	if (ip_parse(text, false, &ip.family, &ip.lo))
+		return false;
+	/* An IPv4-mapped address is IPv4 traffic, as ipBlocks are read (cidr_unmap). */
+	ip_unmap(&ip.family, &ip.lo);
+	ip.hi = ip.lo;
+	for (size_t i = 0; i < m->nendpoints; i++)
+		for (size_t j = 0; j < m->endpoints[i]->nips; j++)
+			if (m->endpoints[i]->ips[j].family == ip.family &&
+			    m->endpoints[i]->ips[j].addr == ip.lo)
+				ip.ep = m->endpoints[i];
+	push(out, &ip);
+	return true;
+}
+
+/* An endpoint as printed, a class of a split owner ("NS/NAME[KIND]{a,b}") included. */
+static bool resolve_display(const struct model *m, const char *text, struct query_target *out)
+{
+	for (size_t i = 0; i < m->nendpoints; i++)
+		if (!strcmp(m->endpoints[i]->display, text)) {
+			struct sref r = { .ep = m->endpoints[i] };
+			push(out, &r);
+			return true;
+		}
+	return false;
+}
+
+static void add_cand(const struct endpoint ***cands, size_t *nc, const struct endpoint *e)
+{
+	*cands = xrealloc(*cands, sizeof(**cands) * (*nc + 1));
+	(*cands)[(*nc)++] = e;
+}
+
+static void add_cand_once(const struct endpoint ***cands, size_t *nc, const struct endpoint *e)
+{
+	bool dup = false;
+	for (size_t k = 0; k < *nc; k++)
+		dup |= (*cands)[k] == e;
+	if (!dup)
+		add_cand(cands, nc, e);
+}
+
+/* The endpoints NAME (in NS, of KIND, either optional) may stand for; if several and
+ * no NS was given, those in DEFAULT_NS are preferred. */
+static size_t find_candidates(const struct model *m, const char *ns, const char *kind,
+			      const char *name, const char *default_ns,
+			      const struct endpoint ***candsp)
+{
+	const struct endpoint **cands = NULL;
+	size_t nc = 0;
+	for (size_t i = 0; i < m->nendpoints; i++) {
+		const struct endpoint *e = m->endpoints[i];
+		if (ns && strcmp(e->ns, ns))
+			continue;
+		/* A split owner's name stands for all of its classes (the answer differs). */
+		bool by_name = !strcmp(e->name, name) && (!kind || !strcmp(e->kind, kind));
+		bool by_owner = e->split && !strcmp(e->owner_name, name) &&
+				(!kind || !strcmp(e->owner_kind, kind));
+		if (!by_name && !by_owner)
+			continue;
+		add_cand(&cands, &nc, e);
+	}
+	if (nc == 0 && (!kind || !strcmp(kind, "Pod"))) {
+		/* A pod of a folded owner (a StatefulSet's replica, say) by its name: the
+		 * endpoint of its class. */
+		for (size_t i = 0; i < m->nendpoints; i++) {
+			const struct endpoint *e = m->endpoints[i];
+			if (ns && strcmp(e->ns, ns))
+				continue;
+			for (size_t k = 0; k < e->npod_names; k++)
+				if (!strcmp(e->pods[k], name)) {
+					add_cand(&cands, &nc, e);
+					break;
+				}
+		}
+	}
+	if (nc == 0) {
+		/* A Pod (or workload) folded into its owner is found by its own name too, as
+		 * `kubectl get pods` shows it. */
+		for (size_t i = 0; i < m->nobjects; i++) {
+			const struct object *o = m->objects[i];
+			const struct endpoint *e = o->endpoint;
+			if (!e || o->invalid || !o->name || strcmp(o->name, name) ||
+			    (ns && strcmp(o->ns, ns)) || (kind && strcmp(o->kind, kind)) ||
+			    e->host_network)
+				continue;
+			add_cand_once(&cands, &nc, e);
+		}
+	}
+	if (nc == 0) {
+		/* A generateName prefix ("web-") names the objects generated from it: no real
+		 * name ends in a dash. */
+		size_t nl = strlen(name);
+		for (size_t i = 0; i < m->nobjects; i++) {
+			const struct object *o = m->objects[i];
+			const struct endpoint *e = o->endpoint;
+			if (!e || o->invalid || !o->generated || strncmp(o->name, name, nl) ||
+			    o->name[nl] != '<' || (ns && strcmp(o->ns, ns)) ||
+			    (kind && strcmp(o->kind, kind)) || e->host_network)
+				continue;
+			add_cand_once(&cands, &nc, e);
+		}
+	}
+	if (nc > 1 && !ns && default_ns) {
+		size_t k = 0;
+		for (size_t i = 0; i < nc; i++)
+			if (!strcmp(cands[i]->ns, default_ns))
+				cands[k++] = cands[i];
+		if (k)
+			nc = k;
+	}
+	*candsp = cands;
+	return nc;
+}
+
+/* The one candidate into OUT (0), or why there is none or no single one (-1). */
+static int pick_candidate(const struct model *m, const char *text, const char *ns,
+			  const char *name, const struct endpoint **cands, size_t nc,
+			  struct query_target *out, struct strbuf *e1, struct strbuf *e2)
+{
+	if (nc == 1) {
+		struct sref r = { .ep = cands[0] };
+		push(out, &r);
+		return 0;
+	}
+	if (nc > 1) {
+		say("npcheck: '%s' matches %zu endpoints; name one of:\n",
+			escape_text_str(e1, text), nc);
+		for (size_t i = 0; i < nc; i++)
+			say("  %s\n", escape_text_str(e2, cands[i]->display));
+		return -1;
+	}
+	bool host = false;
+	for (size_t i = 0; i < m->nhost_net; i++)
+		if (!strcmp(m->host_net[i]->name, name) && (!ns || !strcmp(m->host_net[i]->ns, ns)))
+			host = true;
+	if (host)
+		say("npcheck: '%s' uses hostNetwork: its traffic is node traffic, "
+				"which NetworkPolicy does not govern\n", escape_text_str(e1, text));
+	else
+		suggest(m, text, name);
+	return -1;
+}
+
 int query_resolve(const struct model *m, const char *text, const char *default_ns,
 		  bool allow_service, struct query_target *out)
 {
-	char *copy = xstrdup(text), *parts[3] = { NULL, NULL, NULL };
+	char *copy, *parts[3] = { NULL, NULL, NULL };
 	const char *ns = NULL, *kind = NULL, *name = NULL;
 	size_t nparts = 0;
 	int rc = -1;
 	struct strbuf e1 = STRBUF_INIT, e2 = STRBUF_INIT; /* names in messages, escaped */
 
 	memset(out, 0, sizeof(*out));
-	/* An IP address is an external endpoint, or the pod that has it. */
-	struct sref ip = { 0 };
-	if (!ip_parse(text, false, &ip.family, &ip.lo)) {
-		/* An IPv4-mapped address is IPv4 traffic, as ipBlocks are read (cidr_unmap). */
-		ip_unmap(&ip.family, &ip.lo);
-		ip.hi = ip.lo;
-		for (size_t i = 0; i < m->nendpoints; i++)
-			for (size_t j = 0; j < m->endpoints[i]->nips; j++)
-				if (m->endpoints[i]->ips[j].family == ip.family &&
-				    m->endpoints[i]->ips[j].addr == ip.lo)
-					ip.ep = m->endpoints[i];
-		push(out, &ip);
-		free(copy);
+	if (resolve_ip(m, text, out) || resolve_display(m, text, out))
 		return 0;
-	}
-	/* An endpoint as printed, a class of a split owner ("NS/NAME[KIND]{a,b}") included. */
-	for (size_t i = 0; i < m->nendpoints; i++)
-		if (!strcmp(m->endpoints[i]->display, text)) {
-			struct sref r = { .ep = m->endpoints[i] };
-			push(out, &r);
-			free(copy);
-			return 0;
-		}
+	copy = xstrdup(text);
 	/* NS/NAME[KIND] */
 	size_t len = strlen(copy);
 	if (len > 2 && copy[len - 1] == ']') {
@@ -222,102 +349,8 @@ int query_resolve(const struct model *m, const char *text, const char *default_n
 		kind = kind_of(kind);
 
 	const struct endpoint **cands = NULL;
-	size_t nc = 0;
-	for (size_t i = 0; i < m->nendpoints; i++) {
-		const struct endpoint *e = m->endpoints[i];
-		if (ns && strcmp(e->ns, ns))
-			continue;
-		/* A split owner's name stands for all of its classes (the answer differs). */
-		bool by_name = !strcmp(e->name, name) && (!kind || !strcmp(e->kind, kind));
-		bool by_owner = e->split && !strcmp(e->owner_name, name) &&
-				(!kind || !strcmp(e->owner_kind, kind));
-		if (!by_name && !by_owner)
-			continue;
-		cands = xrealloc(cands, sizeof(*cands) * (nc + 1));
-		cands[nc++] = e;
-	}
-	if (nc == 0 && (!kind || !strcmp(kind, "Pod"))) {
-		/* A pod of a folded owner (a StatefulSet's replica, say) by its name: the
-		 * endpoint of its class. */
-		for (size_t i = 0; i < m->nendpoints; i++) {
-			const struct endpoint *e = m->endpoints[i];
-			if (ns && strcmp(e->ns, ns))
-				continue;
-			for (size_t k = 0; k < e->npod_names; k++)
-				if (!strcmp(e->pods[k], name)) {
-					cands = xrealloc(cands, sizeof(*cands) * (nc + 1));
-					cands[nc++] = e;
-					break;
-				}
-		}
-	}
-	if (nc == 0) {
-		/* A Pod (or workload) folded into its owner is found by its own name too, as
-		 * `kubectl get pods` shows it. */
-		for (size_t i = 0; i < m->nobjects; i++) {
-			const struct object *o = m->objects[i];
-			const struct endpoint *e = o->endpoint;
-			if (!e || o->invalid || !o->name || strcmp(o->name, name) ||
-			    (ns && strcmp(o->ns, ns)) || (kind && strcmp(o->kind, kind)) ||
-			    e->host_network)
-				continue;
-			bool dup = false;
-			for (size_t k = 0; k < nc; k++)
-				dup |= cands[k] == e;
-			if (dup)
-				continue;
-			cands = xrealloc(cands, sizeof(*cands) * (nc + 1));
-			cands[nc++] = e;
-		}
-	}
-	if (nc == 0) {
-		/* A generateName prefix ("web-") names the objects generated from it: no real
-		 * name ends in a dash. */
-		size_t nl = strlen(name);
-		for (size_t i = 0; i < m->nobjects; i++) {
-			const struct object *o = m->objects[i];
-			const struct endpoint *e = o->endpoint;
-			if (!e || o->invalid || !o->generated || strncmp(o->name, name, nl) ||
-			    o->name[nl] != '<' || (ns && strcmp(o->ns, ns)) ||
-			    (kind && strcmp(o->kind, kind)) || e->host_network)
-				continue;
-			bool dup = false;
-			for (size_t k = 0; k < nc; k++)
-				dup |= cands[k] == e;
-			if (dup)
-				continue;
-			cands = xrealloc(cands, sizeof(*cands) * (nc + 1));
-			cands[nc++] = e;
-		}
-	}
-	if (nc > 1 && !ns && default_ns) {
-		size_t k = 0;
-		for (size_t i = 0; i < nc; i++)
-			if (!strcmp(cands[i]->ns, default_ns))
-				cands[k++] = cands[i];
-		if (k)
-			nc = k;
-	}
-	if (nc == 1) {
-		struct sref r = { .ep = cands[0] };
-		push(out, &r);
-		rc = 0;
-	} else if (nc > 1) {
-		say("npcheck: '%s' matches %zu endpoints; name one of:\n",
-			escape_text_str(&e1, text), nc);
-		for (size_t i = 0; i < nc; i++)
-			say("  %s\n", escape_text_str(&e2, cands[i]->display));
-	} else {
-		bool host = false;
-		for (size_t i = 0; i < m->nhost_net; i++)
-			if (!strcmp(m->host_net[i]->name, name) && (!ns || !strcmp(m->host_net[i]->ns, ns)))
-				host = true;
-		if (host)
-			say("npcheck: '%s' uses hostNetwork: its traffic is node traffic, "
-					"which NetworkPolicy does not govern\n", escape_text_str(&e1, text));
-		else
-			suggest(m, text, name);
-	}
+	size_t nc = find_candidates(m, ns, kind, name, default_ns, &cands);
+	rc = pick_candidate(m, text, ns, name, cands, nc, out, &e1, &e2);
 	free(cands);
 out:
 	strbuf_release(&e1);
