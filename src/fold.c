@@ -785,32 +785,14 @@ static struct endpoint *make_class(struct fold *f, struct member *const *cls, si
 	return e;
 }
 
-void fold_owner(struct fold *f, struct endpoint **grp, size_t n, struct object *owner,
-		const char *owner_kind, const char *owner_name, const char *owner_display,
-		struct endpoint ***out, size_t *nout, size_t *cap)
+/* The members of an owner's group: its pods, when the input has them (a dump): they
+ * are what runs. Otherwise the owner's own template stands for its pods. */
+static size_t gather_members(struct fold *f, struct endpoint **grp, size_t n,
+			     const struct object *owner, struct member **mbp)
 {
-	struct model *m = f->m;
 	struct member *mb = NULL;
 	size_t nm = 0;
 
-	/* One pod, or one template that is not a StatefulSet's: one endpoint, as it is. */
-	if (n == 1 && (grp[0]->is_pod || strcmp(ctl_kind(grp[0]), "StatefulSet"))) {
-		struct endpoint *e = grp[0];
-		if (!e->is_pod) {
-			e->labels = template_labels(m, e, -1);
-			e->npods = e->replicas < 0 ? 0 : (size_t)e->replicas;
-		}
-		e->owner_kind = e->kind = owner_kind;
-		e->owner_name = e->name = owner_name;
-		e->owner_display = e->display = owner_display;
-		e->is_pod = e->is_pod && !strcmp(owner_kind, "Pod");
-		e->obj->endpoint = e;
-		push(out, nout, cap, e);
-		return;
-	}
-
-	/* The pods, when the input has them (a dump): they are what runs. Otherwise the
-	 * owner's own template stands for its pods. */
 	for (size_t i = 0; i < n; i++)
 		nm += grp[i]->is_pod;
 	if (nm) {
@@ -837,37 +819,77 @@ void fold_owner(struct fold *f, struct endpoint **grp, size_t n, struct object *
 				t = grp[i];
 		nm = template_members(f, t, &mb);
 	}
+	*mbp = mb;
+	return nm;
+}
 
+/* The classes of NM > 1 members: each member's signature over the selectors that
+ * tell them apart (*RELV, *NREL), *ORDER the members sorted by it when they differ.
+ * Returns the number of classes. */
+static size_t classify_members(struct fold *f, struct member *mb, size_t nm,
+			       struct member ***orderp, size_t **relvp, size_t *nrelp)
+{
+	size_t nclasses = 1, nrel = 0, *relv = NULL, relcap = 0;
+	const char **keys = NULL;
+	size_t nk = 0, kcap = 0;
+	differing_keys(mb, nm, &keys, &nk, &kcap);
+	const struct namespace *ns = model_namespace(f->m, mb[0].src->ns);
+	if (nk && ns)
+		nrel = relevant_selectors(f, ns, keys, nk, &relv, &relcap);
+	free(keys);
+	struct strbuf sb = STRBUF_INIT;
+	struct member **order = xmalloc(sizeof(*order) * nm);
+	for (size_t i = 0; i < nm; i++) {
+		member_sig(f, &mb[i], relv, nrel, &sb);
+		order[i] = &mb[i];
+	}
+	strbuf_release(&sb);
+	bool same = true;
+	for (size_t i = 1; i < nm && same; i++)
+		same = !strcmp(mb[i].sig, mb[0].sig);
+	if (!same) {
+		qsort(order, nm, sizeof(*order), member_sig_cmp);
+		nclasses = 1;
+		for (size_t i = 1; i < nm; i++)
+			nclasses += strcmp(order[i]->sig, order[i - 1]->sig) != 0;
+	}
+	*orderp = order;
+	*relvp = relv;
+	*nrelp = nrel;
+	return nclasses;
+}
+
+void fold_owner(struct fold *f, struct endpoint **grp, size_t n, struct object *owner,
+		const char *owner_kind, const char *owner_name, const char *owner_display,
+		struct endpoint ***out, size_t *nout, size_t *cap)
+{
+	struct model *m = f->m;
+	struct member *mb = NULL;
+	size_t nm = 0;
+
+	/* One pod, or one template that is not a StatefulSet's: one endpoint, as it is. */
+	if (n == 1 && (grp[0]->is_pod || strcmp(ctl_kind(grp[0]), "StatefulSet"))) {
+		struct endpoint *e = grp[0];
+		if (!e->is_pod) {
+			e->labels = template_labels(m, e, -1);
+			e->npods = e->replicas < 0 ? 0 : (size_t)e->replicas;
+		}
+		e->owner_kind = e->kind = owner_kind;
+		e->owner_name = e->name = owner_name;
+		e->owner_display = e->display = owner_display;
+		e->is_pod = e->is_pod && !strcmp(owner_kind, "Pod");
+		e->obj->endpoint = e;
+		push(out, nout, cap, e);
+		return;
+	}
+
+	nm = gather_members(f, grp, n, owner, &mb);
 	size_t nclasses = 1;
 	struct member **order = NULL;
-	const size_t *rel = NULL;
-	size_t nrel = 0, *relv = NULL, relcap = 0;
-	if (nm > 1) {
-		const char **keys = NULL;
-		size_t nk = 0, kcap = 0;
-		differing_keys(mb, nm, &keys, &nk, &kcap);
-		const struct namespace *ns = model_namespace(m, mb[0].src->ns);
-		if (nk && ns)
-			nrel = relevant_selectors(f, ns, keys, nk, &relv, &relcap);
-		rel = relv;
-		free(keys);
-		struct strbuf sb = STRBUF_INIT;
-		order = xmalloc(sizeof(*order) * nm);
-		for (size_t i = 0; i < nm; i++) {
-			member_sig(f, &mb[i], rel, nrel, &sb);
-			order[i] = &mb[i];
-		}
-		strbuf_release(&sb);
-		bool same = true;
-		for (size_t i = 1; i < nm && same; i++)
-			same = !strcmp(mb[i].sig, mb[0].sig);
-		if (!same) {
-			qsort(order, nm, sizeof(*order), member_sig_cmp);
-			nclasses = 1;
-			for (size_t i = 1; i < nm; i++)
-				nclasses += strcmp(order[i]->sig, order[i - 1]->sig) != 0;
-		}
-	}
+	size_t nrel = 0, *relv = NULL;
+	if (nm > 1)
+		nclasses = classify_members(f, mb, nm, &order, &relv, &nrel);
+	const size_t *rel = relv;
 
 	struct endpoint *first = NULL;
 	if (nclasses == 1) {
