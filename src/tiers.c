@@ -400,12 +400,14 @@ static int int_cmp(const void *pa, const void *pb)
  * answers alike; each interval takes the first rule's answer. No set operation per rule,
  * so the cost is the number of matching rules times the intervals, in plain integers.
  */
-static void fast_direction(const struct solver *s, enum direction dir, const struct sref *self,
-			   const struct sref *other, const struct sref *dst, bool np_isolated,
-			   const struct connset *np, struct connset *out)
+/* The rules of SELF's tiers in DIR that match OTHER, in order, into *MP, with their
+ * named ports resolved against DST into *PORTSP. Returns how many. */
+static size_t matching_rules(const struct solver *s, enum direction dir, const struct sref *self,
+			     const struct sref *other, const struct sref *dst,
+			     const struct strule ***mp, struct connset **portsp)
 {
 	const struct strule **m = NULL;
-	struct connset *ports = NULL, to_np;
+	struct connset *ports = NULL;
 	size_t n = 0, cap = 0;
 	struct tier_iter it;
 	const struct strule *r;
@@ -425,73 +427,104 @@ static void fast_direction(const struct solver *s, enum direction dir, const str
 			tiers_rule_ports(r, dst, &ports[n]);
 		n++;
 	}
-	connset_clear(out);
-	connset_init(&to_np);
-	for (int proto = 0; proto < PROTO__COUNT; proto++) {
-		/* The cuts: every range start and end + 1 of the matching rules. */
-		size_t nc = 0, ccap = 2;
-		int *cuts = xmalloc(sizeof(int) * ccap);
-		cuts[nc++] = PORT_MIN;
-		cuts[nc++] = PORT_MAX + 1;
-		for (size_t k = 0; k < n; k++) {
-			const struct portset *ps = m[k]->nnamed ? &ports[k].p[proto] : &m[k]->fixed.p[proto];
-			for (size_t x = 0; x < ps->n; x++) {
-				if (ps->r[x].lo == PORT_MIN && ps->r[x].hi == PORT_MAX)
-					continue; /* the whole range: its cuts are there already */
-				XGROW(cuts, ccap, nc + 2);
-				cuts[nc++] = ps->r[x].lo;
-				cuts[nc++] = ps->r[x].hi + 1;
-			}
+	*mp = m;
+	*portsp = ports;
+	return n;
+}
+
+/* The cuts of PROTO into *CUTSP: every range start and end + 1 of the N rules M, sorted
+ * and unique. Returns the number of atoms: [cuts[a], cuts[a + 1] - 1] for a < it. */
+static size_t atom_cuts(const struct strule **m, const struct connset *ports, size_t n,
+			int proto, int **cutsp)
+{
+	size_t nc = 0, ccap = 2;
+	int *cuts = xmalloc(sizeof(int) * ccap);
+	cuts[nc++] = PORT_MIN;
+	cuts[nc++] = PORT_MAX + 1;
+	for (size_t k = 0; k < n; k++) {
+		const struct portset *ps = m[k]->nnamed ? &ports[k].p[proto] : &m[k]->fixed.p[proto];
+		for (size_t x = 0; x < ps->n; x++) {
+			if (ps->r[x].lo == PORT_MIN && ps->r[x].hi == PORT_MAX)
+				continue; /* the whole range: its cuts are there already */
+			XGROW(cuts, ccap, nc + 2);
+			cuts[nc++] = ps->r[x].lo;
+			cuts[nc++] = ps->r[x].hi + 1;
 		}
-		if (nc > 2)
-			qsort(cuts, nc, sizeof(*cuts), int_cmp);
-		size_t na = 0;
-		for (size_t c = 0; c < nc; c++)
-			if (!na || cuts[c] != cuts[na - 1])
-				cuts[na++] = cuts[c];
-		na--; /* atoms: [cuts[a], cuts[a + 1] - 1] for a < na */
-		/* 0 undecided, 1 allowed, 2 denied, 3 passed by an admin rule */
-		unsigned char *v = xcalloc(na + 1, 1);
-		size_t *next = xmalloc(sizeof(*next) * (na + 1));
-		for (int phase = 0; phase < 2; phase++) {
-			/* next[a]: the first atom at or after a still open in this phase. */
-			for (size_t a = 0; a <= na; a++)
-				next[a] = a == na || v[a] == 0 || (phase && v[a] == 3) ? a : a + 1;
-			if (phase && np_isolated)
-				break; /* NetworkPolicy decides what the admin tier left */
-			enum tier want = phase ? TIER_BASELINE : TIER_ADMIN;
-			for (size_t k = 0; k < n; k++) {
-				const struct strule *x = m[k];
-				if (x->tp->tier != want)
-					continue;
-				const struct portset *ps = x->nnamed ? &ports[k].p[proto] : &x->fixed.p[proto];
-				unsigned char val = x->rule->action == TACT_ALLOW ? 1
-						    : x->rule->action == TACT_DENY ? 2
-						    : phase ? 1 : 3;
-				for (size_t q = 0; q < ps->n; q++) {
-					/* The first atom starting at ps->r[q].lo (a cut). */
-					size_t lo = 0, hi = na;
-					while (lo < hi) {
-						size_t mid = (lo + hi) / 2;
-						if (cuts[mid] < ps->r[q].lo)
-							lo = mid + 1;
-						else
-							hi = mid;
+	}
+	if (nc > 2)
+		qsort(cuts, nc, sizeof(*cuts), int_cmp);
+	size_t na = 0;
+	for (size_t c = 0; c < nc; c++)
+		if (!na || cuts[c] != cuts[na - 1])
+			cuts[na++] = cuts[c];
+	*cutsp = cuts;
+	return na - 1;
+}
+
+/* The verdict V of each of the NA atoms of PROTO, the admin tier first, then the
+ * baseline tier on what is left (unless NetworkPolicy decides it): 0 undecided,
+ * 1 allowed, 2 denied, 3 passed by an admin rule. NEXT is scratch of NA + 1. */
+static void paint_atoms(const struct strule **m, const struct connset *ports, size_t n,
+			int proto, const int *cuts, size_t na, bool np_isolated,
+			unsigned char *v, size_t *next)
+{
+	for (int phase = 0; phase < 2; phase++) {
+		/* next[a]: the first atom at or after a still open in this phase. */
+		for (size_t a = 0; a <= na; a++)
+			next[a] = a == na || v[a] == 0 || (phase && v[a] == 3) ? a : a + 1;
+		if (phase && np_isolated)
+			break; /* NetworkPolicy decides what the admin tier left */
+		enum tier want = phase ? TIER_BASELINE : TIER_ADMIN;
+		for (size_t k = 0; k < n; k++) {
+			const struct strule *x = m[k];
+			if (x->tp->tier != want)
+				continue;
+			const struct portset *ps = x->nnamed ? &ports[k].p[proto] : &x->fixed.p[proto];
+			unsigned char val = x->rule->action == TACT_ALLOW ? 1
+					    : x->rule->action == TACT_DENY ? 2
+					    : phase ? 1 : 3;
+			for (size_t q = 0; q < ps->n; q++) {
+				/* The first atom starting at ps->r[q].lo (a cut). */
+				size_t lo = 0, hi = na;
+				while (lo < hi) {
+					size_t mid = (lo + hi) / 2;
+					if (cuts[mid] < ps->r[q].lo)
+						lo = mid + 1;
+					else
+						hi = mid;
+				}
+				for (size_t a = lo;;) {
+					/* find with path halving */
+					while (next[a] != a) {
+						next[a] = next[next[a]];
+						a = next[a];
 					}
-					for (size_t a = lo;;) {
-						/* find with path halving */
-						while (next[a] != a) {
-							next[a] = next[next[a]];
-							a = next[a];
-						}
-						if (a >= na || cuts[a] > ps->r[q].hi)
-							break;
-						v[a] = val;
-						next[a] = a + 1;
-					}
+					if (a >= na || cuts[a] > ps->r[q].hi)
+						break;
+					v[a] = val;
+					next[a] = a + 1;
 				}
 			}
 		}
+	}
+}
+
+static void fast_direction(const struct solver *s, enum direction dir, const struct sref *self,
+			   const struct sref *other, const struct sref *dst, bool np_isolated,
+			   const struct connset *np, struct connset *out)
+{
+	const struct strule **m;
+	struct connset *ports, to_np;
+	size_t n = matching_rules(s, dir, self, other, dst, &m, &ports);
+
+	connset_clear(out);
+	connset_init(&to_np);
+	for (int proto = 0; proto < PROTO__COUNT; proto++) {
+		int *cuts;
+		size_t na = atom_cuts(m, ports, n, proto, &cuts);
+		unsigned char *v = xcalloc(na + 1, 1);
+		size_t *next = xmalloc(sizeof(*next) * (na + 1));
+		paint_atoms(m, ports, n, proto, cuts, na, np_isolated, v, next);
 		for (size_t a = 0; a < na; a++) {
 			int lo = cuts[a], hi = cuts[a + 1] - 1;
 			if (v[a] == 3 || (v[a] == 0 && np_isolated)) {
