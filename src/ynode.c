@@ -694,6 +694,58 @@ int ynode_parse_part(struct arena *a, struct diag *d, const char *file, const ch
 	return ynode_parse_at(a, d, file, buf, len, line0, 0, sink);
 }
 
+static void on_document_start(struct loader *l, struct ynode **root)
+{
+	*root = NULL;
+	l->doc_weight = 0;
+	clear_anchors(l);
+	l->doc_mark = arena_mark(l->a);
+	l->doc_kept = false;
+}
+
+static void on_document_end(struct loader *l, struct ynode **root)
+{
+	if (*root && !ynode_is_null(*root)) {
+		/* Kept List items live inside the document's memory too. */
+		if (!l->sink->unit(l->sink->ctx, *root) && !l->doc_kept)
+			arena_reset(l->a, l->doc_mark);
+	}
+	*root = NULL;
+}
+
+static int on_scalar(struct loader *l, yaml_event_t *e, struct ynode **root)
+{
+	bool scalar_all, drop_scalar;
+	int r;
+	(void)child_path(l, &scalar_all, &drop_scalar);
+	if (drop_scalar && !l->stack[l->depth - 1].unit_root && !e->data.scalar.anchor) {
+		r = attach(l, &unbuilt, 1, true, unbuilt.pos, root);
+		if (!r && e->data.scalar.anchor)
+			register_anchor(l, (const char *)e->data.scalar.anchor, &unbuilt, 1);
+		return r;
+	}
+	struct ynode *n = scalar_node(l, e);
+	r = attach(l, n, 1, false, n->pos, root);
+	if (!r && e->data.scalar.anchor)
+		register_anchor(l, (const char *)e->data.scalar.anchor, n, 1);
+	if (!r && l->depth > 0)
+		on_root_scalar(l, n);
+	return r;
+}
+
+static void loader_release(struct loader *l)
+{
+	unwind(l);
+	clear_anchors(l);
+	free(l->anchors);
+	free(l->slots);
+	free(l->kids);
+	for (size_t i = 0; i < l->skip_depth; i++)
+		free(l->skips[i].anchor);
+	free(l->skips);
+	free(l->stack);
+}
+
 int ynode_parse_at(struct arena *a, struct diag *d, const char *file, const char *buf,
 		   size_t len, size_t line0, size_t col0, const struct ynode_sink *sink)
 {
@@ -730,37 +782,14 @@ int ynode_parse_at(struct arena *a, struct diag *d, const char *file, const char
 			done = true;
 			break;
 		case YAML_DOCUMENT_START_EVENT:
-			root = NULL;
-			l.doc_weight = 0;
-			clear_anchors(&l);
-			l.doc_mark = arena_mark(a);
-			l.doc_kept = false;
+			on_document_start(&l, &root);
 			break;
 		case YAML_DOCUMENT_END_EVENT:
-			if (root && !ynode_is_null(root)) {
-				/* Kept List items live inside the document's memory too. */
-				if (!sink->unit(sink->ctx, root) && !l.doc_kept)
-					arena_reset(a, l.doc_mark);
-			}
-			root = NULL;
+			on_document_end(&l, &root);
 			break;
-		case YAML_SCALAR_EVENT: {
-			bool scalar_all, drop_scalar;
-			(void)child_path(&l, &scalar_all, &drop_scalar);
-			if (drop_scalar && !l.stack[l.depth - 1].unit_root && !e.data.scalar.anchor) {
-				r = attach(&l, &unbuilt, 1, true, unbuilt.pos, &root);
-				if (!r && e.data.scalar.anchor)
-					register_anchor(&l, (const char *)e.data.scalar.anchor, &unbuilt, 1);
-				break;
-			}
-			struct ynode *n = scalar_node(&l, &e);
-			r = attach(&l, n, 1, false, n->pos, &root);
-			if (!r && e.data.scalar.anchor)
-				register_anchor(&l, (const char *)e.data.scalar.anchor, n, 1);
-			if (!r && l.depth > 0)
-				on_root_scalar(&l, n);
+		case YAML_SCALAR_EVENT:
+			r = on_scalar(&l, &e, &root);
 			break;
-		}
 		case YAML_SEQUENCE_START_EVENT:
 			r = open_collection(&l, YN_SEQ, &e, e.data.sequence_start.anchor,
 					    e.data.sequence_start.style == YAML_BLOCK_SEQUENCE_STYLE,
@@ -787,15 +816,7 @@ int ynode_parse_at(struct arena *a, struct diag *d, const char *file, const char
 			break;
 		}
 	}
-	unwind(&l);
-	clear_anchors(&l);
-	free(l.anchors);
-	free(l.slots);
-	free(l.kids);
-	for (size_t i = 0; i < l.skip_depth; i++)
-		free(l.skips[i].anchor);
-	free(l.skips);
-	free(l.stack);
+	loader_release(&l);
 	yaml_parser_delete(&p);
 	return rc;
 }
