@@ -404,30 +404,16 @@ static void add_match(struct exposure *x, uint32_t rep, size_t *n, size_t *cap)
 	x->rmatch[(*n)++] = rep;
 }
 
-void exposure_init(struct exposure *x, const struct solver *s)
+/* The representative peers, in rule order: input order, ingress before egress; per
+ * rule peer K, its keys NSK[K], PODK[K], PAIRK[K] (NULL for external and
+ * entire-cluster peers). */
+static void collect_reps(struct exposure *x, const struct solver *s, struct smap *pairs,
+			 struct groups *by_ns, struct groups *by_pod, char **nsk, char **podk,
+			 char **pairk)
 {
-	struct smap pairs;
-	struct groups by_ns = { 0 }, by_pod = { 0 };
-	size_t npeers = 0, cap = 0, mcap = 0, nm = 0, k;
-	char **nsk, **podk, **pairk;
 	struct strbuf sb = STRBUF_INIT;
+	size_t cap = 0, k = 0;
 
-	memset(x, 0, sizeof(*x));
-	x->s = s;
-	for (size_t r = 0; r < s->nrules; r++)
-		npeers += s->rules[r].rule->npeers;
-	smap_init(&pairs, npeers);
-	smap_init(&by_ns.map, npeers);
-	smap_init(&by_pod.map, npeers);
-	by_ns.g = xcalloc(npeers + 1, sizeof(*by_ns.g));
-	by_pod.g = xcalloc(npeers + 1, sizeof(*by_pod.g));
-	/* Per rule peer, its keys (NULL for external and entire-cluster peers). */
-	nsk = xcalloc(npeers + 1, sizeof(*nsk));
-	podk = xcalloc(npeers + 1, sizeof(*podk));
-	pairk = xcalloc(npeers + 1, sizeof(*pairk));
-
-	/* The representative peers, in rule order: input order, ingress before egress. */
-	k = 0;
 	for (size_t r = 0; r < s->nrules; r++) {
 		const struct srule *sr = &s->rules[r];
 		for (size_t j = 0; j < sr->rule->npeers; j++, k++) {
@@ -438,27 +424,34 @@ void exposure_init(struct exposure *x, const struct solver *s)
 			podk[k] = canon(&peer->pod_sel, NULL);
 			strbuf_addf(&sb, "%s\x1e%s", nsk[k], podk[k]);
 			pairk[k] = strbuf_detach(&sb);
-			if (smap_get(&pairs, pairk[k]) >= 0)
+			if (smap_get(pairs, pairk[k]) >= 0)
 				continue;
 			XGROW(x->reps, cap, x->nreps + 1);
 			struct expo_rep *rep = &x->reps[x->nreps];
 			rep->text = peer_text(sr->policy, peer);
 			rep->removed = refinable(peer) && solver_peer_matches_any(s, sr->policy, peer);
-			smap_put(&pairs, pairk[k], (uint32_t)x->nreps);
-			groups_add(&by_ns, nsk[k], (uint32_t)x->nreps);
-			groups_add(&by_pod, podk[k], (uint32_t)x->nreps);
+			smap_put(pairs, pairk[k], (uint32_t)x->nreps);
+			groups_add(by_ns, nsk[k], (uint32_t)x->nreps);
+			groups_add(by_pod, podk[k], (uint32_t)x->nreps);
 			x->nreps++;
 		}
 	}
+	strbuf_release(&sb);
+}
 
-	/* Each rule: does it open the entire cluster, and which representatives do its
-	 * peers match? A peer matches one when each of its selectors is absent, empty or
-	 * has the same requirements (netpol-analyzer's "full match"), not when it merely
-	 * contains the other. */
+/* Each rule: does it open the entire cluster, and which representatives do its
+ * peers match? A peer matches one when each of its selectors is absent, empty or
+ * has the same requirements (netpol-analyzer's "full match"), not when it merely
+ * contains the other. */
+static void match_reps(struct exposure *x, const struct solver *s, const struct smap *pairs,
+		       const struct groups *by_ns, const struct groups *by_pod, char **nsk,
+		       char **podk, char **pairk)
+{
+	size_t mcap = 0, nm = 0, k = 0;
+
 	x->stamp = xcalloc(x->nreps + 1, sizeof(*x->stamp));
 	x->rule_all = xcalloc(s->nrules + 1, sizeof(*x->rule_all));
 	x->roff = xcalloc(s->nrules + 1, sizeof(*x->roff));
-	k = 0;
 	for (size_t r = 0; r < s->nrules; r++) {
 		const struct srule *sr = &s->rules[r];
 		x->roff[r] = nm;
@@ -474,20 +467,44 @@ void exposure_init(struct exposure *x, const struct solver *s)
 				continue;
 			}
 			if (!*nsk[k]) {
-				g = smap_get(&by_pod.map, podk[k]);
-				for (size_t i = 0; g >= 0 && i < by_pod.g[g].n; i++)
-					add_match(x, by_pod.g[g].v[i], &nm, &mcap);
+				g = smap_get(&by_pod->map, podk[k]);
+				for (size_t i = 0; g >= 0 && i < by_pod->g[g].n; i++)
+					add_match(x, by_pod->g[g].v[i], &nm, &mcap);
 			} else if (!*podk[k]) {
-				g = smap_get(&by_ns.map, nsk[k]);
-				for (size_t i = 0; g >= 0 && i < by_ns.g[g].n; i++)
-					add_match(x, by_ns.g[g].v[i], &nm, &mcap);
+				g = smap_get(&by_ns->map, nsk[k]);
+				for (size_t i = 0; g >= 0 && i < by_ns->g[g].n; i++)
+					add_match(x, by_ns->g[g].v[i], &nm, &mcap);
 			} else {
-				add_match(x, (uint32_t)smap_get(&pairs, pairk[k]), &nm, &mcap);
+				add_match(x, (uint32_t)smap_get(pairs, pairk[k]), &nm, &mcap);
 			}
 		}
 	}
 	x->roff[s->nrules] = nm;
-	strbuf_release(&sb);
+}
+
+void exposure_init(struct exposure *x, const struct solver *s)
+{
+	struct smap pairs;
+	struct groups by_ns = { 0 }, by_pod = { 0 };
+	size_t npeers = 0;
+	char **nsk, **podk, **pairk;
+
+	memset(x, 0, sizeof(*x));
+	x->s = s;
+	for (size_t r = 0; r < s->nrules; r++)
+		npeers += s->rules[r].rule->npeers;
+	smap_init(&pairs, npeers);
+	smap_init(&by_ns.map, npeers);
+	smap_init(&by_pod.map, npeers);
+	by_ns.g = xcalloc(npeers + 1, sizeof(*by_ns.g));
+	by_pod.g = xcalloc(npeers + 1, sizeof(*by_pod.g));
+	/* Per rule peer, its keys (NULL for external and entire-cluster peers). */
+	nsk = xcalloc(npeers + 1, sizeof(*nsk));
+	podk = xcalloc(npeers + 1, sizeof(*podk));
+	pairk = xcalloc(npeers + 1, sizeof(*pairk));
+
+	collect_reps(x, s, &pairs, &by_ns, &by_pod, nsk, podk, pairk);
+	match_reps(x, s, &pairs, &by_ns, &by_pod, nsk, podk, pairk);
 
 	for (size_t i = 0; i < npeers; i++) {
 		free(nsk[i]);
