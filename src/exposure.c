@@ -617,78 +617,70 @@ static void pend(struct pending_line **v, size_t *n, size_t *cap, enum expo_peer
 	(*n)++;
 }
 
-size_t exposure_lines(struct exposure *x, size_t e, enum direction d,
-		      void (*fn)(void *ctx, const struct expo_line *l), void *ctx)
+/* The lines of protected endpoint E in direction D towards the cluster: the entire
+ * cluster, and each representative that gets more than it. */
+static void pend_cluster(struct exposure *x, size_t e, enum direction d,
+			 struct pending_line **v, size_t *n, size_t *cap, struct strbuf *sb)
 {
 	const struct solver *s = x->s;
 	const struct endpoint *ep = s->m->endpoints[e];
-	struct pending_line *v = NULL;
-	size_t n = 0, cap = 0;
-	struct strbuf sb = STRBUF_INIT;
-
-	if (!exposure_shown(x, e, d))
-		return 0;
-	if (!exposure_protected(x, e, d)) {
-		struct expo_conns all;
-		ec_init(&all);
-		connset_add_all(&all.c);
-		ec_narrow(x, &all);
-		ec_format(&all, &sb);
-		ec_release(&all);
-		pend(&v, &n, &cap, EXPO_CLUSTER, xstrdup("entire-cluster"), &sb);
-	} else {
-		const struct sendpoint *se = &s->eps[e];
-		struct expo_conns all, rc;
-		ec_init(&all);
-		ec_init(&rc);
-		for (size_t i = 0; i < se->nrules[d]; i++) {
-			size_t r = se->rules[d][i];
-			if (!x->rule_all[r])
-				continue;
-			rule_conns(s, &s->rules[r], ep, d, &rc);
-			ec_union(&all, &rc);
-		}
-		x->tag++;
-		x->ntouched = 0;
-		for (size_t i = 0; i < se->nrules[d]; i++) {
-			size_t r = se->rules[d][i];
-			if (x->roff[r] == x->roff[r + 1])
-				continue;
-			rule_conns(s, &s->rules[r], ep, d, &rc);
-			if (ec_is_empty(&rc))
-				continue;
-			for (size_t j = x->roff[r]; j < x->roff[r + 1]; j++) {
-				uint32_t rep = x->rmatch[j];
-				if (x->stamp[rep] != x->tag) {
-					x->stamp[rep] = x->tag;
-					ec_clear(&x->acc[rep]);
-					x->touched[x->ntouched++] = rep;
-				}
-				ec_union(&x->acc[rep], &rc);
-			}
-		}
-		if (ec_narrow(x, &all)) {
-			ec_format(&all, &sb);
-			pend(&v, &n, &cap, EXPO_CLUSTER, xstrdup("entire-cluster"), &sb);
-		}
-		/* What the entire cluster gets, a representative gets too; one that gets no
-		 * more is not shown. */
-		for (size_t i = 0; i < x->ntouched; i++) {
-			struct expo_conns *a = &x->acc[x->touched[i]];
-			/* Narrowed first: one that gets no more of the focused connection is
-			 * not shown either. */
-			if (!ec_narrow(x, a) || ec_contained(a, &all))
-				continue;
-			ec_union(a, &all);
-			ec_format(a, &sb);
-			pend(&v, &n, &cap, EXPO_PODS, xstrdup(x->reps[x->touched[i]].text), &sb);
-		}
-		ec_release(&all);
-		ec_release(&rc);
+	const struct sendpoint *se = &s->eps[e];
+	struct expo_conns all, rc;
+	ec_init(&all);
+	ec_init(&rc);
+	for (size_t i = 0; i < se->nrules[d]; i++) {
+		size_t r = se->rules[d][i];
+		if (!x->rule_all[r])
+			continue;
+		rule_conns(s, &s->rules[r], ep, d, &rc);
+		ec_union(&all, &rc);
 	}
+	x->tag++;
+	x->ntouched = 0;
+	for (size_t i = 0; i < se->nrules[d]; i++) {
+		size_t r = se->rules[d][i];
+		if (x->roff[r] == x->roff[r + 1])
+			continue;
+		rule_conns(s, &s->rules[r], ep, d, &rc);
+		if (ec_is_empty(&rc))
+			continue;
+		for (size_t j = x->roff[r]; j < x->roff[r + 1]; j++) {
+			uint32_t rep = x->rmatch[j];
+			if (x->stamp[rep] != x->tag) {
+				x->stamp[rep] = x->tag;
+				ec_clear(&x->acc[rep]);
+				x->touched[x->ntouched++] = rep;
+			}
+			ec_union(&x->acc[rep], &rc);
+		}
+	}
+	if (ec_narrow(x, &all)) {
+		ec_format(&all, sb);
+		pend(v, n, cap, EXPO_CLUSTER, xstrdup("entire-cluster"), sb);
+	}
+	/* What the entire cluster gets, a representative gets too; one that gets no
+	 * more is not shown. */
+	for (size_t i = 0; i < x->ntouched; i++) {
+		struct expo_conns *a = &x->acc[x->touched[i]];
+		/* Narrowed first: one that gets no more of the focused connection is
+		 * not shown either. */
+		if (!ec_narrow(x, a) || ec_contained(a, &all))
+			continue;
+		ec_union(a, &all);
+		ec_format(a, sb);
+		pend(v, n, cap, EXPO_PODS, xstrdup(x->reps[x->touched[i]].text), sb);
+	}
+	ec_release(&all);
+	ec_release(&rc);
+}
 
-	/* External ranges: what this endpoint's NetworkPolicies allow with each range cut
-	 * by the input's ipBlocks (the ranges of `list`). */
+/* External ranges: what endpoint E's NetworkPolicies allow with each range cut by the
+ * input's ipBlocks (the ranges of `list`). */
+static void pend_external(const struct exposure *x, size_t e, enum direction d,
+			  struct pending_line **v, size_t *n, size_t *cap, struct strbuf *sb)
+{
+	const struct solver *s = x->s;
+	const struct endpoint *ep = s->m->endpoints[e];
 	struct connset c;
 	connset_init(&c);
 	for (int f = 0; f < (s->has_v6 ? 2 : 1); f++)
@@ -704,10 +696,33 @@ size_t exposure_lines(struct exposure *x, size_t e, enum direction d,
 				continue;
 			struct strbuf name = STRBUF_INIT;
 			sref_format(&ext, &name);
-			connset_format(&c, &sb);
-			pend(&v, &n, &cap, EXPO_EXTERNAL, strbuf_detach(&name), &sb);
+			connset_format(&c, sb);
+			pend(v, n, cap, EXPO_EXTERNAL, strbuf_detach(&name), sb);
 		}
 	connset_release(&c);
+}
+
+size_t exposure_lines(struct exposure *x, size_t e, enum direction d,
+		      void (*fn)(void *ctx, const struct expo_line *l), void *ctx)
+{
+	struct pending_line *v = NULL;
+	size_t n = 0, cap = 0;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!exposure_shown(x, e, d))
+		return 0;
+	if (!exposure_protected(x, e, d)) {
+		struct expo_conns all;
+		ec_init(&all);
+		connset_add_all(&all.c);
+		ec_narrow(x, &all);
+		ec_format(&all, &sb);
+		ec_release(&all);
+		pend(&v, &n, &cap, EXPO_CLUSTER, xstrdup("entire-cluster"), &sb);
+	} else {
+		pend_cluster(x, e, d, &v, &n, &cap, &sb);
+	}
+	pend_external(x, e, d, &v, &n, &cap, &sb);
 
 	if (n > 1)
 		qsort(v, n, sizeof(*v), pending_cmp);
