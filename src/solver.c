@@ -693,6 +693,70 @@ static void index_ips(struct solver *s, const struct model *m)
 		qsort(s->ips, s->nips, sizeof(*s->ips), ep_ip_cmp);
 }
 
+/* Policy P (the I-th of the model): its rules, in direction order, and the endpoints
+ * it selects, which it isolates and whose rules they become. */
+static void add_policy(struct solver *s, const struct policy *p, size_t i)
+{
+	size_t first = s->nrules;
+	for (int d = 0; d < DIR__COUNT; d++) {
+		/* "Rules for a direction not in policyTypes are ignored." */
+		if (!p->types[d])
+			continue;
+		for (size_t r = 0; r < p->nrules[d]; r++) {
+			struct srule *sr = &s->rules[s->nrules++];
+			sr->policy = p;
+			sr->policy_index = i;
+			sr->dir = (enum direction)d;
+			sr->rule = &p->rules[d][r];
+			build_rule(s, sr);
+		}
+	}
+	struct eplist sel = { NULL, 0, 0, true };
+	match_pods_cached(s, &p->pod_sel, ns_of_policy(s, p), &sel);
+	for (size_t k = 0; k < sel.n; k++) {
+		size_t e = sel.v[k];
+		struct sendpoint *se = &s->eps[e];
+		for (int d = 0; d < DIR__COUNT; d++) {
+			if (!p->types[d])
+				continue;
+			se->isolated[d] = true;
+			se->policies[d] = xrealloc(se->policies[d],
+						   sizeof(*se->policies[d]) * (se->npolicies[d] + 1));
+			se->policies[d][se->npolicies[d]++] = p;
+		}
+		for (size_t r = first; r < s->nrules; r++) {
+			int d = s->rules[r].dir;
+			se->rules[d] = xrealloc(se->rules[d], sizeof(size_t) * (se->nrules[d] + 1));
+			se->rules[d][se->nrules[d]++] = r;
+		}
+	}
+	eplist_finish(s, &sel, &s->selected[i]);
+}
+
+/* The inverse of the ingress rules' peer sets, for connlist. */
+static void index_ingress_rules(struct solver *s)
+{
+	s->in_rules_of = xcalloc(s->nep ? s->nep : 1, sizeof(*s->in_rules_of));
+	s->nin_rules_of = xcalloc(s->nep ? s->nep : 1, sizeof(*s->nin_rules_of));
+	size_t *caps = xcalloc(s->nep ? s->nep : 1, sizeof(*caps));
+	for (size_t r = 0; r < s->nrules; r++) {
+		const struct srule *sr = &s->rules[r];
+		if (sr->dir != DIR_INGRESS)
+			continue;
+		if (sr->all_peers) {
+			s->all_peer_in_rules = xrealloc(s->all_peer_in_rules,
+				sizeof(uint32_t) * (s->nall_peer_in_rules + 1));
+			s->all_peer_in_rules[s->nall_peer_in_rules++] = (uint32_t)r;
+			continue;
+		}
+		EPSET_FOREACH(&sr->eps, s->nep, e) {
+			XGROW(s->in_rules_of[e], caps[e], s->nin_rules_of[e] + 1);
+			s->in_rules_of[e][s->nin_rules_of[e]++] = (uint32_t)r;
+		}
+	}
+	free(caps);
+}
+
 static void init(struct solver *s, const struct model *m, const struct endpoint *const *only,
 		 size_t nonly)
 {
@@ -730,66 +794,14 @@ static void init(struct solver *s, const struct model *m, const struct endpoint 
 		const struct policy *p = m->policies[i];
 		if (p->invalid || (only && !selects_any(p, only, nonly)))
 			continue;
-		size_t first = s->nrules;
-		for (int d = 0; d < DIR__COUNT; d++) {
-			/* "Rules for a direction not in policyTypes are ignored." */
-			if (!p->types[d])
-				continue;
-			for (size_t r = 0; r < p->nrules[d]; r++) {
-				struct srule *sr = &s->rules[s->nrules++];
-				sr->policy = p;
-				sr->policy_index = i;
-				sr->dir = (enum direction)d;
-				sr->rule = &p->rules[d][r];
-				build_rule(s, sr);
-			}
-		}
-		struct eplist sel = { NULL, 0, 0, true };
-		match_pods_cached(s, &p->pod_sel, ns_of_policy(s, p), &sel);
-		for (size_t k = 0; k < sel.n; k++) {
-			size_t e = sel.v[k];
-			struct sendpoint *se = &s->eps[e];
-			for (int d = 0; d < DIR__COUNT; d++) {
-				if (!p->types[d])
-					continue;
-				se->isolated[d] = true;
-				se->policies[d] = xrealloc(se->policies[d],
-							   sizeof(*se->policies[d]) * (se->npolicies[d] + 1));
-				se->policies[d][se->npolicies[d]++] = p;
-			}
-			for (size_t r = first; r < s->nrules; r++) {
-				int d = s->rules[r].dir;
-				se->rules[d] = xrealloc(se->rules[d], sizeof(size_t) * (se->nrules[d] + 1));
-				se->rules[d][se->nrules[d]++] = r;
-			}
-		}
-		eplist_finish(s, &sel, &s->selected[i]);
+		add_policy(s, p, i);
 	}
 	sc_free(s->selcache);
 	s->selcache = NULL;
 	build_external(s);
 	tiers_solver_init(s);
 
-	/* The inverse of the ingress rules' peer sets, for connlist. */
-	s->in_rules_of = xcalloc(s->nep ? s->nep : 1, sizeof(*s->in_rules_of));
-	s->nin_rules_of = xcalloc(s->nep ? s->nep : 1, sizeof(*s->nin_rules_of));
-	size_t *caps = xcalloc(s->nep ? s->nep : 1, sizeof(*caps));
-	for (size_t r = 0; r < s->nrules; r++) {
-		const struct srule *sr = &s->rules[r];
-		if (sr->dir != DIR_INGRESS)
-			continue;
-		if (sr->all_peers) {
-			s->all_peer_in_rules = xrealloc(s->all_peer_in_rules,
-				sizeof(uint32_t) * (s->nall_peer_in_rules + 1));
-			s->all_peer_in_rules[s->nall_peer_in_rules++] = (uint32_t)r;
-			continue;
-		}
-		EPSET_FOREACH(&sr->eps, s->nep, e) {
-			XGROW(s->in_rules_of[e], caps[e], s->nin_rules_of[e] + 1);
-			s->in_rules_of[e][s->nin_rules_of[e]++] = (uint32_t)r;
-		}
-	}
-	free(caps);
+	index_ingress_rules(s);
 	s->open_ingress = xmalloc(sizeof(uint32_t) * (s->nep ? s->nep : 1));
 	for (size_t e = 0; e < s->nep; e++)
 		if (!s->eps[e].isolated[DIR_INGRESS])
