@@ -37,6 +37,23 @@ void cand_init(struct cand *c, const struct solver *s);
 void cand_release(struct cand *c);
 void connlist_candidates(const struct solver *s, size_t src, struct cand *c);
 
+/*
+ * Verdicts between endpoints, remembered per source: destinations alike for every rule
+ * (same ingress isolation and rules, same container ports, same matching egress rules of
+ * the source) share one verdict. verdict_memo_source starts a source with about n
+ * destinations to weigh (entries of the previous source are dropped);
+ * verdict_memo_allowed gives src's verdict towards dst: the memo's, or out, computed with
+ * the scratch set tmp (both initialized, the caller's); valid until the next call. Heap;
+ * the memo reads the solver, which must outlive it.
+ */
+struct verdict_memo;
+struct verdict_memo *verdict_memo_new(const struct solver *s);
+void verdict_memo_free(struct verdict_memo *vm);
+void verdict_memo_source(struct verdict_memo *vm, size_t src, size_t n);
+const struct connset *verdict_memo_allowed(struct verdict_memo *vm, const struct sref *src,
+					   const struct sref *dst, struct connset *out,
+					   struct connset *tmp);
+
 /* For destinations dsts[0 .. n): which endpoints may reach each, as bits k * nep + i
  * (source i, destination dsts[k]); a source not marked is denied everything, loopback
  * of a single pod included as allowed. Heap; the caller frees. */

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "connlist.h"
 #include "escape.h"
 #include "focus.h"
 #include "out.h"
@@ -573,7 +574,92 @@ struct walk {
 	bool *has[3];         /* per source: has rows of this type */
 	struct out *o;
 	const struct dfocus *df; /* NULL without --focus options */
+	/* A source's candidate destinations: those either side may let it reach (every
+	 * other pair is denied everything on both sides, so it has no row), as indexes of
+	 * the union in name order. */
+	struct cand cand[2];
+	struct verdict_memo *memo[2]; /* per side, for the source being walked */
+	struct connset tmp[2];
+	uint32_t *upos[2];    /* side k's endpoint index -> its index in the union */
+	uint32_t *js;         /* the candidates of the source being walked */
+	uint32_t *ustamp;     /* ustamp[j] == utag: j is already among them */
+	uint32_t utag;
 };
+
+static int u32_cmp(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	return (a > b) - (a < b);
+}
+
+static void walk_cand_init(struct walk *w)
+{
+	w->js = xmalloc(sizeof(uint32_t) * (w->nu + 1));
+	w->ustamp = xcalloc(w->nu + 1, sizeof(uint32_t));
+	for (int k = 0; k < 2; k++) {
+		cand_init(&w->cand[k], &w->sides[k].s);
+		w->memo[k] = verdict_memo_new(&w->sides[k].s);
+		connset_init(&w->tmp[k]);
+		w->upos[k] = xcalloc(w->sides[k].s.nep + 1, sizeof(uint32_t));
+	}
+	for (size_t i = 0; i < w->nu; i++)
+		for (int k = 0; k < 2; k++)
+			if (w->u[i].ep[k])
+				w->upos[k][w->u[i].ep[k]->index] = (uint32_t)i;
+}
+
+static void walk_cand_release(struct walk *w)
+{
+	for (int k = 0; k < 2; k++) {
+		cand_release(&w->cand[k]);
+		verdict_memo_free(w->memo[k]);
+		connset_release(&w->tmp[k]);
+		free(w->upos[k]);
+	}
+	free(w->js);
+	free(w->ustamp);
+}
+
+/* What side k allows between two endpoints of the union, through its memo. */
+static void walk_allowed(struct walk *w, int k, const struct end *src, const struct end *dst,
+			 struct connset *out)
+{
+	if (!src->u->ep[k] || !dst->u->ep[k]) {
+		connset_clear(out);
+		return;
+	}
+	struct sref a = { .ep = src->u->ep[k] }, b = { .ep = dst->u->ep[k] };
+	const struct connset *v = verdict_memo_allowed(w->memo[k], &a, &b, out, &w->tmp[k]);
+	if (v != out)
+		connset_copy(out, v);
+}
+
+/* Source i's candidate destinations on either side, and i itself, in name order. */
+static size_t walk_candidates(struct walk *w, size_t i)
+{
+	size_t n = 0;
+	w->utag++;
+	w->ustamp[i] = w->utag;
+	w->js[n++] = (uint32_t)i;
+	for (int k = 0; k < 2; k++) {
+		if (!w->u[i].ep[k])
+			continue;
+		connlist_candidates(&w->sides[k].s, w->u[i].ep[k]->index, &w->cand[k]);
+		for (size_t c = 0; c < w->cand[k].n; c++) {
+			uint32_t j = w->upos[k][w->cand[k].v[c]];
+			if (w->ustamp[j] != w->utag) {
+				w->ustamp[j] = w->utag;
+				w->js[n++] = j;
+			}
+		}
+	}
+	qsort(w->js, n, sizeof(*w->js), u32_cmp);
+	/* Either side weighs every candidate (a pair only one side proposes too). */
+	for (int k = 0; k < 2; k++)
+		if (w->u[i].ep[k])
+			verdict_memo_source(w->memo[k], w->u[i].ep[k]->index, n);
+	return n;
+}
 
 /* Print the kept row ix[*p] ... while of type t and named before name (NULL: all). */
 static void print_kept(struct walk *w, const struct rows *rs, const size_t *ix, size_t *p,
@@ -611,7 +697,9 @@ static void walk_source(struct walk *w, size_t i, int t)
 
 	connset_init(&c[0]);
 	connset_init(&c[1]);
-	for (size_t j = 0; j < w->nu && !w->o->write_failed; j++) {
+	size_t ncand = walk_candidates(w, i);
+	for (size_t q = 0; q < ncand && !w->o->write_failed; q++) {
+		size_t j = w->js[q];
 		/* A workload to itself is compared too (unlike `list`): it is traffic between
 		 * two of its pods, which policy governs. A single pod to itself is loopback,
 		 * never subject to policy (SPEC §2.7): nothing to compare. */
@@ -622,7 +710,7 @@ static void walk_source(struct walk *w, size_t i, int t)
 		struct end b = { &w->u[j], 0, 0, 0 };
 		print_kept(w, &w->to_ext, ix, &p, t, w->u[j].name);
 		for (int k = 0; k < 2; k++)
-			side_allowed(&w->sides[k], k, &a, &b, &c[k]);
+			walk_allowed(w, k, &a, &b, &c[k]);
 		int ty = diff_type_of(c);
 		if (ty < 0)
 			continue;
@@ -703,8 +791,10 @@ static int diff_sides(struct cli *cli, const char *fmt, struct side sides[2],
 				compare_external(sides, &w.from_ext, &w.u[i], DIR_INGRESS, fam,
 						 w.rg[DIR_INGRESS][fam], w.nrg[DIR_INGRESS][fam]);
 	w.from_ext_order = rows_order(&w.from_ext);
+	walk_cand_init(&w);
 	for (int t = DIFF_CHANGED; t <= DIFF_REMOVED; t++)
 		walk_type(&w, t);
+	walk_cand_release(&w);
 	out_finish(&o);
 
 	int rc = sides[0].d.input_error || sides[1].d.input_error ? EXIT_INPUT

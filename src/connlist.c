@@ -344,6 +344,7 @@ struct memo {
 	size_t cap, used;
 	uint32_t stamp;        /* this source's; entries of others are free */
 	bool on;               /* this source's egress rules fit the mask */
+	const struct solver *s;
 };
 
 static void memo_release(struct memo *mm)
@@ -380,7 +381,7 @@ static void memo_source(const struct solver *s, struct memo *mm, size_t src, siz
  * destination was weighed before. */
 static const struct connset *memo_allowed(const struct solver *s, struct memo *mm,
 					  const struct sref *src, const struct sref *dst,
-					  struct connset *conns)
+					  struct connset *conns, struct connset *tmp)
 {
 	size_t d = (size_t)dst->ep->index;
 	const struct sendpoint *se = &s->eps[src->ep->index];
@@ -397,7 +398,7 @@ static const struct connset *memo_allowed(const struct solver *s, struct memo *m
 			return &e->verdict;
 		k = (k + 1) & (mm->cap - 1);
 	}
-	solver_allowed_tmp(s, src, dst, conns, conns + 1);
+	solver_allowed_tmp(s, src, dst, conns, tmp);
 	if (mm->used * 2 >= mm->cap)
 		return conns; /* full enough: no more entries for this source */
 	if (!e->live) {
@@ -412,6 +413,41 @@ static const struct connset *memo_allowed(const struct solver *s, struct memo *m
 	return conns;
 }
 
+struct verdict_memo *verdict_memo_new(const struct solver *s)
+{
+	struct memo *mm = xcalloc(1, sizeof(*mm));
+	mm->cls = s->tiers ? NULL : classes(s);
+	mm->s = s;
+	return (struct verdict_memo *)mm;
+}
+
+void verdict_memo_free(struct verdict_memo *vm)
+{
+	struct memo *mm = (struct memo *)vm;
+	if (!mm)
+		return;
+	memo_release(mm);
+	free((uint32_t *)mm->cls);
+	free(mm);
+}
+
+void verdict_memo_source(struct verdict_memo *vm, size_t src, size_t n)
+{
+	struct memo *mm = (struct memo *)vm;
+	memo_source(mm->s, mm, src, n);
+}
+
+const struct connset *verdict_memo_allowed(struct verdict_memo *vm, const struct sref *src,
+					   const struct sref *dst, struct connset *out,
+					   struct connset *tmp)
+{
+	struct memo *mm = (struct memo *)vm;
+	if (mm->on && src->ep && dst->ep && src->ep != dst->ep)
+		return memo_allowed(mm->s, mm, src, dst, out, tmp);
+	solver_allowed_tmp(mm->s, src, dst, out, tmp);
+	return out;
+}
+
 /* The pair's connections, narrowed to the focus, kept for output when any is left. */
 static void visit(const struct solver *s, const struct focus *f, struct pending *p,
 		  const struct side *src, const struct side *dst, size_t rank,
@@ -420,7 +456,8 @@ static void visit(const struct solver *s, const struct focus *f, struct pending 
 	if (!focus_keeps(f, &src->ref, &dst->ref))
 		return;
 	if (mm && mm->on && src->ref.ep && dst->ref.ep && src->ref.ep != dst->ref.ep) {
-		const struct connset *v = memo_allowed(s, mm, &src->ref, &dst->ref, conns);
+		const struct connset *v = memo_allowed(s, mm, &src->ref, &dst->ref, conns,
+							  conns + 1);
 		if (!f) {
 			if (!connset_is_empty(v))
 				pend(p, src, dst, rank, v);
@@ -455,7 +492,7 @@ void connlist_each_focus(const struct solver *s, const struct focus *f,
 	struct pending p = { NULL, 0, 0, 0, NULL, 0 };
 	/* The pair's verdict and the solver's scratch set */
 	struct connset conns[2];
-	struct memo mm = { s->tiers ? NULL : classes(s), NULL, 0, 0, 0, false };
+	struct memo mm = { s->tiers ? NULL : classes(s), NULL, 0, 0, 0, false, s };
 	/* Sources that keep only the focused destinations visit those alone, and only
 	 * those that let them in. */
 	bool to_focus = f && f->nitems && f->dir != FOCUS_EGRESS;
