@@ -18,6 +18,7 @@
 #   BENCH_DUMP_SIZES   pod counts of the dump shape
 #   BENCH_LIST_SECONDS on the pod shapes, `list` is stopped after this long (its lines/s
 #                      is what is measured; the whole output can be n²)
+#   BENCH_MATRIX_SECONDS the same for `matrix -o csv` on the pod shapes (one run)
 set -eu
 
 : "${NPCHECK:?NPCHECK not set}" "${BENCH_DIR:?BENCH_DIR not set}"
@@ -30,6 +31,7 @@ SHAPES=${BENCH_SHAPES:-deploy}
 PODS_SIZES=${BENCH_PODS_SIZES:-}
 DUMP_SIZES=${BENCH_DUMP_SIZES:-}
 LIST_SECONDS=${BENCH_LIST_SECONDS:-20}
+MATRIX_SECONDS=${BENCH_MATRIX_SECONDS:-5}
 MATRIX_MAX=${BENCH_MATRIX_MAX:-10000}
 TIMEOUT=${BENCH_TIMEOUT:-1800}
 RESULTS=$BENCH_DIR/results.txt
@@ -99,6 +101,7 @@ measure() {
 	shift 3
 	runs=1
 	[ "$n" -le "$SMALL_MAX" ] && runs=$RUNS
+	[ -n "${m_runs:-}" ] && runs=$m_runs
 	best="" best_cpu="" worst="" worst_cpu="" peak=0 status="" done=0
 	while [ "$done" -lt "$runs" ]; do
 		"$RUNSTAT" ${follow:+-f} -t "${m_timeout:-$TIMEOUT}" -e "$tmp.err" "$@" >"$tmp"
@@ -176,6 +179,18 @@ pod_shape() {
 	set -- $("$BENCH_DIR/gen_cluster" $flag -r "$n")
 	measure "$label" "reach" "0 1" "$NPCHECK" $big reach "$1" "$2" -p "$3" "$file"
 	measure "$label" "reach -j 1" "0 1" "$NPCHECK" $big -j 1 reach "$1" "$2" -p "$3" "$file"
+	measure "$label" "explain --pod -j 1" 0 "$NPCHECK" $big -j 1 explain --pod "$1" "$file"
+	measure "$label" "exposure -j 1" 0 "$NPCHECK" $big -j 1 exposure "$file"
+	# The file against itself: both sides loaded, every candidate pair weighed, no row.
+	# Its input is the file twice: in_MiB and rss/in count both.
+	bytes=$((bytes * 2))
+	measure "$label" "diff -j 1 (itself)" 0 "$NPCHECK" $big -j 1 diff "$file" "$file"
+	bytes=$((bytes / 2))
+	# n² × ports rows: only its first line and rate are measured, in one run.
+	follow=1 m_timeout=$MATRIX_SECONDS m_runs=1
+	measure "$label" "matrix -j 1 -o csv" "0 timeout" "$NPCHECK" $big -j 1 matrix -o csv \
+		--max-rows 100000000000 "$file"
+	follow="" m_timeout="" m_runs=""
 }
 
 for sh in $SHAPES; do
@@ -220,6 +235,10 @@ for sh in $SHAPES; do
 		set -- $("$BENCH_DIR/gen_cluster" -r "$n")
 		measure "$n" "reach ${1#*/} ${2#*/} -p $3" "0" "$NPCHECK" reach "$1" "$2" -p "$3" "$file"
 		measure "$n" "reach -j 1" "0" "$NPCHECK" -j 1 reach "$1" "$2" -p "$3" "$file"
+		measure "$n" exposure 0 "$NPCHECK" exposure "$file"
+		bytes=$((bytes * 2))
+		measure "$n" "diff (itself)" 0 "$NPCHECK" diff "$file" "$file"
+		bytes=$((bytes / 2))
 	done
 done
 out "# load average after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
