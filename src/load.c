@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "intern.h"
 #include "load_int.h"
 #include "tiers.h"
 
@@ -284,6 +285,7 @@ static void part_init(struct part *p, const struct model *m)
 static void part_release(struct part *p)
 {
 	diag_release(&p->d);
+	intern_free(p->m.intern);
 	free(p->m.objects);
 	free(p->m.endpoints);
 	free(p->m.policies);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "intern.h"
 #include "kinds.h"
 #include "validate.h"
 
@@ -368,6 +369,11 @@ static size_t path_push(struct vctx *v, const char *fmt, ...)
 {
 	size_t base = v->path.len;
 	va_list ap;
+	/* Most paths are constant and only printed on an error: no formatting for them. */
+	if (!strchr(fmt, '%')) {
+		strbuf_addstr(&v->path, fmt);
+		return base;
+	}
 	va_start(ap, fmt);
 	strbuf_vaddf(&v->path, fmt, ap);
 	va_end(ap);
@@ -462,6 +468,40 @@ static void err_invalid_msgs(struct vctx *v, const struct ynode *at, const char 
 		err_invalid_str(v, at, suffix, val, len, ms->m[i]);
 }
 
+/*
+ * The facts (intern.h) learned about the string s of len bytes, in the table of the
+ * model being loaded (one per loader thread), or NULL for a string too long to be
+ * valid as what is checked here, which is not worth remembering.
+ */
+static unsigned *facts(struct vctx *v, const char *s, size_t len)
+{
+	if (len > 253)
+		return NULL;
+	if (!v->m->intern)
+		v->m->intern = intern_new(v->m->arena);
+	return intern_flags(intern_str(v->m->intern, s, len));
+}
+
+/* check_label_key, check_label_value or check_dns_label (bit, an INTERN_* fact, says
+ * which) of s: run once per distinct string that passes, as pods repeat their labels
+ * and namespaces. A string that fails is checked each time (its messages are wanted). */
+static void check_once(struct vctx *v, unsigned bit, const char *s, size_t len,
+		       struct msgs *ms)
+{
+	unsigned *f = facts(v, s, len);
+	int before = ms->n;
+	if (f && (*f & bit))
+		return;
+	if (bit == INTERN_LABEL_KEY)
+		check_label_key(s, len, ms);
+	else if (bit == INTERN_LABEL_VALUE)
+		check_label_value(s, len, ms);
+	else
+		check_dns_label(s, len, ms);
+	if (f && ms->n == before)
+		*f |= bit;
+}
+
 /* The text of a scalar node, with its length (which may count NULs). */
 static const char *node_text(const struct ynode *n, size_t *len)
 {
@@ -483,11 +523,11 @@ static void validate_labels(struct vctx *v, const struct kv *kv, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		struct msgs ms = { { NULL }, 0 };
 		size_t klen = kv[i].node ? kv[i].node->len : strlen(kv[i].key);
-		check_label_key(kv[i].key, klen, &ms);
+		check_once(v, INTERN_LABEL_KEY, kv[i].key, klen, &ms);
 		err_invalid_msgs(v, kv[i].node, "", kv[i].key, klen, &ms);
 		ms.n = 0;
 		size_t vlen = strlen(kv[i].val);
-		check_label_value(kv[i].val, vlen, &ms);
+		check_once(v, INTERN_LABEL_VALUE, kv[i].val, vlen, &ms);
 		err_invalid_msgs(v, kv[i].node, "", kv[i].val, vlen, &ms);
 	}
 }
@@ -583,7 +623,7 @@ static void validate_meta(struct vctx *v, const struct ynode *meta, enum name_ru
 	const char *ns = node_text(ynode_get(meta, "namespace"), &len);
 	if (namespaced && len) {
 		struct msgs ms = { { NULL }, 0 };
-		check_dns_label(ns, len, &ms);
+		check_once(v, INTERN_DNS_LABEL, ns, len, &ms);
 		base = path_push(v, "metadata.namespace");
 		err_invalid_msgs(v, ynode_key(meta, "namespace"), "", ns, len, &ms);
 		path_pop(v, base);
@@ -688,13 +728,13 @@ static void validate_selector(struct vctx *v, const struct selector *s)
 		}
 		const struct ynode *key_key = ynode_key(e->node, "key");
 		const char *key = node_text(ynode_get(e->node, "key"), &len);
-		check_label_key(key, len, &ms);
+		check_once(v, INTERN_LABEL_KEY, key, len, &ms);
 		err_invalid_msgs(v, key_key ? key_key : e->node, ".key", key, len, &ms);
 		for (size_t j = 0; j < nvals; j++) {
 			const char *val = node_text(vals->kids[j], &len);
 			size_t vb = path_push(v, ".values[%zu]", j);
 			ms.n = 0;
-			check_label_value(val, len, &ms);
+			check_once(v, INTERN_LABEL_VALUE, val, len, &ms);
 			err_invalid_msgs(v, vals->kids[j], "", val, len, &ms);
 			path_pop(v, vb);
 		}
