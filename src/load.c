@@ -131,16 +131,20 @@ static void advance_mark(const char *buf, size_t from, size_t to, size_t *line, 
 /*
  * Parse buf (a whole file when whole, else a part after line0 lines) into m. A whole file
  * holding a stream of JSON documents is parsed one document at a time, each with the line
- * and column where it starts; a broken one is reported and the next is read.
+ * and column where it starts; a broken one is reported and the next is read. With
+ * release, buf is a heap buffer only freed after: what has been parsed of it is given
+ * back as the parse goes (ynode_parse_release).
  */
 static int parse_into(struct model *m, const char *file, const char *buf, size_t len,
-		      size_t line0, bool whole, const struct model_options *opt)
+		      size_t line0, bool whole, bool release, const struct model_options *opt)
 {
 	struct unit_ctx uc = { m, file, opt };
 	struct ynode_sink sink = { decode_unit, &uc, k8s_skip_keys, build_paths };
 	size_t *starts = NULL, n = whole ? model_json_starts(buf, len, &starts) : 0;
 	if (n < 2) {
 		free(starts);
+		if (release)
+			return ynode_parse_release(m->trees, m->diag, file, buf, len, line0, &sink);
 		return ynode_parse_part(m->trees, m->diag, file, buf, len, line0, &sink);
 	}
 	size_t line = 0, col = 0, at = 0;
@@ -254,7 +258,7 @@ static int parse_run(struct model *m, const struct source_file *files, size_t fi
 	int rc = 0;
 	for (size_t i = first; i < first + count; i++)
 		if (files[i].buf &&
-		    parse_into(m, files[i].path, files[i].buf, files[i].len, 0, true, opt))
+		    parse_into(m, files[i].path, files[i].buf, files[i].len, 0, true, false, opt))
 			rc = -1;
 	return rc;
 }
@@ -266,7 +270,7 @@ static void parse_part(struct part *p)
 		long long line0 = line_of(f->buf, p->off);
 		p->rc = line0 < 0 ? -1
 				  : parse_into(&p->m, f->path, f->buf + p->off, p->len,
-					       (size_t)line0, false, p->opt);
+					       (size_t)line0, false, false, p->opt);
 		return;
 	}
 	p->rc = parse_run(&p->m, p->files, p->first, p->count, p->opt);
@@ -389,7 +393,9 @@ static int parse_serially(struct model *m, struct source_file *files, size_t nfi
 			rc = -1;
 			continue;
 		}
-		if (parse_into(m, files[i].path, files[i].buf, files[i].len, 0, true, opt))
+		/* Read for this parse alone: its memory can go as the parse moves on. */
+		if (parse_into(m, files[i].path, files[i].buf, files[i].len, 0, true,
+			       files[i].heap != NULL, opt))
 			rc = -1;
 		source_done(&files[i]);
 	}
@@ -497,7 +503,8 @@ static int parse_pooled(struct model *m, struct source_file *files, size_t nfile
 		if (p->cut && !clean) {
 			for (size_t k = i; k < j; k++)
 				part_drop(&pl.parts[k]);
-			if (parse_into(m, f->path, f->buf, f->len, 0, true, opt))
+			if (parse_into(m, f->path, f->buf, f->len, 0, true,
+				       f->heap != NULL, opt))
 				rc = -1;
 		} else {
 			if (!clean || p->unread)

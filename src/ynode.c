@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "ynode.h"
@@ -39,6 +41,10 @@ struct loader {
 	size_t col0;              /* characters before buf on its first line */
 	size_t cur_line, cur_off; /* a line and the byte offset where it starts */
 	size_t bom;               /* bytes of a UTF-8 byte order mark, which has no column */
+	bool release;             /* give back the memory of documents parsed (ynode_parse_release) */
+	size_t keep_off, keep_line; /* where the current document's first line starts, and
+				     * its number: nothing before it is read again */
+	size_t released;          /* bytes of buf given back: [0, released) reads as zeros */
 	struct frame *stack;
 	size_t depth, stack_cap;
 	struct ynode **kids; /* children of every open collection, innermost last */
@@ -145,6 +151,8 @@ static size_t line_start(struct loader *l, size_t line)
 {
 	/* A collection is positioned when it closes, after its children moved the cursor
 	 * past it: step back line by line, which costs no more than its children did. */
+	if (line < l->keep_line && l->released)
+		BUG("a position before a document whose memory was given back");
 	while (line < l->cur_line) {
 		const char *nl = l->cur_off >= 2 ? memrchr(l->buf, '\n', l->cur_off - 1) : NULL;
 		l->cur_off = nl ? (size_t)(nl + 1 - l->buf) : l->bom;
@@ -587,8 +595,13 @@ static void parser_error(struct loader *l, yaml_parser_t *p)
 		if (p->error == YAML_READER_ERROR) {
 			/* Reader errors carry a byte offset, not a line. */
 			size_t off = p->problem_offset < l->len ? p->problem_offset : l->len, line = 0;
-			for (const char *q = l->buf; (q = memchr(q, '\n', (size_t)(l->buf + off - q)));
-			     q++)
+			const char *q = l->buf;
+			if (off >= l->keep_off) {
+				/* What is before the current document may have been given back. */
+				q += l->keep_off;
+				line = l->keep_line;
+			}
+			for (; (q = memchr(q, '\n', (size_t)(l->buf + off - q))); q++)
 				line++;
 			m.line = line;
 			m.column = 0;
@@ -694,8 +707,38 @@ int ynode_parse_part(struct arena *a, struct diag *d, const char *file, const ch
 	return ynode_parse_at(a, d, file, buf, len, line0, 0, sink);
 }
 
-static void on_document_start(struct loader *l, struct ynode **root)
+/* Give back the pages of buf before the current document, a few at a time. */
+static void release_behind(struct loader *l)
 {
+#ifdef MADV_DONTNEED
+	static const size_t step = (size_t)1 << 20;
+	long page = sysconf(_SC_PAGESIZE);
+	if (page <= 0 || l->keep_off < l->released + step)
+		return;
+	uintptr_t mask = (uintptr_t)page - 1, b = (uintptr_t)l->buf;
+	uintptr_t from = (b + l->released + mask) & ~mask, to = (b + l->keep_off) & ~mask;
+	if (to <= from)
+		return;
+	/* A failure leaves the memory as it was: nothing to report. */
+	(void)madvise((void *)from, to - from, MADV_DONTNEED);
+	l->released = (size_t)(to - b);
+#else
+	(void)l;
+#endif
+}
+
+static void on_document_start(struct loader *l, const yaml_event_t *e, struct ynode **root)
+{
+	/* Every node of this document, and any error from now on, is at or after the
+	 * line it starts on. */
+	if (l->release) {
+		size_t off = line_start(l, e->start_mark.line);
+		if (off > l->keep_off && off < l->len) {
+			l->keep_off = off;
+			l->keep_line = l->cur_line;
+			release_behind(l);
+		}
+	}
 	*root = NULL;
 	l->doc_weight = 0;
 	clear_anchors(l);
@@ -746,11 +789,12 @@ static void loader_release(struct loader *l)
 	free(l->stack);
 }
 
-int ynode_parse_at(struct arena *a, struct diag *d, const char *file, const char *buf,
-		   size_t len, size_t line0, size_t col0, const struct ynode_sink *sink)
+static int parse(struct arena *a, struct diag *d, const char *file, const char *buf,
+		 size_t len, size_t line0, size_t col0, const struct ynode_sink *sink,
+		 bool release)
 {
 	struct loader l = { .a = a, .d = d, .file = file, .buf = buf, .len = len, .line0 = line0,
-			    .col0 = col0, .sink = sink };
+			    .col0 = col0, .sink = sink, .release = release };
 	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
 		l.bom = l.cur_off = 3;
 	yaml_parser_t p;
@@ -782,7 +826,7 @@ int ynode_parse_at(struct arena *a, struct diag *d, const char *file, const char
 			done = true;
 			break;
 		case YAML_DOCUMENT_START_EVENT:
-			on_document_start(&l, &root);
+			on_document_start(&l, &e, &root);
 			break;
 		case YAML_DOCUMENT_END_EVENT:
 			on_document_end(&l, &root);
@@ -819,6 +863,18 @@ int ynode_parse_at(struct arena *a, struct diag *d, const char *file, const char
 	loader_release(&l);
 	yaml_parser_delete(&p);
 	return rc;
+}
+
+int ynode_parse_at(struct arena *a, struct diag *d, const char *file, const char *buf,
+		   size_t len, size_t line0, size_t col0, const struct ynode_sink *sink)
+{
+	return parse(a, d, file, buf, len, line0, col0, sink, false);
+}
+
+int ynode_parse_release(struct arena *a, struct diag *d, const char *file, const char *buf,
+			size_t len, size_t line0, const struct ynode_sink *sink)
+{
+	return parse(a, d, file, buf, len, line0, 0, sink, true);
 }
 
 /* The index of the pair whose key is the scalar key (all of it: a quoted key may hold a
