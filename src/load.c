@@ -247,6 +247,9 @@ struct part {
 	bool cut;            /* a part of files[first]: off, len */
 	bool unread;         /* files[first] could not be read: d says why */
 	size_t off, len;
+	long long line0;     /* (cut) the line it starts on (line_of), counted before the
+			      * threads start: a part gives back its memory as it goes */
+	bool release;        /* (cut) the part may give back the memory it has parsed */
 	const struct model_options *opt;
 	int rc;
 };
@@ -267,10 +270,9 @@ static void parse_part(struct part *p)
 {
 	if (p->cut) {
 		const struct source_file *f = &p->files[p->first];
-		long long line0 = line_of(f->buf, p->off);
-		p->rc = line0 < 0 ? -1
-				  : parse_into(&p->m, f->path, f->buf + p->off, p->len,
-					       (size_t)line0, false, false, p->opt);
+		p->rc = p->line0 < 0 ? -1
+				    : parse_into(&p->m, f->path, f->buf + p->off, p->len,
+						 (size_t)p->line0, false, p->release, p->opt);
 		return;
 	}
 	p->rc = parse_run(&p->m, p->files, p->first, p->count, p->opt);
@@ -416,6 +418,25 @@ static struct part *new_part(struct pool *pl, size_t *cap, const struct model *m
 	return p;
 }
 
+/* A file read from a path that can be read again (not stdin, not a source in memory):
+ * its parts may give back their memory, and it is read again if it must be parsed whole. */
+static bool rereadable(const struct source_file *f)
+{
+	return f->heap && f->open_path && strcmp(f->open_path, "-");
+}
+
+/* The bytes of a file whose parts gave back what they parsed, read again (charged to the
+ * budget once): 0, or -1 when it cannot be (reported). */
+static int reread(struct model *m, struct source_file *f)
+{
+	if (!rereadable(f))
+		return 0;
+	if (f->budget)
+		f->budget->used -= f->len;
+	source_done(f);
+	return source_read(m->diag, f);
+}
+
 static void free_buffers(struct source_file *files, size_t first, size_t count)
 {
 	for (size_t i = first; i < first + count; i++)
@@ -470,6 +491,8 @@ static int parse_pooled(struct model *m, struct source_file *files, size_t nfile
 			p->cut = true;
 			p->off = k ? cuts[k - 1] : 0;
 			p->len = (k < ncuts ? cuts[k] : files[i].len) - p->off;
+			p->line0 = line_of(files[i].buf, p->off);
+			p->release = rereadable(&files[i]);
 		}
 	}
 	diag_release(&rd);
@@ -503,8 +526,10 @@ static int parse_pooled(struct model *m, struct source_file *files, size_t nfile
 		if (p->cut && !clean) {
 			for (size_t k = i; k < j; k++)
 				part_drop(&pl.parts[k]);
-			if (parse_into(m, f->path, f->buf, f->len, 0, true,
-				       f->heap != NULL, opt))
+			if (reread(m, f))
+				rc = -1;
+			else if (parse_into(m, f->path, f->buf, f->len, 0, true,
+					    f->heap != NULL, opt))
 				rc = -1;
 		} else {
 			if (!clean || p->unread)
