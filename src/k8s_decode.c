@@ -947,7 +947,8 @@ const struct k8s_kind *k8s_kind_find(const char *kind, const char *api_version)
 	const struct k8s_kind *any = NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
 		const struct k8s_kind *k = &kinds[i];
-		if (strcmp(k->kind, kind))
+		/* Called for every document: the first letter rules most rows out. */
+		if (k->kind[0] != kind[0] || strcmp(k->kind, kind))
 			continue;
 		if (!api_version)
 			return k;

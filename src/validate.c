@@ -626,21 +626,22 @@ static void check_name(enum name_rule rule, const char *s, size_t len, bool pref
 	 * trailing dashes are allowed": maskTrailingDash replaces the last two characters
 	 * by "a" (sic) when the last is a dash. */
 	struct strbuf masked = STRBUF_INIT;
-	strbuf_add(&masked, s, len);
 	if (prefix && len && s[len - 1] == '-') {
-		strbuf_setlen(&masked, len >= 2 ? len - 2 : 0);
+		strbuf_add(&masked, s, len >= 2 ? len - 2 : 0);
 		strbuf_addch(&masked, 'a');
+		s = masked.buf;
+		len = masked.len;
 	}
 	switch (rule) {
 	case NAME_DNS_SUBDOMAIN:
 	case NAME_CRONJOB:
-		check_subdomain(masked.buf, masked.len, ms);
+		check_subdomain(s, len, ms);
 		break;
 	case NAME_DNS_LABEL:
-		check_dns_label(masked.buf, masked.len, ms);
+		check_dns_label(s, len, ms);
 		break;
 	case NAME_DNS1035_LABEL:
-		check_dns1035_label(masked.buf, masked.len, ms);
+		check_dns1035_label(s, len, ms);
 		break;
 	}
 	strbuf_release(&masked);

@@ -93,7 +93,7 @@ static const struct ypath *child_path(const struct loader *l, bool *all, bool *d
 		key = k->str;
 	}
 	for (const struct ypath *p = f->path; p->key; p++)
-		if (!strcmp(p->key, key)) {
+		if (p->key[0] == key[0] && !strcmp(p->key, key)) {
 			*all = p->all;
 			return p->all ? NULL : p->sub;
 		}
@@ -616,9 +616,16 @@ static void parser_error(struct loader *l, yaml_parser_t *p)
 /* A scalar event as a node. */
 static struct ynode *scalar_node(struct loader *l, const yaml_event_t *e)
 {
-	struct ynode *n = new_node(l, YN_SCALAR, e->start_mark);
-	n->str = arena_strndup(l->a, (const char *)e->data.scalar.value, e->data.scalar.length);
-	n->len = e->data.scalar.length;
+	/* The node and its text in one allocation: the commonest node, built once per
+	 * scalar of every document. */
+	size_t len = e->data.scalar.length;
+	struct ynode *n = arena_alloc_raw(l->a, sizeof(*n) + len + 1);
+	char *str = (char *)(n + 1);
+	*n = (struct ynode){ .kind = YN_SCALAR, .pos = mark_pos(l, e->start_mark) };
+	memcpy(str, e->data.scalar.value, len);
+	str[len] = '\0';
+	n->str = str;
+	n->len = len;
 	n->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !e->data.scalar.tag;
 	n->tag = (unsigned char)yaml11_tag((const char *)e->data.scalar.tag);
 	return n;
