@@ -45,6 +45,7 @@ struct loader {
 	size_t keep_off, keep_line; /* where the current document's first line starts, and
 				     * its number: nothing before it is read again */
 	size_t released;          /* bytes of buf given back: [0, released) reads as zeros */
+	size_t checked;           /* bytes of buf known to break lines only with LF or CRLF */
 	struct frame *stack;
 	size_t depth, stack_cap;
 	struct ynode **kids; /* children of every open collection, innermost last */
@@ -734,16 +735,42 @@ static void release_behind(struct loader *l)
 #endif
 }
 
+/* Does s (n bytes) break a line other than with LF or CRLF (a lone CR, U+0085, U+2028,
+ * U+2029)? libyaml counts those as lines, line_start does not: past one, a libyaml line
+ * number no longer finds its line, and nothing is given back. */
+static bool other_breaks(const char *s, size_t n)
+{
+	const char *end = s + n;
+	for (const char *q = s; (q = memchr(q, '\r', (size_t)(end - q))); q++)
+		if (q + 1 == end || q[1] != '\n')
+			return true;
+	for (const char *q = s; (q = memchr(q, 0xC2, (size_t)(end - q))); q++)
+		if (q + 1 < end && (unsigned char)q[1] == 0x85)
+			return true;
+	for (const char *q = s; (q = memchr(q, 0xE2, (size_t)(end - q))); q++)
+		if (q + 2 < end && (unsigned char)q[1] == 0x80 &&
+		    ((unsigned char)q[2] == 0xA8 || (unsigned char)q[2] == 0xA9))
+			return true;
+	return false;
+}
+
 static void on_document_start(struct loader *l, const yaml_event_t *e, struct ynode **root)
 {
 	/* Every node of this document, and any error from now on, is at or after the
 	 * line it starts on. */
 	if (l->release) {
-		size_t off = line_start(l, e->start_mark.line);
-		if (off > l->keep_off && off < l->len) {
-			l->keep_off = off;
-			l->keep_line = l->cur_line;
-			release_behind(l);
+		size_t line = l->cur_line, off = l->cur_off, to = line_start(l, e->start_mark.line);
+		if (to > l->keep_off && to < l->len) {
+			if (other_breaks(l->buf + l->checked, to - l->checked)) {
+				/* Its line is not where line_start found it: keep all. */
+				l->release = false;
+				l->cur_line = line;
+				l->cur_off = off;
+			} else {
+				l->checked = l->keep_off = to;
+				l->keep_line = l->cur_line;
+				release_behind(l);
+			}
 		}
 	}
 	*root = NULL;
@@ -802,6 +829,9 @@ static int parse(struct arena *a, struct diag *d, const char *file, const char *
 {
 	struct loader l = { .a = a, .d = d, .file = file, .buf = buf, .len = len, .line0 = line0,
 			    .col0 = col0, .sink = sink, .release = release };
+	/* libyaml reads UTF-16 after its byte order mark: lines are not LF bytes there. */
+	if (len >= 2 && ((unsigned char)buf[0] == 0xFE || (unsigned char)buf[0] == 0xFF))
+		l.release = false;
 	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
 		l.bom = l.cur_off = 3;
 	yaml_parser_t p;
