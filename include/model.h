@@ -342,6 +342,9 @@ struct model {
 	bool no_fold;  /* from model_options */
 	/* Private to the decoder. */
 	bool decoding_kept, kept_unit;
+	/* Private to loading: the distinct strings kept and what validation learned of
+	 * them (intern.h); freed once the model is built. */
+	struct intern *intern;
 	/* The policy tiers and Nodes (tiers.h), or NULL when the input has none. */
 	struct tiers *tiers;
 };

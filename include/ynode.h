@@ -76,6 +76,13 @@ int ynode_parse_part(struct arena *a, struct diag *d, const char *file, const ch
 int ynode_parse_at(struct arena *a, struct diag *d, const char *file, const char *buf,
 		   size_t len, size_t line0, size_t col0, const struct ynode_sink *sink);
 
+/* ynode_parse_part for a buf that is a heap buffer the caller only frees after the
+ * parse: the memory of the documents already parsed is given back to the system as the
+ * parse moves on (their bytes then read as zeros), so that a large file is not held
+ * whole beside the model built from it. */
+int ynode_parse_release(struct arena *a, struct diag *d, const char *file, const char *buf,
+			size_t len, size_t line0, const struct ynode_sink *sink);
+
 /* Mapping lookup: the value (or key) node for key, or NULL (also when m is not a map). */
 const struct ynode *ynode_get(const struct ynode *m, const char *key);
 const struct ynode *ynode_key(const struct ynode *m, const char *key);

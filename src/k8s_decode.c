@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "intern.h"
 #include "kinds.h"
 #include "load_int.h"
 #include "operators.h"
@@ -326,7 +327,19 @@ static const char *str_of(const struct ynode *n)
 	return n && n->kind == YN_SCALAR ? ynode_str(n) : NULL;
 }
 
+/* Kept strings are interned: pods repeat their label keys and values, namespaces,
+ * port names and owners thousands of times, and the model holds each once. */
 static const char *keep_str(struct model *m, const char *s)
+{
+	if (!s || m->decoding_kept)
+		return s;
+	if (!m->intern)
+		m->intern = intern_new(m->arena);
+	return intern_str(m->intern, s, strlen(s));
+}
+
+/* The same for a string that is rarely repeated (an IP address). */
+static const char *keep_unique(struct model *m, const char *s)
 {
 	return s && !m->decoding_kept ? arena_strdup(m->arena, s) : s;
 }
@@ -344,6 +357,21 @@ static const struct ynode *keep_node(struct model *m, const struct ynode *n)
 		c->str = arena_strndup(m->arena, n->str, n->len);
 		c->len = n->len;
 	}
+	return c;
+}
+
+/* The same for a scalar whose text repeats (a namespace): the text is interned. */
+static const struct ynode *keep_shared_node(struct model *m, const struct ynode *n)
+{
+	if (!n || m->decoding_kept || n->kind != YN_SCALAR)
+		return keep_node(m, n);
+	struct ynode *c = ARENA_NEW(m->arena, struct ynode);
+	*c = *n;
+	c->n = 0;
+	c->kids = NULL;
+	if (!m->intern)
+		m->intern = intern_new(m->arena);
+	c->str = intern_str(m->intern, n->str, n->len);
 	return c;
 }
 
@@ -590,7 +618,7 @@ static void decode_ips(struct model *m, const struct ynode *status, struct ip_ad
 		const char *s = str_of(ynode_get(list->kids[i], "ip"));
 		struct ip_addr a;
 		if (s && !ip_parse(s, false, &a.family, &a.addr)) {
-			a.text = keep_str(m, s);
+			a.text = keep_unique(m, s);
 			bool dup = false;
 			for (size_t j = 0; j < *n; j++)
 				dup |= (*out)[j].family == a.family && (*out)[j].addr == a.addr;
@@ -601,7 +629,7 @@ static void decode_ips(struct model *m, const struct ynode *status, struct ip_ad
 	if (one && *n == 0) {
 		struct ip_addr a;
 		if (!ip_parse(one, false, &a.family, &a.addr)) {
-			a.text = keep_str(m, one);
+			a.text = keep_unique(m, one);
 			(*out)[(*n)++] = a;
 		}
 	}
@@ -770,14 +798,14 @@ static void decode_service(struct model *m, struct object *o, const struct ynode
 		struct ip_addr a;
 		const char *t = str_of(ips->kids[i]);
 		if (t && !ip_parse(t, false, &a.family, &a.addr)) {
-			a.text = keep_str(m, t);
+			a.text = keep_unique(m, t);
 			s->cluster_ips[s->ncluster_ips++] = a;
 		}
 	}
 	if (one && !s->ncluster_ips) {
 		struct ip_addr a;
 		if (!ip_parse(one, false, &a.family, &a.addr)) {
-			a.text = keep_str(m, one);
+			a.text = keep_unique(m, one);
 			s->cluster_ips[s->ncluster_ips++] = a;
 		}
 	}
@@ -919,7 +947,8 @@ const struct k8s_kind *k8s_kind_find(const char *kind, const char *api_version)
 	const struct k8s_kind *any = NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
 		const struct k8s_kind *k = &kinds[i];
-		if (strcmp(k->kind, kind))
+		/* Called for every document: the first letter rules most rows out. */
+		if (k->kind[0] != kind[0] || strcmp(k->kind, kind))
 			continue;
 		if (!api_version)
 			return k;
@@ -1008,7 +1037,14 @@ static const char *generated_name(struct model *m, const struct ynode *meta)
 	const char *gen = str_of(ynode_get(meta, "generateName"));
 	if (!gen || !*gen)
 		return NULL;
-	return arena_printf(m->arena, "%s<generated>", gen);
+	/* Concatenated by hand: formatting is not free, and pods of a ReplicaSet all
+	 * have a generateName. */
+	static const char suffix[] = "<generated>";
+	size_t n = strlen(gen);
+	char *s = arena_alloc_raw(m->arena, n + sizeof(suffix));
+	memcpy(s, gen, n);
+	memcpy(s + n, suffix, sizeof(suffix));
+	return s;
 }
 
 /* The metadata every kind's object keeps: name, namespace, labels, the npcheck.io/ignore
@@ -1026,7 +1062,7 @@ static void decode_meta(struct model *m, struct object *o, const struct ynode *m
 			o->generated = true;
 		}
 	}
-	o->ns_node = keep_node(m, ynode_get(meta, "namespace"));
+	o->ns_node = keep_shared_node(m, ynode_get(meta, "namespace"));
 	const char *ns = str_of(o->ns_node);
 	if (ns && !*ns)
 		ns = NULL; /* namespace: "" is no namespace, as kubectl reads it */

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "intern.h"
 #include "load_int.h"
 #include "tiers.h"
 
@@ -130,16 +131,20 @@ static void advance_mark(const char *buf, size_t from, size_t to, size_t *line, 
 /*
  * Parse buf (a whole file when whole, else a part after line0 lines) into m. A whole file
  * holding a stream of JSON documents is parsed one document at a time, each with the line
- * and column where it starts; a broken one is reported and the next is read.
+ * and column where it starts; a broken one is reported and the next is read. With
+ * release, buf is a heap buffer only freed after: what has been parsed of it is given
+ * back as the parse goes (ynode_parse_release).
  */
 static int parse_into(struct model *m, const char *file, const char *buf, size_t len,
-		      size_t line0, bool whole, const struct model_options *opt)
+		      size_t line0, bool whole, bool release, const struct model_options *opt)
 {
 	struct unit_ctx uc = { m, file, opt };
 	struct ynode_sink sink = { decode_unit, &uc, k8s_skip_keys, build_paths };
 	size_t *starts = NULL, n = whole ? model_json_starts(buf, len, &starts) : 0;
 	if (n < 2) {
 		free(starts);
+		if (release)
+			return ynode_parse_release(m->trees, m->diag, file, buf, len, line0, &sink);
 		return ynode_parse_part(m->trees, m->diag, file, buf, len, line0, &sink);
 	}
 	size_t line = 0, col = 0, at = 0;
@@ -242,6 +247,9 @@ struct part {
 	bool cut;            /* a part of files[first]: off, len */
 	bool unread;         /* files[first] could not be read: d says why */
 	size_t off, len;
+	long long line0;     /* (cut) the line it starts on (line_of), counted before the
+			      * threads start: a part gives back its memory as it goes */
+	bool release;        /* (cut) the part may give back the memory it has parsed */
 	const struct model_options *opt;
 	int rc;
 };
@@ -253,7 +261,7 @@ static int parse_run(struct model *m, const struct source_file *files, size_t fi
 	int rc = 0;
 	for (size_t i = first; i < first + count; i++)
 		if (files[i].buf &&
-		    parse_into(m, files[i].path, files[i].buf, files[i].len, 0, true, opt))
+		    parse_into(m, files[i].path, files[i].buf, files[i].len, 0, true, false, opt))
 			rc = -1;
 	return rc;
 }
@@ -262,10 +270,9 @@ static void parse_part(struct part *p)
 {
 	if (p->cut) {
 		const struct source_file *f = &p->files[p->first];
-		long long line0 = line_of(f->buf, p->off);
-		p->rc = line0 < 0 ? -1
-				  : parse_into(&p->m, f->path, f->buf + p->off, p->len,
-					       (size_t)line0, false, p->opt);
+		p->rc = p->line0 < 0 ? -1
+				    : parse_into(&p->m, f->path, f->buf + p->off, p->len,
+						 (size_t)p->line0, false, p->release, p->opt);
 		return;
 	}
 	p->rc = parse_run(&p->m, p->files, p->first, p->count, p->opt);
@@ -284,6 +291,7 @@ static void part_init(struct part *p, const struct model *m)
 static void part_release(struct part *p)
 {
 	diag_release(&p->d);
+	intern_free(p->m.intern);
 	free(p->m.objects);
 	free(p->m.endpoints);
 	free(p->m.policies);
@@ -387,7 +395,9 @@ static int parse_serially(struct model *m, struct source_file *files, size_t nfi
 			rc = -1;
 			continue;
 		}
-		if (parse_into(m, files[i].path, files[i].buf, files[i].len, 0, true, opt))
+		/* Read for this parse alone: its memory can go as the parse moves on. */
+		if (parse_into(m, files[i].path, files[i].buf, files[i].len, 0, true,
+			       files[i].heap != NULL, opt))
 			rc = -1;
 		source_done(&files[i]);
 	}
@@ -406,6 +416,25 @@ static struct part *new_part(struct pool *pl, size_t *cap, const struct model *m
 	p->count = 1;
 	p->opt = opt;
 	return p;
+}
+
+/* A file read from a path that can be read again (not stdin, not a source in memory):
+ * its parts may give back their memory, and it is read again if it must be parsed whole. */
+static bool rereadable(const struct source_file *f)
+{
+	return f->heap && f->open_path && strcmp(f->open_path, "-");
+}
+
+/* The bytes of a file whose parts gave back what they parsed, read again (charged to the
+ * budget once): 0, or -1 when it cannot be (reported). */
+static int reread(struct model *m, struct source_file *f)
+{
+	if (!rereadable(f))
+		return 0;
+	if (f->budget)
+		f->budget->used -= f->len;
+	source_done(f);
+	return source_read(m->diag, f);
 }
 
 static void free_buffers(struct source_file *files, size_t first, size_t count)
@@ -462,6 +491,8 @@ static int parse_pooled(struct model *m, struct source_file *files, size_t nfile
 			p->cut = true;
 			p->off = k ? cuts[k - 1] : 0;
 			p->len = (k < ncuts ? cuts[k] : files[i].len) - p->off;
+			p->line0 = line_of(files[i].buf, p->off);
+			p->release = rereadable(&files[i]);
 		}
 	}
 	diag_release(&rd);
@@ -495,7 +526,10 @@ static int parse_pooled(struct model *m, struct source_file *files, size_t nfile
 		if (p->cut && !clean) {
 			for (size_t k = i; k < j; k++)
 				part_drop(&pl.parts[k]);
-			if (parse_into(m, f->path, f->buf, f->len, 0, true, opt))
+			if (reread(m, f))
+				rc = -1;
+			else if (parse_into(m, f->path, f->buf, f->len, 0, true,
+					    f->heap != NULL, opt))
 				rc = -1;
 		} else {
 			if (!clean || p->unread)

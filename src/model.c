@@ -5,6 +5,7 @@
 
 #include "escape.h"
 #include "fold.h"
+#include "intern.h"
 #include "load_int.h"
 #include "tiers.h"
 #include "validate.h"
@@ -539,6 +540,9 @@ static int model_build(struct model *m, struct diag *d, struct source_file *file
 	tiers_finish(m);
 	fold_endpoints(m, &idx);
 	free(idx.t);
+	/* Its strings stay in the arena; the table is only for loading. */
+	intern_free(m->intern);
+	m->intern = NULL;
 	if (d->input_error)
 		rc = -1;
 	return rc;
@@ -584,6 +588,7 @@ int model_load(struct model *m, struct arena *a, struct diag *d, const char *con
 void model_free(struct model *m)
 {
 	arena_free(m->trees);
+	intern_free(m->intern);
 	free(m->objects);
 	free(m->namespaces);
 	free(m->endpoints);

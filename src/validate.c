@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "intern.h"
 #include "kinds.h"
 #include "validate.h"
 
@@ -161,6 +162,73 @@ static struct re_scratch *re_scratch(void)
 	return s;
 }
 
+static bool lower_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+static bool alnum(char c)
+{
+	return lower_alnum(c) || (c >= 'A' && c <= 'Z');
+}
+
+/* DNS1123_LABEL_FMT (or DNS1035_LABEL_FMT, letter_first) over all of s[0..len). */
+static bool is_dns_label(const char *s, size_t len, bool letter_first)
+{
+	if (!len || !lower_alnum(s[0]) || !lower_alnum(s[len - 1]) ||
+	    (letter_first && !(s[0] >= 'a' && s[0] <= 'z')))
+		return false;
+	for (size_t i = 1; i + 1 < len; i++)
+		if (!lower_alnum(s[i]) && s[i] != '-')
+			return false;
+	return true;
+}
+
+/* DNS1123_SUBDOMAIN_FMT: labels joined by dots. */
+static bool is_dns_subdomain(const char *s, size_t len)
+{
+	size_t start = 0;
+	for (size_t i = 0; i <= len; i++)
+		if (i == len || s[i] == '.') {
+			if (!is_dns_label(s + start, i - start, false))
+				return false;
+			start = i + 1;
+		}
+	return true;
+}
+
+/* LABEL_KEY_FMT (LABEL_VALUE_FMT when empty_ok): alphanumerics at both ends, '-',
+ * '_' and '.' between. */
+static bool is_label_name(const char *s, size_t len, bool empty_ok)
+{
+	if (!len)
+		return empty_ok;
+	if (!alnum(s[0]) || !alnum(s[len - 1]))
+		return false;
+	for (size_t i = 1; i + 1 < len; i++)
+		if (!alnum(s[i]) && s[i] != '-' && s[i] != '_' && s[i] != '.')
+			return false;
+	return true;
+}
+
+/*
+ * The common patterns, matched by hand: names and labels are checked for every object,
+ * and PCRE2 costs far more per string. Each says what the pattern says (a NUL or any
+ * byte outside the classes fails); a text it rejects is matched by PCRE2 all the same,
+ * so only its acceptance matters.
+ */
+static bool fast_match(enum re_id id, const char *s, size_t len)
+{
+	switch (id) {
+	case RE_DNS_LABEL: return is_dns_label(s, len, false);
+	case RE_DNS1035_LABEL: return is_dns_label(s, len, true);
+	case RE_DNS_SUBDOMAIN: return is_dns_subdomain(s, len);
+	case RE_LABEL_KEY: return is_label_name(s, len, false);
+	case RE_LABEL_VALUE: return is_label_name(s, len, true);
+	default: return false;
+	}
+}
+
 /*
  * Go's regexp is linear; these patterns backtrack at most a few times per byte in
  * PCRE, so a limit proportional to the length never cuts a real match short. A text
@@ -169,6 +237,8 @@ static struct re_scratch *re_scratch(void)
  */
 static bool re_match(enum re_id id, const char *s, size_t len)
 {
+	if (fast_match(id, s, len))
+		return true;
 	struct re_scratch *rs = re_scratch();
 	uint32_t limit = len > 100000000 ? UINT32_MAX : (uint32_t)(10000 + 32 * len);
 	pcre2_set_match_limit(rs->ctx, limit);
@@ -368,6 +438,11 @@ static size_t path_push(struct vctx *v, const char *fmt, ...)
 {
 	size_t base = v->path.len;
 	va_list ap;
+	/* Most paths are constant and only printed on an error: no formatting for them. */
+	if (!strchr(fmt, '%')) {
+		strbuf_addstr(&v->path, fmt);
+		return base;
+	}
 	va_start(ap, fmt);
 	strbuf_vaddf(&v->path, fmt, ap);
 	va_end(ap);
@@ -462,6 +537,40 @@ static void err_invalid_msgs(struct vctx *v, const struct ynode *at, const char 
 		err_invalid_str(v, at, suffix, val, len, ms->m[i]);
 }
 
+/*
+ * The facts (intern.h) learned about the string s of len bytes, in the table of the
+ * model being loaded (one per loader thread), or NULL for a string too long to be
+ * valid as what is checked here, which is not worth remembering.
+ */
+static unsigned *facts(struct vctx *v, const char *s, size_t len)
+{
+	if (len > 253)
+		return NULL;
+	if (!v->m->intern)
+		v->m->intern = intern_new(v->m->arena);
+	return intern_flags(intern_str(v->m->intern, s, len));
+}
+
+/* check_label_key, check_label_value or check_dns_label (bit, an INTERN_* fact, says
+ * which) of s: run once per distinct string that passes, as pods repeat their labels
+ * and namespaces. A string that fails is checked each time (its messages are wanted). */
+static void check_once(struct vctx *v, unsigned bit, const char *s, size_t len,
+		       struct msgs *ms)
+{
+	unsigned *f = facts(v, s, len);
+	int before = ms->n;
+	if (f && (*f & bit))
+		return;
+	if (bit == INTERN_LABEL_KEY)
+		check_label_key(s, len, ms);
+	else if (bit == INTERN_LABEL_VALUE)
+		check_label_value(s, len, ms);
+	else
+		check_dns_label(s, len, ms);
+	if (f && ms->n == before)
+		*f |= bit;
+}
+
 /* The text of a scalar node, with its length (which may count NULs). */
 static const char *node_text(const struct ynode *n, size_t *len)
 {
@@ -483,11 +592,11 @@ static void validate_labels(struct vctx *v, const struct kv *kv, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		struct msgs ms = { { NULL }, 0 };
 		size_t klen = kv[i].node ? kv[i].node->len : strlen(kv[i].key);
-		check_label_key(kv[i].key, klen, &ms);
+		check_once(v, INTERN_LABEL_KEY, kv[i].key, klen, &ms);
 		err_invalid_msgs(v, kv[i].node, "", kv[i].key, klen, &ms);
 		ms.n = 0;
 		size_t vlen = strlen(kv[i].val);
-		check_label_value(kv[i].val, vlen, &ms);
+		check_once(v, INTERN_LABEL_VALUE, kv[i].val, vlen, &ms);
 		err_invalid_msgs(v, kv[i].node, "", kv[i].val, vlen, &ms);
 	}
 }
@@ -517,21 +626,22 @@ static void check_name(enum name_rule rule, const char *s, size_t len, bool pref
 	 * trailing dashes are allowed": maskTrailingDash replaces the last two characters
 	 * by "a" (sic) when the last is a dash. */
 	struct strbuf masked = STRBUF_INIT;
-	strbuf_add(&masked, s, len);
 	if (prefix && len && s[len - 1] == '-') {
-		strbuf_setlen(&masked, len >= 2 ? len - 2 : 0);
+		strbuf_add(&masked, s, len >= 2 ? len - 2 : 0);
 		strbuf_addch(&masked, 'a');
+		s = masked.buf;
+		len = masked.len;
 	}
 	switch (rule) {
 	case NAME_DNS_SUBDOMAIN:
 	case NAME_CRONJOB:
-		check_subdomain(masked.buf, masked.len, ms);
+		check_subdomain(s, len, ms);
 		break;
 	case NAME_DNS_LABEL:
-		check_dns_label(masked.buf, masked.len, ms);
+		check_dns_label(s, len, ms);
 		break;
 	case NAME_DNS1035_LABEL:
-		check_dns1035_label(masked.buf, masked.len, ms);
+		check_dns1035_label(s, len, ms);
 		break;
 	}
 	strbuf_release(&masked);
@@ -583,7 +693,7 @@ static void validate_meta(struct vctx *v, const struct ynode *meta, enum name_ru
 	const char *ns = node_text(ynode_get(meta, "namespace"), &len);
 	if (namespaced && len) {
 		struct msgs ms = { { NULL }, 0 };
-		check_dns_label(ns, len, &ms);
+		check_once(v, INTERN_DNS_LABEL, ns, len, &ms);
 		base = path_push(v, "metadata.namespace");
 		err_invalid_msgs(v, ynode_key(meta, "namespace"), "", ns, len, &ms);
 		path_pop(v, base);
@@ -688,13 +798,13 @@ static void validate_selector(struct vctx *v, const struct selector *s)
 		}
 		const struct ynode *key_key = ynode_key(e->node, "key");
 		const char *key = node_text(ynode_get(e->node, "key"), &len);
-		check_label_key(key, len, &ms);
+		check_once(v, INTERN_LABEL_KEY, key, len, &ms);
 		err_invalid_msgs(v, key_key ? key_key : e->node, ".key", key, len, &ms);
 		for (size_t j = 0; j < nvals; j++) {
 			const char *val = node_text(vals->kids[j], &len);
 			size_t vb = path_push(v, ".values[%zu]", j);
 			ms.n = 0;
-			check_label_value(val, len, &ms);
+			check_once(v, INTERN_LABEL_VALUE, val, len, &ms);
 			err_invalid_msgs(v, vals->kids[j], "", val, len, &ms);
 			path_pop(v, vb);
 		}

@@ -337,9 +337,23 @@ static enum y11_type resolve_plain(const char *s, size_t n, struct y11_value *v)
 	}
 	t.hint = !n ? 'M' : (c0 >= '0' && c0 <= '9') ? 'D' : (c0 == '+' || c0 == '-') ? 'S'
 		: c0 == '.' ? '.' : strchr("yYnNtTfFoO~", c0) ? 'M' : 0;
-	if (!t.hint) {
+	/* No word of null or bool is longer than five letters: nothing else starts so. */
+	if (!t.hint || (t.hint == 'M' && n > 5)) {
 		v->form = "string";
 		return Y11_STR;
+	}
+	/* The commonest number, a port: [1-9][0-9]* that fits (and 0) is int-decimal, as
+	 * the table below finds it (no earlier row takes a string of digits). */
+	if (t.hint == 'D' && n <= 18 && (c0 != '0' || n == 1)) {
+		long long i = 0;
+		size_t k = 0;
+		while (k < n && s[k] >= '0' && s[k] <= '9')
+			i = i * 10 + (s[k++] - '0');
+		if (k == n) {
+			v->i = i;
+			v->form = "int-decimal";
+			return Y11_INT;
+		}
 	}
 	if (t.hint == 'D' || t.hint == 'S') {
 		char *p = n < sizeof(buf) ? buf : (heap = xmalloc(n + 1));

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "ynode.h"
@@ -39,6 +41,11 @@ struct loader {
 	size_t col0;              /* characters before buf on its first line */
 	size_t cur_line, cur_off; /* a line and the byte offset where it starts */
 	size_t bom;               /* bytes of a UTF-8 byte order mark, which has no column */
+	bool release;             /* give back the memory of documents parsed (ynode_parse_release) */
+	size_t keep_off, keep_line; /* where the current document's first line starts, and
+				     * its number: nothing before it is read again */
+	size_t released;          /* bytes of buf given back: [0, released) reads as zeros */
+	size_t checked;           /* bytes of buf known to break lines only with LF or CRLF */
 	struct frame *stack;
 	size_t depth, stack_cap;
 	struct ynode **kids; /* children of every open collection, innermost last */
@@ -87,7 +94,7 @@ static const struct ypath *child_path(const struct loader *l, bool *all, bool *d
 		key = k->str;
 	}
 	for (const struct ypath *p = f->path; p->key; p++)
-		if (!strcmp(p->key, key)) {
+		if (p->key[0] == key[0] && !strcmp(p->key, key)) {
 			*all = p->all;
 			return p->all ? NULL : p->sub;
 		}
@@ -145,6 +152,8 @@ static size_t line_start(struct loader *l, size_t line)
 {
 	/* A collection is positioned when it closes, after its children moved the cursor
 	 * past it: step back line by line, which costs no more than its children did. */
+	if (line < l->keep_line && l->released)
+		BUG("a position before a document whose memory was given back");
 	while (line < l->cur_line) {
 		const char *nl = l->cur_off >= 2 ? memrchr(l->buf, '\n', l->cur_off - 1) : NULL;
 		l->cur_off = nl ? (size_t)(nl + 1 - l->buf) : l->bom;
@@ -587,8 +596,13 @@ static void parser_error(struct loader *l, yaml_parser_t *p)
 		if (p->error == YAML_READER_ERROR) {
 			/* Reader errors carry a byte offset, not a line. */
 			size_t off = p->problem_offset < l->len ? p->problem_offset : l->len, line = 0;
-			for (const char *q = l->buf; (q = memchr(q, '\n', (size_t)(l->buf + off - q)));
-			     q++)
+			const char *q = l->buf;
+			if (off >= l->keep_off) {
+				/* What is before the current document may have been given back. */
+				q += l->keep_off;
+				line = l->keep_line;
+			}
+			for (; (q = memchr(q, '\n', (size_t)(l->buf + off - q))); q++)
 				line++;
 			m.line = line;
 			m.column = 0;
@@ -603,9 +617,16 @@ static void parser_error(struct loader *l, yaml_parser_t *p)
 /* A scalar event as a node. */
 static struct ynode *scalar_node(struct loader *l, const yaml_event_t *e)
 {
-	struct ynode *n = new_node(l, YN_SCALAR, e->start_mark);
-	n->str = arena_strndup(l->a, (const char *)e->data.scalar.value, e->data.scalar.length);
-	n->len = e->data.scalar.length;
+	/* The node and its text in one allocation: the commonest node, built once per
+	 * scalar of every document. */
+	size_t len = e->data.scalar.length;
+	struct ynode *n = arena_alloc_raw(l->a, sizeof(*n) + len + 1);
+	char *str = (char *)(n + 1);
+	*n = (struct ynode){ .kind = YN_SCALAR, .pos = mark_pos(l, e->start_mark) };
+	memcpy(str, e->data.scalar.value, len);
+	str[len] = '\0';
+	n->str = str;
+	n->len = len;
 	n->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !e->data.scalar.tag;
 	n->tag = (unsigned char)yaml11_tag((const char *)e->data.scalar.tag);
 	return n;
@@ -694,8 +715,64 @@ int ynode_parse_part(struct arena *a, struct diag *d, const char *file, const ch
 	return ynode_parse_at(a, d, file, buf, len, line0, 0, sink);
 }
 
-static void on_document_start(struct loader *l, struct ynode **root)
+/* Give back the pages of buf before the current document, a few at a time. */
+static void release_behind(struct loader *l)
 {
+#ifdef MADV_DONTNEED
+	static const size_t step = (size_t)1 << 20;
+	long page = sysconf(_SC_PAGESIZE);
+	if (page <= 0 || l->keep_off < l->released + step)
+		return;
+	uintptr_t mask = (uintptr_t)page - 1, b = (uintptr_t)l->buf;
+	uintptr_t from = (b + l->released + mask) & ~mask, to = (b + l->keep_off) & ~mask;
+	if (to <= from)
+		return;
+	/* A failure leaves the memory as it was: nothing to report. */
+	(void)madvise((void *)from, to - from, MADV_DONTNEED);
+	l->released = (size_t)(to - b);
+#else
+	(void)l;
+#endif
+}
+
+/* Does s (n bytes) break a line other than with LF or CRLF (a lone CR, U+0085, U+2028,
+ * U+2029)? libyaml counts those as lines, line_start does not: past one, a libyaml line
+ * number no longer finds its line, and nothing is given back. */
+static bool other_breaks(const char *s, size_t n)
+{
+	const char *end = s + n;
+	for (const char *q = s; (q = memchr(q, '\r', (size_t)(end - q))); q++)
+		if (q + 1 == end || q[1] != '\n')
+			return true;
+	for (const char *q = s; (q = memchr(q, 0xC2, (size_t)(end - q))); q++)
+		if (q + 1 < end && (unsigned char)q[1] == 0x85)
+			return true;
+	for (const char *q = s; (q = memchr(q, 0xE2, (size_t)(end - q))); q++)
+		if (q + 2 < end && (unsigned char)q[1] == 0x80 &&
+		    ((unsigned char)q[2] == 0xA8 || (unsigned char)q[2] == 0xA9))
+			return true;
+	return false;
+}
+
+static void on_document_start(struct loader *l, const yaml_event_t *e, struct ynode **root)
+{
+	/* Every node of this document, and any error from now on, is at or after the
+	 * line it starts on. */
+	if (l->release) {
+		size_t line = l->cur_line, off = l->cur_off, to = line_start(l, e->start_mark.line);
+		if (to > l->keep_off && to < l->len) {
+			if (other_breaks(l->buf + l->checked, to - l->checked)) {
+				/* Its line is not where line_start found it: keep all. */
+				l->release = false;
+				l->cur_line = line;
+				l->cur_off = off;
+			} else {
+				l->checked = l->keep_off = to;
+				l->keep_line = l->cur_line;
+				release_behind(l);
+			}
+		}
+	}
 	*root = NULL;
 	l->doc_weight = 0;
 	clear_anchors(l);
@@ -746,11 +823,15 @@ static void loader_release(struct loader *l)
 	free(l->stack);
 }
 
-int ynode_parse_at(struct arena *a, struct diag *d, const char *file, const char *buf,
-		   size_t len, size_t line0, size_t col0, const struct ynode_sink *sink)
+static int parse(struct arena *a, struct diag *d, const char *file, const char *buf,
+		 size_t len, size_t line0, size_t col0, const struct ynode_sink *sink,
+		 bool release)
 {
 	struct loader l = { .a = a, .d = d, .file = file, .buf = buf, .len = len, .line0 = line0,
-			    .col0 = col0, .sink = sink };
+			    .col0 = col0, .sink = sink, .release = release };
+	/* libyaml reads UTF-16 after its byte order mark: lines are not LF bytes there. */
+	if (len >= 2 && ((unsigned char)buf[0] == 0xFE || (unsigned char)buf[0] == 0xFF))
+		l.release = false;
 	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
 		l.bom = l.cur_off = 3;
 	yaml_parser_t p;
@@ -782,7 +863,7 @@ int ynode_parse_at(struct arena *a, struct diag *d, const char *file, const char
 			done = true;
 			break;
 		case YAML_DOCUMENT_START_EVENT:
-			on_document_start(&l, &root);
+			on_document_start(&l, &e, &root);
 			break;
 		case YAML_DOCUMENT_END_EVENT:
 			on_document_end(&l, &root);
@@ -819,6 +900,18 @@ int ynode_parse_at(struct arena *a, struct diag *d, const char *file, const char
 	loader_release(&l);
 	yaml_parser_delete(&p);
 	return rc;
+}
+
+int ynode_parse_at(struct arena *a, struct diag *d, const char *file, const char *buf,
+		   size_t len, size_t line0, size_t col0, const struct ynode_sink *sink)
+{
+	return parse(a, d, file, buf, len, line0, col0, sink, false);
+}
+
+int ynode_parse_release(struct arena *a, struct diag *d, const char *file, const char *buf,
+			size_t len, size_t line0, const struct ynode_sink *sink)
+{
+	return parse(a, d, file, buf, len, line0, 0, sink, true);
 }
 
 /* The index of the pair whose key is the scalar key (all of it: a quoted key may hold a

@@ -4,7 +4,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -301,6 +303,72 @@ static void test_load_sources(void **state)
 	arena_free(ar);
 }
 
+/* Load the file at path with jobs threads. */
+static void load_path(struct tu *t, const char *path, unsigned jobs)
+{
+	struct model_options opt = { .jobs = jobs };
+	memset(t, 0, sizeof(*t));
+	t->path = path;
+	t->a = arena_new();
+	diag_init(&t->d, t->a);
+	t->rc = model_load(&t->m, t->a, &t->d, &path, 1, &opt);
+}
+
+/*
+ * A large file read from disk is parsed in parts that give back their memory as they go;
+ * when a part does not parse, the file is read again and parsed whole, and reports what
+ * one parser reports (and what one parser that gives back memory too reports).
+ */
+static void test_parts_reread(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/npcheck-test-reread-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	assert_non_null(f);
+	size_t bytes = 0;
+	for (int i = 0; bytes < ((size_t)6 << 20); i++) {
+		int n = fprintf(f, "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p%d\n"
+				"  namespace: ns%d\n  labels: {app: a%d, tier: web}\nspec:\n"
+				"  containers:\n  - name: c\n    ports:\n    - containerPort: 80\n"
+				"      name: http\n", i, i % 7, i % 13);
+		assert_true(n > 0);
+		bytes += (size_t)n;
+	}
+	/* Broken near the end: the last part fails, so the file is parsed again whole. */
+	fputs("---\nkind: Pod\nmetadata: {name: broken\n---\napiVersion: v1\nkind: Namespace\n"
+	      "metadata: {name: ns1}\n", f);
+	assert_int_equal(fclose(f), 0);
+
+	struct tu one, two;
+	load_path(&one, path, 1);
+	setenv("NPCHECK_TEST_PART_BYTES", "1048576", 1);
+	load_path(&two, path, 4);
+	unsetenv("NPCHECK_TEST_PART_BYTES");
+	unlink(path);
+	assert_int_equal(one.rc, -1);
+	assert_int_equal(two.rc, -1);
+	assert_int_equal(two.m.parts, 0); /* parsed again whole */
+	assert_true(one.m.nobjects > 20000);
+	assert_int_equal(two.m.nobjects, one.m.nobjects);
+	assert_int_equal(two.m.nendpoints, one.m.nendpoints);
+	assert_int_equal(two.d.n, one.d.n);
+	assert_true(one.d.n >= 1);
+	for (size_t i = 0; i < one.d.n; i++) {
+		assert_string_equal(two.d.items[i].message, one.d.items[i].message);
+		assert_int_equal(two.d.items[i].pos.line, one.d.items[i].pos.line);
+		assert_int_equal(two.d.items[i].pos.col, one.d.items[i].pos.col);
+	}
+	for (size_t i = 0; i < one.m.nobjects; i++) {
+		assert_string_equal(two.m.objects[i]->name, one.m.objects[i]->name);
+		assert_int_equal(two.m.objects[i]->name_node->pos.line,
+				 one.m.objects[i]->name_node->pos.line);
+	}
+	tu_free(&one);
+	tu_free(&two);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +383,7 @@ int main(void)
 		cmocka_unit_test(test_parts_other_line_breaks),
 		cmocka_unit_test(test_parts_crlf),
 		cmocka_unit_test(test_parts_directive),
+		cmocka_unit_test(test_parts_reread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,6 @@
 /* yaml11.c and the input it serves: YAML 1.1 scalars, merge keys and JSON streams read as
  * kubectl reads them (one test per row of the resolution table, then whole manifests). */
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <setjmp.h>
@@ -142,6 +143,41 @@ static void test_row_int_decimal(void **state)
 	expect_form("_80", Y11_STR, "string");
 	expect_form("+", Y11_STR, "string");
 	expect_form("12abc", Y11_STR, "string");
+}
+
+/* Runs of digits of every length, and words around the longest of null and bool: what
+ * yaml11.c resolves without its table is what the table gives. */
+static void test_digits_and_words(void **state)
+{
+	(void)state;
+	char s[32];
+	for (size_t n = 1; n <= 21; n++) {
+		for (int first = 1; first <= 9; first += 8) {
+			s[0] = (char)('0' + first);
+			for (size_t i = 1; i < n; i++)
+				s[i] = (char)('0' + (i * 7) % 10);
+			s[n] = '\0';
+			errno = 0;
+			long long want = strtoll(s, NULL, 10);
+			struct y11_value v;
+			if (!errno) {
+				expect_form(s, Y11_INT, "int-decimal");
+				assert_true(int_of(s) == want);
+			} else {
+				assert_int_not_equal(res(s, &v), Y11_STR);
+				assert_string_not_equal(v.form, "int-decimal");
+			}
+		}
+	}
+	expect_form("0", Y11_INT, "int-decimal");
+	expect_form("0800", Y11_FLOAT, "float");
+	expect_form("0120", Y11_INT, "int-octal");
+	expect_form("80x", Y11_STR, "string");
+	expect_form("FALSE", Y11_BOOL, "bool-false");
+	expect_form("FALSEx", Y11_STR, "string");
+	expect_form("Yes", Y11_BOOL, "bool-true");
+	expect_form("offset", Y11_STR, "string");
+	expect_form("TCP", Y11_STR, "string");
 }
 
 static void test_row_int_hex(void **state)
@@ -814,6 +850,7 @@ int main(void)
 		cmocka_unit_test(test_row_float_nan),
 		cmocka_unit_test(test_row_float_dot),
 		cmocka_unit_test(test_row_int_decimal),
+		cmocka_unit_test(test_digits_and_words),
 		cmocka_unit_test(test_row_int_hex),
 		cmocka_unit_test(test_row_int_octal_0o),
 		cmocka_unit_test(test_row_int_octal),

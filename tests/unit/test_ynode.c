@@ -1134,6 +1134,98 @@ static void test_ynode_get_key_path(void **state)
 	yt_free(&t);
 }
 
+/* Every node's position, folded into one number. */
+static unsigned long long pos_sum(const struct ynode *n, int depth)
+{
+	unsigned long long h = (unsigned long long)n->pos.line * 1000003u + (unsigned)n->pos.col;
+	if (n->kind == YN_SCALAR)
+		for (size_t i = 0; i < n->len; i++)
+			h = h * 31 + (unsigned char)n->str[i];
+	for (size_t i = 0; n->kind != YN_SCALAR && i < (n->kind == YN_MAP ? 2 * n->n : n->n); i++)
+		h = h * 131 + pos_sum(n->kids[i], depth + 1);
+	return h;
+}
+
+struct sums {
+	size_t n;
+	unsigned long long h;
+};
+
+static bool sum_unit(void *ctx, const struct ynode *n)
+{
+	struct sums *s = ctx;
+	s->n++;
+	s->h = s->h * 7 + pos_sum(n, 0);
+	return false;
+}
+
+/*
+ * ynode_parse_release gives back the memory of the documents it has parsed (it reads as
+ * zeros after), and reads what ynode_parse reads: the same nodes at the same positions
+ * (block sequence items are positioned by looking back at their line), and a reader
+ * error's line, counted from the start of the file, the same. After a line break other
+ * than LF or CRLF (odd, inserted after 3 MB), where libyaml's line numbers and LF lines
+ * part, it gives back nothing more and still reads the same.
+ */
+static void parse_release_same(const char *odd)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool odd_done = !odd;
+	for (int i = 0; sb.len < ((size_t)5 << 20); i++) {
+		strbuf_addf(&sb, "---\nkind: Pod\nmetadata: {name: p%d}\nitems:\n- a: 1\n"
+			    "  b: [x, y]\n-   c: \"%d\"\n-\n  d: e\n", i, i);
+		if (!odd_done && sb.len > ((size_t)3 << 20)) {
+			strbuf_addf(&sb, "x: 1%sy: 2\n", odd);
+			odd_done = true;
+		}
+	}
+	strbuf_addstr(&sb, "---\nbad: \"\xff\"\n");
+	size_t len = sb.len;
+	char *heap = malloc(len + 1);
+	assert_non_null(heap);
+	memcpy(heap, sb.buf, len + 1);
+
+	struct arena *a = arena_new();
+	struct diag d1, d2;
+	struct sums s1 = { 0, 0 }, s2 = { 0, 0 };
+	diag_init(&d1, a);
+	diag_init(&d2, a);
+	struct ynode_sink k1 = { .unit = sum_unit, .ctx = &s1 }, k2 = { .unit = sum_unit, .ctx = &s2 };
+	assert_int_equal(ynode_parse_part(a, &d1, "f.yaml", sb.buf, len, 0, &k1), -1);
+	assert_int_equal(ynode_parse_release(a, &d2, "f.yaml", heap, len, 0, &k2), -1);
+	assert_true(s1.n > 10000);
+	assert_int_equal(s2.n, s1.n);
+	assert_true(s2.h == s1.h);
+	assert_int_equal(d1.n, 1);
+	assert_int_equal(d2.n, 1);
+	assert_string_equal(d2.items[0].message, d1.items[0].message);
+	assert_int_equal(d2.items[0].pos.line, d1.items[0].pos.line);
+	assert_int_equal(d2.items[0].pos.col, d1.items[0].pos.col);
+	/* The first megabytes were given back; what follows an odd break was not. */
+	size_t zeros = 0;
+	for (size_t i = 0; i < ((size_t)2 << 20); i++)
+		zeros += heap[i] == 0;
+	assert_true(zeros > ((size_t)1 << 20));
+	if (odd)
+		assert_memory_equal(heap + ((size_t)7 << 19), sb.buf + ((size_t)7 << 19),
+				    len - ((size_t)7 << 19));
+	assert_memory_equal(heap + len - 12, sb.buf + len - 12, 12);
+	diag_release(&d1);
+	diag_release(&d2);
+	arena_free(a);
+	free(heap);
+	strbuf_release(&sb);
+}
+
+static void test_parse_release(void **state)
+{
+	(void)state;
+	parse_release_same(NULL);
+	parse_release_same("\r");
+	parse_release_same("\xc2\x85");
+	parse_release_same("\xe2\x80\xa8");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1165,6 +1257,7 @@ int main(void)
 		cmocka_unit_test(test_ynode_is_null_and_str),
 		cmocka_unit_test(test_ynode_kind_name),
 		cmocka_unit_test(test_ynode_get_key_path),
+		cmocka_unit_test(test_parse_release),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

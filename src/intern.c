@@ -1,0 +1,96 @@
+/* Interned strings: an open-addressing hash of entries that live in an arena. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "intern.h"
+
+/* An entry: its facts and length ahead of the text, so that a string's facts are found
+ * from the string alone. */
+struct ientry {
+	unsigned flags;
+	uint32_t hash;
+	size_t len;
+	char s[];
+};
+
+struct intern {
+	struct arena *a;
+	struct ientry **slot; /* NULL = empty */
+	size_t mask, n;
+};
+
+#define INTERN_MIN_SLOTS 1024
+
+struct intern *intern_new(struct arena *a)
+{
+	struct intern *t = xcalloc(1, sizeof(*t));
+	t->a = a;
+	t->slot = xcalloc(INTERN_MIN_SLOTS, sizeof(*t->slot));
+	t->mask = INTERN_MIN_SLOTS - 1;
+	return t;
+}
+
+void intern_free(struct intern *t)
+{
+	if (!t)
+		return;
+	free(t->slot);
+	free(t);
+}
+
+static uint32_t hash_of(const char *s, size_t len)
+{
+	/* FNV-1a: label keys and values are short. */
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static void grow(struct intern *t)
+{
+	size_t cap = 2 * (t->mask + 1);
+	struct ientry **slot = xcalloc(cap, sizeof(*slot));
+	for (size_t i = 0; i <= t->mask; i++) {
+		struct ientry *e = t->slot[i];
+		if (!e)
+			continue;
+		size_t j = e->hash & (cap - 1);
+		while (slot[j])
+			j = (j + 1) & (cap - 1);
+		slot[j] = e;
+	}
+	free(t->slot);
+	t->slot = slot;
+	t->mask = cap - 1;
+}
+
+const char *intern_str(struct intern *t, const char *s, size_t len)
+{
+	uint32_t h = hash_of(s, len);
+	size_t i = h & t->mask;
+	for (struct ientry *e; (e = t->slot[i]); i = (i + 1) & t->mask)
+		if (e->hash == h && e->len == len && !memcmp(e->s, s, len))
+			return e->s;
+	struct ientry *e = arena_alloc_raw(t->a, sizeof(*e) + len + 1);
+	e->flags = 0;
+	e->hash = h;
+	e->len = len;
+	memcpy(e->s, s, len);
+	e->s[len] = '\0';
+	t->slot[i] = e;
+	/* At most half full, so that a probe stays short. */
+	if (2 * ++t->n > t->mask + 1)
+		grow(t);
+	return e->s;
+}
+
+unsigned *intern_flags(const char *interned)
+{
+	return &((struct ientry *)(void *)(interned - offsetof(struct ientry, s)))->flags;
+}
+
+size_t intern_count(const struct intern *t)
+{
+	return t->n;
+}
