@@ -89,12 +89,12 @@ struct solver {
 	size_t nall_peer_in_rules;
 	/* The policy tiers' rules (tiers.c), or NULL when the input has no valid one. */
 	struct tier_solver *tiers;
-	/* While the solver is built: the endpoints of each distinct selector already
-	 * matched (policies repeat selectors). NULL afterwards. */
-	struct selcache *selcache;
 };
 
 void solver_init(struct solver *s, const struct model *m);
+/* The same, the policies built on up to jobs threads (the same solver whatever jobs;
+ * jobs <= 1: none is started). */
+void solver_init_threads(struct solver *s, const struct model *m, unsigned jobs);
 /* The same, for questions about these endpoints only (reach): policies selecting none of
  * them are left out, so isolation and rules are right for these endpoints alone. */
 void solver_init_for(struct solver *s, const struct model *m, const struct endpoint *const *only,

@@ -274,10 +274,16 @@ static void index_namespaces(struct lint_ctx *c)
 
 void lint_run(struct model *m, const struct config *cfg, struct diag *d)
 {
+	lint_run_threads(m, cfg, d, 1);
+}
+
+void lint_run_threads(struct model *m, const struct config *cfg, struct diag *d,
+		      unsigned jobs)
+{
 	struct lint_ctx c = { .m = m, .cfg = cfg, .d = d };
 
 	index_namespaces(&c);
-	solver_init(&c.s, m);
+	solver_init_threads(&c.s, m, jobs);
 	c.pol_by_addr = xcalloc(m->npolicies + 1, sizeof(*c.pol_by_addr));
 	for (size_t pi = 0; pi < m->npolicies; pi++)
 		c.pol_by_addr[pi] = (struct lint_pol_ref){ (uintptr_t)m->policies[pi], pi };
