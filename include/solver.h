@@ -81,8 +81,9 @@ struct solver {
 	/* For enumerating connections without visiting every pair: per endpoint, the
 	 * ingress rules (of other endpoints' policies) whose peers match it; and the
 	 * endpoints not isolated for ingress; and ingress rules that match every peer. */
-	uint32_t **in_rules_of;
+	uint32_t **in_rules_of;     /* into in_rules_block */
 	size_t *nin_rules_of;
+	uint32_t *in_rules_block;
 	uint32_t *open_ingress;
 	size_t nopen_ingress;
 	uint32_t *all_peer_in_rules;

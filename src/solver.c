@@ -745,28 +745,43 @@ static void select_policy(struct solver *s, size_t i, size_t first, size_t end,
 	eplist_finish(s, sel, &s->selected[i]);
 }
 
-/* The inverse of the ingress rules' peer sets, for connlist. */
+/* The inverse of the ingress rules' peer sets, for connlist: counted, then laid out in
+ * one block (s->in_rules_block) that the per-endpoint lists point into. */
 static void index_ingress_rules(struct solver *s)
 {
-	s->in_rules_of = xcalloc(s->nep ? s->nep : 1, sizeof(*s->in_rules_of));
-	s->nin_rules_of = xcalloc(s->nep ? s->nep : 1, sizeof(*s->nin_rules_of));
-	size_t *caps = xcalloc(s->nep ? s->nep : 1, sizeof(*caps));
-	for (size_t r = 0; r < s->nrules; r++) {
-		const struct srule *sr = &s->rules[r];
-		if (sr->dir != DIR_INGRESS)
-			continue;
-		if (sr->all_peers) {
-			s->all_peer_in_rules = xrealloc(s->all_peer_in_rules,
-				sizeof(uint32_t) * (s->nall_peer_in_rules + 1));
-			s->all_peer_in_rules[s->nall_peer_in_rules++] = (uint32_t)r;
-			continue;
+	size_t nep = s->nep ? s->nep : 1, total = 0;
+	s->in_rules_of = xcalloc(nep, sizeof(*s->in_rules_of));
+	s->nin_rules_of = xcalloc(nep, sizeof(*s->nin_rules_of));
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t r = 0; r < s->nrules; r++) {
+			const struct srule *sr = &s->rules[r];
+			if (sr->dir != DIR_INGRESS)
+				continue;
+			if (sr->all_peers) {
+				if (pass)
+					s->all_peer_in_rules[s->nall_peer_in_rules++] = (uint32_t)r;
+				else
+					s->nall_peer_in_rules++;
+				continue;
+			}
+			EPSET_FOREACH(&sr->eps, s->nep, e) {
+				if (pass)
+					s->in_rules_of[e][s->nin_rules_of[e]++] = (uint32_t)r;
+				else
+					s->nin_rules_of[e]++, total++;
+			}
 		}
-		EPSET_FOREACH(&sr->eps, s->nep, e) {
-			XGROW(s->in_rules_of[e], caps[e], s->nin_rules_of[e] + 1);
-			s->in_rules_of[e][s->nin_rules_of[e]++] = (uint32_t)r;
+		if (pass)
+			break;
+		s->in_rules_block = xmalloc(sizeof(uint32_t) * (total + 1));
+		s->all_peer_in_rules = xmalloc(sizeof(uint32_t) * (s->nall_peer_in_rules + 1));
+		s->nall_peer_in_rules = 0;
+		for (size_t e = 0, at = 0; e < s->nep; e++) {
+			s->in_rules_of[e] = s->in_rules_block + at;
+			at += s->nin_rules_of[e];
+			s->nin_rules_of[e] = 0;
 		}
 	}
-	free(caps);
 }
 
 #define MAX_SOLVER_JOBS 64
@@ -921,8 +936,7 @@ void solver_free(struct solver *s)
 	free(s->ips);
 	lidx_free(s->lidx);
 	lidx_free(s->nslidx);
-	for (size_t i = 0; i < s->nep; i++)
-		free(s->in_rules_of[i]);
+	free(s->in_rules_block);
 	free(s->in_rules_of);
 	free(s->nin_rules_of);
 	free(s->open_ingress);
