@@ -58,6 +58,8 @@ struct solver {
 	struct srule *rules;
 	size_t nrules;
 	struct sendpoint *eps;
+	const struct policy **policies_block; /* what eps' policies lists point into */
+	size_t *rules_block;                  /* and their rules lists */
 	struct epset *selected; /* per policy (model order): endpoints it selects; empty if invalid */
 	size_t (*ns_range)[2];  /* per namespace: [first, last) in model.endpoints */
 	struct labelidx *lidx;  /* (key, value) → endpoints, for selector candidates */

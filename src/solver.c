@@ -695,11 +695,21 @@ static void index_ips(struct solver *s, const struct model *m)
 		qsort(s->ips, s->nips, sizeof(*s->ips), ep_ip_cmp);
 }
 
+/* The rules of p the solver lays out: those of the directions in its policyTypes. */
+static size_t rules_in_force(const struct policy *p)
+{
+	size_t n = 0;
+	for (int d = 0; d < DIR__COUNT; d++)
+		if (p->types[d])
+			n += p->nrules[d];
+	return n;
+}
+
 /* Policy P (the I-th of the model), its rules laid out from s->rules[first]: the rules
- * built, in direction order, and the endpoints it selects matched into *sel. Reads the
- * solver and writes only P's rules, *sel and the cache c: policies are built on threads. */
+ * built, in direction order, and the endpoints it selects matched into *out. Reads the
+ * solver and writes only P's rules, *out and the cache c: policies are built on threads. */
 static void build_policy(const struct solver *s, struct selcache *c, const struct policy *p,
-			 size_t i, size_t first, struct eplist *sel)
+			 size_t i, size_t first, struct epset *out)
 {
 	size_t k = first;
 	for (int d = 0; d < DIR__COUNT; d++) {
@@ -715,34 +725,62 @@ static void build_policy(const struct solver *s, struct selcache *c, const struc
 			build_rule(s, c, sr);
 		}
 	}
-	*sel = (struct eplist){ NULL, 0, 0, true };
-	match_pods_cached(s, c, &p->pod_sel, ns_of_policy(s, p), sel);
+	struct eplist sel = { NULL, 0, 0, true };
+	match_pods_cached(s, c, &p->pod_sel, ns_of_policy(s, p), &sel);
+	eplist_finish(s, &sel, out);
 }
 
-/* The endpoints policy I selects (sel, consumed) are isolated, and its rules
- * [first, end) become theirs. Run in policy order: the lists grow in that order. */
-static void select_policy(struct solver *s, size_t i, size_t first, size_t end,
-			  struct eplist *sel)
+/*
+ * The endpoints each policy selects are isolated for its types, and its rules become
+ * theirs, in model order. Counted first, then laid out in two blocks that the
+ * per-endpoint lists point into (s->policies_block, s->rules_block).
+ */
+static void select_policies(struct solver *s, const size_t *first)
 {
-	const struct policy *p = s->m->policies[i];
-	for (size_t k = 0; k < sel->n; k++) {
-		size_t e = sel->v[k];
-		struct sendpoint *se = &s->eps[e];
-		for (int d = 0; d < DIR__COUNT; d++) {
-			if (!p->types[d])
+	const struct model *m = s->m;
+	size_t npol = 0, nrul = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < m->npolicies; i++) {
+			const struct policy *p = m->policies[i];
+			if (first[i] == SIZE_MAX)
 				continue;
-			se->isolated[d] = true;
-			se->policies[d] = xrealloc(se->policies[d],
-						   sizeof(*se->policies[d]) * (se->npolicies[d] + 1));
-			se->policies[d][se->npolicies[d]++] = p;
+			size_t end = first[i] + rules_in_force(p);
+			EPSET_FOREACH(&s->selected[i], s->nep, e) {
+				struct sendpoint *se = &s->eps[e];
+				for (int d = 0; d < DIR__COUNT; d++) {
+					if (!p->types[d])
+						continue;
+					se->isolated[d] = true;
+					if (pass)
+						se->policies[d][se->npolicies[d]] = p;
+					se->npolicies[d]++;
+				}
+				for (size_t r = first[i]; r < end; r++) {
+					int d = s->rules[r].dir;
+					if (pass)
+						se->rules[d][se->nrules[d]] = r;
+					se->nrules[d]++;
+				}
+			}
 		}
-		for (size_t r = first; r < end; r++) {
-			int d = s->rules[r].dir;
-			se->rules[d] = xrealloc(se->rules[d], sizeof(size_t) * (se->nrules[d] + 1));
-			se->rules[d][se->nrules[d]++] = r;
-		}
+		if (pass)
+			break;
+		for (size_t e = 0; e < s->nep; e++)
+			for (int d = 0; d < DIR__COUNT; d++)
+				npol += s->eps[e].npolicies[d], nrul += s->eps[e].nrules[d];
+		s->policies_block = xmalloc(sizeof(*s->policies_block) * (npol + 1));
+		s->rules_block = xmalloc(sizeof(*s->rules_block) * (nrul + 1));
+		npol = nrul = 0;
+		for (size_t e = 0; e < s->nep; e++)
+			for (int d = 0; d < DIR__COUNT; d++) {
+				struct sendpoint *se = &s->eps[e];
+				se->policies[d] = s->policies_block + npol;
+				se->rules[d] = s->rules_block + nrul;
+				npol += se->npolicies[d];
+				nrul += se->nrules[d];
+				se->npolicies[d] = se->nrules[d] = 0;
+			}
 	}
-	eplist_finish(s, sel, &s->selected[i]);
 }
 
 /* The inverse of the ingress rules' peer sets, for connlist: counted, then laid out in
@@ -786,16 +824,6 @@ static void index_ingress_rules(struct solver *s)
 
 #define MAX_SOLVER_JOBS 64
 
-/* The rules of p the solver lays out: those of the directions in its policyTypes. */
-static size_t rules_in_force(const struct policy *p)
-{
-	size_t n = 0;
-	for (int d = 0; d < DIR__COUNT; d++)
-		if (p->types[d])
-			n += p->nrules[d];
-	return n;
-}
-
 #define POLICY_BLOCK 16
 
 /* Policies a thread takes at a time, and below which none is started. Tests set 1 so
@@ -813,7 +841,6 @@ static size_t policy_block(void)
 struct policy_pool {
 	const struct solver *s;
 	const size_t *first;   /* per policy: its first rule; SIZE_MAX when left out */
-	struct eplist *sel;    /* per policy: the endpoints it selects */
 	size_t n, block;
 	atomic_size_t next;
 };
@@ -826,7 +853,7 @@ static void *build_policies(void *arg)
 		for (size_t i = b; i < pp->n && i < b + pp->block; i++)
 			if (pp->first[i] != SIZE_MAX)
 				build_policy(pp->s, &c, pp->s->m->policies[i], i, pp->first[i],
-					     &pp->sel[i]);
+					     &pp->s->selected[i]);
 	sc_release(&c);
 	return NULL;
 }
@@ -852,32 +879,20 @@ static void add_policies(struct solver *s, const struct endpoint *const *only, s
 		s->nrules += rules_in_force(p);
 	}
 	s->rules = xcalloc(s->nrules ? s->nrules : 1, sizeof(*s->rules));
-	struct policy_pool pp = { s, first, NULL, np, policy_block(), 0 };
+	struct policy_pool pp = { s, first, np, policy_block(), 0 };
 	pthread_t threads[MAX_SOLVER_JOBS];
 	size_t nthreads = 0;
 	if (jobs > 1 && np > pp.block) {
-		pp.sel = xcalloc(np, sizeof(*pp.sel));
 		if (pp.block == POLICY_BLOCK && pp.block < np / (jobs * 16u))
 			pp.block = np / (jobs * 16u);
 		while (nthreads + 1 < jobs && nthreads < MAX_SOLVER_JOBS &&
 		       !pthread_create(&threads[nthreads], NULL, build_policies, &pp))
 			nthreads++;
-		build_policies(&pp);
-		for (size_t t = 0; t < nthreads; t++)
-			pthread_join(threads[t], NULL);
 	}
-	struct selcache c = { NULL, 0, 0, STRBUF_INIT };
-	for (size_t i = 0; i < np; i++) {
-		if (first[i] == SIZE_MAX)
-			continue;
-		struct eplist one;
-		if (!pp.sel)
-			build_policy(s, &c, m->policies[i], i, first[i], &one);
-		select_policy(s, i, first[i], first[i] + rules_in_force(m->policies[i]),
-			      pp.sel ? &pp.sel[i] : &one);
-	}
-	sc_release(&c);
-	free(pp.sel);
+	build_policies(&pp);
+	for (size_t t = 0; t < nthreads; t++)
+		pthread_join(threads[t], NULL);
+	select_policies(s, first);
 	free(first);
 }
 
@@ -923,11 +938,8 @@ void solver_free(struct solver *s)
 		free(s->rules[i].named);
 	}
 	free(s->rules);
-	for (size_t i = 0; i < s->nep; i++)
-		for (int d = 0; d < DIR__COUNT; d++) {
-			free(s->eps[i].policies[d]);
-			free(s->eps[i].rules[d]);
-		}
+	free(s->policies_block);
+	free(s->rules_block);
 	free(s->eps);
 	for (size_t i = 0; i < s->m->npolicies; i++)
 		epset_release(&s->selected[i]);
