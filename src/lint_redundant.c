@@ -147,7 +147,7 @@ static void add_covers(struct red *st, struct strbuf *sb, const bool *cover, siz
 	size_t n = 0;
 	for (size_t q = 0; q < m->npolicies; q++)
 		if (cover[q] && q != self)
-			items[n++] = arena_printf(m->arena, "'%s'", m->policies[q]->obj->name ? m->policies[q]->obj->name : "");
+			items[n++] = arena_printf(st->c->arena, "'%s'", m->policies[q]->obj->name ? m->policies[q]->obj->name : "");
 	if (self < m->npolicies && cover[self])
 		items[n++] = "another rule of this policy";
 	lint_add_list(sb, items, n);

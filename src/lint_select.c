@@ -172,7 +172,7 @@ static const char *custom_hint(const struct lint_ctx *c, const char *ns)
 	const struct custom_obj *first = model_custom_in(c->m, ns, &n);
 	if (!first)
 		return "";
-	return arena_printf(c->m->arena,
+	return arena_printf(c->arena,
 			    "; the namespace holds %zu custom resource%s npcheck does not model "
 			    "(first: %s %s at %s:%d:%d): if an operator makes pods from %s, "
 			    "describe the kind under operators in the configuration",
