@@ -96,8 +96,11 @@ struct solver {
 
 void solver_init(struct solver *s, const struct model *m);
 /* The same, the policies built on up to jobs threads (the same solver whatever jobs;
- * jobs <= 1: none is started). */
-void solver_init_threads(struct solver *s, const struct model *m, unsigned jobs);
+ * jobs <= 1: none is started); without pair_index, the indexes that enumerate
+ * candidate pairs (in_rules_of, open_ingress, all_peer_in_rules: connlist's) are left
+ * empty (lint needs none). */
+void solver_init_threads(struct solver *s, const struct model *m, unsigned jobs,
+			 bool pair_index);
 /* The same, for questions about these endpoints only (reach): policies selecting none of
  * them are left out, so isolation and rules are right for these endpoints alone. */
 void solver_init_for(struct solver *s, const struct model *m, const struct endpoint *const *only,

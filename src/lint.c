@@ -351,7 +351,7 @@ void lint_run_threads(struct model *m, const struct config *cfg, struct diag *d,
 	struct lint_ctx c = { .m = m, .cfg = cfg, .d = d, .arena = m->arena };
 
 	index_namespaces(&c);
-	solver_init_threads(&c.s, m, jobs);
+	solver_init_threads(&c.s, m, jobs, false);
 	c.pol_by_addr = xcalloc(m->npolicies + 1, sizeof(*c.pol_by_addr));
 	for (size_t pi = 0; pi < m->npolicies; pi++)
 		c.pol_by_addr[pi] = (struct lint_pol_ref){ (uintptr_t)m->policies[pi], pi };

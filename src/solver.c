@@ -635,22 +635,23 @@ static void build_external(struct solver *s)
 }
 
 static void init(struct solver *s, const struct model *m, const struct endpoint *const *only,
-		 size_t nonly, unsigned jobs);
+		 size_t nonly, unsigned jobs, bool pair_index);
 
 void solver_init(struct solver *s, const struct model *m)
 {
-	init(s, m, NULL, 0, 1);
+	init(s, m, NULL, 0, 1, true);
 }
 
-void solver_init_threads(struct solver *s, const struct model *m, unsigned jobs)
+void solver_init_threads(struct solver *s, const struct model *m, unsigned jobs,
+			 bool pair_index)
 {
-	init(s, m, NULL, 0, jobs);
+	init(s, m, NULL, 0, jobs, pair_index);
 }
 
 void solver_init_for(struct solver *s, const struct model *m, const struct endpoint *const *only,
 		     size_t nonly)
 {
-	init(s, m, only, nonly, 1);
+	init(s, m, only, nonly, 1, true);
 }
 
 /* Does the policy select one of these endpoints? */
@@ -897,7 +898,7 @@ static void add_policies(struct solver *s, const struct endpoint *const *only, s
 }
 
 static void init(struct solver *s, const struct model *m, const struct endpoint *const *only,
-		 size_t nonly, unsigned jobs)
+		 size_t nonly, unsigned jobs, bool pair_index)
 {
 	memset(s, 0, sizeof(*s));
 	s->m = m;
@@ -920,6 +921,8 @@ static void init(struct solver *s, const struct model *m, const struct endpoint 
 	build_external(s);
 	tiers_solver_init(s);
 
+	if (!pair_index)
+		return;
 	index_ingress_rules(s);
 	s->open_ingress = xmalloc(sizeof(uint32_t) * (s->nep ? s->nep : 1));
 	for (size_t e = 0; e < s->nep; e++)
@@ -949,7 +952,7 @@ void solver_free(struct solver *s)
 	lidx_free(s->lidx);
 	lidx_free(s->nslidx);
 	free(s->in_rules_block);
-	free(s->in_rules_of);
+	free(s->in_rules_of);  /* NULL without the pair indexes */
 	free(s->nin_rules_of);
 	free(s->open_ingress);
 	free(s->all_peer_in_rules);
