@@ -122,6 +122,20 @@ static void eplist_add(struct eplist *l, size_t i)
 	l->v[l->n++] = (uint32_t)i;
 }
 
+/* Add v[0, n), sorted and unique (a cached match), to l. */
+static void eplist_add_all(struct eplist *l, const uint32_t *v, size_t n)
+{
+	if (l->n) {
+		for (size_t k = 0; k < n; k++)
+			eplist_add(l, v[k]);
+		return;
+	}
+	XGROW(l->v, l->cap, n + 1);
+	if (n)
+		memcpy(l->v, v, sizeof(*v) * n);
+	l->n = n;
+}
+
 static int u32_cmp(const void *pa, const void *pb)
 {
 	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
@@ -287,27 +301,46 @@ struct selcache {
 	struct strbuf key; /* the key being looked up */
 };
 
+/* n in decimal, then c (keys are built for every selector of every policy: no printf). */
+static void sc_num(struct strbuf *sb, size_t n, char c)
+{
+	char buf[24];
+	size_t k = sizeof(buf);
+	buf[--k] = c;
+	do
+		buf[--k] = (char)('0' + n % 10);
+	while (n /= 10);
+	strbuf_add(sb, buf + k, sizeof(buf) - k);
+}
+
 static void sc_str(struct strbuf *sb, const char *str)
 {
-	if (!str)
-		strbuf_addstr(sb, "-;");
-	else
-		strbuf_addf(sb, "%zu:%s;", strlen(str), str);
+	if (!str) {
+		strbuf_add(sb, "-;", 2);
+		return;
+	}
+	size_t n = strlen(str);
+	sc_num(sb, n, ':');
+	strbuf_add(sb, str, n);
+	strbuf_addch(sb, ';');
 }
 
 /* A selector as a key: its requirements in written order, strings length-prefixed. */
 static void sc_selector(struct strbuf *sb, const struct selector *sel)
 {
-	strbuf_addf(sb, "m%zu", sel->nml);
+	strbuf_addch(sb, 'm');
+	sc_num(sb, sel->nml, 'x');
 	for (size_t i = 0; i < sel->nml; i++) {
 		sc_str(sb, sel->ml[i].key);
 		sc_str(sb, sel->ml[i].val);
 	}
-	strbuf_addf(sb, "x%zu", sel->nexprs);
+	sc_num(sb, sel->nexprs, 'e');
 	for (size_t i = 0; i < sel->nexprs; i++) {
 		const struct sel_expr *e = &sel->exprs[i];
 		sc_str(sb, e->key);
-		strbuf_addf(sb, "o%dv%zu", (int)e->op, e->nvalues);
+		strbuf_addch(sb, 'o');
+		sc_num(sb, (size_t)e->op, 'v');
+		sc_num(sb, e->nvalues, ';');
 		for (size_t j = 0; j < e->nvalues; j++)
 			sc_str(sb, e->values[j]);
 	}
@@ -413,16 +446,14 @@ static void match_peer(const struct solver *s, struct selcache *sc, const struct
 		sc_selector(&sc->key, ps);
 		const struct sc_entry *e = sc->cap ? sc_slot(sc, sc->key.buf) : NULL;
 		if (e && e->key) {
-			for (size_t k = 0; k < e->n; k++)
-				eplist_add(out, e->v[k]);
+			eplist_add_all(out, e->v, e->n);
 			return;
 		}
 	}
 	match_peer_ns(s, peer, ps, sc ? &one : out);
 	if (sc) {
 		sc_store(sc, &one);
-		for (size_t k = 0; k < one.n; k++)
-			eplist_add(out, one.v[k]);
+		eplist_add_all(out, one.v, one.n);
 		free(one.v);
 	}
 }
@@ -435,19 +466,18 @@ static void match_pods_cached(const struct solver *s, struct selcache *c,
 		return;
 	}
 	strbuf_reset(&c->key);
-	strbuf_addf(&c->key, "n%zup", ns);
+	strbuf_addch(&c->key, 'n');
+	sc_num(&c->key, ns, 'p');
 	sc_selector(&c->key, sel);
 	const struct sc_entry *e = c->cap ? sc_slot(c, c->key.buf) : NULL;
 	if (e && e->key) {
-		for (size_t k = 0; k < e->n; k++)
-			eplist_add(out, e->v[k]);
+		eplist_add_all(out, e->v, e->n);
 		return;
 	}
 	struct eplist one = { NULL, 0, 0, true };
 	match_pods(s, sel, s->ns_range[ns][0], s->ns_range[ns][1], &one);
 	sc_store(c, &one);
-	for (size_t k = 0; k < one.n; k++)
-		eplist_add(out, one.v[k]);
+	eplist_add_all(out, one.v, one.n);
 	free(one.v);
 }
 
