@@ -275,6 +275,9 @@ struct model_options {
 	 * NULL: the built-in table. */
 	const struct op_table *operators;
 };
+/* The threads opt.jobs asks for (0: one per CPU), bounded; analysis after loading
+ * (lint's solver) uses as many (load.c). */
+unsigned model_jobs(unsigned asked);
 
 /* An object of a kind that carries network policy npcheck does not model (Cilium,
  * Calico, MultiNetworkPolicy, the policy tiers): it takes no part, but is counted and

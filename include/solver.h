@@ -58,6 +58,8 @@ struct solver {
 	struct srule *rules;
 	size_t nrules;
 	struct sendpoint *eps;
+	const struct policy **policies_block; /* what eps' policies lists point into */
+	size_t *rules_block;                  /* and their rules lists */
 	struct epset *selected; /* per policy (model order): endpoints it selects; empty if invalid */
 	size_t (*ns_range)[2];  /* per namespace: [first, last) in model.endpoints */
 	struct labelidx *lidx;  /* (key, value) → endpoints, for selector candidates */
@@ -81,20 +83,24 @@ struct solver {
 	/* For enumerating connections without visiting every pair: per endpoint, the
 	 * ingress rules (of other endpoints' policies) whose peers match it; and the
 	 * endpoints not isolated for ingress; and ingress rules that match every peer. */
-	uint32_t **in_rules_of;
+	uint32_t **in_rules_of;     /* into in_rules_block */
 	size_t *nin_rules_of;
+	uint32_t *in_rules_block;
 	uint32_t *open_ingress;
 	size_t nopen_ingress;
 	uint32_t *all_peer_in_rules;
 	size_t nall_peer_in_rules;
 	/* The policy tiers' rules (tiers.c), or NULL when the input has no valid one. */
 	struct tier_solver *tiers;
-	/* While the solver is built: the endpoints of each distinct selector already
-	 * matched (policies repeat selectors). NULL afterwards. */
-	struct selcache *selcache;
 };
 
 void solver_init(struct solver *s, const struct model *m);
+/* The same, the policies built on up to jobs threads (the same solver whatever jobs;
+ * jobs <= 1: none is started); without pair_index, the indexes that enumerate
+ * candidate pairs (in_rules_of, open_ingress, all_peer_in_rules: connlist's) are left
+ * empty (lint needs none). */
+void solver_init_threads(struct solver *s, const struct model *m, unsigned jobs,
+			 bool pair_index);
 /* The same, for questions about these endpoints only (reach): policies selecting none of
  * them are left out, so isolation and rules are right for these endpoints alone. */
 void solver_init_for(struct solver *s, const struct model *m, const struct endpoint *const *only,

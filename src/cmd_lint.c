@@ -91,7 +91,7 @@ static int cmd_lint(struct cli *cli)
 	cli_model_options(cli, &mo);
 	mo.quiet_unmodelled = true;
 	model_load(&m, a, &d, paths, npaths, &mo);
-	lint_run(&m, cfg, &d);
+	lint_run_threads(&m, cfg, &d, model_jobs(cli->jobs));
 	drop_ignored(cfg, &d);
 	diag_sort(&d);
 	files = files_read(&m, cfg, &report.nfiles);

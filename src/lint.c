@@ -1,5 +1,7 @@
 /* Lint: the table of rule families run over the frozen model, the walk they share over
  * every valid policy, and their reporting helpers. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,7 +105,7 @@ void lint_list_add(struct lint_ctx *c, struct lint_list *l, const char *fmt, ...
 		va_start(ap, fmt);
 		strbuf_vaddf(&sb, fmt, ap);
 		va_end(ap);
-		l->item[l->n] = arena_strdup(c->m->arena, sb.buf);
+		l->item[l->n] = arena_strdup(c->arena, sb.buf);
 		strbuf_release(&sb);
 	}
 	l->n++;
@@ -272,12 +274,84 @@ static void index_namespaces(struct lint_ctx *c)
 	}
 }
 
+static void run_family(struct lint_ctx *c, size_t i)
+{
+	if (families[i].visit)
+		walk(c, families[i].visit);
+	if (families[i].run)
+		families[i].run(c);
+}
+
+#define MAX_FAMILY_JOBS 8
+
+/*
+ * With several threads, each takes the next family in turn and reports into that
+ * family's own findings, allocating in an arena of its own. Families share only what is
+ * read (the model, the solver, lint_ctx's indexes); what one builds for itself (the port
+ * indexes) is its thread's. The findings are appended in family order: the same, in the
+ * same order, as one thread's.
+ */
+struct family_pool {
+	const struct lint_ctx *c;
+	struct diag d[ARRAY_SIZE(families)];
+	atomic_size_t next;
+};
+
+static void *family_worker(void *arg)
+{
+	struct family_pool *fp = arg;
+	struct lint_ctx c = *fp->c;
+	c.arena = arena_new();
+	c.ports = NULL;
+	for (size_t i; (i = atomic_fetch_add(&fp->next, 1)) < ARRAY_SIZE(families);) {
+		diag_init(&fp->d[i], c.arena);
+		memcpy(fp->d[i].severity, fp->c->d->severity, sizeof(fp->d[i].severity));
+		c.d = &fp->d[i];
+		run_family(&c, i);
+	}
+	lint_select_release(&c);
+	return c.arena;
+}
+
+static void run_families(struct lint_ctx *c, unsigned jobs)
+{
+	if (jobs < 2) {
+		for (size_t i = 0; i < ARRAY_SIZE(families); i++)
+			run_family(c, i);
+		return;
+	}
+	struct family_pool *fp = xcalloc(1, sizeof(*fp));
+	pthread_t threads[MAX_FAMILY_JOBS];
+	size_t nthreads = 0;
+	fp->c = c;
+	while (nthreads + 1 < jobs && nthreads < MAX_FAMILY_JOBS &&
+	       !pthread_create(&threads[nthreads], NULL, family_worker, fp))
+		nthreads++;
+	arena_adopt(c->d->arena, family_worker(fp));
+	for (size_t t = 0; t < nthreads; t++) {
+		void *a;
+		pthread_join(threads[t], &a);
+		arena_adopt(c->d->arena, a);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
+		diag_append(c->d, &fp->d[i]);
+		diag_release(&fp->d[i]);
+	}
+	free(fp);
+}
+
 void lint_run(struct model *m, const struct config *cfg, struct diag *d)
 {
-	struct lint_ctx c = { .m = m, .cfg = cfg, .d = d };
+	lint_run_threads(m, cfg, d, 1);
+}
+
+void lint_run_threads(struct model *m, const struct config *cfg, struct diag *d,
+		      unsigned jobs)
+{
+	struct lint_ctx c = { .m = m, .cfg = cfg, .d = d, .arena = m->arena };
 
 	index_namespaces(&c);
-	solver_init(&c.s, m);
+	solver_init_threads(&c.s, m, jobs, false);
 	c.pol_by_addr = xcalloc(m->npolicies + 1, sizeof(*c.pol_by_addr));
 	for (size_t pi = 0; pi < m->npolicies; pi++)
 		c.pol_by_addr[pi] = (struct lint_pol_ref){ (uintptr_t)m->policies[pi], pi };
@@ -290,12 +364,7 @@ void lint_run(struct model *m, const struct config *cfg, struct diag *d)
 		while (r < c.s.nrules && c.s.rules[r].policy == m->policies[pi])
 			r++;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
-		if (families[i].visit)
-			walk(&c, families[i].visit);
-		if (families[i].run)
-			families[i].run(&c);
-	}
+	run_families(&c, jobs);
 	lint_select_release(&c);
 	solver_free(&c.s);
 	free(c.ns_known);

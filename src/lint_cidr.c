@@ -20,7 +20,7 @@ static const struct {
 static const char *cidr_text(struct lint_ctx *c, int family, u128 lo, int prefix)
 {
 	char buf[IP_BUFLEN];
-	return arena_printf(c->m->arena, "%s/%d", ip_format(family, lo, buf), prefix);
+	return arena_printf(c->arena, "%s/%d", ip_format(family, lo, buf), prefix);
 }
 
 static void check_canonical(struct lint_ctx *c, const struct lint_at *at, const char *text,

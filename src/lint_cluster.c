@@ -22,7 +22,7 @@ static const char *unmodelled_note(struct lint_ctx *c, const char *ns)
 	const struct unmodelled_kind *k = model_unmodelled_for(c->m, ns);
 	if (!k)
 		return "";
-	return arena_printf(c->m->arena, " (a %s in the input, which npcheck does not model, "
+	return arena_printf(c->arena, " (a %s in the input, which npcheck does not model, "
 					 "may isolate them)", k->kind);
 }
 

@@ -62,7 +62,7 @@ static void dns_init(struct lint_ctx *c, struct dns *dns)
 	memset(dns, 0, sizeof(*dns));
 	dns->ns = cfg->dns_namespace && *cfg->dns_namespace ? cfg->dns_namespace : "kube-system";
 	size_t n = cfg->ndns_labels ? cfg->ndns_labels : 1;
-	dns->labels.kv = arena_alloc(m->arena, sizeof(struct kv) * n);
+	dns->labels.kv = arena_alloc(c->arena, sizeof(struct kv) * n);
 	dns->labels.n = n;
 	for (size_t i = 0; i < n; i++) {
 		dns->labels.kv[i].key = cfg->ndns_labels ? cfg->dns_label_keys[i] : "k8s-app";

@@ -14,6 +14,9 @@ struct lint_ctx {
 	struct model *m;
 	const struct config *cfg;
 	struct diag *d;
+	/* What the findings' texts are allocated in: m's arena, or on a thread the
+	 * thread's own (adopted by m's at the end); never m->arena directly. */
+	struct arena *arena;
 	struct solver s;      /* over m; valid during the whole run */
 	bool *ns_known;       /* per namespace: declared, or holding a non-policy object */
 	size_t *ns_workloads; /* per namespace: endpoints plus hostNetwork workloads */

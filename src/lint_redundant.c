@@ -34,6 +34,31 @@ struct red {
 
 typedef void (*visit_fn)(struct red *st, const struct cell *cells, size_t n);
 
+/*
+ * The endpoints some rule of rules[0, n) names as a peer, as a bitset by endpoint
+ * index in cand (words of it); false when one of them matches every peer, and then
+ * every endpoint is a candidate. A pair where no rule matches visits nothing, so the
+ * scan need not look at the others.
+ */
+static bool peer_candidates(const struct solver *s, const size_t *rules, size_t n,
+			    uint64_t *cand)
+{
+	memset(cand, 0, sizeof(*cand) * s->words);
+	for (size_t j = 0; j < n; j++) {
+		const struct srule *r = &s->rules[rules[j]];
+		if (r->all_peers)
+			return false;
+		if (r->eps.bits) {
+			for (size_t w = 0; w < s->words; w++)
+				cand[w] |= r->eps.bits[w];
+			continue;
+		}
+		for (size_t k = 0; k < r->eps.n; k++)
+			cand[r->eps.idx[k] / 64] |= (uint64_t)1 << (r->eps.idx[k] % 64);
+	}
+	return true;
+}
+
 /* Call fn at every pair where some rule allows something. */
 static void scan(struct red *st, visit_fn fn)
 {
@@ -47,6 +72,7 @@ static void scan(struct red *st, visit_fn fn)
 	struct cell *cells = xcalloc(maxk, sizeof(*cells));
 	for (size_t j = 0; j < maxk; j++)
 		connset_init(&cells[j].ports);
+	uint64_t *cand = xmalloc(sizeof(*cand) * (s->words + 1));
 
 	for (size_t i = 0; i < m->nendpoints; i++)
 		for (int d = 0; d < DIR__COUNT; d++) {
@@ -54,10 +80,15 @@ static void scan(struct red *st, visit_fn fn)
 			struct sref self = { .ep = m->endpoints[i] };
 			size_t next4 = s->next[d][0], next6 = s->has_v6 ? s->next[d][1] : 0;
 			size_t nx = m->nendpoints + next4 + next6;
+			bool sparse = se->nrules[d] &&
+				      peer_candidates(s, se->rules[d], se->nrules[d], cand);
 			for (size_t xi = 0; se->nrules[d] && xi < nx; xi++) {
 				struct sref x = { .ep = NULL };
 				if (xi < m->nendpoints) {
 					x.ep = m->endpoints[xi];
+					size_t ix = (size_t)x.ep->index;
+					if (sparse && !(cand[ix / 64] >> (ix % 64) & 1))
+						continue;
 				} else {
 					size_t k = xi - m->nendpoints;
 					int f = k >= next4;
@@ -83,6 +114,7 @@ static void scan(struct red *st, visit_fn fn)
 	for (size_t j = 0; j < maxk; j++)
 		connset_release(&cells[j].ports);
 	free(cells);
+	free(cand);
 }
 
 /* Does a's set minus every other cell (or every cell of another policy) stay non-empty? */
@@ -147,7 +179,7 @@ static void add_covers(struct red *st, struct strbuf *sb, const bool *cover, siz
 	size_t n = 0;
 	for (size_t q = 0; q < m->npolicies; q++)
 		if (cover[q] && q != self)
-			items[n++] = arena_printf(m->arena, "'%s'", m->policies[q]->obj->name ? m->policies[q]->obj->name : "");
+			items[n++] = arena_printf(st->c->arena, "'%s'", m->policies[q]->obj->name ? m->policies[q]->obj->name : "");
 	if (self < m->npolicies && cover[self])
 		items[n++] = "another rule of this policy";
 	lint_add_list(sb, items, n);

@@ -172,7 +172,7 @@ static const char *custom_hint(const struct lint_ctx *c, const char *ns)
 	const struct custom_obj *first = model_custom_in(c->m, ns, &n);
 	if (!first)
 		return "";
-	return arena_printf(c->m->arena,
+	return arena_printf(c->arena,
 			    "; the namespace holds %zu custom resource%s npcheck does not model "
 			    "(first: %s %s at %s:%d:%d): if an operator makes pods from %s, "
 			    "describe the kind under operators in the configuration",
@@ -350,6 +350,10 @@ static bool service_selects(const struct service *s, const struct endpoint *e)
  * A check then walks the smaller of the destination set and the index's list, testing
  * membership in the other, in increasing endpoint order as the walk over the
  * destinations did, so findings are the same.
+ *
+ * The lists are collected endpoint by endpoint, so each key's is already in increasing
+ * order: they are grouped by key through a hash of the keys (a counting sort, stable),
+ * not sorted, and a key's run is found through the same hash.
  */
 struct port_ref {
 	int proto, port;    /* bysvc */
@@ -357,44 +361,112 @@ struct port_ref {
 	uint32_t ep;
 };
 
+/* A key's run [lo, hi) in its index; while building, lo counts its references. */
+struct port_group {
+	int proto, port;
+	const char *name;
+	size_t lo, hi;
+};
+
+struct port_groups {
+	struct port_group *v;
+	size_t n, cap;
+	uint32_t *slot; /* open addressing: group index + 1, 0 when free */
+	size_t nslot;
+};
+
 struct lint_port_index {
 	struct port_ref *byname, *bysvc;
 	size_t nbyname, nbysvc;
+	struct port_groups gname, gsvc;
 	const struct service **svc;  /* svc_of lists, end to end */
 	size_t *svc_first;           /* per endpoint, + 1: [svc_first[i], svc_first[i + 1]) */
 };
 
-static int byname_cmp(const void *pa, const void *pb)
+static uint64_t port_key_hash(const struct port_ref *r)
 {
-	const struct port_ref *a = pa, *b = pb;
-	if (a->proto != b->proto)
-		return a->proto < b->proto ? -1 : 1;
-	int d = strcmp(a->name, b->name);
-	if (d)
-		return d;
-	return (a->ep > b->ep) - (a->ep < b->ep);
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)(unsigned)r->proto;
+	h = (h ^ (uint64_t)(unsigned)r->port) * 1099511628211ull;
+	for (const unsigned char *q = (const unsigned char *)r->name; q && *q; q++)
+		h = (h ^ *q) * 1099511628211ull;
+	return h * 1099511628211ull;
 }
 
-static int bysvc_cmp(const void *pa, const void *pb)
+static bool port_key_eq(const struct port_group *g, const struct port_ref *r)
 {
-	const struct port_ref *a = pa, *b = pb;
-	if (a->proto != b->proto)
-		return a->proto < b->proto ? -1 : 1;
-	if (a->port != b->port)
-		return a->port < b->port ? -1 : 1;
-	return (a->ep > b->ep) - (a->ep < b->ep);
+	return g->proto == r->proto && g->port == r->port &&
+	       (g->name == r->name || (g->name && r->name && !strcmp(g->name, r->name)));
 }
 
-static size_t sort_unique(struct port_ref *v, size_t n, int (*cmp)(const void *, const void *))
+/* The slot of r's key: its group's, or the free one where it would go. */
+static uint32_t *group_slot(const struct port_groups *g, const struct port_ref *r)
 {
-	if (n < 2)
-		return n;
-	qsort(v, n, sizeof(*v), cmp);
-	size_t k = 1;
-	for (size_t i = 1; i < n; i++)
-		if (cmp(&v[i], &v[k - 1]))
-			v[k++] = v[i];
-	return k;
+	size_t i = (size_t)port_key_hash(r) & (g->nslot - 1);
+	while (g->slot[i] && !port_key_eq(&g->v[g->slot[i] - 1], r))
+		i = (i + 1) & (g->nslot - 1);
+	return &g->slot[i];
+}
+
+static struct port_group *group_find(const struct port_groups *g, const struct port_ref *r)
+{
+	if (!g->nslot)
+		return NULL;
+	uint32_t at = *group_slot(g, r);
+	return at ? &g->v[at - 1] : NULL;
+}
+
+/* The group of r's key, added when new. */
+static size_t group_of(struct port_groups *g, const struct port_ref *r)
+{
+	if ((g->n + 1) * 2 > g->nslot) {
+		free(g->slot);
+		g->nslot = g->nslot ? g->nslot * 2 : 64;
+		g->slot = xcalloc(g->nslot, sizeof(*g->slot));
+		for (size_t k = 0; k < g->n; k++) {
+			struct port_ref key = { g->v[k].proto, g->v[k].port, g->v[k].name, 0 };
+			*group_slot(g, &key) = (uint32_t)(k + 1);
+		}
+	}
+	uint32_t *at = group_slot(g, r);
+	if (!*at) {
+		XGROW(g->v, g->cap, g->n + 1);
+		g->v[g->n] = (struct port_group){ r->proto, r->port, r->name, 0, 0 };
+		*at = (uint32_t)++g->n;
+	}
+	return *at - 1;
+}
+
+/* v[0, *n), collected in increasing endpoint order, grouped by key (stable) with the
+ * repeats of an endpoint within a key dropped; each group's run recorded in g. */
+static void group_refs(struct port_ref **v, size_t *n, struct port_groups *g)
+{
+	uint32_t *gid = xmalloc(sizeof(*gid) * (*n + 1));
+	for (size_t k = 0; k < *n; k++) {
+		gid[k] = (uint32_t)group_of(g, &(*v)[k]);
+		g->v[gid[k]].lo++;
+	}
+	size_t at = 0;
+	for (size_t k = 0; k < g->n; k++) {
+		size_t c = g->v[k].lo;
+		g->v[k].lo = g->v[k].hi = at;
+		at += c;
+	}
+	struct port_ref *out = xmalloc(sizeof(*out) * (*n + 1));
+	for (size_t k = 0; k < *n; k++) {
+		struct port_group *pg = &g->v[gid[k]];
+		if (pg->hi > pg->lo && out[pg->hi - 1].ep == (*v)[k].ep)
+			continue;
+		out[pg->hi++] = (*v)[k];
+	}
+	free(gid);
+	free(*v);
+	*v = out;
+}
+
+static void groups_release(struct port_groups *g)
+{
+	free(g->v);
+	free(g->slot);
 }
 
 /* The endpoints of namespace nsi the Service selects, through the label index on the
@@ -496,8 +568,8 @@ static struct lint_port_index *port_index(struct lint_ctx *c)
 			}
 		}
 	}
-	x->nbyname = sort_unique(x->byname, x->nbyname, byname_cmp);
-	x->nbysvc = sort_unique(x->bysvc, x->nbysvc, bysvc_cmp);
+	group_refs(&x->byname, &x->nbyname, &x->gname);
+	group_refs(&x->bysvc, &x->nbysvc, &x->gsvc);
 	return x;
 }
 
@@ -509,35 +581,19 @@ void lint_select_release(struct lint_ctx *c)
 	free(c->ports->bysvc);
 	free(c->ports->svc);
 	free(c->ports->svc_first);
+	groups_release(&c->ports->gname);
+	groups_release(&c->ports->gsvc);
 	free(c->ports);
 	c->ports = NULL;
 }
 
-/* The run [*lo, *hi) of v (sorted by cmp) equal to key but for its endpoint. */
-static void port_run(const struct port_ref *v, size_t n, const struct port_ref *key,
-		     int (*cmp)(const void *, const void *), size_t *lo, size_t *hi)
+/* The run [*lo, *hi) of key (its endpoint aside) in an index grouped by g. */
+static void port_run(const struct port_groups *g, const struct port_ref *key, size_t *lo,
+		     size_t *hi)
 {
-	struct port_ref k = *key;
-	size_t a = 0, b = n;
-	k.ep = 0;
-	while (a < b) {
-		size_t mid = (a + b) / 2;
-		if (cmp(&v[mid], &k) < 0)
-			a = mid + 1;
-		else
-			b = mid;
-	}
-	*lo = a;
-	k.ep = UINT32_MAX;
-	b = n;
-	while (a < b) {
-		size_t mid = (a + b) / 2;
-		if (cmp(&v[mid], &k) <= 0)
-			a = mid + 1;
-		else
-			b = mid;
-	}
-	*hi = a;
+	const struct port_group *pg = group_find(g, key);
+	*lo = pg ? pg->lo : 0;
+	*hi = pg ? pg->hi : 0;
 }
 
 static bool run_has(const struct port_ref *v, size_t lo, size_t hi, size_t ep)
@@ -593,7 +649,7 @@ static bool dests_resolve(struct lint_ctx *c, const struct epset *dests, const c
 	struct port_ref key = { proto, 0, name, 0 };
 	struct common_walk w = { 0, 0 };
 	size_t lo, hi, ep;
-	port_run(x->byname, x->nbyname, &key, byname_cmp, &lo, &hi);
+	port_run(&x->gname, &key, &lo, &hi);
 	return lo < hi && next_common(c, dests, x->byname, lo, hi, &w, &ep);
 }
 
@@ -620,7 +676,7 @@ static void check_service_port(struct lint_ctx *c, const struct lint_at *at, con
 	struct common_walk w = { 0, 0 };
 	size_t lo, hi, i;
 
-	port_run(x->bysvc, x->nbysvc, &key, bysvc_cmp, &lo, &hi);
+	port_run(&x->gsvc, &key, &lo, &hi);
 	while (lo < hi && next_common(c, dests, x->bysvc, lo, hi, &w, &i)) {
 		const struct endpoint *e = m->endpoints[i];
 		for (size_t si = x->svc_first[i]; si < x->svc_first[i + 1]; si++) {

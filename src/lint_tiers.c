@@ -233,7 +233,7 @@ static void peers(struct lint_ctx *c, const struct tpolicy *p)
 						for (size_t a = 0; a < t->nodes[i]->nips && !what; a++)
 							if (cidr_holds(cd, t->nodes[i]->ips[a].family,
 								       t->nodes[i]->ips[a].addr))
-								what = arena_printf(c->m->arena, "node %s",
+								what = arena_printf(c->arena, "node %s",
 										    t->nodes[i]->obj->name);
 					if (what)
 						lint_report(c, RULE_TIER_NETWORKS_IN_CLUSTER, pe->node, p->obj,

@@ -1,5 +1,7 @@
 /* The solver of SPEC §2: isolation per direction, rules as endpoint bitsets and address
  * sets, verdict = egress of the source ∩ ingress of the destination. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,6 +120,20 @@ static void eplist_add(struct eplist *l, size_t i)
 		l->sorted = false;
 	XGROW(l->v, l->cap, l->n + 1);
 	l->v[l->n++] = (uint32_t)i;
+}
+
+/* Add v[0, n), sorted and unique (a cached match), to l. */
+static void eplist_add_all(struct eplist *l, const uint32_t *v, size_t n)
+{
+	if (l->n) {
+		for (size_t k = 0; k < n; k++)
+			eplist_add(l, v[k]);
+		return;
+	}
+	XGROW(l->v, l->cap, n + 1);
+	if (n)
+		memcpy(l->v, v, sizeof(*v) * n);
+	l->n = n;
 }
 
 static int u32_cmp(const void *pa, const void *pb)
@@ -285,27 +301,46 @@ struct selcache {
 	struct strbuf key; /* the key being looked up */
 };
 
+/* n in decimal, then c (keys are built for every selector of every policy: no printf). */
+static void sc_num(struct strbuf *sb, size_t n, char c)
+{
+	char buf[24];
+	size_t k = sizeof(buf);
+	buf[--k] = c;
+	do
+		buf[--k] = (char)('0' + n % 10);
+	while (n /= 10);
+	strbuf_add(sb, buf + k, sizeof(buf) - k);
+}
+
 static void sc_str(struct strbuf *sb, const char *str)
 {
-	if (!str)
-		strbuf_addstr(sb, "-;");
-	else
-		strbuf_addf(sb, "%zu:%s;", strlen(str), str);
+	if (!str) {
+		strbuf_add(sb, "-;", 2);
+		return;
+	}
+	size_t n = strlen(str);
+	sc_num(sb, n, ':');
+	strbuf_add(sb, str, n);
+	strbuf_addch(sb, ';');
 }
 
 /* A selector as a key: its requirements in written order, strings length-prefixed. */
 static void sc_selector(struct strbuf *sb, const struct selector *sel)
 {
-	strbuf_addf(sb, "m%zu", sel->nml);
+	strbuf_addch(sb, 'm');
+	sc_num(sb, sel->nml, 'x');
 	for (size_t i = 0; i < sel->nml; i++) {
 		sc_str(sb, sel->ml[i].key);
 		sc_str(sb, sel->ml[i].val);
 	}
-	strbuf_addf(sb, "x%zu", sel->nexprs);
+	sc_num(sb, sel->nexprs, 'e');
 	for (size_t i = 0; i < sel->nexprs; i++) {
 		const struct sel_expr *e = &sel->exprs[i];
 		sc_str(sb, e->key);
-		strbuf_addf(sb, "o%dv%zu", (int)e->op, e->nvalues);
+		strbuf_addch(sb, 'o');
+		sc_num(sb, (size_t)e->op, 'v');
+		sc_num(sb, e->nvalues, ';');
 		for (size_t j = 0; j < e->nvalues; j++)
 			sc_str(sb, e->values[j]);
 	}
@@ -344,22 +379,19 @@ static void sc_store(struct selcache *c, const struct eplist *l)
 	c->n++;
 }
 
-static void sc_free(struct selcache *c)
+static void sc_release(struct selcache *c)
 {
-	if (!c)
-		return;
 	for (size_t i = 0; i < c->cap; i++) {
 		free(c->t[i].key);
 		free(c->t[i].v);
 	}
 	free(c->t);
 	strbuf_release(&c->key);
-	free(c);
 }
 
 /* match_pods(sel) over namespace ns's endpoints, through the cache when there is one. */
-static void match_pods_cached(const struct solver *s, const struct selector *sel, size_t ns,
-			      struct eplist *out);
+static void match_pods_cached(const struct solver *s, struct selcache *c,
+			      const struct selector *sel, size_t ns, struct eplist *out);
 
 static size_t ns_of_policy(const struct solver *s, const struct policy *p)
 {
@@ -372,9 +404,9 @@ static size_t ns_of_policy(const struct solver *s, const struct policy *p)
 static void match_peer_ns(const struct solver *s, const struct peer *peer,
 			  const struct selector *ps, struct eplist *out);
 
-/* The endpoints a peer matches, SPEC §2.4. */
-static void match_peer(const struct solver *s, const struct policy *p, const struct peer *peer,
-		       struct eplist *out)
+/* The endpoints a peer matches, SPEC §2.4 (through the cache sc when not NULL). */
+static void match_peer(const struct solver *s, struct selcache *sc, const struct policy *p,
+		       const struct peer *peer, struct eplist *out)
 {
 	const struct model *m = s->m;
 	static const struct selector all = { 0 };
@@ -402,55 +434,50 @@ static void match_peer(const struct solver *s, const struct policy *p, const str
 	}
 	const struct selector *ps = peer->pod_sel.node ? &peer->pod_sel : &all;
 	if (!peer->ns_sel.node) {
-		match_pods_cached(s, ps, ns_of_policy(s, p), out);
+		match_pods_cached(s, sc, ps, ns_of_policy(s, p), out);
 		return;
 	}
-	struct selcache *c = s->selcache;
 	struct eplist one = { NULL, 0, 0, true };
-	if (c) {
-		strbuf_reset(&c->key);
-		strbuf_addch(&c->key, 's');
-		sc_selector(&c->key, &peer->ns_sel);
-		strbuf_addch(&c->key, 'p');
-		sc_selector(&c->key, ps);
-		const struct sc_entry *e = c->cap ? sc_slot(c, c->key.buf) : NULL;
+	if (sc) {
+		strbuf_reset(&sc->key);
+		strbuf_addch(&sc->key, 's');
+		sc_selector(&sc->key, &peer->ns_sel);
+		strbuf_addch(&sc->key, 'p');
+		sc_selector(&sc->key, ps);
+		const struct sc_entry *e = sc->cap ? sc_slot(sc, sc->key.buf) : NULL;
 		if (e && e->key) {
-			for (size_t k = 0; k < e->n; k++)
-				eplist_add(out, e->v[k]);
+			eplist_add_all(out, e->v, e->n);
 			return;
 		}
 	}
-	match_peer_ns(s, peer, ps, c ? &one : out);
-	if (c) {
-		sc_store(c, &one);
-		for (size_t k = 0; k < one.n; k++)
-			eplist_add(out, one.v[k]);
+	match_peer_ns(s, peer, ps, sc ? &one : out);
+	if (sc) {
+		sc_store(sc, &one);
+		eplist_add_all(out, one.v, one.n);
 		free(one.v);
 	}
 }
 
-static void match_pods_cached(const struct solver *s, const struct selector *sel, size_t ns,
-			      struct eplist *out)
+static void match_pods_cached(const struct solver *s, struct selcache *c,
+			      const struct selector *sel, size_t ns, struct eplist *out)
 {
-	struct selcache *c = s->selcache;
 	if (!c) {
 		match_pods(s, sel, s->ns_range[ns][0], s->ns_range[ns][1], out);
 		return;
 	}
 	strbuf_reset(&c->key);
-	strbuf_addf(&c->key, "n%zup", ns);
+	strbuf_addch(&c->key, 'n');
+	sc_num(&c->key, ns, 'p');
 	sc_selector(&c->key, sel);
 	const struct sc_entry *e = c->cap ? sc_slot(c, c->key.buf) : NULL;
 	if (e && e->key) {
-		for (size_t k = 0; k < e->n; k++)
-			eplist_add(out, e->v[k]);
+		eplist_add_all(out, e->v, e->n);
 		return;
 	}
 	struct eplist one = { NULL, 0, 0, true };
 	match_pods(s, sel, s->ns_range[ns][0], s->ns_range[ns][1], &one);
 	sc_store(c, &one);
-	for (size_t k = 0; k < one.n; k++)
-		eplist_add(out, one.v[k]);
+	eplist_add_all(out, one.v, one.n);
 	free(one.v);
 }
 
@@ -473,12 +500,12 @@ bool solver_peer_matches_any(const struct solver *s, const struct policy *p,
 			     const struct peer *peer)
 {
 	struct eplist l = { NULL, 0, 0, true };
-	match_peer(s, p, peer, &l);
+	match_peer(s, NULL, p, peer, &l);
 	free(l.v);
 	return l.n > 0;
 }
 
-static void build_rule(struct solver *s, struct srule *r)
+static void build_rule(const struct solver *s, struct selcache *sc, struct srule *r)
 {
 	const struct np_rule *nr = r->rule;
 	struct eplist l = { NULL, 0, 0, true };
@@ -494,7 +521,7 @@ static void build_rule(struct solver *s, struct srule *r)
 	}
 	for (size_t j = 0; j < nr->npeers; j++) {
 		const struct peer *peer = &nr->peers[j];
-		match_peer(s, r->policy, peer, &l);
+		match_peer(s, sc, r->policy, peer, &l);
 		if (peer->ipb && peer->ipb->cidr_parsed.family) {
 			const struct cidr *c = &peer->ipb->cidr_parsed;
 			struct ipset blk, ex;
@@ -638,17 +665,23 @@ static void build_external(struct solver *s)
 }
 
 static void init(struct solver *s, const struct model *m, const struct endpoint *const *only,
-		 size_t nonly);
+		 size_t nonly, unsigned jobs, bool pair_index);
 
 void solver_init(struct solver *s, const struct model *m)
 {
-	init(s, m, NULL, 0);
+	init(s, m, NULL, 0, 1, true);
+}
+
+void solver_init_threads(struct solver *s, const struct model *m, unsigned jobs,
+			 bool pair_index)
+{
+	init(s, m, NULL, 0, jobs, pair_index);
 }
 
 void solver_init_for(struct solver *s, const struct model *m, const struct endpoint *const *only,
 		     size_t nonly)
 {
-	init(s, m, only, nonly);
+	init(s, m, only, nonly, 1, true);
 }
 
 /* Does the policy select one of these endpoints? */
@@ -693,72 +726,209 @@ static void index_ips(struct solver *s, const struct model *m)
 		qsort(s->ips, s->nips, sizeof(*s->ips), ep_ip_cmp);
 }
 
-/* Policy P (the I-th of the model): its rules, in direction order, and the endpoints
- * it selects, which it isolates and whose rules they become. */
-static void add_policy(struct solver *s, const struct policy *p, size_t i)
+/* The rules of p the solver lays out: those of the directions in its policyTypes. */
+static size_t rules_in_force(const struct policy *p)
 {
-	size_t first = s->nrules;
+	size_t n = 0;
+	for (int d = 0; d < DIR__COUNT; d++)
+		if (p->types[d])
+			n += p->nrules[d];
+	return n;
+}
+
+/* Policy P (the I-th of the model), its rules laid out from s->rules[first]: the rules
+ * built, in direction order, and the endpoints it selects matched into *out. Reads the
+ * solver and writes only P's rules, *out and the cache c: policies are built on threads. */
+static void build_policy(const struct solver *s, struct selcache *c, const struct policy *p,
+			 size_t i, size_t first, struct epset *out)
+{
+	size_t k = first;
 	for (int d = 0; d < DIR__COUNT; d++) {
 		/* "Rules for a direction not in policyTypes are ignored." */
 		if (!p->types[d])
 			continue;
 		for (size_t r = 0; r < p->nrules[d]; r++) {
-			struct srule *sr = &s->rules[s->nrules++];
+			struct srule *sr = &s->rules[k++];
 			sr->policy = p;
 			sr->policy_index = i;
 			sr->dir = (enum direction)d;
 			sr->rule = &p->rules[d][r];
-			build_rule(s, sr);
+			build_rule(s, c, sr);
 		}
 	}
 	struct eplist sel = { NULL, 0, 0, true };
-	match_pods_cached(s, &p->pod_sel, ns_of_policy(s, p), &sel);
-	for (size_t k = 0; k < sel.n; k++) {
-		size_t e = sel.v[k];
-		struct sendpoint *se = &s->eps[e];
-		for (int d = 0; d < DIR__COUNT; d++) {
-			if (!p->types[d])
-				continue;
-			se->isolated[d] = true;
-			se->policies[d] = xrealloc(se->policies[d],
-						   sizeof(*se->policies[d]) * (se->npolicies[d] + 1));
-			se->policies[d][se->npolicies[d]++] = p;
-		}
-		for (size_t r = first; r < s->nrules; r++) {
-			int d = s->rules[r].dir;
-			se->rules[d] = xrealloc(se->rules[d], sizeof(size_t) * (se->nrules[d] + 1));
-			se->rules[d][se->nrules[d]++] = r;
-		}
-	}
-	eplist_finish(s, &sel, &s->selected[i]);
+	match_pods_cached(s, c, &p->pod_sel, ns_of_policy(s, p), &sel);
+	eplist_finish(s, &sel, out);
 }
 
-/* The inverse of the ingress rules' peer sets, for connlist. */
+/*
+ * The endpoints each policy selects are isolated for its types, and its rules become
+ * theirs, in model order. Counted first, then laid out in two blocks that the
+ * per-endpoint lists point into (s->policies_block, s->rules_block).
+ */
+static void select_policies(struct solver *s, const size_t *first)
+{
+	const struct model *m = s->m;
+	size_t npol = 0, nrul = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < m->npolicies; i++) {
+			const struct policy *p = m->policies[i];
+			if (first[i] == SIZE_MAX)
+				continue;
+			size_t end = first[i] + rules_in_force(p);
+			EPSET_FOREACH(&s->selected[i], s->nep, e) {
+				struct sendpoint *se = &s->eps[e];
+				for (int d = 0; d < DIR__COUNT; d++) {
+					if (!p->types[d])
+						continue;
+					se->isolated[d] = true;
+					if (pass)
+						se->policies[d][se->npolicies[d]] = p;
+					se->npolicies[d]++;
+				}
+				for (size_t r = first[i]; r < end; r++) {
+					int d = s->rules[r].dir;
+					if (pass)
+						se->rules[d][se->nrules[d]] = r;
+					se->nrules[d]++;
+				}
+			}
+		}
+		if (pass)
+			break;
+		for (size_t e = 0; e < s->nep; e++)
+			for (int d = 0; d < DIR__COUNT; d++)
+				npol += s->eps[e].npolicies[d], nrul += s->eps[e].nrules[d];
+		s->policies_block = xmalloc(sizeof(*s->policies_block) * (npol + 1));
+		s->rules_block = xmalloc(sizeof(*s->rules_block) * (nrul + 1));
+		npol = nrul = 0;
+		for (size_t e = 0; e < s->nep; e++)
+			for (int d = 0; d < DIR__COUNT; d++) {
+				struct sendpoint *se = &s->eps[e];
+				se->policies[d] = s->policies_block + npol;
+				se->rules[d] = s->rules_block + nrul;
+				npol += se->npolicies[d];
+				nrul += se->nrules[d];
+				se->npolicies[d] = se->nrules[d] = 0;
+			}
+	}
+}
+
+/* The inverse of the ingress rules' peer sets, for connlist: counted, then laid out in
+ * one block (s->in_rules_block) that the per-endpoint lists point into. */
 static void index_ingress_rules(struct solver *s)
 {
-	s->in_rules_of = xcalloc(s->nep ? s->nep : 1, sizeof(*s->in_rules_of));
-	s->nin_rules_of = xcalloc(s->nep ? s->nep : 1, sizeof(*s->nin_rules_of));
-	size_t *caps = xcalloc(s->nep ? s->nep : 1, sizeof(*caps));
-	for (size_t r = 0; r < s->nrules; r++) {
-		const struct srule *sr = &s->rules[r];
-		if (sr->dir != DIR_INGRESS)
-			continue;
-		if (sr->all_peers) {
-			s->all_peer_in_rules = xrealloc(s->all_peer_in_rules,
-				sizeof(uint32_t) * (s->nall_peer_in_rules + 1));
-			s->all_peer_in_rules[s->nall_peer_in_rules++] = (uint32_t)r;
-			continue;
+	size_t nep = s->nep ? s->nep : 1, total = 0;
+	s->in_rules_of = xcalloc(nep, sizeof(*s->in_rules_of));
+	s->nin_rules_of = xcalloc(nep, sizeof(*s->nin_rules_of));
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t r = 0; r < s->nrules; r++) {
+			const struct srule *sr = &s->rules[r];
+			if (sr->dir != DIR_INGRESS)
+				continue;
+			if (sr->all_peers) {
+				if (pass)
+					s->all_peer_in_rules[s->nall_peer_in_rules++] = (uint32_t)r;
+				else
+					s->nall_peer_in_rules++;
+				continue;
+			}
+			EPSET_FOREACH(&sr->eps, s->nep, e) {
+				if (pass)
+					s->in_rules_of[e][s->nin_rules_of[e]++] = (uint32_t)r;
+				else
+					s->nin_rules_of[e]++, total++;
+			}
 		}
-		EPSET_FOREACH(&sr->eps, s->nep, e) {
-			XGROW(s->in_rules_of[e], caps[e], s->nin_rules_of[e] + 1);
-			s->in_rules_of[e][s->nin_rules_of[e]++] = (uint32_t)r;
+		if (pass)
+			break;
+		s->in_rules_block = xmalloc(sizeof(uint32_t) * (total + 1));
+		s->all_peer_in_rules = xmalloc(sizeof(uint32_t) * (s->nall_peer_in_rules + 1));
+		s->nall_peer_in_rules = 0;
+		for (size_t e = 0, at = 0; e < s->nep; e++) {
+			s->in_rules_of[e] = s->in_rules_block + at;
+			at += s->nin_rules_of[e];
+			s->nin_rules_of[e] = 0;
 		}
 	}
-	free(caps);
+}
+
+#define MAX_SOLVER_JOBS 64
+
+#define POLICY_BLOCK 16
+
+/* Policies a thread takes at a time, and below which none is started. Tests set 1 so
+ * that small inputs are built on threads too, to compare with one. */
+static size_t policy_block(void)
+{
+	const char *v = getenv("NPCHECK_TEST_POLICY_BLOCK");
+	char *end;
+	unsigned long n = v ? strtoul(v, &end, 10) : 0;
+	return v && *v && !*end && n ? (size_t)n : POLICY_BLOCK;
+}
+
+/* Policies are built in blocks taken in turn by the threads (a block keeps a
+ * namespace's policies, which repeat selectors, together on one thread's cache). */
+struct policy_pool {
+	const struct solver *s;
+	const size_t *first;   /* per policy: its first rule; SIZE_MAX when left out */
+	size_t n, block;
+	atomic_size_t next;
+};
+
+static void *build_policies(void *arg)
+{
+	struct policy_pool *pp = arg;
+	struct selcache c = { NULL, 0, 0, STRBUF_INIT };
+	for (size_t b; (b = atomic_fetch_add(&pp->next, pp->block)) < pp->n;)
+		for (size_t i = b; i < pp->n && i < b + pp->block; i++)
+			if (pp->first[i] != SIZE_MAX)
+				build_policy(pp->s, &c, pp->s->m->policies[i], i, pp->first[i],
+					     &pp->s->selected[i]);
+	sc_release(&c);
+	return NULL;
+}
+
+/*
+ * Every valid policy (of those selecting one of only, when only is set), in model
+ * order. With jobs > 1, the policies' rules and selections, which read only the model
+ * and the indexes, are built on that many threads; what they select is then applied
+ * on this one in model order, so the solver is the same whatever the threads.
+ */
+static void add_policies(struct solver *s, const struct endpoint *const *only, size_t nonly,
+			 unsigned jobs)
+{
+	const struct model *m = s->m;
+	size_t np = m->npolicies;
+	size_t *first = xmalloc(sizeof(*first) * (np + 1));
+	for (size_t i = 0; i < np; i++) {
+		const struct policy *p = m->policies[i];
+		first[i] = SIZE_MAX;
+		if (p->invalid || (only && !selects_any(p, only, nonly)))
+			continue;
+		first[i] = s->nrules;
+		s->nrules += rules_in_force(p);
+	}
+	s->rules = xcalloc(s->nrules ? s->nrules : 1, sizeof(*s->rules));
+	struct policy_pool pp = { s, first, np, policy_block(), 0 };
+	pthread_t threads[MAX_SOLVER_JOBS];
+	size_t nthreads = 0;
+	if (jobs > 1 && np > pp.block) {
+		if (pp.block == POLICY_BLOCK && pp.block < np / (jobs * 16u))
+			pp.block = np / (jobs * 16u);
+		while (nthreads + 1 < jobs && nthreads < MAX_SOLVER_JOBS &&
+		       !pthread_create(&threads[nthreads], NULL, build_policies, &pp))
+			nthreads++;
+	}
+	build_policies(&pp);
+	for (size_t t = 0; t < nthreads; t++)
+		pthread_join(threads[t], NULL);
+	select_policies(s, first);
+	free(first);
 }
 
 static void init(struct solver *s, const struct model *m, const struct endpoint *const *only,
-		 size_t nonly)
+		 size_t nonly, unsigned jobs, bool pair_index)
 {
 	memset(s, 0, sizeof(*s));
 	s->m = m;
@@ -777,30 +947,12 @@ static void init(struct solver *s, const struct model *m, const struct endpoint 
 	s->lidx = lidx_build(m, m->nendpoints, ep_labels);
 	s->nslidx = lidx_build(m, m->nnamespaces, ns_labels);
 	index_ips(s, m);
-	s->selcache = xcalloc(1, sizeof(*s->selcache));
-	strbuf_init(&s->selcache->key);
-
-	size_t nrules = 0;
-	for (size_t i = 0; i < m->npolicies; i++) {
-		const struct policy *p = m->policies[i];
-		if (p->invalid)
-			continue;
-		for (int d = 0; d < DIR__COUNT; d++)
-			if (p->types[d])
-				nrules += p->nrules[d];
-	}
-	s->rules = xcalloc(nrules ? nrules : 1, sizeof(*s->rules));
-	for (size_t i = 0; i < m->npolicies; i++) {
-		const struct policy *p = m->policies[i];
-		if (p->invalid || (only && !selects_any(p, only, nonly)))
-			continue;
-		add_policy(s, p, i);
-	}
-	sc_free(s->selcache);
-	s->selcache = NULL;
+	add_policies(s, only, nonly, jobs);
 	build_external(s);
 	tiers_solver_init(s);
 
+	if (!pair_index)
+		return;
 	index_ingress_rules(s);
 	s->open_ingress = xmalloc(sizeof(uint32_t) * (s->nep ? s->nep : 1));
 	for (size_t e = 0; e < s->nep; e++)
@@ -819,11 +971,8 @@ void solver_free(struct solver *s)
 		free(s->rules[i].named);
 	}
 	free(s->rules);
-	for (size_t i = 0; i < s->nep; i++)
-		for (int d = 0; d < DIR__COUNT; d++) {
-			free(s->eps[i].policies[d]);
-			free(s->eps[i].rules[d]);
-		}
+	free(s->policies_block);
+	free(s->rules_block);
 	free(s->eps);
 	for (size_t i = 0; i < s->m->npolicies; i++)
 		epset_release(&s->selected[i]);
@@ -832,9 +981,8 @@ void solver_free(struct solver *s)
 	free(s->ips);
 	lidx_free(s->lidx);
 	lidx_free(s->nslidx);
-	for (size_t i = 0; i < s->nep; i++)
-		free(s->in_rules_of[i]);
-	free(s->in_rules_of);
+	free(s->in_rules_block);
+	free(s->in_rules_of);  /* NULL without the pair indexes */
 	free(s->nin_rules_of);
 	free(s->open_ingress);
 	free(s->all_peer_in_rules);

@@ -832,6 +832,103 @@ static void test_epset_from_solver(void **state)
 	st_free(&x);
 }
 
+/* ---- built on threads ---- */
+
+static void assert_epsets_equal(const struct epset *a, const struct epset *b, size_t nep)
+{
+	assert_int_equal(a->n, b->n);
+	assert_int_equal(a->bits != NULL, b->bits != NULL);
+	for (size_t i = 0; i < nep; i++)
+		assert_int_equal(epset_has(a, i), epset_has(b, i));
+}
+
+/* Two solvers over one model: rules, selections, isolation and per-endpoint lists. */
+static void assert_solvers_equal(const struct solver *a, const struct solver *b,
+				 size_t npolicies)
+{
+	assert_int_equal(a->nrules, b->nrules);
+	for (size_t r = 0; r < a->nrules; r++) {
+		const struct srule *x = &a->rules[r], *y = &b->rules[r];
+		assert_ptr_equal(x->policy, y->policy);
+		assert_ptr_equal(x->rule, y->rule);
+		assert_int_equal(x->dir, y->dir);
+		assert_int_equal(x->policy_index, y->policy_index);
+		assert_int_equal(x->all_peers, y->all_peers);
+		assert_int_equal(x->nnamed, y->nnamed);
+		assert_true(connset_equal(&x->fixed, &y->fixed));
+		assert_epsets_equal(&x->eps, &y->eps, a->nep);
+	}
+	for (size_t i = 0; i < npolicies; i++)
+		assert_epsets_equal(&a->selected[i], &b->selected[i], a->nep);
+	for (size_t e = 0; e < a->nep; e++)
+		for (int d = 0; d < DIR__COUNT; d++) {
+			const struct sendpoint *x = &a->eps[e], *y = &b->eps[e];
+			assert_int_equal(x->isolated[d], y->isolated[d]);
+			assert_int_equal(x->npolicies[d], y->npolicies[d]);
+			assert_int_equal(x->nrules[d], y->nrules[d]);
+			for (size_t k = 0; k < x->npolicies[d]; k++)
+				assert_ptr_equal(x->policies[d][k], y->policies[d][k]);
+			for (size_t k = 0; k < x->nrules[d]; k++)
+				assert_int_equal(x->rules[d][k], y->rules[d][k]);
+		}
+}
+
+static void test_threads_same_solver(void **state)
+{
+	(void)state;
+	/* Four namespaces of 12 pods; per namespace policies that repeat selectors (the
+	 * threads' caches), a peer across namespaces, an ipBlock, an invalid policy. */
+	struct strbuf sb = STRBUF_INIT;
+	for (int n = 0; n < 4; n++) {
+		strbuf_addf(&sb, "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ns%d, labels: {team: t%d}}\n",
+			    n, n % 2);
+		for (int i = 0; i < 12; i++)
+			strbuf_addf(&sb, "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p%02d, namespace: ns%d, "
+				    "labels: {app: a%d, tier: t%d}}\nstatus: {podIP: 10.%d.0.%d}\n",
+				    i, n, i % 3, i % 2, n, i + 1);
+		for (int k = 0; k < 6; k++)
+			strbuf_addf(&sb, "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+				    "metadata: {name: np%d, namespace: ns%d}\nspec:\n"
+				    "  podSelector: {matchLabels: {app: a%d}}\n"
+				    "  policyTypes: [Ingress%s]\n"
+				    "  ingress: [{from: [{podSelector: {matchLabels: {tier: t%d}}}, "
+				    "{namespaceSelector: {matchLabels: {team: t1}}, podSelector: {matchLabels: {app: a%d}}}],"
+				    " ports: [{port: %d}]}]\n"
+				    "  egress: [{to: [{ipBlock: {cidr: 10.%d.0.0/24, except: [10.%d.0.0/30]}}]}]\n",
+				    k, n, k % 3, k % 2 ? ", Egress" : "", k % 2, k % 3, 8000 + k, n, n);
+	}
+	strbuf_addstr(&sb, NP("ns0", "bad") "spec:\n  podSelector: {matchLabels: {app: a0}}\n"
+		      "  ingress: [{ports: [{port: 99999}]}]\n");
+	struct st x;
+	st_load(&x, sb.buf);
+	strbuf_release(&sb);
+	assert_int_equal(x.t.m.nendpoints, 48);
+
+	setenv("NPCHECK_TEST_POLICY_BLOCK", "1", 1);
+	for (unsigned jobs = 2; jobs <= 4; jobs += 2) {
+		struct solver y;
+		solver_init_threads(&y, &x.t.m, jobs, true);
+		assert_solvers_equal(&x.s, &y, x.t.m.npolicies);
+		assert_int_equal(x.s.nopen_ingress, y.nopen_ingress);
+		for (size_t e = 0; e < x.s.nep; e++) {
+			assert_int_equal(x.s.nin_rules_of[e], y.nin_rules_of[e]);
+			for (size_t k = 0; k < x.s.nin_rules_of[e]; k++)
+				assert_int_equal(x.s.in_rules_of[e][k], y.in_rules_of[e][k]);
+		}
+		solver_free(&y);
+	}
+	unsetenv("NPCHECK_TEST_POLICY_BLOCK");
+
+	/* Without the pair indexes: the same solver, none of connlist's lists. */
+	struct solver z;
+	solver_init_threads(&z, &x.t.m, 1, false);
+	assert_solvers_equal(&x.s, &z, x.t.m.npolicies);
+	assert_null(z.in_rules_of);
+	assert_int_equal(z.nopen_ingress, 0);
+	solver_free(&z);
+	st_free(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -859,6 +956,7 @@ int main(void)
 		cmocka_unit_test(test_no_endpoints),
 		cmocka_unit_test(test_epset_dense_and_sparse),
 		cmocka_unit_test(test_epset_from_solver),
+		cmocka_unit_test(test_threads_same_solver),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
