@@ -125,7 +125,7 @@ formats() {
 	echo "$want" >"$dir/status"
 	echo "lint -c tests/formats/npcheck.yaml -o $fmt $*" >"$dir/args"
 	if [ "$fmt" = sarif ]; then
-		echo 's|\("%SRCROOT%": {"uri": "\)file://[^"]*"|\1file:///SRCROOT/"|' >"$dir/stdout.sed"
+		printf '%s\n' 's|\("%SRCROOT%": {"uri": "\)file://[^"]*"|\1file:///SRCROOT/"|' >"$dir/stdout.sed"
 	fi
 }
 for fmt in text json sarif junit github md; do
