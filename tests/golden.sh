@@ -24,8 +24,10 @@
 # Environment: NPCHECK (binary under test, default ./npcheck).
 set -u
 set -f
-cd "$(dirname "$0")/.." || exit 4
 : "${NPCHECK:=./npcheck}"
+# A relative binary is relative to where the runner was started, not to the root.
+case $NPCHECK in */*) [ "${NPCHECK#/}" != "$NPCHECK" ] || NPCHECK=$(pwd)/$NPCHECK ;; esac
+cd "$(dirname "$0")/.." || exit 4
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
@@ -51,7 +53,8 @@ case_dirs() {
 		if [ -f "$f" ]; then
 			echo "${f%/args}"
 		else
-			echo "not ok ${f%/\*/args}: no case" >&2
+			f=${f%/\*/args}
+			echo "not ok ${f#tests/}: no case" >&2
 		fi
 	done
 	set -f
