@@ -1,5 +1,5 @@
-# `make valgrind`: the quick golden suites (tests/golden.sh on tests/cli and tests/fail),
-# tests/suite_hostile.sh without its inputs over 1 MiB, and every command on each
+# `make valgrind`: the quick golden suites (tests/golden.sh on tests/cli, tests/fail and
+# tests/hostile), tests/suite_hostile.sh without its inputs over 1 MiB, and every command on each
 # example, with npcheck run under valgrind memcheck; fails on any memory error or
 # definite/indirect leak, or any failing case. Uses the plain build ($(BUILD)/npcheck;
 # `make valgrind OPT="-O1 -g"` after `make clean` for exact line numbers). Logs in
@@ -10,7 +10,7 @@ VALGRIND_FLAGS ?= --error-exitcode=99 --leak-check=full --show-leak-kinds=defini
 	--errors-for-leak-kinds=definite,indirect -q
 VG_DIR := build/valgrind
 # VG_GOLDEN: the golden suites (directories of tests/) tests/golden.sh runs.
-VG_GOLDEN := cli fail
+VG_GOLDEN := cli fail hostile
 VG_SUITES := tests/golden.sh tests/suite_hostile.sh
 
 .PHONY: valgrind
