@@ -48,7 +48,7 @@ expect() {
 # Rejected configurations (the golden cases tests/config/bad-NAME/ of tests/golden.sh
 # run lint on them: status 3, the exact message, nothing read or printed) ... and the
 # same in every command that reads manifests: one loader, one message.
-for c in $dir/bad-*/; do
+for c in "$dir"/bad-*/; do
 	name=${c%/}
 	name=${name##*/bad-}
 	cfg=$c$name.yaml

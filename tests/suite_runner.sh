@@ -62,6 +62,7 @@ gcase() {
 
 # A stand-in for npcheck: its arguments on stdout, one line on stderr, exit 2 on "fail".
 golden_tree
+# shellcheck disable=SC2016 # the script written, not expanded here
 printf '#!/bin/sh\nprintf "out:%%s\\n" "$*"\necho err >&2\n[ "$1" = fail ] && exit 2\nexit 0\n' \
 	>"$tmp/fake"
 chmod +x "$tmp/fake"
@@ -124,6 +125,7 @@ flip() {
 		printf X | dd of="$1" bs=1 count=1 conv=notrunc 2>/dev/null
 	fi
 }
+: "${NPCHECK:=./npcheck}"
 case $NPCHECK in /*) npcheck=$NPCHECK ;; *) npcheck=$root/$NPCHECK ;; esac
 suites=$(cd "$root" && for a in tests/*/*/args; do echo "${a%/*/args}"; done | sort -u)
 [ -n "$suites" ] && echo "ok runner/golden-suites-found" ||
