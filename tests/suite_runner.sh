@@ -107,6 +107,8 @@ grep -q '^+out:a$' "$tmp/out" && echo "ok runner/golden-diff-shown" ||
 (cd "$tmp/g" && NPCHECK=$tmp/fake sh tests/golden.sh s/good tests/s/glob/ nothing >"$tmp/out" 2>&1)
 same golden-named "$(cat "$tmp/out")" "$(printf '%s\n' 'ok s/good' 'ok s/glob' \
 	'not ok nothing: no case')"
+rm -rf "$tmp/empty" && mkdir -p "$tmp/empty/tests" && cp "$root/tests/golden.sh" "$tmp/empty/tests/"
+same golden-none "$(sh "$tmp/empty/tests/golden.sh" 2>&1)" "not ok golden: no case found"
 # UPDATE=1 writes what ran into the case; the case then passes.
 (cd "$tmp/g" && UPDATE=1 NPCHECK=$tmp/fake sh tests/golden.sh s/bad-status s/bad-stdout >/dev/null 2>&1)
 (cd "$tmp/g" && NPCHECK=$tmp/fake sh tests/golden.sh s/bad-status s/bad-stdout >"$tmp/out" 2>&1)
