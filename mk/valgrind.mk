@@ -1,6 +1,6 @@
 # `make valgrind`: the quick golden suites (tests/golden.sh on tests/cli, tests/fail and
-# tests/hostile), tests/suite_hostile.sh without its inputs over 1 MiB, and every command on each
-# example, with npcheck run under valgrind memcheck; fails on any memory error or
+# tests/hostile), tests/suite_hostile.sh without its inputs over 1 MiB, and every command
+# on each example, with npcheck run under valgrind memcheck; fails on any memory error or
 # definite/indirect leak, or any failing case. Uses the plain build ($(BUILD)/npcheck;
 # `make valgrind OPT="-O1 -g"` after `make clean` for exact line numbers). Logs in
 # build/valgrind/. Takes a few minutes: memcheck runs about 60 times slower.
