@@ -102,7 +102,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libnpcheck.a $(FLAGS_STAMP)
 	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(BUILD)/libnpcheck.a $(PKG_LIBS) \
 		$(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka) -lm $(SANFLAGS)
 
-# `make check`: unit tests, then the golden CLI, failure, example and peer suites.
+# `make check`: unit tests, then the golden cases (tests/golden.sh), then the other
+# suites (tests/suite_*.sh): examples, peers, hostile inputs, ...
 # tests/run prints the one summary line `N passed, N failed, N skipped`.
 check: npcheck $(UNIT_BINS)
 	@NPCHECK=./npcheck BUILD=$(BUILD) sh tests/run $(UNIT_BINS)

@@ -1,6 +1,6 @@
-# `make valgrind`: the quick CLI suites (tests/suite_cli.sh, tests/suite_fail.sh,
-# tests/suite_hostile.sh without its inputs over 1 MiB) and every command on each
-# example, with npcheck run under valgrind memcheck; fails on any memory error or
+# `make valgrind`: the quick golden suites (tests/golden.sh on tests/cli, tests/fail and
+# tests/hostile), tests/suite_hostile.sh without its inputs over 1 MiB, and every command
+# on each example, with npcheck run under valgrind memcheck; fails on any memory error or
 # definite/indirect leak, or any failing case. Uses the plain build ($(BUILD)/npcheck;
 # `make valgrind OPT="-O1 -g"` after `make clean` for exact line numbers). Logs in
 # build/valgrind/. Takes a few minutes: memcheck runs about 60 times slower.
@@ -9,7 +9,9 @@ VALGRIND ?= valgrind
 VALGRIND_FLAGS ?= --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
 	--errors-for-leak-kinds=definite,indirect -q
 VG_DIR := build/valgrind
-VG_SUITES := tests/suite_cli.sh tests/suite_fail.sh tests/suite_hostile.sh
+# VG_GOLDEN: the golden suites (directories of tests/) tests/golden.sh runs.
+VG_GOLDEN := cli fail hostile
+VG_SUITES := tests/golden.sh tests/suite_hostile.sh
 
 .PHONY: valgrind
 
@@ -26,7 +28,8 @@ valgrind: $(BUILD)/npcheck
 	for s in $(VG_SUITES); do \
 		[ -f "$$s" ] || { echo "# $$s: missing, skipped"; continue; }; \
 		log=$(VG_DIR)/$$(basename $$s .sh).log; \
-		NPCHECK=$(VG_DIR)/npcheck HOSTILE_SKIP_HUGE=1 sh $$s >$$log 2>&1; \
+		case $$s in */golden.sh) a='$(VG_GOLDEN)' ;; *) a= ;; esac; \
+		NPCHECK=$(VG_DIR)/npcheck HOSTILE_SKIP_HUGE=1 sh $$s $$a >$$log 2>&1; \
 		set -- $$(sh tests/tally $$log); \
 		pass=$$((pass + $$1)); fail=$$((fail + $$2)); skip=$$((skip + $$3)); \
 		grep '^not ok ' $$log; \

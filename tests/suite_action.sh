@@ -164,7 +164,7 @@ else
 		"skipped Fail on findings" "job succeeded"
 	check readme-steps-summary "$tmp/steps.md" '| warning | `or-trap` | deploy/netpol.yaml:16:5 |'
 	check readme-steps-sarif "$ws/npcheck.sarif" '"uri": "deploy/netpol.yaml"'
-	cp tests/fail/endport-less-than-port.yaml "$ws/deploy/"
+	cp tests/fail/endport-less-than-port/endport-less-than-port.yaml "$ws/deploy/"
 	plain steps-error
 	check readme-steps-error "$tmp/steps-error.out" "ran Lint" "uses ? github/codeql-action/upload-sarif@v3" \
 		"ran Fail on findings (exit 1)" "job failed"

@@ -1,9 +1,9 @@
 #!/bin/sh
-# The configuration through the command line: every rejected file in tests/config/bad
-# exits 3 with exactly its .err on stderr, in every command that reads manifests; rules
-# turn findings off or change their severity; failOn and --fail-on set the exit status;
-# ignorePaths drops findings (and files, in every command); the default .npcheck.yaml /
-# .npcheck.yml is read from the current directory (not by rules).
+# The configuration through the command line: every rejected file (tests/config/bad-NAME/,
+# golden cases of lint) exits 3 with exactly its stderr, in every command that reads
+# manifests; rules turn findings off or change their severity; failOn and --fail-on set
+# the exit status; ignorePaths drops findings (and files, in every command); the default
+# .npcheck.yaml / .npcheck.yml is read from the current directory (not by rules).
 # Prints one line per case, "ok NAME" or "not ok NAME: why".
 cd "$(dirname "$0")/.." || exit 4
 : "${NPCHECK:=./npcheck}"
@@ -45,24 +45,13 @@ expect() {
 	echo "ok config/$name"
 }
 
-# Rejected configurations: status 3, the exact message, nothing read or printed.
-for cfg in $dir/bad/*.yaml; do
-	name=bad/$(basename "$cfg" .yaml)
-	run -c "$cfg" $in
-	if [ "$st" -ne 3 ]; then
-		echo "not ok config/$name: exit status $st, want 3"
-	elif ! cmp -s "$tmp/err" "${cfg%.yaml}.err"; then
-		echo "not ok config/$name: stderr differs from ${cfg%.yaml}.err:"
-		diff "${cfg%.yaml}.err" "$tmp/err" | head -n 10
-	elif [ -s "$tmp/out" ]; then
-		echo "not ok config/$name: output on stdout"
-	else
-		echo "ok config/$name"
-	fi
-done
-# ... and the same in every command that reads manifests: one loader, one message.
-for cfg in $dir/bad/*.yaml; do
-	name=$(basename "$cfg" .yaml)
+# Rejected configurations (the golden cases tests/config/bad-NAME/ of tests/golden.sh
+# run lint on them: status 3, the exact message, nothing read or printed) ... and the
+# same in every command that reads manifests: one loader, one message.
+for c in "$dir"/bad-*/; do
+	name=${c%/}
+	name=${name##*/bad-}
+	cfg=$c$name.yaml
 	why=""
 	for args in "reach a b" "list" "matrix" "explain" "diff $in"; do
 		# shellcheck disable=SC2086
@@ -70,7 +59,7 @@ for cfg in $dir/bad/*.yaml; do
 		st=$?
 		if [ "$st" -ne 3 ]; then
 			why="$why ${args%% *}: exit $st;"
-		elif ! cmp -s "$tmp/err" "${cfg%.yaml}.err" || [ -s "$tmp/out" ]; then
+		elif ! cmp -s "$tmp/err" "${c}stderr" || [ -s "$tmp/out" ]; then
 			why="$why ${args%% *}: output differs;"
 		fi
 	done
@@ -156,7 +145,7 @@ expect default-yaml-first 0 "warning: .*\[unknown-field\]"
 (cd "$tmp/cwd" && "$NPCHECK" lint -c .npcheck.yml input/policy.yaml >"$tmp/out" 2>"$tmp/err")
 st=$?
 expect c-over-default 1 "!unknown-field"
-cp $dir/bad/bad-failon.yaml "$tmp/cwd/.npcheck.yaml"
+cp $dir/bad-bad-failon/bad-failon.yaml "$tmp/cwd/.npcheck.yaml"
 (cd "$tmp/cwd" && "$NPCHECK" lint input/policy.yaml >"$tmp/out" 2>"$tmp/err")
 st=$?
 if [ "$st" -eq 3 ] && [ "$(cat "$tmp/err")" = ".npcheck.yaml:2:9: error: unknown failOn value \

@@ -1,10 +1,9 @@
 #!/bin/sh
-# npcheck diff: golden cases (tests/diff/NAME/), --base on a throw-away git repository,
-# and agreement with netpol-analyzer's expected diffs (../shared/peer).
+# npcheck diff: usage errors, --base on a throw-away git repository, and agreement with
+# netpol-analyzer's expected diffs (../shared/peer).
 #
-# A golden case is tests/diff/NAME/{old,new}/ with what `npcheck diff -o FMT old new`
-# must print: stdout (text), stdout.json, stdout.csv, stdout.md (those present), stderr
-# (empty when absent) and status.
+# The golden cases, tests/diff/NAME/ (inputs old/ and new/, text output) and
+# tests/diff/NAME-FMT/ (the same inputs in another format), are tests/golden.sh's.
 # A peer case passes when tests/diff/compare.py finds nothing between netpol-analyzer's
 # expected output and npcheck's, or exactly what tests/peer/known-diff/NAME.diff records
 # under its "# " lines giving the reason.
@@ -13,34 +12,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 npcheck=$NPCHECK
 case $npcheck in /*) ;; *) npcheck=$PWD/$npcheck ;; esac
-
-# ---- golden cases ----
-for dir in tests/diff/*/; do
-	name=$(basename "$dir")
-	[ -d "$dir/old" ] && [ -d "$dir/new" ] || continue
-	for out in "$dir"/stdout "$dir"/stdout.*; do
-		[ -f "$out" ] || continue
-		fmt=${out##*/stdout}
-		fmt=${fmt#.}
-		"$npcheck" diff ${fmt:+-o "$fmt"} "${dir}old" "${dir}new" >"$tmp/out" 2>"$tmp/err" </dev/null
-		st=$?
-		want=$(cat "$dir/status" 2>/dev/null || echo 0)
-		why=""
-		[ "$st" -eq "$want" ] || why="exit $st, want $want"
-		cmp -s "$tmp/out" "$out" || why="${why:+$why; }stdout differs"
-		if [ -f "$dir/stderr" ]; then
-			cmp -s "$tmp/err" "$dir/stderr" || why="${why:+$why; }stderr differs"
-		elif [ -s "$tmp/err" ]; then
-			why="${why:+$why; }unexpected stderr: $(head -n 1 "$tmp/err")"
-		fi
-		if [ -z "$why" ]; then
-			echo "ok diff/$name${fmt:+ -o $fmt}"
-		else
-			echo "not ok diff/$name${fmt:+ -o $fmt}: $why"
-			diff -u "$out" "$tmp/out" | head -n 20
-		fi
-	done
-done
 
 # Usage errors: exit 3, nothing on stdout.
 usage_case() {

@@ -120,7 +120,7 @@ job push-diff npcheck-diff CI_PIPELINE_SOURCE=push
 check push-no-diff "$tmp/push-diff.out" "skipped npcheck-diff"
 
 # An invalid policy: the job fails, and its report says why.
-cp tests/fail/endport-less-than-port.yaml "$tmp/project/manifests/"
+cp tests/fail/endport-less-than-port/endport-less-than-port.yaml "$tmp/project/manifests/"
 job error npcheck CI_PIPELINE_SOURCE=push
 check error-fails "$tmp/error.out" "ran npcheck (exit 1)" "job failed" "junit npcheck.xml present"
 junit error-junit 1

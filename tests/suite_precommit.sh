@@ -98,7 +98,7 @@ name=system-try-repo-read want=pass
 check 'info: no policy isolates .orders/api\[Deployment\]' ''
 
 # An error fails the commit.
-project broken examples/and-selector tests/fail/endport-less-than-port.yaml
+project broken examples/and-selector tests/fail/endport-less-than-port/endport-less-than-port.yaml
 name=system-try-repo-error want=fail
 (cd "$tmp/broken" && pre-commit try-repo "$hooks" npcheck --ref "$rev" --all-files) \
 	>"$tmp/out" 2>&1

@@ -69,8 +69,11 @@ def apply_fix(npcheck, rid, docs, tmp):
     case = pathlib.Path("tests/lint") / f"fires-{rid}"
     if not case.is_dir():
         return None
-    argf = case / "args"
-    args = argf.read_text().split() if argf.exists() else []
+    # a golden case (tests/golden.sh): args is "lint --color never [OPTIONS] CASE";
+    # the options are what the fix is linted with too
+    args = (case / "args").read_text().split()[1:-1]
+    if args[:2] == ["--color", "never"]:
+        args = args[2:]
     before = [f for f in lint(npcheck, args + [str(case)]) if f["rule"] == rid]
     if not before:
         return [f"does not fire on {case}"]

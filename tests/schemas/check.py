@@ -8,8 +8,8 @@ usage: check.py NPCHECK   (from the repository root; python3-jsonschema, draft 2
                             schema is a new file here, nothing else to change
   schemas/golden/PATH       every JSON golden output under tests/ and examples/ (a file
                             holding a JSON object whose "version" is a number) validates
-                            against its command's schema: tests/cli/NAME/stdout by the
-                            command in its cmd, tests/diff/ by diff, tests/formats/ by lint
+                            against its command's schema: a golden case's stdout
+                            (tests/SUITE/NAME/) by the command in its args
   schemas/fresh/CMD/...     fresh runs over examples/: lint, list, matrix, explain, reach
                             (every pair of list without an address range, an address to
                             one, an allowed and a denied row of matrix with its port), diff
@@ -192,8 +192,9 @@ def main():
     for path, doc in golden_files():
         parts = path.parts
         cmd = None
-        if parts[:2] == ("tests", "cli") and path.name == "stdout":
-            cmd = command_of((path.parent / "cmd").read_text().split(), commands)
+        if path.name == "stdout" and (path.parent / "args").is_file():
+            # a golden case (tests/golden.sh): its args name the command
+            cmd = command_of((path.parent / "args").read_text().split(), commands)
         elif parts[:2] == ("tests", "diff"):
             cmd = "diff"
         elif parts[:2] == ("tests", "formats"):

@@ -1,0 +1,1 @@
+s|\("%SRCROOT%": {"uri": "\)file://[^"]*"|\1file:///SRCROOT/"|
