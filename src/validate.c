@@ -162,73 +162,6 @@ static struct re_scratch *re_scratch(void)
 	return s;
 }
 
-static bool lower_alnum(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-static bool alnum(char c)
-{
-	return lower_alnum(c) || (c >= 'A' && c <= 'Z');
-}
-
-/* DNS1123_LABEL_FMT (or DNS1035_LABEL_FMT, letter_first) over all of s[0..len). */
-static bool is_dns_label(const char *s, size_t len, bool letter_first)
-{
-	if (!len || !lower_alnum(s[0]) || !lower_alnum(s[len - 1]) ||
-	    (letter_first && !(s[0] >= 'a' && s[0] <= 'z')))
-		return false;
-	for (size_t i = 1; i + 1 < len; i++)
-		if (!lower_alnum(s[i]) && s[i] != '-')
-			return false;
-	return true;
-}
-
-/* DNS1123_SUBDOMAIN_FMT: labels joined by dots. */
-static bool is_dns_subdomain(const char *s, size_t len)
-{
-	size_t start = 0;
-	for (size_t i = 0; i <= len; i++)
-		if (i == len || s[i] == '.') {
-			if (!is_dns_label(s + start, i - start, false))
-				return false;
-			start = i + 1;
-		}
-	return true;
-}
-
-/* LABEL_KEY_FMT (LABEL_VALUE_FMT when empty_ok): alphanumerics at both ends, '-',
- * '_' and '.' between. */
-static bool is_label_name(const char *s, size_t len, bool empty_ok)
-{
-	if (!len)
-		return empty_ok;
-	if (!alnum(s[0]) || !alnum(s[len - 1]))
-		return false;
-	for (size_t i = 1; i + 1 < len; i++)
-		if (!alnum(s[i]) && s[i] != '-' && s[i] != '_' && s[i] != '.')
-			return false;
-	return true;
-}
-
-/*
- * The common patterns, matched by hand: names and labels are checked for every object,
- * and PCRE2 costs far more per string. Each says what the pattern says (a NUL or any
- * byte outside the classes fails); a text it rejects is matched by PCRE2 all the same,
- * so only its acceptance matters.
- */
-static bool fast_match(enum re_id id, const char *s, size_t len)
-{
-	switch (id) {
-	case RE_DNS_LABEL: return is_dns_label(s, len, false);
-	case RE_DNS1035_LABEL: return is_dns_label(s, len, true);
-	case RE_DNS_SUBDOMAIN: return is_dns_subdomain(s, len);
-	case RE_LABEL_KEY: return is_label_name(s, len, false);
-	case RE_LABEL_VALUE: return is_label_name(s, len, true);
-	default: return false;
-	}
-}
-
 /*
  * Go's regexp is linear; these patterns backtrack at most a few times per byte in
  * PCRE, so a limit proportional to the length never cuts a real match short. A text
@@ -237,8 +170,6 @@ static bool fast_match(enum re_id id, const char *s, size_t len)
  */
 static bool re_match(enum re_id id, const char *s, size_t len)
 {
-	if (fast_match(id, s, len))
-		return true;
 	struct re_scratch *rs = re_scratch();
 	uint32_t limit = len > 100000000 ? UINT32_MAX : (uint32_t)(10000 + 32 * len);
 	pcre2_set_match_limit(rs->ctx, limit);
