@@ -659,31 +659,41 @@ static void decode_pod_spec(struct model *m, struct object *o, const struct ynod
 	for (int l = 0; l < 2; l++) {
 		const struct ynode *cs = ynode_get(spec, lists[l]);
 		expect_kind(m, o, cs, YN_SEQ, lists[l]);
-		for (size_t i = 0; cs && cs->kind == YN_SEQ && i < cs->n; i++) {
-			const struct ynode *ps = ynode_get(cs->kids[i], "ports");
-			if (ps && ps->kind == YN_SEQ)
-				total += ps->n;
-		}
+		total += k8s_container_ports_count(cs);
 	}
 	if (!total)
 		return;
 	e->ports = ARENA_ARRAY(m->arena, struct container_port, total);
-	for (int l = 0; l < 2; l++) {
-		const struct ynode *cs = ynode_get(spec, lists[l]);
-		for (size_t i = 0; cs && cs->kind == YN_SEQ && i < cs->n; i++) {
-			const struct ynode *ps = ynode_get(cs->kids[i], "ports");
-			for (size_t j = 0; ps && ps->kind == YN_SEQ && j < ps->n; j++) {
-				const struct ynode *it = ps->kids[j];
-				long long v;
-				if (ynode_int(ynode_get(it, "containerPort"), &v) || v < 1 || v > 65535)
-					continue;
-				struct container_port *cp = &e->ports[e->nports++];
-				cp->port = (int)v;
-				cp->name = keep_str(m, str_of(ynode_get(it, "name")));
-				const char *pr = str_of(ynode_get(it, "protocol"));
-				cp->proto = pr ? proto_parse(pr) : PROTO_TCP;
-				cp->node = m->decoding_kept ? it : NULL;
-			}
+	for (int l = 0; l < 2; l++)
+		k8s_add_container_ports(m, ynode_get(spec, lists[l]), e);
+}
+
+size_t k8s_container_ports_count(const struct ynode *cs)
+{
+	size_t total = 0;
+	for (size_t i = 0; cs && cs->kind == YN_SEQ && i < cs->n; i++) {
+		const struct ynode *ps = ynode_get(cs->kids[i], "ports");
+		if (ps && ps->kind == YN_SEQ)
+			total += ps->n;
+	}
+	return total;
+}
+
+void k8s_add_container_ports(struct model *m, const struct ynode *cs, struct endpoint *e)
+{
+	for (size_t i = 0; cs && cs->kind == YN_SEQ && i < cs->n; i++) {
+		const struct ynode *ps = ynode_get(cs->kids[i], "ports");
+		for (size_t j = 0; ps && ps->kind == YN_SEQ && j < ps->n; j++) {
+			const struct ynode *it = ps->kids[j];
+			long long v;
+			if (ynode_int(ynode_get(it, "containerPort"), &v) || v < 1 || v > 65535)
+				continue;
+			struct container_port *cp = &e->ports[e->nports++];
+			cp->port = (int)v;
+			cp->name = keep_str(m, str_of(ynode_get(it, "name")));
+			const char *pr = str_of(ynode_get(it, "protocol"));
+			cp->proto = pr ? proto_parse(pr) : PROTO_TCP;
+			cp->node = m->decoding_kept ? it : NULL;
 		}
 	}
 }

@@ -1,5 +1,6 @@
 /*
- * Internal to building the model (model.c, source.c, load.c, k8s_decode.c, normalize.c):
+ * Internal to building the model (model.c, source.c, load.c, k8s_decode.c, normalize.c,
+ * operators.c):
  * input files read within a budget, parsed (in parts, on threads), decoded into objects.
  * Commands, lint and writers see only model.h.
  */
@@ -53,6 +54,12 @@ size_t model_json_starts(const char *buf, size_t len, size_t **starts);
  * tree must then be kept; otherwise everything needed was copied. */
 bool k8s_decode_document(struct model *m, const char *file, const struct ynode *doc,
 			 const struct model_options *opt);
+/* k8s_decode.c: how many ports a sequence of containers declares, and those with a
+ * valid containerPort appended to e->ports (which has room for them); operators.c
+ * reads a custom resource's containers with them. */
+size_t k8s_container_ports_count(const struct ynode *containers);
+void k8s_add_container_ports(struct model *m, const struct ynode *containers,
+			     struct endpoint *e);
 /* k8s_decode.c: keys whose (collection) values no kind npcheck reads ever needs. */
 extern const char *const k8s_skip_keys[];
 /* k8s_decode.c: what to build of a unit of this kind (for a ynode_sink filter); NULL:

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "load_int.h"
 #include "model.h"
 #include "operators.h"
 
@@ -234,12 +235,7 @@ static void op_ports(struct model *m, const struct ynode *doc, const struct op_k
 		     struct endpoint *e)
 {
 	const struct ynode *cs = k->containers ? ynode_path(doc, k->containers) : NULL;
-	size_t total = k->nports;
-	for (size_t i = 0; cs && cs->kind == YN_SEQ && i < cs->n; i++) {
-		const struct ynode *ps = ynode_get(cs->kids[i], "ports");
-		if (ps && ps->kind == YN_SEQ)
-			total += ps->n;
-	}
+	size_t total = k->nports + k8s_container_ports_count(cs);
 	if (!total)
 		return;
 	e->ports = ARENA_ARRAY(m->arena, struct container_port, total);
@@ -259,21 +255,7 @@ static void op_ports(struct model *m, const struct ynode *doc, const struct op_k
 		cp->node = NULL;
 	}
 	/* Containers the resource adds, or patches into the operator's, by name. */
-	for (size_t i = 0; cs && cs->kind == YN_SEQ && i < cs->n; i++) {
-		const struct ynode *ps = ynode_get(cs->kids[i], "ports");
-		for (size_t j = 0; ps && ps->kind == YN_SEQ && j < ps->n; j++) {
-			const struct ynode *it = ps->kids[j];
-			long long v;
-			if (ynode_int(ynode_get(it, "containerPort"), &v) || v < 1 || v > 65535)
-				continue;
-			struct container_port *cp = &e->ports[e->nports++];
-			const char *nm = str_at(it, "name"), *pr = str_at(it, "protocol");
-			cp->port = (int)v;
-			cp->name = nm ? arena_strdup(m->arena, nm) : NULL;
-			cp->proto = pr ? proto_parse(pr) : PROTO_TCP;
-			cp->node = NULL;
-		}
-	}
+	k8s_add_container_ports(m, cs, e);
 }
 
 static void set_label(struct model *m, struct labels *l, const char *key, const char *val)
