@@ -1,7 +1,8 @@
 #!/bin/sh
 # The golden-case runner: every golden suite's cases, one layout, one loop.
 #
-# A case is a directory tests/SUITE/NAME/ holding an `args` file:
+# A case is a directory tests/SUITE/NAME/ holding an `args` file (the examples' commands,
+# examples/EXAMPLE/expected/NAME/, are cases of the same layout, named examples/EXAMPLE/NAME):
 #   args      the npcheck command line, one line: the arguments after `npcheck`, split
 #             at blanks (no quoting, no globbing). Paths in it are relative to the
 #             repository root, where the runner runs npcheck.
@@ -16,7 +17,8 @@
 #   needs       commands the case needs, one a line: a missing one skips the case
 # npcheck runs with NO_COLOR=1 and stdin from /dev/null.
 #
-# Usage: tests/golden.sh [SUITE | CASE_DIRECTORY]...  (default: every tests/*/*/args)
+# Usage: tests/golden.sh [SUITE | CASE_DIRECTORY]...  (default: every tests/*/*/args and
+# examples/*/expected/*/args; the suite `examples` is all of the latter)
 # Prints "ok SUITE/NAME", "not ok SUITE/NAME: why" followed by a short diff, or
 # "ok SUITE/NAME # skip why"; one line per case, never stops early.
 # UPDATE=1 writes the actual stdout, stderr and status into each case instead of
@@ -36,12 +38,16 @@ trap 'exit 130' INT TERM
 case_dirs() {
 	set +f
 	if [ $# -eq 0 ]; then
-		set -- tests/*/*/args
+		set -- tests/*/*/args examples/*/expected/*/args
 	else
 		for a in "$@"; do
 			a=${a%/}
 			a=${a#tests/}
-			if [ -f "tests/$a/args" ]; then
+			if [ "$a" = examples ]; then
+				set -- "$@" examples/*/expected/*/args
+			elif [ -f "$a/args" ] && [ "${a#examples/}" != "$a" ]; then
+				set -- "$@" "$a/args"
+			elif [ -f "tests/$a/args" ]; then
 				set -- "$@" "tests/$a/args"
 			else
 				set -- "$@" tests/"$a"/*/args
@@ -52,7 +58,7 @@ case_dirs() {
 	for f in "$@"; do
 		if [ -f "$f" ]; then
 			echo "${f%/args}"
-		elif [ "$f" != "tests/*/*/args" ]; then
+		elif [ "$f" != "tests/*/*/args" ] && [ "$f" != "examples/*/expected/*/args" ]; then
 			f=${f%/\*/args}
 			echo "not ok ${f#tests/}: no case" >&2
 		fi
@@ -74,6 +80,7 @@ missing() {
 run_case() {
 	dir=$1
 	id=${dir#tests/}
+	case $id in examples/*/expected/*) id=${id%%/expected/*}/${id##*/} ;; esac
 	if c=$(missing "$dir"); then
 		echo "ok $id # skip $c not found"
 		return

@@ -1,17 +1,14 @@
 #!/bin/sh
-# The examples are tests: every examples/DIR/expected/NAME.cmd (one line, the arguments
-# of npcheck) is run from the repository root with NO_COLOR=1; its standard output must
-# equal expected/NAME.out and its exit status expected/NAME.status.
-# Each example has at least expected/lint.cmd and expected/list.cmd. In its README, every
-# command line "    npcheck ARGS" or "$ npcheck ARGS" must be one of its .cmd files
-# (compared without "--color never"), and a fenced block that starts with "$ npcheck ARGS"
-# must hold exactly that command's expected output. The top-level README.md may quote
-# the output of any example's command, exactly too.
+# The examples' READMEs against their golden cases. Each example's commands are golden
+# cases, examples/DIR/expected/NAME/{args,stdout,stderr,status}, run by tests/golden.sh
+# like every other suite; this checks the rest: each example has at least
+# expected/lint/ and expected/list/; in its README, every command line "    npcheck ARGS"
+# or "$ npcheck ARGS" must be one of its cases' args (compared without "--color
+# never"), and a fenced block that starts with "$ npcheck ARGS" must hold exactly that
+# command's expected stdout. The top-level README.md may quote the output of any
+# example's command, exactly too.
 # Prints one line per case, "ok NAME" or "not ok NAME: why" and a short diff.
-# UPDATE=1 rewrites the .out and .status files from the current output (read them
-# before committing).
 cd "$(dirname "$0")/.." || exit 4
-: "${NPCHECK:=./npcheck}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 NO_COLOR=1
@@ -39,36 +36,19 @@ for dir in examples/*/; do
 	ex=$(basename "$dir")
 	exp=$dir/expected
 	for need in lint list; do
-		[ -f "$exp/$need.cmd" ] || echo "not ok examples/$ex/$need: $exp/$need.cmd is missing"
+		if [ -f "$exp/$need/args" ]; then
+			echo "ok examples/$ex/has-$need"
+		else
+			echo "not ok examples/$ex/has-$need: $exp/$need/args is missing"
+		fi
 	done
 	: >"$tmp/cmds"
-	for cmd in "$exp"/*.cmd; do
+	for cmd in "$exp"/*/args; do
 		[ -f "$cmd" ] || continue
-		name=$(basename "$cmd" .cmd)
-		id="examples/$ex/$name"
+		name=$(basename "$(dirname "$cmd")")
 		args=$(cat "$cmd")
 		printf '%s\t%s\n' "$(printf '%s\n' "$args" | norm)" "$name" >>"$tmp/cmds"
 		printf '%s\t%s\n' "$(printf '%s\n' "$args" | norm)" "$exp/$name" >>"$tmp/allcmds"
-		# Word splitting of the arguments is intended: they hold no spaces.
-		# shellcheck disable=SC2086
-		"$NPCHECK" $args >"$tmp/out" 2>"$tmp/err" </dev/null
-		st=$?
-		if [ -n "${UPDATE:-}" ]; then
-			cp "$tmp/out" "$exp/$name.out"
-			echo "$st" >"$exp/$name.status"
-		fi
-		want=$(cat "$exp/$name.status" 2>/dev/null)
-		if [ ! -f "$exp/$name.out" ] || [ -z "$want" ]; then
-			echo "not ok $id: $name.out or $name.status is missing"
-		elif [ "$st" != "$want" ]; then
-			echo "not ok $id: exit status $st, want $want"
-			head -n 5 "$tmp/err"
-		elif ! cmp -s "$tmp/out" "$exp/$name.out"; then
-			echo "not ok $id: stdout differs from $exp/$name.out:"
-			diff "$exp/$name.out" "$tmp/out" | head -n 20
-		else
-			echo "ok $id"
-		fi
 	done
 
 	# The README: its commands are the expected ones, its quoted outputs exact.
@@ -102,10 +82,10 @@ for dir in examples/*/; do
 		if [ -z "$name" ]; then
 			bad="$bad
   \$ npcheck $args: no expected output"
-		elif ! tail -n +2 "$b" | cmp -s - "$exp/$name.out"; then
+		elif ! tail -n +2 "$b" | cmp -s - "$exp/$name/stdout"; then
 			bad="$bad
-  \$ npcheck $args: differs from $exp/$name.out
-$(tail -n +2 "$b" | diff "$exp/$name.out" - | head -n 10)"
+  \$ npcheck $args: differs from $exp/$name/stdout
+$(tail -n +2 "$b" | diff "$exp/$name/stdout" - | head -n 10)"
 		fi
 	done
 	if [ -n "$bad" ]; then
@@ -127,10 +107,10 @@ for b in "$tmp"/block.*; do
 	if [ -z "$out" ]; then
 		bad="$bad
   \$ npcheck $args: no example has this command in expected/"
-	elif ! tail -n +2 "$b" | cmp -s - "$out.out"; then
+	elif ! tail -n +2 "$b" | cmp -s - "$out/stdout"; then
 		bad="$bad
-  \$ npcheck $args: differs from $out.out
-$(tail -n +2 "$b" | diff "$out.out" - | head -n 10)"
+  \$ npcheck $args: differs from $out/stdout
+$(tail -n +2 "$b" | diff "$out/stdout" - | head -n 10)"
 	fi
 done
 if [ -n "$bad" ]; then

@@ -220,7 +220,7 @@ else
 	# shellcheck disable=SC2086
 	"$dest$prefix/bin/kubectl-npcheck" $args >"$tmp/plugin.out" 2>&1
 	st=$?
-	if [ "$st" -eq 0 ] && cmp -s "$tmp/plugin.out" examples/and-selector/expected/reach-api.out; then
+	if [ "$st" -eq 0 ] && cmp -s "$tmp/plugin.out" examples/and-selector/expected/reach-api/stdout; then
 		echo "ok install/kubectl-plugin-reach"
 	else
 		echo "not ok install/kubectl-plugin-reach: status $st, output:"
