@@ -23,7 +23,12 @@
 # "ok SUITE/NAME # skip why"; one line per case, never stops early.
 # UPDATE=1 writes the actual stdout, stderr and status into each case instead of
 # comparing: for a human to review with `git diff` (no make target sets it).
-# Environment: NPCHECK (binary under test, default ./npcheck).
+# Environment: NPCHECK (binary under test, default ./npcheck); GOLDEN_TIMEOUT (seconds
+# a case may run, default 60, 180 for a sanitized or valgrind binary: one past it fails
+# as timed out); GOLDEN_MEMCAP_KB (`ulimit -v` of each run, default 4 GiB, none for a
+# sanitized or valgrind binary, whose address space is not the program's; 0: none).
+# The hostile cases are inputs crafted to blow up time or memory: these limits turn a
+# hang or a blow-up into a failing case instead of a stuck run.
 set -u
 set -f
 : "${NPCHECK:=./npcheck}"
@@ -32,6 +37,15 @@ case $NPCHECK in */*) [ "${NPCHECK#/}" != "$NPCHECK" ] || NPCHECK=$(pwd)/$NPCHEC
 cd "$(dirname "$0")/.." || exit 4
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+
+if grep -q -e __asan_init -e __ubsan_handle -e valgrind "$NPCHECK" 2>/dev/null; then
+	: "${GOLDEN_TIMEOUT:=180}" "${GOLDEN_MEMCAP_KB:=0}"
+else
+	: "${GOLDEN_TIMEOUT:=60}" "${GOLDEN_MEMCAP_KB:=4194304}"
+fi
+# timeout(1) when there is one (coreutils); without it, no time limit.
+limit=""
+command -v timeout >/dev/null 2>&1 && limit="timeout -k 5 $GOLDEN_TIMEOUT"
 trap 'exit 130' INT TERM
 
 # case_dirs [SUITE | DIRECTORY]...: the case directories, one a line, sorted.
@@ -86,8 +100,18 @@ run_case() {
 		return
 	fi
 	# shellcheck disable=SC2046 # args is split at blanks on purpose
-	NO_COLOR=1 "$NPCHECK" $(cat "$dir/args") >"$tmp/raw" 2>"$tmp/err" </dev/null
+	(
+		if [ "$GOLDEN_MEMCAP_KB" -gt 0 ]; then
+			ulimit -v "$GOLDEN_MEMCAP_KB" || exit 125
+		fi
+		# shellcheck disable=SC2086 # $limit is a command and its options, or nothing
+		NO_COLOR=1 exec $limit "$NPCHECK" $(cat "$dir/args")
+	) >"$tmp/raw" 2>"$tmp/err" </dev/null
 	st=$?
+	if [ -n "$limit" ] && [ "$st" -eq 124 ]; then
+		echo "not ok $id: timed out after $GOLDEN_TIMEOUT s"
+		return
+	fi
 	if [ -f "$dir/stdout.sed" ]; then
 		sed -f "$dir/stdout.sed" "$tmp/raw" >"$tmp/out"
 	else

@@ -115,6 +115,12 @@ same golden-none "$(sh "$tmp/empty/tests/golden.sh" 2>&1)" "not ok golden: no ca
 same golden-update "$(cat "$tmp/out"; cat "$tmp/g/tests/s/bad-status/status")" \
 	"$(printf '%s\n' 'ok s/bad-status' 'ok s/bad-stdout' 0)"
 
+# A case that runs past GOLDEN_TIMEOUT fails as timed out, without waiting for it.
+printf '#!/bin/sh\nsleep 30\n' >"$tmp/slow" && chmod +x "$tmp/slow"
+gcase slow 'a' '' '' 0
+(cd "$tmp/g" && GOLDEN_TIMEOUT=1 NPCHECK=$tmp/slow sh tests/golden.sh s/slow >"$tmp/out" 2>&1)
+same golden-timeout "$(cat "$tmp/out")" "not ok s/slow: timed out after 1 s"
+
 # Every real golden suite can fail: its first case, copied with what its args name
 # under tests/, passes; one byte changed in its stdout, its stderr or its status fails it.
 # flip FILE: change the first byte of FILE (add one to an empty file).
