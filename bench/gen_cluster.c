@@ -747,6 +747,29 @@ struct owner {
 	const char *api_version, *kind, *name;
 };
 
+/* metadata's labels (sorted k=v pairs, NULL-terminated), name, namespace and
+ * ownerReferences (none when own is NULL), in the API server's key order. */
+static void meta_owned(const char *ns, const char *name, const char *const *labels,
+		       const struct owner *own)
+{
+	line(2, "labels:");
+	for (size_t i = 0; labels[i]; i += 2)
+		line(4, "%s: %s", labels[i], labels[i + 1]);
+	line(2, "name: %s", name);
+	line(2, "namespace: %s", ns);
+	if (own) {
+		char ou[37];
+		uid(ou);
+		line(2, "ownerReferences:");
+		line(2, "- apiVersion: %s", own->api_version);
+		line(4, "blockOwnerDeletion: true");
+		line(4, "controller: true");
+		line(4, "kind: %s", own->kind);
+		line(4, "name: %s", own->name);
+		line(4, "uid: %s", ou);
+	}
+}
+
 /* One running Pod. labels: sorted k=v pairs, NULL-terminated; ports[i] of container
  * i % ncontainers. */
 static void write_pod(const char *ns, const char *name, const char *const *labels,
@@ -769,22 +792,7 @@ static void write_pod(const char *ns, const char *name, const char *const *label
 	timestamp(2, "creationTimestamp", nobjects);
 	if (own && !strcmp(own->kind, "ReplicaSet"))
 		line(2, "generateName: %.*s", (int)(strrchr(name, '-') - name + 1), name);
-	line(2, "labels:");
-	for (size_t i = 0; labels[i]; i += 2)
-		line(4, "%s: %s", labels[i], labels[i + 1]);
-	line(2, "name: %s", name);
-	line(2, "namespace: %s", ns);
-	if (own) {
-		char ou[37];
-		uid(ou);
-		line(2, "ownerReferences:");
-		line(2, "- apiVersion: %s", own->api_version);
-		line(4, "blockOwnerDeletion: true");
-		line(4, "controller: true");
-		line(4, "kind: %s", own->kind);
-		line(4, "name: %s", own->name);
-		line(4, "uid: %s", ou);
-	}
+	meta_owned(ns, name, labels, own);
 	line(2, "resourceVersion: \"%lu\"", resource_version++);
 	line(2, "uid: %s", u);
 	line(0, "spec:");
@@ -979,22 +987,7 @@ static void write_controller(const char *api, const char *kind, const char *ns,
 	line(0, "metadata:");
 	timestamp(2, "creationTimestamp", nobjects);
 	line(2, "generation: 1");
-	line(2, "labels:");
-	for (size_t i = 0; labels[i]; i += 2)
-		line(4, "%s: %s", labels[i], labels[i + 1]);
-	line(2, "name: %s", name);
-	line(2, "namespace: %s", ns);
-	if (own) {
-		char ou[37];
-		uid(ou);
-		line(2, "ownerReferences:");
-		line(2, "- apiVersion: %s", own->api_version);
-		line(4, "blockOwnerDeletion: true");
-		line(4, "controller: true");
-		line(4, "kind: %s", own->kind);
-		line(4, "name: %s", own->name);
-		line(4, "uid: %s", ou);
-	}
+	meta_owned(ns, name, labels, own);
 	line(2, "resourceVersion: \"%lu\"", resource_version++);
 	char u[37];
 	uid(u);
