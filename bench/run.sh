@@ -19,6 +19,10 @@
 #   BENCH_LIST_SECONDS on the pod shapes, `list` is stopped after this long (its lines/s
 #                      is what is measured; the whole output can be n²)
 #   BENCH_MATRIX_SECONDS the same for `matrix -o csv` on the pod shapes (one run)
+#   BENCH_PAIRED       1: before each run of a command, parse-only runs once on the same
+#                      file, and wall/pa and cpu/pa are the median of those pairs' ratios
+#   BENCH_INSTR_MAX    inputs up to this many bytes also get each command's instructions
+#                      counted once by callgrind (ins/pa); 0 turns it off
 set -eu
 
 : "${NPCHECK:?NPCHECK not set}" "${BENCH_DIR:?BENCH_DIR not set}"
@@ -34,6 +38,12 @@ LIST_SECONDS=${BENCH_LIST_SECONDS:-20}
 MATRIX_SECONDS=${BENCH_MATRIX_SECONDS:-5}
 MATRIX_MAX=${BENCH_MATRIX_MAX:-10000}
 TIMEOUT=${BENCH_TIMEOUT:-1800}
+PAIRED=${BENCH_PAIRED:-1}
+INSTR_MAX=${BENCH_INSTR_MAX:-0}
+if [ "$INSTR_MAX" -gt 0 ] && ! command -v valgrind >/dev/null 2>&1; then
+	echo "bench: valgrind not found: no instruction counts (BENCH_INSTR_MAX=0)" >&2
+	INSTR_MAX=0
+fi
 RESULTS=$BENCH_DIR/results.txt
 RUNSTAT=$BENCH_DIR/runstat
 
@@ -41,7 +51,7 @@ RUNSTAT=$BENCH_DIR/runstat
 list_n=0 list_wall=0 matrix_n=0 matrix_wall=0
 
 tmp=$BENCH_DIR/.run.$$
-trap 'rm -f "$tmp" "$tmp.err" "$tmp.prev"' EXIT INT TERM
+trap 'rm -f "$tmp" "$tmp.err" "$tmp.prev" "$tmp.pa" "$tmp.vg"' EXIT INT TERM
 : >"$tmp.prev"
 : >"$RESULTS"
 
@@ -56,15 +66,17 @@ out "# ${cpu:-unknown CPU}, $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')
 out "# input: $BENCH_DIR/cluster-N${BENCH_SUFFIX:-}.yaml (deploy: N workloads), pods-N.yaml, dump-N.yaml (N pods)"
 out "# load average before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 out "# wall_s: best of the runs; cpu_s: user+sys of that run; rss: peak over the runs;"
-out "# wall/pa, cpu/pa: over parse-only's of the same file; rss/in: peak RSS / input size;"
+out "# wall/pa, cpu/pa: over parse-only's of the same file$( [ "$PAIRED" = 1 ] && printf '%s' ' (median of the ratios of each run to a parse-only run just before it)'); rss/in: peak RSS / input size;"
+out "# ins/pa: instructions over parse-only's, counted by callgrind (inputs up to $INSTR_MAX bytes; - otherwise)"
 out "# exp: growth exponent of cpu_s against the shape's previous size, log(cpu ratio) /"
 out "# log(input ratio): 1 is linear; list rows on the pod shapes are cut after"
 out "# BENCH_LIST_SECONDS ($LIST_SECONDS s) and note their first line's time and lines/s"
-out "$(printf '%-13s %-24s %8s %8s %4s %8s %8s %7s %7s %6s %5s  %s' \
-	size command wall_s cpu_s runs rss_MiB in_MiB wall/pa cpu/pa rss/in exp 'exit / note')"
+out "$(printf '%-13s %-24s %8s %8s %4s %8s %8s %7s %7s %7s %6s %5s  %s' \
+	size command wall_s cpu_s runs rss_MiB in_MiB wall/pa cpu/pa ins/pa rss/in exp 'exit / note')"
 
 # row SIZE LABEL WALL CPU RUNS RSS_KIB NOTE (uses $bytes, $base, $base_cpu, $shape and
-# $tmp.prev, the previous size's cpu time per shape and command, for the exponent)
+# $tmp.prev, the previous size's cpu time per shape and command, for the exponent; and
+# $pr_wall, $pr_cpu, $pr_ins: the paired and counted ratios, or "-")
 row() {
 	key="$shape|$2" prev=""
 	# A run stopped at its time limit (list on the pod shapes) has no growth to speak of.
@@ -77,10 +89,10 @@ row() {
 	esac
 	out "$(awk -v n="$1" -v label="$2" -v wall="$3" -v cpu="$4" -v runs="$5" -v rss="$6" \
 		-v bytes="$bytes" -v base="$base" -v base_cpu="$base_cpu" -v note="$7" \
-		-v prev="$prev" 'BEGIN {
+		-v prev="$prev" -v pw="${pr_wall:--}" -v pc="${pr_cpu:--}" -v pi="${pr_ins:--}" 'BEGIN {
 		if (wall == "-") {
-			printf "%-13s %-24s %8s %8s %4s %8s %8s %7s %7s %6s %5s  %s", n, label, "-", "-",
-				"-", "-", sprintf("%.1f", bytes / 1048576), "-", "-", "-", "-", note
+			printf "%-13s %-24s %8s %8s %4s %8s %8s %7s %7s %7s %6s %5s  %s", n, label, "-", "-",
+				"-", "-", sprintf("%.1f", bytes / 1048576), "-", "-", "-", "-", "-", note
 			exit
 		}
 		if (base <= 0) { base = wall; base_cpu = cpu }
@@ -88,14 +100,35 @@ row() {
 		split(prev, pv, "\t")
 		if (prev != "" && pv[1] > 0 && cpu > 0 && pv[2] > 0 && bytes != pv[2])
 			e = sprintf("%.2f", log(cpu / pv[1]) / log(bytes / pv[2]))
-		printf "%-13s %-24s %8.3f %8.3f %4d %8.1f %8.1f %7.2f %7.2f %6.2f %5s  %s", n, label,
-			wall, cpu, runs, rss / 1024, bytes / 1048576, wall / base,
-			(base_cpu > 0 ? cpu / base_cpu : 0), rss * 1024 / bytes, e, note
+		rw = pw != "-" ? pw : wall / base
+		rc = pc != "-" ? pc : (base_cpu > 0 ? cpu / base_cpu : 0)
+		ri = pi != "-" ? sprintf("%.2f", pi) : "-"
+		printf "%-13s %-24s %8.3f %8.3f %4d %8.1f %8.1f %7.2f %7.2f %7s %6.2f %5s  %s", n, label,
+			wall, cpu, runs, rss / 1024, bytes / 1048576, rw, rc, ri, rss * 1024 / bytes, e, note
 	}')"
 }
 
+# instructions COMMAND...: the instructions callgrind counts for one run of it (all its
+# threads), or nothing when it failed to say.
+instructions() {
+	valgrind --tool=callgrind --callgrind-out-file=/dev/null --log-file="$tmp.vg" \
+		"$@" >/dev/null 2>&1 || true
+	sed -n 's/.*Collected : *\([0-9][0-9]*\).*/\1/p' "$tmp.vg" | tail -n 1
+}
+
+# median_range "R1 R2 ...": "MEDIAN MIN MAX" of the numbers
+median_range() {
+	# shellcheck disable=SC2086 # one number a word
+	printf '%s\n' $1 | sort -g | awk '{ v[NR] = $1 } END {
+		if (!NR) { print "- - -"; exit }
+		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		printf "%.2f %.2f %.2f", m, v[1], v[NR] }'
+}
+
 # measure SIZE LABEL OKSTATUSES COMMAND...: run it, keep the best wall time and peak RSS,
-# and print a row. Sets $wall to the best wall time ("-" when it failed).
+# and print a row. Sets $wall to the best wall time ("-" when it failed). With $pa_file
+# set (and BENCH_PAIRED=1), parse-only runs on it before each run, for the ratios; with
+# $count set (and the input small enough), callgrind counts the instructions of one run.
 measure() {
 	m_n=$1 m_label=$2 m_ok=$3
 	shift 3
@@ -103,12 +136,21 @@ measure() {
 	[ "$n" -le "$SMALL_MAX" ] && runs=$RUNS
 	[ -n "${m_runs:-}" ] && runs=$m_runs
 	best="" best_cpu="" worst="" worst_cpu="" peak=0 status="" done=0
+	ratios_w="" ratios_c="" pr_wall=- pr_cpu=- pr_ins=-
 	while [ "$done" -lt "$runs" ]; do
+		if [ "$PAIRED" = 1 ] && [ -n "${pa_file:-}" ] && [ -z "${follow:-}" ]; then
+			"$RUNSTAT" -t "$TIMEOUT" -e "$tmp.err" "$BENCH_DIR/parse_only" "$pa_file" >"$tmp.pa"
+			read -r pw pc _ <"$tmp.pa"
+		fi
 		"$RUNSTAT" ${follow:+-f} -t "${m_timeout:-$TIMEOUT}" -e "$tmp.err" "$@" >"$tmp"
 		read -r w c r s f l <"$tmp"
 		done=$((done + 1))
 		status=$s
 		[ "$r" -gt "$peak" ] && peak=$r
+		if [ "$PAIRED" = 1 ] && [ -n "${pa_file:-}" ] && [ -z "${follow:-}" ]; then
+			ratios_w="$ratios_w $(awk -v a="$w" -v b="$pw" 'BEGIN { printf "%.4f", (b > 0 ? a / b : 0) }')"
+			ratios_c="$ratios_c $(awk -v a="$c" -v b="$pc" 'BEGIN { printf "%.4f", (b > 0 ? a / b : 0) }')"
+		fi
 		if [ -z "$best" ] || awk -v a="$best" -v b="$w" 'BEGIN { exit !(b + 0 < a + 0) }'; then
 			best=$w best_cpu=$c best_first=${f:-} best_lines=${l:-}
 		fi
@@ -132,6 +174,22 @@ measure() {
 	# The spread: a shared machine moves the times from run to run.
 	if [ "$done" -gt 1 ]; then
 		note="$note; $done runs: wall $best–$worst s, cpu of those $best_cpu–$worst_cpu s"
+	fi
+	if [ -n "$ratios_w" ]; then
+		mr_w=$(median_range "$ratios_w") mr_c=$(median_range "$ratios_c")
+		pr_wall=${mr_w%% *} pr_cpu=${mr_c%% *}
+		lo_w=$(echo "$mr_w" | cut -d' ' -f2) hi_w=${mr_w##* }
+		lo_c=$(echo "$mr_c" | cut -d' ' -f2) hi_c=${mr_c##* }
+		[ "$done" -gt 1 ] && note="$note; paired ratios: wall $lo_w–$hi_w, cpu $lo_c–$hi_c"
+	fi
+	if [ -n "${count:-}" ] && [ -z "${follow:-}" ] && [ "$INSTR_MAX" -gt 0 ] &&
+		[ "$bytes" -le "$INSTR_MAX" ]; then
+		ins=$(instructions "$@")
+		if [ -n "$ins" ]; then
+			[ "$m_label" = parse-only ] && base_ins=$ins
+			pr_ins=$(awk -v a="$ins" -v b="${base_ins:-0}" 'BEGIN { if (b > 0) printf "%.4f", a / b; else print "-" }')
+			note="$note; $(awk -v a="$ins" 'BEGIN { printf "%.0f M instructions", a / 1e6 }')"
+		fi
 	fi
 	if [ -n "${follow:-}" ]; then
 		note="$note; first line $(awk -v f="$best_first" -v b="$base" 'BEGIN {
@@ -167,14 +225,14 @@ pod_shape() {
 	# The dump at the limits is above the default --max-input-size (256M).
 	big=""
 	[ "$bytes" -ge 268435456 ] && big="--max-input-size $((bytes / 1048576 + 1))M"
-	base=0 base_cpu=0
+	base=0 base_cpu=0 base_ins=0 pa_file="" count=1
 	measure "$label" parse-only 0 "$BENCH_DIR/parse_only" "$file"
-	base=$wall base_cpu=$best_cpu
+	base=$wall base_cpu=$best_cpu pa_file=$file
 	measure "$label" lint "0 1" "$NPCHECK" $big lint "$file"
 	measure "$label" "lint -j 1" "0 1" "$NPCHECK" $big -j 1 lint "$file"
-	follow=1 m_timeout=$LIST_SECONDS
+	follow=1 m_timeout=$LIST_SECONDS count=""
 	measure "$label" "list -j 1" "0 timeout" "$NPCHECK" $big -j 1 list "$file"
-	follow="" m_timeout=""
+	follow="" m_timeout="" count=1
 	# shellcheck disable=SC2046 # gen_cluster -r prints "SRC DST PORT"
 	set -- $("$BENCH_DIR/gen_cluster" $flag -r "$n")
 	measure "$label" "reach" "0 1" "$NPCHECK" $big reach "$1" "$2" -p "$3" "$file"
@@ -192,7 +250,7 @@ pod_shape() {
 	m_timeout=$(awk -v b="$base" -v m="$MATRIX_SECONDS" 'BEGIN { printf "%d", m + 3 * b + 1 }')
 	measure "$label" "matrix -j 1 -o csv" "0 timeout" "$NPCHECK" $big -j 1 matrix -o csv \
 		--max-rows 100000000000 "$file"
-	follow="" m_timeout="" m_runs=""
+	follow="" m_timeout="" m_runs="" pa_file=""
 }
 
 for sh in $SHAPES; do
@@ -210,13 +268,14 @@ for sh in $SHAPES; do
 			exit 2
 		fi
 		bytes=$(wc -c <"$file" | tr -d ' ')
-		base=0 base_cpu=0
+		base=0 base_cpu=0 base_ins=0 pa_file="" count=1
 		measure "$n" parse-only 0 "$BENCH_DIR/parse_only" "$file"
-		base=$wall base_cpu=$best_cpu
+		base=$wall base_cpu=$best_cpu pa_file=$file
 		measure "$n" lint "0 1" "$NPCHECK" lint "$file"
 		# One thread: what parsing in parts (-j, one part per CPU) gains, and the CPU it costs.
 		measure "$n" "lint -j 1" "0 1" "$NPCHECK" -j 1 lint "$file"
 
+		count="" # list and matrix follow their output: counted, they would measure it
 		if [ "$n" -le "$LIST_MAX" ]; then
 			measure "$n" list 0 "$NPCHECK" list "$file"
 			[ "$wall" != - ] && list_n=$n list_wall=$wall
@@ -235,12 +294,14 @@ for sh in $SHAPES; do
 
 		# shellcheck disable=SC2046 # gen_cluster -r prints "SRC DST PORT"
 		set -- $("$BENCH_DIR/gen_cluster" -r "$n")
+		count=1
 		measure "$n" "reach ${1#*/} ${2#*/} -p $3" "0" "$NPCHECK" reach "$1" "$2" -p "$3" "$file"
 		measure "$n" "reach -j 1" "0" "$NPCHECK" -j 1 reach "$1" "$2" -p "$3" "$file"
 		measure "$n" exposure 0 "$NPCHECK" exposure "$file"
 		bytes=$((bytes * 2))
 		measure "$n" "diff (itself)" 0 "$NPCHECK" diff "$file" "$file"
 		bytes=$((bytes / 2))
+		pa_file=""
 	done
 done
 out "# load average after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"

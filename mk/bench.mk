@@ -23,7 +23,12 @@ BENCH_DUMP_SIZES ?= 7000
 endif
 BENCH_LIST_SECONDS ?= 20
 BENCH_MATRIX_SECONDS ?= 5
-BENCH_RUNS ?= 3
+BENCH_RUNS ?= 5
+# Each run follows a parse-only run of the same file; the ratios are the pairs' median.
+BENCH_PAIRED ?= 1
+# Inputs up to this size (the ~15 MB pod shapes, the 1k Deployment cluster) also get their
+# instructions counted by callgrind: a ratio a busy machine does not move. 0: off.
+BENCH_INSTR_MAX ?= 17000000
 BENCH_SMALL_MAX ?= 10000
 BENCH_REPEAT_MAX_S ?= 30
 BENCH_LIST_MAX ?= 50000
@@ -58,6 +63,7 @@ bench: $(BENCH_NPCHECK) $(BENCH_TOOLS) $(BENCH_CLUSTERS)
 		BENCH_SUFFIX=$(BENCH_SUFFIX) BENCH_SHAPES="$(BENCH_SHAPES)" \
 		BENCH_PODS_SIZES="$(BENCH_PODS_SIZES)" BENCH_DUMP_SIZES="$(BENCH_DUMP_SIZES)" \
 		BENCH_LIST_SECONDS=$(BENCH_LIST_SECONDS) BENCH_MATRIX_SECONDS=$(BENCH_MATRIX_SECONDS) \
+		BENCH_PAIRED=$(BENCH_PAIRED) BENCH_INSTR_MAX=$(BENCH_INSTR_MAX) \
 		sh bench/run.sh
 
 bench-tools: $(BENCH_TOOLS)
