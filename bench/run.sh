@@ -241,7 +241,7 @@ pod_shape() {
 	measure "$label" "exposure -j 1" 0 "$NPCHECK" $big -j 1 exposure "$file"
 	# The file against itself: both sides loaded, every candidate pair weighed, no row.
 	# Its input is the file twice: in_MiB and rss/in count both.
-	bytes=$((bytes * 2))
+	bytes=$((bytes * 2)) count=""
 	measure "$label" "diff -j 1 (itself)" 0 "$NPCHECK" $big -j 1 diff "$file" "$file"
 	bytes=$((bytes / 2))
 	# n² × ports rows: only its first line and rate are measured, in one run.
@@ -298,7 +298,7 @@ for sh in $SHAPES; do
 		measure "$n" "reach ${1#*/} ${2#*/} -p $3" "0" "$NPCHECK" reach "$1" "$2" -p "$3" "$file"
 		measure "$n" "reach -j 1" "0" "$NPCHECK" -j 1 reach "$1" "$2" -p "$3" "$file"
 		measure "$n" exposure 0 "$NPCHECK" exposure "$file"
-		bytes=$((bytes * 2))
+		bytes=$((bytes * 2)) count=""
 		measure "$n" "diff (itself)" 0 "$NPCHECK" diff "$file" "$file"
 		bytes=$((bytes / 2))
 		pa_file=""
