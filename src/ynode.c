@@ -45,6 +45,7 @@ struct loader {
 	size_t keep_off, keep_line; /* where the current document's first line starts, and
 				     * its number: nothing before it is read again */
 	size_t released;          /* bytes of buf given back: [0, released) reads as zeros */
+	long page;                /* the page size, once asked (0: not yet) */
 	size_t checked;           /* bytes of buf known to break lines only with LF or CRLF */
 	struct frame *stack;
 	size_t depth, stack_cap;
@@ -190,7 +191,7 @@ static struct ypos mark_pos(const struct loader *l, yaml_mark_t m)
 }
 
 /* An item of a block sequence is positioned at its '-', where its first key stands too. */
-static void item_at_dash(struct loader *l, struct ynode *n)
+static __attribute__((noinline)) void item_at_dash(struct loader *l, struct ynode *n)
 {
 	size_t line = (size_t)n->pos.line - 1 - l->line0;
 	size_t off = byte_offset(l, line, (size_t)n->pos.col - 1 - (line ? 0 : l->col0)), start;
@@ -203,6 +204,14 @@ static void item_at_dash(struct loader *l, struct ynode *n)
 	/* An empty item is marked just after its '-', with no space between. */
 	if (off > start && l->buf[off - 1] == '-')
 		n->pos.col -= back + 1;
+}
+
+/* A node about to be built as an item of the open collection: positioned at its '-'
+ * now, while the cursor of line_start is near it, rather than when it is attached. */
+static inline void item_pos(struct loader *l, struct ynode *n)
+{
+	if (l->depth > 0 && l->stack[l->depth - 1].block_seq)
+		item_at_dash(l, n);
 }
 
 static void yerror(struct loader *l, struct ypos pos, const char *msg)
@@ -276,13 +285,15 @@ static void clear_anchors(struct loader *l)
 static int attach(struct loader *l, struct ynode *n, size_t weight, bool shared,
 		  struct ypos at, struct ynode **root)
 {
-	/* Only what aliases add counts against the budget: real nodes cost input bytes. */
-	if (shared && n != &unbuilt)
+	/* Only what aliases add counts against the budget: real nodes cost input bytes
+	 * (and every other addition to doc_weight is checked where it is made). */
+	if (shared && n != &unbuilt) {
 		l->doc_weight += weight;
-	if (l->doc_weight > YNODE_ALIAS_BUDGET) {
-		yerror(l, at, "document expands to more than 1000000 nodes "
-		       "through aliases");
-		return -1;
+		if (l->doc_weight > YNODE_ALIAS_BUDGET) {
+			yerror(l, at, "document expands to more than 1000000 nodes "
+			       "through aliases");
+			return -1;
+		}
 	}
 	if (l->depth == 0) {
 		*root = n;
@@ -297,8 +308,6 @@ static int attach(struct loader *l, struct ynode *n, size_t weight, bool shared,
 		       "map merge requires map or sequence of maps as the value");
 		return -1;
 	}
-	if (f->block_seq && !shared)
-		item_at_dash(l, n);
 	XGROW(l->kids, l->kids_cap, l->nkids + 1);
 	l->kids[l->nkids++] = n;
 	f->n++;
@@ -326,6 +335,7 @@ static int open_collection(struct loader *l, enum ynode_kind k, yaml_event_t *e,
 		l->skipped = new_node(l, YN_SCALAR, e->start_mark);
 		l->skipped->plain = true;
 		l->skipped->str = "";
+		item_pos(l, l->skipped);
 		return skip_event(l, e, root);
 	}
 	bool unit_root = l->depth == 0;
@@ -339,6 +349,8 @@ static int open_collection(struct loader *l, enum ynode_kind k, yaml_event_t *e,
 		all = true; /* until its kind is known */
 		path = NULL;
 	}
+	struct ynode *n = new_node(l, k, e->start_mark);
+	item_pos(l, n);
 	XGROW(l->stack, l->stack_cap, l->depth + 1);
 	struct frame *f = &l->stack[l->depth++];
 	memset(f, 0, sizeof(*f));
@@ -346,7 +358,7 @@ static int open_collection(struct loader *l, enum ynode_kind k, yaml_event_t *e,
 	f->filtered = !all;
 	f->unit_root = unit_root;
 	f->base = l->nkids;
-	f->node = new_node(l, k, e->start_mark);
+	f->node = n;
 	f->block_seq = block_seq;
 	f->anchor = anchor ? xstrdup((const char *)anchor) : NULL;
 	f->mark = arena_mark(l->a);
@@ -538,15 +550,11 @@ static int close_collection(struct loader *l, struct ynode **root)
 	if (is_list_item(l, n)) {
 		/* Hand the item over now; its nodes are freed unless kept, or unless an
 		 * anchor inside it may still be referenced by a later alias. */
-		struct ypos at = n->pos;
-		if (l->stack[1].block_seq)
-			item_at_dash(l, n);
 		bool keep = l->sink->unit(l->sink->ctx, n);
 		if (keep)
 			l->doc_kept = true;
 		else if (l->anchors_touched == f->anchors_touched)
 			arena_reset(l->a, f->mark);
-		(void)at;
 		return 0;
 	}
 	rc = attach(l, n, w, false, n->pos, root);
@@ -720,8 +728,12 @@ static void release_behind(struct loader *l)
 {
 #ifdef MADV_DONTNEED
 	static const size_t step = (size_t)1 << 20;
-	long page = sysconf(_SC_PAGESIZE);
-	if (page <= 0 || l->keep_off < l->released + step)
+	if (l->keep_off < l->released + step)
+		return;
+	if (!l->page)
+		l->page = sysconf(_SC_PAGESIZE);
+	long page = l->page;
+	if (page <= 0)
 		return;
 	uintptr_t mask = (uintptr_t)page - 1, b = (uintptr_t)l->buf;
 	uintptr_t from = (b + l->released + mask) & ~mask, to = (b + l->keep_off) & ~mask;
@@ -802,6 +814,7 @@ static int on_scalar(struct loader *l, yaml_event_t *e, struct ynode **root)
 		return r;
 	}
 	struct ynode *n = scalar_node(l, e);
+	item_pos(l, n);
 	r = attach(l, n, 1, false, n->pos, root);
 	if (!r && e->data.scalar.anchor)
 		register_anchor(l, (const char *)e->data.scalar.anchor, n, 1);
