@@ -76,7 +76,7 @@ static struct ynode unbuilt = { .kind = YN_SCALAR, .plain = true, .str = "" };
  * What to do with a node about to attach to the open collection: build all of it
  * (returns NULL, *all), build part of it (returns the path, !*all), or not at all (*drop).
  */
-static const struct ypath *child_path(const struct loader *l, bool *all, bool *drop)
+static inline const struct ypath *child_path(const struct loader *l, bool *all, bool *drop)
 {
 	*all = true;
 	*drop = false;
@@ -636,7 +636,8 @@ static struct ynode *scalar_node(struct loader *l, const yaml_event_t *e)
 	n->str = str;
 	n->len = len;
 	n->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !e->data.scalar.tag;
-	n->tag = (unsigned char)yaml11_tag((const char *)e->data.scalar.tag);
+	n->tag = e->data.scalar.tag ? (unsigned char)yaml11_tag((const char *)e->data.scalar.tag)
+				    : YT_NONE;
 	return n;
 }
 
@@ -862,7 +863,7 @@ static int parse(struct arena *a, struct diag *d, const char *file, const char *
 			break;
 		}
 		int r = 0;
-		if (l.skip_depth > skip_base(&l)) {
+		if (l.skip_depth && l.skip_depth > skip_base(&l)) {
 			r = skip_event(&l, &e, &root);
 			yaml_event_delete(&e);
 			if (r) {
@@ -934,7 +935,8 @@ static size_t pair_index(const struct ynode *m, const char *key)
 	size_t len = strlen(key);
 	for (size_t i = 0; i < m->n; i++) {
 		const struct ynode *k = m->kids[2 * i];
-		if (k->len == len && k->kind == YN_SCALAR && !memcmp(k->str, key, len))
+		if (k->len == len && k->kind == YN_SCALAR && k->str[0] == key[0] &&
+		    !memcmp(k->str, key, len))
 			return i;
 	}
 	return m->n;
