@@ -991,9 +991,8 @@ int ynode_parse_release(struct arena *a, struct diag *d, const char *file, const
 
 /* The index of the pair whose key is the scalar key (all of it: a quoted key may hold a
  * NUL), or m->n. */
-static size_t pair_index(const struct ynode *m, const char *key)
+static size_t pair_index(const struct ynode *m, const char *key, size_t len)
 {
-	size_t len = strlen(key);
 	for (size_t i = 0; i < m->n; i++) {
 		const struct ynode *k = m->kids[2 * i];
 		if (k->len == len && k->kind == YN_SCALAR && k->str[0] == key[0] &&
@@ -1003,19 +1002,19 @@ static size_t pair_index(const struct ynode *m, const char *key)
 	return m->n;
 }
 
-const struct ynode *ynode_key(const struct ynode *m, const char *key)
+const struct ynode *ynode_key_n(const struct ynode *m, const char *key, size_t len)
 {
 	if (!m || m->kind != YN_MAP)
 		return NULL;
-	size_t i = pair_index(m, key);
+	size_t i = pair_index(m, key, len);
 	return i < m->n ? m->kids[2 * i] : NULL;
 }
 
-const struct ynode *ynode_get(const struct ynode *m, const char *key)
+const struct ynode *ynode_get_n(const struct ynode *m, const char *key, size_t len)
 {
 	if (!m || m->kind != YN_MAP)
 		return NULL;
-	size_t i = pair_index(m, key);
+	size_t i = pair_index(m, key, len);
 	return i < m->n ? m->kids[2 * i + 1] : NULL;
 }
 
