@@ -2,6 +2,8 @@
 #ifndef NPCHECK_YNODE_H
 #define NPCHECK_YNODE_H
 
+#include <string.h>
+
 #include "base.h"
 #include "diag.h"
 #include "yaml11.h"
@@ -83,9 +85,18 @@ int ynode_parse_at(struct arena *a, struct diag *d, const char *file, const char
 int ynode_parse_release(struct arena *a, struct diag *d, const char *file, const char *buf,
 			size_t len, size_t line0, const struct ynode_sink *sink);
 
-/* Mapping lookup: the value (or key) node for key, or NULL (also when m is not a map). */
-const struct ynode *ynode_get(const struct ynode *m, const char *key);
-const struct ynode *ynode_key(const struct ynode *m, const char *key);
+/* Mapping lookup: the value (or key) node for key, or NULL (also when m is not a map).
+ * Inline, so that the length of a literal key is a constant: the _n forms take it. */
+const struct ynode *ynode_get_n(const struct ynode *m, const char *key, size_t len);
+const struct ynode *ynode_key_n(const struct ynode *m, const char *key, size_t len);
+static inline const struct ynode *ynode_get(const struct ynode *m, const char *key)
+{
+	return ynode_get_n(m, key, strlen(key));
+}
+static inline const struct ynode *ynode_key(const struct ynode *m, const char *key)
+{
+	return ynode_key_n(m, key, strlen(key));
+}
 /* Walk a dotted path of mapping keys ("spec.template.metadata"). */
 const struct ynode *ynode_path(const struct ynode *m, const char *path);
 

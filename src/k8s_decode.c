@@ -219,14 +219,15 @@ static void check_fields(struct walk *w, const struct ynode *n, const struct fie
 		const struct field *f = NULL;
 		if (k->kind == YN_SCALAR)
 			for (const struct field *p = fields; p->name; p++)
-				if (!strcmp(p->name, k->str))
+				if (p->name[0] == k->str[0] && !strcmp(p->name, k->str))
 					f = p;
 		if (base)
 			strbuf_addch(&w->path, '.');
 		strbuf_addstr(&w->path, k->kind == YN_SCALAR ? k->str : "?");
 		const struct ynode *dup = NULL;
 		for (size_t j = 0; j < i && k->kind == YN_SCALAR; j++)
-			if (n->kids[2 * j]->kind == YN_SCALAR && !strcmp(n->kids[2 * j]->str, k->str))
+			if (n->kids[2 * j]->kind == YN_SCALAR && n->kids[2 * j]->str[0] == k->str[0] &&
+			    !strcmp(n->kids[2 * j]->str, k->str))
 				dup = n->kids[2 * j];
 		if (dup) {
 			/* sigs.k8s.io/yaml refuses a mapping with a repeated key. */

@@ -45,7 +45,11 @@ struct loader {
 	size_t keep_off, keep_line; /* where the current document's first line starts, and
 				     * its number: nothing before it is read again */
 	size_t released;          /* bytes of buf given back: [0, released) reads as zeros */
+	long page;                /* the page size, once asked (0: not yet) */
 	size_t checked;           /* bytes of buf known to break lines only with LF or CRLF */
+	bool ascii;               /* buf[bom .. ascii_upto) is ASCII that breaks lines only
+				   * with LF or CRLF (false: some byte after it is not) */
+	size_t ascii_upto;
 	struct frame *stack;
 	size_t depth, stack_cap;
 	struct ynode **kids; /* children of every open collection, innermost last */
@@ -75,7 +79,7 @@ static struct ynode unbuilt = { .kind = YN_SCALAR, .plain = true, .str = "" };
  * What to do with a node about to attach to the open collection: build all of it
  * (returns NULL, *all), build part of it (returns the path, !*all), or not at all (*drop).
  */
-static const struct ypath *child_path(const struct loader *l, bool *all, bool *drop)
+static inline const struct ypath *child_path(const struct loader *l, bool *all, bool *drop)
 {
 	*all = true;
 	*drop = false;
@@ -150,8 +154,7 @@ static bool skip_value(const struct loader *l)
  * a cursor that walks from the last answer costs nothing in memory and little in time. */
 static size_t line_start(struct loader *l, size_t line)
 {
-	/* A collection is positioned when it closes, after its children moved the cursor
-	 * past it: step back line by line, which costs no more than its children did. */
+	/* A position before the cursor (an error's context): step back line by line. */
 	if (line < l->keep_line && l->released)
 		BUG("a position before a document whose memory was given back");
 	while (line < l->cur_line) {
@@ -167,6 +170,46 @@ static size_t line_start(struct loader *l, size_t line)
 		l->cur_line++;
 	}
 	return l->cur_off;
+}
+
+/* Is buf[from .. to) ASCII that breaks lines only with LF or CRLF? 32 bytes at a time
+ * for the high bits, then memchr for the CRs, while the part is still in the cache. */
+static bool ascii_lf_only(const char *buf, size_t from, size_t to, size_t len)
+{
+	const uint64_t high = UINT64_C(0x8080808080808080);
+	size_t i = from;
+	for (; i + 32 <= to; i += 32) {
+		uint64_t w[4];
+		memcpy(w, buf + i, sizeof(w));
+		if ((w[0] | w[1] | w[2] | w[3]) & high)
+			return false;
+	}
+	for (; i < to; i++)
+		if ((unsigned char)buf[i] & 0x80)
+			return false;
+	for (const char *q = buf + from; (q = memchr(q, '\r', (size_t)(buf + to - q))); q++)
+		if (q + 1 == buf + len || q[1] != '\n')
+			return false;
+	return true;
+}
+
+/*
+ * Is a mark at char index in buf at byte bom + index, its line's start column bytes
+ * before it, and its line the one line_start finds? Yes when all of buf before it is
+ * ASCII breaking lines only with LF or CRLF (a UTF-8 or UTF-16 text after a character
+ * that is not, or a lone CR, goes through line_start). Checked a part at a time, just
+ * before libyaml reads it.
+ */
+static bool ascii_before(struct loader *l, size_t index)
+{
+	static const size_t part = (size_t)16 << 10;
+	size_t end = l->bom + index;
+	while (l->ascii && l->ascii_upto < end) {
+		size_t to = l->len - l->ascii_upto > part ? l->ascii_upto + part : l->len;
+		l->ascii = ascii_lf_only(l->buf, l->ascii_upto, to, l->len);
+		l->ascii_upto = to;
+	}
+	return l->ascii && end <= l->len;
 }
 
 /* libyaml columns count characters; the buffer is UTF-8 bytes. */
@@ -190,12 +233,20 @@ static struct ypos mark_pos(const struct loader *l, yaml_mark_t m)
 }
 
 /* An item of a block sequence is positioned at its '-', where its first key stands too. */
-static void item_at_dash(struct loader *l, struct ynode *n)
+static __attribute__((noinline)) void item_at_dash(struct loader *l, struct ynode *n,
+						   yaml_mark_t m)
 {
-	size_t line = (size_t)n->pos.line - 1 - l->line0;
-	size_t off = byte_offset(l, line, (size_t)n->pos.col - 1 - (line ? 0 : l->col0)), start;
+	size_t off, start;
 	int back = 0;
-	start = line_start(l, line);
+	if (ascii_before(l, m.index)) {
+		/* No line to look for: columns are bytes. */
+		off = l->bom + m.index;
+		start = off - m.column;
+	} else {
+		size_t line = (size_t)n->pos.line - 1 - l->line0;
+		off = byte_offset(l, line, (size_t)n->pos.col - 1 - (line ? 0 : l->col0));
+		start = line_start(l, line);
+	}
 	while (off > start && l->buf[off - 1] == ' ') {
 		off--;
 		back++;
@@ -203,6 +254,14 @@ static void item_at_dash(struct loader *l, struct ynode *n)
 	/* An empty item is marked just after its '-', with no space between. */
 	if (off > start && l->buf[off - 1] == '-')
 		n->pos.col -= back + 1;
+}
+
+/* A node about to be built as an item of the open collection: positioned at its '-'
+ * now, while the cursor of line_start is near it, rather than when it is attached. */
+static inline void item_pos(struct loader *l, struct ynode *n, yaml_mark_t m)
+{
+	if (l->depth > 0 && l->stack[l->depth - 1].block_seq)
+		item_at_dash(l, n, m);
 }
 
 static void yerror(struct loader *l, struct ypos pos, const char *msg)
@@ -276,13 +335,15 @@ static void clear_anchors(struct loader *l)
 static int attach(struct loader *l, struct ynode *n, size_t weight, bool shared,
 		  struct ypos at, struct ynode **root)
 {
-	/* Only what aliases add counts against the budget: real nodes cost input bytes. */
-	if (shared && n != &unbuilt)
+	/* Only what aliases add counts against the budget: real nodes cost input bytes
+	 * (and every other addition to doc_weight is checked where it is made). */
+	if (shared && n != &unbuilt) {
 		l->doc_weight += weight;
-	if (l->doc_weight > YNODE_ALIAS_BUDGET) {
-		yerror(l, at, "document expands to more than 1000000 nodes "
-		       "through aliases");
-		return -1;
+		if (l->doc_weight > YNODE_ALIAS_BUDGET) {
+			yerror(l, at, "document expands to more than 1000000 nodes "
+			       "through aliases");
+			return -1;
+		}
 	}
 	if (l->depth == 0) {
 		*root = n;
@@ -297,8 +358,6 @@ static int attach(struct loader *l, struct ynode *n, size_t weight, bool shared,
 		       "map merge requires map or sequence of maps as the value");
 		return -1;
 	}
-	if (f->block_seq && !shared)
-		item_at_dash(l, n);
 	XGROW(l->kids, l->kids_cap, l->nkids + 1);
 	l->kids[l->nkids++] = n;
 	f->n++;
@@ -326,6 +385,7 @@ static int open_collection(struct loader *l, enum ynode_kind k, yaml_event_t *e,
 		l->skipped = new_node(l, YN_SCALAR, e->start_mark);
 		l->skipped->plain = true;
 		l->skipped->str = "";
+		item_pos(l, l->skipped, e->start_mark);
 		return skip_event(l, e, root);
 	}
 	bool unit_root = l->depth == 0;
@@ -339,6 +399,8 @@ static int open_collection(struct loader *l, enum ynode_kind k, yaml_event_t *e,
 		all = true; /* until its kind is known */
 		path = NULL;
 	}
+	struct ynode *n = new_node(l, k, e->start_mark);
+	item_pos(l, n, e->start_mark);
 	XGROW(l->stack, l->stack_cap, l->depth + 1);
 	struct frame *f = &l->stack[l->depth++];
 	memset(f, 0, sizeof(*f));
@@ -346,7 +408,7 @@ static int open_collection(struct loader *l, enum ynode_kind k, yaml_event_t *e,
 	f->filtered = !all;
 	f->unit_root = unit_root;
 	f->base = l->nkids;
-	f->node = new_node(l, k, e->start_mark);
+	f->node = n;
 	f->block_seq = block_seq;
 	f->anchor = anchor ? xstrdup((const char *)anchor) : NULL;
 	f->mark = arena_mark(l->a);
@@ -538,15 +600,11 @@ static int close_collection(struct loader *l, struct ynode **root)
 	if (is_list_item(l, n)) {
 		/* Hand the item over now; its nodes are freed unless kept, or unless an
 		 * anchor inside it may still be referenced by a later alias. */
-		struct ypos at = n->pos;
-		if (l->stack[1].block_seq)
-			item_at_dash(l, n);
 		bool keep = l->sink->unit(l->sink->ctx, n);
 		if (keep)
 			l->doc_kept = true;
 		else if (l->anchors_touched == f->anchors_touched)
 			arena_reset(l->a, f->mark);
-		(void)at;
 		return 0;
 	}
 	rc = attach(l, n, w, false, n->pos, root);
@@ -628,7 +686,8 @@ static struct ynode *scalar_node(struct loader *l, const yaml_event_t *e)
 	n->str = str;
 	n->len = len;
 	n->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !e->data.scalar.tag;
-	n->tag = (unsigned char)yaml11_tag((const char *)e->data.scalar.tag);
+	n->tag = e->data.scalar.tag ? (unsigned char)yaml11_tag((const char *)e->data.scalar.tag)
+				    : YT_NONE;
 	return n;
 }
 
@@ -720,8 +779,12 @@ static void release_behind(struct loader *l)
 {
 #ifdef MADV_DONTNEED
 	static const size_t step = (size_t)1 << 20;
-	long page = sysconf(_SC_PAGESIZE);
-	if (page <= 0 || l->keep_off < l->released + step)
+	if (l->keep_off < l->released + step)
+		return;
+	if (!l->page)
+		l->page = sysconf(_SC_PAGESIZE);
+	long page = l->page;
+	if (page <= 0)
 		return;
 	uintptr_t mask = (uintptr_t)page - 1, b = (uintptr_t)l->buf;
 	uintptr_t from = (b + l->released + mask) & ~mask, to = (b + l->keep_off) & ~mask;
@@ -759,9 +822,18 @@ static void on_document_start(struct loader *l, const yaml_event_t *e, struct yn
 	/* Every node of this document, and any error from now on, is at or after the
 	 * line it starts on. */
 	if (l->release) {
-		size_t line = l->cur_line, off = l->cur_off, to = line_start(l, e->start_mark.line);
+		size_t line = l->cur_line, off = l->cur_off;
+		bool ascii = ascii_before(l, e->start_mark.index);
+		size_t to = ascii ? l->bom + e->start_mark.index - e->start_mark.column : l->len;
+		if (to < l->len) {
+			/* The line it starts on, without looking for it. */
+			l->cur_line = e->start_mark.line;
+			l->cur_off = to;
+		} else {
+			to = line_start(l, e->start_mark.line);
+		}
 		if (to > l->keep_off && to < l->len) {
-			if (other_breaks(l->buf + l->checked, to - l->checked)) {
+			if (!ascii && other_breaks(l->buf + l->checked, to - l->checked)) {
 				/* Its line is not where line_start found it: keep all. */
 				l->release = false;
 				l->cur_line = line;
@@ -802,6 +874,7 @@ static int on_scalar(struct loader *l, yaml_event_t *e, struct ynode **root)
 		return r;
 	}
 	struct ynode *n = scalar_node(l, e);
+	item_pos(l, n, e->start_mark);
 	r = attach(l, n, 1, false, n->pos, root);
 	if (!r && e->data.scalar.anchor)
 		register_anchor(l, (const char *)e->data.scalar.anchor, n, 1);
@@ -834,6 +907,8 @@ static int parse(struct arena *a, struct diag *d, const char *file, const char *
 		l.release = false;
 	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
 		l.bom = l.cur_off = 3;
+	l.ascii = true;
+	l.ascii_upto = l.bom;
 	yaml_parser_t p;
 	yaml_event_t e;
 	struct ynode *root = NULL;
@@ -849,7 +924,7 @@ static int parse(struct arena *a, struct diag *d, const char *file, const char *
 			break;
 		}
 		int r = 0;
-		if (l.skip_depth > skip_base(&l)) {
+		if (l.skip_depth && l.skip_depth > skip_base(&l)) {
 			r = skip_event(&l, &e, &root);
 			yaml_event_delete(&e);
 			if (r) {
@@ -916,30 +991,30 @@ int ynode_parse_release(struct arena *a, struct diag *d, const char *file, const
 
 /* The index of the pair whose key is the scalar key (all of it: a quoted key may hold a
  * NUL), or m->n. */
-static size_t pair_index(const struct ynode *m, const char *key)
+static size_t pair_index(const struct ynode *m, const char *key, size_t len)
 {
-	size_t len = strlen(key);
 	for (size_t i = 0; i < m->n; i++) {
 		const struct ynode *k = m->kids[2 * i];
-		if (k->len == len && k->kind == YN_SCALAR && !memcmp(k->str, key, len))
+		if (k->len == len && k->kind == YN_SCALAR && k->str[0] == key[0] &&
+		    !memcmp(k->str, key, len))
 			return i;
 	}
 	return m->n;
 }
 
-const struct ynode *ynode_key(const struct ynode *m, const char *key)
+const struct ynode *ynode_key_n(const struct ynode *m, const char *key, size_t len)
 {
 	if (!m || m->kind != YN_MAP)
 		return NULL;
-	size_t i = pair_index(m, key);
+	size_t i = pair_index(m, key, len);
 	return i < m->n ? m->kids[2 * i] : NULL;
 }
 
-const struct ynode *ynode_get(const struct ynode *m, const char *key)
+const struct ynode *ynode_get_n(const struct ynode *m, const char *key, size_t len)
 {
 	if (!m || m->kind != YN_MAP)
 		return NULL;
-	size_t i = pair_index(m, key);
+	size_t i = pair_index(m, key, len);
 	return i < m->n ? m->kids[2 * i + 1] : NULL;
 }
 
