@@ -242,6 +242,7 @@ static long long line_of(const char *buf, size_t off)
 struct part {
 	struct model m; /* this part's objects and memory */
 	struct diag d;  /* its findings */
+	struct diag checked; /* its policies' validation findings (model_check_part) */
 	struct source_file *files;
 	size_t first, count; /* files[first .. first + count - 1] */
 	bool cut;            /* a part of files[first]: off, len */
@@ -273,9 +274,12 @@ static void parse_part(struct part *p)
 		p->rc = p->line0 < 0 ? -1
 				    : parse_into(&p->m, f->path, f->buf + p->off, p->len,
 						 (size_t)p->line0, false, p->release, p->opt);
-		return;
+	} else {
+		p->rc = parse_run(&p->m, p->files, p->first, p->count, p->opt);
 	}
-	p->rc = parse_run(&p->m, p->files, p->first, p->count, p->opt);
+	/* A part that did not parse cleanly is parsed again whole: not worth checking. */
+	if (!p->cut || !p->rc)
+		model_check_part(&p->m, &p->checked);
 }
 
 static void part_init(struct part *p, const struct model *m)
@@ -286,11 +290,14 @@ static void part_init(struct part *p, const struct model *m)
 	p->m.diag = &p->d;
 	diag_init(&p->d, p->m.arena);
 	memcpy(p->d.severity, m->diag->severity, sizeof(p->d.severity));
+	diag_init(&p->checked, p->m.arena);
+	memcpy(p->checked.severity, m->diag->severity, sizeof(p->checked.severity));
 }
 
 static void part_release(struct part *p)
 {
 	diag_release(&p->d);
+	diag_release(&p->checked);
 	intern_free(p->m.intern);
 	free(p->m.objects);
 	free(p->m.endpoints);
@@ -321,6 +328,15 @@ static void part_drop(struct part *p)
 /* Move a part's objects, findings and memory into m, after what m already holds. */
 static void part_merge(struct model *m, struct part *p)
 {
+	if (p->checked.n) {
+		if (!m->checked) {
+			m->checked = ARENA_NEW(m->arena, struct diag);
+			diag_init(m->checked, m->arena);
+		}
+		for (size_t i = 0; i < p->m.npolicies; i++)
+			p->m.policies[i]->check_first += m->checked->n;
+		diag_append(m->checked, &p->checked);
+	}
 	APPEND(m, &p->m, objects, nobjects, objects_cap);
 	APPEND(m, &p->m, endpoints, nendpoints, endpoints_cap);
 	APPEND(m, &p->m, policies, npolicies, policies_cap);

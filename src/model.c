@@ -120,6 +120,18 @@ static int rename_cmp(const void *pa, const void *pb)
 	return (a > b) - (a < b);
 }
 
+static void rename_findings(struct diag *d, const struct rename *r, size_t nr)
+{
+	for (size_t k = 0; k < d->n; k++) {
+		struct finding *f = &d->items[k];
+		struct rename key = { f->obj_name, NULL };
+		const struct rename *hit = f->obj_name
+			? bsearch(&key, r, nr, sizeof(*r), rename_cmp) : NULL;
+		if (hit)
+			f->obj_name = hit->new_name;
+	}
+}
+
 /*
  * Objects named from generateName get different names from the API server; here the
  * second and later ones of a kind, namespace and prefix are numbered in input order
@@ -157,14 +169,9 @@ static void number_generated(struct model *m)
 	/* Findings already made about a renamed object (each generated name is a string of
 	 * its own), and its endpoint, take the new name. */
 	qsort(r, nr, sizeof(*r), rename_cmp);
-	for (size_t k = 0; k < m->diag->n; k++) {
-		struct finding *f = &m->diag->items[k];
-		struct rename key = { f->obj_name, NULL };
-		const struct rename *hit = f->obj_name
-			? bsearch(&key, r, nr, sizeof(*r), rename_cmp) : NULL;
-		if (hit)
-			f->obj_name = hit->new_name;
-	}
+	rename_findings(m->diag, r, nr);
+	if (m->checked)
+		rename_findings(m->checked, r, nr);
 	for (size_t i = 0; i < m->nendpoints; i++)
 		m->endpoints[i]->name = m->endpoints[i]->obj->name;
 	free(r);
@@ -492,6 +499,56 @@ const struct custom_obj *model_custom_in(const struct model *m, const char *ns,
 	return *count ? &m->custom[lo] : NULL;
 }
 
+/* A policy as the API server takes it: its defaults, then its validation. */
+static void check_policy(struct model *m, struct policy *p)
+{
+	if (p->obj->invalid)
+		p->invalid = true;
+	normalize_policy(p);
+	validate_policy(m, p);
+}
+
+void model_check_part(struct model *m, struct diag *checked)
+{
+	struct diag *d = m->diag;
+	m->diag = checked;
+	for (size_t i = 0; i < m->npolicies; i++) {
+		struct policy *p = m->policies[i];
+		if (p->obj->invalid)
+			continue;
+		p->check_first = checked->n;
+		check_policy(m, p);
+		p->check_n = checked->n - p->check_first;
+		p->checked = true;
+	}
+	m->diag = d;
+}
+
+/* Every policy checked, in model order: those checked while loading report what they
+ * found now, where validating them here would have; a duplicate (found since) is one
+ * the API server never validates. */
+static void check_policies(struct model *m)
+{
+	struct diag *d = m->diag;
+	for (size_t i = 0; i < m->npolicies; i++) {
+		struct policy *p = m->policies[i];
+		if (!p->checked) {
+			check_policy(m, p);
+		} else if (p->obj->invalid) {
+			p->invalid = true;
+			validate_policy_forget(p);
+		} else if (p->check_n) {
+			XGROW(d->items, d->cap, d->n + p->check_n);
+			memcpy(d->items + d->n, m->checked->items + p->check_first,
+			       p->check_n * sizeof(*d->items));
+			d->n += p->check_n;
+		}
+	}
+	if (m->checked)
+		diag_release(m->checked);
+	m->checked = NULL;
+}
+
 /* Parse the files (a heap array, freed here) and build the model; rc is what
  * collecting them returned. With no object at all, the no-input error is at where
  * (a file name), about what ("this path", "standard input"...). */
@@ -529,13 +586,7 @@ static int model_build(struct model *m, struct diag *d, struct source_file *file
 	objidx_build(m, &idx);
 	build_namespaces(m, &idx);
 	/* Policies first: folding asks the valid ones which pods they tell apart. */
-	for (size_t i = 0; i < m->npolicies; i++) {
-		struct policy *p = m->policies[i];
-		if (p->obj->invalid)
-			p->invalid = true;
-		normalize_policy(p);
-		validate_policy(m, p);
-	}
+	check_policies(m);
 	/* The policy tiers in evaluation order (duplicates are invalid by now). */
 	tiers_finish(m);
 	fold_endpoints(m, &idx);
