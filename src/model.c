@@ -322,6 +322,22 @@ static void collect_unknown_keys(struct model *m)
 	}
 }
 
+/* "NS/NAME[KIND]", as arena_printf would make it: one per endpoint, so without the
+ * cost of a format. */
+static const char *owner_label(struct arena *a, const char *ns, const char *name,
+			       const char *kind)
+{
+	size_t ln = strlen(ns), lm = strlen(name), lk = strlen(kind);
+	char *s = arena_alloc_raw(a, ln + lm + lk + 4);
+	memcpy(s, ns, ln);
+	s[ln] = '/';
+	memcpy(s + ln + 1, name, lm);
+	s[ln + 1 + lm] = '[';
+	memcpy(s + ln + lm + 2, kind, lk);
+	memcpy(s + ln + lm + lk + 2, "]", 2);
+	return s;
+}
+
 /*
  * "Pods of one owner are one endpoint" while no policy tells them apart (fold.c): a Pod
  * (or a workload) with a controller owner is reported as that owner, walking up while
@@ -355,7 +371,7 @@ static void fold_endpoints(struct model *m, const struct objidx *idx)
 		}
 		e->owner_kind = kind;
 		e->owner_name = name;
-		e->owner_display = arena_printf(m->arena, "%s/%s[%s]", e->ns, name, kind);
+		e->owner_display = owner_label(m->arena, e->ns, name, kind);
 		eps[k++] = e;
 	}
 	if (k > 1)
