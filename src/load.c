@@ -22,6 +22,9 @@
 #include "tiers.h"
 
 #define MAX_JOBS 8
+/* A large file is cut into this many parts a thread, so that a thread slowed down (by
+ * its part, or by another program on its core) is left fewer of them. */
+#define PARTS_PER_JOB 4
 /* A part smaller than this costs more in thread start and merging than it saves. */
 #define PART_MIN ((size_t)512 * 1024)
 
@@ -208,17 +211,20 @@ size_t model_next_doc_start(const char *buf, size_t len, size_t from)
 }
 
 /*
- * The line a part starting at off starts on, as libyaml counts lines: -1 when the text
- * before it has a line break other than LF and CRLF (a lone CR, or U+0085, U+2028,
- * U+2029), which such a count would not see. The text is UTF-8: libyaml reads UTF-16
- * only after a byte order mark, and a part never starts at the file's start.
+ * The line breaks in buf[from .. to), where a part starts (to is a cut, from the file's
+ * start or the cut before), as libyaml counts lines: -1 when that text has a line break
+ * other than LF and CRLF (a lone CR, or U+0085, U+2028, U+2029), which such a count
+ * would not see. A cut follows an LF, so no break spans two such pieces. The text is
+ * UTF-8: libyaml reads UTF-16 only after a byte order mark, and a part never starts at
+ * the file's start.
  */
-static long long line_of(const char *buf, size_t off)
+static long long lines_in(const char *buf, size_t from, size_t to)
 {
-	const char *end = buf + off;
+	const char *end = buf + to;
 	long long n = 0;
-	if (off >= 2 && ((unsigned char)buf[0] == 0xFE || (unsigned char)buf[0] == 0xFF))
+	if (to >= 2 && ((unsigned char)buf[0] == 0xFE || (unsigned char)buf[0] == 0xFF))
 		return -1;
+	buf += from;
 	for (const char *q = buf; (q = memchr(q, '\r', (size_t)(end - q))); q++)
 		if (q + 1 == end || q[1] != '\n')
 			return -1;
@@ -248,7 +254,7 @@ struct part {
 	bool cut;            /* a part of files[first]: off, len */
 	bool unread;         /* files[first] could not be read: d says why */
 	size_t off, len;
-	long long line0;     /* (cut) the line it starts on (line_of), counted before the
+	long long line0;     /* (cut) the line it starts on (lines_in), counted before the
 			      * threads start: a part gives back its memory as it goes */
 	bool release;        /* (cut) the part may give back the memory it has parsed */
 	const struct model_options *opt;
@@ -362,9 +368,9 @@ static size_t part_min(void)
 /* Where to cut buf (len bytes) into at most jobs parts of at least min bytes: the offsets
  * of the second part on, in cuts[]; returns how many. */
 static size_t find_cuts(const char *buf, size_t len, unsigned jobs, size_t min,
-			size_t cuts[MAX_JOBS])
+			size_t cuts[MAX_JOBS * PARTS_PER_JOB])
 {
-	size_t n = 0, nparts = len / min < jobs ? len / min : jobs;
+	size_t n = 0, nparts = len / min < jobs * PARTS_PER_JOB ? len / min : jobs * PARTS_PER_JOB;
 	for (size_t i = 1; i < nparts; i++) {
 		size_t from = len / nparts * i, prev = n ? cuts[n - 1] : 0;
 		size_t c = model_next_doc_start(buf, len, from > prev ? from : prev + 1);
@@ -469,7 +475,7 @@ static int parse_pooled(struct model *m, struct source_file *files, size_t nfile
 			unsigned jobs, const struct model_options *opt)
 {
 	struct pool pl = { NULL, 0, 0 };
-	size_t cap = 0, min = part_min(), cuts[MAX_JOBS], batch = SIZE_MAX, batch_bytes = 0;
+	size_t cap = 0, min = part_min(), cuts[MAX_JOBS * PARTS_PER_JOB], batch = SIZE_MAX, batch_bytes = 0;
 	pthread_t threads[MAX_JOBS];
 	size_t nthreads = 0;
 	struct diag rd; /* a read error, before it goes to a piece of its own */
@@ -502,12 +508,17 @@ static int parse_pooled(struct model *m, struct source_file *files, size_t nfile
 			continue;
 		}
 		batch = SIZE_MAX;
+		long long line = 0; /* where the part before starts, at */
+		size_t at = 0;
 		for (size_t k = 0; k <= ncuts; k++) {
 			struct part *p = new_part(&pl, &cap, m, files, i, opt);
 			p->cut = true;
 			p->off = k ? cuts[k - 1] : 0;
 			p->len = (k < ncuts ? cuts[k] : files[i].len) - p->off;
-			p->line0 = line_of(files[i].buf, p->off);
+			long long n = line < 0 ? -1 : lines_in(files[i].buf, at, p->off);
+			line = n < 0 ? -1 : line + n;
+			at = p->off;
+			p->line0 = line;
 			p->release = rereadable(&files[i]);
 		}
 	}
