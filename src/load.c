@@ -10,6 +10,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <limits.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -22,6 +23,7 @@
 #include "tiers.h"
 
 #define MAX_JOBS 8
+#define PART_NO_LINE LLONG_MIN
 /* A large file is cut into this many parts a thread, so that a thread slowed down (by
  * its part, or by another program on its core) is left fewer of them. */
 #define PARTS_PER_JOB 4
@@ -211,19 +213,15 @@ size_t model_next_doc_start(const char *buf, size_t len, size_t from)
 }
 
 /*
- * The line breaks in buf[from .. to), where a part starts (to is a cut, from the file's
- * start or the cut before), as libyaml counts lines: -1 when that text has a line break
- * other than LF and CRLF (a lone CR, or U+0085, U+2028, U+2029), which such a count
- * would not see. A cut follows an LF, so no break spans two such pieces. The text is
- * UTF-8: libyaml reads UTF-16 only after a byte order mark, and a part never starts at
- * the file's start.
+ * The line breaks in buf[from .. to), a part of a file (cut after an LF, so that no
+ * break spans two parts), as libyaml counts lines: -1 when it has a line break other
+ * than LF and CRLF (a lone CR, or U+0085, U+2028, U+2029), which such a count would not
+ * see. The text is UTF-8 (a file in UTF-16 is never cut: utf16_bom).
  */
 static long long lines_in(const char *buf, size_t from, size_t to)
 {
 	const char *end = buf + to;
 	long long n = 0;
-	if (to >= 2 && ((unsigned char)buf[0] == 0xFE || (unsigned char)buf[0] == 0xFF))
-		return -1;
 	buf += from;
 	for (const char *q = buf; (q = memchr(q, '\r', (size_t)(end - q))); q++)
 		if (q + 1 == end || q[1] != '\n')
@@ -240,6 +238,12 @@ static long long lines_in(const char *buf, size_t from, size_t to)
 	return n;
 }
 
+/* libyaml reads UTF-16 after a byte order mark: lines_in cannot count that. */
+static bool utf16_bom(const char *buf, size_t len)
+{
+	return len >= 2 && ((unsigned char)buf[0] == 0xFE || (unsigned char)buf[0] == 0xFF);
+}
+
 /*
  * One piece of parsing work, decoded into a model of its own: a run of whole files
  * (those of them read: a batch of small files is one piece), or a part of a large file
@@ -254,8 +258,13 @@ struct part {
 	bool cut;            /* a part of files[first]: off, len */
 	bool unread;         /* files[first] could not be read: d says why */
 	size_t off, len;
-	long long line0;     /* (cut) the line it starts on (lines_in), counted before the
-			      * threads start: a part gives back its memory as it goes */
+	/* (cut) The line the part after it starts on, or -1 when it cannot be known
+	 * (lines_in); PART_NO_LINE until known. Each part counts its own lines, before it
+	 * parses and gives back its memory, and then waits for the part before's. */
+	_Atomic long long end_line;
+	struct part *before; /* (cut) the part before of the same file, or NULL */
+	bool last;           /* (cut) the file's last part: its lines are not needed */
+	bool utf16;          /* (cut) the file is UTF-16 (utf16_bom): no line is known */
 	bool release;        /* (cut) the part may give back the memory it has parsed */
 	const struct model_options *opt;
 	int rc;
@@ -273,13 +282,29 @@ static int parse_run(struct model *m, const struct source_file *files, size_t fi
 	return rc;
 }
 
+/* The line a cut part starts on (-1: not to be known), its end_line published. The
+ * parts before it were taken by threads first, and each publishes before it parses,
+ * so the wait is for a count, never for a parse. */
+static long long part_line0(struct part *p)
+{
+	const struct source_file *f = &p->files[p->first];
+	long long n = p->utf16 ? -1 : p->last ? 0 : lines_in(f->buf, p->off, p->off + p->len);
+	long long line0 = 0;
+	if (p->before)
+		while ((line0 = atomic_load(&p->before->end_line)) == PART_NO_LINE)
+			sched_yield();
+	atomic_store(&p->end_line, line0 < 0 || n < 0 ? -1 : line0 + n);
+	return line0;
+}
+
 static void parse_part(struct part *p)
 {
 	if (p->cut) {
 		const struct source_file *f = &p->files[p->first];
-		p->rc = p->line0 < 0 ? -1
-				    : parse_into(&p->m, f->path, f->buf + p->off, p->len,
-						 (size_t)p->line0, false, p->release, p->opt);
+		long long line0 = part_line0(p);
+		p->rc = line0 < 0 ? -1
+				  : parse_into(&p->m, f->path, f->buf + p->off, p->len,
+					       (size_t)line0, false, p->release, p->opt);
 	} else {
 		p->rc = parse_run(&p->m, p->files, p->first, p->count, p->opt);
 	}
@@ -294,6 +319,7 @@ static void part_init(struct part *p, const struct model *m)
 	p->m.arena = arena_new();
 	p->m.trees = arena_new();
 	p->m.diag = &p->d;
+	atomic_init(&p->end_line, PART_NO_LINE);
 	diag_init(&p->d, p->m.arena);
 	memcpy(p->d.severity, m->diag->severity, sizeof(p->d.severity));
 	diag_init(&p->checked, p->m.arena);
@@ -508,25 +534,26 @@ static int parse_pooled(struct model *m, struct source_file *files, size_t nfile
 			continue;
 		}
 		batch = SIZE_MAX;
-		long long line = 0; /* where the part before starts, at */
-		size_t at = 0;
 		for (size_t k = 0; k <= ncuts; k++) {
 			struct part *p = new_part(&pl, &cap, m, files, i, opt);
 			p->cut = true;
 			p->off = k ? cuts[k - 1] : 0;
 			p->len = (k < ncuts ? cuts[k] : files[i].len) - p->off;
-			long long n = line < 0 ? -1 : lines_in(files[i].buf, at, p->off);
-			line = n < 0 ? -1 : line + n;
-			at = p->off;
-			p->line0 = line;
+			p->last = k == ncuts;
+			p->utf16 = utf16_bom(files[i].buf, files[i].len);
 			p->release = rereadable(&files[i]);
 		}
 	}
 	diag_release(&rd);
 
-	/* Each part's model points at its findings, which growing the array moved. */
-	for (size_t i = 0; i < pl.n; i++)
-		pl.parts[i].m.diag = &pl.parts[i].d;
+	/* Each part's model points at its findings, and a cut part at the part before,
+	 * which growing the array moved. */
+	for (size_t i = 0; i < pl.n; i++) {
+		struct part *p = &pl.parts[i];
+		p->m.diag = &p->d;
+		if (p->cut && p->off)
+			p->before = p - 1;
+	}
 	if (pl.n == 1 && !pl.parts[0].unread) {
 		/* One batch: nothing to share out. */
 		struct part *p = &pl.parts[0];
