@@ -256,6 +256,9 @@ struct object {
 					* numbers those that would collide) */
 	struct endpoint *endpoint;     /* a Pod's or workload's endpoint, after folding */
 	struct diag_obj dobj;          /* for diag_report */
+	/* Private to loading: a hash of kind, namespace and name (model.c), made on the
+	 * loader threads; 0 until made. */
+	uint64_t key_hash;
 };
 
 struct op_table;

@@ -45,12 +45,26 @@ static bool same_key(const struct object *o, const char *kind, const char *ns, c
 	       !strcmp(o->name, name);
 }
 
-static struct object **objidx_slot(const struct objidx *x, const char *kind, const char *ns,
-				   const char *name)
+static uint64_t key_hash(const char *kind, const char *ns, const char *name)
 {
-	uint64_t h = str_hash(str_hash(str_hash(1469598103934665603ull, kind), ns), name);
+	return str_hash(str_hash(str_hash(1469598103934665603ull, kind), ns), name);
+}
+
+/* An object's key_hash, made now if it was not on a loader thread. */
+static uint64_t object_hash(struct object *o)
+{
+	if (!o->key_hash)
+		o->key_hash = key_hash(o->kind, o->ns, o->name);
+	return o->key_hash;
+}
+
+/* The slot of kind, ns, name (whose key_hash is h): every object in the index has its
+ * key_hash, so that most slots are passed by without reading their strings. */
+static struct object **objidx_slot(const struct objidx *x, uint64_t h, const char *kind,
+				   const char *ns, const char *name)
+{
 	size_t i = (size_t)h & (x->cap - 1);
-	while (x->t[i] && !same_key(x->t[i], kind, ns, name))
+	while (x->t[i] && (x->t[i]->key_hash != h || !same_key(x->t[i], kind, ns, name)))
 		i = (i + 1) & (x->cap - 1);
 	return &x->t[i];
 }
@@ -67,7 +81,7 @@ static void objidx_build(struct model *m, struct objidx *x)
 		struct object *b = m->objects[i];
 		if (!b->name)
 			continue;
-		struct object **slot = objidx_slot(x, b->kind, b->ns, b->name);
+		struct object **slot = objidx_slot(x, object_hash(b), b->kind, b->ns, b->name);
 		if (!*slot) {
 			*slot = b;
 			continue;
@@ -86,7 +100,7 @@ static void objidx_build(struct model *m, struct objidx *x)
 static struct object *find_object(const struct objidx *x, const char *kind, const char *ns,
 				  const char *name)
 {
-	return name ? *objidx_slot(x, kind, ns, name) : NULL;
+	return name ? *objidx_slot(x, key_hash(kind, ns, name), kind, ns, name) : NULL;
 }
 
 static int gen_cmp_key(const struct object *a, const struct object *b)
@@ -160,6 +174,7 @@ static void number_generated(struct model *m)
 			XGROW(r, rcap, nr + 1);
 			r[nr].old = o->name;
 			o->name = arena_printf(m->arena, "%.*s-%zu>", (int)len, name, j - i + 1);
+			o->key_hash = 0;
 			o->dobj.name = r[nr++].new_name = o->name;
 		}
 	}
@@ -526,6 +541,9 @@ static void check_policy(struct model *m, struct policy *p)
 
 void model_check_part(struct model *m, struct diag *checked)
 {
+	for (size_t i = 0; i < m->nobjects; i++)
+		if (m->objects[i]->name)
+			object_hash(m->objects[i]);
 	struct diag *d = m->diag;
 	m->diag = checked;
 	for (size_t i = 0; i < m->npolicies; i++) {
