@@ -207,8 +207,10 @@ static int owner_cmp(const void *pa, const void *pb)
 {
 	const struct endpoint *a = *(struct endpoint *const *)pa, *b = *(struct endpoint *const *)pb;
 	int c = strcmp(a->owner_display, b->owner_display);
-	/* Stable within an owner: input order. */
-	return c ? c : (a->obj > b->obj) - (a->obj < b->obj);
+	/* Stable within an owner: input order (index holds it until the endpoints are
+	 * laid out; the objects' addresses need not follow it, as parts of a file are
+	 * parsed into arenas of their own). */
+	return c ? c : (a->index > b->index) - (a->index < b->index);
 }
 
 /* Every namespace carries kubernetes.io/metadata.name, as the control plane sets it. */
@@ -387,6 +389,7 @@ static void fold_endpoints(struct model *m, const struct objidx *idx)
 		e->owner_kind = kind;
 		e->owner_name = name;
 		e->owner_display = owner_label(m->arena, e->ns, name, kind);
+		e->index = (int)i;
 		eps[k++] = e;
 	}
 	if (k > 1)
