@@ -410,7 +410,12 @@ static void fold_endpoints(struct model *m, const struct objidx *idx)
 		i = j;
 	}
 	fold_free(f);
-	if (nout > 1)
+	/* Owners come sorted, and an owner folded whole is named as its owner: often the
+	 * endpoints are in order already (strictly: no two share a name). */
+	size_t sorted = 1;
+	while (sorted < nout && ep_cmp(&out[sorted - 1], &out[sorted]) < 0)
+		sorted++;
+	if (sorted < nout)
 		qsort(out, nout, sizeof(*out), ep_cmp);
 	free(m->endpoints);
 	m->endpoints = out;
