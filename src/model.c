@@ -222,6 +222,7 @@ static void build_namespaces(struct model *m, const struct objidx *idx)
 		cap *= 2;
 	const char **set = xcalloc(cap, sizeof(*set));
 	const char **names = xmalloc(sizeof(*names) * (m->nobjects + 1));
+	const char *last = NULL; /* objects come in runs of one namespace */
 	for (size_t i = 0; i < m->nobjects; i++) {
 		struct object *o = m->objects[i];
 		const char *nm = NULL;
@@ -233,8 +234,9 @@ static void build_namespaces(struct model *m, const struct objidx *idx)
 			nm = o->name;
 		else
 			nm = o->ns;
-		if (!nm)
+		if (!nm || (last && (nm == last || !strcmp(nm, last))))
 			continue;
+		last = nm;
 		size_t h = (size_t)str_hash(1469598103934665603ull, nm) & (cap - 1);
 		while (set[h] && strcmp(set[h], nm))
 			h = (h + 1) & (cap - 1);
