@@ -116,6 +116,10 @@ struct policy {
 	struct np_rule *rules[DIR__COUNT];
 	size_t nrules[DIR__COUNT];
 	bool invalid;                     /* rejected by validation: takes no part */
+	/* Private to loading: validated on a loader thread (load.c), its findings kept
+	 * aside in model.checked[check_first .. + check_n) until the model is built. */
+	bool checked;
+	size_t check_first, check_n;
 };
 
 struct container_port {
@@ -252,6 +256,9 @@ struct object {
 					* numbers those that would collide) */
 	struct endpoint *endpoint;     /* a Pod's or workload's endpoint, after folding */
 	struct diag_obj dobj;          /* for diag_report */
+	/* Private to loading: a hash of kind, namespace and name (model.c), made on the
+	 * loader threads; 0 until made. */
+	uint64_t key_hash;
 };
 
 struct op_table;
@@ -348,6 +355,9 @@ struct model {
 	/* Private to loading: the distinct strings kept and what validation learned of
 	 * them (intern.h); freed once the model is built. */
 	struct intern *intern;
+	/* Private to loading: the findings of the policies validated on loader threads,
+	 * in policy order (NULL when none were); released once the model is built. */
+	struct diag *checked;
 	/* The policy tiers and Nodes (tiers.h), or NULL when the input has none. */
 	struct tiers *tiers;
 };

@@ -553,6 +553,30 @@ static int sizev_cmp(const void *pa, const void *pb)
 	return size_cmp(pa, pb);
 }
 
+/* sep, then u in decimal, as "%c%zu" prints it: a signature has a few numbers a
+ * member, and members are many (a format costs thousands of instructions). */
+static void sig_unum(struct strbuf *sb, char sep, size_t u)
+{
+	char buf[24];
+	size_t i = sizeof(buf);
+	do
+		buf[--i] = (char)('0' + u % 10);
+	while (u /= 10);
+	strbuf_addch(sb, sep);
+	strbuf_add(sb, buf + i, sizeof(buf) - i);
+}
+
+/* The same for an int, as "%c%d" prints it. */
+static void sig_num(struct strbuf *sb, char sep, int v)
+{
+	if (v < 0) {
+		strbuf_addch(sb, sep);
+		sig_unum(sb, '-', (size_t)-(long long)v);
+	} else {
+		sig_unum(sb, sep, (size_t)v);
+	}
+}
+
 /* The signature: the result of each relevant selector, the address intervals, the
  * named ports and hostNetwork. Members with equal signatures behave alike. */
 static void member_sig(const struct fold *f, struct member *mb, const size_t *rel, size_t nrel,
@@ -573,7 +597,7 @@ static void member_sig(const struct fold *f, struct member *mb, const size_t *re
 		qsort(iv, e->nips, sizeof(*iv), sizev_cmp);
 		for (size_t i = 0; i < e->nips; i++)
 			if (!i || iv[i] != iv[i - 1])
-				strbuf_addf(sb, "|%zu", iv[i]);
+				sig_unum(sb, '|', iv[i]);
 		free(iv);
 	}
 	size_t nn = 0;
@@ -586,8 +610,12 @@ static void member_sig(const struct fold *f, struct member *mb, const size_t *re
 			if (e->ports[i].name)
 				ps[nn++] = &e->ports[i];
 		qsort(ps, nn, sizeof(*ps), port_cmp);
-		for (size_t i = 0; i < nn; i++)
-			strbuf_addf(sb, ";%s/%d/%d", ps[i]->name, ps[i]->proto, ps[i]->port);
+		for (size_t i = 0; i < nn; i++) {
+			strbuf_addch(sb, ';');
+			strbuf_addstr(sb, ps[i]->name);
+			sig_num(sb, '/', ps[i]->proto);
+			sig_num(sb, '/', ps[i]->port);
+		}
 		free(ps);
 	}
 	mb->sig = xstrdup(sb->buf);

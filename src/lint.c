@@ -250,11 +250,17 @@ static void index_namespaces(struct lint_ctx *c)
 	c->ns_workloads = xcalloc(n, sizeof(*c->ns_workloads));
 	for (size_t i = 0; i < m->nnamespaces; i++)
 		c->ns_known[i] = m->namespaces[i]->declared;
+	/* Objects come in runs of one namespace: the last one looked up is kept. */
+	const char *last = NULL;
+	const struct namespace *in = NULL;
 	for (size_t i = 0; i < m->nobjects; i++) {
 		const struct object *o = m->objects[i];
-		const struct namespace *ns;
-		if (o->ns && strcmp(o->kind, "NetworkPolicy") && (ns = model_namespace(m, o->ns)))
-			c->ns_known[ns->index] = true;
+		if (!o->ns || !strcmp(o->kind, "NetworkPolicy"))
+			continue;
+		if (!last || (o->ns != last && strcmp(o->ns, last)))
+			in = model_namespace(m, last = o->ns);
+		if (in)
+			c->ns_known[in->index] = true;
 	}
 	for (size_t i = 0; i < m->nendpoints; i++)
 		c->ns_workloads[m->endpoints[i]->ns_index]++;

@@ -10,6 +10,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <limits.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -22,6 +23,10 @@
 #include "tiers.h"
 
 #define MAX_JOBS 8
+#define PART_NO_LINE LLONG_MIN
+/* A large file is cut into this many parts a thread, so that a thread slowed down (by
+ * its part, or by another program on its core) is left fewer of them. */
+#define PARTS_PER_JOB 4
 /* A part smaller than this costs more in thread start and merging than it saves. */
 #define PART_MIN ((size_t)512 * 1024)
 
@@ -208,17 +213,16 @@ size_t model_next_doc_start(const char *buf, size_t len, size_t from)
 }
 
 /*
- * The line a part starting at off starts on, as libyaml counts lines: -1 when the text
- * before it has a line break other than LF and CRLF (a lone CR, or U+0085, U+2028,
- * U+2029), which such a count would not see. The text is UTF-8: libyaml reads UTF-16
- * only after a byte order mark, and a part never starts at the file's start.
+ * The line breaks in buf[from .. to), a part of a file (cut after an LF, so that no
+ * break spans two parts), as libyaml counts lines: -1 when it has a line break other
+ * than LF and CRLF (a lone CR, or U+0085, U+2028, U+2029), which such a count would not
+ * see. The text is UTF-8 (a file in UTF-16 is never cut: utf16_bom).
  */
-static long long line_of(const char *buf, size_t off)
+static long long lines_in(const char *buf, size_t from, size_t to)
 {
-	const char *end = buf + off;
+	const char *end = buf + to;
 	long long n = 0;
-	if (off >= 2 && ((unsigned char)buf[0] == 0xFE || (unsigned char)buf[0] == 0xFF))
-		return -1;
+	buf += from;
 	for (const char *q = buf; (q = memchr(q, '\r', (size_t)(end - q))); q++)
 		if (q + 1 == end || q[1] != '\n')
 			return -1;
@@ -234,6 +238,12 @@ static long long line_of(const char *buf, size_t off)
 	return n;
 }
 
+/* libyaml reads UTF-16 after a byte order mark: lines_in cannot count that. */
+static bool utf16_bom(const char *buf, size_t len)
+{
+	return len >= 2 && ((unsigned char)buf[0] == 0xFE || (unsigned char)buf[0] == 0xFF);
+}
+
 /*
  * One piece of parsing work, decoded into a model of its own: a run of whole files
  * (those of them read: a batch of small files is one piece), or a part of a large file
@@ -242,13 +252,19 @@ static long long line_of(const char *buf, size_t off)
 struct part {
 	struct model m; /* this part's objects and memory */
 	struct diag d;  /* its findings */
+	struct diag checked; /* its policies' validation findings (model_check_part) */
 	struct source_file *files;
 	size_t first, count; /* files[first .. first + count - 1] */
 	bool cut;            /* a part of files[first]: off, len */
 	bool unread;         /* files[first] could not be read: d says why */
 	size_t off, len;
-	long long line0;     /* (cut) the line it starts on (line_of), counted before the
-			      * threads start: a part gives back its memory as it goes */
+	/* (cut) The line the part after it starts on, or -1 when it cannot be known
+	 * (lines_in); PART_NO_LINE until known. Each part counts its own lines, before it
+	 * parses and gives back its memory, and then waits for the part before's. */
+	_Atomic long long end_line;
+	struct part *before; /* (cut) the part before of the same file, or NULL */
+	bool last;           /* (cut) the file's last part: its lines are not needed */
+	bool utf16;          /* (cut) the file is UTF-16 (utf16_bom): no line is known */
 	bool release;        /* (cut) the part may give back the memory it has parsed */
 	const struct model_options *opt;
 	int rc;
@@ -266,16 +282,35 @@ static int parse_run(struct model *m, const struct source_file *files, size_t fi
 	return rc;
 }
 
+/* The line a cut part starts on (-1: not to be known), its end_line published. The
+ * parts before it were taken by threads first, and each publishes before it parses,
+ * so the wait is for a count, never for a parse. */
+static long long part_line0(struct part *p)
+{
+	const struct source_file *f = &p->files[p->first];
+	long long n = p->utf16 ? -1 : p->last ? 0 : lines_in(f->buf, p->off, p->off + p->len);
+	long long line0 = 0;
+	if (p->before)
+		while ((line0 = atomic_load(&p->before->end_line)) == PART_NO_LINE)
+			sched_yield();
+	atomic_store(&p->end_line, line0 < 0 || n < 0 ? -1 : line0 + n);
+	return line0;
+}
+
 static void parse_part(struct part *p)
 {
 	if (p->cut) {
 		const struct source_file *f = &p->files[p->first];
-		p->rc = p->line0 < 0 ? -1
-				    : parse_into(&p->m, f->path, f->buf + p->off, p->len,
-						 (size_t)p->line0, false, p->release, p->opt);
-		return;
+		long long line0 = part_line0(p);
+		p->rc = line0 < 0 ? -1
+				  : parse_into(&p->m, f->path, f->buf + p->off, p->len,
+					       (size_t)line0, false, p->release, p->opt);
+	} else {
+		p->rc = parse_run(&p->m, p->files, p->first, p->count, p->opt);
 	}
-	p->rc = parse_run(&p->m, p->files, p->first, p->count, p->opt);
+	/* A part that did not parse cleanly is parsed again whole: not worth checking. */
+	if (!p->cut || !p->rc)
+		model_check_part(&p->m, &p->checked);
 }
 
 static void part_init(struct part *p, const struct model *m)
@@ -284,13 +319,17 @@ static void part_init(struct part *p, const struct model *m)
 	p->m.arena = arena_new();
 	p->m.trees = arena_new();
 	p->m.diag = &p->d;
+	atomic_init(&p->end_line, PART_NO_LINE);
 	diag_init(&p->d, p->m.arena);
 	memcpy(p->d.severity, m->diag->severity, sizeof(p->d.severity));
+	diag_init(&p->checked, p->m.arena);
+	memcpy(p->checked.severity, m->diag->severity, sizeof(p->checked.severity));
 }
 
 static void part_release(struct part *p)
 {
 	diag_release(&p->d);
+	diag_release(&p->checked);
 	intern_free(p->m.intern);
 	free(p->m.objects);
 	free(p->m.endpoints);
@@ -321,6 +360,15 @@ static void part_drop(struct part *p)
 /* Move a part's objects, findings and memory into m, after what m already holds. */
 static void part_merge(struct model *m, struct part *p)
 {
+	if (p->checked.n) {
+		if (!m->checked) {
+			m->checked = ARENA_NEW(m->arena, struct diag);
+			diag_init(m->checked, m->arena);
+		}
+		for (size_t i = 0; i < p->m.npolicies; i++)
+			p->m.policies[i]->check_first += m->checked->n;
+		diag_append(m->checked, &p->checked);
+	}
 	APPEND(m, &p->m, objects, nobjects, objects_cap);
 	APPEND(m, &p->m, endpoints, nendpoints, endpoints_cap);
 	APPEND(m, &p->m, policies, npolicies, policies_cap);
@@ -346,9 +394,9 @@ static size_t part_min(void)
 /* Where to cut buf (len bytes) into at most jobs parts of at least min bytes: the offsets
  * of the second part on, in cuts[]; returns how many. */
 static size_t find_cuts(const char *buf, size_t len, unsigned jobs, size_t min,
-			size_t cuts[MAX_JOBS])
+			size_t cuts[MAX_JOBS * PARTS_PER_JOB])
 {
-	size_t n = 0, nparts = len / min < jobs ? len / min : jobs;
+	size_t n = 0, nparts = len / min < jobs * PARTS_PER_JOB ? len / min : jobs * PARTS_PER_JOB;
 	for (size_t i = 1; i < nparts; i++) {
 		size_t from = len / nparts * i, prev = n ? cuts[n - 1] : 0;
 		size_t c = model_next_doc_start(buf, len, from > prev ? from : prev + 1);
@@ -453,7 +501,7 @@ static int parse_pooled(struct model *m, struct source_file *files, size_t nfile
 			unsigned jobs, const struct model_options *opt)
 {
 	struct pool pl = { NULL, 0, 0 };
-	size_t cap = 0, min = part_min(), cuts[MAX_JOBS], batch = SIZE_MAX, batch_bytes = 0;
+	size_t cap = 0, min = part_min(), cuts[MAX_JOBS * PARTS_PER_JOB], batch = SIZE_MAX, batch_bytes = 0;
 	pthread_t threads[MAX_JOBS];
 	size_t nthreads = 0;
 	struct diag rd; /* a read error, before it goes to a piece of its own */
@@ -491,15 +539,21 @@ static int parse_pooled(struct model *m, struct source_file *files, size_t nfile
 			p->cut = true;
 			p->off = k ? cuts[k - 1] : 0;
 			p->len = (k < ncuts ? cuts[k] : files[i].len) - p->off;
-			p->line0 = line_of(files[i].buf, p->off);
+			p->last = k == ncuts;
+			p->utf16 = utf16_bom(files[i].buf, files[i].len);
 			p->release = rereadable(&files[i]);
 		}
 	}
 	diag_release(&rd);
 
-	/* Each part's model points at its findings, which growing the array moved. */
-	for (size_t i = 0; i < pl.n; i++)
-		pl.parts[i].m.diag = &pl.parts[i].d;
+	/* Each part's model points at its findings, and a cut part at the part before,
+	 * which growing the array moved. */
+	for (size_t i = 0; i < pl.n; i++) {
+		struct part *p = &pl.parts[i];
+		p->m.diag = &p->d;
+		if (p->cut && p->off)
+			p->before = p - 1;
+	}
 	if (pl.n == 1 && !pl.parts[0].unread) {
 		/* One batch: nothing to share out. */
 		struct part *p = &pl.parts[0];

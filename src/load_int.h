@@ -65,6 +65,12 @@ extern const char *const k8s_skip_keys[];
 /* k8s_decode.c: what to build of a unit of this kind (for a ynode_sink filter); NULL:
  * all of it. */
 const struct ypath *k8s_build_paths(const struct model_options *opt, const char *kind);
+/* model.c: what can be done for m, a part being loaded, on its loader thread: its
+ * objects' key hashes made, and its policies normalized and validated while their
+ * trees are at hand; their findings go to checked (the part's own), to be reported in
+ * policy order when the model is built. A policy whose object is invalid already is
+ * left for then. */
+void model_check_part(struct model *m, struct diag *checked);
 /* normalize.c: API defaults (protocol TCP, policyTypes). */
 void normalize_policy(struct policy *p);
 

@@ -45,12 +45,26 @@ static bool same_key(const struct object *o, const char *kind, const char *ns, c
 	       !strcmp(o->name, name);
 }
 
-static struct object **objidx_slot(const struct objidx *x, const char *kind, const char *ns,
-				   const char *name)
+static uint64_t key_hash(const char *kind, const char *ns, const char *name)
 {
-	uint64_t h = str_hash(str_hash(str_hash(1469598103934665603ull, kind), ns), name);
+	return str_hash(str_hash(str_hash(1469598103934665603ull, kind), ns), name);
+}
+
+/* An object's key_hash, made now if it was not on a loader thread. */
+static uint64_t object_hash(struct object *o)
+{
+	if (!o->key_hash)
+		o->key_hash = key_hash(o->kind, o->ns, o->name);
+	return o->key_hash;
+}
+
+/* The slot of kind, ns, name (whose key_hash is h): every object in the index has its
+ * key_hash, so that most slots are passed by without reading their strings. */
+static struct object **objidx_slot(const struct objidx *x, uint64_t h, const char *kind,
+				   const char *ns, const char *name)
+{
 	size_t i = (size_t)h & (x->cap - 1);
-	while (x->t[i] && !same_key(x->t[i], kind, ns, name))
+	while (x->t[i] && (x->t[i]->key_hash != h || !same_key(x->t[i], kind, ns, name)))
 		i = (i + 1) & (x->cap - 1);
 	return &x->t[i];
 }
@@ -67,7 +81,7 @@ static void objidx_build(struct model *m, struct objidx *x)
 		struct object *b = m->objects[i];
 		if (!b->name)
 			continue;
-		struct object **slot = objidx_slot(x, b->kind, b->ns, b->name);
+		struct object **slot = objidx_slot(x, object_hash(b), b->kind, b->ns, b->name);
 		if (!*slot) {
 			*slot = b;
 			continue;
@@ -86,7 +100,7 @@ static void objidx_build(struct model *m, struct objidx *x)
 static struct object *find_object(const struct objidx *x, const char *kind, const char *ns,
 				  const char *name)
 {
-	return name ? *objidx_slot(x, kind, ns, name) : NULL;
+	return name ? *objidx_slot(x, key_hash(kind, ns, name), kind, ns, name) : NULL;
 }
 
 static int gen_cmp_key(const struct object *a, const struct object *b)
@@ -120,6 +134,18 @@ static int rename_cmp(const void *pa, const void *pb)
 	return (a > b) - (a < b);
 }
 
+static void rename_findings(struct diag *d, const struct rename *r, size_t nr)
+{
+	for (size_t k = 0; k < d->n; k++) {
+		struct finding *f = &d->items[k];
+		struct rename key = { f->obj_name, NULL };
+		const struct rename *hit = f->obj_name
+			? bsearch(&key, r, nr, sizeof(*r), rename_cmp) : NULL;
+		if (hit)
+			f->obj_name = hit->new_name;
+	}
+}
+
 /*
  * Objects named from generateName get different names from the API server; here the
  * second and later ones of a kind, namespace and prefix are numbered in input order
@@ -148,6 +174,7 @@ static void number_generated(struct model *m)
 			XGROW(r, rcap, nr + 1);
 			r[nr].old = o->name;
 			o->name = arena_printf(m->arena, "%.*s-%zu>", (int)len, name, j - i + 1);
+			o->key_hash = 0;
 			o->dobj.name = r[nr++].new_name = o->name;
 		}
 	}
@@ -157,14 +184,9 @@ static void number_generated(struct model *m)
 	/* Findings already made about a renamed object (each generated name is a string of
 	 * its own), and its endpoint, take the new name. */
 	qsort(r, nr, sizeof(*r), rename_cmp);
-	for (size_t k = 0; k < m->diag->n; k++) {
-		struct finding *f = &m->diag->items[k];
-		struct rename key = { f->obj_name, NULL };
-		const struct rename *hit = f->obj_name
-			? bsearch(&key, r, nr, sizeof(*r), rename_cmp) : NULL;
-		if (hit)
-			f->obj_name = hit->new_name;
-	}
+	rename_findings(m->diag, r, nr);
+	if (m->checked)
+		rename_findings(m->checked, r, nr);
 	for (size_t i = 0; i < m->nendpoints; i++)
 		m->endpoints[i]->name = m->endpoints[i]->obj->name;
 	free(r);
@@ -185,8 +207,10 @@ static int owner_cmp(const void *pa, const void *pb)
 {
 	const struct endpoint *a = *(struct endpoint *const *)pa, *b = *(struct endpoint *const *)pb;
 	int c = strcmp(a->owner_display, b->owner_display);
-	/* Stable within an owner: input order. */
-	return c ? c : (a->obj > b->obj) - (a->obj < b->obj);
+	/* Stable within an owner: input order (index holds it until the endpoints are
+	 * laid out; the objects' addresses need not follow it, as parts of a file are
+	 * parsed into arenas of their own). */
+	return c ? c : (a->index > b->index) - (a->index < b->index);
 }
 
 /* Every namespace carries kubernetes.io/metadata.name, as the control plane sets it. */
@@ -198,6 +222,7 @@ static void build_namespaces(struct model *m, const struct objidx *idx)
 		cap *= 2;
 	const char **set = xcalloc(cap, sizeof(*set));
 	const char **names = xmalloc(sizeof(*names) * (m->nobjects + 1));
+	const char *last = NULL; /* objects come in runs of one namespace */
 	for (size_t i = 0; i < m->nobjects; i++) {
 		struct object *o = m->objects[i];
 		const char *nm = NULL;
@@ -209,8 +234,9 @@ static void build_namespaces(struct model *m, const struct objidx *idx)
 			nm = o->name;
 		else
 			nm = o->ns;
-		if (!nm)
+		if (!nm || (last && (nm == last || !strcmp(nm, last))))
 			continue;
+		last = nm;
 		size_t h = (size_t)str_hash(1469598103934665603ull, nm) & (cap - 1);
 		while (set[h] && strcmp(set[h], nm))
 			h = (h + 1) & (cap - 1);
@@ -315,6 +341,22 @@ static void collect_unknown_keys(struct model *m)
 	}
 }
 
+/* "NS/NAME[KIND]", as arena_printf would make it: one per endpoint, so without the
+ * cost of a format. */
+static const char *owner_label(struct arena *a, const char *ns, const char *name,
+			       const char *kind)
+{
+	size_t ln = strlen(ns), lm = strlen(name), lk = strlen(kind);
+	char *s = arena_alloc_raw(a, ln + lm + lk + 4);
+	memcpy(s, ns, ln);
+	s[ln] = '/';
+	memcpy(s + ln + 1, name, lm);
+	s[ln + 1 + lm] = '[';
+	memcpy(s + ln + lm + 2, kind, lk);
+	memcpy(s + ln + lm + lk + 2, "]", 2);
+	return s;
+}
+
 /*
  * "Pods of one owner are one endpoint" while no policy tells them apart (fold.c): a Pod
  * (or a workload) with a controller owner is reported as that owner, walking up while
@@ -348,7 +390,8 @@ static void fold_endpoints(struct model *m, const struct objidx *idx)
 		}
 		e->owner_kind = kind;
 		e->owner_name = name;
-		e->owner_display = arena_printf(m->arena, "%s/%s[%s]", e->ns, name, kind);
+		e->owner_display = owner_label(m->arena, e->ns, name, kind);
+		e->index = (int)i;
 		eps[k++] = e;
 	}
 	if (k > 1)
@@ -369,7 +412,12 @@ static void fold_endpoints(struct model *m, const struct objidx *idx)
 		i = j;
 	}
 	fold_free(f);
-	if (nout > 1)
+	/* Owners come sorted, and an owner folded whole is named as its owner: often the
+	 * endpoints are in order already (strictly: no two share a name). */
+	size_t sorted = 1;
+	while (sorted < nout && ep_cmp(&out[sorted - 1], &out[sorted]) < 0)
+		sorted++;
+	if (sorted < nout)
 		qsort(out, nout, sizeof(*out), ep_cmp);
 	free(m->endpoints);
 	m->endpoints = out;
@@ -492,6 +540,59 @@ const struct custom_obj *model_custom_in(const struct model *m, const char *ns,
 	return *count ? &m->custom[lo] : NULL;
 }
 
+/* A policy as the API server takes it: its defaults, then its validation. */
+static void check_policy(struct model *m, struct policy *p)
+{
+	if (p->obj->invalid)
+		p->invalid = true;
+	normalize_policy(p);
+	validate_policy(m, p);
+}
+
+void model_check_part(struct model *m, struct diag *checked)
+{
+	for (size_t i = 0; i < m->nobjects; i++)
+		if (m->objects[i]->name)
+			object_hash(m->objects[i]);
+	struct diag *d = m->diag;
+	m->diag = checked;
+	for (size_t i = 0; i < m->npolicies; i++) {
+		struct policy *p = m->policies[i];
+		if (p->obj->invalid)
+			continue;
+		p->check_first = checked->n;
+		check_policy(m, p);
+		p->check_n = checked->n - p->check_first;
+		p->checked = true;
+	}
+	m->diag = d;
+}
+
+/* Every policy checked, in model order: those checked while loading report what they
+ * found now, where validating them here would have; a duplicate (found since) is one
+ * the API server never validates. */
+static void check_policies(struct model *m)
+{
+	struct diag *d = m->diag;
+	for (size_t i = 0; i < m->npolicies; i++) {
+		struct policy *p = m->policies[i];
+		if (!p->checked) {
+			check_policy(m, p);
+		} else if (p->obj->invalid) {
+			p->invalid = true;
+			validate_policy_forget(p);
+		} else if (p->check_n) {
+			XGROW(d->items, d->cap, d->n + p->check_n);
+			memcpy(d->items + d->n, m->checked->items + p->check_first,
+			       p->check_n * sizeof(*d->items));
+			d->n += p->check_n;
+		}
+	}
+	if (m->checked)
+		diag_release(m->checked);
+	m->checked = NULL;
+}
+
 /* Parse the files (a heap array, freed here) and build the model; rc is what
  * collecting them returned. With no object at all, the no-input error is at where
  * (a file name), about what ("this path", "standard input"...). */
@@ -529,13 +630,7 @@ static int model_build(struct model *m, struct diag *d, struct source_file *file
 	objidx_build(m, &idx);
 	build_namespaces(m, &idx);
 	/* Policies first: folding asks the valid ones which pods they tell apart. */
-	for (size_t i = 0; i < m->npolicies; i++) {
-		struct policy *p = m->policies[i];
-		if (p->obj->invalid)
-			p->invalid = true;
-		normalize_policy(p);
-		validate_policy(m, p);
-	}
+	check_policies(m);
 	/* The policy tiers in evaluation order (duplicates are invalid by now). */
 	tiers_finish(m);
 	fold_endpoints(m, &idx);

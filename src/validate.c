@@ -928,6 +928,19 @@ static void validate_types(struct vctx *v)
 	}
 }
 
+void validate_policy_forget(struct policy *p)
+{
+	for (int d = 0; d < DIR__COUNT; d++)
+		for (size_t i = 0; i < p->nrules[d]; i++)
+			for (size_t j = 0; j < p->rules[d][i].npeers; j++) {
+				struct ipblock *b = p->rules[d][i].peers[j].ipb;
+				if (!b)
+					continue;
+				memset(&b->cidr_parsed, 0, sizeof(b->cidr_parsed));
+				b->except_parsed = NULL;
+			}
+}
+
 void validate_policy(struct model *m, struct policy *p)
 {
 	if (p->obj->invalid)

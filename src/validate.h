@@ -10,6 +10,9 @@
 
 /* validate.c: API-server validation of one policy; sets p->invalid and reports. */
 void validate_policy(struct model *m, struct policy *p);
+/* validate.c: undo what validate_policy filled in (the parsed ipBlocks), for a policy
+ * validated early that turns out to be a duplicate, which is never validated. */
+void validate_policy_forget(struct policy *p);
 /* validate.c: how the API server checks a kind's metadata.name (ValidateNameFunc). */
 enum name_rule {
 	NAME_DNS_SUBDOMAIN, /* most kinds */

@@ -119,7 +119,7 @@ static void test_parts_same_as_whole(void **state)
 	(void)state;
 	struct tu whole, parts;
 	load_both(&whole, &parts, cluster);
-	assert_int_equal(parts.m.parts, 4);
+	assert_int_equal(parts.m.parts, 5); /* four parts a thread allowed: one a document */
 	assert_true(whole.d.n >= 2); /* the unknown field, the invalid name */
 	assert_int_equal(whole.m.nobjects, 6);
 	assert_same(&whole, &parts);
@@ -143,7 +143,7 @@ static void test_parts_validation(void **state)
 	struct tu whole, parts;
 	load_both(&whole, &parts, sb.buf);
 	strbuf_release(&sb);
-	assert_int_equal(parts.m.parts, 4);
+	assert_int_equal(parts.m.parts, 16); /* four threads, four parts each */
 	assert_same(&whole, &parts);
 	/* 14 bad names, 8 bad labels: findings, not input errors. */
 	assert_int_equal(tu_count(&whole.d, RULE_INVALID_SPEC), 14 + 8);
