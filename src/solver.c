@@ -208,23 +208,36 @@ static const struct labels *ns_labels(const struct model *m, size_t i)
 	return &m->namespaces[i]->labels;
 }
 
-/* An index of n label sets (endpoints' or namespaces'), read through get. */
+/* Twice the slots, the entries moved to theirs. */
+static void lidx_grow(struct labelidx *x)
+{
+	struct labelidx old = *x;
+	x->cap *= 2;
+	x->t = xcalloc(x->cap, sizeof(*x->t));
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.t[i].key)
+			*lidx_slot(x, old.t[i].key, old.t[i].val) = old.t[i];
+	free(old.t);
+}
+
+/* An index of n label sets (endpoints' or namespaces'), read through get. The table is
+ * sized by the distinct labels, which pods share: sized by all of them, most of it
+ * would be empty memory, written once by calloc and read again by lidx_free. */
 static struct labelidx *lidx_build(const struct model *m, size_t n,
 				   const struct labels *(*get)(const struct model *, size_t))
 {
 	struct labelidx *x = xcalloc(1, sizeof(*x));
-	size_t total = 0;
-	for (size_t i = 0; i < n; i++)
-		total += get(m, i)->n;
-	x->cap = 16;
-	while (x->cap < total * 2)
-		x->cap *= 2;
+	x->cap = 64;
 	x->t = xcalloc(x->cap, sizeof(*x->t));
 	for (size_t i = 0; i < n; i++) {
 		const struct labels *l = get(m, i);
 		for (size_t j = 0; j < l->n; j++) {
 			struct lentry *e = lidx_slot(x, l->kv[j].key, l->kv[j].val);
 			if (!e->key) {
+				if ((x->n + 1) * 2 > x->cap) {
+					lidx_grow(x);
+					e = lidx_slot(x, l->kv[j].key, l->kv[j].val);
+				}
 				e->key = l->kv[j].key;
 				e->val = l->kv[j].val;
 				e->eps.sorted = true;

@@ -737,6 +737,44 @@ static void test_no_endpoints(void **state)
 	st_free(&x);
 }
 
+/* The label index grows past its first table (64 slots, half full): every label, shared
+ * or one pod's own, still finds exactly its pods, in index order. */
+static void test_label_index_grows(void **state)
+{
+	(void)state;
+	struct st x;
+	struct strbuf y = STRBUF_INIT;
+	for (int i = 0; i < 80; i++)
+		strbuf_addf(&y, "---\napiVersion: v1\nkind: Pod\nmetadata: {namespace: shop, "
+			    "name: p%02d, labels: {own: v%02d, tier: %s, all: \"yes\"}}\n"
+			    "spec: {containers: [{name: c}]}\n",
+			    i, i, i % 2 ? "odd" : "even");
+	st_load(&x, y.buf);
+	assert_int_equal(x.s.nep, 80);
+	size_t n;
+	const uint32_t *v = solver_label_endpoints(&x.s, "all", "yes", &n);
+	assert_int_equal(n, 80);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(v[i], i);
+	v = solver_label_endpoints(&x.s, "tier", "odd", &n);
+	assert_int_equal(n, 40);
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(x.t.m.endpoints[v[i]]->labels.kv[1].val, "odd");
+	for (int i = 0; i < 80; i += 7) {
+		char val[8];
+		snprintf(val, sizeof(val), "v%02d", i);
+		v = solver_label_endpoints(&x.s, "own", val, &n);
+		assert_int_equal(n, 1);
+		char want[32];
+		snprintf(want, sizeof(want), "shop/p%02d[Pod]", i);
+		assert_string_equal(x.t.m.endpoints[v[0]]->display, want);
+	}
+	assert_null(solver_label_endpoints(&x.s, "own", "v80", &n));
+	assert_int_equal(n, 0);
+	strbuf_release(&y);
+	st_free(&x);
+}
+
 /* ---- endpoint sets ---- */
 
 static void collect_members(const struct epset *s, size_t nep, size_t *out, size_t *n)
@@ -954,6 +992,7 @@ int main(void)
 		cmocka_unit_test(test_ipv6_ranges),
 		cmocka_unit_test(test_sref_format),
 		cmocka_unit_test(test_no_endpoints),
+		cmocka_unit_test(test_label_index_grows),
 		cmocka_unit_test(test_epset_dense_and_sparse),
 		cmocka_unit_test(test_epset_from_solver),
 		cmocka_unit_test(test_threads_same_solver),
