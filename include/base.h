@@ -15,6 +15,8 @@ _Noreturn void bug_at(const char *file, int line, const char *msg);
 
 /* Heap allocation wrappers: on failure they print a message and exit 4. */
 void *xmalloc(size_t n);
+/* Fault in now the pages of memory about to be written whole (xalloc.c). */
+void mem_populate(void *p, size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);

@@ -2,23 +2,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "base.h"
-
-#if defined(__has_include)
-#if __has_include(<valgrind/memcheck.h>)
-#include <valgrind/memcheck.h>
-#endif
-#endif
-#ifndef VALGRIND_MAKE_MEM_UNDEFINED
-#define VALGRIND_MAKE_MEM_UNDEFINED(p, n) ((void)(p), (void)(n))
-#endif
 
 struct block {
 	struct block *next;
 	size_t used, size;
-	size_t mapped; /* bytes mapped by block_new, or 0 for a malloc'd block */
 	max_align_t data[];
 };
 
@@ -35,37 +24,13 @@ struct arena {
 
 #define BLOCK_SIZE (256 * 1024)
 
-/*
- * Blocks are mapped with their pages populated at once: an arena's memory is all
- * written (the model, the trees), and one call that maps 64 pages costs far less than
- * 64 page faults, each a trap into the kernel (and, on a virtual machine, out of it).
- */
+/* A block's pages are all written (the model, the trees): made present in one call
+ * rather than by a page fault each (xalloc.c). */
 static struct block *block_new(size_t size)
 {
-	size_t bytes = sizeof(struct block) + size;
-#ifdef MAP_POPULATE
-	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
-		       -1, 0);
-	if (p != MAP_FAILED) {
-		struct block *b = p;
-		/* Read before written is still a bug memcheck should see, as in malloc'd
-		 * memory: the pages are zero only because the kernel made them so. */
-		VALGRIND_MAKE_MEM_UNDEFINED(b->data, size);
-		b->mapped = bytes;
-		return b;
-	}
-#endif
-	struct block *b = xmalloc(bytes);
-	b->mapped = 0;
+	struct block *b = xmalloc(sizeof(*b) + size);
+	mem_populate(b, sizeof(*b) + size);
 	return b;
-}
-
-static void block_free(struct block *b)
-{
-	if (b->mapped)
-		munmap(b, b->mapped);
-	else
-		free(b);
 }
 
 struct arena *arena_new(void)
@@ -83,11 +48,11 @@ void arena_free(struct arena *a)
 	}
 	for (struct block *b = a->head, *next; b; b = next) {
 		next = b->next;
-		block_free(b);
+		free(b);
 	}
 	for (struct block *b = a->spare, *next; b; b = next) {
 		next = b->next;
-		block_free(b);
+		free(b);
 	}
 	free(a);
 }
@@ -156,7 +121,7 @@ void arena_reset(struct arena *a, struct arena_mark m)
 			a->spare = a->head;
 			a->nspare++;
 		} else {
-			block_free(a->head);
+			free(a->head);
 		}
 		a->head = next;
 	}
@@ -170,7 +135,7 @@ void arena_adopt(struct arena *a, struct arena *child)
 	/* Blocks kept for reuse are empty: give them back now. */
 	for (struct block *b = child->spare, *next; b; b = next) {
 		next = b->next;
-		block_free(b);
+		free(b);
 	}
 	child->spare = NULL;
 	child->nspare = 0;

@@ -60,6 +60,8 @@ int read_bounded(const char *path, size_t max, char **out, size_t *len)
 			cap = want;
 		} else if (!buf) {
 			buf = xmalloc(cap + 1);
+			/* The file's size is known and read() is about to fill all of it. */
+			mem_populate(buf, cap + 1);
 		}
 		ssize_t r = read(fd, buf + n, cap - n);
 		if (r < 0) {
