@@ -231,6 +231,8 @@ pod_shape() {
 	measure "$label" lint "0 1" "$NPCHECK" $big lint "$file"
 	measure "$label" "lint -j 1" "0 1" "$NPCHECK" $big -j 1 lint "$file"
 	follow=1 m_timeout=$LIST_SECONDS count=""
+	# With its default threads (parsing on both cores), then on one.
+	measure "$label" "list" "0 timeout" "$NPCHECK" $big list "$file"
 	measure "$label" "list -j 1" "0 timeout" "$NPCHECK" $big -j 1 list "$file"
 	follow="" m_timeout="" count=1
 	# shellcheck disable=SC2046 # gen_cluster -r prints "SRC DST PORT"
