@@ -331,13 +331,28 @@ static void clear_anchors(struct loader *l)
 		memset(l->slots, 0, l->nslots * sizeof(*l->slots));
 }
 
-/* Attach a finished node to the open collection (or make it the document root). */
-static int attach(struct loader *l, struct ynode *n, size_t weight, bool shared,
-		  struct ypos at, struct ynode **root)
+/* Attach a finished node to the open collection (or make it the document root). Inline:
+ * it runs once per node built, and nothing here can fail. */
+static inline void attach(struct loader *l, struct ynode *n, size_t weight, struct ynode **root)
+{
+	if (l->depth == 0) {
+		*root = n;
+		return;
+	}
+	struct frame *f = &l->stack[l->depth - 1];
+	XGROW(l->kids, l->kids_cap, l->nkids + 1);
+	l->kids[l->nkids++] = n;
+	f->n++;
+	f->weight += weight;
+}
+
+/* The same for a node an alias refers to, at: what it adds counts against the budget. */
+static int attach_alias(struct loader *l, struct ynode *n, size_t weight, struct ypos at,
+			struct ynode **root)
 {
 	/* Only what aliases add counts against the budget: real nodes cost input bytes
 	 * (and every other addition to doc_weight is checked where it is made). */
-	if (shared && n != &unbuilt) {
+	if (n != &unbuilt) {
 		l->doc_weight += weight;
 		if (l->doc_weight > YNODE_ALIAS_BUDGET) {
 			yerror(l, at, "document expands to more than 1000000 nodes "
@@ -345,23 +360,16 @@ static int attach(struct loader *l, struct ynode *n, size_t weight, bool shared,
 			return -1;
 		}
 	}
-	if (l->depth == 0) {
-		*root = n;
-		return 0;
-	}
-	struct frame *f = &l->stack[l->depth - 1];
 	/* go-yaml merges an alias only of a mapping: "<<: *seq" fails even when the
 	 * sequence holds mappings (written in place, it would merge them). */
-	if (shared && n->kind == YN_SEQ && f->node->kind == YN_MAP && f->n % 2 == 1 &&
+	const struct frame *f = l->depth ? &l->stack[l->depth - 1] : NULL;
+	if (f && n->kind == YN_SEQ && f->node->kind == YN_MAP && f->n % 2 == 1 &&
 	    ynode_is_merge_key(l->kids[f->base + f->n - 1])) {
 		yerror(l, l->kids[f->base + f->n - 1]->pos,
 		       "map merge requires map or sequence of maps as the value");
 		return -1;
 	}
-	XGROW(l->kids, l->kids_cap, l->nkids + 1);
-	l->kids[l->nkids++] = n;
-	f->n++;
-	f->weight += weight;
+	attach(l, n, weight, root);
 	return 0;
 }
 
@@ -607,8 +615,8 @@ static int close_collection(struct loader *l, struct ynode **root)
 			arena_reset(l->a, f->mark);
 		return 0;
 	}
-	rc = attach(l, n, w, false, n->pos, root);
-	return rc;
+	attach(l, n, w, root);
+	return 0;
 }
 
 static int on_alias(struct loader *l, yaml_event_t *e, struct ynode **root)
@@ -617,7 +625,7 @@ static int on_alias(struct loader *l, yaml_event_t *e, struct ynode **root)
 	size_t *slot = l->nslots ? anchor_slot(l, name) : NULL;
 	if (slot && *slot) {
 		const struct anchor *an = &l->anchors[*slot - 1];
-		return attach(l, an->node, an->weight, true, mark_pos(l, e->start_mark), root);
+		return attach_alias(l, an->node, an->weight, mark_pos(l, e->start_mark), root);
 	}
 	struct strbuf sb = STRBUF_INIT;
 	strbuf_addf(&sb, "unknown alias '*%s'", name);
@@ -673,7 +681,7 @@ static void parser_error(struct loader *l, yaml_parser_t *p)
 }
 
 /* A scalar event as a node. */
-static struct ynode *scalar_node(struct loader *l, const yaml_event_t *e)
+static inline struct ynode *scalar_node(struct loader *l, const yaml_event_t *e)
 {
 	/* The node and its text in one allocation: the commonest node, built once per
 	 * scalar of every document. */
@@ -727,8 +735,10 @@ static int skip_event(struct loader *l, const yaml_event_t *e, struct ynode **ro
 		register_anchor(l, lv->anchor, l->skipped, w);
 		free(lv->anchor);
 		lv->anchor = NULL;
-		if (l->skip_depth == skip_base(l))
-			return attach(l, l->skipped, 1, false, l->skipped->pos, root);
+		if (l->skip_depth == skip_base(l)) {
+			attach(l, l->skipped, 1, root);
+			return 0;
+		}
 		l->skips[l->skip_depth - 1].weight += w;
 		return 0;
 	}
@@ -862,25 +872,22 @@ static void on_document_end(struct loader *l, struct ynode **root)
 	*root = NULL;
 }
 
-static int on_scalar(struct loader *l, yaml_event_t *e, struct ynode **root)
+static void on_scalar(struct loader *l, yaml_event_t *e, struct ynode **root)
 {
 	bool scalar_all, drop_scalar;
-	int r;
 	(void)child_path(l, &scalar_all, &drop_scalar);
 	if (drop_scalar && !l->stack[l->depth - 1].unit_root && !e->data.scalar.anchor) {
-		r = attach(l, &unbuilt, 1, true, unbuilt.pos, root);
-		if (!r && e->data.scalar.anchor)
-			register_anchor(l, (const char *)e->data.scalar.anchor, &unbuilt, 1);
-		return r;
+		/* Shared, but never counted: it adds nothing. */
+		attach(l, &unbuilt, 1, root);
+		return;
 	}
 	struct ynode *n = scalar_node(l, e);
 	item_pos(l, n, e->start_mark);
-	r = attach(l, n, 1, false, n->pos, root);
-	if (!r && e->data.scalar.anchor)
+	attach(l, n, 1, root);
+	if (e->data.scalar.anchor)
 		register_anchor(l, (const char *)e->data.scalar.anchor, n, 1);
-	if (!r && l->depth > 0)
+	if (l->depth > 0)
 		on_root_scalar(l, n);
-	return r;
 }
 
 static void loader_release(struct loader *l)
@@ -944,7 +951,7 @@ static int parse(struct arena *a, struct diag *d, const char *file, const char *
 			on_document_end(&l, &root);
 			break;
 		case YAML_SCALAR_EVENT:
-			r = on_scalar(&l, &e, &root);
+			on_scalar(&l, &e, &root);
 			break;
 		case YAML_SEQUENCE_START_EVENT:
 			r = open_collection(&l, YN_SEQ, &e, e.data.sequence_start.anchor,
