@@ -461,6 +461,27 @@ static size_t path_push(struct vctx *v, const char *fmt, ...)
 	return base;
 }
 
+/* path_push(v, "%s%s[%lld]", prefix, name, i) without printf: it runs for every rule,
+ * port and peer of every policy, and formatting costs more than the checks. */
+static size_t path_push_item(struct vctx *v, const char *prefix, const char *name, long long i)
+{
+	size_t base = v->path.len;
+	char digits[24];
+	size_t n = sizeof(digits);
+	unsigned long long u = i < 0 ? 0ULL - (unsigned long long)i : (unsigned long long)i;
+	digits[--n] = ']';
+	do
+		digits[--n] = (char)('0' + u % 10);
+	while ((u /= 10));
+	if (i < 0)
+		digits[--n] = '-';
+	digits[--n] = '[';
+	strbuf_addstr(&v->path, prefix);
+	strbuf_addstr(&v->path, name);
+	strbuf_add(&v->path, digits + n, sizeof(digits) - n);
+	return base;
+}
+
 static void path_pop(struct vctx *v, size_t base)
 {
 	strbuf_setlen(&v->path, base);
@@ -756,7 +777,8 @@ bool validate_object_meta(struct model *m, struct object *o, const struct ynode 
 	if (labels) {
 		/* ValidatePodTemplateSpec (the template's labels), ValidateService (its
 		 * selector): validated as labels. */
-		size_t base = path_push(&v, "%s", k->labels_path);
+		size_t base = v.path.len;
+		strbuf_addstr(&v.path, k->labels_path);
 		validate_label_map(&v, labels);
 		path_pop(&v, base);
 	}
@@ -785,7 +807,7 @@ static void validate_selector(struct vctx *v, const struct selector *s)
 		size_t nvals = vals && vals->kind == YN_SEQ ? vals->n : 0, len;
 		struct msgs ms = { { NULL }, 0 };
 
-		base = path_push(v, ".matchExpressions[%zu]", i);
+		base = path_push_item(v, ".", "matchExpressions", (long long)i);
 		switch (e->op) {
 		case SEL_IN:
 		case SEL_NOT_IN:
@@ -814,7 +836,7 @@ static void validate_selector(struct vctx *v, const struct selector *s)
 		err_invalid_msgs(v, key_key ? key_key : e->node, ".key", key, len, &ms);
 		for (size_t j = 0; j < nvals; j++) {
 			const char *val = node_text(vals->kids[j], &len);
-			size_t vb = path_push(v, ".values[%zu]", j);
+			size_t vb = path_push_item(v, ".", "values", (long long)j);
 			ms.n = 0;
 			check_once(v, INTERN_LABEL_VALUE, val, len, &ms);
 			err_invalid_msgs(v, vals->kids[j], "", val, len, &ms);
@@ -929,7 +951,7 @@ static void validate_ipblock(struct vctx *v, struct ipblock *ipb)
 		const struct ynode *at = ipb->except_nodes[i];
 		const char *ex = node_text(at, &len);
 		struct cidr *e = &ipb->except_parsed[i];
-		size_t base = path_push(v, ".except[%zu]", i);
+		size_t base = path_push_item(v, ".", "except", (long long)i);
 		if (strlen(ex) != len || cidr_parse(ex, e, NULL)) {
 			err_invalid_str(v, at, "", ex, len, msg_cidr);
 		} else if (!go_net_contains(&ipb->cidr_parsed, e->family, e->lo) ||
@@ -1002,7 +1024,7 @@ static void validate_types(struct vctx *v)
 		const char *t = node_text(p->type_nodes[i], &len);
 		if (strlen(t) == len && (!strcmp(t, "Ingress") || !strcmp(t, "Egress")))
 			continue;
-		size_t base = path_push(v, "spec.policyTypes[%zu]", i);
+		size_t base = path_push_item(v, "spec.", "policyTypes", (long long)i);
 		err_unsupported(v, RULE_INVALID_SPEC, p->type_nodes[i], "", t, len, types,
 				ARRAY_SIZE(types));
 		path_pop(v, base);
@@ -1040,14 +1062,14 @@ void validate_policy(struct model *m, struct policy *p)
 	for (int d = 0; d < DIR__COUNT; d++) {
 		for (size_t i = 0; i < p->nrules[d]; i++) {
 			struct np_rule *r = &p->rules[d][i];
-			size_t rb = path_push(&v, "spec.%s[%d]", dir_name[d], r->index);
+			size_t rb = path_push_item(&v, "spec.", dir_name[d], r->index);
 			for (size_t j = 0; j < r->nports; j++) {
-				size_t pb = path_push(&v, ".ports[%zu]", j);
+				size_t pb = path_push_item(&v, ".", "ports", (long long)j);
 				validate_port(&v, &r->ports[j]);
 				path_pop(&v, pb);
 			}
 			for (size_t j = 0; j < r->npeers; j++) {
-				size_t pb = path_push(&v, ".%s[%zu]", peers_name[d], j);
+				size_t pb = path_push_item(&v, ".", peers_name[d], (long long)j);
 				validate_peer(&v, &r->peers[j]);
 				path_pop(&v, pb);
 			}
