@@ -63,6 +63,7 @@ struct loader {
 	const struct ynode_sink *sink;
 	struct arena_mark doc_mark;
 	bool doc_kept; /* some List item of this document was kept */
+	uint64_t skip_heads[4]; /* bit skip_head(k) set for each skip key k */
 	size_t skip_depth;     /* > 0: inside a collection the sink does not want */
 	struct ynode *skipped; /* the null node standing for it */
 	struct skip_level {
@@ -132,6 +133,14 @@ static void on_root_scalar(struct loader *l, const struct ynode *n)
 	f->filtered = f->path != NULL;
 }
 
+/* A hash of the first two bytes of a NUL-terminated key (which strcmp compares, however
+ * long the key), for a filter in front of the list of skip keys. */
+static inline unsigned skip_head(const char *k)
+{
+	unsigned c0 = (unsigned char)k[0];
+	return (c0 * 7 + (c0 ? (unsigned char)k[1] : 0)) & 255;
+}
+
 /* Is the collection about to open the value of a key the sink never reads? */
 static bool skip_value(const struct loader *l)
 {
@@ -143,6 +152,10 @@ static bool skip_value(const struct loader *l)
 		return false;
 	const struct ynode *key = l->kids[f->base + f->n - 1];
 	if (key->kind != YN_SCALAR)
+		return false;
+	/* Most keys differ from every skip key in their first two bytes. */
+	unsigned h = skip_head(key->str);
+	if (!(l->skip_heads[h >> 6] >> (h & 63) & 1))
 		return false;
 	for (const char *const *k = l->sink->skip_keys; *k; k++)
 		if (**k == *key->str && !strcmp(*k, key->str))
@@ -916,6 +929,10 @@ static int parse(struct arena *a, struct diag *d, const char *file, const char *
 		l.bom = l.cur_off = 3;
 	l.ascii = true;
 	l.ascii_upto = l.bom;
+	for (const char *const *k = sink && sink->skip_keys ? sink->skip_keys : NULL; k && *k; k++) {
+		unsigned h = skip_head(*k);
+		l.skip_heads[h >> 6] |= UINT64_C(1) << (h & 63);
+	}
 	yaml_parser_t p;
 	yaml_event_t e;
 	struct ynode *root = NULL;
