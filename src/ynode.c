@@ -705,7 +705,7 @@ static inline struct ynode *scalar_node(struct loader *l, const yaml_event_t *e)
 	memcpy(str, e->data.scalar.value, len);
 	str[len] = '\0';
 	n->str = str;
-	n->len = len;
+	n->len = (uint32_t)len;
 	n->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !e->data.scalar.tag;
 	n->tag = e->data.scalar.tag ? (unsigned char)yaml11_tag((const char *)e->data.scalar.tag)
 				    : YT_NONE;
@@ -948,6 +948,12 @@ static int parse(struct arena *a, struct diag *d, const char *file, const char *
 			break;
 		}
 		int r = 0;
+		if (e.type == YAML_SCALAR_EVENT && e.data.scalar.length > YNODE_MAX_SCALAR) {
+			yerror(&l, mark_pos(&l, e.start_mark), "scalar longer than 4294967295 bytes");
+			yaml_event_delete(&e);
+			rc = -1;
+			break;
+		}
 		if (l.skip_depth && l.skip_depth > skip_base(&l)) {
 			r = skip_event(&l, &e, &root);
 			yaml_event_delete(&e);
