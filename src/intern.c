@@ -38,13 +38,34 @@ void intern_free(struct intern *t)
 	free(t);
 }
 
+/* Eight bytes at a time (the last eight, or the first and last four, overlapping what
+ * came before), then mixed so that the low bits (the slot) depend on all of them: every
+ * label key and value of every object is looked up here. */
 static uint32_t hash_of(const char *s, size_t len)
 {
-	/* FNV-1a: label keys and values are short. */
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
+	const uint64_t k = UINT64_C(0x9E3779B97F4A7C15);
+	uint64_t h = (len + 1) * k, w = 0;
+	uint32_t lo, hi;
+	if (len >= 8) {
+		for (size_t i = 0; i + 8 < len; i += 8) {
+			memcpy(&w, s + i, 8);
+			h = (h ^ w) * k;
+			h ^= h >> 29;
+		}
+		memcpy(&w, s + len - 8, 8);
+	} else if (len >= 4) {
+		memcpy(&lo, s, 4);
+		memcpy(&hi, s + len - 4, 4);
+		w = (uint64_t)hi << 32 | lo;
+	} else {
+		for (size_t i = 0; i < len; i++)
+			w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	}
+	h = (h ^ w) * k;
+	h ^= h >> 32;
+	h *= UINT64_C(0xFF51AFD7ED558CCD);
+	h ^= h >> 33;
+	return (uint32_t)h;
 }
 
 static void grow(struct intern *t)

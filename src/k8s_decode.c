@@ -612,7 +612,8 @@ static void decode_ips(struct model *m, const struct ynode *status, struct ip_ad
 {
 	const struct ynode *list = ynode_get(status, "podIPs");
 	const char *one = str_of(ynode_get(status, "podIP"));
-	size_t cap = (list && list->kind == YN_SEQ ? list->n : 0) + 1;
+	/* podIP is read only when no item of podIPs is: room for the larger of the two. */
+	size_t cap = list && list->kind == YN_SEQ && list->n ? list->n : 1;
 	*out = ARENA_ARRAY(m->arena, struct ip_addr, cap);
 	*n = 0;
 	for (size_t i = 0; list && list->kind == YN_SEQ && i < list->n; i++) {

@@ -162,6 +162,85 @@ static struct re_scratch *re_scratch(void)
 	return s;
 }
 
+static bool lower_alnum(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+static bool any_alnum(unsigned char c)
+{
+	return lower_alnum(c) || (c >= 'A' && c <= 'Z');
+}
+
+/* [a-z0-9]([-a-z0-9]*[a-z0-9])?, or with first the class of the first byte. */
+static bool fast_dns_label(const char *s, size_t len, bool (*first)(unsigned char))
+{
+	if (len == 0 || !first((unsigned char)s[0]) || !lower_alnum((unsigned char)s[len - 1]))
+		return false;
+	for (size_t i = 1; i + 1 < len; i++)
+		if (s[i] != '-' && !lower_alnum((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+static bool lower_alpha(unsigned char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+/* ([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9] */
+static bool fast_label_key(const char *s, size_t len)
+{
+	if (len == 0 || !any_alnum((unsigned char)s[0]) || !any_alnum((unsigned char)s[len - 1]))
+		return false;
+	for (size_t i = 1; i + 1 < len; i++)
+		if (s[i] != '-' && s[i] != '_' && s[i] != '.' && !any_alnum((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Does s match pattern id, by a direct reading of the pattern? Names and labels are
+ * checked for every object, and pcre2_match costs some two thousand instructions a
+ * call: what matches here is known to, anything else goes to pcre2, which has the last
+ * word (so that a slip here can only cost time, never change a verdict).
+ */
+static bool re_fast(enum re_id id, const char *s, size_t len)
+{
+	switch (id) {
+	case RE_DNS_LABEL:
+		return fast_dns_label(s, len, lower_alnum);
+	case RE_DNS1035_LABEL:
+		return fast_dns_label(s, len, lower_alpha);
+	case RE_DNS_SUBDOMAIN:
+		for (const char *end = s + len, *dot;; s = dot + 1) {
+			dot = memchr(s, '.', (size_t)(end - s));
+			if (!fast_dns_label(s, (size_t)((dot ? dot : end) - s), lower_alnum))
+				return false;
+			if (!dot)
+				return true;
+		}
+	case RE_LABEL_KEY:
+		return fast_label_key(s, len);
+	case RE_LABEL_VALUE:
+		return len == 0 || fast_label_key(s, len);
+	case RE_PORT_CHARSET:
+		if (len == 0)
+			return false;
+		for (size_t i = 0; i < len; i++)
+			if (s[i] != '-' && !lower_alnum((unsigned char)s[i]))
+				return false;
+		return true;
+	case RE_PORT_LETTER:
+		for (size_t i = 0; i < len; i++)
+			if (lower_alpha((unsigned char)s[i]))
+				return true;
+		return false;
+	default:
+		return false;
+	}
+}
+
 /*
  * Go's regexp is linear; these patterns backtrack at most a few times per byte in
  * PCRE, so a limit proportional to the length never cuts a real match short. A text
@@ -170,6 +249,8 @@ static struct re_scratch *re_scratch(void)
  */
 static bool re_match(enum re_id id, const char *s, size_t len)
 {
+	if (re_fast(id, s, len))
+		return true;
 	struct re_scratch *rs = re_scratch();
 	uint32_t limit = len > 100000000 ? UINT32_MAX : (uint32_t)(10000 + 32 * len);
 	pcre2_set_match_limit(rs->ctx, limit);
@@ -377,6 +458,27 @@ static size_t path_push(struct vctx *v, const char *fmt, ...)
 	va_start(ap, fmt);
 	strbuf_vaddf(&v->path, fmt, ap);
 	va_end(ap);
+	return base;
+}
+
+/* path_push(v, "%s%s[%lld]", prefix, name, i) without printf: it runs for every rule,
+ * port and peer of every policy, and formatting costs more than the checks. */
+static size_t path_push_item(struct vctx *v, const char *prefix, const char *name, long long i)
+{
+	size_t base = v->path.len;
+	char digits[24];
+	size_t n = sizeof(digits);
+	unsigned long long u = i < 0 ? 0ULL - (unsigned long long)i : (unsigned long long)i;
+	digits[--n] = ']';
+	do
+		digits[--n] = (char)('0' + u % 10);
+	while ((u /= 10));
+	if (i < 0)
+		digits[--n] = '-';
+	digits[--n] = '[';
+	strbuf_addstr(&v->path, prefix);
+	strbuf_addstr(&v->path, name);
+	strbuf_add(&v->path, digits + n, sizeof(digits) - n);
 	return base;
 }
 
@@ -675,7 +777,8 @@ bool validate_object_meta(struct model *m, struct object *o, const struct ynode 
 	if (labels) {
 		/* ValidatePodTemplateSpec (the template's labels), ValidateService (its
 		 * selector): validated as labels. */
-		size_t base = path_push(&v, "%s", k->labels_path);
+		size_t base = v.path.len;
+		strbuf_addstr(&v.path, k->labels_path);
 		validate_label_map(&v, labels);
 		path_pop(&v, base);
 	}
@@ -704,7 +807,7 @@ static void validate_selector(struct vctx *v, const struct selector *s)
 		size_t nvals = vals && vals->kind == YN_SEQ ? vals->n : 0, len;
 		struct msgs ms = { { NULL }, 0 };
 
-		base = path_push(v, ".matchExpressions[%zu]", i);
+		base = path_push_item(v, ".", "matchExpressions", (long long)i);
 		switch (e->op) {
 		case SEL_IN:
 		case SEL_NOT_IN:
@@ -733,7 +836,7 @@ static void validate_selector(struct vctx *v, const struct selector *s)
 		err_invalid_msgs(v, key_key ? key_key : e->node, ".key", key, len, &ms);
 		for (size_t j = 0; j < nvals; j++) {
 			const char *val = node_text(vals->kids[j], &len);
-			size_t vb = path_push(v, ".values[%zu]", j);
+			size_t vb = path_push_item(v, ".", "values", (long long)j);
 			ms.n = 0;
 			check_once(v, INTERN_LABEL_VALUE, val, len, &ms);
 			err_invalid_msgs(v, vals->kids[j], "", val, len, &ms);
@@ -848,7 +951,7 @@ static void validate_ipblock(struct vctx *v, struct ipblock *ipb)
 		const struct ynode *at = ipb->except_nodes[i];
 		const char *ex = node_text(at, &len);
 		struct cidr *e = &ipb->except_parsed[i];
-		size_t base = path_push(v, ".except[%zu]", i);
+		size_t base = path_push_item(v, ".", "except", (long long)i);
 		if (strlen(ex) != len || cidr_parse(ex, e, NULL)) {
 			err_invalid_str(v, at, "", ex, len, msg_cidr);
 		} else if (!go_net_contains(&ipb->cidr_parsed, e->family, e->lo) ||
@@ -921,7 +1024,7 @@ static void validate_types(struct vctx *v)
 		const char *t = node_text(p->type_nodes[i], &len);
 		if (strlen(t) == len && (!strcmp(t, "Ingress") || !strcmp(t, "Egress")))
 			continue;
-		size_t base = path_push(v, "spec.policyTypes[%zu]", i);
+		size_t base = path_push_item(v, "spec.", "policyTypes", (long long)i);
 		err_unsupported(v, RULE_INVALID_SPEC, p->type_nodes[i], "", t, len, types,
 				ARRAY_SIZE(types));
 		path_pop(v, base);
@@ -959,14 +1062,14 @@ void validate_policy(struct model *m, struct policy *p)
 	for (int d = 0; d < DIR__COUNT; d++) {
 		for (size_t i = 0; i < p->nrules[d]; i++) {
 			struct np_rule *r = &p->rules[d][i];
-			size_t rb = path_push(&v, "spec.%s[%d]", dir_name[d], r->index);
+			size_t rb = path_push_item(&v, "spec.", dir_name[d], r->index);
 			for (size_t j = 0; j < r->nports; j++) {
-				size_t pb = path_push(&v, ".ports[%zu]", j);
+				size_t pb = path_push_item(&v, ".", "ports", (long long)j);
 				validate_port(&v, &r->ports[j]);
 				path_pop(&v, pb);
 			}
 			for (size_t j = 0; j < r->npeers; j++) {
-				size_t pb = path_push(&v, ".%s[%zu]", peers_name[d], j);
+				size_t pb = path_push_item(&v, ".", peers_name[d], (long long)j);
 				validate_peer(&v, &r->peers[j]);
 				path_pop(&v, pb);
 			}

@@ -63,6 +63,7 @@ struct loader {
 	const struct ynode_sink *sink;
 	struct arena_mark doc_mark;
 	bool doc_kept; /* some List item of this document was kept */
+	uint64_t skip_heads[4]; /* bit skip_head(k) set for each skip key k */
 	size_t skip_depth;     /* > 0: inside a collection the sink does not want */
 	struct ynode *skipped; /* the null node standing for it */
 	struct skip_level {
@@ -132,6 +133,14 @@ static void on_root_scalar(struct loader *l, const struct ynode *n)
 	f->filtered = f->path != NULL;
 }
 
+/* A hash of the first two bytes of a NUL-terminated key (which strcmp compares, however
+ * long the key), for a filter in front of the list of skip keys. */
+static inline unsigned skip_head(const char *k)
+{
+	unsigned c0 = (unsigned char)k[0];
+	return (c0 * 7 + (c0 ? (unsigned char)k[1] : 0)) & 255;
+}
+
 /* Is the collection about to open the value of a key the sink never reads? */
 static bool skip_value(const struct loader *l)
 {
@@ -143,6 +152,10 @@ static bool skip_value(const struct loader *l)
 		return false;
 	const struct ynode *key = l->kids[f->base + f->n - 1];
 	if (key->kind != YN_SCALAR)
+		return false;
+	/* Most keys differ from every skip key in their first two bytes. */
+	unsigned h = skip_head(key->str);
+	if (!(l->skip_heads[h >> 6] >> (h & 63) & 1))
 		return false;
 	for (const char *const *k = l->sink->skip_keys; *k; k++)
 		if (**k == *key->str && !strcmp(*k, key->str))
@@ -331,13 +344,28 @@ static void clear_anchors(struct loader *l)
 		memset(l->slots, 0, l->nslots * sizeof(*l->slots));
 }
 
-/* Attach a finished node to the open collection (or make it the document root). */
-static int attach(struct loader *l, struct ynode *n, size_t weight, bool shared,
-		  struct ypos at, struct ynode **root)
+/* Attach a finished node to the open collection (or make it the document root). Inline:
+ * it runs once per node built, and nothing here can fail. */
+static inline void attach(struct loader *l, struct ynode *n, size_t weight, struct ynode **root)
+{
+	if (l->depth == 0) {
+		*root = n;
+		return;
+	}
+	struct frame *f = &l->stack[l->depth - 1];
+	XGROW(l->kids, l->kids_cap, l->nkids + 1);
+	l->kids[l->nkids++] = n;
+	f->n++;
+	f->weight += weight;
+}
+
+/* The same for a node an alias refers to, at: what it adds counts against the budget. */
+static int attach_alias(struct loader *l, struct ynode *n, size_t weight, struct ypos at,
+			struct ynode **root)
 {
 	/* Only what aliases add counts against the budget: real nodes cost input bytes
 	 * (and every other addition to doc_weight is checked where it is made). */
-	if (shared && n != &unbuilt) {
+	if (n != &unbuilt) {
 		l->doc_weight += weight;
 		if (l->doc_weight > YNODE_ALIAS_BUDGET) {
 			yerror(l, at, "document expands to more than 1000000 nodes "
@@ -345,23 +373,16 @@ static int attach(struct loader *l, struct ynode *n, size_t weight, bool shared,
 			return -1;
 		}
 	}
-	if (l->depth == 0) {
-		*root = n;
-		return 0;
-	}
-	struct frame *f = &l->stack[l->depth - 1];
 	/* go-yaml merges an alias only of a mapping: "<<: *seq" fails even when the
 	 * sequence holds mappings (written in place, it would merge them). */
-	if (shared && n->kind == YN_SEQ && f->node->kind == YN_MAP && f->n % 2 == 1 &&
+	const struct frame *f = l->depth ? &l->stack[l->depth - 1] : NULL;
+	if (f && n->kind == YN_SEQ && f->node->kind == YN_MAP && f->n % 2 == 1 &&
 	    ynode_is_merge_key(l->kids[f->base + f->n - 1])) {
 		yerror(l, l->kids[f->base + f->n - 1]->pos,
 		       "map merge requires map or sequence of maps as the value");
 		return -1;
 	}
-	XGROW(l->kids, l->kids_cap, l->nkids + 1);
-	l->kids[l->nkids++] = n;
-	f->n++;
-	f->weight += weight;
+	attach(l, n, weight, root);
 	return 0;
 }
 
@@ -607,8 +628,8 @@ static int close_collection(struct loader *l, struct ynode **root)
 			arena_reset(l->a, f->mark);
 		return 0;
 	}
-	rc = attach(l, n, w, false, n->pos, root);
-	return rc;
+	attach(l, n, w, root);
+	return 0;
 }
 
 static int on_alias(struct loader *l, yaml_event_t *e, struct ynode **root)
@@ -617,7 +638,7 @@ static int on_alias(struct loader *l, yaml_event_t *e, struct ynode **root)
 	size_t *slot = l->nslots ? anchor_slot(l, name) : NULL;
 	if (slot && *slot) {
 		const struct anchor *an = &l->anchors[*slot - 1];
-		return attach(l, an->node, an->weight, true, mark_pos(l, e->start_mark), root);
+		return attach_alias(l, an->node, an->weight, mark_pos(l, e->start_mark), root);
 	}
 	struct strbuf sb = STRBUF_INIT;
 	strbuf_addf(&sb, "unknown alias '*%s'", name);
@@ -673,7 +694,7 @@ static void parser_error(struct loader *l, yaml_parser_t *p)
 }
 
 /* A scalar event as a node. */
-static struct ynode *scalar_node(struct loader *l, const yaml_event_t *e)
+static inline struct ynode *scalar_node(struct loader *l, const yaml_event_t *e)
 {
 	/* The node and its text in one allocation: the commonest node, built once per
 	 * scalar of every document. */
@@ -684,7 +705,7 @@ static struct ynode *scalar_node(struct loader *l, const yaml_event_t *e)
 	memcpy(str, e->data.scalar.value, len);
 	str[len] = '\0';
 	n->str = str;
-	n->len = len;
+	n->len = (uint32_t)len;
 	n->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !e->data.scalar.tag;
 	n->tag = e->data.scalar.tag ? (unsigned char)yaml11_tag((const char *)e->data.scalar.tag)
 				    : YT_NONE;
@@ -727,8 +748,10 @@ static int skip_event(struct loader *l, const yaml_event_t *e, struct ynode **ro
 		register_anchor(l, lv->anchor, l->skipped, w);
 		free(lv->anchor);
 		lv->anchor = NULL;
-		if (l->skip_depth == skip_base(l))
-			return attach(l, l->skipped, 1, false, l->skipped->pos, root);
+		if (l->skip_depth == skip_base(l)) {
+			attach(l, l->skipped, 1, root);
+			return 0;
+		}
 		l->skips[l->skip_depth - 1].weight += w;
 		return 0;
 	}
@@ -862,25 +885,22 @@ static void on_document_end(struct loader *l, struct ynode **root)
 	*root = NULL;
 }
 
-static int on_scalar(struct loader *l, yaml_event_t *e, struct ynode **root)
+static void on_scalar(struct loader *l, yaml_event_t *e, struct ynode **root)
 {
 	bool scalar_all, drop_scalar;
-	int r;
 	(void)child_path(l, &scalar_all, &drop_scalar);
 	if (drop_scalar && !l->stack[l->depth - 1].unit_root && !e->data.scalar.anchor) {
-		r = attach(l, &unbuilt, 1, true, unbuilt.pos, root);
-		if (!r && e->data.scalar.anchor)
-			register_anchor(l, (const char *)e->data.scalar.anchor, &unbuilt, 1);
-		return r;
+		/* Shared, but never counted: it adds nothing. */
+		attach(l, &unbuilt, 1, root);
+		return;
 	}
 	struct ynode *n = scalar_node(l, e);
 	item_pos(l, n, e->start_mark);
-	r = attach(l, n, 1, false, n->pos, root);
-	if (!r && e->data.scalar.anchor)
+	attach(l, n, 1, root);
+	if (e->data.scalar.anchor)
 		register_anchor(l, (const char *)e->data.scalar.anchor, n, 1);
-	if (!r && l->depth > 0)
+	if (l->depth > 0)
 		on_root_scalar(l, n);
-	return r;
 }
 
 static void loader_release(struct loader *l)
@@ -909,6 +929,10 @@ static int parse(struct arena *a, struct diag *d, const char *file, const char *
 		l.bom = l.cur_off = 3;
 	l.ascii = true;
 	l.ascii_upto = l.bom;
+	for (const char *const *k = sink && sink->skip_keys ? sink->skip_keys : NULL; k && *k; k++) {
+		unsigned h = skip_head(*k);
+		l.skip_heads[h >> 6] |= UINT64_C(1) << (h & 63);
+	}
 	yaml_parser_t p;
 	yaml_event_t e;
 	struct ynode *root = NULL;
@@ -924,6 +948,12 @@ static int parse(struct arena *a, struct diag *d, const char *file, const char *
 			break;
 		}
 		int r = 0;
+		if (e.type == YAML_SCALAR_EVENT && e.data.scalar.length > YNODE_MAX_SCALAR) {
+			yerror(&l, mark_pos(&l, e.start_mark), "scalar longer than 4294967295 bytes");
+			yaml_event_delete(&e);
+			rc = -1;
+			break;
+		}
 		if (l.skip_depth && l.skip_depth > skip_base(&l)) {
 			r = skip_event(&l, &e, &root);
 			yaml_event_delete(&e);
@@ -944,7 +974,7 @@ static int parse(struct arena *a, struct diag *d, const char *file, const char *
 			on_document_end(&l, &root);
 			break;
 		case YAML_SCALAR_EVENT:
-			r = on_scalar(&l, &e, &root);
+			on_scalar(&l, &e, &root);
 			break;
 		case YAML_SEQUENCE_START_EVENT:
 			r = open_collection(&l, YN_SEQ, &e, e.data.sequence_start.anchor,
@@ -989,6 +1019,38 @@ int ynode_parse_release(struct arena *a, struct diag *d, const char *file, const
 	return parse(a, d, file, buf, len, line0, 0, sink, true);
 }
 
+/* memcmp(a, b, n) == 0 for the short texts of keys, a word at a time and without a call:
+ * the decoder looks up every field it reads this way. */
+static inline bool same_text(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	uint32_t u, v;
+	if (n >= 8) {
+		for (size_t i = 0; i + 8 < n; i += 8) {
+			memcpy(&x, a + i, 8);
+			memcpy(&y, b + i, 8);
+			if (x != y)
+				return false;
+		}
+		memcpy(&x, a + n - 8, 8);
+		memcpy(&y, b + n - 8, 8);
+		return x == y;
+	}
+	if (n >= 4) {
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		if (u != v)
+			return false;
+		memcpy(&u, a + n - 4, 4);
+		memcpy(&v, b + n - 4, 4);
+		return u == v;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
 /* The index of the pair whose key is the scalar key (all of it: a quoted key may hold a
  * NUL), or m->n. */
 static size_t pair_index(const struct ynode *m, const char *key, size_t len)
@@ -996,7 +1058,7 @@ static size_t pair_index(const struct ynode *m, const char *key, size_t len)
 	for (size_t i = 0; i < m->n; i++) {
 		const struct ynode *k = m->kids[2 * i];
 		if (k->len == len && k->kind == YN_SCALAR && k->str[0] == key[0] &&
-		    !memcmp(k->str, key, len))
+		    same_text(k->str, key, len))
 			return i;
 	}
 	return m->n;

@@ -45,7 +45,7 @@ static void check_node(struct walk *w, const struct ynode *n)
 	switch (n->kind) {
 	case YN_SCALAR:
 		FUZZ_CHECK(n->str != NULL, "scalar without text");
-		FUZZ_CHECK(n->str[n->len] == '\0', "scalar not NUL-terminated at len %zu", n->len);
+		FUZZ_CHECK(n->str[n->len] == '\0', "scalar not NUL-terminated at len %zu", (size_t)n->len);
 		FUZZ_CHECK(strlen(n->str) <= n->len, "scalar longer than its len");
 		FUZZ_CHECK(n->n == 0, "scalar with %zu children", n->n);
 		if (!ynode_int(n, &v) || !ynode_bool(n, &b))
