@@ -162,85 +162,6 @@ static struct re_scratch *re_scratch(void)
 	return s;
 }
 
-static bool lower_alnum(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-static bool any_alnum(unsigned char c)
-{
-	return lower_alnum(c) || (c >= 'A' && c <= 'Z');
-}
-
-/* [a-z0-9]([-a-z0-9]*[a-z0-9])?, or with first the class of the first byte. */
-static bool fast_dns_label(const char *s, size_t len, bool (*first)(unsigned char))
-{
-	if (len == 0 || !first((unsigned char)s[0]) || !lower_alnum((unsigned char)s[len - 1]))
-		return false;
-	for (size_t i = 1; i + 1 < len; i++)
-		if (s[i] != '-' && !lower_alnum((unsigned char)s[i]))
-			return false;
-	return true;
-}
-
-static bool lower_alpha(unsigned char c)
-{
-	return c >= 'a' && c <= 'z';
-}
-
-/* ([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9] */
-static bool fast_label_key(const char *s, size_t len)
-{
-	if (len == 0 || !any_alnum((unsigned char)s[0]) || !any_alnum((unsigned char)s[len - 1]))
-		return false;
-	for (size_t i = 1; i + 1 < len; i++)
-		if (s[i] != '-' && s[i] != '_' && s[i] != '.' && !any_alnum((unsigned char)s[i]))
-			return false;
-	return true;
-}
-
-/*
- * Does s match pattern id, by a direct reading of the pattern? Names and labels are
- * checked for every object, and pcre2_match costs some two thousand instructions a
- * call: what matches here is known to, anything else goes to pcre2, which has the last
- * word (so that a slip here can only cost time, never change a verdict).
- */
-static bool re_fast(enum re_id id, const char *s, size_t len)
-{
-	switch (id) {
-	case RE_DNS_LABEL:
-		return fast_dns_label(s, len, lower_alnum);
-	case RE_DNS1035_LABEL:
-		return fast_dns_label(s, len, lower_alpha);
-	case RE_DNS_SUBDOMAIN:
-		for (const char *end = s + len, *dot;; s = dot + 1) {
-			dot = memchr(s, '.', (size_t)(end - s));
-			if (!fast_dns_label(s, (size_t)((dot ? dot : end) - s), lower_alnum))
-				return false;
-			if (!dot)
-				return true;
-		}
-	case RE_LABEL_KEY:
-		return fast_label_key(s, len);
-	case RE_LABEL_VALUE:
-		return len == 0 || fast_label_key(s, len);
-	case RE_PORT_CHARSET:
-		if (len == 0)
-			return false;
-		for (size_t i = 0; i < len; i++)
-			if (s[i] != '-' && !lower_alnum((unsigned char)s[i]))
-				return false;
-		return true;
-	case RE_PORT_LETTER:
-		for (size_t i = 0; i < len; i++)
-			if (lower_alpha((unsigned char)s[i]))
-				return true;
-		return false;
-	default:
-		return false;
-	}
-}
-
 /*
  * Go's regexp is linear; these patterns backtrack at most a few times per byte in
  * PCRE, so a limit proportional to the length never cuts a real match short. A text
@@ -249,8 +170,6 @@ static bool re_fast(enum re_id id, const char *s, size_t len)
  */
 static bool re_match(enum re_id id, const char *s, size_t len)
 {
-	if (re_fast(id, s, len))
-		return true;
 	struct re_scratch *rs = re_scratch();
 	uint32_t limit = len > 100000000 ? UINT32_MAX : (uint32_t)(10000 + 32 * len);
 	pcre2_set_match_limit(rs->ctx, limit);
