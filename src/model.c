@@ -443,6 +443,8 @@ static void fold_endpoints(struct model *m, const struct objidx *idx)
 			PREFETCH(eps[i + AHEAD]);
 		if (i + AHEAD / 2 < n)
 			prefetch_object(eps[i + AHEAD / 2]->obj);
+		if (i + 2 < n)
+			PREFETCH(eps[i + 2]->obj->name);
 		struct endpoint *e = eps[i];
 		struct object *cur = e->obj;
 		if (cur->invalid || !cur->name)

@@ -169,6 +169,12 @@ static void eplist_finish(const struct solver *s, struct eplist *l, struct epset
 
 /* ---- label index: (key, value) → endpoints carrying that label ---- */
 
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
 struct lentry {
 	const char *key, *val;
 	struct eplist eps;
@@ -193,7 +199,10 @@ static uint64_t label_hash(const char *k, const char *v)
 static struct lentry *lidx_slot(const struct labelidx *x, const char *k, const char *v)
 {
 	size_t i = (size_t)label_hash(k, v) & (x->cap - 1);
-	while (x->t[i].key && (strcmp(x->t[i].key, k) || strcmp(x->t[i].val, v)))
+	/* Keys and values are interned where the model was loaded by one thread: mostly,
+	 * equal strings are one string. */
+	while (x->t[i].key && ((x->t[i].key != k && strcmp(x->t[i].key, k)) ||
+			       (x->t[i].val != v && strcmp(x->t[i].val, v))))
 		i = (i + 1) & (x->cap - 1);
 	return &x->t[i];
 }
@@ -230,6 +239,10 @@ static struct labelidx *lidx_build(const struct model *m, size_t n,
 	x->cap = 64;
 	x->t = xcalloc(x->cap, sizeof(*x->t));
 	for (size_t i = 0; i < n; i++) {
+		/* The label arrays lie far apart (each where its object was decoded): asked
+		 * for ahead, their misses overlap. */
+		if (i + 4 < n)
+			PREFETCH(get(m, i + 4)->kv);
 		const struct labels *l = get(m, i);
 		for (size_t j = 0; j < l->n; j++) {
 			struct lentry *e = lidx_slot(x, l->kv[j].key, l->kv[j].val);
