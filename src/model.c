@@ -427,17 +427,13 @@ static const char *owner_label(struct arena *a, const char *ns, const char *name
 	return s;
 }
 
-/*
- * "Pods of one owner are one endpoint" while no policy tells them apart (fold.c): a Pod
- * (or a workload) with a controller owner is reported as that owner, walking up while
- * the owner is in the input with an owner of its own (Pod → ReplicaSet → Deployment).
- */
-static void fold_endpoints(struct model *m, const struct objidx *idx)
+/* Each valid endpoint of eps with its owner, into ow (in input order); returns how many.
+ * A Pod (or a workload) with a controller owner is reported as that owner, walking up
+ * while the owner is in the input with an owner of its own. */
+static size_t resolve_owners(struct model *m, const struct objidx *idx, struct endpoint **eps,
+			     size_t n, struct owned *ow)
 {
-	size_t n = m->nendpoints, k = 0;
-	struct endpoint **eps = m->endpoints;
-	struct owned *ow = xmalloc(sizeof(*ow) * (n ? n : 1));
-
+	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (i + AHEAD < n)
 			PREFETCH(eps[i + AHEAD]);
@@ -475,7 +471,39 @@ static void fold_endpoints(struct model *m, const struct objidx *idx)
 		e->owner_display = owner_label(m->arena, e->ns, name, kind);
 		ow[k++] = (struct owned){ e->owner_display, e, owner, i };
 	}
-	/* Often in order already: pods come as their owners' names sort. */
+	return k;
+}
+
+/* Folding reads each endpoint, its object's name, its labels and ports, all cold since
+ * resolve_owners: asked for a few owners ahead (from *pf up to before end). */
+static void prefetch_owned(const struct owned *ow, size_t k, size_t *pf, size_t end)
+{
+	for (; *pf < k && *pf < end; ++*pf) {
+		const struct endpoint *p = ow[*pf].e;
+		PREFETCH(p);
+		PREFETCH((const char *)p + 64);
+		PREFETCH((const char *)p + 128);
+		if (*pf >= AHEAD / 2) {
+			p = ow[*pf - AHEAD / 2].e;
+			PREFETCH(p->labels.kv);
+			PREFETCH(p->ports);
+			PREFETCH(&p->obj->name);
+		}
+	}
+}
+
+/*
+ * "Pods of one owner are one endpoint" while no policy tells them apart (fold.c): a Pod
+ * (or a workload) with a controller owner is reported as that owner, walking up while
+ * the owner is in the input with an owner of its own (Pod → ReplicaSet → Deployment).
+ */
+static void fold_endpoints(struct model *m, const struct objidx *idx)
+{
+	size_t n = m->nendpoints;
+	struct endpoint **eps = m->endpoints;
+	struct owned *ow = xmalloc(sizeof(*ow) * (n ? n : 1));
+	size_t k = resolve_owners(m, idx, eps, n, ow);
+	/* Often in order already (kubectl lists by namespace and name): then not sorted. */
 	size_t sorted = 1;
 	while (sorted < k && owner_cmp(&ow[sorted - 1], &ow[sorted]) < 0)
 		sorted++;
@@ -488,10 +516,11 @@ static void fold_endpoints(struct model *m, const struct objidx *idx)
 	struct endpoint **out = NULL;
 	size_t nout = 0, cap = 0;
 	struct fold *f = fold_new(m);
-	for (size_t i = 0; i < k;) {
+	for (size_t i = 0, pf = 0; i < k;) {
 		size_t j = i + 1;
 		while (j < k && !strcmp(ow[j].display, ow[i].display))
 			j++;
+		prefetch_owned(ow, k, &pf, j + AHEAD);
 		struct endpoint *e = eps[i];
 		fold_owner(f, eps + i, j - i, ow[i].owner, e->owner_kind, e->owner_name,
 			   e->owner_display, &out, &nout, &cap);
