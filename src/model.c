@@ -300,9 +300,11 @@ struct owned {
 	size_t index;         /* input order */
 };
 
+/* Sorted by pointer: qsort moves pointers faster than records. */
 static int owner_cmp(const void *pa, const void *pb)
 {
-	const struct owned *a = pa, *b = pb;
+	const struct owned *a = *(const struct owned *const *)pa;
+	const struct owned *b = *(const struct owned *const *)pb;
 	int c = strcmp(a->display, b->display);
 	/* Stable within an owner: input order (the objects' addresses need not follow it,
 	 * as parts of a file are parsed into arenas of their own). */
@@ -476,15 +478,15 @@ static size_t resolve_owners(struct model *m, const struct objidx *idx, struct e
 
 /* Folding reads each endpoint, its object's name, its labels and ports, all cold since
  * resolve_owners: asked for a few owners ahead (from *pf up to before end). */
-static void prefetch_owned(const struct owned *ow, size_t k, size_t *pf, size_t end)
+static void prefetch_owned(struct endpoint *const *eps, size_t k, size_t *pf, size_t end)
 {
 	for (; *pf < k && *pf < end; ++*pf) {
-		const struct endpoint *p = ow[*pf].e;
+		const struct endpoint *p = eps[*pf];
 		PREFETCH(p);
 		PREFETCH((const char *)p + 64);
 		PREFETCH((const char *)p + 128);
 		if (*pf >= AHEAD / 2) {
-			p = ow[*pf - AHEAD / 2].e;
+			p = eps[*pf - AHEAD / 2];
 			PREFETCH(p->labels.kv);
 			PREFETCH(p->ports);
 			PREFETCH(&p->obj->name);
@@ -503,14 +505,17 @@ static void fold_endpoints(struct model *m, const struct objidx *idx)
 	struct endpoint **eps = m->endpoints;
 	struct owned *ow = xmalloc(sizeof(*ow) * (n ? n : 1));
 	size_t k = resolve_owners(m, idx, eps, n, ow);
+	struct owned **po = xmalloc(sizeof(*po) * (k ? k : 1));
+	for (size_t i = 0; i < k; i++)
+		po[i] = &ow[i];
 	/* Often in order already (kubectl lists by namespace and name): then not sorted. */
 	size_t sorted = 1;
-	while (sorted < k && owner_cmp(&ow[sorted - 1], &ow[sorted]) < 0)
+	while (sorted < k && owner_cmp(&po[sorted - 1], &po[sorted]) < 0)
 		sorted++;
 	if (sorted < k)
-		qsort(ow, k, sizeof(*ow), owner_cmp);
+		qsort(po, k, sizeof(*po), owner_cmp);
 	for (size_t i = 0; i < k; i++)
-		eps[i] = ow[i].e;
+		eps[i] = po[i]->e;
 
 	/* Each run of one owner becomes its endpoint, or the classes of its pods. */
 	struct endpoint **out = NULL;
@@ -518,15 +523,16 @@ static void fold_endpoints(struct model *m, const struct objidx *idx)
 	struct fold *f = fold_new(m);
 	for (size_t i = 0, pf = 0; i < k;) {
 		size_t j = i + 1;
-		while (j < k && !strcmp(ow[j].display, ow[i].display))
+		while (j < k && !strcmp(po[j]->display, po[i]->display))
 			j++;
-		prefetch_owned(ow, k, &pf, j + AHEAD);
+		prefetch_owned(eps, k, &pf, j + AHEAD);
 		struct endpoint *e = eps[i];
-		fold_owner(f, eps + i, j - i, ow[i].owner, e->owner_kind, e->owner_name,
+		fold_owner(f, eps + i, j - i, po[i]->owner, e->owner_kind, e->owner_name,
 			   e->owner_display, &out, &nout, &cap);
 		i = j;
 	}
 	fold_free(f);
+	free(po);
 	free(ow);
 	/* Owners come sorted, and an owner folded whole is named as its owner: often the
 	 * endpoints are in order already (strictly: no two share a name). */
