@@ -735,18 +735,25 @@ static void index_ips(struct solver *s, const struct model *m)
 	for (int host = 0; host < 2; host++) {
 		struct endpoint *const *eps = host ? m->host_net : m->endpoints;
 		size_t neps = host ? m->nhost_net : m->nendpoints;
-		for (size_t i = 0; i < neps; i++)
+		for (size_t i = 0; i < neps; i++) {
+			/* Endpoints lie far apart: asked for ahead, their misses overlap. */
+			if (i + 8 < neps)
+				PREFETCH(&eps[i + 8]->nips);
 			n += eps[i]->nips;
+		}
 	}
 	s->ips = xcalloc(n ? n : 1, sizeof(*s->ips));
 	for (int host = 0; host < 2; host++) {
 		struct endpoint *const *eps = host ? m->host_net : m->endpoints;
 		size_t neps = host ? m->nhost_net : m->nendpoints;
-		for (size_t i = 0; i < neps; i++)
+		for (size_t i = 0; i < neps; i++) {
+			if (i + 4 < neps)
+				PREFETCH(eps[i + 4]->ips);
 			for (size_t j = 0; j < eps[i]->nips; j++, s->nips++)
 				s->ips[s->nips] = (struct ep_ip){ eps[i]->ips[j].family,
 								  eps[i]->ips[j].addr,
 								  host ? SIZE_MAX : i, eps[i], s->nips };
+		}
 	}
 	if (s->nips > 1)
 		qsort(s->ips, s->nips, sizeof(*s->ips), ep_ip_cmp);
@@ -965,6 +972,8 @@ static void init(struct solver *s, const struct model *m, const struct endpoint 
 	/* Endpoints are sorted by "NS/NAME[KIND]", so each namespace's are contiguous. */
 	s->ns_range = xcalloc(m->nnamespaces ? m->nnamespaces : 1, sizeof(*s->ns_range));
 	for (size_t i = s->nep; i-- > 0;) {
+		if (i >= 8)
+			PREFETCH(&m->endpoints[i - 8]->ns_index);
 		size_t ns = (size_t)m->endpoints[i]->ns_index;
 		if (s->ns_range[ns][1] == 0)
 			s->ns_range[ns][1] = i + 1;
