@@ -471,6 +471,7 @@ static size_t resolve_owners(struct model *m, const struct objidx *idx, struct e
 		e->owner_kind = kind;
 		e->owner_name = name;
 		e->owner_display = owner_label(m->arena, e->ns, name, kind);
+		e->index = (int)i; /* input order: hostNetwork endpoints keep it */
 		ow[k++] = (struct owned){ e->owner_display, e, owner, i };
 	}
 	return k;
