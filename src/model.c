@@ -26,9 +26,33 @@ struct namespace *model_namespace(const struct model *m, const char *name)
 	return NULL;
 }
 
-/* Objects by kind, namespace and name: an open-addressing hash of the named objects. */
+/* The passes over all objects and endpoints ask for memory this many ahead: the
+ * objects lie far apart in the arenas, and a first touch is a miss the loop can
+ * overlap with the next ones. */
+#define AHEAD 8
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+/* The cache lines of an object that the passes read. */
+static void prefetch_object(const struct object *o)
+{
+	PREFETCH(&o->name);
+	PREFETCH(&o->invalid);
+	PREFETCH(&o->key_hash);
+}
+
+/* Objects by kind, namespace and name: an open-addressing hash of the named objects.
+ * A slot keeps its object's key_hash, so that probing past it reads no object. */
+struct objslot {
+	uint64_t h;
+	struct object *o;
+};
+
 struct objidx {
-	struct object **t;
+	struct objslot *t;
 	size_t cap;
 };
 
@@ -39,10 +63,16 @@ static uint64_t str_hash(uint64_t h, const char *s)
 	return (h ^ 0xff) * 1099511628211ull;
 }
 
+/* Equal strings are often one (interned) string: no need to read them. */
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || !strcmp(a, b);
+}
+
 static bool same_key(const struct object *o, const char *kind, const char *ns, const char *name)
 {
-	return !strcmp(o->kind, kind) && !strcmp(o->ns ? o->ns : "", ns ? ns : "") &&
-	       !strcmp(o->name, name);
+	return same_str(o->kind, kind) && same_str(o->ns ? o->ns : "", ns ? ns : "") &&
+	       same_str(o->name, name);
 }
 
 static uint64_t key_hash(const char *kind, const char *ns, const char *name)
@@ -60,47 +90,96 @@ static uint64_t object_hash(struct object *o)
 
 /* The slot of kind, ns, name (whose key_hash is h): every object in the index has its
  * key_hash, so that most slots are passed by without reading their strings. */
-static struct object **objidx_slot(const struct objidx *x, uint64_t h, const char *kind,
+static struct objslot *objidx_slot(const struct objidx *x, uint64_t h, const char *kind,
 				   const char *ns, const char *name)
 {
 	size_t i = (size_t)h & (x->cap - 1);
-	while (x->t[i] && (x->t[i]->key_hash != h || !same_key(x->t[i], kind, ns, name)))
+	while (x->t[i].o && (x->t[i].h != h || !same_key(x->t[i].o, kind, ns, name)))
 		i = (i + 1) & (x->cap - 1);
 	return &x->t[i];
 }
 
+/* The distinct names of the namespaces the objects imply (a hash set), in order of
+ * first appearance: namespaces are few, objects many. */
+struct ns_names {
+	const char **set, **names;
+	size_t cap, n;
+	const char *last; /* objects come in runs of one namespace */
+};
+
+static void ns_names_init(struct ns_names *s, size_t nobjects)
+{
+	s->cap = 16;
+	while (s->cap < 2 * nobjects)
+		s->cap *= 2;
+	s->set = xcalloc(s->cap, sizeof(*s->set));
+	s->names = xmalloc(sizeof(*s->names) * (nobjects + 1));
+	s->n = 0;
+	s->last = NULL;
+}
+
+static bool is_kind(const char *kind, const char *name)
+{
+	return kind[0] == name[0] && !strcmp(kind, name);
+}
+
+static void ns_names_add(struct ns_names *s, const struct object *o)
+{
+	/* A Namespace, Pod, workload or Service the API server would reject implies
+	 * no namespace (an invalid policy's namespace stays, for its findings). */
+	if (o->invalid && !is_kind(o->kind, "NetworkPolicy"))
+		return;
+	const char *nm = is_kind(o->kind, "Namespace") ? o->name : o->ns;
+	if (!nm || (s->last && same_str(nm, s->last)))
+		return;
+	s->last = nm;
+	size_t h = (size_t)str_hash(1469598103934665603ull, nm) & (s->cap - 1);
+	while (s->set[h] && !same_str(s->set[h], nm))
+		h = (h + 1) & (s->cap - 1);
+	if (!s->set[h]) {
+		s->set[h] = nm;
+		s->names[s->n++] = nm;
+	}
+}
+
 /* Index the objects in input order; a second object with the same kind, namespace and
- * name is reported (pointing at the first) and takes no part. */
-static void objidx_build(struct model *m, struct objidx *x)
+ * name is reported (pointing at the first) and takes no part. The namespaces each
+ * object implies are noted in the same pass (once it is known to be no duplicate), so
+ * that each object is read once more after loading, not twice. */
+static void objidx_build(struct model *m, struct objidx *x, struct ns_names *ns)
 {
 	x->cap = 16;
 	while (x->cap < 2 * m->nobjects)
 		x->cap *= 2;
 	x->t = xcalloc(x->cap, sizeof(*x->t));
 	for (size_t i = 0; i < m->nobjects; i++) {
+		if (i + AHEAD < m->nobjects)
+			prefetch_object(m->objects[i + AHEAD]);
 		struct object *b = m->objects[i];
-		if (!b->name)
-			continue;
-		struct object **slot = objidx_slot(x, object_hash(b), b->kind, b->ns, b->name);
-		if (!*slot) {
-			*slot = b;
-			continue;
+		struct objslot *slot = NULL;
+		if (b->name)
+			slot = objidx_slot(x, object_hash(b), b->kind, b->ns, b->name);
+		if (slot && !slot->o) {
+			slot->h = b->key_hash;
+			slot->o = b;
+		} else if (slot) {
+			const struct object *a = slot->o;
+			const struct ynode *at = b->name_node ? b->name_node : b->node;
+			const struct ynode *first = a->name_node ? a->name_node : a->node;
+			diag_report(m->diag, RULE_DUPLICATE_OBJECT, &at->pos, &b->dobj,
+				    "%s '%s%s%s' is already defined at %s:%d:%d", b->kind,
+				    b->ns ? b->ns : "", b->ns ? "/" : "", b->name, a->file,
+				    first->pos.line, first->pos.col);
+			b->invalid = true;
 		}
-		const struct object *a = *slot;
-		const struct ynode *at = b->name_node ? b->name_node : b->node;
-		const struct ynode *first = a->name_node ? a->name_node : a->node;
-		diag_report(m->diag, RULE_DUPLICATE_OBJECT, &at->pos, &b->dobj,
-			    "%s '%s%s%s' is already defined at %s:%d:%d", b->kind,
-			    b->ns ? b->ns : "", b->ns ? "/" : "", b->name, a->file,
-			    first->pos.line, first->pos.col);
-		b->invalid = true;
+		ns_names_add(ns, b);
 	}
 }
 
 static struct object *find_object(const struct objidx *x, const char *kind, const char *ns,
 				  const char *name)
 {
-	return name ? *objidx_slot(x, key_hash(kind, ns, name), kind, ns, name) : NULL;
+	return name ? objidx_slot(x, key_hash(kind, ns, name), kind, ns, name)->o : NULL;
 }
 
 static int gen_cmp_key(const struct object *a, const struct object *b)
@@ -149,19 +228,29 @@ static void rename_findings(struct diag *d, const struct rename *r, size_t nr)
 /*
  * Objects named from generateName get different names from the API server; here the
  * second and later ones of a kind, namespace and prefix are numbered in input order
- * ("web-<generated>", "web-<generated-2>", ...), before anything looks them up.
+ * ("web-<generated>", "web-<generated-2>", ...), before anything looks them up. The
+ * others' key_hash is made in the same pass (the first read of each object after
+ * loading).
  */
 static void number_generated(struct model *m)
 {
 	struct gen_ref *g = NULL;
 	size_t n = 0, cap = 0;
-	for (size_t i = 0; i < m->nobjects; i++)
-		if (m->objects[i]->generated) {
+	for (size_t i = 0; i < m->nobjects; i++) {
+		if (i + AHEAD < m->nobjects)
+			prefetch_object(m->objects[i + AHEAD]);
+		if (i + AHEAD / 2 < m->nobjects)
+			PREFETCH(m->objects[i + AHEAD / 2]->name);
+		struct object *o = m->objects[i];
+		if (o->generated) {
 			XGROW(g, cap, n + 1);
-			g[n].o = m->objects[i];
+			g[n].o = o;
 			g[n].index = i;
 			n++;
+		} else if (o->name) {
+			object_hash(o);
 		}
+	}
 	if (n > 1)
 		qsort(g, n, sizeof(*g), gen_cmp);
 	struct rename *r = NULL;
@@ -203,49 +292,32 @@ static int ep_cmp(const void *pa, const void *pb)
 	return strcmp(a->display, b->display);
 }
 
+/* An endpoint with its owner, as folding sorts them. */
+struct owned {
+	const char *display; /* e->owner_display */
+	struct endpoint *e;
+	struct object *owner; /* what find_object gives for the owner's key: NULL if absent */
+	size_t index;         /* input order */
+};
+
+/* Sorted by pointer: qsort moves pointers faster than records. */
 static int owner_cmp(const void *pa, const void *pb)
 {
-	const struct endpoint *a = *(struct endpoint *const *)pa, *b = *(struct endpoint *const *)pb;
-	int c = strcmp(a->owner_display, b->owner_display);
-	/* Stable within an owner: input order (index holds it until the endpoints are
-	 * laid out; the objects' addresses need not follow it, as parts of a file are
-	 * parsed into arenas of their own). */
+	const struct owned *a = *(const struct owned *const *)pa;
+	const struct owned *b = *(const struct owned *const *)pb;
+	int c = strcmp(a->display, b->display);
+	/* Stable within an owner: input order (the objects' addresses need not follow it,
+	 * as parts of a file are parsed into arenas of their own). */
 	return c ? c : (a->index > b->index) - (a->index < b->index);
 }
 
-/* Every namespace carries kubernetes.io/metadata.name, as the control plane sets it. */
-static void build_namespaces(struct model *m, const struct objidx *idx)
+/* Every namespace carries kubernetes.io/metadata.name, as the control plane sets it. The
+ * names are those objidx_build noted (freed here). */
+static void build_namespaces(struct model *m, const struct objidx *idx, struct ns_names *s)
 {
-	/* The distinct names (a hash set), then sorted: namespaces are few, objects many. */
-	size_t cap = 16, n = 0;
-	while (cap < 2 * m->nobjects)
-		cap *= 2;
-	const char **set = xcalloc(cap, sizeof(*set));
-	const char **names = xmalloc(sizeof(*names) * (m->nobjects + 1));
-	const char *last = NULL; /* objects come in runs of one namespace */
-	for (size_t i = 0; i < m->nobjects; i++) {
-		struct object *o = m->objects[i];
-		const char *nm = NULL;
-		/* A Namespace, Pod, workload or Service the API server would reject implies
-		 * no namespace (an invalid policy's namespace stays, for its findings). */
-		if (o->invalid && strcmp(o->kind, "NetworkPolicy"))
-			continue;
-		if (!strcmp(o->kind, "Namespace"))
-			nm = o->name;
-		else
-			nm = o->ns;
-		if (!nm || (last && (nm == last || !strcmp(nm, last))))
-			continue;
-		last = nm;
-		size_t h = (size_t)str_hash(1469598103934665603ull, nm) & (cap - 1);
-		while (set[h] && strcmp(set[h], nm))
-			h = (h + 1) & (cap - 1);
-		if (!set[h]) {
-			set[h] = nm;
-			names[n++] = nm;
-		}
-	}
-	free(set);
+	const char **names = s->names;
+	size_t n = s->n;
+	free(s->set);
 	if (n > 1)
 		qsort(names, n, sizeof(*names), name_cmp_str);
 	for (size_t i = 0; i < n; i++) {
@@ -357,22 +429,28 @@ static const char *owner_label(struct arena *a, const char *ns, const char *name
 	return s;
 }
 
-/*
- * "Pods of one owner are one endpoint" while no policy tells them apart (fold.c): a Pod
- * (or a workload) with a controller owner is reported as that owner, walking up while
- * the owner is in the input with an owner of its own (Pod → ReplicaSet → Deployment).
- */
-static void fold_endpoints(struct model *m, const struct objidx *idx)
+/* Each valid endpoint of eps with its owner, into ow (in input order); returns how many.
+ * A Pod (or a workload) with a controller owner is reported as that owner, walking up
+ * while the owner is in the input with an owner of its own. */
+static size_t resolve_owners(struct model *m, const struct objidx *idx, struct endpoint **eps,
+			     size_t n, struct owned *ow)
 {
-	size_t n = m->nendpoints, k = 0;
-	struct endpoint **eps = m->endpoints;
-
+	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
+		if (i + AHEAD < n)
+			PREFETCH(eps[i + AHEAD]);
+		if (i + AHEAD / 2 < n)
+			prefetch_object(eps[i + AHEAD / 2]->obj);
+		if (i + 2 < n)
+			PREFETCH(eps[i + 2]->obj->name);
 		struct endpoint *e = eps[i];
 		struct object *cur = e->obj;
 		if (cur->invalid || !cur->name)
 			continue;
 		const char *kind = cur->kind, *name = cur->name;
+		/* The object of the owner's key: the endpoint's own (valid, so indexed), or
+		 * the last one looked up. */
+		struct object *owner = cur;
 		/* A mirror (static) pod is owned by its Node: it is no workload's replica. */
 		for (int hops = 0; hops < 16 && cur->owner_kind && strcmp(cur->owner_kind, "Node");
 		     hops++) {
@@ -380,6 +458,7 @@ static void fold_endpoints(struct model *m, const struct objidx *idx)
 							 cur->owner_name);
 			kind = cur->owner_kind;
 			name = cur->owner_name;
+			owner = own;
 			if (!own)
 				own = implied_owner(m, idx, cur);
 			if (!own || !own->workload || own->invalid)
@@ -387,34 +466,78 @@ static void fold_endpoints(struct model *m, const struct objidx *idx)
 			cur = own;
 			kind = cur->kind;
 			name = cur->name;
+			owner = cur;
 		}
 		e->owner_kind = kind;
 		e->owner_name = name;
 		e->owner_display = owner_label(m->arena, e->ns, name, kind);
-		e->index = (int)i;
-		eps[k++] = e;
+		e->index = (int)i; /* input order: hostNetwork endpoints keep it */
+		ow[k++] = (struct owned){ e->owner_display, e, owner, i };
 	}
-	if (k > 1)
-		qsort(eps, k, sizeof(*eps), owner_cmp);
+	return k;
+}
+
+/* Folding reads each endpoint, its object's name, its labels and ports, all cold since
+ * resolve_owners: asked for a few owners ahead (from *pf up to before end). */
+static void prefetch_owned(struct endpoint *const *eps, size_t k, size_t *pf, size_t end)
+{
+	for (; *pf < k && *pf < end; ++*pf) {
+		const struct endpoint *p = eps[*pf];
+		PREFETCH(p);
+		PREFETCH((const char *)p + 64);
+		PREFETCH((const char *)p + 128);
+		if (*pf >= AHEAD / 2) {
+			p = eps[*pf - AHEAD / 2];
+			PREFETCH(p->labels.kv);
+			PREFETCH(p->ports);
+			PREFETCH(&p->obj->name);
+		}
+	}
+}
+
+/*
+ * "Pods of one owner are one endpoint" while no policy tells them apart (fold.c): a Pod
+ * (or a workload) with a controller owner is reported as that owner, walking up while
+ * the owner is in the input with an owner of its own (Pod → ReplicaSet → Deployment).
+ */
+static void fold_endpoints(struct model *m, const struct objidx *idx)
+{
+	size_t n = m->nendpoints;
+	struct endpoint **eps = m->endpoints;
+	struct owned *ow = xmalloc(sizeof(*ow) * (n ? n : 1));
+	size_t k = resolve_owners(m, idx, eps, n, ow);
+	struct owned **po = xmalloc(sizeof(*po) * (k ? k : 1));
+	for (size_t i = 0; i < k; i++)
+		po[i] = &ow[i];
+	/* Often in order already (kubectl lists by namespace and name): then not sorted. */
+	size_t sorted = 1;
+	while (sorted < k && owner_cmp(&po[sorted - 1], &po[sorted]) < 0)
+		sorted++;
+	if (sorted < k)
+		qsort(po, k, sizeof(*po), owner_cmp);
+	for (size_t i = 0; i < k; i++)
+		eps[i] = po[i]->e;
 
 	/* Each run of one owner becomes its endpoint, or the classes of its pods. */
 	struct endpoint **out = NULL;
 	size_t nout = 0, cap = 0;
 	struct fold *f = fold_new(m);
-	for (size_t i = 0; i < k;) {
+	for (size_t i = 0, pf = 0; i < k;) {
 		size_t j = i + 1;
-		while (j < k && !strcmp(eps[j]->owner_display, eps[i]->owner_display))
+		while (j < k && !strcmp(po[j]->display, po[i]->display))
 			j++;
+		prefetch_owned(eps, k, &pf, j + AHEAD);
 		struct endpoint *e = eps[i];
-		struct object *owner = find_object(idx, e->owner_kind, e->ns, e->owner_name);
-		fold_owner(f, eps + i, j - i, owner, e->owner_kind, e->owner_name,
+		fold_owner(f, eps + i, j - i, po[i]->owner, e->owner_kind, e->owner_name,
 			   e->owner_display, &out, &nout, &cap);
 		i = j;
 	}
 	fold_free(f);
+	free(po);
+	free(ow);
 	/* Owners come sorted, and an owner folded whole is named as its owner: often the
 	 * endpoints are in order already (strictly: no two share a name). */
-	size_t sorted = 1;
+	sorted = 1;
 	while (sorted < nout && ep_cmp(&out[sorted - 1], &out[sorted]) < 0)
 		sorted++;
 	if (sorted < nout)
@@ -426,7 +549,10 @@ static void fold_endpoints(struct model *m, const struct objidx *idx)
 	/* hostNetwork pods are node traffic: no policy selects them and no pod selector
 	 * matches them; they are kept apart for lint. */
 	k = 0;
+	const struct namespace *ns = NULL;
 	for (size_t i = 0; i < nout; i++) {
+		if (i + AHEAD < nout)
+			PREFETCH(out[i + AHEAD]);
 		struct endpoint *e = out[i];
 		if (e->host_network) {
 			XGROW(m->host_net, m->host_net_cap, m->nhost_net + 1);
@@ -434,7 +560,9 @@ static void fold_endpoints(struct model *m, const struct objidx *idx)
 			continue;
 		}
 		e->index = (int)k;
-		struct namespace *ns = model_namespace(m, e->ns);
+		/* In display order, one namespace's endpoints are a run. */
+		if (!ns || !same_str(ns->name, e->ns))
+			ns = model_namespace(m, e->ns);
 		if (!ns)
 			BUG("endpoint in an unknown namespace");
 		e->ns_index = ns->index;
@@ -627,8 +755,10 @@ static int model_build(struct model *m, struct diag *d, struct source_file *file
 
 	number_generated(m);
 	struct objidx idx;
-	objidx_build(m, &idx);
-	build_namespaces(m, &idx);
+	struct ns_names ns;
+	ns_names_init(&ns, m->nobjects);
+	objidx_build(m, &idx, &ns);
+	build_namespaces(m, &idx, &ns);
 	/* Policies first: folding asks the valid ones which pods they tell apart. */
 	check_policies(m);
 	/* The policy tiers in evaluation order (duplicates are invalid by now). */

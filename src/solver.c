@@ -169,6 +169,12 @@ static void eplist_finish(const struct solver *s, struct eplist *l, struct epset
 
 /* ---- label index: (key, value) → endpoints carrying that label ---- */
 
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
 struct lentry {
 	const char *key, *val;
 	struct eplist eps;
@@ -193,7 +199,10 @@ static uint64_t label_hash(const char *k, const char *v)
 static struct lentry *lidx_slot(const struct labelidx *x, const char *k, const char *v)
 {
 	size_t i = (size_t)label_hash(k, v) & (x->cap - 1);
-	while (x->t[i].key && (strcmp(x->t[i].key, k) || strcmp(x->t[i].val, v)))
+	/* Keys and values are interned where the model was loaded by one thread: mostly,
+	 * equal strings are one string. */
+	while (x->t[i].key && ((x->t[i].key != k && strcmp(x->t[i].key, k)) ||
+			       (x->t[i].val != v && strcmp(x->t[i].val, v))))
 		i = (i + 1) & (x->cap - 1);
 	return &x->t[i];
 }
@@ -230,6 +239,10 @@ static struct labelidx *lidx_build(const struct model *m, size_t n,
 	x->cap = 64;
 	x->t = xcalloc(x->cap, sizeof(*x->t));
 	for (size_t i = 0; i < n; i++) {
+		/* The label arrays lie far apart (each where its object was decoded): asked
+		 * for ahead, their misses overlap. */
+		if (i + 4 < n)
+			PREFETCH(get(m, i + 4)->kv);
 		const struct labels *l = get(m, i);
 		for (size_t j = 0; j < l->n; j++) {
 			struct lentry *e = lidx_slot(x, l->kv[j].key, l->kv[j].val);
@@ -722,18 +735,25 @@ static void index_ips(struct solver *s, const struct model *m)
 	for (int host = 0; host < 2; host++) {
 		struct endpoint *const *eps = host ? m->host_net : m->endpoints;
 		size_t neps = host ? m->nhost_net : m->nendpoints;
-		for (size_t i = 0; i < neps; i++)
+		for (size_t i = 0; i < neps; i++) {
+			/* Endpoints lie far apart: asked for ahead, their misses overlap. */
+			if (i + 8 < neps)
+				PREFETCH(&eps[i + 8]->nips);
 			n += eps[i]->nips;
+		}
 	}
 	s->ips = xcalloc(n ? n : 1, sizeof(*s->ips));
 	for (int host = 0; host < 2; host++) {
 		struct endpoint *const *eps = host ? m->host_net : m->endpoints;
 		size_t neps = host ? m->nhost_net : m->nendpoints;
-		for (size_t i = 0; i < neps; i++)
+		for (size_t i = 0; i < neps; i++) {
+			if (i + 4 < neps)
+				PREFETCH(eps[i + 4]->ips);
 			for (size_t j = 0; j < eps[i]->nips; j++, s->nips++)
 				s->ips[s->nips] = (struct ep_ip){ eps[i]->ips[j].family,
 								  eps[i]->ips[j].addr,
 								  host ? SIZE_MAX : i, eps[i], s->nips };
+		}
 	}
 	if (s->nips > 1)
 		qsort(s->ips, s->nips, sizeof(*s->ips), ep_ip_cmp);
@@ -952,6 +972,8 @@ static void init(struct solver *s, const struct model *m, const struct endpoint 
 	/* Endpoints are sorted by "NS/NAME[KIND]", so each namespace's are contiguous. */
 	s->ns_range = xcalloc(m->nnamespaces ? m->nnamespaces : 1, sizeof(*s->ns_range));
 	for (size_t i = s->nep; i-- > 0;) {
+		if (i >= 8)
+			PREFETCH(&m->endpoints[i - 8]->ns_index);
 		size_t ns = (size_t)m->endpoints[i]->ns_index;
 		if (s->ns_range[ns][1] == 0)
 			s->ns_range[ns][1] = i + 1;

@@ -127,6 +127,38 @@ static void test_peer_selector_splits_by_namespace(void **state)
 	tu_free(&t);
 }
 
+/* Selector keys are sorted by their first 8 bytes, then the rest: keys of 8 bytes and
+ * keys sharing their first 8 are found all the same. */
+static void test_long_and_8_byte_keys(void **state)
+{
+	(void)state;
+	static const char *const keys[] = { "app.kube", "app.kubernetes.io/component",
+					    "app.kubernetes.io/name" };
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		char yaml[4096];
+		snprintf(yaml, sizeof(yaml),
+			 RS "%s%s" NP("p0", "{podSelector: {matchLabels: {app.kub: x}}}")
+			 NP("p1", "{podSelector: {matchLabels: {app.kube: x}}}")
+			 NP("p2", "{podSelector: {matchLabels: {app.kubernetes.io/name: x}}}")
+			 NP("p4", "{podSelector: {matchLabels: {app.kubernetes.io/nam: x}}}")
+			 NP("p5", "{podSelector: {matchLabels: {tier: x}}}")
+			 NP("p3", "{podSelector: {matchExpressions: [{key: app.kubernetes.io/component, "
+				  "operator: Exists}]}}"),
+			 k == 0 ? POD("rs-a", "{app: a, app.kube: x}", "{}", "10.0.0.1")
+				: k == 1 ? POD("rs-a", "{app: a, app.kubernetes.io/component: x}", "{}",
+					       "10.0.0.1")
+				: POD("rs-a", "{app: a, app.kubernetes.io/name: x}", "{}", "10.0.0.1"),
+			 POD("rs-b", "{app: a}", "{}", "10.0.0.2"));
+		struct tu t;
+		tu_load(&t, yaml);
+		/* Only the key's selector tells the pods apart. */
+		ASSERT_ENDPOINTS(&t, "n/rs-a[Pod] n/rs-b[Pod]");
+		assert_non_null(strstr(must_ep(&t.m, "n/rs-a[Pod]")->why->what,
+				       k == 0 ? "policy n/p1" : k == 1 ? "policy n/p3" : "policy n/p2"));
+		tu_free(&t);
+	}
+}
+
 static void test_invalid_policy_does_not_split(void **state)
 {
 	(void)state;
@@ -338,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_identical_pods_fold),
 		cmocka_unit_test(test_label_read_by_selector_splits),
 		cmocka_unit_test(test_peer_selector_splits_by_namespace),
+		cmocka_unit_test(test_long_and_8_byte_keys),
 		cmocka_unit_test(test_invalid_policy_does_not_split),
 		cmocka_unit_test(test_ipblock_splits),
 		cmocka_unit_test(test_named_ports_split),
