@@ -13,6 +13,14 @@
 #define BUG(msg) bug_at(__FILE__, __LINE__, (msg))
 _Noreturn void bug_at(const char *file, int line, const char *msg);
 
+/* Ask for the cache line at p ahead of its use, where a loop walks records that lie far
+ * apart in memory (their misses then overlap); nothing where the compiler cannot. */
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
 /* Heap allocation wrappers: on failure they print a message and exit 4. */
 void *xmalloc(size_t n);
 /* Fault in now the pages of memory about to be written whole (xalloc.c). */
@@ -82,6 +90,9 @@ void strbuf_setlen(struct strbuf *sb, size_t len);
 void strbuf_add(struct strbuf *sb, const char *s, size_t n);
 void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, char c);
+/* A number in decimal, as "%llu" and "%lld" print it, without a format: for hot paths. */
+void strbuf_add_uint(struct strbuf *sb, unsigned long long u);
+void strbuf_add_int(struct strbuf *sb, long long v);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 /* JSON string literal, quotes included: escape_json (escape.h). */

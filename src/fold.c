@@ -266,7 +266,7 @@ struct fold *fold_new(struct model *m)
 	for (size_t i = 0; i < m->npolicies; i++) {
 		/* Policies lie far apart in memory: asked for ahead, their misses overlap. */
 		if (i + 4 < m->npolicies)
-			__builtin_prefetch(m->policies[i + 4]);
+			PREFETCH(m->policies[i + 4]);
 		const struct policy *p = m->policies[i];
 		if (p->invalid)
 			continue;
@@ -572,30 +572,6 @@ static int sizev_cmp(const void *pa, const void *pb)
 	return size_cmp(pa, pb);
 }
 
-/* sep, then u in decimal, as "%c%zu" prints it: a signature has a few numbers a
- * member, and members are many (a format costs thousands of instructions). */
-static void sig_unum(struct strbuf *sb, char sep, size_t u)
-{
-	char buf[24];
-	size_t i = sizeof(buf);
-	do
-		buf[--i] = (char)('0' + u % 10);
-	while (u /= 10);
-	strbuf_addch(sb, sep);
-	strbuf_add(sb, buf + i, sizeof(buf) - i);
-}
-
-/* The same for an int, as "%c%d" prints it. */
-static void sig_num(struct strbuf *sb, char sep, int v)
-{
-	if (v < 0) {
-		strbuf_addch(sb, sep);
-		sig_unum(sb, '-', (size_t)-(long long)v);
-	} else {
-		sig_unum(sb, sep, (size_t)v);
-	}
-}
-
 /* The signature: the result of each relevant selector, the address intervals, the
  * named ports and hostNetwork. Members with equal signatures behave alike. */
 static void member_sig(const struct fold *f, struct member *mb, const size_t *rel, size_t nrel,
@@ -614,9 +590,13 @@ static void member_sig(const struct fold *f, struct member *mb, const size_t *re
 			iv[i] = cut_interval(f, e->ips[i].family, e->ips[i].addr) * 2 +
 				(size_t)fam(e->ips[i].family);
 		qsort(iv, e->nips, sizeof(*iv), sizev_cmp);
-		for (size_t i = 0; i < e->nips; i++)
-			if (!i || iv[i] != iv[i - 1])
-				sig_unum(sb, '|', iv[i]);
+		/* No format: members are many. */
+		for (size_t i = 0; i < e->nips; i++) {
+			if (i && iv[i] == iv[i - 1])
+				continue;
+			strbuf_addch(sb, '|');
+			strbuf_add_uint(sb, iv[i]);
+		}
 		free(iv);
 	}
 	size_t nn = 0;
@@ -632,8 +612,10 @@ static void member_sig(const struct fold *f, struct member *mb, const size_t *re
 		for (size_t i = 0; i < nn; i++) {
 			strbuf_addch(sb, ';');
 			strbuf_addstr(sb, ps[i]->name);
-			sig_num(sb, '/', ps[i]->proto);
-			sig_num(sb, '/', ps[i]->port);
+			strbuf_addch(sb, '/');
+			strbuf_add_int(sb, ps[i]->proto);
+			strbuf_addch(sb, '/');
+			strbuf_add_int(sb, ps[i]->port);
 		}
 		free(ps);
 	}

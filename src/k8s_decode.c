@@ -137,14 +137,9 @@ static void path_key(struct walk *w, const char *key)
 
 static void path_index(struct walk *w, size_t i)
 {
-	char digits[24];
-	size_t n = sizeof(digits);
-	digits[--n] = ']';
-	do
-		digits[--n] = (char)('0' + i % 10);
-	while ((i /= 10));
-	digits[--n] = '[';
-	strbuf_add(&w->path, digits + n, sizeof(digits) - n);
+	strbuf_addch(&w->path, '[');
+	strbuf_add_uint(&w->path, i);
+	strbuf_addch(&w->path, ']');
 }
 
 static void check_value(struct walk *w, const struct ynode *at, const struct ynode *v,

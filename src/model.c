@@ -30,11 +30,6 @@ struct namespace *model_namespace(const struct model *m, const char *name)
  * objects lie far apart in the arenas, and a first touch is a miss the loop can
  * overlap with the next ones. */
 #define AHEAD 8
-#if defined(__GNUC__)
-#define PREFETCH(p) __builtin_prefetch(p)
-#else
-#define PREFETCH(p) ((void)(p))
-#endif
 
 /* The cache lines of an object that the passes read. */
 static void prefetch_object(const struct object *o)

@@ -169,11 +169,6 @@ static void eplist_finish(const struct solver *s, struct eplist *l, struct epset
 
 /* ---- label index: (key, value) → endpoints carrying that label ---- */
 
-#if defined(__GNUC__)
-#define PREFETCH(p) __builtin_prefetch(p)
-#else
-#define PREFETCH(p) ((void)(p))
-#endif
 
 struct lentry {
 	const char *key, *val;

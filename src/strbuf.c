@@ -72,6 +72,26 @@ void strbuf_addch(struct strbuf *sb, char c)
 	strbuf_add(sb, &c, 1);
 }
 
+void strbuf_add_uint(struct strbuf *sb, unsigned long long u)
+{
+	char buf[24];
+	size_t i = sizeof(buf);
+	do
+		buf[--i] = (char)('0' + u % 10);
+	while (u /= 10);
+	strbuf_add(sb, buf + i, sizeof(buf) - i);
+}
+
+void strbuf_add_int(struct strbuf *sb, long long v)
+{
+	if (v < 0) {
+		strbuf_addch(sb, '-');
+		strbuf_add_uint(sb, 0ULL - (unsigned long long)v);
+	} else {
+		strbuf_add_uint(sb, (unsigned long long)v);
+	}
+}
+
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 {
 	va_list cp;

@@ -385,19 +385,11 @@ static size_t path_push(struct vctx *v, const char *fmt, ...)
 static size_t path_push_item(struct vctx *v, const char *prefix, const char *name, long long i)
 {
 	size_t base = v->path.len;
-	char digits[24];
-	size_t n = sizeof(digits);
-	unsigned long long u = i < 0 ? 0ULL - (unsigned long long)i : (unsigned long long)i;
-	digits[--n] = ']';
-	do
-		digits[--n] = (char)('0' + u % 10);
-	while ((u /= 10));
-	if (i < 0)
-		digits[--n] = '-';
-	digits[--n] = '[';
 	strbuf_addstr(&v->path, prefix);
 	strbuf_addstr(&v->path, name);
-	strbuf_add(&v->path, digits + n, sizeof(digits) - n);
+	strbuf_addch(&v->path, '[');
+	strbuf_add_int(&v->path, i);
+	strbuf_addch(&v->path, ']');
 	return base;
 }
 

@@ -1,9 +1,11 @@
 /* Unit tests for strbuf: buf is never NULL (an empty one points at the shared ""), the
  * shared "" is never written, detach always gives a heap string, setlen cuts. */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,12 +72,37 @@ static void test_grow_and_cut(void **state)
 	strbuf_release(&sb);
 }
 
+/* Numbers without a format read as printf writes them, at both ends of their range. */
+static void test_numbers(void **state)
+{
+	(void)state;
+	static const long long ints[] = { 0, 7, -1, 10, -10, 1234567890, LLONG_MAX, LLONG_MIN };
+	static const unsigned long long uints[] = { 0, 9, 10, 4294967296ULL, ULLONG_MAX };
+	char want[32];
+	struct strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+		strbuf_reset(&sb);
+		strbuf_add_int(&sb, ints[i]);
+		snprintf(want, sizeof(want), "%lld", ints[i]);
+		assert_string_equal(sb.buf, want);
+	}
+	for (size_t i = 0; i < sizeof(uints) / sizeof(uints[0]); i++) {
+		strbuf_reset(&sb);
+		strbuf_addch(&sb, '[');
+		strbuf_add_uint(&sb, uints[i]);
+		snprintf(want, sizeof(want), "[%llu", uints[i]);
+		assert_string_equal(sb.buf, want);
+	}
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_empty_is_a_string),
 		cmocka_unit_test(test_detach),
 		cmocka_unit_test(test_grow_and_cut),
+		cmocka_unit_test(test_numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
