@@ -75,11 +75,10 @@ void xgrow(void **p, size_t *cap, size_t need, size_t sz)
 void mem_populate(void *p, size_t n)
 {
 #ifdef MADV_POPULATE_WRITE
-	static size_t page;
-	if (!page) {
-		long ps = sysconf(_SC_PAGESIZE);
-		page = ps > 0 ? (size_t)ps : 4096;
-	}
+	/* Asked each time: it is cheap beside the call below, and blocks are made on
+	 * every loader thread. */
+	long ps = sysconf(_SC_PAGESIZE);
+	size_t page = ps > 0 ? (size_t)ps : 4096;
 	uintptr_t from = ((uintptr_t)p + page - 1) & ~(uintptr_t)(page - 1);
 	uintptr_t to = ((uintptr_t)p + n) & ~(uintptr_t)(page - 1);
 	if (to > from)
