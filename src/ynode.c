@@ -1019,38 +1019,6 @@ int ynode_parse_release(struct arena *a, struct diag *d, const char *file, const
 	return parse(a, d, file, buf, len, line0, 0, sink, true);
 }
 
-/* memcmp(a, b, n) == 0 for the short texts of keys, a word at a time and without a call:
- * the decoder looks up every field it reads this way. */
-static inline bool same_text(const char *a, const char *b, size_t n)
-{
-	uint64_t x, y;
-	uint32_t u, v;
-	if (n >= 8) {
-		for (size_t i = 0; i + 8 < n; i += 8) {
-			memcpy(&x, a + i, 8);
-			memcpy(&y, b + i, 8);
-			if (x != y)
-				return false;
-		}
-		memcpy(&x, a + n - 8, 8);
-		memcpy(&y, b + n - 8, 8);
-		return x == y;
-	}
-	if (n >= 4) {
-		memcpy(&u, a, 4);
-		memcpy(&v, b, 4);
-		if (u != v)
-			return false;
-		memcpy(&u, a + n - 4, 4);
-		memcpy(&v, b + n - 4, 4);
-		return u == v;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (a[i] != b[i])
-			return false;
-	return true;
-}
-
 /* The index of the pair whose key is the scalar key (all of it: a quoted key may hold a
  * NUL), or m->n. */
 static size_t pair_index(const struct ynode *m, const char *key, size_t len)
@@ -1058,7 +1026,7 @@ static size_t pair_index(const struct ynode *m, const char *key, size_t len)
 	for (size_t i = 0; i < m->n; i++) {
 		const struct ynode *k = m->kids[2 * i];
 		if (k->len == len && k->kind == YN_SCALAR && k->str[0] == key[0] &&
-		    same_text(k->str, key, len))
+		    !memcmp(k->str, key, len))
 			return i;
 	}
 	return m->n;
