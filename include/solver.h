@@ -42,6 +42,15 @@ struct srule {
 	struct connset fixed;    /* ports that do not depend on the destination */
 	const struct np_port **named;
 	size_t nnamed;
+	/* With the pair indexes: named[i]'s name and protocol, the name interned with the
+	 * endpoints' (solver.named_ports), so that it resolves by pointer; else NULL. */
+	struct sport *named_by_ptr;
+};
+
+/* A named container port, or a rule's named port, for resolving one against the other. */
+struct sport {
+	const char *name; /* interned in solver.port_names */
+	int proto, port;
 };
 
 struct sendpoint {
@@ -90,6 +99,13 @@ struct solver {
 	size_t nopen_ingress;
 	uint32_t *all_peer_in_rules;
 	size_t nall_peer_in_rules;
+	/* And every endpoint's named container ports in one array, endpoint e's at
+	 * named_ports[named_of[e] .. named_of[e + 1]), names interned in port_names: a
+	 * named port resolves on memory the enumeration walks anyway, not on the model's
+	 * strings. */
+	struct sport *named_ports;
+	size_t *named_of;
+	struct arena *port_names;
 	/* The policy tiers' rules (tiers.c), or NULL when the input has no valid one. */
 	struct tier_solver *tiers;
 };

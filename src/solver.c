@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intern.h"
 #include "solver.h"
 #include "tiers.h"
 
@@ -955,6 +956,43 @@ static void add_policies(struct solver *s, const struct endpoint *const *only, s
 	free(first);
 }
 
+/* solver.named_ports and each rule's named_by_ptr (see solver.h). */
+static void index_named_ports(struct solver *s)
+{
+	struct intern *t = intern_new(s->port_names = arena_new());
+	size_t n = 0;
+	s->named_of = xcalloc(s->nep + 1, sizeof(*s->named_of));
+	for (size_t e = 0; e < s->nep; e++) {
+		const struct endpoint *ep = s->m->endpoints[e];
+		for (size_t j = 0; j < ep->nports; j++)
+			n += ep->ports[j].name != NULL;
+		s->named_of[e + 1] = n;
+	}
+	s->named_ports = xcalloc(n ? n : 1, sizeof(*s->named_ports));
+	for (size_t e = 0, k = 0; e < s->nep; e++) {
+		const struct endpoint *ep = s->m->endpoints[e];
+		for (size_t j = 0; j < ep->nports; j++) {
+			const struct container_port *cp = &ep->ports[j];
+			if (cp->name)
+				s->named_ports[k++] = (struct sport){
+					intern_str(t, cp->name, strlen(cp->name)), cp->proto, cp->port
+				};
+		}
+	}
+	for (size_t i = 0; i < s->nrules; i++) {
+		struct srule *r = &s->rules[i];
+		if (!r->nnamed)
+			continue;
+		r->named_by_ptr = xcalloc(r->nnamed, sizeof(*r->named_by_ptr));
+		for (size_t j = 0; j < r->nnamed; j++) {
+			const char *name = r->named[j]->port_name;
+			r->named_by_ptr[j] = (struct sport){ intern_str(t, name, strlen(name)),
+							     r->named[j]->proto, 0 };
+		}
+	}
+	intern_free(t);
+}
+
 static void init(struct solver *s, const struct model *m, const struct endpoint *const *only,
 		 size_t nonly, unsigned jobs, bool pair_index)
 {
@@ -984,6 +1022,7 @@ static void init(struct solver *s, const struct model *m, const struct endpoint 
 	if (!pair_index)
 		return;
 	index_ingress_rules(s);
+	index_named_ports(s);
 	s->open_ingress = xmalloc(sizeof(uint32_t) * (s->nep ? s->nep : 1));
 	for (size_t e = 0; e < s->nep; e++)
 		if (!s->eps[e].isolated[DIR_INGRESS])
@@ -999,7 +1038,11 @@ void solver_free(struct solver *s)
 		ipset_release(&s->rules[i].ip[1]);
 		connset_release(&s->rules[i].fixed);
 		free(s->rules[i].named);
+		free(s->rules[i].named_by_ptr);
 	}
+	free(s->named_ports);
+	free(s->named_of);
+	arena_free(s->port_names);
 	free(s->rules);
 	free(s->policies_block);
 	free(s->rules_block);
@@ -1050,12 +1093,24 @@ const struct peer *solver_matching_peer(const struct solver *s, const struct sru
 }
 
 /* Add to out the ports of rule r's named ports that dst resolves. */
-static void add_named_ports(const struct srule *r, const struct sref *dst, struct connset *out)
+static void add_named_ports(const struct solver *s, const struct srule *r,
+			    const struct sref *dst, struct connset *out)
 {
 	/* A named port matches a destination pod's container port with that name and
 	 * protocol; an external address has no named ports. */
 	if (!dst->ep)
 		return;
+	if (r->named_by_ptr) {
+		size_t e = (size_t)dst->ep->index;
+		for (size_t i = 0; i < r->nnamed; i++)
+			for (size_t j = s->named_of[e]; j < s->named_of[e + 1]; j++) {
+				const struct sport *p = &s->named_ports[j];
+				if (p->name == r->named_by_ptr[i].name &&
+				    p->proto == r->named_by_ptr[i].proto)
+					connset_add(out, p->proto, p->port, p->port);
+			}
+		return;
+	}
 	for (size_t i = 0; i < r->nnamed; i++)
 		for (size_t j = 0; j < dst->ep->nports; j++) {
 			const struct container_port *cp = &dst->ep->ports[j];
@@ -1068,9 +1123,8 @@ static void add_named_ports(const struct srule *r, const struct sref *dst, struc
 void solver_rule_ports(const struct solver *s, const struct srule *r, const struct sref *dst,
 		       struct connset *out)
 {
-	(void)s;
 	connset_copy(out, &r->fixed);
-	add_named_ports(r, dst, out);
+	add_named_ports(s, r, dst, out);
 }
 
 void solver_np_direction(const struct solver *s, enum direction dir, const struct sref *src,
@@ -1091,7 +1145,7 @@ void solver_np_direction(const struct solver *s, enum direction dir, const struc
 			continue;
 		/* The union of the rules' ports (solver_rule_ports), built in place. */
 		connset_union(out, &r->fixed);
-		add_named_ports(r, dst, out);
+		add_named_ports(s, r, dst, out);
 		if (connset_is_all(out))
 			break;
 	}
@@ -1115,6 +1169,13 @@ void solver_direction(const struct solver *s, enum direction dir, const struct s
 	connset_release(&np);
 }
 
+/* Does this side allow everything in direction dir, without a look at the other side?
+ * (Not an isolated pod, and no policy tier applies to it.) */
+static bool direction_open(const struct solver *s, enum direction dir, const struct sref *self)
+{
+	return (!self->ep || !s->eps[self->ep->index].isolated[dir]) && !tiers_apply(s, self, dir);
+}
+
 void solver_allowed_tmp(const struct solver *s, const struct sref *src, const struct sref *dst,
 			struct connset *out, struct connset *tmp)
 {
@@ -1124,8 +1185,14 @@ void solver_allowed_tmp(const struct solver *s, const struct sref *src, const st
 		connset_add_all(out);
 		return;
 	}
+	/* A side that is not an isolated pod allows everything (all ∩ x = x): the other
+	 * side alone is the answer, built straight into out. */
+	if (direction_open(s, DIR_EGRESS, src)) {
+		solver_direction(s, DIR_INGRESS, src, dst, out);
+		return;
+	}
 	solver_direction(s, DIR_EGRESS, src, dst, out);
-	if (connset_is_empty(out))
+	if (connset_is_empty(out) || direction_open(s, DIR_INGRESS, dst))
 		return;
 	solver_direction(s, DIR_INGRESS, src, dst, tmp);
 	connset_intersect(out, tmp);
