@@ -254,6 +254,9 @@ static void flush(struct pending *p, void (*fn)(void *, const struct conn_line *
  * source's verdict towards many like destinations is computed once.
  */
 #define MEMO_MAX_RULES 64
+/* Below this many destinations a source seldom meets a class twice, and a memo entry
+ * costs a copy of the verdict: each is weighed on its own. */
+#define MEMO_MIN_DESTINATIONS 8
 
 static uint64_t mix(uint64_t h, uint64_t v)
 {
@@ -358,7 +361,8 @@ static void memo_release(struct memo *mm)
 /* A new source with about n destinations to weigh. */
 static void memo_source(const struct solver *s, struct memo *mm, size_t src, size_t n)
 {
-	mm->on = mm->cls && s->eps[src].nrules[DIR_EGRESS] <= MEMO_MAX_RULES;
+	mm->on = mm->cls && n >= MEMO_MIN_DESTINATIONS &&
+		 s->eps[src].nrules[DIR_EGRESS] <= MEMO_MAX_RULES;
 	if (!mm->on)
 		return;
 	if (mm->cap < 2 * n) {
@@ -446,6 +450,22 @@ const struct connset *verdict_memo_allowed(struct verdict_memo *vm, const struct
 		return memo_allowed(mm->s, mm, src, dst, out, tmp);
 	solver_allowed_tmp(mm->s, src, dst, out, tmp);
 	return out;
+}
+
+/* May the endpoint src open anything towards an external range? Not when its egress is
+ * isolated and none of its egress rules names addresses or every peer: then each
+ * external destination's verdict is empty (SPEC 2), and none is visited. */
+static bool egress_leaves_cluster(const struct solver *s, size_t src)
+{
+	const struct sendpoint *se = &s->eps[src];
+	if (s->tiers || !se->isolated[DIR_EGRESS])
+		return true;
+	for (size_t i = 0; i < se->nrules[DIR_EGRESS]; i++) {
+		const struct srule *r = &s->rules[se->rules[DIR_EGRESS][i]];
+		if (r->all_peers || r->ip[0].n || r->ip[1].n)
+			return true;
+	}
+	return false;
 }
 
 /* The pair's connections, narrowed to the focus, kept for output when any is left. */
@@ -536,7 +556,8 @@ void connlist_each_focus(const struct solver *s, const struct focus *f,
 				if (c.v[k] != i)
 					visit(s, f, &p, src, &eps[c.v[k]], ep_rank[c.v[k]], conns,
 					      &mm);
-			for (size_t k = 0; k < ndst_ext; k++)
+			size_t next = ndst_ext && egress_leaves_cluster(s, i) ? ndst_ext : 0;
+			for (size_t k = 0; k < next; k++)
 				visit(s, f, &p, src, &dst_ext[k], ext_rank[k], conns, NULL);
 		}
 		flush(&p, fn, ctx);
