@@ -122,11 +122,36 @@ struct list_out {
 	/* text: the last source's name, escaped (a source's lines come together) */
 	const char *src;
 	struct strbuf src_text;
+	/* text: each endpoint's name escaped once, at its first line as a destination (into
+	 * dst_text), for the many lines that name it again */
+	struct esc_name {
+		size_t off, len;
+		bool done;
+	} *dst_esc;
+	struct strbuf dst_text;
 	struct jw j;
 	/* dot with --focus: the lines are kept until the nodes they name are known */
 	struct strbuf *keep;
 	bool *named;
 };
+
+/* The destination's name, escaped: an endpoint's from dst_text, escaped there the first
+ * time; an external range's (a few per list) each time. */
+static void add_dst(struct list_out *o, const struct conn_line *l)
+{
+	if (!l->dst_ref.ep || !o->dst_esc) {
+		escape_text(&o->sb, l->dst);
+		return;
+	}
+	struct esc_name *e = &o->dst_esc[l->dst_ref.ep->index];
+	if (!e->done) {
+		e->off = o->dst_text.len;
+		escape_text(&o->dst_text, l->dst);
+		e->len = o->dst_text.len - e->off;
+		e->done = true;
+	}
+	strbuf_add(&o->sb, o->dst_text.buf + e->off, e->len);
+}
 
 static void text_line(struct list_out *o, const struct conn_line *l)
 {
@@ -136,9 +161,9 @@ static void text_line(struct list_out *o, const struct conn_line *l)
 		o->src = l->src;
 	}
 	strbuf_add(&o->sb, o->src_text.buf, o->src_text.len);
-	strbuf_addstr(&o->sb, " => ");
-	escape_text(&o->sb, l->dst);
-	strbuf_addstr(&o->sb, " : ");
+	strbuf_add(&o->sb, " => ", 4);
+	add_dst(o, l);
+	strbuf_add(&o->sb, " : ", 3);
 	strbuf_addstr(&o->sb, o->ctext);
 	strbuf_addch(&o->sb, '\n');
 }
@@ -327,6 +352,9 @@ static void write_list(const struct list_writer *w, const struct solver *s,
 	o.w = w;
 	strbuf_init(&o.sb);
 	strbuf_init(&o.src_text);
+	strbuf_init(&o.dst_text);
+	if (w->line == text_line)
+		o.dst_esc = xcalloc(s->nep + 1, sizeof(*o.dst_esc));
 	o.cache = xcalloc(CONNS_CACHE, sizeof(*o.cache));
 	if (w->line == dot_line && f->nitems) {
 		write_focus_dot(&o, s, f);
@@ -337,6 +365,8 @@ static void write_list(const struct list_writer *w, const struct solver *s,
 	}
 	strbuf_release(&o.sb);
 	strbuf_release(&o.src_text);
+	strbuf_release(&o.dst_text);
+	free(o.dst_esc);
 	conns_cache_release(o.cache);
 	free(o.cache);
 }

@@ -627,6 +627,7 @@ fi
 # ---- every format is escaped for its reader ----
 
 inject="$fixtures/inject.yaml"
+injkind="$fixtures/inject-kind.yaml"
 # The same manifest under a file name that is not UTF-8 and holds a line break.
 badname="$gen/bad$(printf '\377\nname'),x:y.yaml"
 cp "$inject" "$badname"
@@ -653,7 +654,7 @@ no_raw() {
 if ! command -v iconv >/dev/null 2>&1 || ! printf 'x' | grep -q -P 'x' 2>/dev/null; then
 	skip escape "needs iconv and grep -P"
 else
-	for f in "$inject" "$badname"; do
+	for f in "$inject" "$badname" "$injkind"; do
 		tag=${f##*/}
 		tag=${tag%%.yaml}
 		case $tag in bad*) tag=badname ;; esac
