@@ -143,7 +143,7 @@ measure() {
 			read -r pw pc _ <"$tmp.pa"
 		fi
 		"$RUNSTAT" ${follow:+-f} -t "${m_timeout:-$TIMEOUT}" -e "$tmp.err" "$@" >"$tmp"
-		read -r w c r s f l <"$tmp"
+		read -r w c r s f l la <"$tmp"
 		done=$((done + 1))
 		status=$s
 		[ "$r" -gt "$peak" ] && peak=$r
@@ -152,7 +152,7 @@ measure() {
 			ratios_c="$ratios_c $(awk -v a="$c" -v b="$pc" 'BEGIN { printf "%.4f", (b > 0 ? a / b : 0) }')"
 		fi
 		if [ -z "$best" ] || awk -v a="$best" -v b="$w" 'BEGIN { exit !(b + 0 < a + 0) }'; then
-			best=$w best_cpu=$c best_first=${f:-} best_lines=${l:-}
+			best=$w best_cpu=$c best_first=${f:-} best_lines=${l:-} best_last=${la:-}
 		fi
 		if [ -z "$worst" ] || awk -v a="$worst" -v b="$w" 'BEGIN { exit !(b + 0 > a + 0) }'; then
 			worst=$w worst_cpu=$c
@@ -193,8 +193,9 @@ measure() {
 	fi
 	if [ -n "${follow:-}" ]; then
 		note="$note; first line $(awk -v f="$best_first" -v b="$base" 'BEGIN {
-			printf "%.3f s (%.2f× parse-only)", f, (b > 0 ? f / b : 0) }'), $best_lines lines, $(awk -v l="$best_lines" -v w="$best" -v f="$best_first" 'BEGIN {
-			printf "%.0f lines/s after it", (w > f ? (l - 1) / (w - f) : 0) }')"
+			printf "%.3f s (%.2f× parse-only)", f, (b > 0 ? f / b : 0) }'), $best_lines lines, $(awk -v l="$best_lines" -v la="$best_last" -v w="$best" -v f="$best_first" 'BEGIN {
+			printf "%.0f lines/s from it to the last (%.0f lines/s to the exit, %.3f s after the last line)",
+				(la > f ? (l - 1) / (la - f) : 0), (w > f ? (l - 1) / (w - f) : 0), w - la }')"
 	fi
 	wall=$best
 	row "$m_n" "$m_label" "$best" "$best_cpu" "$done" "$peak" "$note"

@@ -35,7 +35,9 @@ static void usage(void)
 	fprintf(stderr, "usage: runstat [-f] [-t SECONDS] [-o OUT] [-e ERR] COMMAND [ARG...]\n"
 			"  prints: WALL_SECONDS CPU_SECONDS MAXRSS_KIB STATUS (0..255, sigN or timeout)\n"
 			"  -f  read the command's stdout through a pipe (discarded) and also print\n"
-			"      FIRST_LINE_SECONDS LINES: when its first line ended, and how many\n"
+			"      FIRST_LINE_SECONDS LINES LAST_LINE_SECONDS: when its first line ended,\n"
+			"      how many, and when its last line ended (the rate of its output is\n"
+			"      measured between the two, apart from what it does before exiting)\n"
 			"  the command's stdout goes to OUT (default /dev/null), stderr to ERR\n"
 			"  (default: inherited)\n");
 	exit(3);
@@ -90,7 +92,7 @@ int main(int argc, char **argv)
 		perror("runstat: pipe");
 		return 4;
 	}
-	struct timespec t0, t1, tf = { 0, 0 };
+	struct timespec t0, t1, tf = { 0, 0 }, tl = { 0, 0 };
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	child = fork();
 	if (child < 0) {
@@ -125,9 +127,12 @@ int main(int argc, char **argv)
 				continue;
 			if (k <= 0)
 				break;
+			unsigned long long before = lines;
 			for (char *q = buf; (q = memchr(q, '\n', (size_t)(buf + k - q))); q++)
 				if (!lines++)
 					clock_gettime(CLOCK_MONOTONIC, &tf);
+			if (lines > before)
+				clock_gettime(CLOCK_MONOTONIC, &tl);
 		}
 		close(pfd[0]);
 	}
@@ -158,7 +163,11 @@ int main(int argc, char **argv)
 		double first = lines ? (double)(tf.tv_sec - t0.tv_sec) +
 					       (double)(tf.tv_nsec - t0.tv_nsec) / 1e9
 				     : wall;
-		printf("%.3f %.3f %ld %s %.3f %llu\n", wall, cpu, ru.ru_maxrss, st, first, lines);
+		double last = lines ? (double)(tl.tv_sec - t0.tv_sec) +
+					      (double)(tl.tv_nsec - t0.tv_nsec) / 1e9
+				    : wall;
+		printf("%.3f %.3f %ld %s %.3f %llu %.3f\n", wall, cpu, ru.ru_maxrss, st, first, lines,
+		       last);
 	} else {
 		printf("%.3f %.3f %ld %s\n", wall, cpu, ru.ru_maxrss, st);
 	}

@@ -101,6 +101,19 @@ check() {
 
 run "$tmp/timed" 0 "deploy pods dump" 2
 check "$tmp/timed" 0 "deploy pods dump"
+# list on the pod shapes: its rate is measured from its first line to its last (runstat
+# -f), apart from the time it takes to exit after it.
+awk '$1 ~ /^(pods|dump)-/ && $2 == "list" {
+	n++
+	if ($0 !~ /first line [0-9.]+ s/ || $0 !~ /[0-9]+ lines\/s from it to the last/ ||
+	    $0 !~ /lines\/s to the exit, [0-9.-]+ s after the last line/) {
+		print "not ok bench/list-rate: " $0; bad++
+	}
+}
+END {
+	if (!n) print "not ok bench/list-rate: no list row on the pod shapes"
+	else if (!bad) print "ok bench/list-rate (" n " rows)"
+}' "$tmp/timed"
 if [ "$instr" -gt 0 ]; then
 	run "$tmp/counted" "$instr" pods 2
 	check "$tmp/counted" "$instr" pods
