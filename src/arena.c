@@ -98,6 +98,11 @@ void *arena_alloc_raw(struct arena *a, size_t n)
 	return alloc(a, n ? n : 1, sizeof(max_align_t));
 }
 
+void *arena_alloc_raw_word(struct arena *a, size_t n)
+{
+	return alloc(a, n ? n : 1, _Alignof(union { void *p; size_t z; long long ll; double d; }));
+}
+
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
 	char *p = alloc(a, n + 1, 1);

@@ -285,7 +285,7 @@ static void yerror(struct loader *l, struct ypos pos, const char *msg)
 static struct ynode *new_node(struct loader *l, enum ynode_kind k, yaml_mark_t m)
 {
 	/* The hottest allocation: filled here rather than zeroed first. */
-	struct ynode *n = arena_alloc_raw(l->a, sizeof(*n));
+	struct ynode *n = arena_alloc_raw_word(l->a, sizeof(*n));
 	*n = (struct ynode){ .kind = k, .pos = mark_pos(l, m) };
 	return n;
 }
@@ -553,7 +553,7 @@ static int merge_pairs(struct loader *l, struct ynode *n, struct ynode **kids, s
 			return -1;
 		}
 	}
-	struct ynode **out = arena_alloc_raw(l->a, sizeof(*out) * 2 * (total ? total : 1));
+	struct ynode **out = arena_alloc_raw_word(l->a, sizeof(*out) * 2 * (total ? total : 1));
 	bool *written = xmalloc(total ? total : 1);
 	struct pair_index ix;
 	size_t cap = 16, m = 0;
@@ -605,7 +605,7 @@ static int close_collection(struct loader *l, struct ynode **root)
 			return rc;
 		}
 	} else {
-		n->kids = arena_alloc_raw(l->a, sizeof(*n->kids) * (f->n ? f->n : 1));
+		n->kids = arena_alloc_raw_word(l->a, sizeof(*n->kids) * (f->n ? f->n : 1));
 		if (f->n)
 			memcpy(n->kids, l->kids + f->base, f->n * sizeof(*n->kids));
 	}
@@ -699,7 +699,7 @@ static inline struct ynode *scalar_node(struct loader *l, const yaml_event_t *e)
 	/* The node and its text in one allocation: the commonest node, built once per
 	 * scalar of every document. */
 	size_t len = e->data.scalar.length;
-	struct ynode *n = arena_alloc_raw(l->a, sizeof(*n) + len + 1);
+	struct ynode *n = arena_alloc_raw_word(l->a, sizeof(*n) + len + 1);
 	char *str = (char *)(n + 1);
 	*n = (struct ynode){ .kind = YN_SCALAR, .pos = mark_pos(l, e->start_mark) };
 	memcpy(str, e->data.scalar.value, len);
