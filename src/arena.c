@@ -95,16 +95,18 @@ static inline void *alloc(struct arena *a, size_t n, size_t align)
 	return alloc_block(a, n);
 }
 
+/* Aligned for anything: max_align_t's alignment (16 on x86-64), not its size (32,
+ * which would pad a 40-byte struct to 64). */
 void *arena_alloc(struct arena *a, size_t n)
 {
-	void *p = alloc(a, n ? n : 1, sizeof(max_align_t));
+	void *p = alloc(a, n ? n : 1, _Alignof(max_align_t));
 	memset(p, 0, n);
 	return p;
 }
 
 void *arena_alloc_raw(struct arena *a, size_t n)
 {
-	return alloc(a, n ? n : 1, sizeof(max_align_t));
+	return alloc(a, n ? n : 1, _Alignof(max_align_t));
 }
 
 void *arena_alloc_raw_word(struct arena *a, size_t n)
