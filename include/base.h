@@ -48,6 +48,9 @@ void arena_free(struct arena *a);
 void *arena_alloc(struct arena *a, size_t n);
 /* The same, not zeroed: for memory the caller fills at once. */
 void *arena_alloc_raw(struct arena *a, size_t n);
+/* The same, aligned only for pointers, size_t, long long and double (8 bytes where
+ * max_align_t is 16): for the many small objects of a YAML tree, which are kept. */
+void *arena_alloc_raw_word(struct arena *a, size_t n);
 #define ARENA_NEW(a, type) ((type *)arena_alloc((a), sizeof(type)))
 #define ARENA_ARRAY(a, type, n) ((type *)arena_alloc((a), sizeof(type) * (n)))
 char *arena_strdup(struct arena *a, const char *s);

@@ -18,16 +18,20 @@ enum ynode_kind { YN_SCALAR, YN_MAP, YN_SEQ };
  * shared with the mappings they come from and positioned where they are written.
  */
 struct ynode {
-	/* The first word holds kind, plain, tag and len, so that a node is 48 bytes: a tree
-	 * has one per scalar and collection, and NetworkPolicy trees are kept. */
+	/* The first word holds kind, plain, tag and len, and a scalar's text shares a word
+	 * with a collection's children, so that a node is 40 bytes: a tree has one per
+	 * scalar and collection, and NetworkPolicy trees are kept. */
 	unsigned char kind; /* enum ynode_kind */
 	bool plain;     /* plain scalar (unquoted, untagged): may read as null, bool or number */
 	unsigned char tag; /* enum ytag: a scalar's tag (!!int "80" is a number) */
-	uint32_t len;    /* of str: at most YNODE_MAX_SCALAR */
+	uint32_t len;    /* of str: at most YNODE_MAX_SCALAR; 0 for a collection */
 	struct ypos pos; /* start; for an item of a block sequence, its '-' */
-	const char *str; /* scalar text, NUL-terminated (may hold NULs: see len) */
-	size_t n;             /* sequence items, or mapping pairs */
-	struct ynode **kids;  /* sequence: n items; mapping: 2n as key, value, key, ... */
+	size_t n;        /* sequence items, or mapping pairs; 0 for a scalar */
+	union {
+		/* Read str only when kind is YN_SCALAR: a collection's is its kids. */
+		const char *str;     /* scalar text, NUL-terminated (may hold NULs: see len) */
+		struct ynode **kids; /* sequence: n items; mapping: 2n as key, value, key, ... */
+	};
 };
 
 #define YNODE_MAX_DEPTH 256

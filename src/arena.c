@@ -57,45 +57,61 @@ void arena_free(struct arena *a)
 	free(a);
 }
 
+/* A new head block for n bytes: a spare one, or a fresh one. Out of line, so that the
+ * fast path of alloc saves no registers. */
+static __attribute__((noinline)) void *alloc_block(struct arena *a, size_t n)
+{
+	struct block *b;
+	size_t size = n > BLOCK_SIZE / 4 ? n : BLOCK_SIZE;
+	if (size == BLOCK_SIZE && a->spare) {
+		/* Reuse a block a reset gave back: its pages are already mapped. */
+		b = a->spare;
+		a->spare = b->next;
+		a->nspare--;
+	} else {
+		b = block_new(size);
+	}
+	b->size = size;
+	b->used = n;
+	b->next = a->head;
+	a->head = b;
+	a->total += n;
+	return b->data;
+}
+
 /* Aligned allocations round their start up; strings (align 1) pack tightly. align is a
  * power of two, and a constant where this is inlined. */
 static inline void *alloc(struct arena *a, size_t n, size_t align)
 {
 	struct block *b = a->head;
-	size_t start = b ? (b->used + align - 1) & ~(align - 1) : 0;
-
-	if (!b || start > b->size || b->size - start < n) {
-		size_t size = n > BLOCK_SIZE / 4 ? n : BLOCK_SIZE;
-		if (size == BLOCK_SIZE && a->spare) {
-			/* Reuse a block a reset gave back: its pages are already mapped. */
-			b = a->spare;
-			a->spare = b->next;
-			a->nspare--;
-		} else {
-			b = block_new(size);
+	if (b) {
+		size_t start = (b->used + align - 1) & ~(align - 1);
+		if (start <= b->size && b->size - start >= n) {
+			a->total += start - b->used + n;
+			b->used = start + n;
+			return (char *)b->data + start;
 		}
-		b->size = size;
-		b->used = 0;
-		b->next = a->head;
-		a->head = b;
-		start = 0;
 	}
-	void *p = (char *)b->data + start;
-	a->total += start - b->used + n;
-	b->used = start + n;
-	return p;
+	return alloc_block(a, n);
 }
 
+/* Aligned for anything: max_align_t's alignment (16 on x86-64), not its size (32,
+ * which would pad a 40-byte struct to 64). */
 void *arena_alloc(struct arena *a, size_t n)
 {
-	void *p = alloc(a, n ? n : 1, sizeof(max_align_t));
+	void *p = alloc(a, n ? n : 1, _Alignof(max_align_t));
 	memset(p, 0, n);
 	return p;
 }
 
 void *arena_alloc_raw(struct arena *a, size_t n)
 {
-	return alloc(a, n ? n : 1, sizeof(max_align_t));
+	return alloc(a, n ? n : 1, _Alignof(max_align_t));
+}
+
+void *arena_alloc_raw_word(struct arena *a, size_t n)
+{
+	return alloc(a, n ? n : 1, _Alignof(union { void *p; size_t z; long long ll; double d; }));
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)

@@ -10,7 +10,10 @@
 #include "ynode.h"
 
 struct frame {
-	struct ynode *node;
+	/* The collection's node is built when it closes, with its kids right after it:
+	 * one allocation, and a lookup in it reads them from the same cache line. */
+	unsigned char kind; /* enum ynode_kind */
+	struct ypos pos;
 	const struct ypath *path; /* what to build below, when filtered */
 	bool filtered;            /* false: build everything below */
 	bool unit_root;           /* a document's root or a List item: kind decides */
@@ -90,7 +93,7 @@ static inline const struct ypath *child_path(const struct loader *l, bool *all, 
 	if (!f->filtered)
 		return NULL;
 	const char *key = "[]";
-	if (f->node->kind == YN_MAP) {
+	if (f->kind == YN_MAP) {
 		if (f->n % 2 == 0)
 			return NULL; /* a key */
 		const struct ynode *k = l->kids[f->base + f->n - 1];
@@ -124,7 +127,7 @@ static size_t skip_base(const struct loader *l)
 static void on_root_scalar(struct loader *l, const struct ynode *n)
 {
 	struct frame *f = &l->stack[l->depth - 1];
-	if (!f->unit_root || f->node->kind != YN_MAP || f->n % 2 != 0 || !l->sink->filter)
+	if (!f->unit_root || f->kind != YN_MAP || f->n % 2 != 0 || !l->sink->filter)
 		return;
 	const struct ynode *key = l->kids[f->base + f->n - 2];
 	if (key->kind != YN_SCALAR || strcmp(key->str, "kind") || n->kind != YN_SCALAR)
@@ -148,7 +151,7 @@ static bool skip_value(const struct loader *l)
 		return false;
 	const struct frame *f = &l->stack[l->depth - 1];
 	/* Below a filtered frame the paths already decided. */
-	if (f->filtered || f->node->kind != YN_MAP || f->n % 2 != 1)
+	if (f->filtered || f->kind != YN_MAP || f->n % 2 != 1)
 		return false;
 	const struct ynode *key = l->kids[f->base + f->n - 1];
 	if (key->kind != YN_SCALAR)
@@ -246,7 +249,7 @@ static struct ypos mark_pos(const struct loader *l, yaml_mark_t m)
 }
 
 /* An item of a block sequence is positioned at its '-', where its first key stands too. */
-static __attribute__((noinline)) void item_at_dash(struct loader *l, struct ynode *n,
+static __attribute__((noinline)) void item_at_dash(struct loader *l, struct ypos *pos,
 						   yaml_mark_t m)
 {
 	size_t off, start;
@@ -256,8 +259,8 @@ static __attribute__((noinline)) void item_at_dash(struct loader *l, struct ynod
 		off = l->bom + m.index;
 		start = off - m.column;
 	} else {
-		size_t line = (size_t)n->pos.line - 1 - l->line0;
-		off = byte_offset(l, line, (size_t)n->pos.col - 1 - (line ? 0 : l->col0));
+		size_t line = (size_t)pos->line - 1 - l->line0;
+		off = byte_offset(l, line, (size_t)pos->col - 1 - (line ? 0 : l->col0));
 		start = line_start(l, line);
 	}
 	while (off > start && l->buf[off - 1] == ' ') {
@@ -266,15 +269,15 @@ static __attribute__((noinline)) void item_at_dash(struct loader *l, struct ynod
 	}
 	/* An empty item is marked just after its '-', with no space between. */
 	if (off > start && l->buf[off - 1] == '-')
-		n->pos.col -= back + 1;
+		pos->col -= back + 1;
 }
 
 /* A node about to be built as an item of the open collection: positioned at its '-'
  * now, while the cursor of line_start is near it, rather than when it is attached. */
-static inline void item_pos(struct loader *l, struct ynode *n, yaml_mark_t m)
+static inline void item_pos(struct loader *l, struct ypos *pos, yaml_mark_t m)
 {
 	if (l->depth > 0 && l->stack[l->depth - 1].block_seq)
-		item_at_dash(l, n, m);
+		item_at_dash(l, pos, m);
 }
 
 static void yerror(struct loader *l, struct ypos pos, const char *msg)
@@ -285,7 +288,7 @@ static void yerror(struct loader *l, struct ypos pos, const char *msg)
 static struct ynode *new_node(struct loader *l, enum ynode_kind k, yaml_mark_t m)
 {
 	/* The hottest allocation: filled here rather than zeroed first. */
-	struct ynode *n = arena_alloc_raw(l->a, sizeof(*n));
+	struct ynode *n = arena_alloc_raw_word(l->a, sizeof(*n));
 	*n = (struct ynode){ .kind = k, .pos = mark_pos(l, m) };
 	return n;
 }
@@ -376,7 +379,7 @@ static int attach_alias(struct loader *l, struct ynode *n, size_t weight, struct
 	/* go-yaml merges an alias only of a mapping: "<<: *seq" fails even when the
 	 * sequence holds mappings (written in place, it would merge them). */
 	const struct frame *f = l->depth ? &l->stack[l->depth - 1] : NULL;
-	if (f && n->kind == YN_SEQ && f->node->kind == YN_MAP && f->n % 2 == 1 &&
+	if (f && n->kind == YN_SEQ && f->kind == YN_MAP && f->n % 2 == 1 &&
 	    ynode_is_merge_key(l->kids[f->base + f->n - 1])) {
 		yerror(l, l->kids[f->base + f->n - 1]->pos,
 		       "map merge requires map or sequence of maps as the value");
@@ -406,12 +409,12 @@ static int open_collection(struct loader *l, enum ynode_kind k, yaml_event_t *e,
 		l->skipped = new_node(l, YN_SCALAR, e->start_mark);
 		l->skipped->plain = true;
 		l->skipped->str = "";
-		item_pos(l, l->skipped, e->start_mark);
+		item_pos(l, &l->skipped->pos, e->start_mark);
 		return skip_event(l, e, root);
 	}
 	bool unit_root = l->depth == 0;
-	if (l->depth == 2 && k == YN_MAP && l->sink && l->stack[1].node->kind == YN_SEQ &&
-	    l->stack[0].node->kind == YN_MAP && l->stack[0].n % 2 == 1 && !l->stack[0].filtered &&
+	if (l->depth == 2 && k == YN_MAP && l->sink && l->stack[1].kind == YN_SEQ &&
+	    l->stack[0].kind == YN_MAP && l->stack[0].n % 2 == 1 && !l->stack[0].filtered &&
 	    !l->stack[1].detached) {
 		const struct ynode *key = l->kids[l->stack[0].base + l->stack[0].n - 1];
 		unit_root = key->kind == YN_SCALAR && !strcmp(key->str, "items");
@@ -420,8 +423,8 @@ static int open_collection(struct loader *l, enum ynode_kind k, yaml_event_t *e,
 		all = true; /* until its kind is known */
 		path = NULL;
 	}
-	struct ynode *n = new_node(l, k, e->start_mark);
-	item_pos(l, n, e->start_mark);
+	struct ypos pos = mark_pos(l, e->start_mark);
+	item_pos(l, &pos, e->start_mark);
 	XGROW(l->stack, l->stack_cap, l->depth + 1);
 	struct frame *f = &l->stack[l->depth++];
 	memset(f, 0, sizeof(*f));
@@ -429,7 +432,8 @@ static int open_collection(struct loader *l, enum ynode_kind k, yaml_event_t *e,
 	f->filtered = !all;
 	f->unit_root = unit_root;
 	f->base = l->nkids;
-	f->node = n;
+	f->kind = (unsigned char)k;
+	f->pos = pos;
 	f->block_seq = block_seq;
 	f->anchor = anchor ? xstrdup((const char *)anchor) : NULL;
 	f->mark = arena_mark(l->a);
@@ -447,7 +451,8 @@ static int open_detached(struct loader *l, enum ynode_kind k, const yaml_event_t
 	struct frame *f = &l->stack[l->depth++];
 	memset(f, 0, sizeof(*f));
 	f->base = l->nkids;
-	f->node = new_node(l, k, e->start_mark);
+	f->kind = (unsigned char)k;
+	f->pos = mark_pos(l, e->start_mark);
 	f->block_seq = block_seq;
 	f->anchor = xstrdup((const char *)anchor);
 	f->mark = arena_mark(l->a);
@@ -464,7 +469,7 @@ static bool is_list_item(const struct loader *l, const struct ynode *n)
 	if (l->depth != 2 || n->kind != YN_MAP || !l->sink)
 		return false;
 	const struct frame *root = &l->stack[0], *seq = &l->stack[1];
-	if (root->node->kind != YN_MAP || seq->node->kind != YN_SEQ || root->n % 2 != 1 ||
+	if (root->kind != YN_MAP || seq->kind != YN_SEQ || root->n % 2 != 1 ||
 	    root->filtered || seq->detached)
 		return false;
 	const struct ynode *key = l->kids[root->base + root->n - 1];
@@ -553,7 +558,7 @@ static int merge_pairs(struct loader *l, struct ynode *n, struct ynode **kids, s
 			return -1;
 		}
 	}
-	struct ynode **out = arena_alloc_raw(l->a, sizeof(*out) * 2 * (total ? total : 1));
+	struct ynode **out = arena_alloc_raw_word(l->a, sizeof(*out) * 2 * (total ? total : 1));
 	bool *written = xmalloc(total ? total : 1);
 	struct pair_index ix;
 	size_t cap = 16, m = 0;
@@ -585,27 +590,27 @@ static int merge_pairs(struct loader *l, struct ynode *n, struct ynode **kids, s
 static int close_collection(struct loader *l, struct ynode **root)
 {
 	struct frame *f = &l->stack[--l->depth];
-	struct ynode *n = f->node;
+	struct ynode *n;
 	size_t w = f->weight + 1;
-	int rc;
 
 	bool merge = false;
-	if (n->kind == YN_MAP) {
-		n->n = f->n / 2;
-		for (size_t i = 0; i < f->n && !merge; i += 2)
-			merge = ynode_is_merge_key(l->kids[f->base + i]);
-	} else {
-		n->n = f->n;
-	}
+	for (size_t i = 0; f->kind == YN_MAP && i < f->n && !merge; i += 2)
+		merge = ynode_is_merge_key(l->kids[f->base + i]);
 	if (merge) {
-		rc = merge_pairs(l, n, l->kids + f->base, f->n / 2);
+		n = arena_alloc_raw_word(l->a, sizeof(*n));
+		*n = (struct ynode){ .kind = f->kind, .pos = f->pos };
+		int rc = merge_pairs(l, n, l->kids + f->base, f->n / 2);
 		if (rc) {
 			free(f->anchor);
 			l->nkids = f->base;
 			return rc;
 		}
 	} else {
-		n->kids = arena_alloc_raw(l->a, sizeof(*n->kids) * (f->n ? f->n : 1));
+		/* sizeof(*n) is a multiple of a pointer's alignment: the kids follow it. */
+		n = arena_alloc_raw_word(l->a, sizeof(*n) + f->n * sizeof(*n->kids));
+		*n = (struct ynode){ .kind = f->kind, .pos = f->pos,
+				     .n = f->kind == YN_MAP ? f->n / 2 : f->n };
+		n->kids = (struct ynode **)(n + 1);
 		if (f->n)
 			memcpy(n->kids, l->kids + f->base, f->n * sizeof(*n->kids));
 	}
@@ -699,7 +704,7 @@ static inline struct ynode *scalar_node(struct loader *l, const yaml_event_t *e)
 	/* The node and its text in one allocation: the commonest node, built once per
 	 * scalar of every document. */
 	size_t len = e->data.scalar.length;
-	struct ynode *n = arena_alloc_raw(l->a, sizeof(*n) + len + 1);
+	struct ynode *n = arena_alloc_raw_word(l->a, sizeof(*n) + len + 1);
 	char *str = (char *)(n + 1);
 	*n = (struct ynode){ .kind = YN_SCALAR, .pos = mark_pos(l, e->start_mark) };
 	memcpy(str, e->data.scalar.value, len);
@@ -895,7 +900,7 @@ static void on_scalar(struct loader *l, yaml_event_t *e, struct ynode **root)
 		return;
 	}
 	struct ynode *n = scalar_node(l, e);
-	item_pos(l, n, e->start_mark);
+	item_pos(l, &n->pos, e->start_mark);
 	attach(l, n, 1, root);
 	if (e->data.scalar.anchor)
 		register_anchor(l, (const char *)e->data.scalar.anchor, n, 1);

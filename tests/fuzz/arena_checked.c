@@ -62,6 +62,12 @@ void *arena_alloc_raw(struct arena *a, size_t n)
 	return b->data;
 }
 
+/* Each allocation is a heap block of its own, aligned for anything anyway. */
+void *arena_alloc_raw_word(struct arena *a, size_t n)
+{
+	return arena_alloc_raw(a, n);
+}
+
 void *arena_alloc(struct arena *a, size_t n)
 {
 	void *p = arena_alloc_raw(a, n);
