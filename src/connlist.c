@@ -538,6 +538,10 @@ void connlist_each_focus(const struct solver *s, const struct focus *f,
 		bool ext = b >= s->nep || (a < nsrc_ext && strcmp(src_ext[a].name, eps[b].name) < 0);
 		const struct side *src = ext ? &src_ext[a++] : &eps[b++];
 		size_t i = ext ? 0 : b - 1;
+		/* A source's name is read (escaped) at its first line: ask for it ahead, it
+		 * lies in the model, away from everything else walked here. */
+		if (b + 4 < s->nep)
+			PREFETCH(eps[b + 4].name);
 		if (!focus_src_all(f, &src->ref)) {
 			/* Only the focused destinations (f->eps, in name order; the focused
 			 * external ranges after them are merged by the sort in flush). */
