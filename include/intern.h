@@ -22,6 +22,8 @@ const char *intern_str(struct intern *t, const char *s, size_t len);
 /* Facts about an interned string (a result of intern_str, nothing else), zero when it
  * was added: the INTERN_* bits, set by whoever established them. */
 unsigned *intern_flags(const char *interned);
+/* The length of an interned string (which may hold NULs). */
+size_t intern_len(const char *interned);
 /* Distinct strings held. */
 size_t intern_count(const struct intern *t);
 

@@ -17,7 +17,15 @@ struct intern {
 	struct arena *a;
 	struct ientry **slot; /* NULL = empty */
 	size_t mask, n;
+	/* Entries are carved from chunks of the arena, so that the few hundred distinct
+	 * strings of a load lie together: allocated one by one, each would sit in its own
+	 * cache line among the pods' data, and every lookup would miss on it. */
+	char *chunk;
+	size_t chunk_left, chunk_size;
 };
+
+#define INTERN_CHUNK_MIN 4096
+#define INTERN_CHUNK_MAX 65536
 
 #define INTERN_MIN_SLOTS 1024
 
@@ -86,6 +94,27 @@ static void grow(struct intern *t)
 	t->mask = cap - 1;
 }
 
+/* Room for an entry of len bytes: from the current chunk, or a new one (a string too
+ * long for a chunk gets an allocation of its own). */
+static struct ientry *entry_alloc(struct intern *t, size_t len)
+{
+	size_t need = (sizeof(struct ientry) + len + 1 + _Alignof(struct ientry) - 1) &
+		      ~(_Alignof(struct ientry) - 1);
+	if (need > INTERN_CHUNK_MAX / 4)
+		return arena_alloc_raw(t->a, need);
+	if (need > t->chunk_left) {
+		t->chunk_size = t->chunk_size ? t->chunk_size * 2 : INTERN_CHUNK_MIN;
+		if (t->chunk_size > INTERN_CHUNK_MAX)
+			t->chunk_size = INTERN_CHUNK_MAX;
+		t->chunk = arena_alloc_raw(t->a, t->chunk_size);
+		t->chunk_left = t->chunk_size;
+	}
+	struct ientry *e = (struct ientry *)(void *)t->chunk;
+	t->chunk += need;
+	t->chunk_left -= need;
+	return e;
+}
+
 const char *intern_str(struct intern *t, const char *s, size_t len)
 {
 	uint32_t h = hash_of(s, len);
@@ -93,7 +122,7 @@ const char *intern_str(struct intern *t, const char *s, size_t len)
 	for (struct ientry *e; (e = t->slot[i]); i = (i + 1) & t->mask)
 		if (e->hash == h && e->len == len && !memcmp(e->s, s, len))
 			return e->s;
-	struct ientry *e = arena_alloc_raw(t->a, sizeof(*e) + len + 1);
+	struct ientry *e = entry_alloc(t, len);
 	e->flags = 0;
 	e->hash = h;
 	e->len = len;
@@ -109,6 +138,11 @@ const char *intern_str(struct intern *t, const char *s, size_t len)
 unsigned *intern_flags(const char *interned)
 {
 	return &((struct ientry *)(void *)(interned - offsetof(struct ientry, s)))->flags;
+}
+
+size_t intern_len(const char *interned)
+{
+	return ((const struct ientry *)(const void *)(interned - offsetof(struct ientry, s)))->len;
 }
 
 size_t intern_count(const struct intern *t)

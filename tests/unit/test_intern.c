@@ -30,6 +30,22 @@ static void test_same_pointer(void **state)
 	assert_memory_equal(n1, "a\0b", 4);
 	assert_ptr_equal(intern_str(t, "", 0), intern_str(t, "", 0));
 	assert_int_equal(intern_count(t), 5);
+	assert_int_equal(intern_len(n1), 3);
+	assert_int_equal(intern_len(n2), 1);
+	assert_int_equal(intern_len(x), 22);
+	/* A string longer than the table's chunks has an entry of its own, facts included. */
+	enum { LONG = 100000 };
+	char *big = malloc(LONG);
+	assert_non_null(big);
+	memset(big, 'x', LONG);
+	const char *b1 = intern_str(t, big, LONG);
+	*intern_flags(b1) = 7;
+	assert_ptr_equal(intern_str(t, big, LONG), b1);
+	assert_int_equal(intern_len(b1), LONG);
+	assert_int_equal(*intern_flags(b1), 7);
+	assert_int_equal(*intern_flags(x), 0);
+	assert_ptr_equal(intern_str(t, "a\0b", 3), n1);
+	free(big);
 	intern_free(t);
 	arena_free(a);
 }
