@@ -13,10 +13,16 @@ struct ientry {
 	char s[];
 };
 
-struct intern {
-	struct arena *a;
+/* An open-addressing table of entries. */
+struct itab {
 	struct ientry **slot; /* NULL = empty */
 	size_t mask, n;
+};
+
+struct intern {
+	struct arena *a;
+	struct itab str;
+	struct itab blk; /* intern_block's, apart: they are no strings */
 	/* Entries are carved from chunks of the arena, so that the few hundred distinct
 	 * strings of a load lie together: allocated one by one, each would sit in its own
 	 * cache line among the pods' data, and every lookup would miss on it. */
@@ -29,12 +35,18 @@ struct intern {
 
 #define INTERN_MIN_SLOTS 1024
 
+static void itab_init(struct itab *x)
+{
+	x->slot = xcalloc(INTERN_MIN_SLOTS, sizeof(*x->slot));
+	x->mask = INTERN_MIN_SLOTS - 1;
+}
+
 struct intern *intern_new(struct arena *a)
 {
 	struct intern *t = xcalloc(1, sizeof(*t));
 	t->a = a;
-	t->slot = xcalloc(INTERN_MIN_SLOTS, sizeof(*t->slot));
-	t->mask = INTERN_MIN_SLOTS - 1;
+	itab_init(&t->str);
+	itab_init(&t->blk);
 	return t;
 }
 
@@ -42,15 +54,17 @@ void intern_free(struct intern *t)
 {
 	if (!t)
 		return;
-	free(t->slot);
+	free(t->str.slot);
+	free(t->blk.slot);
 	free(t);
 }
 
 /* Eight bytes at a time (the last eight, or the first and last four, overlapping what
  * came before), then mixed so that the low bits (the slot) depend on all of them: every
  * label key and value of every object is looked up here. */
-static uint32_t hash_of(const char *s, size_t len)
+static inline uint32_t hash_of(const void *p, size_t len)
 {
+	const char *s = p;
 	const uint64_t k = UINT64_C(0x9E3779B97F4A7C15);
 	uint64_t h = (len + 1) * k, w = 0;
 	uint32_t lo, hi;
@@ -76,7 +90,7 @@ static uint32_t hash_of(const char *s, size_t len)
 	return (uint32_t)h;
 }
 
-static void grow(struct intern *t)
+static void grow(struct itab *t)
 {
 	size_t cap = 2 * (t->mask + 1);
 	struct ientry **slot = xcalloc(cap, sizeof(*slot));
@@ -115,23 +129,52 @@ static struct ientry *entry_alloc(struct intern *t, size_t len)
 	return e;
 }
 
-const char *intern_str(struct intern *t, const char *s, size_t len)
+/* The slot of the entry of the len bytes at s (hash h) in x, or the empty slot where
+ * it goes. */
+static inline struct ientry **itab_slot(const struct itab *x, uint32_t h, const void *s, size_t len)
 {
-	uint32_t h = hash_of(s, len);
-	size_t i = h & t->mask;
-	for (struct ientry *e; (e = t->slot[i]); i = (i + 1) & t->mask)
+	size_t i = h & x->mask;
+	for (struct ientry *e; (e = x->slot[i]); i = (i + 1) & x->mask)
 		if (e->hash == h && e->len == len && !memcmp(e->s, s, len))
-			return e->s;
-	struct ientry *e = entry_alloc(t, len);
+			break;
+	return &x->slot[i];
+}
+
+/* e, filled, into x at slot (from itab_slot). */
+static void itab_add(struct itab *x, struct ientry **slot, struct ientry *e, uint32_t h,
+		     const void *s, size_t len)
+{
 	e->flags = 0;
 	e->hash = h;
 	e->len = len;
 	memcpy(e->s, s, len);
 	e->s[len] = '\0';
-	t->slot[i] = e;
+	*slot = e;
 	/* At most half full, so that a probe stays short. */
-	if (2 * ++t->n > t->mask + 1)
-		grow(t);
+	if (2 * ++x->n > x->mask + 1)
+		grow(x);
+}
+
+const char *intern_str(struct intern *t, const char *s, size_t len)
+{
+	uint32_t h = hash_of(s, len);
+	struct ientry **slot = itab_slot(&t->str, h, s, len);
+	if (*slot)
+		return (*slot)->s;
+	struct ientry *e = entry_alloc(t, len);
+	itab_add(&t->str, slot, e, h, s, len);
+	return e->s;
+}
+
+const void *intern_block(struct intern *t, const void *p, size_t len)
+{
+	uint32_t h = hash_of(p, len);
+	struct ientry **slot = itab_slot(&t->blk, h, p, len);
+	if (*slot)
+		return (*slot)->s;
+	/* Many and each read where it is used: straight from the arena. */
+	struct ientry *e = arena_alloc_raw(t->a, sizeof(*e) + len + 1);
+	itab_add(&t->blk, slot, e, h, p, len);
 	return e->s;
 }
 
@@ -147,5 +190,5 @@ size_t intern_len(const char *interned)
 
 size_t intern_count(const struct intern *t)
 {
-	return t->n;
+	return t->str.n;
 }

@@ -79,6 +79,28 @@ static void test_grow(void **state)
 	arena_free(a);
 }
 
+/* Blocks: equal bytes give one copy, aligned; they are not strings. */
+static void test_blocks(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new();
+	struct intern *t = intern_new(a);
+	const char *w1[3] = { "a", "b", "c" }, *w2[3] = { "a", "b", "c" }, *w3[3] = { "a", "c", "b" };
+	const void *b1 = intern_block(t, w1, sizeof(w1));
+	assert_ptr_not_equal(b1, w1);
+	assert_int_equal((uintptr_t)b1 % _Alignof(max_align_t), 0);
+	assert_memory_equal(b1, w1, sizeof(w1));
+	assert_ptr_equal(intern_block(t, w2, sizeof(w2)), b1);
+	assert_ptr_not_equal(intern_block(t, w3, sizeof(w3)), b1);
+	assert_ptr_not_equal(intern_block(t, w1, sizeof(w1[0])), b1);
+	/* A string of the same bytes is another entry, with facts of its own. */
+	const char *s = intern_str(t, (const char *)w1, sizeof(w1));
+	assert_ptr_not_equal(s, b1);
+	assert_int_equal(intern_count(t), 1);
+	intern_free(t);
+	arena_free(a);
+}
+
 #define POD(name, key, val)                                                             \
 	"apiVersion: v1\nkind: Pod\nmetadata:\n  name: " name "\n  namespace: ns1\n"       \
 	"  labels:\n    '" key "': '" val "'\nspec:\n  containers: [{name: c, image: i}]\n---\n"
@@ -119,6 +141,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_pointer),
 		cmocka_unit_test(test_grow),
+		cmocka_unit_test(test_blocks),
 		cmocka_unit_test(test_validation_facts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
