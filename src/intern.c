@@ -22,7 +22,9 @@ struct itab {
 struct intern {
 	struct arena *a;
 	struct itab str;
-	struct itab blk; /* intern_block's, apart: they are no strings */
+	/* intern_block's, apart (they are no strings): a direct-mapped cache of
+	 * BLOCK_SLOTS entries, made on first use. */
+	struct ientry **blk;
 	/* Entries are carved from chunks of the arena, so that the few hundred distinct
 	 * strings of a load lie together: allocated one by one, each would sit in its own
 	 * cache line among the pods' data, and every lookup would miss on it. */
@@ -34,6 +36,9 @@ struct intern {
 #define INTERN_CHUNK_MAX 65536
 
 #define INTERN_MIN_SLOTS 1024
+/* Label sets repeat among the pods of one app, which a dump lists together; a table of
+ * every distinct set would grow (and fault pages) for as many bytes as it saves. */
+#define BLOCK_SLOTS 4096
 
 static void itab_init(struct itab *x)
 {
@@ -46,7 +51,6 @@ struct intern *intern_new(struct arena *a)
 	struct intern *t = xcalloc(1, sizeof(*t));
 	t->a = a;
 	itab_init(&t->str);
-	itab_init(&t->blk);
 	return t;
 }
 
@@ -55,7 +59,7 @@ void intern_free(struct intern *t)
 	if (!t)
 		return;
 	free(t->str.slot);
-	free(t->blk.slot);
+	free(t->blk);
 	free(t);
 }
 
@@ -168,13 +172,20 @@ const char *intern_str(struct intern *t, const char *s, size_t len)
 
 const void *intern_block(struct intern *t, const void *p, size_t len)
 {
+	if (!t->blk)
+		t->blk = xcalloc(BLOCK_SLOTS, sizeof(*t->blk));
 	uint32_t h = hash_of(p, len);
-	struct ientry **slot = itab_slot(&t->blk, h, p, len);
-	if (*slot)
-		return (*slot)->s;
+	struct ientry **slot = &t->blk[h & (BLOCK_SLOTS - 1)], *e = *slot;
+	if (e && e->hash == h && e->len == len && !memcmp(e->s, p, len))
+		return e->s;
 	/* Many and each read where it is used: straight from the arena. */
-	struct ientry *e = arena_alloc_raw(t->a, sizeof(*e) + len + 1);
-	itab_add(&t->blk, slot, e, h, p, len);
+	e = arena_alloc_raw(t->a, sizeof(*e) + len + 1);
+	e->flags = 0;
+	e->hash = h;
+	e->len = len;
+	memcpy(e->s, p, len);
+	e->s[len] = '\0';
+	*slot = e; /* the newer of two that collide */
 	return e->s;
 }
 
