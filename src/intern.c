@@ -13,6 +13,14 @@ struct ientry {
 	char s[];
 };
 
+/* A slot of intern_block's cache: the block's hash and length beside it, so that a
+ * block that differs is told apart without reading it, and the block needs no header
+ * (a block of its own costs no more than the caller's own copy would). */
+struct bslot {
+	uint32_t hash, len;
+	const void *p;
+};
+
 /* An open-addressing table of entries. */
 struct itab {
 	struct ientry **slot; /* NULL = empty */
@@ -24,7 +32,7 @@ struct intern {
 	struct itab str;
 	/* intern_block's, apart (they are no strings): a direct-mapped cache of
 	 * BLOCK_SLOTS entries, made on first use. */
-	struct ientry **blk;
+	struct bslot *blk;
 	/* Entries are carved from chunks of the arena, so that the few hundred distinct
 	 * strings of a load lie together: allocated one by one, each would sit in its own
 	 * cache line among the pods' data, and every lookup would miss on it. */
@@ -36,9 +44,11 @@ struct intern {
 #define INTERN_CHUNK_MAX 65536
 
 #define INTERN_MIN_SLOTS 1024
-/* Label sets repeat among the pods of one app, which a dump lists together; a table of
- * every distinct set would grow (and fault pages) for as many bytes as it saves. */
-#define BLOCK_SLOTS 4096
+/* Label sets repeat among the pods of one app, which a dump lists together: a small
+ * cache finds the recent ones. A table of every distinct set would grow (and fault
+ * pages) for as many bytes as it saves, and a large cache is cold: each lookup a miss
+ * that costs more than writing the array afresh. */
+#define BLOCK_SLOTS 64
 
 static void itab_init(struct itab *x)
 {
@@ -175,18 +185,14 @@ const void *intern_block(struct intern *t, const void *p, size_t len)
 	if (!t->blk)
 		t->blk = xcalloc(BLOCK_SLOTS, sizeof(*t->blk));
 	uint32_t h = hash_of(p, len);
-	struct ientry **slot = &t->blk[h & (BLOCK_SLOTS - 1)], *e = *slot;
-	if (e && e->hash == h && e->len == len && !memcmp(e->s, p, len))
-		return e->s;
-	/* Many and each read where it is used: straight from the arena. */
-	e = arena_alloc_raw(t->a, sizeof(*e) + len + 1);
-	e->flags = 0;
-	e->hash = h;
-	e->len = len;
-	memcpy(e->s, p, len);
-	e->s[len] = '\0';
-	*slot = e; /* the newer of two that collide */
-	return e->s;
+	struct bslot *slot = &t->blk[h & (BLOCK_SLOTS - 1)];
+	if (slot->p && slot->hash == h && slot->len == len && !memcmp(slot->p, p, len))
+		return slot->p;
+	void *c = arena_alloc_raw(t->a, len);
+	memcpy(c, p, len);
+	if (len <= UINT32_MAX) /* the newer of two that collide */
+		*slot = (struct bslot){ h, (uint32_t)len, c };
+	return c;
 }
 
 unsigned *intern_flags(const char *interned)
