@@ -258,10 +258,13 @@ struct object {
 					* numbers those that would collide) */
 	struct endpoint *endpoint;     /* a Pod's or workload's endpoint, after folding */
 	struct diag_obj dobj;          /* for diag_report */
-	/* Private to loading: a hash of kind, namespace and name (model.c), made on the
-	 * loader threads; 0 until made. */
+	/* Private to loading: a hash of kind, namespace and name (model_key_hash), made
+	 * when the object is decoded (its strings are in cache then); 0 until made. */
 	uint64_t key_hash;
 };
+/* Private to loading: the key_hash of an object of this kind, namespace (NULL for
+ * none) and name (model.c). */
+uint64_t model_key_hash(const char *kind, const char *ns, const char *name);
 
 struct op_table;
 

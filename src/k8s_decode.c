@@ -1139,6 +1139,9 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 	o->node = keep_node(m, doc);
 	o->meta_node = m->decoding_kept ? meta : NULL;
 	decode_meta(m, o, meta, k, opt);
+	/* Now, while its strings are in cache: model.c indexes every object by it. */
+	if (o->name)
+		o->key_hash = model_key_hash(o->kind, o->ns, o->name);
 	o->dobj.kind = o->kind;
 	o->dobj.ns = o->ns;
 	o->dobj.name = o->name;

@@ -73,7 +73,7 @@ static bool same_key(const struct object *o, const char *kind, const char *ns, c
 	       same_str(o->name, name);
 }
 
-static uint64_t key_hash(const char *kind, const char *ns, const char *name)
+uint64_t model_key_hash(const char *kind, const char *ns, const char *name)
 {
 	return str_hash(str_hash(str_hash(1469598103934665603ull, kind), ns), name);
 }
@@ -82,7 +82,7 @@ static uint64_t key_hash(const char *kind, const char *ns, const char *name)
 static uint64_t object_hash(struct object *o)
 {
 	if (!o->key_hash)
-		o->key_hash = key_hash(o->kind, o->ns, o->name);
+		o->key_hash = model_key_hash(o->kind, o->ns, o->name);
 	return o->key_hash;
 }
 
@@ -187,7 +187,7 @@ static void objidx_build(struct model *m, struct objidx *x, struct ns_names *ns)
 static struct object *find_object(const struct objidx *x, const char *kind, const char *ns,
 				  const char *name)
 {
-	return name ? objidx_obj(x, objidx_slot(x, key_hash(kind, ns, name), kind, ns, name))
+	return name ? objidx_obj(x, objidx_slot(x, model_key_hash(kind, ns, name), kind, ns, name))
 		    : NULL;
 }
 
@@ -238,18 +238,16 @@ static void rename_findings(struct diag *d, const struct rename *r, size_t nr)
  * Objects named from generateName get different names from the API server; here the
  * second and later ones of a kind, namespace and prefix are numbered in input order
  * ("web-<generated>", "web-<generated-2>", ...), before anything looks them up. The
- * others' key_hash is made in the same pass (the first read of each object after
- * loading).
+ * decoder made the others' key_hash; any it did not is made in the same pass.
  */
 static void number_generated(struct model *m)
 {
 	struct gen_ref *g = NULL;
 	size_t n = 0, cap = 0;
 	for (size_t i = 0; i < m->nobjects; i++) {
+		/* Only the flags and key_hash are read here: their cache line. */
 		if (i + AHEAD < m->nobjects)
-			prefetch_object(m->objects[i + AHEAD]);
-		if (i + AHEAD / 2 < m->nobjects)
-			PREFETCH(m->objects[i + AHEAD / 2]->name);
+			PREFETCH(&m->objects[i + AHEAD]->key_hash);
 		struct object *o = m->objects[i];
 		if (o->generated) {
 			XGROW(g, cap, n + 1);
