@@ -21,15 +21,10 @@ struct bslot {
 	const void *p;
 };
 
-/* An open-addressing table of entries. */
-struct itab {
-	struct ientry **slot; /* NULL = empty */
-	size_t mask, n;
-};
-
 struct intern {
 	struct arena *a;
-	struct itab str;
+	struct ientry **slot; /* NULL = empty */
+	size_t mask, n;
 	/* intern_block's, apart (they are no strings): a direct-mapped cache of
 	 * BLOCK_SLOTS entries, made on first use. */
 	struct bslot *blk;
@@ -50,17 +45,12 @@ struct intern {
  * that costs more than writing the array afresh. */
 #define BLOCK_SLOTS 64
 
-static void itab_init(struct itab *x)
-{
-	x->slot = xcalloc(INTERN_MIN_SLOTS, sizeof(*x->slot));
-	x->mask = INTERN_MIN_SLOTS - 1;
-}
-
 struct intern *intern_new(struct arena *a)
 {
 	struct intern *t = xcalloc(1, sizeof(*t));
 	t->a = a;
-	itab_init(&t->str);
+	t->slot = xcalloc(INTERN_MIN_SLOTS, sizeof(*t->slot));
+	t->mask = INTERN_MIN_SLOTS - 1;
 	return t;
 }
 
@@ -68,14 +58,15 @@ void intern_free(struct intern *t)
 {
 	if (!t)
 		return;
-	free(t->str.slot);
+	free(t->slot);
 	free(t->blk);
 	free(t);
 }
 
 /* Eight bytes at a time (the last eight, or the first and last four, overlapping what
  * came before), then mixed so that the low bits (the slot) depend on all of them: every
- * label key and value of every object is looked up here. */
+ * label key and value of every object is looked up here (inline: out of line, as two
+ * functions call it, it cost intern_str a call and its spills). */
 static inline uint32_t hash_of(const void *p, size_t len)
 {
 	const char *s = p;
@@ -104,7 +95,7 @@ static inline uint32_t hash_of(const void *p, size_t len)
 	return (uint32_t)h;
 }
 
-static void grow(struct itab *t)
+static void grow(struct intern *t)
 {
 	size_t cap = 2 * (t->mask + 1);
 	struct ientry **slot = xcalloc(cap, sizeof(*slot));
@@ -143,40 +134,23 @@ static struct ientry *entry_alloc(struct intern *t, size_t len)
 	return e;
 }
 
-/* The slot of the entry of the len bytes at s (hash h) in x, or the empty slot where
- * it goes. */
-static inline struct ientry **itab_slot(const struct itab *x, uint32_t h, const void *s, size_t len)
+const char *intern_str(struct intern *t, const char *s, size_t len)
 {
-	size_t i = h & x->mask;
-	for (struct ientry *e; (e = x->slot[i]); i = (i + 1) & x->mask)
+	uint32_t h = hash_of(s, len);
+	size_t i = h & t->mask;
+	for (struct ientry *e; (e = t->slot[i]); i = (i + 1) & t->mask)
 		if (e->hash == h && e->len == len && !memcmp(e->s, s, len))
-			break;
-	return &x->slot[i];
-}
-
-/* e, filled, into x at slot (from itab_slot). */
-static void itab_add(struct itab *x, struct ientry **slot, struct ientry *e, uint32_t h,
-		     const void *s, size_t len)
-{
+			return e->s;
+	struct ientry *e = entry_alloc(t, len);
 	e->flags = 0;
 	e->hash = h;
 	e->len = len;
 	memcpy(e->s, s, len);
 	e->s[len] = '\0';
-	*slot = e;
+	t->slot[i] = e;
 	/* At most half full, so that a probe stays short. */
-	if (2 * ++x->n > x->mask + 1)
-		grow(x);
-}
-
-const char *intern_str(struct intern *t, const char *s, size_t len)
-{
-	uint32_t h = hash_of(s, len);
-	struct ientry **slot = itab_slot(&t->str, h, s, len);
-	if (*slot)
-		return (*slot)->s;
-	struct ientry *e = entry_alloc(t, len);
-	itab_add(&t->str, slot, e, h, s, len);
+	if (2 * ++t->n > t->mask + 1)
+		grow(t);
 	return e->s;
 }
 
@@ -207,5 +181,5 @@ size_t intern_len(const char *interned)
 
 size_t intern_count(const struct intern *t)
 {
-	return t->str.n;
+	return t->n;
 }
