@@ -375,6 +375,10 @@ struct vctx {
 	/* The object was just decoded and its tree is not kept: its labels and namespace
 	 * are the decoder's interned copies (validate_object_meta). */
 	bool interned;
+	/* A constant field after path, appended only when a message is made: every
+	 * object's metadata is checked and almost none has an error (validate_meta). No
+	 * path is pushed while it is set. */
+	const char *field;
 };
 
 static size_t path_push(struct vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -416,6 +420,8 @@ static void msg_start(struct vctx *v, const char *suffix)
 {
 	strbuf_reset(&v->msg);
 	strbuf_addstr(&v->msg, v->path.buf);
+	if (v->field)
+		strbuf_addstr(&v->msg, v->field);
 	strbuf_addstr(&v->msg, suffix);
 	strbuf_addstr(&v->msg, ": ");
 }
@@ -625,7 +631,7 @@ static void validate_meta(struct vctx *v, const struct ynode *meta, enum name_ru
 			  bool namespaced, bool annotations)
 {
 	const struct object *o = v->o;
-	size_t base, len;
+	size_t len;
 
 	const struct ynode *gen_key = ynode_key(meta, "generateName");
 	const char *gen = node_text(ynode_get(meta, "generateName"), &len);
@@ -633,14 +639,14 @@ static void validate_meta(struct vctx *v, const struct ynode *meta, enum name_ru
 	if (gen_len) {
 		struct msgs ms = { { NULL }, 0 };
 		check_name(rule, gen, gen_len, true, &ms);
-		base = path_push(v, "metadata.generateName");
+		v->field = "metadata.generateName";
 		err_invalid_msgs(v, gen_key, "", gen, gen_len, &ms);
-		path_pop(v, base);
+		v->field = NULL;
 	}
 
 	const struct ynode *name_key = ynode_key(meta, "name");
 	const char *name = node_text(ynode_get(meta, "name"), &len);
-	base = path_push(v, "metadata.name");
+	v->field = "metadata.name";
 	if (!len) {
 		/* With only generateName, the API server generates the name first. */
 		if (!gen_len)
@@ -656,7 +662,7 @@ static void validate_meta(struct vctx *v, const struct ynode *meta, enum name_ru
 		if (rule == NAME_CRONJOB && len > 52)
 			err_invalid_str(v, name_key, "", name, len, "must be no more than 52 characters");
 	}
-	path_pop(v, base);
+	v->field = NULL;
 
 	/* An empty namespace is no namespace: kubectl fills in its own. A cluster-scoped
 	 * object's namespace is cleared by the API server before validation. */
@@ -667,21 +673,21 @@ static void validate_meta(struct vctx *v, const struct ynode *meta, enum name_ru
 		const char *in = v->interned && o->ns_node && o->ns_node->kind == YN_SCALAR
 					 ? o->ns_node->str : NULL;
 		check_once(v, INTERN_DNS_LABEL, ns, len, in, &ms);
-		base = path_push(v, "metadata.namespace");
+		v->field = "metadata.namespace";
 		err_invalid_msgs(v, ynode_key(meta, "namespace"), "", ns, len, &ms);
-		path_pop(v, base);
+		v->field = NULL;
 	}
 
-	base = path_push(v, "metadata.labels");
+	v->field = "metadata.labels";
 	/* Outside kept trees the object's labels are this map's, interned. */
 	validate_label_map(v, ynode_get(meta, "labels"), v->interned ? &o->labels : NULL);
-	path_pop(v, base);
+	v->field = NULL;
 
 	/* "The rule is QualifiedName except that case doesn't matter"; the total size of
 	 * keys and values is at most 256 KiB. */
 	if (!annotations)
 		return;
-	base = path_push(v, "metadata.annotations");
+	v->field = "metadata.annotations";
 	size_t total = 0;
 	const struct ynode *ann = ynode_get(meta, "annotations");
 	for (size_t i = 0; ann && ann->kind == YN_MAP && i < ann->n; i++) {
@@ -705,14 +711,14 @@ static void validate_meta(struct vctx *v, const struct ynode *meta, enum name_ru
 		strbuf_addf(&v->msg, "Too long: must have at most %d bytes", 256 * 1024);
 		msg_report(v, RULE_INVALID_SPEC, ynode_key(meta, "annotations"));
 	}
-	path_pop(v, base);
+	v->field = NULL;
 }
 
 bool validate_object_meta(struct model *m, struct object *o, const struct ynode *meta,
 			  const struct k8s_kind *k, const struct ynode *doc)
 {
 	const struct ynode *labels = k->labels_path ? ynode_path(doc, k->labels_path) : NULL;
-	struct vctx v = { m, o, NULL, STRBUF_INIT, STRBUF_INIT, false, !m->decoding_kept };
+	struct vctx v = { m, o, NULL, STRBUF_INIT, STRBUF_INIT, false, !m->decoding_kept, NULL };
 	/* Annotations change nothing npcheck computes: only a NetworkPolicy's are checked. */
 	validate_meta(&v, meta, k->name, k->namespaced, false);
 	if (labels) {
@@ -989,7 +995,7 @@ void validate_policy(struct model *m, struct policy *p)
 {
 	if (p->obj->invalid)
 		return;
-	struct vctx v = { m, p->obj, p, STRBUF_INIT, STRBUF_INIT, false, false };
+	struct vctx v = { m, p->obj, p, STRBUF_INIT, STRBUF_INIT, false, false, NULL };
 
 	const struct k8s_kind *k = k8s_kind_find("NetworkPolicy", p->obj->api_version);
 	validate_meta(&v, p->obj->meta_node, k->name, k->namespaced, true);
