@@ -19,9 +19,16 @@ void intern_free(struct intern *t);
 /* The table's copy of s (len bytes, which may hold NULs; NUL-terminated), added when it
  * is new. Equal strings give the same pointer. */
 const char *intern_str(struct intern *t, const char *s, size_t len);
+/* A copy of the len bytes at p in the table's arena (aligned for any scalar or
+ * pointer), shared with an equal block interned shortly before (a small cache, apart
+ * from the strings: no flags, no NUL): for arrays that objects listed near each other
+ * often repeat and nobody changes (a pod's labels). */
+const void *intern_block(struct intern *t, const void *p, size_t len);
 /* Facts about an interned string (a result of intern_str, nothing else), zero when it
  * was added: the INTERN_* bits, set by whoever established them. */
 unsigned *intern_flags(const char *interned);
+/* The length of an interned string (which may hold NULs). */
+size_t intern_len(const char *interned);
 /* Distinct strings held. */
 size_t intern_count(const struct intern *t);
 

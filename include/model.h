@@ -129,10 +129,11 @@ struct container_port {
 	const struct ynode *node;  /* NULL: the tree is not kept for these kinds */
 };
 
+/* The address first: an int ahead of it would pad 12 bytes (48 bytes, not 32, per pod). */
 struct ip_addr {
-	int family;
 	u128 addr;
 	const char *text;
+	int family;
 };
 
 /* A pod, or a workload standing for its pods (Deployment, ..., or an owner of Pods). */
@@ -233,7 +234,6 @@ struct service {
 struct object {
 	const char *kind, *api_version;
 	const char *ns;   /* after defaulting; NULL for cluster-scoped kinds */
-	bool ns_given;    /* metadata.namespace present */
 	const char *name; /* NULL when missing */
 	const char *file;
 	/* The document (or List item) and its metadata. For kinds other than NetworkPolicy
@@ -248,6 +248,8 @@ struct object {
 	const char *ignore;            /* npcheck.io/ignore annotation */
 	const struct ynode *ignore_node; /* its value, for positions */
 	const char *owner_kind, *owner_name; /* controller ownerReference */
+	/* The flags together (one object per pod: padding around each costs 16 bytes). */
+	bool ns_given;                 /* metadata.namespace present */
 	bool invalid;                  /* some part could not be decoded, or the API server
 					* would reject it (validate.c) */
 	bool workload;                 /* modelled from a pod template (a read workload kind,
@@ -256,10 +258,13 @@ struct object {
 					* numbers those that would collide) */
 	struct endpoint *endpoint;     /* a Pod's or workload's endpoint, after folding */
 	struct diag_obj dobj;          /* for diag_report */
-	/* Private to loading: a hash of kind, namespace and name (model.c), made on the
-	 * loader threads; 0 until made. */
+	/* Private to loading: a hash of kind, namespace and name (model_key_hash), made
+	 * when the object is decoded (its strings are in cache then); 0 until made. */
 	uint64_t key_hash;
 };
+/* Private to loading: the key_hash of an object of this kind, namespace (NULL for
+ * none) and name (model.c). */
+uint64_t model_key_hash(const char *kind, const char *ns, const char *name);
 
 struct op_table;
 

@@ -371,14 +371,22 @@ static const struct ynode *keep_shared_node(struct model *m, const struct ynode 
 	return c;
 }
 
+/* Label sets at most this long are shared: read into a buffer on the stack first. */
+#define SHARED_LABELS 32
+
 static void decode_labels(struct model *m, const struct ynode *n, struct labels *out)
 {
 	size_t k = 0;
+	struct kv buf[SHARED_LABELS];
 	out->n = 0;
 	out->kv = NULL;
 	if (!n || n->kind != YN_MAP || n->n == 0)
 		return;
-	out->kv = ARENA_ARRAY(m->arena, struct kv, n->n);
+	/* Outside kept trees the strings are interned and the nodes NULL: then equal
+	 * label sets (pods of one app) are one array, interned too. Nobody changes a
+	 * decoded object's labels in place. */
+	bool share = !m->decoding_kept && n->n <= SHARED_LABELS;
+	out->kv = share ? buf : ARENA_ARRAY(m->arena, struct kv, n->n);
 	for (size_t i = 0; i < n->n; i++) {
 		const struct ynode *key = n->kids[2 * i], *val = n->kids[2 * i + 1];
 		if (key->kind != YN_SCALAR || val->kind != YN_SCALAR)
@@ -389,6 +397,8 @@ static void decode_labels(struct model *m, const struct ynode *n, struct labels 
 		k++;
 	}
 	out->n = k;
+	if (share)
+		out->kv = k ? (struct kv *)intern_block(m->intern, buf, sizeof(*buf) * k) : NULL;
 }
 
 static void decode_selector(struct model *m, const struct ynode *parent, const char *key,
@@ -1129,6 +1139,9 @@ static void decode_object(struct model *m, const char *file, const struct ynode 
 	o->node = keep_node(m, doc);
 	o->meta_node = m->decoding_kept ? meta : NULL;
 	decode_meta(m, o, meta, k, opt);
+	/* Now, while its strings are in cache: model.c indexes every object by it. */
+	if (o->name)
+		o->key_hash = model_key_hash(o->kind, o->ns, o->name);
 	o->dobj.kind = o->kind;
 	o->dobj.ns = o->ns;
 	o->dobj.name = o->name;

@@ -40,15 +40,18 @@ static void prefetch_object(const struct object *o)
 }
 
 /* Objects by kind, namespace and name: an open-addressing hash of the named objects.
- * A slot keeps its object's key_hash, so that probing past it reads no object. */
+ * A slot keeps the high half of its object's key_hash (the low bits chose the slot),
+ * so that probing past it reads no object, and the object's place in m->objects:
+ * 8 bytes, not 16, as the table is touched all over and each of its pages is a fault. */
 struct objslot {
-	uint64_t h;
-	struct object *o;
+	uint32_t h;
+	uint32_t i; /* index in objs plus one; 0: empty */
 };
 
 struct objidx {
 	struct objslot *t;
 	size_t cap;
+	struct object *const *objs;
 };
 
 static uint64_t str_hash(uint64_t h, const char *s)
@@ -70,7 +73,7 @@ static bool same_key(const struct object *o, const char *kind, const char *ns, c
 	       same_str(o->name, name);
 }
 
-static uint64_t key_hash(const char *kind, const char *ns, const char *name)
+uint64_t model_key_hash(const char *kind, const char *ns, const char *name)
 {
 	return str_hash(str_hash(str_hash(1469598103934665603ull, kind), ns), name);
 }
@@ -79,7 +82,7 @@ static uint64_t key_hash(const char *kind, const char *ns, const char *name)
 static uint64_t object_hash(struct object *o)
 {
 	if (!o->key_hash)
-		o->key_hash = key_hash(o->kind, o->ns, o->name);
+		o->key_hash = model_key_hash(o->kind, o->ns, o->name);
 	return o->key_hash;
 }
 
@@ -89,9 +92,16 @@ static struct objslot *objidx_slot(const struct objidx *x, uint64_t h, const cha
 				   const char *ns, const char *name)
 {
 	size_t i = (size_t)h & (x->cap - 1);
-	while (x->t[i].o && (x->t[i].h != h || !same_key(x->t[i].o, kind, ns, name)))
+	while (x->t[i].i && (x->t[i].h != (uint32_t)(h >> 32) ||
+			     !same_key(x->objs[x->t[i].i - 1], kind, ns, name)))
 		i = (i + 1) & (x->cap - 1);
 	return &x->t[i];
+}
+
+/* The object of a slot, or NULL. */
+static struct object *objidx_obj(const struct objidx *x, const struct objslot *slot)
+{
+	return slot->i ? x->objs[slot->i - 1] : NULL;
 }
 
 /* The distinct names of the namespaces the objects imply (a hash set), in order of
@@ -147,6 +157,9 @@ static void objidx_build(struct model *m, struct objidx *x, struct ns_names *ns)
 	while (x->cap < 2 * m->nobjects)
 		x->cap *= 2;
 	x->t = xcalloc(x->cap, sizeof(*x->t));
+	x->objs = m->objects;
+	if (m->nobjects >= UINT32_MAX)
+		BUG("too many objects for the index");
 	for (size_t i = 0; i < m->nobjects; i++) {
 		if (i + AHEAD < m->nobjects)
 			prefetch_object(m->objects[i + AHEAD]);
@@ -154,11 +167,11 @@ static void objidx_build(struct model *m, struct objidx *x, struct ns_names *ns)
 		struct objslot *slot = NULL;
 		if (b->name)
 			slot = objidx_slot(x, object_hash(b), b->kind, b->ns, b->name);
-		if (slot && !slot->o) {
-			slot->h = b->key_hash;
-			slot->o = b;
+		if (slot && !slot->i) {
+			slot->h = (uint32_t)(b->key_hash >> 32);
+			slot->i = (uint32_t)i + 1;
 		} else if (slot) {
-			const struct object *a = slot->o;
+			const struct object *a = objidx_obj(x, slot);
 			const struct ynode *at = b->name_node ? b->name_node : b->node;
 			const struct ynode *first = a->name_node ? a->name_node : a->node;
 			diag_report(m->diag, RULE_DUPLICATE_OBJECT, &at->pos, &b->dobj,
@@ -174,7 +187,8 @@ static void objidx_build(struct model *m, struct objidx *x, struct ns_names *ns)
 static struct object *find_object(const struct objidx *x, const char *kind, const char *ns,
 				  const char *name)
 {
-	return name ? objidx_slot(x, key_hash(kind, ns, name), kind, ns, name)->o : NULL;
+	return name ? objidx_obj(x, objidx_slot(x, model_key_hash(kind, ns, name), kind, ns, name))
+		    : NULL;
 }
 
 static int gen_cmp_key(const struct object *a, const struct object *b)
@@ -224,18 +238,16 @@ static void rename_findings(struct diag *d, const struct rename *r, size_t nr)
  * Objects named from generateName get different names from the API server; here the
  * second and later ones of a kind, namespace and prefix are numbered in input order
  * ("web-<generated>", "web-<generated-2>", ...), before anything looks them up. The
- * others' key_hash is made in the same pass (the first read of each object after
- * loading).
+ * decoder made the others' key_hash; any it did not is made in the same pass.
  */
 static void number_generated(struct model *m)
 {
 	struct gen_ref *g = NULL;
 	size_t n = 0, cap = 0;
 	for (size_t i = 0; i < m->nobjects; i++) {
+		/* Only the flags and key_hash are read here: their cache line. */
 		if (i + AHEAD < m->nobjects)
-			prefetch_object(m->objects[i + AHEAD]);
-		if (i + AHEAD / 2 < m->nobjects)
-			PREFETCH(m->objects[i + AHEAD / 2]->name);
+			PREFETCH(&m->objects[i + AHEAD]->key_hash);
 		struct object *o = m->objects[i];
 		if (o->generated) {
 			XGROW(g, cap, n + 1);

@@ -132,6 +132,10 @@ static void re_init(void)
 					    PCRE2_DOLLAR_ENDONLY, &err, &off, NULL);
 		if (!re_code[id])
 			BUG("a built-in regular expression does not compile");
+		/* Every object's name and every distinct label is matched: compiled to machine
+		 * code they cost a tenth. Where the JIT is unavailable (not built in, or no
+		 * executable memory) pcre2_match interprets the pattern, with the same results. */
+		(void)pcre2_jit_compile(re_code[id], PCRE2_JIT_COMPLETE);
 	}
 	if (pthread_key_create(&re_key, re_scratch_release))
 		BUG("cannot create a thread key");
@@ -173,7 +177,13 @@ static bool re_match(enum re_id id, const char *s, size_t len)
 	struct re_scratch *rs = re_scratch();
 	uint32_t limit = len > 100000000 ? UINT32_MAX : (uint32_t)(10000 + 32 * len);
 	pcre2_set_match_limit(rs->ctx, limit);
-	return pcre2_match(re_code[id], (PCRE2_SPTR)s, len, 0, 0, rs->data, rs->ctx) >= 0;
+	int rc = pcre2_match(re_code[id], (PCRE2_SPTR)s, len, 0, 0, rs->data, rs->ctx);
+	/* The JIT gives up on a long text in its own way (its stack, its count of the
+	 * limit): then the interpreter decides, under the limit above, as without it. */
+	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
+		rc = pcre2_match(re_code[id], (PCRE2_SPTR)s, len, 0, PCRE2_NO_JIT, rs->data,
+				 rs->ctx);
+	return rc >= 0;
 }
 
 /* The messages one check produced: each is one field error on the API server. */
@@ -362,6 +372,13 @@ struct vctx {
 	struct strbuf path; /* the field path of the node being checked */
 	struct strbuf msg;
 	bool invalid;
+	/* The object was just decoded and its tree is not kept: its labels and namespace
+	 * are the decoder's interned copies (validate_object_meta). */
+	bool interned;
+	/* A constant field after path, appended only when a message is made: every
+	 * object's metadata is checked and almost none has an error (validate_meta). No
+	 * path is pushed while it is set. */
+	const char *field;
 };
 
 static size_t path_push(struct vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -403,6 +420,8 @@ static void msg_start(struct vctx *v, const char *suffix)
 {
 	strbuf_reset(&v->msg);
 	strbuf_addstr(&v->msg, v->path.buf);
+	if (v->field)
+		strbuf_addstr(&v->msg, v->field);
 	strbuf_addstr(&v->msg, suffix);
 	strbuf_addstr(&v->msg, ": ");
 }
@@ -497,11 +516,15 @@ static unsigned *facts(struct vctx *v, const char *s, size_t len)
 
 /* check_label_key, check_label_value or check_dns_label (bit, an INTERN_* fact, says
  * which) of s: run once per distinct string that passes, as pods repeat their labels
- * and namespaces. A string that fails is checked each time (its messages are wanted). */
+ * and namespaces. A string that fails is checked each time (its messages are wanted).
+ * interned: intern_str's copy of s as the decoder kept it, or NULL. */
 static void check_once(struct vctx *v, unsigned bit, const char *s, size_t len,
-		       struct msgs *ms)
+		       const char *interned, struct msgs *ms)
 {
-	unsigned *f = facts(v, s, len);
+	/* The decoder's interned copy of s, when it has one, is the entry a lookup would
+	 * find (if the lengths agree: it was read up to a NUL): no hash, no probe. */
+	unsigned *f = interned && intern_len(interned) == len ? intern_flags(interned)
+							      : facts(v, s, len);
 	int before = ms->n;
 	if (f && (*f & bit))
 		return;
@@ -531,33 +554,42 @@ static const char *node_text(const struct ynode *n, size_t *len)
 
 /* ValidateLabels: every key a qualified name, every value a label value; both errors
  * name the map itself (PATH), not the key. Pointed at the label's key. */
+static void validate_label(struct vctx *v, const struct kv *kv, const struct kv *interned)
+{
+	struct msgs ms = { { NULL }, 0 };
+	size_t klen = kv->node ? kv->node->len : strlen(kv->key);
+	check_once(v, INTERN_LABEL_KEY, kv->key, klen, interned ? interned->key : NULL, &ms);
+	err_invalid_msgs(v, kv->node, "", kv->key, klen, &ms);
+	ms.n = 0;
+	size_t vlen = strlen(kv->val);
+	/* A null value is "" to both, but the decoder's "" is no interned string. */
+	check_once(v, INTERN_LABEL_VALUE, kv->val, vlen, interned && vlen ? interned->val : NULL,
+		   &ms);
+	err_invalid_msgs(v, kv->node, "", kv->val, vlen, &ms);
+}
+
 static void validate_labels(struct vctx *v, const struct kv *kv, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct msgs ms = { { NULL }, 0 };
-		size_t klen = kv[i].node ? kv[i].node->len : strlen(kv[i].key);
-		check_once(v, INTERN_LABEL_KEY, kv[i].key, klen, &ms);
-		err_invalid_msgs(v, kv[i].node, "", kv[i].key, klen, &ms);
-		ms.n = 0;
-		size_t vlen = strlen(kv[i].val);
-		check_once(v, INTERN_LABEL_VALUE, kv[i].val, vlen, &ms);
-		err_invalid_msgs(v, kv[i].node, "", kv[i].val, vlen, &ms);
-	}
+	for (size_t i = 0; i < n; i++)
+		validate_label(v, &kv[i], NULL);
 }
 
 /* The same, read from the mapping node (labels of kinds whose labels keep no node). A
- * pair that is not two scalars is a type error reported by the decoder. */
-static void validate_label_map(struct vctx *v, const struct ynode *map)
+ * pair that is not two scalars is a type error reported by the decoder. dec: the labels
+ * the decoder read from this map with interned strings (pair for pair), or NULL. */
+static void validate_label_map(struct vctx *v, const struct ynode *map,
+			       const struct labels *dec)
 {
 	if (!map || map->kind != YN_MAP)
 		return;
-	for (size_t i = 0; i < map->n; i++) {
-		const struct ynode *k = map->kids[2 * i], *val = map->kids[2 * i + 1];
-		if (k->kind != YN_SCALAR || val->kind != YN_SCALAR)
+	for (size_t i = 0, k = 0; i < map->n; i++) {
+		const struct ynode *key = map->kids[2 * i], *val = map->kids[2 * i + 1];
+		if (key->kind != YN_SCALAR || val->kind != YN_SCALAR)
 			continue;
 		/* A null key is read as its text, as the decoder reads it. */
-		struct kv kv = { k->str, ynode_is_null(val) ? "" : val->str, k };
-		validate_labels(v, &kv, 1);
+		struct kv kv = { key->str, ynode_is_null(val) ? "" : val->str, key };
+		validate_label(v, &kv, dec && k < dec->n ? &dec->kv[k] : NULL);
+		k++;
 	}
 }
 
@@ -599,7 +631,7 @@ static void validate_meta(struct vctx *v, const struct ynode *meta, enum name_ru
 			  bool namespaced, bool annotations)
 {
 	const struct object *o = v->o;
-	size_t base, len;
+	size_t len;
 
 	const struct ynode *gen_key = ynode_key(meta, "generateName");
 	const char *gen = node_text(ynode_get(meta, "generateName"), &len);
@@ -607,14 +639,14 @@ static void validate_meta(struct vctx *v, const struct ynode *meta, enum name_ru
 	if (gen_len) {
 		struct msgs ms = { { NULL }, 0 };
 		check_name(rule, gen, gen_len, true, &ms);
-		base = path_push(v, "metadata.generateName");
+		v->field = "metadata.generateName";
 		err_invalid_msgs(v, gen_key, "", gen, gen_len, &ms);
-		path_pop(v, base);
+		v->field = NULL;
 	}
 
 	const struct ynode *name_key = ynode_key(meta, "name");
 	const char *name = node_text(ynode_get(meta, "name"), &len);
-	base = path_push(v, "metadata.name");
+	v->field = "metadata.name";
 	if (!len) {
 		/* With only generateName, the API server generates the name first. */
 		if (!gen_len)
@@ -630,28 +662,32 @@ static void validate_meta(struct vctx *v, const struct ynode *meta, enum name_ru
 		if (rule == NAME_CRONJOB && len > 52)
 			err_invalid_str(v, name_key, "", name, len, "must be no more than 52 characters");
 	}
-	path_pop(v, base);
+	v->field = NULL;
 
 	/* An empty namespace is no namespace: kubectl fills in its own. A cluster-scoped
 	 * object's namespace is cleared by the API server before validation. */
 	const char *ns = node_text(ynode_get(meta, "namespace"), &len);
 	if (namespaced && len) {
 		struct msgs ms = { { NULL }, 0 };
-		check_once(v, INTERN_DNS_LABEL, ns, len, &ms);
-		base = path_push(v, "metadata.namespace");
+		/* The decoder interned the namespace's text unless the tree is kept. */
+		const char *in = v->interned && o->ns_node && o->ns_node->kind == YN_SCALAR
+					 ? o->ns_node->str : NULL;
+		check_once(v, INTERN_DNS_LABEL, ns, len, in, &ms);
+		v->field = "metadata.namespace";
 		err_invalid_msgs(v, ynode_key(meta, "namespace"), "", ns, len, &ms);
-		path_pop(v, base);
+		v->field = NULL;
 	}
 
-	base = path_push(v, "metadata.labels");
-	validate_label_map(v, ynode_get(meta, "labels"));
-	path_pop(v, base);
+	v->field = "metadata.labels";
+	/* Outside kept trees the object's labels are this map's, interned. */
+	validate_label_map(v, ynode_get(meta, "labels"), v->interned ? &o->labels : NULL);
+	v->field = NULL;
 
 	/* "The rule is QualifiedName except that case doesn't matter"; the total size of
 	 * keys and values is at most 256 KiB. */
 	if (!annotations)
 		return;
-	base = path_push(v, "metadata.annotations");
+	v->field = "metadata.annotations";
 	size_t total = 0;
 	const struct ynode *ann = ynode_get(meta, "annotations");
 	for (size_t i = 0; ann && ann->kind == YN_MAP && i < ann->n; i++) {
@@ -675,14 +711,14 @@ static void validate_meta(struct vctx *v, const struct ynode *meta, enum name_ru
 		strbuf_addf(&v->msg, "Too long: must have at most %d bytes", 256 * 1024);
 		msg_report(v, RULE_INVALID_SPEC, ynode_key(meta, "annotations"));
 	}
-	path_pop(v, base);
+	v->field = NULL;
 }
 
 bool validate_object_meta(struct model *m, struct object *o, const struct ynode *meta,
 			  const struct k8s_kind *k, const struct ynode *doc)
 {
 	const struct ynode *labels = k->labels_path ? ynode_path(doc, k->labels_path) : NULL;
-	struct vctx v = { m, o, NULL, STRBUF_INIT, STRBUF_INIT, false };
+	struct vctx v = { m, o, NULL, STRBUF_INIT, STRBUF_INIT, false, !m->decoding_kept, NULL };
 	/* Annotations change nothing npcheck computes: only a NetworkPolicy's are checked. */
 	validate_meta(&v, meta, k->name, k->namespaced, false);
 	if (labels) {
@@ -690,7 +726,7 @@ bool validate_object_meta(struct model *m, struct object *o, const struct ynode 
 		 * selector): validated as labels. */
 		size_t base = v.path.len;
 		strbuf_addstr(&v.path, k->labels_path);
-		validate_label_map(&v, labels);
+		validate_label_map(&v, labels, NULL);
 		path_pop(&v, base);
 	}
 	strbuf_release(&v.path);
@@ -743,13 +779,13 @@ static void validate_selector(struct vctx *v, const struct selector *s)
 		}
 		const struct ynode *key_key = ynode_key(e->node, "key");
 		const char *key = node_text(ynode_get(e->node, "key"), &len);
-		check_once(v, INTERN_LABEL_KEY, key, len, &ms);
+		check_once(v, INTERN_LABEL_KEY, key, len, NULL, &ms);
 		err_invalid_msgs(v, key_key ? key_key : e->node, ".key", key, len, &ms);
 		for (size_t j = 0; j < nvals; j++) {
 			const char *val = node_text(vals->kids[j], &len);
 			size_t vb = path_push_item(v, ".", "values", (long long)j);
 			ms.n = 0;
-			check_once(v, INTERN_LABEL_VALUE, val, len, &ms);
+			check_once(v, INTERN_LABEL_VALUE, val, len, NULL, &ms);
 			err_invalid_msgs(v, vals->kids[j], "", val, len, &ms);
 			path_pop(v, vb);
 		}
@@ -959,7 +995,7 @@ void validate_policy(struct model *m, struct policy *p)
 {
 	if (p->obj->invalid)
 		return;
-	struct vctx v = { m, p->obj, p, STRBUF_INIT, STRBUF_INIT, false };
+	struct vctx v = { m, p->obj, p, STRBUF_INIT, STRBUF_INIT, false, false, NULL };
 
 	const struct k8s_kind *k = k8s_kind_find("NetworkPolicy", p->obj->api_version);
 	validate_meta(&v, p->obj->meta_node, k->name, k->namespaced, true);

@@ -30,6 +30,22 @@ static void test_same_pointer(void **state)
 	assert_memory_equal(n1, "a\0b", 4);
 	assert_ptr_equal(intern_str(t, "", 0), intern_str(t, "", 0));
 	assert_int_equal(intern_count(t), 5);
+	assert_int_equal(intern_len(n1), 3);
+	assert_int_equal(intern_len(n2), 1);
+	assert_int_equal(intern_len(x), 22);
+	/* A string longer than the table's chunks has an entry of its own, facts included. */
+	enum { LONG = 100000 };
+	char *big = malloc(LONG);
+	assert_non_null(big);
+	memset(big, 'x', LONG);
+	const char *b1 = intern_str(t, big, LONG);
+	*intern_flags(b1) = 7;
+	assert_ptr_equal(intern_str(t, big, LONG), b1);
+	assert_int_equal(intern_len(b1), LONG);
+	assert_int_equal(*intern_flags(b1), 7);
+	assert_int_equal(*intern_flags(x), 0);
+	assert_ptr_equal(intern_str(t, "a\0b", 3), n1);
+	free(big);
 	intern_free(t);
 	arena_free(a);
 }
@@ -59,6 +75,28 @@ static void test_grow(void **state)
 	}
 	assert_int_equal(intern_count(t), N);
 	free(p);
+	intern_free(t);
+	arena_free(a);
+}
+
+/* Blocks: equal bytes give one copy, aligned; they are not strings. */
+static void test_blocks(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new();
+	struct intern *t = intern_new(a);
+	const char *w1[3] = { "a", "b", "c" }, *w2[3] = { "a", "b", "c" }, *w3[3] = { "a", "c", "b" };
+	const void *b1 = intern_block(t, w1, sizeof(w1));
+	assert_ptr_not_equal(b1, w1);
+	assert_int_equal((uintptr_t)b1 % _Alignof(max_align_t), 0);
+	assert_memory_equal(b1, w1, sizeof(w1));
+	assert_ptr_equal(intern_block(t, w2, sizeof(w2)), b1);
+	assert_ptr_not_equal(intern_block(t, w3, sizeof(w3)), b1);
+	assert_ptr_not_equal(intern_block(t, w1, sizeof(w1[0])), b1);
+	/* A string of the same bytes is another entry, with facts of its own. */
+	const char *s = intern_str(t, (const char *)w1, sizeof(w1));
+	assert_ptr_not_equal(s, b1);
+	assert_int_equal(intern_count(t), 1);
 	intern_free(t);
 	arena_free(a);
 }
@@ -103,6 +141,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_pointer),
 		cmocka_unit_test(test_grow),
+		cmocka_unit_test(test_blocks),
 		cmocka_unit_test(test_validation_facts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -358,6 +358,44 @@ static void test_workload_templates(void **state)
 	tu_free(&t);
 }
 
+/* Pods with equal labels (in the same order) share one label array; others do not, and
+ * a NetworkPolicy's labels (kept with their nodes) are its own. */
+static void test_shared_labels(void **state)
+{
+	(void)state;
+	struct tu t;
+	tu_load(&t,
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: a, labels: {app: web, tier: fe}}\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: b, labels: {app: web, tier: fe}}\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: c, labels: {tier: fe, app: web}}\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: d, labels: {app: web, tier: ~}}\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: e, labels: {app: web, tier: ''}}\n"
+		"---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+		"metadata: {name: p, labels: {app: web, tier: fe}}\nspec: {podSelector: {}}\n"
+		"---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+		"metadata: {name: q, labels: {app: web, tier: fe}}\nspec: {podSelector: {}}\n");
+	no_findings(&t);
+	const struct endpoint *a = must_ep(&t.m, "default/a[Pod]");
+	const struct endpoint *b = must_ep(&t.m, "default/b[Pod]");
+	const struct endpoint *c = must_ep(&t.m, "default/c[Pod]");
+	const struct endpoint *d = must_ep(&t.m, "default/d[Pod]");
+	const struct endpoint *e = must_ep(&t.m, "default/e[Pod]");
+	assert_int_equal(a->labels.n, 2);
+	assert_ptr_equal(a->labels.kv, b->labels.kv);
+	assert_ptr_equal(a->obj->labels.kv, b->obj->labels.kv);
+	assert_ptr_not_equal(a->labels.kv, c->labels.kv);
+	assert_string_equal(c->labels.kv[0].key, "tier");
+	assert_string_equal(labels_get(&d->labels, "tier"), "");
+	assert_string_equal(labels_get(&e->labels, "tier"), "");
+	assert_ptr_not_equal(a->labels.kv, d->labels.kv);
+	assert_int_equal(t.m.npolicies, 2);
+	const struct object *p = t.m.policies[0]->obj, *q = t.m.policies[1]->obj;
+	assert_ptr_not_equal(p->labels.kv, q->labels.kv);
+	assert_non_null(p->labels.kv[0].node);
+	assert_null(a->labels.kv[0].node);
+	tu_free(&t);
+}
+
 static void test_pod_ips(void **state)
 {
 	(void)state;
@@ -998,6 +1036,7 @@ int main(void)
 		cmocka_unit_test(test_host_network_kept_apart),
 		cmocka_unit_test(test_workload_templates),
 		cmocka_unit_test(test_pod_ips),
+		cmocka_unit_test(test_shared_labels),
 		cmocka_unit_test(test_services),
 		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_unserved_api_version),
