@@ -153,14 +153,30 @@ static bool resolve_ip(const struct model *m, const char *text, struct query_tar
 }
 
 /* An endpoint as printed, a class of a split owner ("NS/NAME[KIND]{a,b}") included. */
+/* The first endpoint whose display name is not before key: endpoints are sorted by
+ * display name in strcmp order (model.c), and each name starts with "NS/", so that
+ * one namespace's endpoints are a run. A search reads a few endpoints, not all. */
+static size_t first_display_from(const struct model *m, const char *key)
+{
+	size_t lo = 0, hi = m->nendpoints;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(m->endpoints[mid]->display, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static bool resolve_display(const struct model *m, const char *text, struct query_target *out)
 {
-	for (size_t i = 0; i < m->nendpoints; i++)
-		if (!strcmp(m->endpoints[i]->display, text)) {
-			struct sref r = { .ep = m->endpoints[i] };
-			push(out, &r);
-			return true;
-		}
+	size_t i = first_display_from(m, text);
+	if (i < m->nendpoints && !strcmp(m->endpoints[i]->display, text)) {
+		struct sref r = { .ep = m->endpoints[i] };
+		push(out, &r);
+		return true;
+	}
 	return false;
 }
 
@@ -186,8 +202,19 @@ static size_t find_candidates(const struct model *m, const char *ns, const char 
 			      const struct endpoint ***candsp)
 {
 	const struct endpoint **cands = NULL;
-	size_t nc = 0;
-	for (size_t i = 0; i < m->nendpoints; i++) {
+	size_t nc = 0, from = 0, to = m->nendpoints;
+	if (ns) {
+		/* NS's run of endpoints: those whose display name starts with "NS/". */
+		size_t len = strlen(ns);
+		char *prefix = xmalloc(len + 2);
+		memcpy(prefix, ns, len);
+		memcpy(prefix + len, "/", 2);
+		from = to = first_display_from(m, prefix);
+		while (to < m->nendpoints && !strncmp(m->endpoints[to]->display, prefix, len + 1))
+			to++;
+		free(prefix);
+	}
+	for (size_t i = from; i < to; i++) {
 		const struct endpoint *e = m->endpoints[i];
 		if (ns && strcmp(e->ns, ns))
 			continue;
