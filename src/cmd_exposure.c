@@ -281,6 +281,8 @@ static int cmd_exposure(struct cli *cli)
 	for (size_t i = 0; i < ARRAY_SIZE(writers); i++)
 		if (!strcmp(writers[i].fmt, fmt))
 			writers[i].write(&s, &f);
+	/* Its reader sees the end now, not after the teardown (as list). */
+	(void)fflush(stdout);
 	solver_free(&s);
 out:
 	focus_release(&f);

@@ -403,6 +403,10 @@ static int cmd_list(struct cli *cli)
 	}
 	solver_init(&s, &l.model);
 	write_list(w, &s, &f, cli->exposure);
+	/* The output is complete: its reader sees the end now, not after the teardown (the
+	 * solver and model of a large input take a while to free). A write error stays
+	 * on stdout and is reported when it is closed (main.c). */
+	(void)fflush(stdout);
 	solver_free(&s);
 out:
 	focus_release(&f);
