@@ -194,8 +194,12 @@ measure() {
 	if [ -n "${follow:-}" ]; then
 		note="$note; first line $(awk -v f="$best_first" -v b="$base" 'BEGIN {
 			printf "%.3f s (%.2f× parse-only)", f, (b > 0 ? f / b : 0) }'), $best_lines lines, $(awk -v l="$best_lines" -v la="$best_last" -v w="$best" -v f="$best_first" 'BEGIN {
-			printf "%.0f lines/s from it to the last (%.0f lines/s to the exit, %.3f s after the last line)",
-				(la > f ? (l - 1) / (la - f) : 0), (w > f ? (l - 1) / (w - f) : 0), w - la }')"
+			if (la > f)
+				printf "%.0f lines/s from it to the last", (l - 1) / (la - f)
+			else
+				printf "the others in the same read of the pipe"
+			printf " (%.0f lines/s to the exit, %.3f s after the last line)",
+				(w > f ? (l - 1) / (w - f) : 0), w - la }')"
 	fi
 	wall=$best
 	row "$m_n" "$m_label" "$best" "$best_cpu" "$done" "$peak" "$note"
