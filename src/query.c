@@ -152,7 +152,6 @@ static bool resolve_ip(const struct model *m, const char *text, struct query_tar
 	return true;
 }
 
-/* An endpoint as printed, a class of a split owner ("NS/NAME[KIND]{a,b}") included. */
 /* The first endpoint whose display name is not before key: endpoints are sorted by
  * display name in strcmp order (model.c), and each name starts with "NS/", so that
  * one namespace's endpoints are a run. A search reads a few endpoints, not all. */
@@ -169,6 +168,7 @@ static size_t first_display_from(const struct model *m, const char *key)
 	return lo;
 }
 
+/* An endpoint as printed, a class of a split owner ("NS/NAME[KIND]{a,b}") included. */
 static bool resolve_display(const struct model *m, const char *text, struct query_target *out)
 {
 	size_t i = first_display_from(m, text);
